@@ -1,0 +1,19 @@
+package main
+
+import (
+	"context"
+
+	"github.com/koers-project/koers/tui"
+)
+
+// runTUI opens the store (reporting a bad database on stderr before the
+// screen is taken over) and runs the terminal interface.
+func runTUI(ctx context.Context, a *app) error {
+	st, err := a.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	deps := tui.Deps{Register: st, Concepts: st, People: st, Plans: st, Exporter: st}
+	return tui.Run(ctx, deps, a.cat, tui.Options{Lang: a.lang, Now: a.now})
+}

@@ -1,0 +1,296 @@
+// Package store is koers's SQLite persistence (modernc.org/sqlite, pure Go):
+// numbered embedded migrations, the FTS5 search index, transactions, and the
+// mapping between SQL rows and the catalog and sessions domain values. It is
+// the only package that knows SQL.
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Sentinel errors callers check with errors.Is.
+var (
+	ErrNotFound     = errors.New("not found")
+	ErrConflict     = errors.New("conflict")
+	ErrInsufficient = errors.New("insufficient balance")
+	ErrNotSQLite    = errors.New("not a koers database (not an SQLite file)")
+	ErrNewerSchema  = errors.New("database was written by a newer koers")
+	ErrReadOnlyRow  = errors.New("append-only record cannot be changed")
+)
+
+// Options configure a store.
+type Options struct {
+	// Actor is who acts (the counsellor); it is stamped on every change.
+	Actor string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// TargetVersion stops migrations at that version (tests of upgrades); 0 means latest.
+	TargetVersion int
+	// ReadOnly opens the file without migrating or writing.
+	ReadOnly bool
+}
+
+// Store is an open koers database.
+type Store struct {
+	db    *sql.DB
+	path  string
+	actor string
+	now   func() time.Time
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		if !ok || !strings.HasSuffix(e.Name(), ".sql") {
+			continue
+		}
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: bad number", e.Name())
+		}
+		b, err := migrationFS.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: expected number %04d", m.name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// LatestVersion is the schema version this build writes.
+func LatestVersion() int {
+	ms, err := migrations()
+	if err != nil {
+		return 0
+	}
+	return len(ms)
+}
+
+// DSN is the modernc connection string for path: WAL, an explicit busy
+// timeout (the driver's default is 0), foreign keys, full fsync (the ledger
+// and notes must survive a crash), immediate write transactions.
+func DSN(path string, readOnly bool) string {
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(15000)", "foreign_keys(1)", "synchronous(FULL)", "temp_store(MEMORY)", "cache_size(-16000)"} {
+		q.Add("_pragma", p)
+	}
+	if !readOnly {
+		q.Add("_pragma", "journal_mode(WAL)")
+	}
+	q.Set("_txlock", "immediate")
+	if readOnly {
+		q.Set("mode", "ro")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path and migrates it to
+// the latest schema. A file that is not SQLite or that a newer koers wrote is
+// refused and left untouched.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
+	if !opt.ReadOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("create folder for %s: %w", path, err)
+		}
+	}
+	db, err := sql.Open("sqlite", DSN(path, opt.ReadOnly))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(4)
+	db.SetConnMaxIdleTime(0)
+	s := &Store{db: db, path: path, actor: opt.Actor, now: opt.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.actor == "" {
+		s.actor = "unknown"
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, mapErr(err))
+	}
+	if err := s.migrate(ctx, opt.TargetVersion, opt.ReadOnly); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// checkFile refuses an existing non-empty file that is not SQLite, before
+// the driver may touch it.
+func checkFile(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	if st.IsDir() {
+		return fmt.Errorf("open %s: is a folder, not a database file", path)
+	}
+	if st.Size() == 0 {
+		return nil
+	}
+	head := make([]byte, 16)
+	if _, err := io.ReadFull(f, head); err != nil || !bytes.Equal(head, []byte("SQLite format 3\x00")) {
+		return fmt.Errorf("open %s: %w", path, ErrNotSQLite)
+	}
+	return nil
+}
+
+func (s *Store) migrate(ctx context.Context, target int, readOnly bool) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	if target == 0 || target > len(ms) {
+		target = len(ms)
+	}
+	var cur int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&cur); err != nil {
+		return mapErr(err)
+	}
+	if cur > len(ms) {
+		return fmt.Errorf("%w (schema %d, this koers knows up to %d)", ErrNewerSchema, cur, len(ms))
+	}
+	if readOnly || cur >= target {
+		return nil
+	}
+	for _, m := range ms[cur:target] {
+		err := s.Tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Version is the schema version of the open database.
+func (s *Store) Version(ctx context.Context) (int, error) {
+	var v int
+	err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, mapErr(err)
+}
+
+// Close closes the database, checkpointing the WAL.
+func (s *Store) Close() error {
+	_, _ = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	return s.db.Close()
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Actor is who acts on this store.
+func (s *Store) Actor() string { return s.actor }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+// DB exposes the handle for the store's own tests and benchmarks.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// NewID is a new UUIDv7 text id.
+func NewID() string {
+	return uuid.Must(uuid.NewV7()).String()
+}
+
+// Tx runs fn in one immediate transaction, committing if fn returns nil and
+// rolling back otherwise. Read-then-write work goes through here.
+func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return mapErr(err)
+	}
+	return mapErr(tx.Commit())
+}
+
+// stamp is the time written in created/updated columns (RFC 3339, UTC, ms).
+func (s *Store) stamp() string {
+	return s.now().UTC().Format("2006-01-02T15:04:05.000Z07:00")
+}
+
+// mapErr turns driver errors into the package's sentinels.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w", ErrNotFound)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_NOTADB:
+			return fmt.Errorf("%w: %v", ErrNotSQLite, err)
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %v", ErrConflict, err)
+		}
+		msg := se.Error()
+		switch {
+		case strings.Contains(msg, "append-only"):
+			return fmt.Errorf("%w: %v", ErrReadOnlyRow, err)
+		case strings.Contains(msg, "insufficient"):
+			return fmt.Errorf("%w: %v", ErrInsufficient, err)
+		}
+	}
+	return err
+}

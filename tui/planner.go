@@ -1,0 +1,9 @@
+package tui
+
+// Scaffolding: the planner page (issue 5) replaces this file.
+
+// Plans is what the planner needs from the store.
+type Plans interface{}
+
+// Exporter is what the export dialog needs (issue 6).
+type Exporter interface{}

@@ -1,0 +1,360 @@
+// Package tui is koers's Bubble Tea v2 program: one root model that owns
+// the shared state (size, styles, keys, language, the person in focus) and a
+// stack of pages. Pages and components return strings; only the root
+// returns a tea.View.
+//
+// Key routing: ctrl+c always quits; then an open dialog; then a focused
+// text input (typing q in a search box types a q); then global keys; then
+// the active page.
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/koers-project/koers/locale"
+)
+
+// Minimum terminal size.
+const (
+	MinWidth  = 80
+	MinHeight = 24
+	// WideWidth is where detail views open in a side pane instead of full screen.
+	WideWidth = 120
+)
+
+// Page is one screen on the root's stack.
+type Page interface {
+	Init() tea.Cmd
+	Update(msg tea.Msg) (Page, tea.Cmd)
+	View() string
+	SetSize(w, h int)
+	Title() string
+	// InputFocused reports whether a text field has focus, so printable
+	// keys reach it instead of the global keys.
+	InputFocused() bool
+	help.KeyMap
+}
+
+// Focus is the person the counsellor is working for, shown in the header
+// on every screen.
+type Focus struct {
+	PersonID string
+	Name     string
+	// Balance is a short summary, e.g. "ILA €1 240 avail".
+	Balance string
+}
+
+// Shared is the state every page reads. The root owns it; pages change it
+// only by sending messages.
+type Shared struct {
+	Tr     *locale.Tr
+	Styles *Styles
+	Keys   GlobalKeys
+	Now    func() time.Time
+	Focus  *Focus
+	Deps   Deps
+	Width  int
+	Height int
+}
+
+// Messages pages send to the root.
+type (
+	// PushMsg opens a page on top of the current one.
+	PushMsg struct{ Page Page }
+	// PopMsg closes the current page (esc).
+	PopMsg struct{}
+	// ReplaceMsg swaps the current page.
+	ReplaceMsg struct{ Page Page }
+	// StatusMsg shows a line in the status bar for a few seconds.
+	StatusMsg struct {
+		Text string
+		Err  bool
+	}
+	// FocusMsg sets (or, with nil, clears) the person in focus.
+	FocusMsg struct{ Focus *Focus }
+	// OpenPeopleMsg asks the root to open the people list.
+	OpenPeopleMsg  struct{}
+	clearStatusMsg struct{ seq int }
+)
+
+// Push is a command that opens p.
+func Push(p Page) tea.Cmd { return func() tea.Msg { return PushMsg{Page: p} } }
+
+// Pop is a command that closes the current page.
+func Pop() tea.Cmd { return func() tea.Msg { return PopMsg{} } }
+
+// Status is a command that shows text in the status line.
+func Status(text string, isErr bool) tea.Cmd {
+	return func() tea.Msg { return StatusMsg{Text: text, Err: isErr} }
+}
+
+// Options configure the program.
+type Options struct {
+	Lang string
+	Now  func() time.Time
+	// Light assumes a light background until the terminal answers (default dark).
+	Light bool
+}
+
+// Model is the root model.
+type Model struct {
+	sh        *Shared
+	stack     []Page
+	help      help.Model
+	fullHelp  bool
+	status    string
+	statusErr bool
+	statusSeq int
+	quitting  bool
+}
+
+// New builds the root model with the search screen as home.
+func New(deps Deps, cat *locale.Catalog, opt Options) *Model {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	tr := cat.For(opt.Lang)
+	sh := &Shared{Tr: tr, Styles: newStyles(!opt.Light), Keys: localizedKeys(tr), Now: opt.Now, Deps: deps}
+	m := &Model{sh: sh, help: help.New()}
+	m.help.Styles = sh.Styles.Help
+	m.stack = []Page{newHomePage(sh)}
+	return m
+}
+
+func localizedKeys(tr *locale.Tr) GlobalKeys {
+	k := newGlobalKeys()
+	k.Quit.SetHelp("q", tr.T("key.quit"))
+	k.ForceQ.SetHelp("ctrl+c", tr.T("key.quit"))
+	k.Help.SetHelp("?", tr.T("key.help"))
+	k.Back.SetHelp("esc", tr.T("key.back"))
+	k.People.SetHelp("tab", tr.T("key.people"))
+	k.Register.SetHelp("ctrl+r", tr.T("key.register"))
+	return k
+}
+
+// Shared exposes the shared state (tests).
+func (m *Model) Shared() *Shared { return m.sh }
+
+// Active is the page on top.
+func (m *Model) Active() Page { return m.stack[len(m.stack)-1] }
+
+// Init starts the home page and asks the terminal for its background.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.Active().Init())
+}
+
+func (m *Model) bodySize() (int, int) {
+	h := m.sh.Height - 3 // header, status, help
+	if m.fullHelp {
+		h -= lipgloss.Height(m.help.FullHelpView(m.Active().FullHelp())) - 1
+	}
+	return m.sh.Width, max(h, 1)
+}
+
+func (m *Model) resize() {
+	w, h := m.bodySize()
+	m.help.SetWidth(m.sh.Width)
+	for _, p := range m.stack {
+		p.SetSize(w, h)
+	}
+}
+
+// Update routes messages: window and colour first, then navigation, then
+// keys in the order the package comment gives, then everything else to the
+// active page.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.sh.Width, m.sh.Height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.sh.Styles = newStyles(msg.IsDark())
+		m.help.Styles = m.sh.Styles.Help
+		return m, m.forward(msg)
+	case PushMsg:
+		w, h := m.bodySize()
+		msg.Page.SetSize(w, h)
+		m.stack = append(m.stack, msg.Page)
+		return m, msg.Page.Init()
+	case ReplaceMsg:
+		w, h := m.bodySize()
+		msg.Page.SetSize(w, h)
+		m.stack[len(m.stack)-1] = msg.Page
+		return m, msg.Page.Init()
+	case PopMsg:
+		if len(m.stack) > 1 {
+			m.stack = m.stack[:len(m.stack)-1]
+			return m, m.forward(revealMsg{})
+		}
+		return m, nil
+	case StatusMsg:
+		m.statusSeq++
+		m.status, m.statusErr = msg.Text, msg.Err
+		seq := m.statusSeq
+		return m, tea.Tick(6*time.Second, func(time.Time) tea.Msg { return clearStatusMsg{seq: seq} })
+	case clearStatusMsg:
+		if msg.seq == m.statusSeq {
+			m.status = ""
+		}
+		return m, nil
+	case FocusMsg:
+		m.sh.Focus = msg.Focus
+		return m, nil
+	case OpenPeopleMsg:
+		if p := newPeoplePage(m.sh); p != nil {
+			return m, Push(p)
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	}
+	return m, m.forward(msg)
+}
+
+// revealMsg tells a page it is on top again (after a pop), so it can refresh.
+type revealMsg struct{}
+
+// RevealMsg is what a page receives when the page above it closes.
+type RevealMsg = revealMsg
+
+func (m *Model) forward(msg tea.Msg) tea.Cmd {
+	top := len(m.stack) - 1
+	p, cmd := m.stack[top].Update(msg)
+	m.stack[top] = p
+	return cmd
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.sh.Keys
+	if key.Matches(msg, k.ForceQ) {
+		m.quitting = true
+		return m, tea.Quit
+	}
+	if m.sh.Width < MinWidth || m.sh.Height < MinHeight {
+		if key.Matches(msg, k.Quit) {
+			m.quitting = true
+			return m, tea.Quit
+		}
+		return m, nil
+	}
+	if m.Active().InputFocused() {
+		return m, m.forward(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Help):
+		m.fullHelp = !m.fullHelp
+		m.resize()
+		return m, nil
+	case key.Matches(msg, k.Quit):
+		m.quitting = true
+		return m, tea.Quit
+	case key.Matches(msg, k.People) && len(m.stack) == 1:
+		return m.Update(OpenPeopleMsg{})
+	}
+	return m, m.forward(msg)
+}
+
+// View renders header, page, status and help; or the too-small screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "koers"
+	return v
+}
+
+func (m *Model) render() string {
+	sh, st := m.sh, m.sh.Styles
+	if m.quitting {
+		return ""
+	}
+	if sh.Width == 0 {
+		return ""
+	}
+	if sh.Width < MinWidth || sh.Height < MinHeight {
+		return lipgloss.Place(sh.Width, sh.Height, lipgloss.Center, lipgloss.Center,
+			lipgloss.NewStyle().Width(min(sh.Width, 40)).Render(sh.Tr.T("app.too_small", "W", sh.Width, "H", sh.Height)+"\n\n"+st.Muted.Render("q / ctrl+c: "+sh.Tr.T("key.quit"))))
+	}
+	var b strings.Builder
+	b.WriteString(m.header())
+	b.WriteByte('\n')
+	_, h := m.bodySize()
+	b.WriteString(fit(m.Active().View(), sh.Width, h))
+	b.WriteByte('\n')
+	b.WriteString(m.statusLine())
+	b.WriteByte('\n')
+	if m.fullHelp {
+		b.WriteString(m.help.FullHelpView(m.Active().FullHelp()))
+	} else {
+		b.WriteString(m.help.ShortHelpView(append(m.Active().ShortHelp(), m.globalHelp()...)))
+	}
+	return b.String()
+}
+
+func (m *Model) globalHelp() []key.Binding {
+	k := m.sh.Keys
+	out := []key.Binding{k.Help}
+	if !m.Active().InputFocused() {
+		out = append(out, k.Quit)
+	} else {
+		out = append(out, k.ForceQ)
+	}
+	return out
+}
+
+func (m *Model) header() string {
+	sh, st := m.sh, m.sh.Styles
+	left := " " + st.Brand.Render("koers") + " · " + st.Crumb.Render(m.Active().Title())
+	right := ""
+	if f := sh.Focus; f != nil {
+		right = f.Name
+		if f.Balance != "" {
+			right += " · " + f.Balance
+		}
+		right = st.Focus.Render(right) + " "
+	}
+	gap := sh.Width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		right = ansi.Truncate(right, max(sh.Width-lipgloss.Width(left)-2, 0), "…")
+		gap = max(sh.Width-lipgloss.Width(left)-lipgloss.Width(right), 1)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (m *Model) statusLine() string {
+	st := m.sh.Styles
+	if m.status == "" {
+		return ""
+	}
+	if m.statusErr {
+		return ansi.Truncate(" "+st.Error.Render("! "+m.status), m.sh.Width, "…")
+	}
+	return ansi.Truncate(" "+st.Status.Render(m.status), m.sh.Width, "…")
+}
+
+// fit pads or cuts s to exactly h lines of at most w cells.
+func fit(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Fit pads or cuts s to exactly h lines of at most w cells (for pages).
+func Fit(s string, w, h int) string { return fit(s, w, h) }
