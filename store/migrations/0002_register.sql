@@ -1,0 +1,1 @@
+-- register: reserved; the issue that builds it replaces this comment with its schema.

@@ -1,0 +1,1 @@
+-- esco: reserved; the issue that builds it replaces this comment with its schema.

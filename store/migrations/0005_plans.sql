@@ -1,0 +1,1 @@
+-- plans: reserved; the issue that builds it replaces this comment with its schema.
