@@ -1,12 +1,6 @@
 package main
 
-import (
-	"context"
-
-	"github.com/spf13/cobra"
-
-	"github.com/koers-project/koers/store"
-)
+import "github.com/spf13/cobra"
 
 // Scaffolding: replaced by the issue that builds these commands.
 func newSearchCmd(a *app) *cobra.Command {
@@ -25,4 +19,3 @@ func newGenCmd(a *app) *cobra.Command {
 	return &cobra.Command{Use: "gen", Hidden: true, RunE: func(*cobra.Command, []string) error { return errNotBuilt }}
 }
 
-func seedSample(ctx context.Context, st *store.Store) error { return nil }
