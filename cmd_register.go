@@ -18,4 +18,3 @@ func newStatsCmd(a *app) *cobra.Command {
 func newGenCmd(a *app) *cobra.Command {
 	return &cobra.Command{Use: "gen", Hidden: true, RunE: func(*cobra.Command, []string) error { return errNotBuilt }}
 }
-
