@@ -117,15 +117,25 @@ type Model struct {
 
 // New builds the root model with the search screen as home.
 func New(deps Deps, cat *locale.Catalog, opt Options) *Model {
+	sh := newShared(cat, deps, opt)
+	return newModel(sh, newHomePage(sh))
+}
+
+// newModel builds a root model over home (tests pass their own page).
+func newModel(sh *Shared, home Page) *Model {
+	m := &Model{sh: sh, help: help.New()}
+	m.help.Styles = sh.Styles.Help
+	m.stack = []Page{home}
+	return m
+}
+
+// newShared is the shared state for a language and clock.
+func newShared(cat *locale.Catalog, deps Deps, opt Options) *Shared {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
 	tr := cat.For(opt.Lang)
-	sh := &Shared{Tr: tr, Styles: newStyles(!opt.Light), Keys: localizedKeys(tr), Now: opt.Now, Deps: deps}
-	m := &Model{sh: sh, help: help.New()}
-	m.help.Styles = sh.Styles.Help
-	m.stack = []Page{newHomePage(sh)}
-	return m
+	return &Shared{Tr: tr, Styles: newStyles(!opt.Light), Keys: localizedKeys(tr), Now: opt.Now, Deps: deps}
 }
 
 func localizedKeys(tr *locale.Tr) GlobalKeys {
