@@ -1,0 +1,282 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/koers-project/koers/catalog"
+)
+
+// ESCOCounts is what an ESCO import did.
+type ESCOCounts struct {
+	Occupations int `json:"occupations"`  // rows read, all languages
+	Skills      int `json:"skills"`       //
+	ISCOGroups  int `json:"isco_groups"`  //
+	SkillGroups int `json:"skill_groups"` //
+	Relations   int `json:"relations"`    // relation rows read
+	Essential   int `json:"essential"`    //
+	Optional    int `json:"optional"`     //
+	Broader     int `json:"broader"`      // hierarchy rows read
+
+	Added     int `json:"added"`     // concepts and relations new to the database
+	Changed   int `json:"changed"`   // concepts (per language) and relations that differed
+	Unchanged int `json:"unchanged"` //
+
+	Languages         []string `json:"languages"`
+	Files             []string `json:"files"`
+	Ignored           []string `json:"ignored,omitempty"`
+	EmptySkillType    int      `json:"empty_skill_type"`   // quirk: skills and relations without a skillType
+	Unlabelled        int      `json:"unlabelled"`         // quirk: rows with no label in their language, skipped
+	DanglingRelations int      `json:"dangling_relations"` // quirk: relations to a concept the database lacks
+	DanglingBroader   int      `json:"dangling_broader"`   //
+}
+
+func (c *ESCOCounts) add(r catalog.ESCOReport) {
+	c.Occupations += r.Concepts[catalog.KindOccupation]
+	c.Skills += r.Concepts[catalog.KindSkill]
+	c.ISCOGroups += r.Concepts[catalog.KindISCOGroup]
+	c.SkillGroups += r.Concepts[catalog.KindSkillGroup]
+	c.Relations += r.Relations
+	c.Essential += r.Essential
+	c.Optional += r.Optional
+	c.Broader += r.Broader
+	c.EmptySkillType += r.EmptySkillType
+	c.Unlabelled += r.Unlabelled
+	c.Files = append(c.Files, r.Files...)
+	c.Ignored = append(c.Ignored, r.Ignored...)
+	for _, l := range r.Languages {
+		if !contains(c.Languages, l) {
+			c.Languages = append(c.Languages, l)
+		}
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// escoWriter writes ESCO rows inside one transaction with prepared
+// statements.
+type escoWriter struct {
+	ctx    context.Context
+	tx     *sql.Tx
+	stamp  string
+	actor  string
+	counts *ESCOCounts
+	st     map[string]*sql.Stmt
+}
+
+var escoSQL = map[string]string{
+	"exists":    `SELECT 1 FROM esco_concepts WHERE uri = ?`,
+	"hash":      `SELECT hash FROM esco_texts WHERE uri = ? AND lang = ?`,
+	"concept":   `INSERT INTO esco_concepts (uri, kind, code, isco, skill_type, reuse_level, status, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uri) DO UPDATE SET kind = excluded.kind, code = CASE WHEN excluded.code <> '' THEN excluded.code ELSE code END, isco = CASE WHEN excluded.isco <> '' THEN excluded.isco ELSE isco END, skill_type = CASE WHEN excluded.skill_type <> '' THEN excluded.skill_type ELSE skill_type END, reuse_level = CASE WHEN excluded.reuse_level <> '' THEN excluded.reuse_level ELSE reuse_level END, status = CASE WHEN excluded.status <> '' THEN excluded.status ELSE status END, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+	"text":      `INSERT INTO esco_texts (uri, lang, preferred, description, hash, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (uri, lang) DO UPDATE SET preferred = excluded.preferred, description = excluded.description, hash = excluded.hash, updated_at = excluded.updated_at`,
+	"dellabels": `DELETE FROM esco_labels WHERE uri = ? AND lang = ?`,
+	"delfolds":  `DELETE FROM esco_label_folds WHERE uri = ? AND lang = ?`,
+	"label":     `INSERT OR IGNORE INTO esco_labels (uri, lang, kind, label) VALUES (?, ?, ?, ?)`,
+	"fold":      `INSERT INTO esco_label_folds (folded, uri, ckind, lang, kind, label) VALUES (?, ?, ?, ?, ?, ?)`,
+	"reladd":    `INSERT OR IGNORE INTO esco_occupation_skills (occupation_uri, skill_uri, relation, skill_type, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+	"relupd":    `UPDATE esco_occupation_skills SET relation = ?, skill_type = ?, updated_at = ? WHERE occupation_uri = ? AND skill_uri = ? AND (relation <> ? OR skill_type <> ?)`,
+	"broader":   `INSERT OR IGNORE INTO esco_broader (uri, broader_uri) VALUES (?, ?)`,
+}
+
+func (s *Store) newESCOWriter(ctx context.Context, tx *sql.Tx, counts *ESCOCounts) (*escoWriter, error) {
+	w := &escoWriter{ctx: ctx, tx: tx, stamp: s.stamp(), actor: s.actor, counts: counts, st: map[string]*sql.Stmt{}}
+	for k, q := range escoSQL {
+		st, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			w.close()
+			return nil, fmt.Errorf("prepare esco %s: %w", k, err)
+		}
+		w.st[k] = st
+	}
+	return w, nil
+}
+
+func (w *escoWriter) close() {
+	for _, st := range w.st {
+		st.Close()
+	}
+}
+
+func (w *escoWriter) exec(name string, args ...any) (sql.Result, error) {
+	r, err := w.st[name].ExecContext(w.ctx, args...)
+	if err != nil {
+		return nil, fmt.Errorf("esco %s: %w", name, err)
+	}
+	return r, nil
+}
+
+func conceptHash(c catalog.Concept) string {
+	h := sha256.New()
+	for _, s := range []string{string(c.Kind), c.Code, c.ISCO, c.SkillType, c.ReuseLevel, c.Status, c.Preferred, strings.Join(c.Alt, "\n"), strings.Join(c.Hidden, "\n"), c.Description} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+func (w *escoWriter) concept(c catalog.Concept) error {
+	lang := c.Lang
+	if lang == "" {
+		lang = "en"
+	}
+	hash := conceptHash(c)
+	var one int
+	err := w.st["exists"].QueryRowContext(w.ctx, c.URI).Scan(&one)
+	existed := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("esco exists: %w", err)
+	}
+	if existed {
+		var old string
+		err := w.st["hash"].QueryRowContext(w.ctx, c.URI, lang).Scan(&old)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("esco hash: %w", err)
+		}
+		if old == hash {
+			w.counts.Unchanged++
+			return nil
+		}
+		w.counts.Changed++
+		if _, err := w.exec("dellabels", c.URI, lang); err != nil {
+			return err
+		}
+		if _, err := w.exec("delfolds", c.URI, lang); err != nil {
+			return err
+		}
+	} else {
+		w.counts.Added++
+	}
+	if _, err := w.exec("concept", c.URI, string(c.Kind), c.Code, c.ISCO, c.SkillType, c.ReuseLevel, c.Status, w.stamp, w.actor, w.stamp, w.actor); err != nil {
+		return err
+	}
+	pref := c.Preferred
+	if pref == "" && len(c.Alt) > 0 {
+		pref = c.Alt[0]
+	}
+	if _, err := w.exec("text", c.URI, lang, pref, c.Description, hash, w.stamp); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	put := func(kind catalog.LabelKind, label string) error {
+		if _, err := w.exec("label", c.URI, lang, string(kind), label); err != nil {
+			return err
+		}
+		for _, f := range catalog.FoldVariants(label) {
+			if seen[f] {
+				continue
+			}
+			seen[f] = true
+			if _, err := w.exec("fold", f, c.URI, string(c.Kind), lang, string(kind), label); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := put(catalog.LabelPreferred, pref); err != nil {
+		return err
+	}
+	for _, l := range c.Alt {
+		if err := put(catalog.LabelAlt, l); err != nil {
+			return err
+		}
+	}
+	for _, l := range c.Hidden {
+		if err := put(catalog.LabelHidden, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *escoWriter) relation(r catalog.OccupationSkill) error {
+	rel := "optional"
+	if r.Essential {
+		rel = "essential"
+	}
+	res, err := w.exec("reladd", r.OccupationURI, r.SkillURI, rel, r.SkillType, w.stamp, w.stamp)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		w.counts.Added++
+		return nil
+	}
+	res, err = w.exec("relupd", rel, r.SkillType, w.stamp, r.OccupationURI, r.SkillURI, rel, r.SkillType)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		w.counts.Changed++
+	} else {
+		w.counts.Unchanged++
+	}
+	return nil
+}
+
+func (w *escoWriter) broader(b catalog.Broader) error {
+	_, err := w.exec("broader", b.URI, b.BroaderURI)
+	return err
+}
+
+func (w *escoWriter) visitor() catalog.ESCOVisitor {
+	return catalog.ESCOVisitor{Concept: w.concept, Relation: w.relation, Broader: w.broader}
+}
+
+// finish counts the dangling references the whole transaction left.
+func (w *escoWriter) finish() error {
+	q := `SELECT
+	  (SELECT count(*) FROM esco_occupation_skills r WHERE NOT EXISTS (SELECT 1 FROM esco_concepts c WHERE c.uri = r.occupation_uri) OR NOT EXISTS (SELECT 1 FROM esco_concepts c WHERE c.uri = r.skill_uri)),
+	  (SELECT count(*) FROM esco_broader b WHERE NOT EXISTS (SELECT 1 FROM esco_concepts c WHERE c.uri = b.uri) OR NOT EXISTS (SELECT 1 FROM esco_concepts c WHERE c.uri = b.broader_uri))`
+	if err := w.tx.QueryRowContext(w.ctx, q).Scan(&w.counts.DanglingRelations, &w.counts.DanglingBroader); err != nil {
+		return fmt.Errorf("count dangling esco references: %w", err)
+	}
+	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO meta (key, value, updated_at, updated_by) VALUES ('esco.imported_at', ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`, w.stamp, w.stamp, w.actor)
+	if err != nil {
+		return fmt.Errorf("record esco import time: %w", err)
+	}
+	return nil
+}
+
+// ESCOSource is one ESCO input: a zip opened as a file system or an
+// extracted folder, and the name messages use for it.
+type ESCOSource struct {
+	FS    fs.FS
+	Label string
+}
+
+// ImportESCO loads ESCO CSV downloads (each a zip opened as a file system,
+// or an extracted folder) in one transaction: all of them or, on any
+// problem, none.
+func (s *Store) ImportESCO(ctx context.Context, srcs ...ESCOSource) (ESCOCounts, error) {
+	var counts ESCOCounts
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		w, err := s.newESCOWriter(ctx, tx, &counts)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		for _, src := range srcs {
+			rep, err := catalog.ReadESCO(ctx, src.FS, src.Label, w.visitor())
+			counts.add(rep)
+			if err != nil {
+				return err
+			}
+		}
+		return w.finish()
+	})
+	return counts, err
+}
