@@ -1,0 +1,101 @@
+package sessions
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/koers-project/koers/catalog"
+)
+
+// Credential is an earned (issued) credential on a person's file, with all
+// eleven Annex I elements plus the grade.
+type Credential struct {
+	ID       string `json:"id"`
+	PersonID string `json:"person_id"`
+
+	Learner      string            `json:"learner"`           // 1 identification of the learner
+	Title        string            `json:"title"`             // 2
+	Country      string            `json:"country"`           // 3 ISO 3166-1 alpha-2
+	Region       string            `json:"region,omitempty"`  // 3 NUTS
+	AwardingBody string            `json:"awarding_body"`     // 4
+	Issued       catalog.Date      `json:"issued"`            // 5
+	Outcomes     []catalog.Outcome `json:"learning_outcomes"` // 6
+	ECTS         *float64          `json:"ects"`              // 7
+	Hours        *float64          `json:"hours"`             // 7
+	EQF          catalog.EQF       `json:"eqf"`               // 8
+	Assessment   string            `json:"assessment"`        // 9
+	Mode         catalog.Mode      `json:"mode"`              // 10
+	QA           string            `json:"quality_assurance"` // 11
+	Grade        string            `json:"grade,omitempty"`
+
+	// Source is how it reached the file: "manual", "elm" or "ob3".
+	Source string `json:"source"`
+	// OfferID links the register offer it was earned on, if known.
+	OfferID   string    `json:"offer_id,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	CreatedBy string    `json:"created_by"`
+}
+
+// Skills is every distinct skill of the credential's learning outcomes.
+func (c *Credential) Skills() []catalog.SkillRef {
+	o := catalog.Offer{Outcomes: c.Outcomes}
+	return o.Skills()
+}
+
+// Validate reports every problem of the credential at once, naming fields.
+// The mandatory Annex I elements must be present; now bounds the issue date.
+func (c *Credential) Validate(now time.Time) catalog.Problems {
+	var ps catalog.Problems
+	add := func(field, format string, args ...any) {
+		ps = append(ps, catalog.FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	req := []struct{ field, v string }{
+		{"learner", c.Learner}, {"title", c.Title}, {"country", c.Country},
+		{"awarding_body", c.AwardingBody}, {"assessment", c.Assessment}, {"quality_assurance", c.QA},
+	}
+	for _, r := range req {
+		if strings.TrimSpace(r.v) == "" {
+			add(r.field, "is required (Annex I)")
+		}
+	}
+	if c.Country != "" && (len(c.Country) != 2 || strings.ToUpper(c.Country) != c.Country) {
+		add("country", "%q is not an ISO 3166-1 alpha-2 code", c.Country)
+	}
+	switch {
+	case c.Issued.IsZero():
+		add("issued", "is required (Annex I)")
+	case c.Issued.After(catalog.DateOf(now)):
+		add("issued", "%s is in the future", c.Issued)
+	}
+	if len(c.Outcomes) == 0 {
+		add("learning_outcomes", "at least one is required (Annex I)")
+	}
+	if c.ECTS == nil && c.Hours == nil {
+		add("ects", "a workload in ECTS or hours is required (Annex I)")
+	}
+	if c.ECTS != nil && (*c.ECTS < 0 || *c.ECTS > 300) {
+		add("ects", "%g is out of range", *c.ECTS)
+	}
+	if c.Hours != nil && (*c.Hours < 0 || *c.Hours > 10000) {
+		add("hours", "%g is out of range", *c.Hours)
+	}
+	if !c.EQF.Valid() {
+		add("eqf", "%d is not an EQF level 1–8", c.EQF)
+	}
+	if !c.Mode.Valid() {
+		add("mode", "%q is not a form of participation", c.Mode)
+	}
+	return ps
+}
+
+// CredentialFromOffer turns a parsed credential description (an importer's
+// Offer) into an earned credential for learner, issued on date.
+func CredentialFromOffer(o catalog.Offer, learner string, issued catalog.Date) Credential {
+	return Credential{
+		Learner: learner, Title: o.Title, Country: o.Country, Region: o.Region,
+		AwardingBody: o.AwardingBody, Issued: issued, Outcomes: o.Outcomes,
+		ECTS: o.ECTS, Hours: o.Hours, EQF: o.EQF, Assessment: o.Assessment,
+		Mode: o.Mode, QA: o.QA, Grade: o.Grade,
+	}
+}

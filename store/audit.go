@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// AuditEntry is one line of the audit log: who did what to which person's
+// file, when. It holds ids only, never personal data.
+type AuditEntry struct {
+	ID       string    `json:"id"`
+	At       time.Time `json:"at"`
+	Actor    string    `json:"actor"`
+	PersonID string    `json:"person_id"`
+	Action   string    `json:"action"` // view, create, change, export, erase
+	Detail   string    `json:"detail,omitempty"`
+}
+
+// Audit appends to the audit log that the actor did action (view, change,
+// export, …) on personID's file. detail names what (ids and kinds only,
+// never names or notes).
+func (s *Store) Audit(ctx context.Context, personID, action, detail string) error {
+	return s.audit(ctx, s.db, personID, action, detail)
+}
+
+func (s *Store) audit(ctx context.Context, q rowQuerier, personID, action, detail string) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor, person_id, action, detail) VALUES (?,?,?,?,?,?)`,
+		NewID(), s.stamp(), s.actor, personID, action, detail)
+	if err != nil {
+		return fmt.Errorf("audit %s %s: %w", action, personID, mapErr(err))
+	}
+	return nil
+}
+
+// AuditLog lists the audit entries about personID, oldest first.
+func (s *Store) AuditLog(ctx context.Context, personID string) ([]AuditEntry, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, at, actor, person_id, action, detail FROM audit_log WHERE person_id=? ORDER BY at, id`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("read audit log: %w", err)
+	}
+	defer rows.Close()
+	out := []AuditEntry{}
+	for rows.Next() {
+		var e AuditEntry
+		var at string
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.PersonID, &e.Action, &e.Detail); err != nil {
+			return nil, err
+		}
+		e.At = readStamp(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,281 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/sessions"
+)
+
+// rowQuerier is what both *sql.DB and *sql.Tx offer, so reads compose inside
+// a transaction.
+type rowQuerier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// PersonSummary is one row of the people list.
+type PersonSummary struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Email     string    `json:"email,omitempty"`
+	BirthYear int       `json:"birth_year,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+	// LastSession is the date of the latest guidance session, if any.
+	LastSession time.Time `json:"last_session"`
+}
+
+// CreatePerson validates p and stores it with a new id, stamped with the
+// actor; the audit log records the creation.
+func (s *Store) CreatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error) {
+	if err := p.Validate(s.now()).Err(); err != nil {
+		return p, err
+	}
+	p.ID = NewID()
+	now := s.stamp()
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		modes, _ := json.Marshal(emptyIfNil(p.Modes))
+		_, err := tx.ExecContext(ctx, `INSERT INTO people (id, name, email, phone, language, birth_year, eqf, employment,
+			current_occupation, target_occupation, availability, mobility, modes, lawful_basis, notice_version,
+			notice_shown, retain_until, created_at, created_by, updated_at, updated_by)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			p.ID, p.Name, p.Email, p.Phone, p.Language, p.BirthYear, int(p.EQF), p.Employment,
+			p.CurrentOccupation, p.TargetOccupation, p.Availability, p.Mobility, string(modes), p.LawfulBasis,
+			p.NoticeVersion, p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, now, s.actor)
+		if err != nil {
+			return fmt.Errorf("insert person: %w", err)
+		}
+		if err := s.writeSkillsConsents(ctx, tx, p); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, p.ID, "create", "")
+	})
+	if err != nil {
+		return p, err
+	}
+	return s.Person(ctx, p.ID)
+}
+
+// UpdatePerson replaces the stored profile of p.ID with p (skills with
+// evidence "credential" stay tied to their credentials); the audit log
+// records the change.
+func (s *Store) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error) {
+	if err := p.Validate(s.now()).Err(); err != nil {
+		return p, err
+	}
+	now := s.stamp()
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		modes, _ := json.Marshal(emptyIfNil(p.Modes))
+		res, err := tx.ExecContext(ctx, `UPDATE people SET name=?, email=?, phone=?, language=?, birth_year=?, eqf=?,
+			employment=?, current_occupation=?, target_occupation=?, availability=?, mobility=?, modes=?,
+			lawful_basis=?, notice_version=?, notice_shown=?, retain_until=?, updated_at=?, updated_by=? WHERE id=?`,
+			p.Name, p.Email, p.Phone, p.Language, p.BirthYear, int(p.EQF), p.Employment, p.CurrentOccupation,
+			p.TargetOccupation, p.Availability, p.Mobility, string(modes), p.LawfulBasis, p.NoticeVersion,
+			p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, p.ID)
+		if err != nil {
+			return fmt.Errorf("update person: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return personNotFound(p.ID)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM person_skills WHERE person_id=? AND evidence <> 'credential'`, p.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM consents WHERE person_id=?`, p.ID); err != nil {
+			return err
+		}
+		if err := s.writeSkillsConsents(ctx, tx, p); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, p.ID, "change", "profile")
+	})
+	if err != nil {
+		return p, err
+	}
+	return s.Person(ctx, p.ID)
+}
+
+func (s *Store) writeSkillsConsents(ctx context.Context, tx *sql.Tx, p sessions.Person) error {
+	now := s.stamp()
+	for _, sk := range p.Skills {
+		if sk.Evidence == sessions.ByCredential {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO person_skills (person_id, uri, label, evidence, source_id, created_at, created_by)
+			VALUES (?,?,?,?,?,?,?)`, p.ID, sk.URI, sk.Label, string(sk.Evidence), sk.Source, now, s.actor); err != nil {
+			return fmt.Errorf("insert skill %s: %w", sk.URI, err)
+		}
+	}
+	for _, c := range p.Consents {
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO consents (person_id, purpose, given, withdrawn, updated_at, updated_by)
+			VALUES (?,?,?,?,?,?)`, p.ID, string(c.Purpose), c.Given.String(), c.Withdrawn.String(), now, s.actor); err != nil {
+			return fmt.Errorf("insert consent %s: %w", c.Purpose, err)
+		}
+	}
+	return nil
+}
+
+func personNotFound(id string) error {
+	return fmt.Errorf("person %s: %w", id, ErrNotFound)
+}
+
+// Person reads one person's file: profile, skills with evidence, consents.
+// It does not write the audit log; callers that show the file to someone
+// call Audit(ctx, id, "view", …).
+func (s *Store) Person(ctx context.Context, id string) (sessions.Person, error) {
+	return s.person(ctx, s.db, id)
+}
+
+func (s *Store) person(ctx context.Context, q rowQuerier, id string) (sessions.Person, error) {
+	var p sessions.Person
+	var eqf int
+	var modes, notice, retain, created, updated string
+	err := q.QueryRowContext(ctx, `SELECT id, name, email, phone, language, birth_year, eqf, employment,
+		current_occupation, target_occupation, availability, mobility, modes, lawful_basis, notice_version,
+		notice_shown, retain_until, created_at, created_by, updated_at, updated_by FROM people WHERE id=?`, id).Scan(
+		&p.ID, &p.Name, &p.Email, &p.Phone, &p.Language, &p.BirthYear, &eqf, &p.Employment,
+		&p.CurrentOccupation, &p.TargetOccupation, &p.Availability, &p.Mobility, &modes, &p.LawfulBasis,
+		&p.NoticeVersion, &notice, &retain, &created, &p.CreatedBy, &updated, &p.UpdatedBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, personNotFound(id)
+	}
+	if err != nil {
+		return p, fmt.Errorf("read person %s: %w", id, err)
+	}
+	p.EQF = catalog.EQF(eqf)
+	_ = json.Unmarshal([]byte(modes), &p.Modes)
+	p.NoticeShown, p.RetainUntil = civilDate(notice), civilDate(retain)
+	p.CreatedAt, p.UpdatedAt = readStamp(created), readStamp(updated)
+	rows, err := q.QueryContext(ctx, `SELECT uri, label, evidence, source_id FROM person_skills WHERE person_id=? ORDER BY created_at, uri`, id)
+	if err != nil {
+		return p, fmt.Errorf("read skills: %w", err)
+	}
+	defer rows.Close()
+	p.Skills = []sessions.HeldSkill{}
+	for rows.Next() {
+		var sk sessions.HeldSkill
+		var ev string
+		if err := rows.Scan(&sk.URI, &sk.Label, &ev, &sk.Source); err != nil {
+			return p, err
+		}
+		sk.Evidence = sessions.Evidence(ev)
+		p.Skills = append(p.Skills, sk)
+	}
+	if err := rows.Err(); err != nil {
+		return p, err
+	}
+	crows, err := q.QueryContext(ctx, `SELECT purpose, given, withdrawn FROM consents WHERE person_id=? ORDER BY purpose`, id)
+	if err != nil {
+		return p, fmt.Errorf("read consents: %w", err)
+	}
+	defer crows.Close()
+	p.Consents = []sessions.Consent{}
+	for crows.Next() {
+		var c sessions.Consent
+		var pur, g, w string
+		if err := crows.Scan(&pur, &g, &w); err != nil {
+			return p, err
+		}
+		c.Purpose, c.Given, c.Withdrawn = sessions.Purpose(pur), civilDate(g), civilDate(w)
+		p.Consents = append(p.Consents, c)
+	}
+	return p, crows.Err()
+}
+
+// People lists people whose name, e-mail or id contains query (all when
+// empty), most recently changed first.
+func (s *Store) People(ctx context.Context, query string, limit int) ([]PersonSummary, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(strings.TrimSpace(query))) + "%"
+	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.name, p.email, p.birth_year, p.updated_at,
+		coalesce((SELECT max(at) FROM guidance_sessions g WHERE g.person_id = p.id), '')
+		FROM people p WHERE lower(p.name) LIKE ?1 ESCAPE '\' OR lower(p.email) LIKE ?1 ESCAPE '\' OR p.id LIKE ?1 ESCAPE '\'
+		ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?2`, like, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list people: %w", err)
+	}
+	defer rows.Close()
+	out := []PersonSummary{}
+	for rows.Next() {
+		var ps PersonSummary
+		var upd, last string
+		if err := rows.Scan(&ps.ID, &ps.Name, &ps.Email, &ps.BirthYear, &upd, &last); err != nil {
+			return nil, err
+		}
+		ps.UpdatedAt, ps.LastSession = readStamp(upd), readStamp(last)
+		out = append(out, ps)
+	}
+	return out, rows.Err()
+}
+
+// AddSkills adds held skills to a person's file (skills already held with
+// the same evidence are kept once).
+func (s *Store) AddSkills(ctx context.Context, personID string, skills []sessions.HeldSkill) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		if err := exists(ctx, tx, personID); err != nil {
+			return err
+		}
+		now := s.stamp()
+		for _, sk := range skills {
+			if !sk.Evidence.Valid() || !strings.HasPrefix(sk.URI, "http") {
+				return fmt.Errorf("skill %q with evidence %q: %w", sk.URI, sk.Evidence, ErrConflict)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO person_skills (person_id, uri, label, evidence, source_id, created_at, created_by)
+				VALUES (?,?,?,?,?,?,?)`, personID, sk.URI, sk.Label, string(sk.Evidence), sk.Source, now, s.actor); err != nil {
+				return fmt.Errorf("insert skill %s: %w", sk.URI, err)
+			}
+		}
+		return s.audit(ctx, tx, personID, "change", "skills")
+	})
+}
+
+func exists(ctx context.Context, q rowQuerier, personID string) error {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM people WHERE id=?`, personID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return personNotFound(personID)
+	}
+	return err
+}
+
+func emptyIfNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func civilDate(s string) catalog.Date {
+	d, err := catalog.ParseDate(s)
+	if err != nil {
+		return catalog.Date{}
+	}
+	return d
+}
+
+func readStamp(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func writeStamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+}

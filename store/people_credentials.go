@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/koers-project/koers/sessions"
+)
+
+// AddCredential validates an earned credential and puts it on the person's
+// file; its skills join the person's skills with evidence "credential".
+func (s *Store) AddCredential(ctx context.Context, c sessions.Credential) (sessions.Credential, error) {
+	if err := c.Validate(s.now()).Err(); err != nil {
+		return c, err
+	}
+	if c.Source == "" {
+		c.Source = "manual"
+	}
+	c.ID = NewID()
+	now := s.stamp()
+	c.CreatedAt, c.CreatedBy = readStamp(now), s.actor
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		if err := exists(ctx, tx, c.PersonID); err != nil {
+			return err
+		}
+		doc, err := json.Marshal(c)
+		if err != nil {
+			return fmt.Errorf("encode credential: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO credentials (id, person_id, title, issued, source, doc, created_at, created_by) VALUES (?,?,?,?,?,?,?,?)`,
+			c.ID, c.PersonID, c.Title, c.Issued.String(), c.Source, string(doc), now, s.actor); err != nil {
+			return fmt.Errorf("insert credential: %w", err)
+		}
+		for _, sk := range c.Skills() {
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO person_skills (person_id, uri, label, evidence, source_id, created_at, created_by)
+				VALUES (?,?,?,'credential',?,?,?)`, c.PersonID, sk.URI, sk.Label, c.ID, now, s.actor); err != nil {
+				return fmt.Errorf("insert skill %s: %w", sk.URI, err)
+			}
+		}
+		return s.audit(ctx, tx, c.PersonID, "change", "credential "+c.ID)
+	})
+	return c, err
+}
+
+// Credentials lists the earned credentials on a person's file, newest issue first.
+func (s *Store) Credentials(ctx context.Context, personID string) ([]sessions.Credential, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT doc FROM credentials WHERE person_id=? ORDER BY issued DESC, id`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("read credentials: %w", err)
+	}
+	defer rows.Close()
+	out := []sessions.Credential{}
+	for rows.Next() {
+		var doc string
+		if err := rows.Scan(&doc); err != nil {
+			return nil, err
+		}
+		var c sessions.Credential
+		if err := json.Unmarshal([]byte(doc), &c); err != nil {
+			return nil, fmt.Errorf("decode credential: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/koers-project/koers/sessions"
+)
+
+// PersonFile is everything held on one person (their access request).
+type PersonFile struct {
+	ExportedAt  time.Time             `json:"exported_at"`
+	ExportedBy  string                `json:"exported_by"`
+	Person      sessions.Person       `json:"person"`
+	Balances    []sessions.Balance    `json:"balances"`
+	Ledger      []sessions.Entry      `json:"ledger"`
+	Credentials []sessions.Credential `json:"credentials"`
+	Sessions    []sessions.Session    `json:"sessions"`
+	Drafts      []Draft               `json:"drafts"`
+	Audit       []AuditEntry          `json:"audit"`
+}
+
+// Draft is a saved, unfinished form.
+type Draft struct {
+	Kind      string    `json:"kind"`
+	Body      string    `json:"body"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ExportPerson gathers everything held on the person, notes and the audit
+// entries about them included, and logs the export.
+func (s *Store) ExportPerson(ctx context.Context, id string) (PersonFile, error) {
+	f := PersonFile{ExportedAt: s.now().UTC(), ExportedBy: s.actor}
+	var err error
+	if f.Person, err = s.Person(ctx, id); err != nil {
+		return f, err
+	}
+	if err := s.Audit(ctx, id, "export", "person file"); err != nil {
+		return f, err
+	}
+	if f.Balances, err = s.Balances(ctx, id); err != nil {
+		return f, err
+	}
+	if f.Ledger, err = s.Entries(ctx, id, ""); err != nil {
+		return f, err
+	}
+	if f.Credentials, err = s.Credentials(ctx, id); err != nil {
+		return f, err
+	}
+	if f.Sessions, err = s.Sessions(ctx, id, true); err != nil {
+		return f, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT kind, body, updated_at FROM drafts WHERE person_id=? ORDER BY kind`, id)
+	if err != nil {
+		return f, fmt.Errorf("read drafts: %w", err)
+	}
+	defer rows.Close()
+	f.Drafts = []Draft{}
+	for rows.Next() {
+		var d Draft
+		var at string
+		if err := rows.Scan(&d.Kind, &d.Body, &at); err != nil {
+			return f, err
+		}
+		d.UpdatedAt = readStamp(at)
+		f.Drafts = append(f.Drafts, d)
+	}
+	if err := rows.Err(); err != nil {
+		return f, err
+	}
+	if f.Audit, err = s.AuditLog(ctx, id); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// ErasePerson removes every trace of the person: the profile, skills,
+// consents, accounts and ledger entries, credentials, sessions with notes,
+// goals and actions, drafts, and every other table that references
+// people(id) ON DELETE CASCADE (plans). Append-only rows are deleted through
+// the sanctioned path: the erasing guard names the person inside the one
+// transaction. Then secure_delete, VACUUM and a WAL truncate make sure the
+// file's bytes, free pages included, hold nothing of them. The audit log
+// keeps an "erase" line with the id alone.
+func (s *Store) ErasePerson(ctx context.Context, id string) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+		return fmt.Errorf("erase: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA secure_delete = OFF`)
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	err = func() error {
+		if err := exists(ctx, tx, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO erasing (one, person_id) VALUES (1, ?)`, id); err != nil {
+			return fmt.Errorf("erase guard: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM people WHERE id=?`, id); err != nil {
+			return fmt.Errorf("erase person: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM erasing`); err != nil {
+			return fmt.Errorf("erase guard: %w", err)
+		}
+		return s.audit(ctx, tx, id, "erase", "")
+	}()
+	if err != nil {
+		_ = tx.Rollback()
+		return mapErr(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return mapErr(err)
+	}
+	if _, err := conn.ExecContext(ctx, `VACUUM`); err != nil {
+		return fmt.Errorf("erase: vacuum: %w", mapErr(err))
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return fmt.Errorf("erase: truncate wal: %w", mapErr(err))
+	}
+	return nil
+}
