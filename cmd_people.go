@@ -1,16 +1,366 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
 
-// Scaffolding: replaced by the issue that builds these commands.
+	"github.com/spf13/cobra"
+
+	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/sessions"
+	"github.com/koers-project/koers/store"
+)
+
+// peopleErr turns the store's and the domain's errors into exit statuses:
+// invalid input names the field (exit 2), a refused ledger rule names the
+// rule (exit 3).
+func peopleErr(a *app, err error) error {
+	var ps catalog.Problems
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ps):
+		return usageErr("%s", a.tr().T("people.err.invalid", "Problems", ps.Error()))
+	case errors.Is(err, store.ErrInsufficient):
+		return ruleErr("no-overdraft", fmt.Errorf("%s", a.tr().T("people.err.insufficient", "Err", err.Error())))
+	case errors.Is(err, store.ErrUnknownScheme):
+		return usageErr("--scheme: %v", err)
+	case errors.Is(err, sessions.ErrBadEntry):
+		return usageErr("%v", err)
+	case errors.Is(err, store.ErrNotFound):
+		return usageErr("%v", err)
+	}
+	return err
+}
+
+// printJSON writes v as the one JSON document on stdout.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// withStore opens the store, runs fn and closes it.
+func withStore(ctx context.Context, a *app, fn func(st *store.Store) error) error {
+	st, err := a.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return peopleErr(a, fn(st))
+}
+
+// mustPerson reads a person or reports the id as bad input on the flag.
+func mustPerson(ctx context.Context, a *app, st *store.Store, flag, id string) (sessions.Person, error) {
+	if strings.TrimSpace(id) == "" {
+		return sessions.Person{}, usageErr("%s", a.tr().T("people.err.person_required", "Flag", flag))
+	}
+	p, err := st.Person(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return p, usageErr("%s", a.tr().T("people.err.no_person", "Flag", flag, "ID", id))
+	}
+	return p, err
+}
+
+// personFlags are the profile fields add and edit share.
+type personFlags struct {
+	name, email, phone, language, eqf, employment   string
+	current, target, availability, mobility, basis string
+	noticeVersion, noticeShown, retain             string
+	birthYear                                      int
+	modes, consents, withdraw, skills              []string
+	evidence                                       string
+}
+
+func (f *personFlags) register(cmd *cobra.Command, add bool) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.name, "name", "", "full name")
+	fl.StringVar(&f.email, "email", "", "e-mail address")
+	fl.StringVar(&f.phone, "phone", "", "phone number")
+	fl.IntVar(&f.birthYear, "birth-year", 0, "year of birth (optional)")
+	fl.StringVar(&f.language, "language", "", "preferred language (ISO 639-1)")
+	fl.StringVar(&f.eqf, "eqf", "", "highest education level (EQF 1-8)")
+	fl.StringVar(&f.employment, "employment", "", "employed, unemployed, self-employed, student or inactive")
+	fl.StringVar(&f.current, "current-occupation", "", "current occupation (ESCO URI)")
+	fl.StringVar(&f.target, "target-occupation", "", "target occupation (ESCO URI)")
+	fl.StringVar(&f.availability, "availability", "", "availability (free text)")
+	fl.StringVar(&f.mobility, "mobility", "", "mobility (free text)")
+	fl.StringSliceVar(&f.modes, "mode", nil, "preferred form of participation (repeatable)")
+	fl.StringVar(&f.basis, "lawful-basis", "", "lawful basis for processing")
+	fl.StringVar(&f.noticeVersion, "notice-version", "", "version of the privacy notice shown")
+	fl.StringVar(&f.noticeShown, "notice-shown", "", "date the notice was shown (YYYY-MM-DD; \"today\")")
+	fl.StringVar(&f.retain, "retain-until", "", "retention date (YYYY-MM-DD)")
+	fl.StringSliceVar(&f.consents, "consent", nil, "consent given today: store, share or research (repeatable)")
+	fl.StringSliceVar(&f.skills, "add-skill", nil, "skill held (ESCO URI, repeatable)")
+	fl.StringVar(&f.evidence, "evidence", string(sessions.ByCounsellor), "evidence for --add-skill: self-declared, counsellor or assessment")
+	if !add {
+		fl.StringSliceVar(&f.withdraw, "withdraw-consent", nil, "consent withdrawn today (repeatable)")
+	}
+}
+
+// apply copies the flags that were set onto p.
+func (f *personFlags) apply(a *app, cmd *cobra.Command, p *sessions.Person) error {
+	ch := cmd.Flags().Changed
+	set := func(flag string, dst *string, v string) {
+		if ch(flag) {
+			*dst = strings.TrimSpace(v)
+		}
+	}
+	set("name", &p.Name, f.name)
+	set("email", &p.Email, f.email)
+	set("phone", &p.Phone, f.phone)
+	set("language", &p.Language, f.language)
+	set("employment", &p.Employment, f.employment)
+	set("current-occupation", &p.CurrentOccupation, f.current)
+	set("target-occupation", &p.TargetOccupation, f.target)
+	set("availability", &p.Availability, f.availability)
+	set("mobility", &p.Mobility, f.mobility)
+	set("lawful-basis", &p.LawfulBasis, f.basis)
+	set("notice-version", &p.NoticeVersion, f.noticeVersion)
+	if ch("birth-year") {
+		p.BirthYear = f.birthYear
+	}
+	if ch("eqf") {
+		e, err := catalog.ParseEQF(f.eqf)
+		if err != nil {
+			return usageErr("--eqf: %v", err)
+		}
+		p.EQF = e
+	}
+	today := catalog.DateOf(a.now())
+	for _, d := range []struct {
+		flag string
+		v    string
+		dst  *catalog.Date
+	}{{"notice-shown", f.noticeShown, &p.NoticeShown}, {"retain-until", f.retain, &p.RetainUntil}} {
+		if !ch(d.flag) {
+			continue
+		}
+		if d.v == "today" {
+			*d.dst = today
+			continue
+		}
+		v, err := catalog.ParseDate(d.v)
+		if err != nil {
+			return usageErr("--%s: %v", d.flag, err)
+		}
+		*d.dst = v
+	}
+	if ch("mode") {
+		p.Modes = nil
+		for _, m := range f.modes {
+			p.Modes = append(p.Modes, catalog.Mode(m))
+		}
+	}
+	for _, c := range f.consents {
+		p.Consents = setConsent(p.Consents, sessions.Purpose(c), today, false)
+	}
+	for _, c := range f.withdraw {
+		p.Consents = setConsent(p.Consents, sessions.Purpose(c), today, true)
+	}
+	ev := sessions.Evidence(f.evidence)
+	if len(f.skills) > 0 && (!ev.Valid() || ev == sessions.ByCredential) {
+		return usageErr("--evidence: %q is not self-declared, counsellor or assessment", f.evidence)
+	}
+	for _, uri := range f.skills {
+		p.Skills = append(p.Skills, sessions.HeldSkill{URI: strings.TrimSpace(uri), Evidence: ev})
+	}
+	return nil
+}
+
+func setConsent(cs []sessions.Consent, purpose sessions.Purpose, day catalog.Date, withdraw bool) []sessions.Consent {
+	for i := range cs {
+		if cs[i].Purpose == purpose {
+			if withdraw {
+				cs[i].Withdrawn = day
+			} else {
+				cs[i].Given, cs[i].Withdrawn = day, catalog.Date{}
+			}
+			return cs
+		}
+	}
+	c := sessions.Consent{Purpose: purpose, Given: day}
+	if withdraw {
+		c.Withdrawn = day
+	}
+	return append(cs, c)
+}
+
 func newPersonCmd(a *app) *cobra.Command {
-	return &cobra.Command{Use: "person", Hidden: true, RunE: func(*cobra.Command, []string) error { return errNotBuilt }}
+	cmd := &cobra.Command{
+		Use:   "person",
+		Short: "People: their file, skills, consents, earned credentials; export and erase",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newPersonAddCmd(a), newPersonListCmd(a), newPersonShowCmd(a), newPersonEditCmd(a),
+		newPersonCredentialCmd(a), newPersonExportCmd(a), newPersonEraseCmd(a))
+	return cmd
 }
 
-func newAccountCmd(a *app) *cobra.Command {
-	return &cobra.Command{Use: "account", Hidden: true, RunE: func(*cobra.Command, []string) error { return errNotBuilt }}
+func newPersonAddCmd(a *app) *cobra.Command {
+	var f personFlags
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "add --name NAME [--email E] [--phone P] [--birth-year Y] [flags]",
+		Short: "Add a person",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if strings.TrimSpace(f.name) == "" {
+				return usageErr("--name: %s", a.tr().T("people.err.required"))
+			}
+			var p sessions.Person
+			if err := f.apply(a, cmd, &p); err != nil {
+				return err
+			}
+			return withStore(cmd.Context(), a, func(st *store.Store) error {
+				p, err := st.CreatePerson(cmd.Context(), p)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(a.stdout, p)
+				}
+				fmt.Fprintln(a.stdout, a.tr().T("people.added", "ID", p.ID))
+				return nil
+			})
+		},
+	}
+	f.register(cmd, true)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the person as JSON")
+	return cmd
 }
 
-func newSessionCmd(a *app) *cobra.Command {
-	return &cobra.Command{Use: "session", Hidden: true, RunE: func(*cobra.Command, []string) error { return errNotBuilt }}
+func newPersonEditCmd(a *app) *cobra.Command {
+	var f personFlags
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "edit ID [flags]",
+		Short: "Change a person's file (--add-skill and --target-occupation included)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			return withStore(ctx, a, func(st *store.Store) error {
+				p, err := mustPerson(ctx, a, st, "ID", args[0])
+				if err != nil {
+					return err
+				}
+				if err := f.apply(a, cmd, &p); err != nil {
+					return err
+				}
+				if p, err = st.UpdatePerson(ctx, p); err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(a.stdout, p)
+				}
+				fmt.Fprintln(a.stdout, a.tr().T("people.changed", "ID", p.ID))
+				return nil
+			})
+		},
+	}
+	f.register(cmd, false)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the person as JSON")
+	return cmd
+}
+
+func newPersonListCmd(a *app) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list [QUERY]",
+		Short: "List people whose name, e-mail or id contains QUERY",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			q := ""
+			if len(args) == 1 {
+				q = args[0]
+			}
+			return withStore(cmd.Context(), a, func(st *store.Store) error {
+				list, err := st.People(cmd.Context(), q, 0)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(a.stdout, list)
+				}
+				for _, p := range list {
+					fmt.Fprintf(a.stdout, "%s  %s\n", p.ID, p.Name)
+				}
+				fmt.Fprintln(a.stderr, a.tr().N("people.count", len(list)))
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print an array of people as JSON")
+	return cmd
+}
+
+func newPersonExportCmd(a *app) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "export ID [-o FILE]",
+		Short: "Write everything held on the person as JSON (their access request), audit entries included",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			return withStore(ctx, a, func(st *store.Store) error {
+				if _, err := mustPerson(ctx, a, st, "ID", args[0]); err != nil {
+					return err
+				}
+				f, err := st.ExportPerson(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				if out == "" || out == "-" {
+					return printJSON(a.stdout, f)
+				}
+				w, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+				if err != nil {
+					return fmt.Errorf("export %s: %w", out, err)
+				}
+				if err := printJSON(w, f); err != nil {
+					w.Close()
+					return fmt.Errorf("export %s: %w", out, err)
+				}
+				if err := w.Close(); err != nil {
+					return fmt.Errorf("export %s: %w", out, err)
+				}
+				fmt.Fprintln(a.stderr, a.tr().T("people.exported", "File", out))
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write (default stdout)")
+	return cmd
+}
+
+func newPersonEraseCmd(a *app) *cobra.Command {
+	var yes bool
+	cmd := &cobra.Command{
+		Use:   "erase ID --yes",
+		Short: "Remove the person from the database for good (every trace, free pages included)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !yes {
+				return usageErr("--yes: %s", a.tr().T("people.err.erase_confirm"))
+			}
+			ctx := cmd.Context()
+			return withStore(ctx, a, func(st *store.Store) error {
+				if _, err := mustPerson(ctx, a, st, "ID", args[0]); err != nil {
+					return err
+				}
+				if err := st.ErasePerson(ctx, args[0]); err != nil {
+					return err
+				}
+				fmt.Fprintln(a.stdout, a.tr().T("people.erased", "ID", args[0]))
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&yes, "yes", false, "confirm the erasure")
+	return cmd
 }
