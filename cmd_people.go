@@ -69,7 +69,7 @@ func mustPerson(ctx context.Context, a *app, st *store.Store, flag, id string) (
 
 // personFlags are the profile fields add and edit share.
 type personFlags struct {
-	name, email, phone, language, eqf, employment   string
+	name, email, phone, language, eqf, employment  string
 	current, target, availability, mobility, basis string
 	noticeVersion, noticeShown, retain             string
 	birthYear                                      int
