@@ -50,7 +50,7 @@ type problem struct {
 	usable   []bool
 	teach    [][]int // per missing skill: usable candidates teaching it, best first
 	minutes  []int64
-	reqIdx   [][]int // per candidate: indexes of its resolved prerequisites
+	reqIdx   [][]int   // per candidate: indexes of its resolved prerequisites
 	req      [][]int64 // per candidate: request per money scheme (index into schemes)
 	schemes  []string
 	budget   []int64
