@@ -36,7 +36,7 @@ type FundingRules struct {
 }
 
 // DefaultRules are the rules used when nothing else is configured.
-func DefaultRules() FundingRules { return FundingRules{VoucherPercent: 50, VoucherCap: 25000} }
+func DefaultRules() FundingRules { return FundingRules{VoucherPercent: 50, VoucherCap: 12500} }
 
 // Request is what each scheme is asked to pay for one course, in the
 // scheme's minor unit (cents or minutes), before looking at what is
