@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -57,6 +58,7 @@ type Store struct {
 	path  string
 	actor string
 	now   func() time.Time
+	reg   *register // register search state (search_index.go)
 }
 
 type migration struct {
@@ -134,13 +136,17 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("create folder for %s: %w", path, err)
 		}
 	}
-	db, err := sql.Open("sqlite", DSN(path, opt.ReadOnly))
-	if err != nil {
+	// Each store has its own driver so that the register's SQL functions
+	// can reach this store's in-memory search state (search_index.go).
+	reg := newRegister()
+	drv := &sqlite.Driver{}
+	if err := reg.sqlFuncs(drv); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	db := sql.OpenDB(connector{dsn: DSN(path, opt.ReadOnly), drv: drv})
 	db.SetMaxOpenConns(4)
 	db.SetConnMaxIdleTime(0)
-	s := &Store{db: db, path: path, actor: opt.Actor, now: opt.Now}
+	s := &Store{db: db, path: path, actor: opt.Actor, now: opt.Now, reg: reg}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -157,6 +163,21 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	return s, nil
 }
+
+// connector opens connections of one store's driver.
+type connector struct {
+	dsn string
+	drv *sqlite.Driver
+}
+
+func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return c.drv.Open(c.dsn)
+}
+
+func (c connector) Driver() driver.Driver { return c.drv }
 
 // checkFile refuses an existing non-empty file that is not SQLite, before
 // the driver may touch it.

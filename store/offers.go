@@ -1,0 +1,411 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/koers-project/koers/catalog"
+)
+
+// OfferImportOptions configure an import of offers from one source.
+type OfferImportOptions struct {
+	// Full says the input is the source's whole register: its offers that
+	// the input lacks are marked withdrawn (never deleted).
+	Full bool
+	// DryRun validates and counts everything, then rolls back.
+	DryRun bool
+	// Progress, if set, is called with the number of offers read so far,
+	// every ProgressEvery offers and once at the end.
+	Progress func(read int)
+	// ProgressEvery is the progress interval; 0 means 10,000.
+	ProgressEvery int
+}
+
+// OfferCounts is what an import did.
+type OfferCounts struct {
+	Added     int `json:"added"`
+	Changed   int `json:"changed"`
+	Unchanged int `json:"unchanged"`
+	Withdrawn int `json:"withdrawn"`
+}
+
+// OfferError is a bad offer in an import: which one (1-based position in
+// the input, and its source id) and what is wrong with it (for invalid
+// offers a catalog.Problems naming every field).
+type OfferError struct {
+	Index    int
+	SourceID string
+	Err      error
+}
+
+func (e *OfferError) Error() string {
+	if e.SourceID != "" {
+		return fmt.Sprintf("offer %d (source_id %q): %v", e.Index, e.SourceID, e.Err)
+	}
+	return fmt.Sprintf("offer %d: %v", e.Index, e.Err)
+}
+
+func (e *OfferError) Unwrap() error { return e.Err }
+
+// errDryRun rolls a dry-run import back.
+var errDryRun = errors.New("dry run")
+
+// bulkRows is from how many written rows an import ends with a full FTS
+// optimize (one merge of every segment) instead of incremental merging.
+const bulkRows = 20000
+
+// ImportOffers imports offers of one source in one transaction: all of them
+// or, on the first bad one, none. See importOffers.
+func (s *Store) ImportOffers(ctx context.Context, source string, offers iter.Seq2[catalog.Offer, error], opt OfferImportOptions) (OfferCounts, error) {
+	var n OfferCounts
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = s.importOffers(ctx, tx, source, offers, opt)
+		if err == nil && opt.DryRun {
+			return errDryRun
+		}
+		return err
+	})
+	if errors.Is(err, errDryRun) {
+		return n, nil
+	}
+	if err != nil {
+		return OfferCounts{}, err
+	}
+	s.registerChanged()
+	return n, nil
+}
+
+// importOffers writes offers of source inside tx, keyed by source and
+// source id: new ones are added, different ones changed (same id and
+// rowid), equal ones left alone; with opt.Full, the source's active offers
+// missing from the input are withdrawn. Every offer is validated; the first
+// invalid one (or iterator error) stops the import with an *OfferError and
+// the caller rolls back. The caller's transaction must be immediate.
+func (s *Store) importOffers(ctx context.Context, tx *sql.Tx, source string, offers iter.Seq2[catalog.Offer, error], opt OfferImportOptions) (OfferCounts, error) {
+	var n OfferCounts
+	source = strings.TrimSpace(source)
+	if source == "" {
+		return n, fmt.Errorf("import offers: source is required")
+	}
+	w, err := newOfferWriter(ctx, tx, s.Actor(), s.stamp())
+	if err != nil {
+		return n, err
+	}
+	defer w.close()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO offers_fts(offers_fts, rank) VALUES ('automerge', 0)`); err != nil {
+		return n, fmt.Errorf("import offers: %w", err)
+	}
+	every := opt.ProgressEvery
+	if every <= 0 {
+		every = 10000
+	}
+	var seen bitset
+	read := 0
+	for o, err := range offers {
+		read++
+		if err != nil {
+			return n, &OfferError{Index: read, Err: err}
+		}
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		if o.Source == "" {
+			o.Source = source
+		}
+		if o.Status == "" {
+			o.Status = catalog.StatusActive
+		}
+		p := o.Validate()
+		if o.Source != source {
+			p = append(p, catalog.FieldError{Field: "source", Msg: fmt.Sprintf("%q is not the imported source %q", o.Source, source)})
+		}
+		if len(p) > 0 {
+			return n, &OfferError{Index: read, SourceID: o.SourceID, Err: p}
+		}
+		rid, outcome, err := w.put(ctx, o)
+		if err != nil {
+			return n, &OfferError{Index: read, SourceID: o.SourceID, Err: err}
+		}
+		seen.set(rid)
+		switch outcome {
+		case added:
+			n.Added++
+		case changed:
+			n.Changed++
+		default:
+			n.Unchanged++
+		}
+		if opt.Progress != nil && read%every == 0 {
+			opt.Progress(read)
+		}
+	}
+	if opt.Progress != nil {
+		opt.Progress(read)
+	}
+	if opt.Full {
+		if n.Withdrawn, err = w.withdrawMissing(ctx, source, &seen); err != nil {
+			return n, err
+		}
+	}
+	if err := w.finish(ctx, source, n, n.Added+n.Changed >= bulkRows); err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+type putOutcome int
+
+const (
+	unchanged putOutcome = iota
+	added
+	changed
+)
+
+// offerWriter holds the prepared statements of one import.
+type offerWriter struct {
+	tx             *sql.Tx
+	actor, stamp   string
+	codec          docCodec
+	orgs           map[string]int64
+	skills         map[string]int64
+	find, ins, upd *sql.Stmt
+	ftsIns, ftsDel *sql.Stmt
+	skIns, skDel   *sql.Stmt
+	orgIns         *sql.Stmt
+	skillIns       *sql.Stmt
+}
+
+func newOfferWriter(ctx context.Context, tx *sql.Tx, actor, stamp string) (*offerWriter, error) {
+	w := &offerWriter{tx: tx, actor: actor, stamp: stamp, orgs: map[string]int64{}, skills: map[string]int64{}}
+	stmts := []struct {
+		dst **sql.Stmt
+		sql string
+	}{
+		{&w.find, `SELECT rid, hash, status, doc FROM offers WHERE source = ? AND source_id = ?`},
+		{&w.ins, `INSERT INTO offers (id, source, source_id, status, eqf, mode, languages, country, region, price, currency, start, schemes,
+			provider, awarding, initials, hash, doc, created_at, created_by, updated_at, updated_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&w.upd, `UPDATE offers SET status = ?, eqf = ?, mode = ?, languages = ?, country = ?, region = ?, price = ?, currency = ?, start = ?,
+			schemes = ?, provider = ?, awarding = ?, initials = ?, hash = ?, doc = ?, updated_at = ?, updated_by = ? WHERE rid = ?`},
+		{&w.ftsIns, `INSERT INTO offers_fts (rowid, title, description, outcomes, skills, provider) VALUES (?, ?, ?, ?, ?, ?)`},
+		{&w.ftsDel, `DELETE FROM offers_fts WHERE rowid = ?`},
+		{&w.skIns, `INSERT OR IGNORE INTO offer_skills (skill, offer) VALUES (?, ?)`},
+		{&w.skDel, `DELETE FROM offer_skills WHERE skill = ? AND offer = ?`},
+		{&w.orgIns, `INSERT INTO offer_orgs (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id`},
+		{&w.skillIns, `INSERT INTO offer_skill_uris (uri) VALUES (?) ON CONFLICT (uri) DO UPDATE SET uri = excluded.uri RETURNING id`},
+	}
+	for _, st := range stmts {
+		p, err := tx.PrepareContext(ctx, st.sql)
+		if err != nil {
+			w.close()
+			return nil, fmt.Errorf("import offers: prepare: %w", err)
+		}
+		*st.dst = p
+	}
+	return w, nil
+}
+
+func (w *offerWriter) close() {
+	for _, st := range []*sql.Stmt{w.find, w.ins, w.upd, w.ftsIns, w.ftsDel, w.skIns, w.skDel, w.orgIns, w.skillIns} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+func (w *offerWriter) org(ctx context.Context, name string) (int64, error) {
+	if id, ok := w.orgs[name]; ok {
+		return id, nil
+	}
+	var id int64
+	if err := w.orgIns.QueryRowContext(ctx, name).Scan(&id); err != nil {
+		return 0, fmt.Errorf("provider %q: %w", name, err)
+	}
+	w.orgs[name] = id
+	return id, nil
+}
+
+func (w *offerWriter) skill(ctx context.Context, uri string) (int64, error) {
+	if id, ok := w.skills[uri]; ok {
+		return id, nil
+	}
+	var id int64
+	if err := w.skillIns.QueryRowContext(ctx, uri).Scan(&id); err != nil {
+		return 0, fmt.Errorf("skill %q: %w", uri, err)
+	}
+	w.skills[uri] = id
+	return id, nil
+}
+
+// put writes one valid offer and says whether it was added, changed or unchanged.
+func (w *offerWriter) put(ctx context.Context, o catalog.Offer) (int64, putOutcome, error) {
+	doc, hash, err := w.codec.encode(o)
+	if err != nil {
+		return 0, 0, err
+	}
+	var (
+		rid       int64
+		oldHash   int64
+		oldStatus string
+		oldDoc    []byte
+	)
+	err = w.find.QueryRowContext(ctx, o.Source, o.SourceID).Scan(&rid, &oldHash, &oldStatus, &oldDoc)
+	exists := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, err
+	}
+	if exists && oldHash == hash && oldStatus == string(o.Status) {
+		return rid, unchanged, nil
+	}
+	prov, err := w.org(ctx, o.Provider)
+	if err != nil {
+		return 0, 0, err
+	}
+	awarding := prov
+	if o.AwardingBody != "" && o.AwardingBody != o.Provider {
+		if awarding, err = w.org(ctx, o.AwardingBody); err != nil {
+			return 0, 0, err
+		}
+	}
+	var price any
+	if o.Price != nil {
+		price = int64(*o.Price)
+	}
+	var start any
+	if !o.Start.IsZero() {
+		start = o.Start.String()
+	}
+	cols := []any{string(o.Status), int64(o.EQF), string(o.Mode), strings.Join(o.Languages, " "), o.Country, o.Region, price, o.Currency, start,
+		strings.Join(o.Schemes, " "), prov, awarding, int64(catalog.Initials(o.Title)), hash, doc}
+	outcome := added
+	if exists {
+		outcome = changed
+		if _, err := w.upd.ExecContext(ctx, append(cols, w.stamp, w.actor, rid)...); err != nil {
+			return 0, 0, err
+		}
+		if _, err := w.ftsDel.ExecContext(ctx, rid); err != nil {
+			return 0, 0, fmt.Errorf("unindex: %w", err)
+		}
+		if old, err := w.codec.decode(oldDoc); err == nil {
+			for _, sk := range old.Skills() {
+				id, err := w.skill(ctx, sk.URI)
+				if err != nil {
+					return 0, 0, err
+				}
+				if _, err := w.skDel.ExecContext(ctx, id, rid); err != nil {
+					return 0, 0, err
+				}
+			}
+		}
+	} else {
+		id := o.ID
+		if u, err := uuid.Parse(id); err != nil || u.Version() != 7 {
+			id = NewID()
+		}
+		args := append([]any{id, o.Source, o.SourceID}, cols...)
+		res, err := w.ins.ExecContext(ctx, append(args, w.stamp, w.actor, w.stamp, w.actor)...)
+		if err != nil {
+			return 0, 0, err
+		}
+		if rid, err = res.LastInsertId(); err != nil {
+			return 0, 0, err
+		}
+	}
+	t := textOf(&o)
+	if _, err := w.ftsIns.ExecContext(ctx, rid, t.title, t.description, t.outcomes, t.skills, t.provider); err != nil {
+		return 0, 0, fmt.Errorf("index: %w", err)
+	}
+	for _, sk := range o.Skills() {
+		id, err := w.skill(ctx, sk.URI)
+		if err != nil {
+			return 0, 0, err
+		}
+		if _, err := w.skIns.ExecContext(ctx, id, rid); err != nil {
+			return 0, 0, err
+		}
+	}
+	return rid, outcome, nil
+}
+
+// withdrawMissing marks the source's active offers that the import did not
+// see as withdrawn.
+func (w *offerWriter) withdrawMissing(ctx context.Context, source string, seen *bitset) (int, error) {
+	rows, err := w.tx.QueryContext(ctx, `SELECT rid FROM offers WHERE source = ? AND status = 'active'`, source)
+	if err != nil {
+		return 0, fmt.Errorf("withdraw: %w", err)
+	}
+	var gone []int64
+	for rows.Next() {
+		var rid int64
+		if err := rows.Scan(&rid); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if !seen.has(rid) {
+			gone = append(gone, rid)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, rid := range gone {
+		if _, err := w.tx.ExecContext(ctx, `UPDATE offers SET status = 'withdrawn', updated_at = ?, updated_by = ? WHERE rid = ?`, w.stamp, w.actor, rid); err != nil {
+			return 0, fmt.Errorf("withdraw: %w", err)
+		}
+	}
+	return len(gone), nil
+}
+
+// finish records the import on its source, bumps the register generation
+// and merges the FTS segments the import wrote.
+func (w *offerWriter) finish(ctx context.Context, source string, n OfferCounts, bulk bool) error {
+	q := []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO sources (name, last_import_at, added, changed, unchanged, withdrawn, active, created_at, created_by, updated_at, updated_by)
+			VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT count(*) FROM offers WHERE source = ?1 AND status = 'active'), ?2, ?7, ?2, ?7)
+			ON CONFLICT (name) DO UPDATE SET last_import_at = excluded.last_import_at, added = excluded.added, changed = excluded.changed,
+			unchanged = excluded.unchanged, withdrawn = excluded.withdrawn, active = excluded.active,
+			updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+			[]any{source, w.stamp, n.Added, n.Changed, n.Unchanged, n.Withdrawn, w.actor}},
+		{`INSERT INTO meta (key, value, updated_at, updated_by) VALUES ('register.generation', '1', ?1, ?2)
+			ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = ?1, updated_by = ?2`,
+			[]any{w.stamp, w.actor}},
+		{`INSERT INTO offers_fts (offers_fts, rank) VALUES ('automerge', 4)`, nil},
+	}
+	if bulk {
+		q = append(q, struct {
+			sql  string
+			args []any
+		}{`INSERT INTO offers_fts (offers_fts) VALUES ('optimize')`, nil})
+	}
+	for _, st := range q {
+		if _, err := w.tx.ExecContext(ctx, st.sql, st.args...); err != nil {
+			return fmt.Errorf("import offers: finish: %w", err)
+		}
+	}
+	return nil
+}
+
+// bitset is a growable set of small non-negative integers (rowids).
+type bitset []uint64
+
+func (b *bitset) set(i int64) {
+	for int(i>>6) >= len(*b) {
+		*b = append(*b, 0)
+	}
+	(*b)[i>>6] |= 1 << (i & 63)
+}
+
+func (b bitset) has(i int64) bool {
+	return i >= 0 && int(i>>6) < len(b) && b[i>>6]&(1<<(i&63)) != 0
+}

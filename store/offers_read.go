@@ -1,0 +1,218 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/koers-project/koers/catalog"
+)
+
+// Offer is one offer by its id: the UUID, or "source:source_id".
+func (s *Store) Offer(ctx context.Context, id string) (catalog.Offer, error) {
+	id = strings.TrimSpace(id)
+	var row *sql.Row
+	if _, err := uuid.Parse(id); err == nil {
+		row = s.db.QueryRowContext(ctx, `SELECT id, status, doc FROM offers WHERE id = ?`, strings.ToLower(id))
+	} else if src, sid, ok := strings.Cut(id, ":"); ok && src != "" && sid != "" {
+		row = s.db.QueryRowContext(ctx, `SELECT id, status, doc FROM offers WHERE source = ? AND source_id = ?`, src, sid)
+	} else {
+		return catalog.Offer{}, fmt.Errorf("offer %q: %w", id, ErrNotFound)
+	}
+	var (
+		c       docCodec
+		oid, st string
+		doc     []byte
+	)
+	if err := row.Scan(&oid, &st, &doc); err != nil {
+		return catalog.Offer{}, fmt.Errorf("offer %q: %w", id, mapErr(err))
+	}
+	o, err := c.decode(doc)
+	if err != nil {
+		return catalog.Offer{}, fmt.Errorf("offer %q: %w", id, err)
+	}
+	o.ID, o.Status = oid, catalog.Status(st)
+	return o, nil
+}
+
+// offersByRIDs loads offers by rowid, in the order given; rowids that do
+// not exist are skipped.
+func (s *Store) offersByRIDs(ctx context.Context, rids []uint32) ([]catalog.Offer, error) {
+	byRID := make(map[uint32]catalog.Offer, len(rids))
+	var c docCodec
+	for start := 0; start < len(rids); start += 500 {
+		chunk := rids[start:min(start+500, len(rids))]
+		args := make([]any, len(chunk))
+		for i, r := range chunk {
+			args[i] = int64(r)
+		}
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")
+		rows, err := s.db.QueryContext(ctx, `SELECT rid, id, status, doc FROM offers WHERE rid IN (`+ph+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("load offers: %w", mapErr(err))
+		}
+		for rows.Next() {
+			var (
+				rid     int64
+				id, st  string
+				docJSON []byte
+			)
+			if err := rows.Scan(&rid, &id, &st, &docJSON); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("load offers: %w", err)
+			}
+			o, err := c.decode(docJSON)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("load offer %s: %w", id, err)
+			}
+			o.ID, o.Status = id, catalog.Status(st)
+			byRID[uint32(rid)] = o
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("load offers: %w", mapErr(err))
+		}
+	}
+	out := make([]catalog.Offer, 0, len(rids))
+	for _, r := range rids {
+		if o, ok := byRID[r]; ok {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+// OffersBySkill is the active offers whose learning outcomes teach any of
+// the skill URIs, in register order, at most limit of them (0: all). The
+// planner uses it to fill a skill gap.
+func (s *Store) OffersBySkill(ctx context.Context, uris []string, limit int) ([]catalog.Offer, error) {
+	if len(uris) == 0 {
+		return nil, nil
+	}
+	rids, err := s.OfferRowIDsBySkill(ctx, uris)
+	if err != nil {
+		return nil, err
+	}
+	if limit > 0 && len(rids) > limit {
+		rids = rids[:limit]
+	}
+	return s.offersByRIDs(ctx, rids)
+}
+
+// OfferRowIDsBySkill is the rowids of active offers teaching any of the
+// skill URIs, ascending (from offer_skills, a range scan per skill).
+func (s *Store) OfferRowIDsBySkill(ctx context.Context, uris []string) ([]uint32, error) {
+	if len(uris) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(uris))
+	for i, u := range uris {
+		args[i] = u
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?,", len(uris)), ",")
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT k.offer FROM offer_skill_uris u
+		JOIN offer_skills k ON k.skill = u.id
+		JOIN offers o ON o.rid = k.offer AND o.status = 'active'
+		WHERE u.uri IN (`+ph+`) ORDER BY k.offer`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("offers by skill: %w", mapErr(err))
+	}
+	defer rows.Close()
+	var out []uint32
+	for rows.Next() {
+		var rid int64
+		if err := rows.Scan(&rid); err != nil {
+			return nil, err
+		}
+		out = append(out, uint32(rid))
+	}
+	return out, rows.Err()
+}
+
+// SourceStats is one register source and its last import.
+type SourceStats struct {
+	Name       string    `json:"name"`
+	LastImport time.Time `json:"last_import"`
+	Active     int       `json:"active"`
+	OfferCounts
+}
+
+// RegisterStats are the counts `koers stats` shows. Tables of other areas
+// (ESCO, people) count 0 until their migrations exist.
+type RegisterStats struct {
+	Path            string        `json:"path"`
+	OffersActive    int           `json:"offers_active"`
+	OffersWithdrawn int           `json:"offers_withdrawn"`
+	Providers       int           `json:"providers"`
+	Occupations     int           `json:"occupations"`
+	Skills          int           `json:"skills"`
+	Relations       int           `json:"relations"`
+	People          int           `json:"people"`
+	Sources         []SourceStats `json:"sources"`
+}
+
+// RegisterStats counts the register and the other areas' main tables.
+func (s *Store) RegisterStats(ctx context.Context) (RegisterStats, error) {
+	st := RegisterStats{Path: s.path, Sources: []SourceStats{}}
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'withdrawn'),
+		count(DISTINCT provider) FROM offers`).Scan(&st.OffersActive, &st.OffersWithdrawn, &st.Providers)
+	if err != nil {
+		return st, fmt.Errorf("stats: %w", mapErr(err))
+	}
+	for _, c := range []struct {
+		dst    *int
+		tables []string
+	}{
+		{&st.Occupations, []string{"esco_occupations", "occupations"}},
+		{&st.Skills, []string{"esco_skills", "skills"}},
+		{&st.Relations, []string{"esco_relations", "occupation_skills", "relations"}},
+		{&st.People, []string{"people", "persons"}},
+	} {
+		n, err := s.countFirstTable(ctx, c.tables)
+		if err != nil {
+			return st, err
+		}
+		*c.dst = n
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT name, last_import_at, active, added, changed, unchanged, withdrawn FROM sources ORDER BY name`)
+	if err != nil {
+		return st, fmt.Errorf("stats: %w", mapErr(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var src SourceStats
+		var at string
+		if err := rows.Scan(&src.Name, &at, &src.Active, &src.Added, &src.Changed, &src.Unchanged, &src.Withdrawn); err != nil {
+			return st, err
+		}
+		src.LastImport, _ = time.Parse(time.RFC3339, at)
+		st.Sources = append(st.Sources, src)
+	}
+	return st, rows.Err()
+}
+
+// countFirstTable counts the rows of the first of tables that exists, or 0.
+func (s *Store) countFirstTable(ctx context.Context, tables []string) (int, error) {
+	for _, t := range tables {
+		var name string
+		err := s.db.QueryRowContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?`, t).Scan(&name)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("stats: %w", err)
+		}
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM "`+name+`"`).Scan(&n); err != nil {
+			return 0, fmt.Errorf("stats: count %s: %w", name, err)
+		}
+		return n, nil
+	}
+	return 0, nil
+}

@@ -1,0 +1,317 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"modernc.org/sqlite"
+
+	"github.com/koers-project/koers/catalog"
+)
+
+// register is the store's hot search state: the in-memory filter and facet
+// columns of every offer (memIndex, about 40 bytes an offer), a few recent
+// FTS match sets, and the filters that SQL functions consult while a query
+// runs. One per Store.
+type register struct {
+	mu      sync.Mutex
+	idx     *memIndex
+	stale   atomic.Bool
+	matches matchCache
+
+	filters sync.Map // handle → *filter, while a query that uses koers_keep runs
+	handle  atomic.Int64
+}
+
+func newRegister() *register {
+	r := &register{}
+	r.stale.Store(true)
+	return r
+}
+
+// sqlFuncs registers the register's SQL functions on the store's own
+// driver (not process-wide):
+//   - koers_rids(rowid) aggregates rowids into a blob of little-endian
+//     uint32, so a whole FTS match set crosses into Go in one value;
+//   - koers_keep(rowid, handle) applies the Go filter registered under
+//     handle, so FTS ranks only the offers that pass the filters.
+func (r *register) sqlFuncs(d *sqlite.Driver) error {
+	if err := d.RegisterFunction("koers_rids", &sqlite.FunctionImpl{
+		NArgs:         1,
+		MakeAggregate: func(sqlite.FunctionContext) (sqlite.AggregateFunction, error) { return &ridAgg{}, nil },
+	}); err != nil {
+		return err
+	}
+	return d.RegisterFunction("koers_keep", &sqlite.FunctionImpl{
+		NArgs: 2,
+		Scalar: func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			rid, _ := args[0].(int64)
+			h, _ := args[1].(int64)
+			f, ok := r.filters.Load(h)
+			if !ok {
+				return int64(0), fmt.Errorf("koers_keep: no filter %d", h)
+			}
+			if f.(*filter).keep(uint32(rid)) {
+				return int64(1), nil
+			}
+			return int64(0), nil
+		},
+	})
+}
+
+// withFilter registers f for koers_keep while fn runs.
+func (r *register) withFilter(f *filter, fn func(handle int64) error) error {
+	h := r.handle.Add(1)
+	r.filters.Store(h, f)
+	defer r.filters.Delete(h)
+	return fn(h)
+}
+
+type ridAgg struct{ buf []byte }
+
+func (a *ridAgg) Step(_ *sqlite.FunctionContext, args []driver.Value) error {
+	if v, ok := args[0].(int64); ok {
+		a.buf = binary.LittleEndian.AppendUint32(a.buf, uint32(v))
+	}
+	return nil
+}
+func (a *ridAgg) WindowInverse(*sqlite.FunctionContext, []driver.Value) error {
+	return fmt.Errorf("koers_rids is not a window function")
+}
+func (a *ridAgg) WindowValue(*sqlite.FunctionContext) (driver.Value, error) {
+	if a.buf == nil {
+		return []byte{}, nil
+	}
+	return a.buf, nil
+}
+func (a *ridAgg) Final(*sqlite.FunctionContext) {}
+
+// memIndex holds, per offer rowid, what filters and facets read. Values are
+// interned: mode, region and organisation ids index the name slices;
+// languages and schemes are bit sets over langs and schemes.
+type memIndex struct {
+	gen      string
+	n        int // max rowid + 1
+	status   []uint8
+	eqf      []int8
+	mode     []uint8
+	region   []uint16
+	langs    []uint32
+	schemes  []uint64
+	price    []int32 // cents, -1 unknown
+	start    []int32 // days since 1970-01-01, math.MinInt32 unknown
+	prov     []uint32
+	award    []uint32
+	initials []uint64
+
+	modes, regions, langNames, schemeNames []string
+	orgs                                   []string // by offer_orgs id
+	active                                 int
+}
+
+const (
+	stNone uint8 = iota
+	stActive
+	stWithdrawn
+)
+
+// registerChanged marks the in-memory state stale after a write.
+func (s *Store) registerChanged() {
+	s.reg.stale.Store(true)
+	s.reg.matches.clear()
+}
+
+// generation is the register's change counter in meta.
+func (s *Store) generation(ctx context.Context) (string, error) {
+	var g string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'register.generation'`).Scan(&g)
+	if err == sql.ErrNoRows {
+		return "0", nil
+	}
+	return g, err
+}
+
+// index returns the current in-memory index, loading it when the register
+// changed (in this process or another one).
+func (s *Store) index(ctx context.Context) (*memIndex, error) {
+	r := s.reg
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	gen, err := s.generation(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	if r.idx != nil && r.idx.gen == gen && !r.stale.Load() {
+		return r.idx, nil
+	}
+	if r.idx != nil && r.idx.gen != gen {
+		r.matches.clear()
+	}
+	idx, err := loadIndex(ctx, s.db, gen)
+	if err != nil {
+		return nil, fmt.Errorf("search: load index: %w", err)
+	}
+	r.idx = idx
+	r.stale.Store(false)
+	return idx, nil
+}
+
+type interner struct {
+	ids   map[string]int
+	names []string
+}
+
+func (in *interner) id(s string) int {
+	if in.ids == nil {
+		in.ids = map[string]int{}
+	}
+	if id, ok := in.ids[s]; ok {
+		return id
+	}
+	id := len(in.names)
+	in.ids[s] = id
+	in.names = append(in.names, s)
+	return id
+}
+
+func loadIndex(ctx context.Context, db *sql.DB, gen string) (*memIndex, error) {
+	idx := &memIndex{gen: gen}
+	var maxRID sql.NullInt64
+	if err := db.QueryRowContext(ctx, `SELECT max(rid) FROM offers`).Scan(&maxRID); err != nil {
+		return nil, err
+	}
+	n := int(maxRID.Int64) + 1
+	idx.n = n
+	idx.status = make([]uint8, n)
+	idx.eqf = make([]int8, n)
+	idx.mode = make([]uint8, n)
+	idx.region = make([]uint16, n)
+	idx.langs = make([]uint32, n)
+	idx.schemes = make([]uint64, n)
+	idx.price = make([]int32, n)
+	idx.start = make([]int32, n)
+	idx.prov = make([]uint32, n)
+	idx.award = make([]uint32, n)
+	idx.initials = make([]uint64, n)
+
+	var modes, regions, langs, schemes interner
+	modes.id("")
+	regions.id("")
+	rows, err := db.QueryContext(ctx, `SELECT rid, status, eqf, mode, region, languages, schemes, price, start, provider, awarding, initials FROM offers`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			rid, eqf, prov, award, initials int64
+			status, mode, region, ls, ss    sql.RawBytes
+			price                           sql.NullInt64
+			start                           sql.RawBytes
+		)
+		if err := rows.Scan(&rid, &status, &eqf, &mode, &region, &ls, &ss, &price, &start, &prov, &award, &initials); err != nil {
+			return nil, err
+		}
+		if string(status) == string(catalog.StatusActive) {
+			idx.status[rid] = stActive
+			idx.active++
+		} else {
+			idx.status[rid] = stWithdrawn
+		}
+		idx.eqf[rid] = int8(eqf)
+		idx.mode[rid] = uint8(modes.id(string(mode)))
+		idx.region[rid] = uint16(regions.id(string(region)))
+		for _, l := range strings.Fields(string(ls)) {
+			if b := langs.id(l); b < 32 {
+				idx.langs[rid] |= 1 << b
+			}
+		}
+		for _, sc := range strings.Fields(string(ss)) {
+			if b := schemes.id(sc); b < 64 {
+				idx.schemes[rid] |= 1 << b
+			}
+		}
+		idx.price[rid] = -1
+		if price.Valid {
+			idx.price[rid] = int32(min(price.Int64, math.MaxInt32))
+		}
+		idx.start[rid] = math.MinInt32
+		if len(start) > 0 {
+			if d, err := catalog.ParseDate(string(start)); err == nil {
+				idx.start[rid] = int32(d.Time().Unix() / 86400)
+			}
+		}
+		idx.prov[rid] = uint32(prov)
+		idx.award[rid] = uint32(award)
+		idx.initials[rid] = uint64(initials)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	idx.modes, idx.regions, idx.langNames, idx.schemeNames = modes.names, regions.names, langs.names, schemes.names
+	orgs, err := db.QueryContext(ctx, `SELECT id, name FROM offer_orgs`)
+	if err != nil {
+		return nil, err
+	}
+	defer orgs.Close()
+	for orgs.Next() {
+		var id int
+		var name string
+		if err := orgs.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		for len(idx.orgs) <= id {
+			idx.orgs = append(idx.orgs, "")
+		}
+		idx.orgs[id] = name
+	}
+	return idx, orgs.Err()
+}
+
+// matchCache keeps the last few FTS match sets (sorted rowids) by FTS
+// expression: the page, the count and the facets of one keystroke share
+// one FTS scan, and a filter change or a one-letter last term reuses it.
+type matchCache struct {
+	mu      sync.Mutex
+	entries []matchEntry
+}
+
+type matchEntry struct {
+	expr string
+	rids []uint32
+}
+
+const matchCacheSize = 4
+
+func (c *matchCache) get(expr string) ([]uint32, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.entries {
+		if e.expr == expr {
+			return e.rids, true
+		}
+	}
+	return nil, false
+}
+
+func (c *matchCache) put(expr string, rids []uint32) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries = append([]matchEntry{{expr, rids}}, c.entries...)
+	if len(c.entries) > matchCacheSize {
+		c.entries = c.entries[:matchCacheSize]
+	}
+}
+
+func (c *matchCache) clear() {
+	c.mu.Lock()
+	c.entries = nil
+	c.mu.Unlock()
+}

@@ -1,0 +1,248 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/koers-project/koers/catalog"
+)
+
+// searchFixture is a small register with known spreads of EQF, mode,
+// language, scheme, region, price and start.
+func searchFixture(t testing.TB) *Store {
+	t.Helper()
+	st := openTB(t)
+	mk := func(sid, title string, eqf catalog.EQF, mode catalog.Mode, lang, scheme, region string, price int64, start catalog.Date) catalog.Offer {
+		o := testOffer(sid, title)
+		o.EQF, o.Mode, o.Languages, o.Schemes, o.Region = eqf, mode, []string{lang}, []string{scheme}, region
+		o.Price = ptr(catalog.Money(price))
+		o.Start = start
+		return o
+	}
+	jan, jun := catalog.NewDate(2027, 1, 10), catalog.NewDate(2027, 6, 1)
+	offers := []catalog.Offer{
+		mk("e1", "Énergie renouvelable", 4, catalog.ModeOnsite, "fr", "ila", "BE31", 30000, jan),
+		mk("e2", "Energie-efficiënt renoveren", 5, catalog.ModeBlended, "nl", "voucher", "BE21", 50000, jun),
+		mk("e3", "ENERGIE voor installateurs", 6, catalog.ModeOnline, "nl", "ila", "BE23", 0, jun),
+		mk("d1", "Data-analyse met Python", 5, catalog.ModeOnline, "nl", "ila", "BE23", 48000, jan),
+		mk("d2", "Data analysis fundamentals", 4, catalog.ModeOnline, "en", "leave", "BE10", 0, jun),
+		mk("d3", "Analyse de données (module 1/3)", 5, catalog.ModeOnsite, "fr", "ila", "BE35", 35000, jan),
+		mk("z1", "Zorgkundige in de thuiszorg", 4, catalog.ModeOnsite, "nl", "voucher", "BE21", 120000, jun),
+	}
+	d4 := mk("d4", "Werken met spreadsheets", 3, catalog.ModeBlended, "nl", "ila", "BE21", 10000, jan)
+	d4.Description = "Tabellen, grafieken en data voor kantoorwerk."
+	d4.Provider, d4.AwardingBody = "CVO Noord", "CVO Noord"
+	offers = append(offers, d4)
+	mustImport(t, st, OfferImportOptions{}, offers...)
+	return st
+}
+
+func TestSearchFoldsCaseAndDiacritics(t *testing.T) {
+	st := searchFixture(t)
+	want := []string{"e1", "e2", "e3"}
+	for _, text := range []string{"energie", "énergie", "ENERGIE", "Energie", "ÉNERGIE", "energ", "éner"} {
+		if got := sids(search(t, st, catalog.Query{Text: text})); !slices.Equal(got, want) {
+			t.Errorf("%q: got %v, want %v", text, got, want)
+		}
+	}
+}
+
+func TestSearchRanksTitleFirst(t *testing.T) {
+	st := searchFixture(t)
+	hits := search(t, st, catalog.Query{Text: "data"})
+	if len(hits) != 3 {
+		t.Fatalf("data: %v", sids(hits))
+	}
+	// d4 has "data" only in its description: it comes last.
+	if hits[2].Offer.SourceID != "d4" || hits[0].Score < hits[2].Score {
+		t.Errorf("order %v scores %v %v", []string{hits[0].Offer.SourceID, hits[1].Offer.SourceID, hits[2].Offer.SourceID}, hits[0].Score, hits[2].Score)
+	}
+}
+
+func TestSearchHostileQueries(t *testing.T) {
+	st := searchFixture(t)
+	for _, text := range []string{`"`, `""`, `"data`, `data"`, `*`, `data*`, `-data`, `data -analyse`, `title:data`, `title : data`,
+		`(data`, `data)`, `data NEAR analyse`, `NEAR(data analyse)`, `data AND`, `AND`, `OR OR`, `NOT`, `^data`, `{title}: data`,
+		`data + analyse`, `'`, `;DROP TABLE offers;--`, "\x00", "da\u0301ta", `\`, `%`, `_`, `data:`, `:`, `a`, `z`, `d`, `é`} {
+		if _, err := st.SearchOffers(context.Background(), catalog.Query{Text: text}); err != nil {
+			t.Errorf("search %q: %v", text, err)
+		}
+		if _, err := st.CountFacets(context.Background(), catalog.Query{Text: text}); err != nil {
+			t.Errorf("facets %q: %v", text, err)
+		}
+	}
+	// Syntax characters are separators: these find what the words find.
+	for text, want := range map[string][]string{
+		`"data`:            {"d1", "d2", "d4"},
+		`title:data`:       {},
+		`data AND`:         {},
+		`(data analyse)`:   {"d1"},
+		`data-analyse`:     {"d1"},
+		`NEAR(data analy)`: {},
+	} {
+		if got := sids(search(t, st, catalog.Query{Text: text})); !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Errorf("%q: got %v, want %v", text, got, want)
+		}
+	}
+}
+
+func TestBuildFTS(t *testing.T) {
+	tests := []struct {
+		text, expr string
+		initial    uint64
+	}{
+		{"", "", 0},
+		{"data", `"data"*`, 0},
+		{"data ", `"data"`, 0},
+		{"data an", `"data" "an"*`, 0},
+		{"data a", `"data"`, 1 << 0},
+		{"a", "", 1 << 0},
+		{"É", "", 1 << 4},
+		{`"data" AND "an`, `"data" "and" "an"*`, 0},
+		{"NEAR(", `"near"`, 0},
+		{"énergie*", `"energie"`, 0},
+		{"7", "", 1 << 33},
+	}
+	for _, tt := range tests {
+		got := buildFTS(tt.text)
+		if got.expr != tt.expr || got.initial != tt.initial {
+			t.Errorf("buildFTS(%q) = %q %b, want %q %b", tt.text, got.expr, got.initial, tt.expr, tt.initial)
+		}
+	}
+}
+
+func TestSearchOneLetterUsesTitleInitials(t *testing.T) {
+	st := searchFixture(t)
+	tests := map[string][]string{
+		"z":      {"z1"},
+		"data a": {"d1", "d2"},       // titles with "data" and a word starting with a
+		"e":      {"e1", "e2", "e3"}, // énergie, energie, efficiënt
+		"w":      {"d4"},             //
+		"data w": {"d4"},             // d4's data is in the description
+		"r":      {"e1", "e2"},       // renouvelable, renoveren
+		"i":      {"e3", "z1"},       // installateurs, in
+		"q":      nil,                //
+		"m":      {"d1", "d3", "d4"}, // met, module, met
+		"d":      {"d1", "d2", "d3", "z1"},
+	}
+	for text, want := range tests {
+		got := sids(search(t, st, catalog.Query{Text: text}))
+		if !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Errorf("%q: got %v, want %v", text, got, want)
+		}
+		f, err := st.CountFacets(context.Background(), catalog.Query{Text: text})
+		if err != nil || f.Total != len(want) {
+			t.Errorf("%q: facets total %d (%v), want %d", text, f.Total, err, len(want))
+		}
+	}
+}
+
+func TestSearchFilters(t *testing.T) {
+	st := searchFixture(t)
+	price := catalog.Money(40000)
+	tests := []struct {
+		name string
+		q    catalog.Query
+		want []string
+	}{
+		{"all", catalog.Query{}, []string{"d1", "d2", "d3", "d4", "e1", "e2", "e3", "z1"}},
+		{"eqf 5", catalog.Query{EQFMin: 5, EQFMax: 5}, []string{"d1", "d3", "e2"}},
+		{"eqf 5-6 text", catalog.Query{Text: "energie", EQFMin: 5, EQFMax: 6}, []string{"e2", "e3"}},
+		{"online", catalog.Query{Modes: []catalog.Mode{catalog.ModeOnline}}, []string{"d1", "d2", "e3"}},
+		{"online or onsite data", catalog.Query{Text: "data", Modes: []catalog.Mode{catalog.ModeOnline, catalog.ModeOnsite}}, []string{"d1", "d2"}},
+		{"fr", catalog.Query{Language: "fr"}, []string{"d3", "e1"}},
+		{"unknown language", catalog.Query{Language: "de"}, nil},
+		{"region BE2", catalog.Query{Region: "BE2"}, []string{"d1", "d4", "e2", "e3", "z1"}},
+		{"region be23", catalog.Query{Region: "be23"}, []string{"d1", "e3"}},
+		{"max price", catalog.Query{MaxPrice: &price}, []string{"d2", "d3", "d4", "e1", "e3"}},
+		{"scheme voucher", catalog.Query{Scheme: "voucher"}, []string{"e2", "z1"}},
+		{"start after", catalog.Query{StartAfter: catalog.NewDate(2027, 3, 1)}, []string{"d2", "e2", "e3", "z1"}},
+		{"provider", catalog.Query{Provider: "cvo"}, []string{"d4"}},
+		{"provider folded", catalog.Query{Text: "data", Provider: "DIGILAB"}, []string{"d1", "d2"}},
+		{"skill", catalog.Query{Skills: []string{"http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"}, Language: "en"}, []string{"d2"}},
+		{"one letter with filter", catalog.Query{Text: "d", Language: "nl"}, []string{"d1", "z1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := sids(search(t, st, tt.q))
+			if !slices.Equal(got, tt.want) && !(len(got) == 0 && len(tt.want) == 0) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+			f, err := st.CountFacets(context.Background(), tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Total != len(tt.want) {
+				t.Errorf("facets total %d, want %d (the size of the match set)", f.Total, len(tt.want))
+			}
+			for name, bs := range map[string][]catalog.Bucket{"eqf": f.EQF, "mode": f.Mode} {
+				sum := 0
+				for _, b := range bs {
+					sum += b.Count
+				}
+				if sum != f.Total {
+					t.Errorf("%s buckets sum to %d, total %d", name, sum, f.Total)
+				}
+			}
+		})
+	}
+	if _, err := st.SearchOffers(context.Background(), catalog.Query{EQFMin: 9}); err == nil {
+		t.Error("eqf 9 accepted")
+	}
+}
+
+func TestCountFacets(t *testing.T) {
+	st := searchFixture(t)
+	got, err := st.CountFacets(context.Background(), catalog.Query{Text: "data"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := catalog.Facets{
+		Total:    3,
+		EQF:      []catalog.Bucket{{Value: "3", Count: 1}, {Value: "4", Count: 1}, {Value: "5", Count: 1}},
+		Mode:     []catalog.Bucket{{Value: "online", Count: 2}, {Value: "blended", Count: 1}},
+		Language: []catalog.Bucket{{Value: "nl", Count: 2}, {Value: "en", Count: 1}},
+		Scheme:   []catalog.Bucket{{Value: "ila", Count: 2}, {Value: "leave", Count: 1}},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("facets (-want +got):\n%s", d)
+	}
+}
+
+func TestSearchPaging(t *testing.T) {
+	st := searchFixture(t)
+	all := search(t, st, catalog.Query{Text: "e", Limit: 100})
+	p1 := search(t, st, catalog.Query{Text: "e", Limit: 2})
+	p2 := search(t, st, catalog.Query{Text: "e", Limit: 2, Offset: 2})
+	if len(all) != 3 || len(p1) != 2 || len(p2) != 1 || p2[0].Offer.ID != all[2].Offer.ID {
+		t.Errorf("paging: all %v p1 %v p2 %v", sids(all), sids(p1), sids(p2))
+	}
+}
+
+func TestSearchCancelled(t *testing.T) {
+	st := searchFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := st.SearchOffers(ctx, catalog.Query{Text: "data"}); err == nil {
+		t.Error("cancelled search returned no error")
+	}
+}
+
+// FuzzBuildFTS checks that no typed text makes an FTS query fail.
+func FuzzBuildFTS(f *testing.F) {
+	for _, s := range []string{"", "data an", `"`, `a"b*c`, "NEAR(a b, 3)", "x AND y OR NOT z", "title:x", "^x", "{a b}:c", "é", "\xff", "-", "*"} {
+		f.Add(s)
+	}
+	st := searchFixture(f)
+	f.Fuzz(func(t *testing.T, text string) {
+		if _, err := st.SearchOffers(context.Background(), catalog.Query{Text: text}); err != nil {
+			t.Fatalf("search %q: %v", text, err)
+		}
+		if _, err := st.CountFacets(context.Background(), catalog.Query{Text: text}); err != nil {
+			t.Fatalf("facets %q: %v", text, err)
+		}
+	})
+}
