@@ -8,11 +8,12 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Fold lower-cases s and removes diacritics, the way the store's FTS5
+// FoldSearch lower-cases s and removes diacritics, the way the store's FTS5
 // tokenizer (unicode61 remove_diacritics 2) folds text, so that "énergie",
 // "ENERGIE" and "Energie" all fold to "energie". Characters without a
-// decomposition (ø, ß, ł) are kept lower-cased.
-func Fold(s string) string {
+// decomposition (ø, ß, ł) are kept lower-cased. (Fold, for ESCO concept
+// matching, also rewrites those and drops punctuation.)
+func FoldSearch(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -43,7 +44,7 @@ func isTokenRune(r rune) bool {
 // Words splits s into folded tokens the way the FTS5 tokenizer does: runs
 // of letters and numbers; every other character separates.
 func Words(s string) []string {
-	f := Fold(s)
+	f := FoldSearch(s)
 	return strings.FieldsFunc(f, func(r rune) bool { return !isTokenRune(r) })
 }
 

@@ -192,10 +192,10 @@ func (s *Store) compileFilter(ctx context.Context, q catalog.Query, idx *memInde
 		}
 	}
 	if q.Provider != "" {
-		p := catalog.Fold(strings.TrimSpace(q.Provider))
+		p := catalog.FoldSearch(strings.TrimSpace(q.Provider))
 		f.orgOK = make([]bool, len(idx.orgs))
 		for i, o := range idx.orgs {
-			f.orgOK[i] = o != "" && strings.Contains(catalog.Fold(o), p)
+			f.orgOK[i] = o != "" && strings.Contains(catalog.FoldSearch(o), p)
 		}
 	}
 	if q.MaxPrice != nil {
