@@ -75,7 +75,7 @@ func samplePlan() *Plan {
 			{ID: "act-1", Summary: "Inschrijven voor Data-analyse met Python", Owner: "Zoë", Due: catalog.NewDate(2026, 12, 18), Status: "open"},
 			{ID: "act-2", Summary: "Attest educatief verlof aanvragen bij werkgever", Owner: "Léa Verstraete", Due: catalog.NewDate(2027, 1, 4), Status: "open"},
 		},
-		Next:     &Meeting{ID: "sess-9", At: time.Date(2027, 2, 15, 9, 30, 0, 0, time.UTC), Channel: "in-person", Venue: "VDAB Gent, Kongostraat 7"},
+		Next:     &Meeting{ID: "sess-9", At: time.Date(2027, 2, 15, 9, 30, 0, 0, time.UTC), Channel: "face-to-face", Venue: "VDAB Gent, Kongostraat 7"},
 		Warnings: []string{"Stap 2 overlapt niet met stap 1."},
 	}
 }

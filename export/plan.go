@@ -9,7 +9,9 @@
 package export
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -239,4 +241,34 @@ func (f Format) MediaType() string {
 		return "text/calendar; charset=utf-8"
 	}
 	return "application/octet-stream"
+}
+
+// Write renders p in format f.
+func Write(w io.Writer, f Format, p *Plan, opt Options) error {
+	if opt.Tr == nil {
+		return errors.New("export: no translator")
+	}
+	switch f {
+	case PDF:
+		return WritePDF(w, p, opt)
+	case Markdown:
+		return WriteMarkdown(w, p, opt)
+	case HTML:
+		return WriteHTML(w, p, opt)
+	case JSON:
+		return WriteJSON(w, p, opt)
+	case ICS:
+		return WriteICS(w, p, opt)
+	}
+	return fmt.Errorf("export: unknown format %q", f)
+}
+
+// FileName is the suggested file name for a plan export: the person's id
+// (never their name: file names travel in logs and mail) and the date.
+func FileName(personID string, f Format, day catalog.Date) string {
+	id := personID
+	if len(id) > 8 {
+		id = id[len(id)-8:]
+	}
+	return "learning-plan-" + id + "-" + day.String() + f.Ext()
 }

@@ -142,7 +142,7 @@ func layout(p *Plan, opt Options) doc {
 		if a.Status != "" {
 			st = f.code("export.action.", a.Status)
 		}
-		d.Actions.Rows = append(d.Actions.Rows, []string{a.Summary, orDash(a.Owner), f.date(a.Due), st})
+		d.Actions.Rows = append(d.Actions.Rows, []string{a.Summary, f.code("export.owner.", a.Owner), f.date(a.Due), st})
 	}
 
 	if n := p.Next; n != nil {

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/export"
+	"github.com/koers-project/koers/sessions"
+	"github.com/koers-project/koers/store"
+)
+
+// seedPerson writes a person with a session (goal, action, restricted
+// note, next appointment) and an ILA balance into a new database.
+func seedPerson(t *testing.T) (db, personID string) {
+	t.Helper()
+	ctx := context.Background()
+	db = filepath.Join(t.TempDir(), "koers.db")
+	st, err := store.Open(ctx, db, store.Options{Actor: "léa"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p, err := st.CreatePerson(ctx, sessions.Person{Name: "Zoë Françoise D’Hondt", Language: "nl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := st.Now()
+	_, err = st.AddSession(ctx, sessions.Session{PersonID: p.ID, At: now, Attended: true, Channel: sessions.FaceToFace, Summary: "eerste gesprek",
+		Notes:   []string{"VERTROUWELIJK gezondheid"},
+		Goals:   []sessions.Goal{{Summary: "Werk als data-analist", Target: catalog.DateOf(now).AddDays(200)}},
+		Actions: []sessions.Action{{Summary: "Inschrijven Python-cursus", Owner: "person", Due: catalog.DateOf(now).AddDays(10)}},
+		Next:    now.AddDate(0, 0, 14)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PostEntry(ctx, sessions.Entry{PersonID: p.ID, Scheme: "ila", Kind: sessions.Accrual, Amount: 124000, Key: "seed-1"}); err != nil {
+		t.Fatal(err)
+	}
+	return db, p.ID
+}
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := func(k string) string {
+		if k == "KOERS_COUNSELLOR" {
+			return "Léa Verstraete"
+		}
+		return ""
+	}
+	code = run(context.Background(), args, strings.NewReader(""), &out, &errb, env)
+	return code, out.String(), errb.String()
+}
+
+func TestExportPlanCLI(t *testing.T) {
+	db, pid := seedPerson(t)
+	dir := t.TempDir()
+	for _, f := range export.Formats {
+		t.Run(string(f), func(t *testing.T) {
+			path := filepath.Join(dir, "plan"+f.Ext())
+			code, stdout, stderr := runCLI(t, "--db", db, "export", "plan", "--person", pid, "--format", string(f), "-o", path)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout not empty with -o: %q", stdout)
+			}
+			if strings.Contains(stderr, "Zoë") {
+				t.Errorf("stderr carries personal data: %q", stderr)
+			}
+			data, err := os.ReadFile(path)
+			if err != nil || len(data) == 0 {
+				t.Fatalf("read %s: %v", path, err)
+			}
+			if f == export.PDF {
+				if !bytes.HasPrefix(data, []byte("%PDF-")) {
+					t.Error("not a PDF")
+				}
+				return
+			}
+			s := string(data)
+			if f != export.ICS && !strings.Contains(s, "Zoë Françoise D’Hondt") {
+				t.Error("person's name missing")
+			}
+			if strings.Contains(s, "VERTROUWELIJK") {
+				t.Error("session notes exported without --notes")
+			}
+			if f == export.Markdown && (!strings.Contains(s, "Leerplan") || !strings.Contains(s, "Inschrijven Python-cursus") || !strings.Contains(s, "Individuele leerrekening") || !strings.Contains(s, "€ 1.240,00")) {
+				t.Errorf("markdown lacks the Dutch plan content:\n%s", s)
+			}
+		})
+	}
+	// --notes includes them; --lang overrides the person's language; stdout without -o.
+	code, stdout, stderr := runCLI(t, "--db", db, "--lang", "fr", "export", "plan", "--person", pid, "--format", "md", "--notes")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "VERTROUWELIJK") || !strings.Contains(stdout, "Plan de formation") {
+		t.Errorf("--notes --lang fr:\n%s", stdout)
+	}
+	// JSON to stdout parses back.
+	_, stdout, _ = runCLI(t, "--db", db, "export", "plan", "--person", pid, "--format", "json")
+	p, err := export.ParsePlanJSON([]byte(stdout))
+	if err != nil || p.Person.ID != pid || len(p.Actions) != 1 || p.Next == nil {
+		t.Errorf("json: %+v %v", p, err)
+	}
+
+	st, err := store.Open(context.Background(), db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	log, err := st.AuditLog(context.Background(), pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exports := 0
+	for _, e := range log {
+		if e.Action == "export" {
+			exports++
+			if strings.Contains(e.Detail, "Zoë") {
+				t.Errorf("audit detail carries personal data: %q", e.Detail)
+			}
+			if e.Actor != "Léa Verstraete" {
+				t.Errorf("audit actor %q", e.Actor)
+			}
+		}
+	}
+	if want := len(export.Formats) + 2; exports != want {
+		t.Errorf("audit log has %d exports, want %d", exports, want)
+	}
+}
+
+func TestExportPlanCLIErrors(t *testing.T) {
+	db, pid := seedPerson(t)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no person", []string{"export", "plan", "--format", "pdf"}, exitUsage, "--person"},
+		{"bad format", []string{"export", "plan", "--person", pid, "--format", "docx"}, exitUsage, "--format"},
+		{"unknown person", []string{"export", "plan", "--person", "nobody", "--format", "md"}, exitUsage, "--person"},
+		{"bad folder", []string{"export", "plan", "--person", pid, "--format", "md", "-o", filepath.Join(t.TempDir(), "no", "such", "dir", "p.md")}, exitFailure, "p.md"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, append([]string{"--db", db}, tt.args...)...)
+			if code != tt.code || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d %q, want %d containing %q", code, stderr, tt.code, tt.want)
+			}
+		})
+	}
+}
