@@ -299,8 +299,10 @@ func readESCOFile(ctx context.Context, r io.Reader, name string, kind escoFile, 
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
+		line := 0
+		if err == nil {
+			line, _ = cr.FieldPos(0)
+		} else {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.StartLine

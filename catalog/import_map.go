@@ -1,0 +1,433 @@
+package catalog
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Mapping says how to read a provider's or a national register's own CSV
+// without editing it. Its file is JSON; see the README for an example.
+type Mapping struct {
+	// Source is the register name entries get (overridden by --source).
+	Source string `json:"source,omitempty"`
+	// Delimiter is the column separator (default: sniffed from the header).
+	Delimiter string `json:"delimiter,omitempty"`
+	// Encoding is "utf-8" (default) or "latin1" / "windows-1252".
+	Encoding string `json:"encoding,omitempty"`
+	// HeaderRow is the 1-based line of the header (default 1); lines above
+	// it are skipped.
+	HeaderRow int `json:"header_row,omitempty"`
+	// Skip lists rules for rows to leave out (any rule matching skips).
+	Skip []SkipRule `json:"skip,omitempty"`
+	// Fields maps an offer field (its JSON name, or title_LANG /
+	// description_LANG) to where its value comes from.
+	Fields map[string]FieldMap `json:"fields"`
+
+	name string // the mapping file, for messages
+}
+
+// SkipRule skips a row when its column's value (folded) is one of Values,
+// matches the regular expression Matches, or is empty when Empty is set.
+type SkipRule struct {
+	Column  string   `json:"column"`
+	Values  []string `json:"values,omitempty"`
+	Matches string   `json:"matches,omitempty"`
+	Empty   bool     `json:"empty,omitempty"`
+
+	re *regexp.Regexp
+}
+
+// FieldMap is where one field's value comes from.
+type FieldMap struct {
+	// Column is the source column's header (exact, or case-insensitive).
+	Column string `json:"column,omitempty"`
+	// Default is used when the column is absent or its cell is empty.
+	Default string `json:"default,omitempty"`
+	// Map translates cell values (compared folded: case, accents) to field
+	// values; the key "*" catches every other value.
+	Map map[string]string `json:"map,omitempty"`
+	// Unit is how a workload cell counts: hours (default for hours), days,
+	// weeks (× PerWeek or PerWeekColumn) or months.
+	Unit string `json:"unit,omitempty"`
+	// PerWeek is hours per week for Unit weeks.
+	PerWeek float64 `json:"per_week,omitempty"`
+	// PerWeekColumn holds hours per week ("9–10 hours per week") for Unit weeks.
+	PerWeekColumn string `json:"per_week_column,omitempty"`
+	// Split separates several values in one cell (default "|").
+	Split string `json:"split,omitempty"`
+
+	folded map[string]string
+}
+
+// csvFields are the columns of koers's own CSV and the fields a mapping
+// may fill (plus title_LANG and description_LANG).
+var csvFields = []string{
+	"source", "source_id", "title", "description", "provider", "awarding_body", "country", "region",
+	"learning_outcomes", "skills", "ects", "hours", "eqf", "assessment", "mode", "quality_assurance",
+	"prerequisites", "supervision", "stackability", "further_information", "url", "grading",
+	"languages", "isced", "price", "currency", "start", "end", "apply_by", "schedule", "location",
+	"schemes", "status", "part_of", "stacks_towards", "prerequisite_of",
+}
+
+var reI18nField = regexp.MustCompile(`^(title|description)_([a-z]{2})$`)
+
+func knownField(f string) bool {
+	for _, k := range csvFields {
+		if k == f {
+			return true
+		}
+	}
+	return reI18nField.MatchString(f)
+}
+
+// ParseMapping reads a mapping file, reporting every problem with its JSON
+// pointer.
+func ParseMapping(r io.Reader, name string) (*Mapping, error) {
+	b, err := io.ReadAll(io.LimitReader(r, 1<<20+1))
+	if err != nil {
+		return nil, fmt.Errorf("read mapping %s: %w", name, err)
+	}
+	if len(b) > 1<<20 {
+		return nil, ImportErrors{{File: name, Msg: "mapping file larger than 1 MB"}}
+	}
+	var m Mapping
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		line := 0
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			line = 1 + bytes.Count(b[:min(int(se.Offset), len(b))], []byte("\n"))
+		case errors.As(err, &te):
+			line = 1 + bytes.Count(b[:min(int(te.Offset), len(b))], []byte("\n"))
+			return nil, ImportErrors{{File: name, Line: line, Pointer: "/" + strings.ReplaceAll(te.Field, ".", "/"), Msg: fmt.Sprintf("%s is not %s", te.Value, te.Type)}}
+		}
+		return nil, ImportErrors{{File: name, Line: line, Msg: "not a mapping: " + strings.TrimPrefix(err.Error(), "json: ")}}
+	}
+	m.name = name
+	var errs ImportErrors
+	bad := func(ptr, msg string) { errs = append(errs, ImportError{File: name, Pointer: ptr, Msg: msg}) }
+	if len(m.Fields) == 0 {
+		bad("/fields", "is required: map at least source_id and title")
+	}
+	for _, req := range []string{"source_id", "title"} {
+		if _, ok := m.Fields[req]; !ok && len(m.Fields) > 0 {
+			bad("/fields/"+req, "is required")
+		}
+	}
+	switch strings.ToLower(m.Encoding) {
+	case "", "utf-8", "utf8", "latin1", "latin-1", "iso-8859-1", "windows-1252", "cp1252":
+	default:
+		bad("/encoding", fmt.Sprintf("%q is not utf-8, latin1 or windows-1252", m.Encoding))
+	}
+	if len([]rune(m.Delimiter)) > 1 {
+		bad("/delimiter", fmt.Sprintf("%q is not one character", m.Delimiter))
+	}
+	if m.HeaderRow < 0 {
+		bad("/header_row", "is negative")
+	}
+	keys := make([]string, 0, len(m.Fields))
+	for k := range m.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fm := m.Fields[k]
+		ptr := "/fields/" + k
+		if !knownField(k) {
+			bad(ptr, "is not an offer field")
+			continue
+		}
+		if fm.Column == "" && fm.Default == "" {
+			bad(ptr, "needs a column or a default")
+		}
+		switch fm.Unit {
+		case "", "hours", "days", "weeks", "months":
+		default:
+			bad(ptr+"/unit", fmt.Sprintf("%q is not hours, days, weeks or months", fm.Unit))
+		}
+		if fm.Unit != "" && k != "hours" {
+			bad(ptr+"/unit", "only the hours field has a unit")
+		}
+		if fm.Unit == "weeks" && fm.PerWeek <= 0 && fm.PerWeekColumn == "" {
+			bad(ptr, "unit weeks needs per_week or per_week_column")
+		}
+		if fm.PerWeek < 0 || math.IsNaN(fm.PerWeek) {
+			bad(ptr+"/per_week", "is negative")
+		}
+		if len(fm.Map) > 0 {
+			fm.folded = map[string]string{}
+			for mk, mv := range fm.Map {
+				if mk != "*" {
+					mk = Fold(mk)
+				}
+				fm.folded[mk] = mv
+			}
+		}
+		m.Fields[k] = fm
+	}
+	for i := range m.Skip {
+		ptr := fmt.Sprintf("/skip/%d", i)
+		if m.Skip[i].Column == "" {
+			bad(ptr+"/column", "is required")
+		}
+		if m.Skip[i].Matches != "" {
+			re, err := regexp.Compile(m.Skip[i].Matches)
+			if err != nil {
+				bad(ptr+"/matches", err.Error())
+			}
+			m.Skip[i].re = re
+		}
+		if len(m.Skip[i].Values) == 0 && m.Skip[i].Matches == "" && !m.Skip[i].Empty {
+			bad(ptr, "needs values, matches or empty")
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return &m, nil
+}
+
+// ---- value conversions ----------------------------------------------------
+
+var reQty = regexp.MustCompile(`(?i)(\d+(?:[.,]\d+)?)(?:\s*(?:–|—|-|to|tot|à|a|till|bis)\s*(\d+(?:[.,]\d+)?))?\s*((?:hours?|hrs?|h|uur|uren|u|heures?|days?|dagen|dag|jours?|j|weeks?|weken|week|semaines?|wk|wks|months?|maanden|maand|mois|ects|ec|sp|credits?|studiepunten)\b)?\s*((?:per|/|a|par|p\.?)\s*(?:week|wk|w|semaine))?`)
+
+func num(s string) float64 {
+	f, _ := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+	return f
+}
+
+type quantity struct {
+	val     float64
+	ranged  bool
+	unit    string // h, d, w, m, ects, or ""
+	perWeek bool
+}
+
+func quantities(s string) []quantity {
+	var out []quantity
+	for _, m := range reQty.FindAllStringSubmatch(s, 8) {
+		q := quantity{val: num(m[1])}
+		if m[2] != "" {
+			q.val = (num(m[1]) + num(m[2])) / 2
+			q.ranged = true
+		}
+		u := strings.ToLower(m[3])
+		switch {
+		case u == "":
+		case strings.HasPrefix(u, "h") || strings.HasPrefix(u, "u"):
+			q.unit = "h"
+		case strings.HasPrefix(u, "d") || strings.HasPrefix(u, "j"):
+			q.unit = "d"
+		case strings.HasPrefix(u, "w") || strings.HasPrefix(u, "s"):
+			if u == "sp" {
+				q.unit = "ects"
+			} else {
+				q.unit = "w"
+			}
+		case strings.HasPrefix(u, "m"):
+			q.unit = "m"
+		default:
+			q.unit = "ects"
+		}
+		q.perWeek = m[4] != ""
+		out = append(out, q)
+	}
+	return out
+}
+
+// ParseHours reads a workload cell as hours: "60", "60 h", "60 uur",
+// "PT60H", "2 days", "12 weeks, 9–10 hours per week". unit is how a bare
+// number counts (hours, days, weeks, months); perWeek multiplies weeks.
+// A range counts as its midpoint, noted in note.
+func ParseHours(cell, unit string, perWeek float64) (hours float64, note string, err error) {
+	cell = strings.TrimSpace(cell)
+	if cell == "" {
+		return 0, "", errors.New("is empty")
+	}
+	if d, err := ParseISODuration(cell); err == nil {
+		return d.Hours, "", nil
+	}
+	qs := quantities(cell)
+	if len(qs) == 0 {
+		return 0, "", fmt.Errorf("%q is not a workload (want e.g. 60, 60 h, PT60H, 12 weeks)", cell)
+	}
+	var h, weeks float64
+	var haveH, haveW bool
+	for _, q := range qs {
+		if q.ranged {
+			note = fmt.Sprintf("%q is a range: midpoint used", cell)
+		}
+		u := q.unit
+		if u == "" {
+			switch unit {
+			case "days":
+				u = "d"
+			case "weeks":
+				u = "w"
+			case "months":
+				u = "m"
+			default:
+				u = "h"
+			}
+		}
+		switch {
+		case q.perWeek:
+			perWeek = q.val
+		case u == "h":
+			h += q.val
+			haveH = true
+		case u == "d":
+			h += q.val * HoursPerDay
+			haveH = true
+		case u == "m":
+			h += q.val * HoursPerMonth
+			haveH = true
+		case u == "w":
+			weeks += q.val
+			haveW = true
+		case u == "ects":
+			return 0, "", fmt.Errorf("%q is credits, not hours", cell)
+		}
+	}
+	if haveW {
+		if perWeek <= 0 {
+			if !haveH {
+				h += weeks * HoursPerWeek
+				note = strings.TrimSpace(note + fmt.Sprintf(" %g weeks read as %d hours a week", weeks, HoursPerWeek))
+			}
+		} else {
+			h += weeks * perWeek
+		}
+	} else if perWeek > 0 && !haveH && unit != "weeks" {
+		return 0, "", fmt.Errorf("%q gives hours per week but no number of weeks", cell)
+	}
+	if !haveH && !haveW {
+		return 0, "", fmt.Errorf("%q is not a workload", cell)
+	}
+	return math.Round(h*100) / 100, note, nil
+}
+
+var (
+	reMoney  = regexp.MustCompile(`\d[\d .,'\x{00a0}\x{202f}]*`)
+	reCurISO = regexp.MustCompile(`\b(EUR|USD|GBP|CHF|SEK|DKK|NOK|PLN|CZK|HUF|RON|BGN|ISK)\b`)
+	freeWord = regexp.MustCompile(`(?i)^\s*(free|gratis|gratuit|kosteloos|0)\s*$`)
+)
+
+// ParsePrice reads a price cell with its currency and words around it:
+// "€ 480", "480,00 EUR", "EUR 1.250,50 incl. btw", "£99", "free".
+// cur is "" when the cell names none.
+func ParsePrice(cell string) (Money, string, error) {
+	s := strings.TrimSpace(cell)
+	if s == "" {
+		return 0, "", errors.New("is empty")
+	}
+	if freeWord.MatchString(s) {
+		return 0, "", nil
+	}
+	cur := ""
+	switch {
+	case strings.Contains(s, "€"):
+		cur = "EUR"
+	case strings.Contains(s, "£"):
+		cur = "GBP"
+	case strings.Contains(s, "$"):
+		cur = "USD"
+	default:
+		if m := reCurISO.FindString(strings.ToUpper(s)); m != "" {
+			cur = m
+		}
+	}
+	if strings.Contains(s, "-") && strings.Index(s, "-") < strings.IndexAny(s, "0123456789") {
+		return 0, cur, fmt.Errorf("%q is negative", cell)
+	}
+	n := strings.TrimRight(reMoney.FindString(s), " .,'")
+	if n == "" {
+		return 0, cur, fmt.Errorf("%q is not a price", cell)
+	}
+	n = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\'' || r == '\u00a0' || r == '\u202f' {
+			return -1
+		}
+		return r
+	}, n)
+	dot, comma := strings.LastIndexByte(n, '.'), strings.LastIndexByte(n, ',')
+	dec := -1
+	switch {
+	case dot >= 0 && comma >= 0:
+		dec = max(dot, comma)
+	case comma >= 0 && len(n)-comma-1 <= 2 && strings.Count(n, ",") == 1:
+		dec = comma
+	case dot >= 0 && (len(n)-dot-1 <= 2 && strings.Count(n, ".") == 1):
+		dec = dot
+	}
+	whole, frac := n, ""
+	if dec >= 0 {
+		whole, frac = n[:dec], n[dec+1:]
+	}
+	whole = strings.NewReplacer(".", "", ",", "").Replace(whole)
+	m, err := ParseMoney(whole + "." + frac)
+	if frac == "" {
+		m, err = ParseMoney(whole)
+	}
+	if err != nil {
+		return 0, cur, fmt.Errorf("%q is not a price", cell)
+	}
+	return m, cur, nil
+}
+
+// ParsePerWeek reads an hours-per-week cell: "8", "9–10 hours per week",
+// "6 uur/week". A range counts as its midpoint, noted in note.
+func ParsePerWeek(cell string) (float64, string, error) {
+	qs := quantities(cell)
+	if len(qs) == 0 || (qs[0].unit != "" && qs[0].unit != "h") {
+		return 0, "", fmt.Errorf("%q is not hours per week", cell)
+	}
+	note := ""
+	if qs[0].ranged {
+		note = fmt.Sprintf("%q is a range: midpoint used", cell)
+	}
+	return qs[0].val, note, nil
+}
+
+var reEQFCell = regexp.MustCompile(`(?i)^\s*(?:eqf|level|niveau|nqf|klq|qf)?\s*[-:]?\s*(\d{1,2})\s*$`)
+
+// parseEQFCell reads "5", "EQF 5", "niveau 5", "n/a" or an EQF URI.
+func parseEQFCell(s string) (EQF, error) {
+	if m := reEQFCell.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return EQF(n), nil
+	}
+	return ParseEQF(s)
+}
+
+var reDMY = regexp.MustCompile(`^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$`)
+
+// parseDateCell reads YYYY-MM-DD, an RFC 3339 time, or DD/MM/YYYY.
+func parseDateCell(s string) (Date, error) {
+	s = strings.TrimSpace(s)
+	if m := reDMY.FindStringSubmatch(s); m != nil {
+		return ParseDate(fmt.Sprintf("%s-%02s-%02s", m[3], pad2(m[2]), pad2(m[1])))
+	}
+	if len(s) > 10 && s[10] == 'T' {
+		s = s[:10]
+	}
+	return ParseDate(s)
+}
+
+func pad2(s string) string {
+	if len(s) == 1 {
+		return "0" + s
+	}
+	return s
+}
