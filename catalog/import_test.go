@@ -12,17 +12,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// sharedData is ../shared/data relative to the repository root, or the
-// test is skipped.
-func sharedData(t testing.TB, parts ...string) string {
-	t.Helper()
-	p := filepath.Join(append([]string{"..", "..", "shared", "data"}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real data %s absent (%v): skipping", p, err)
-	}
-	return p
-}
-
 type parser func(context.Context, io.Reader, string, ParseOptions, *Errs) func(func(Offer) bool)
 
 func parseAll(t testing.TB, p parser, r io.Reader, name string, opt ParseOptions) ([]Offer, ImportErrors) {
