@@ -31,7 +31,10 @@ type Candidate struct {
 	Requires []string
 	// PrereqOf are source ids (same source) this offer is a prerequisite of.
 	PrereqOf []string
-	// PrereqRefs are source ids (same source) this offer names as its prerequisites.
+	// PrereqRefs are what the offer names as prerequisites: another offer's
+	// source id or title (same source), or free text such as an entry
+	// requirement ("upper secondary education"), which links to nothing and
+	// blocks nothing.
 	PrereqRefs []string
 }
 
@@ -66,13 +69,17 @@ func CandidateOf(o *Offer) Candidate {
 	return c
 }
 
-// Link resolves prerequisites between candidates of the same source into
-// Requires (sorted, distinct). References to offers not among cands stay
-// unresolved; a candidate naming a prerequisite that is absent cannot be
-// planned unless the person has earned it (see SuggestInput.Earned).
+// Link resolves prerequisites between candidates of the same source (by
+// source id, else by title) into Requires (sorted, distinct). References to
+// nothing among cands stay free text.
 func Link(cands []Candidate) {
 	key := func(src, id string) string { return src + "\x00" + id }
 	byKey := make(map[string]string, len(cands))
+	for _, c := range cands {
+		if k := key(c.Source, c.Title); c.Title != "" && byKey[k] == "" {
+			byKey[k] = c.ID
+		}
+	}
 	for _, c := range cands {
 		byKey[key(c.Source, c.SourceID)] = c.ID
 	}
@@ -100,18 +107,6 @@ func Link(cands []Candidate) {
 	for i := range cands {
 		sort.Strings(cands[i].Requires)
 	}
-}
-
-// MissingPrereqs are the source ids a candidate names as prerequisites that
-// are not among the linked candidates (nor earned).
-func MissingPrereqs(c *Candidate, known map[string]bool) []string {
-	var out []string
-	for _, ref := range c.PrereqRefs {
-		if !known[c.Source+"\x00"+ref] {
-			out = append(out, ref)
-		}
-	}
-	return out
 }
 
 // Constraints bound a suggested pathway. Zero values mean "no limit".

@@ -101,15 +101,15 @@ func prepare(in *SuggestInput) *problem {
 	for _, e := range in.Earned {
 		earned[e] = true
 	}
-	isEarned := func(c *Candidate) bool {
-		return earned[c.ID] || earned[c.SourceID] || earned[c.Source+"\x00"+c.SourceID]
-	}
-	known := map[string]bool{}
-	for _, c := range cs {
-		known[c.Source+"\x00"+c.SourceID] = true
-	}
-	for e := range earned {
-		known[e] = true
+	isEarned := func(id string) bool {
+		if earned[id] {
+			return true
+		}
+		if k, ok := idx[id]; ok {
+			c := cs[k]
+			return earned[c.SourceID] || earned[c.Source+"\x00"+c.SourceID]
+		}
+		return false
 	}
 	n := len(cs)
 	p.skills = make([]bitset, n)
@@ -137,12 +137,6 @@ func prepare(in *SuggestInput) *problem {
 			p.req[i][k] = r[sc]
 		}
 		own[i] = p.filterFailures(c)
-		for _, ref := range MissingPrereqs(c, known) {
-			if !earned[ref] && !earned[c.Source+"\x00"+ref] {
-				own[i] = append(own[i], "prerequisite")
-				break
-			}
-		}
 	}
 	p.bundle = make([][]int, n)
 	p.reasons = make([][]string, n)
@@ -171,8 +165,9 @@ func prepare(in *SuggestInput) *problem {
 }
 
 // closure is candidate i and its prerequisites (transitively, skipping
-// earned ones), prerequisites first; false on a cycle.
-func closure(i int, cs []*Candidate, idx map[string]int, earned func(*Candidate) bool) ([]int, bool) {
+// earned ones), prerequisites first; false on a cycle or a prerequisite
+// that is not among the candidates.
+func closure(i int, cs []*Candidate, idx map[string]int, earned func(string) bool) ([]int, bool) {
 	var out []int
 	state := map[int]int{} // 1 visiting, 2 done
 	var visit func(j int) bool
@@ -185,12 +180,12 @@ func closure(i int, cs []*Candidate, idx map[string]int, earned func(*Candidate)
 		}
 		state[j] = 1
 		for _, r := range cs[j].Requires {
+			if earned(r) {
+				continue
+			}
 			k, ok := idx[r]
 			if !ok {
-				continue // unresolved ids are reported through MissingPrereqs
-			}
-			if earned(cs[k]) {
-				continue
+				return false // a prerequisite that cannot be planned (withdrawn, filtered out)
 			}
 			if !visit(k) {
 				return false

@@ -121,17 +121,6 @@ func bruteFeasible(in SuggestInput, set []Candidate, ids, earned map[string]bool
 				return false
 			}
 		}
-		for _, ref := range c.PrereqRefs {
-			found := earned[ref]
-			for _, d := range in.Candidates {
-				if d.SourceID == ref && d.Source == c.Source {
-					found = true
-				}
-			}
-			if !found {
-				return false
-			}
-		}
 		cost += int64(c.Price)
 		mins += Minutes(c.Hours)
 		for k, v := range Request(in.Rules, c.Price, c.Hours, c.Schemes) {
@@ -316,8 +305,8 @@ func TestSuggestNothingFitsNamesConstraint(t *testing.T) {
 		}, "deadline"},
 		{"prerequisite", func(in *SuggestInput) {
 			in.Modes = nil
-			in.Candidates[0].PrereqRefs = []string{"gone"}
-			in.Candidates[1].PrereqRefs = []string{"gone"}
+			in.Candidates[0].Requires = []string{"withdrawn-one"}
+			in.Candidates[1].Requires = []string{"withdrawn-one"}
 		}, "prerequisite"},
 	}
 	for _, tt := range tests {

@@ -120,11 +120,6 @@ func Check(p *Plan, c *PlanContext) []Warning {
 					add(Warning{StepID: v.ID, Code: WarnPrerequisite, Other: titleOf(c, r)})
 				}
 			}
-			for _, r := range o.PrereqRefs {
-				if !done[r] && !done[o.Source+"\x00"+r] && !slices.ContainsFunc(o.Requires, func(id string) bool { return c.Offers[id].SourceID == r }) {
-					add(Warning{StepID: v.ID, Code: WarnPrerequisite, Other: r})
-				}
-			}
 			if v.Status == StepPlanned && !c.Today.IsZero() {
 				if v.dated && v.start.Before(c.Today) {
 					add(Warning{StepID: v.ID, Code: WarnPastStart, Date: v.start})
