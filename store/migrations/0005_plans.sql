@@ -53,18 +53,31 @@ CREATE INDEX plan_funding_person ON plan_funding (person_id);
 
 -- The planner's narrow view of an offer, derived from the register's
 -- compressed documents and kept by rid with the document hash it was read
--- from: suggestion at 1M offers reads these few fields, never the documents.
--- A row whose id or hash no longer matches the offer is stale and re-read.
+-- from: suggestion at 1M offers reads these few fields, never the
+-- documents. A row whose id or hash no longer matches is stale and re-read.
 CREATE TABLE plan_offer_facts (
-    rid         INTEGER PRIMARY KEY,
-    id          TEXT NOT NULL,
-    hash        INTEGER NOT NULL,
-    title       TEXT NOT NULL,
-    ects        REAL NOT NULL DEFAULT 0,
-    hours       REAL NOT NULL DEFAULT 0,
-    end_date    TEXT NOT NULL DEFAULT '',
-    apply_by    TEXT NOT NULL DEFAULT '',
-    prereq_refs TEXT NOT NULL DEFAULT '', -- source ids, newline separated
-    prereq_of   TEXT NOT NULL DEFAULT '', -- source ids, newline separated
-    parts_of    TEXT NOT NULL DEFAULT ''  -- part_of / stacks_towards targets, newline separated
+    rid      INTEGER PRIMARY KEY,
+    id       TEXT NOT NULL,
+    hash     INTEGER NOT NULL,
+    source   TEXT NOT NULL,
+    title    TEXT NOT NULL,
+    ects     REAL NOT NULL DEFAULT 0,
+    hours    REAL NOT NULL DEFAULT 0,
+    end_date TEXT NOT NULL DEFAULT '',
+    apply_by TEXT NOT NULL DEFAULT ''
 ) STRICT;
+CREATE INDEX plan_offer_facts_title ON plan_offer_facts (source, title);
+
+-- Links between offers, resolved from their documents: 'requires' (from
+-- needs to, from the prerequisites text or a prerequisite_of relation) and
+-- 'part_of' (from is a part of the larger credential to). via is the offer
+-- whose document said so, so a changed offer replaces its own links.
+CREATE TABLE plan_offer_links (
+    from_rid INTEGER NOT NULL,
+    kind     TEXT NOT NULL CHECK (kind IN ('requires', 'part_of')),
+    to_rid   INTEGER NOT NULL,
+    via_rid  INTEGER NOT NULL,
+    PRIMARY KEY (from_rid, kind, to_rid, via_rid)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX plan_offer_links_to ON plan_offer_links (to_rid, kind);
+CREATE INDEX plan_offer_links_via ON plan_offer_links (via_rid);

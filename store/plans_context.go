@@ -1,0 +1,256 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/sessions"
+)
+
+// Occupation is an ESCO occupation with its essential and optional skills,
+// labelled in the asked language (English, then any, where it lacks one).
+type Occupation struct {
+	URI       string             `json:"uri"`
+	Label     string             `json:"label"`
+	Essential []catalog.SkillRef `json:"essential"`
+	Optional  []catalog.SkillRef `json:"optional"`
+}
+
+// ResolveOccupation finds the occupation named by a URI or by a label
+// query (the best match).
+func (s *Store) ResolveOccupation(ctx context.Context, uriOrQuery, lang string) (Occupation, error) {
+	q := strings.TrimSpace(uriOrQuery)
+	uri := q
+	if !strings.HasPrefix(q, "http://") && !strings.HasPrefix(q, "https://") {
+		ms, err := s.MatchConcepts(ctx, catalog.KindOccupation, q, lang, 1)
+		if err != nil {
+			return Occupation{}, err
+		}
+		if len(ms) == 0 {
+			return Occupation{}, fmt.Errorf("occupation %q: %w", q, ErrNotFound)
+		}
+		uri = ms[0].URI
+	}
+	return s.OccupationSkills(ctx, uri, lang)
+}
+
+// OccupationSkills is the occupation at uri with its skills, each list in
+// label order.
+func (s *Store) OccupationSkills(ctx context.Context, uri, lang string) (Occupation, error) {
+	label, _, err := s.conceptLabel(ctx, uri, lang)
+	if err != nil {
+		return Occupation{}, err
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM esco_concepts WHERE uri = ? AND kind = 'occupation'`, uri).Scan(&n); err != nil {
+		return Occupation{}, fmt.Errorf("occupation %s: %w", uri, err)
+	}
+	if n == 0 {
+		return Occupation{}, fmt.Errorf("occupation %s: %w", uri, ErrNotFound)
+	}
+	oc := Occupation{URI: uri, Label: label, Essential: []catalog.SkillRef{}, Optional: []catalog.SkillRef{}}
+	rows, err := s.db.QueryContext(ctx, `SELECT r.skill_uri, r.relation,
+		coalesce((SELECT preferred FROM esco_texts t WHERE t.uri = r.skill_uri ORDER BY CASE t.lang WHEN ? THEN 0 WHEN 'en' THEN 1 ELSE 2 END, t.lang LIMIT 1), '')
+		FROM esco_occupation_skills r WHERE r.occupation_uri = ?`, lang, uri)
+	if err != nil {
+		return oc, fmt.Errorf("skills of %s: %w", uri, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sk catalog.SkillRef
+		var rel string
+		if err := rows.Scan(&sk.URI, &rel, &sk.Label); err != nil {
+			return oc, err
+		}
+		if rel == "essential" {
+			oc.Essential = append(oc.Essential, sk)
+		} else {
+			oc.Optional = append(oc.Optional, sk)
+		}
+	}
+	byLabel := func(a, b catalog.SkillRef) int {
+		if c := strings.Compare(strings.ToLower(a.Label), strings.ToLower(b.Label)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.URI, b.URI)
+	}
+	slices.SortFunc(oc.Essential, byLabel)
+	slices.SortFunc(oc.Optional, byLabel)
+	return oc, rows.Err()
+}
+
+// PlanContext gathers what checks and totals read about a plan: its steps'
+// offers, the person's earned credentials, what each scheme has available,
+// and the stack target's parts.
+func (s *Store) PlanContext(ctx context.Context, p *sessions.Plan, today catalog.Date) (sessions.PlanContext, error) {
+	c := sessions.PlanContext{Offers: map[string]catalog.Candidate{}, Available: map[string]int64{}, Today: today}
+	var ids []string
+	for _, st := range p.Steps {
+		if st.OfferID != "" {
+			ids = append(ids, st.OfferID)
+		}
+	}
+	if p.StackTarget != "" {
+		ids = append(ids, p.StackTarget)
+	}
+	cands, err := s.CandidatesByID(ctx, ids)
+	if err != nil {
+		return c, err
+	}
+	for _, cd := range cands {
+		c.Offers[cd.ID] = cd
+	}
+	creds, err := s.Credentials(ctx, p.PersonID)
+	if err != nil {
+		return c, err
+	}
+	for _, cr := range creds {
+		if cr.OfferID != "" {
+			c.Earned = append(c.Earned, cr.OfferID)
+		}
+	}
+	bs, err := s.Balances(ctx, p.PersonID)
+	if err != nil {
+		return c, err
+	}
+	for _, b := range bs {
+		c.Available[b.Scheme] = b.Available
+	}
+	if p.StackTarget != "" {
+		t, parts, err := s.StackParts(ctx, p.StackTarget)
+		if err == nil {
+			c.Stack = &sessions.Stack{Target: *t, Parts: parts}
+		}
+	}
+	return c, nil
+}
+
+// PlanReport is a plan with everything the planner shows about it.
+type PlanReport struct {
+	Plan     sessions.Plan        `json:"plan"`
+	Context  sessions.PlanContext `json:"-"`
+	Warnings []sessions.Warning   `json:"warnings"`
+	Totals   sessions.PlanTotals  `json:"totals"`
+}
+
+// Report checks and totals a plan as of today.
+func (s *Store) Report(ctx context.Context, p sessions.Plan, today catalog.Date) (PlanReport, error) {
+	c, err := s.PlanContext(ctx, &p, today)
+	if err != nil {
+		return PlanReport{}, err
+	}
+	ws := sessions.Check(&p, &c)
+	if ws == nil {
+		ws = []sessions.Warning{}
+	}
+	return PlanReport{Plan: p, Context: c, Warnings: ws, Totals: sessions.Tally(&p, &c)}, nil
+}
+
+// heldAndPlanned is the person's held skill URIs, the skills the plan's
+// active steps teach (skill → step ids), and the earned credential offers
+// (completed steps included).
+func heldAndPlanned(person sessions.Person, p *sessions.Plan, c *sessions.PlanContext) ([]string, map[string][]string, []string) {
+	held := person.SkillURIs()
+	planned := map[string][]string{}
+	earned := slices.Clone(c.Earned)
+	for _, st := range p.Steps {
+		o, ok := c.Offers[st.OfferID]
+		if !ok || !st.Status.Active() {
+			continue
+		}
+		if st.Status == sessions.StepCompleted {
+			earned = append(earned, o.ID)
+		}
+		for _, sk := range o.Skills {
+			if !slices.Contains(planned[sk], st.ID) {
+				planned[sk] = append(planned[sk], st.ID)
+			}
+		}
+	}
+	return held, planned, earned
+}
+
+// Gap is the skill gap of the person (with the plan's steps) towards an
+// occupation, with the offers teaching each missing skill.
+func (s *Store) Gap(ctx context.Context, personID string, p *sessions.Plan, oc Occupation, today catalog.Date) (catalog.Gap, error) {
+	person, err := s.Person(ctx, personID)
+	if err != nil {
+		return catalog.Gap{}, err
+	}
+	c := sessions.PlanContext{}
+	if p != nil {
+		if c, err = s.PlanContext(ctx, p, today); err != nil {
+			return catalog.Gap{}, err
+		}
+	} else {
+		p = &sessions.Plan{}
+	}
+	held, planned, _ := heldAndPlanned(person, p, &c)
+	var uris []string
+	for _, sk := range append(slices.Clone(oc.Essential), oc.Optional...) {
+		uris = append(uris, sk.URI)
+	}
+	cands, err := s.Candidates(ctx, uris)
+	if err != nil {
+		return catalog.Gap{}, err
+	}
+	return catalog.SkillGap(catalog.GapInput{Essential: oc.Essential, Optional: oc.Optional, Held: held, Planned: planned,
+		Candidates: cands, Today: today}), nil
+}
+
+// SuggestInput assembles a suggestion's input for the person and plan
+// towards an occupation: held and planned skills count as covered; the
+// budget per scheme is what the account has available unless k.Budget
+// says otherwise.
+func (s *Store) SuggestInput(ctx context.Context, personID string, p *sessions.Plan, oc Occupation, k catalog.Constraints, today catalog.Date) (catalog.SuggestInput, error) {
+	person, err := s.Person(ctx, personID)
+	if err != nil {
+		return catalog.SuggestInput{}, err
+	}
+	c := sessions.PlanContext{}
+	if p != nil {
+		if c, err = s.PlanContext(ctx, p, today); err != nil {
+			return catalog.SuggestInput{}, err
+		}
+	} else {
+		p = &sessions.Plan{}
+		bs, err := s.Balances(ctx, personID)
+		if err != nil {
+			return catalog.SuggestInput{}, err
+		}
+		c.Available = map[string]int64{}
+		for _, b := range bs {
+			c.Available[b.Scheme] = b.Available
+		}
+	}
+	held, planned, earned := heldAndPlanned(person, p, &c)
+	for sk := range planned {
+		held = append(held, sk)
+	}
+	slices.Sort(held)
+	var uris []string
+	for _, sk := range oc.Essential {
+		uris = append(uris, sk.URI)
+	}
+	cands, err := s.Candidates(ctx, uris)
+	if err != nil {
+		return catalog.SuggestInput{}, err
+	}
+	schemes, err := s.Schemes(ctx)
+	if err != nil {
+		return catalog.SuggestInput{}, err
+	}
+	budget := map[string]int64{}
+	for sc, v := range c.Available {
+		budget[sc] = v
+	}
+	for sc, v := range k.Budget {
+		budget[sc] = v
+	}
+	k.Budget = budget
+	return catalog.SuggestInput{Essential: oc.Essential, Held: held, Earned: earned, Candidates: cands,
+		Rules: sessions.RulesFrom(schemes), Today: today, Constraints: k}, nil
+}
