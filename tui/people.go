@@ -1,8 +1,227 @@
 package tui
 
-// Scaffolding: the people pages (issue 4) replace this file.
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/koers-project/koers/sessions"
+	"github.com/koers-project/koers/store"
+)
 
 // People is what the people pages need from the store.
-type People interface{}
+type People interface {
+	People(ctx context.Context, query string, limit int) ([]store.PersonSummary, error)
+	CreatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error)
+	Person(ctx context.Context, id string) (sessions.Person, error)
+	Balances(ctx context.Context, personID string) ([]sessions.Balance, error)
+	Credentials(ctx context.Context, personID string) ([]sessions.Credential, error)
+	OpenActions(ctx context.Context, personID string) ([]sessions.Action, error)
+	Sessions(ctx context.Context, personID string, withNotes bool) ([]sessions.Session, error)
+	NextAppointment(ctx context.Context, personID string) (time.Time, error)
+	Entries(ctx context.Context, personID, scheme string) ([]sessions.Entry, error)
+	Schemes(ctx context.Context) ([]sessions.Scheme, error)
+	PostEntry(ctx context.Context, e sessions.Entry) (sessions.Entry, error)
+	AddSession(ctx context.Context, g sessions.Session) (sessions.Session, error)
+	SaveDraft(ctx context.Context, personID, kind, body string) error
+	Draft(ctx context.Context, personID, kind string) (string, time.Time, error)
+	DiscardDraft(ctx context.Context, personID, kind string) error
+	Audit(ctx context.Context, personID, action, detail string) error
+}
 
-func newPeoplePage(sh *Shared) Page { return nil }
+// ioTimeout bounds every store call a people page makes.
+const ioTimeout = 5 * time.Second
+
+type peopleKeys struct {
+	Up, Down, Open, New, Back key.Binding
+}
+
+func newPeopleKeys(sh *Shared) peopleKeys {
+	tr := sh.Tr
+	return peopleKeys{
+		Up:   key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑/↓", tr.T("people.key.move"))),
+		Down: key.NewBinding(key.WithKeys("down", "ctrl+n")),
+		Open: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tr.T("people.key.open"))),
+		New:  key.NewBinding(key.WithKeys("ctrl+a"), key.WithHelp("ctrl+a", tr.T("people.key.new"))),
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("key.back"))),
+	}
+}
+
+// peopleMsg carries the people matching a query; seq drops stale replies.
+type peopleMsg struct {
+	seq  int
+	list []store.PersonSummary
+	err  error
+}
+
+// personCreatedMsg reports a person added from the list.
+type personCreatedMsg struct {
+	p   sessions.Person
+	err error
+}
+
+// peoplePage is the people list with search as you type.
+type peoplePage struct {
+	sh     *Shared
+	keys   peopleKeys
+	input  textinput.Model
+	list   []store.PersonSummary
+	sel    int
+	seq    int
+	loaded bool
+	err    error
+	w, h   int
+}
+
+func newPeoplePage(sh *Shared) Page {
+	if sh.Deps.People == nil {
+		return nil
+	}
+	in := textinput.New()
+	in.Prompt = "> "
+	in.Placeholder = sh.Tr.T("people.search_placeholder")
+	in.Focus()
+	return &peoplePage{sh: sh, keys: newPeopleKeys(sh), input: in}
+}
+
+func (p *peoplePage) Init() tea.Cmd { return p.query() }
+
+func (p *peoplePage) query() tea.Cmd {
+	p.seq++
+	seq, q, dep := p.seq, p.input.Value(), p.sh.Deps.People
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
+		defer cancel()
+		list, err := dep.People(ctx, q, 200)
+		return peopleMsg{seq: seq, list: list, err: err}
+	}
+}
+
+func (p *peoplePage) create(name string) tea.Cmd {
+	dep := p.sh.Deps.People
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
+		defer cancel()
+		np, err := dep.CreatePerson(ctx, sessions.Person{Name: name})
+		return personCreatedMsg{p: np, err: err}
+	}
+}
+
+func (p *peoplePage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case peopleMsg:
+		if msg.seq != p.seq {
+			return p, nil
+		}
+		p.list, p.err, p.loaded = msg.list, msg.err, true
+		p.sel = min(p.sel, max(len(p.list)-1, 0))
+		return p, nil
+	case personCreatedMsg:
+		if msg.err != nil {
+			return p, Status(p.sh.Tr.T("people.err.create", "Err", msg.err.Error()), true)
+		}
+		p.input.SetValue("")
+		return p, tea.Batch(p.query(), Push(newPersonPage(p.sh, msg.p.ID)))
+	case RevealMsg:
+		return p, p.query()
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, p.keys.Back):
+			return p, Pop()
+		case key.Matches(msg, p.keys.Up):
+			p.sel = max(p.sel-1, 0)
+			return p, nil
+		case key.Matches(msg, p.keys.Down):
+			p.sel = min(p.sel+1, max(len(p.list)-1, 0))
+			return p, nil
+		case key.Matches(msg, p.keys.New):
+			if name := strings.TrimSpace(p.input.Value()); name != "" {
+				return p, p.create(name)
+			}
+			return p, Status(p.sh.Tr.T("people.new_hint"), false)
+		case key.Matches(msg, p.keys.Open):
+			if len(p.list) > 0 {
+				return p, Push(newPersonPage(p.sh, p.list[p.sel].ID))
+			}
+			return p, nil
+		}
+		before := p.input.Value()
+		var cmd tea.Cmd
+		p.input, cmd = p.input.Update(msg)
+		if p.input.Value() != before {
+			p.sel = 0
+			return p, tea.Batch(cmd, p.query())
+		}
+		return p, cmd
+	case tea.PasteMsg:
+		var cmd tea.Cmd
+		p.input, cmd = p.input.Update(msg)
+		return p, tea.Batch(cmd, p.query())
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	return p, cmd
+}
+
+func (p *peoplePage) View() string {
+	st, tr := p.sh.Styles, p.sh.Tr
+	var b strings.Builder
+	b.WriteString(" " + p.input.View())
+	b.WriteString("\n" + st.Muted.Render(" "+tr.N("people.count", len(p.list))) + "\n")
+	b.WriteString(st.Rule.Render(strings.Repeat("─", p.w)) + "\n")
+	rows := max(p.h-4, 1)
+	switch {
+	case p.err != nil:
+		b.WriteString(" " + st.Error.Render("! "+p.err.Error()) + "\n")
+	case p.loaded && len(p.list) == 0:
+		if q := strings.TrimSpace(p.input.Value()); q != "" {
+			b.WriteString(" " + tr.T("people.none_match", "Query", q) + "\n")
+		} else {
+			b.WriteString(" " + tr.T("people.none_yet") + "\n")
+		}
+	}
+	start := 0
+	if p.sel >= rows {
+		start = p.sel - rows + 1
+	}
+	nameW := min(36, p.w/2)
+	for i := start; i < len(p.list) && i < start+rows; i++ {
+		ps := p.list[i]
+		last := tr.T("people.no_session")
+		if !ps.LastSession.IsZero() {
+			last = tr.T("people.last_session", "Date", ps.LastSession.Format("2006-01-02"))
+		}
+		line := fmt.Sprintf("%s %-*s %-*s %s", marker(i == p.sel), nameW, ansi.Truncate(ps.Name, nameW, "…"),
+			max(p.w-nameW-24, 10), ansi.Truncate(ps.Email, max(p.w-nameW-24, 10), "…"), last)
+		if i == p.sel {
+			line = st.Selected.Render(line)
+		}
+		b.WriteString(line + "\n")
+	}
+	return Fit(b.String(), p.w, p.h)
+}
+
+func marker(sel bool) string {
+	if sel {
+		return "▸"
+	}
+	return " "
+}
+
+func (p *peoplePage) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.input.SetWidth(max(w-4, 10))
+}
+
+func (p *peoplePage) Title() string      { return p.sh.Tr.T("people.title") }
+func (p *peoplePage) InputFocused() bool { return true }
+func (p *peoplePage) ShortHelp() []key.Binding {
+	return []key.Binding{p.keys.Up, p.keys.Open, p.keys.New, p.keys.Back}
+}
+func (p *peoplePage) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }

@@ -1,0 +1,263 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/locale"
+	"github.com/koers-project/koers/sessions"
+	"github.com/koers-project/koers/store"
+)
+
+var peopleNow = time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+
+// peopleStore is a real store in t.TempDir with three people; Ann has a
+// full file. It returns the store and Ann's id.
+func peopleStore(t *testing.T) (*store.Store, string) {
+	t.Helper()
+	old := time.Local
+	time.Local = time.UTC // screens show local time; goldens must not depend on the machine's zone
+	t.Cleanup(func() { time.Local = old })
+	ctx := context.Background()
+	clock := peopleNow.Add(-14 * 24 * time.Hour)
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "koers.db"), store.Options{Actor: "counsellor", Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ann, err := st.CreatePerson(ctx, sessions.Person{Name: "Ann Peeters", Email: "ann.peeters@example.org", BirthYear: 1984, EQF: 4,
+		Employment: sessions.Unemployed, Language: "nl", TargetOccupation: "http://data.europa.eu/esco/occupation/data-analyst",
+		NoticeVersion: "2026-1", NoticeShown: catalog.NewDate(2026, 11, 19),
+		Consents: []sessions.Consent{{Purpose: sessions.ConsentStore, Given: catalog.NewDate(2026, 11, 19)}, {Purpose: sessions.ConsentShare}}})
+	must(err)
+	for _, name := range []string{"Bram Claes", "Chloé Dubois"} {
+		_, err := st.CreatePerson(ctx, sessions.Person{Name: name})
+		must(err)
+	}
+	for _, e := range []sessions.Entry{
+		{Scheme: "ila", Kind: sessions.Accrual, Amount: 100000, Key: "a1"},
+		{Scheme: "ila", Kind: sessions.TopUp, Amount: 24000, Key: "a2", Funder: "VDAB", Reason: "most in need: low-qualified"},
+		{Scheme: "ila", Kind: sessions.Reserve, Amount: 48000, Key: "a3", Ref: "plan-step:python"},
+		{Scheme: "leave", Kind: sessions.Accrual, Amount: 7500, Key: "l1"},
+	} {
+		e.PersonID = ann.ID
+		_, err := st.PostEntry(ctx, e)
+		must(err)
+	}
+	_, err = st.AddSession(ctx, sessions.Session{PersonID: ann.ID, At: clock.Add(-time.Hour), Minutes: 45, Channel: sessions.FaceToFace,
+		Attended: true, Summary: "Intake: wants to move into data analysis", Notes: []string{"restricted remark"},
+		Goals:   []sessions.Goal{{Summary: "Work as a junior data analyst", Target: catalog.NewDate(2027, 9, 1)}},
+		Actions: []sessions.Action{{Summary: "Enrol in Data-analyse met Python", Owner: "person", Due: catalog.NewDate(2026, 12, 10)}},
+		Next:    peopleNow.Add(24 * time.Hour)})
+	must(err)
+	ects := 2.0
+	_, err = st.AddCredential(ctx, sessions.Credential{PersonID: ann.ID, Learner: "Ann Peeters", Title: "Data Science Fundamentals",
+		Country: "BE", AwardingBody: "DigiLab Gent", Issued: catalog.NewDate(2025, 5, 1), Outcomes: []catalog.Outcome{{Text: "clean data"}},
+		ECTS: &ects, EQF: 6, Assessment: "project", Mode: catalog.ModeOnline, QA: "accredited"})
+	must(err)
+	clock = peopleNow
+	return st, ann.ID
+}
+
+// peopleProbe wraps the root model and keeps what the screen shows after
+// every message, so a test waits for the screen, not for raw output.
+type peopleProbe struct {
+	m    *Model
+	mu   sync.Mutex
+	last string
+}
+
+func (p *peopleProbe) Init() tea.Cmd { return p.m.Init() }
+func (p *peopleProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := p.m.Update(msg)
+	p.mu.Lock()
+	p.last = plain(p.m)
+	p.mu.Unlock()
+	return p, cmd
+}
+func (p *peopleProbe) View() tea.View { return p.m.View() }
+
+func (p *peopleProbe) screen() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.last
+}
+
+type peopleRun struct {
+	t  *testing.T
+	tm *teatest.TestModel
+	p  *peopleProbe
+	st *store.Store
+}
+
+// startPeople runs the people list in a teatest program at w×h.
+func startPeople(t *testing.T, lang string, w, h int) (*peopleRun, string) {
+	t.Helper()
+	st, ann := peopleStore(t)
+	sh := newShared(locale.Must(), Deps{People: st}, Options{Lang: lang, Now: func() time.Time { return peopleNow }})
+	p := &peopleProbe{m: newModel(sh, newBlankPage(sh, "Register"))}
+	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h))
+	r := &peopleRun{t: t, tm: tm, p: p, st: st}
+	r.tm.Send(keyPress("tab")) // tab from the home screen opens the people list
+	return r, ann
+}
+
+func (r *peopleRun) waitFor(texts ...string) {
+	r.t.Helper()
+	teatest.WaitFor(r.t, r.tm.Output(), func([]byte) bool {
+		scr := r.p.screen()
+		for _, s := range texts {
+			if !strings.Contains(scr, s) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+}
+
+func (r *peopleRun) keys(ks ...string) {
+	for _, k := range ks {
+		r.tm.Send(keyPress(k))
+	}
+}
+
+func (r *peopleRun) special(codes ...rune) {
+	for _, c := range codes {
+		r.tm.Send(tea.KeyPressMsg{Code: c})
+	}
+}
+
+func (r *peopleRun) finish() {
+	r.t.Helper()
+	r.tm.Send(keyPress("ctrl+c"))
+	r.tm.WaitFinished(r.t, teatest.WithFinalTimeout(15*time.Second))
+}
+
+func (r *peopleRun) golden() {
+	r.t.Helper()
+	golden.RequireEqual(r.t, []byte(r.p.screen()))
+}
+
+var peopleSizes = []struct {
+	name string
+	w, h int
+}{{"80x24", 80, 24}, {"120x40", 120, 40}}
+
+func TestPeopleListScreen(t *testing.T) {
+	for _, sz := range peopleSizes {
+		t.Run(sz.name, func(t *testing.T) {
+			r, _ := startPeople(t, "en", sz.w, sz.h)
+			r.waitFor("3 people", "Ann Peeters", "Chloé Dubois", "last seen 2026-11-19")
+			r.golden()
+			r.tm.Type("dub")
+			r.waitFor("1 person", "Chloé Dubois")
+			if strings.Contains(r.p.screen(), "Ann Peeters") {
+				t.Error("search for dub still lists Ann")
+			}
+			r.finish()
+		})
+	}
+}
+
+func TestPersonOverviewScreen(t *testing.T) {
+	for _, sz := range peopleSizes {
+		t.Run(sz.name, func(t *testing.T) {
+			r, _ := startPeople(t, "en", sz.w, sz.h)
+			r.waitFor("3 people")
+			r.keys("enter")
+			r.waitFor("Open actions (1)", "€760.00 available", "Ann Peeters · ILA €760.00 avail")
+			r.golden()
+			r.finish()
+		})
+	}
+}
+
+func TestSessionScreenDraftAndSave(t *testing.T) {
+	for _, sz := range peopleSizes {
+		t.Run(sz.name, func(t *testing.T) {
+			r, ann := startPeople(t, "en", sz.w, sz.h)
+			r.waitFor("3 people")
+			r.keys("enter")
+			r.waitFor("Open actions (1)")
+			r.keys("n")
+			r.waitFor("Session with Ann Peeters")
+			r.tm.Type("Follow-up: course chosen")
+			r.keys("tab") // notes
+			r.tm.Type("prefers evening classes")
+			r.keys("tab") // goal
+			r.tm.Type("Finish the Python course")
+			r.keys("enter", "tab") // action
+			r.tm.Type("Send enrolment form")
+			r.keys("tab") // due
+			r.tm.Type("2026-12-05")
+			r.keys("enter")
+			r.waitFor("Draft saved 10:00:00", "• Send enrolment form · due 2026-12-05", "• Finish the Python course")
+			r.golden()
+			// The draft is in the database: a crash now loses nothing.
+			body, _, err := r.st.Draft(context.Background(), ann, store.DraftSession)
+			if err != nil || !strings.Contains(body, "prefers evening classes") || !strings.Contains(body, "Send enrolment form") {
+				t.Fatalf("draft %q, %v", body, err)
+			}
+			// Leave and come back: the draft is offered again.
+			r.keys("esc")
+			r.waitFor("Open actions (1)")
+			r.keys("n")
+			r.waitFor("Restored the draft", "Follow-up: course chosen")
+			r.tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+			r.waitFor("Session saved", "Follow-up: course c", "Open actions (2)")
+			if _, _, err := r.st.Draft(context.Background(), ann, store.DraftSession); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("draft left after save: %v", err)
+			}
+			list, err := r.st.Sessions(context.Background(), ann, true)
+			if err != nil || len(list) != 2 || list[0].Summary != "Follow-up: course chosen" || len(list[0].Notes) != 1 || len(list[0].Actions) != 1 {
+				t.Fatalf("saved sessions: %+v %v", list, err)
+			}
+			r.finish()
+		})
+	}
+}
+
+func TestLedgerScreenRefusesOverdraft(t *testing.T) {
+	r, ann := startPeople(t, "en", 100, 30)
+	r.waitFor("3 people")
+	r.keys("enter")
+	r.waitFor("Open actions (1)")
+	r.keys("l")
+	r.waitFor("most in need", "€760.00 available")
+	r.keys("p")
+	r.waitFor("New entry · ila")
+	r.tm.Send(tea.KeyPressMsg{Code: 'k', Mod: tea.ModCtrl}) // top-up
+	r.tm.Send(tea.KeyPressMsg{Code: 'k', Mod: tea.ModCtrl}) // reserve
+	r.tm.Send(tea.KeyPressMsg{Code: 'k', Mod: tea.ModCtrl}) // spend
+	r.waitFor("◂ spend ▸")
+	r.tm.Type("800.00")
+	r.keys("enter")
+	r.waitFor("Refused", "insufficient")
+	bs, _ := r.st.Balances(context.Background(), ann)
+	if bs[0].Scheme != "ila" || bs[0].Available != 76000 {
+		t.Fatalf("balance after refused spend: %+v", bs[0])
+	}
+	for range 6 {
+		r.special(tea.KeyBackspace)
+	}
+	r.tm.Type("60.00")
+	r.keys("enter")
+	r.waitFor("Posted spend €60.00: €700.00 available")
+	r.finish()
+}

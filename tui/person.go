@@ -1,0 +1,317 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/koers-project/koers/sessions"
+)
+
+type personKeys struct {
+	Session, Ledger, Search, Scroll, Back key.Binding
+	Down                                  key.Binding
+}
+
+func newPersonKeys(sh *Shared) personKeys {
+	tr := sh.Tr
+	return personKeys{
+		Session: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", tr.T("people.key.session"))),
+		Ledger:  key.NewBinding(key.WithKeys("l"), key.WithHelp("l", tr.T("people.key.ledger"))),
+		Search:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", tr.T("people.key.search"))),
+		Scroll:  key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", tr.T("people.key.scroll"))),
+		Down:    key.NewBinding(key.WithKeys("down", "j")),
+		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("key.back"))),
+	}
+}
+
+// personFile is everything the overview shows, loaded in one command.
+type personFile struct {
+	person      sessions.Person
+	balances    []sessions.Balance
+	credentials []sessions.Credential
+	actions     []sessions.Action
+	sessions    []sessions.Session
+	next        time.Time
+}
+
+type personFileMsg struct {
+	seq  int
+	file personFile
+	err  error
+}
+
+// personPage is the person overview: balances, open actions and the next
+// appointment above the fold; credentials, goals and the timeline below
+// (beside, on a wide terminal).
+type personPage struct {
+	sh     *Shared
+	keys   personKeys
+	id     string
+	file   personFile
+	loaded bool
+	err    error
+	seq    int
+	scroll int
+	w, h   int
+}
+
+func newPersonPage(sh *Shared, id string) *personPage {
+	return &personPage{sh: sh, keys: newPersonKeys(sh), id: id}
+}
+
+func (p *personPage) Init() tea.Cmd { return p.load() }
+
+func (p *personPage) load() tea.Cmd {
+	p.seq++
+	seq, id, dep := p.seq, p.id, p.sh.Deps.People
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
+		defer cancel()
+		f, err := loadPersonFile(ctx, dep, id)
+		if err == nil {
+			err = dep.Audit(ctx, id, "view", "person overview")
+		}
+		return personFileMsg{seq: seq, file: f, err: err}
+	}
+}
+
+func loadPersonFile(ctx context.Context, dep People, id string) (personFile, error) {
+	var f personFile
+	var err error
+	if f.person, err = dep.Person(ctx, id); err != nil {
+		return f, err
+	}
+	if f.balances, err = dep.Balances(ctx, id); err != nil {
+		return f, err
+	}
+	if f.credentials, err = dep.Credentials(ctx, id); err != nil {
+		return f, err
+	}
+	if f.actions, err = dep.OpenActions(ctx, id); err != nil {
+		return f, err
+	}
+	if f.sessions, err = dep.Sessions(ctx, id, false); err != nil {
+		return f, err
+	}
+	f.next, err = dep.NextAppointment(ctx, id)
+	return f, err
+}
+
+// focusFor is the header summary: the name and the available ILA balance.
+func focusFor(tr interface{ T(string, ...any) string }, f personFile) *Focus {
+	fc := &Focus{PersonID: f.person.ID, Name: f.person.Name}
+	for _, b := range f.balances {
+		if b.Scheme == "ila" {
+			fc.Balance = tr.T("people.focus_balance", "Amount", unitAmount(b.Unit, b.Available))
+		}
+	}
+	return fc
+}
+
+func (p *personPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case personFileMsg:
+		if msg.seq != p.seq {
+			return p, nil
+		}
+		p.err, p.loaded = msg.err, true
+		if msg.err != nil {
+			return p, Status(msg.err.Error(), true)
+		}
+		p.file = msg.file
+		fc := focusFor(p.sh.Tr, p.file)
+		return p, func() tea.Msg { return FocusMsg{Focus: fc} }
+	case RevealMsg:
+		return p, p.load()
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, p.keys.Back):
+			return p, Pop()
+		case key.Matches(msg, p.keys.Session) && p.loaded && p.err == nil:
+			return p, Push(newSessionPage(p.sh, p.file.person))
+		case key.Matches(msg, p.keys.Ledger) && p.loaded && p.err == nil:
+			return p, Push(newLedgerPage(p.sh, p.file.person))
+		case key.Matches(msg, p.keys.Search) && p.loaded && p.err == nil:
+			return p, p.searchFor()
+		case key.Matches(msg, p.keys.Scroll):
+			p.scroll = max(p.scroll-1, 0)
+		case key.Matches(msg, p.keys.Down):
+			p.scroll++
+		}
+	}
+	return p, nil
+}
+
+func (p *personPage) View() string {
+	tr := p.sh.Tr
+	if !p.loaded {
+		return Fit(" "+tr.T("people.loading"), p.w, p.h)
+	}
+	if p.err != nil {
+		return Fit(" "+p.sh.Styles.Error.Render("! "+p.err.Error()), p.w, p.h)
+	}
+	var body string
+	if p.w >= WideWidth {
+		lw := p.w*3/5 - 1
+		rw := p.w - lw - 1
+		left := Fit(p.headView(lw)+"\n"+p.planView(lw), lw, p.h)
+		right := p.sh.Styles.Pane.Height(p.h).Width(rw).Render(Fit(p.historyView(rw-2), rw-2, p.h))
+		body = lipgloss.JoinHorizontal(lipgloss.Top, left, " ", right)
+	} else {
+		body = p.headView(p.w) + "\n" + p.planView(p.w) + "\n" + p.historyView(p.w)
+	}
+	lines := strings.Split(body, "\n")
+	p.scroll = min(p.scroll, max(len(lines)-p.h, 0))
+	return Fit(strings.Join(lines[p.scroll:], "\n"), p.w, p.h)
+}
+
+// headView is the profile line and the balances: above the fold always.
+func (p *personPage) headView(w int) string {
+	st, tr, pr := p.sh.Styles, p.sh.Tr, p.file.person
+	var b strings.Builder
+	facts := []string{st.Bold.Render(pr.Name)}
+	if pr.BirthYear > 0 {
+		facts = append(facts, tr.T("people.born", "Year", pr.BirthYear))
+	}
+	if pr.Employment != "" {
+		facts = append(facts, tr.T("people.employment."+pr.Employment))
+	}
+	if pr.EQF > 0 {
+		facts = append(facts, fmt.Sprintf("EQF %d", pr.EQF))
+	}
+	if pr.Language != "" {
+		facts = append(facts, pr.Language)
+	}
+	b.WriteString(" " + strings.Join(facts, " · ") + "\n")
+	if pr.TargetOccupation != "" {
+		b.WriteString(" " + st.Label.Render(tr.T("people.target")+":") + " " + ansi.Truncate(pr.TargetOccupation, w-20, "…") + "\n")
+	}
+	b.WriteString(" " + st.Title.Render(tr.T("people.balances")) + " " + st.Warning.Render("("+tr.T("people.indicative")+")") + "\n")
+	for _, bl := range p.file.balances {
+		b.WriteString("  " + balanceLine(p.sh, bl, w-2) + "\n")
+	}
+	return b.String()
+}
+
+func balanceLine(sh *Shared, bl sessions.Balance, w int) string {
+	tr := sh.Tr
+	name := fmt.Sprintf("%-8s", bl.Scheme)
+	if bl.AsOf.IsZero() {
+		return name + " " + sh.Styles.Muted.Render(tr.T("people.never"))
+	}
+	line := name + " " + sh.Styles.Bold.Render(tr.T("people.available", "Amount", unitAmount(bl.Unit, bl.Available)))
+	if bl.Reserved != 0 {
+		line += " · " + tr.T("people.reserved", "Amount", unitAmount(bl.Unit, bl.Reserved))
+	}
+	line += " · " + sh.Styles.Muted.Render(tr.T("people.as_of", "Date", bl.AsOf.Local().Format("2006-01-02 15:04")))
+	return ansi.Truncate(line, w, "…")
+}
+
+// planView is the next appointment, open actions and goals.
+func (p *personPage) planView(w int) string {
+	st, tr := p.sh.Styles, p.sh.Tr
+	var b strings.Builder
+	next := tr.T("people.none")
+	if !p.file.next.IsZero() {
+		next = p.file.next.Local().Format("2006-01-02 15:04")
+	}
+	b.WriteString(" " + st.Label.Render(tr.T("people.next")+":") + " " + next + "\n")
+	b.WriteString(" " + st.Title.Render(tr.T("people.open_actions", "Count", len(p.file.actions))) + "\n")
+	if len(p.file.actions) == 0 {
+		b.WriteString("  " + st.Muted.Render(tr.T("people.none")) + "\n")
+	}
+	for _, a := range p.file.actions {
+		line := "  • " + a.Summary
+		if a.Owner != "" {
+			line += " · " + a.Owner
+		}
+		if !a.Due.IsZero() {
+			due := tr.T("people.due", "Date", a.Due.String())
+			if a.Due.Before(dateOf(p.sh.Now())) {
+				due = st.Warning.Render("⚠ " + due)
+			}
+			line += " · " + due
+		}
+		b.WriteString(ansi.Truncate(line, w, "…") + "\n")
+	}
+	var goals []sessions.Goal
+	for _, g := range p.file.sessions {
+		goals = append(goals, g.Goals...)
+	}
+	if len(goals) > 0 {
+		b.WriteString(" " + st.Title.Render(tr.T("people.goals")) + "\n")
+		for _, g := range goals {
+			line := "  • " + g.Summary
+			if !g.Target.IsZero() {
+				line += " · " + tr.T("people.by", "Date", g.Target.String())
+			}
+			line += " · " + tr.T("people.status."+g.Status)
+			b.WriteString(ansi.Truncate(line, w, "…") + "\n")
+		}
+	}
+	return b.String()
+}
+
+// historyView is the earned credentials, the timeline and the privacy record.
+func (p *personPage) historyView(w int) string {
+	st, tr, pr := p.sh.Styles, p.sh.Tr, p.file.person
+	var b strings.Builder
+	b.WriteString(" " + st.Title.Render(tr.T("people.credentials", "Count", len(p.file.credentials))) + "\n")
+	if len(p.file.credentials) == 0 {
+		b.WriteString("  " + st.Muted.Render(tr.T("people.none")) + "\n")
+	}
+	for _, c := range p.file.credentials {
+		parts := []string{c.Title, c.AwardingBody, c.Issued.String()}
+		if c.ECTS != nil {
+			parts = append(parts, fmt.Sprintf("%g ECTS", *c.ECTS))
+		}
+		if c.EQF > 0 {
+			parts = append(parts, fmt.Sprintf("EQF %d", c.EQF))
+		}
+		b.WriteString(ansi.Truncate("  • "+strings.Join(parts, " · "), w, "…") + "\n")
+	}
+	b.WriteString(" " + st.Title.Render(tr.T("people.timeline")) + "\n")
+	if len(p.file.sessions) == 0 {
+		b.WriteString("  " + st.Muted.Render(tr.T("people.no_session")) + "\n")
+	}
+	for _, g := range p.file.sessions {
+		line := fmt.Sprintf("  %s %-12s %s", g.At.Local().Format("2006-01-02"), tr.T("people.channel."+string(g.Channel)), g.Summary)
+		if !g.Attended {
+			line += " " + st.Warning.Render("("+tr.T("people.not_attended")+")")
+		}
+		b.WriteString(ansi.Truncate(line, w, "…") + "\n")
+	}
+	b.WriteString(" " + st.Title.Render(tr.T("people.privacy")) + "\n")
+	notice := tr.T("people.notice_missing")
+	if !pr.NoticeShown.IsZero() {
+		notice = tr.T("people.notice_shown", "Version", pr.NoticeVersion, "Date", pr.NoticeShown.String())
+	}
+	b.WriteString(ansi.Truncate("  "+notice, w, "…") + "\n")
+	var cs []string
+	for _, c := range pr.Consents {
+		mark := "✗"
+		if c.Active() {
+			mark = "✓"
+		}
+		cs = append(cs, tr.T("people.consent."+string(c.Purpose))+" "+mark)
+	}
+	if len(cs) > 0 {
+		b.WriteString(ansi.Truncate("  "+tr.T("people.consents")+": "+strings.Join(cs, " · "), w, "…") + "\n")
+	}
+	return b.String()
+}
+
+func (p *personPage) SetSize(w, h int)   { p.w, p.h = w, h }
+func (p *personPage) Title() string      { return p.sh.Tr.T("people.overview") }
+func (p *personPage) InputFocused() bool { return false }
+func (p *personPage) ShortHelp() []key.Binding {
+	return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Scroll, p.keys.Back}
+}
+func (p *personPage) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
