@@ -13,6 +13,7 @@ import (
 	"github.com/koers-project/koers/export"
 	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/store"
+	"github.com/koers-project/koers/tui"
 )
 
 // planExport is one export of a person's learning plan.
@@ -173,4 +174,24 @@ func writeAtomic(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// tuiExporter lets the TUI's export dialog run the same export as the
+// command line.
+type tuiExporter struct {
+	a  *app
+	st *store.Store
+}
+
+// ExportPlan implements tui.Exporter.
+func (e tuiExporter) ExportPlan(ctx context.Context, req tui.ExportRequest) (tui.ExportResult, error) {
+	path, err := filepath.Abs(req.Path)
+	if err != nil {
+		return tui.ExportResult{}, fmt.Errorf("file %s: %w", req.Path, err)
+	}
+	res, err := e.a.exportPlan(ctx, e.st, planExport{PersonID: req.PersonID, Format: req.Format, Lang: req.Lang, Notes: req.Notes, Path: path})
+	if err != nil {
+		return tui.ExportResult{}, err
+	}
+	return tui.ExportResult{Path: res.Path, Bytes: res.Bytes}, nil
 }

@@ -11,6 +11,8 @@ type GlobalKeys struct {
 	Back     key.Binding
 	People   key.Binding
 	Register key.Binding
+	// Export opens the export dialog for the person in focus (issue 6).
+	Export key.Binding
 }
 
 func newGlobalKeys() GlobalKeys {
@@ -21,5 +23,6 @@ func newGlobalKeys() GlobalKeys {
 		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		People:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "people")),
 		Register: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "register")),
+		Export:   key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "export plan")),
 	}
 }

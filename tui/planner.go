@@ -4,6 +4,3 @@ package tui
 
 // Plans is what the planner needs from the store.
 type Plans interface{}
-
-// Exporter is what the export dialog needs (issue 6).
-type Exporter interface{}

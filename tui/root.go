@@ -146,6 +146,7 @@ func localizedKeys(tr *locale.Tr) GlobalKeys {
 	k.Back.SetHelp("esc", tr.T("key.back"))
 	k.People.SetHelp("tab", tr.T("key.people"))
 	k.Register.SetHelp("ctrl+r", tr.T("key.register"))
+	k.Export.SetHelp("ctrl+e", tr.T("export.tui.key.open"))
 	return k
 }
 
@@ -268,6 +269,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case key.Matches(msg, k.People) && len(m.stack) == 1:
 		return m.Update(OpenPeopleMsg{})
+	case key.Matches(msg, k.Export):
+		if _, open := m.Active().(*exportDialog); !open {
+			return m, OpenExport(m.sh)
+		}
 	}
 	return m, m.forward(msg)
 }
