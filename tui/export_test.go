@@ -96,7 +96,6 @@ func TestExportDialogScreens(t *testing.T) {
 	}
 }
 
-
 func TestExportDialogRequest(t *testing.T) {
 	ex := &fakeExporter{}
 	m, _ := exportModel(t, "en", ex, 80, 24)
