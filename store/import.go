@@ -1,0 +1,531 @@
+package store
+
+import (
+	"archive/zip"
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/koers-project/koers/catalog"
+)
+
+// ImportOptions configure one `koers import` run.
+type ImportOptions struct {
+	// Format forces a format; FormatAuto (or "") detects it per file.
+	Format catalog.Format
+	// Source names the register the entries come from (default: the
+	// file's own source field, else the file name).
+	Source string
+	// Map reads a provider's own CSV.
+	Map *catalog.Mapping
+	// DryRun reads, validates and counts everything, then rolls back.
+	DryRun bool
+	// Full says each source's input is its whole register: its entries
+	// that the input lacks are marked withdrawn (never deleted).
+	Full bool
+	// Progress, if set, is called as input is read.
+	Progress func(ImportProgress)
+}
+
+// ImportProgress is how far an import is.
+type ImportProgress struct {
+	File   string // the file being read
+	Done   int64  // bytes read of all inputs
+	Total  int64  // bytes of all inputs (0: unknown)
+	Offers int    // offers read so far
+	Rows   int    // ESCO rows read so far
+}
+
+// SourceCounts is what an import did to one register source.
+type SourceCounts struct {
+	Source string `json:"source"`
+	OfferCounts
+}
+
+// ImportReport is what a whole import run did.
+type ImportReport struct {
+	DryRun  bool                 `json:"dry_run"`
+	Files   []FileReport         `json:"files"`
+	Offers  OfferCounts          `json:"offers"`
+	Sources []SourceCounts       `json:"sources"`
+	Flagged int                  `json:"flagged"` // offers imported with flags
+	ESCO    *ESCOCounts          `json:"esco,omitempty"`
+	Errors  catalog.ImportErrors `json:"errors"`
+	// MoreErrors counts problems beyond the reported limit.
+	MoreErrors int `json:"more_errors,omitempty"`
+}
+
+// FileReport is one input file and its format.
+type FileReport struct {
+	Path   string         `json:"path"`
+	Format catalog.Format `json:"format"`
+	Offers int            `json:"offers"`
+}
+
+// errDryRunImport rolls a dry-run import back.
+var errDryRunImport = errors.New("dry run")
+
+// ErrImportInput marks problems with the input (exit 2); the report's
+// Errors hold each with its file, line or pointer, and field.
+var ErrImportInput = errors.New("invalid input")
+
+// unit is one input to read: a file, a zip entry, or an ESCO download.
+type unit struct {
+	name   string
+	format catalog.Format
+	size   int64
+	open   func() (io.ReadCloser, error)
+	esco   fs.FS // for FormatESCO
+}
+
+// Import reads every path (files, folders, zips) and writes all of it in
+// one transaction: every offer and ESCO row, or, if any input has a
+// problem, nothing. The report lists every problem (up to
+// catalog.MaxImportErrors) with its file and line or pointer; the error is
+// then ErrImportInput.
+func (s *Store) Import(ctx context.Context, paths []string, opt ImportOptions) (ImportReport, error) {
+	rep := ImportReport{DryRun: opt.DryRun, Errors: catalog.ImportErrors{}}
+	units, closers, err := expandInputs(paths, opt.Format)
+	defer func() {
+		for _, c := range closers {
+			c.Close()
+		}
+	}()
+	if err != nil {
+		return rep, err
+	}
+	var total int64
+	for _, u := range units {
+		total += u.size
+	}
+	var errs catalog.Errs
+	prog := &progress{fn: opt.Progress, total: total}
+	err = s.Tx(ctx, func(tx *sql.Tx) error {
+		var ew *escoWriter
+		var escoCounts ESCOCounts
+		defer func() {
+			if ew != nil {
+				ew.close()
+			}
+		}()
+		bySource := map[string]int{}
+		seenFull := map[string]bool{}
+		for _, u := range units {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			prog.file = u.name
+			fr := FileReport{Path: u.name, Format: u.format}
+			if u.format == catalog.FormatESCO {
+				if ew == nil {
+					if ew, err = s.newESCOWriter(ctx, tx, &escoCounts); err != nil {
+						return err
+					}
+				}
+				v := ew.visitor()
+				v.Concept = prog.countRow(v.Concept)
+				v.Relation = prog.countRel(v.Relation)
+				r, err := catalog.ReadESCO(ctx, u.esco, u.name, v)
+				escoCounts.add(r)
+				prog.doneBytes(u.size)
+				rep.Files = append(rep.Files, fr)
+				if err != nil {
+					var ie catalog.ImportErrors
+					if errors.As(err, &ie) {
+						for _, e := range ie {
+							errs.Add(e)
+						}
+						continue
+					}
+					return err
+				}
+				continue
+			}
+			rc, err := u.open()
+			if err != nil {
+				errs.Add(catalog.ImportError{File: u.name, Msg: err.Error()})
+				continue
+			}
+			cr := &countingReader{r: rc, p: prog}
+			offers := parse(ctx, u.format, bufio.NewReaderSize(cr, 64<<10), u.name, catalog.ParseOptions{Source: opt.Source, Map: opt.Map}, &errs)
+			err = s.importRuns(ctx, tx, offers, opt, &rep, &fr, bySource, seenFull, prog)
+			rc.Close()
+			rep.Files = append(rep.Files, fr)
+			if err != nil {
+				return err
+			}
+		}
+		if ew != nil {
+			if err := ew.finish(); err != nil {
+				return err
+			}
+			rep.ESCO = &escoCounts
+		}
+		if len(errs.List) > 0 {
+			return ErrImportInput
+		}
+		if opt.DryRun {
+			return errDryRunImport
+		}
+		return nil
+	})
+	rep.Errors = append(rep.Errors, errs.List...)
+	rep.MoreErrors = errs.Dropped
+	sort.Slice(rep.Sources, func(i, j int) bool { return rep.Sources[i].Source < rep.Sources[j].Source })
+	switch {
+	case errors.Is(err, errDryRunImport):
+		return rep, nil
+	case err != nil && len(rep.Errors) > 0:
+		return rep, fmt.Errorf("%w: %w", ErrImportInput, rep.Errors)
+	case err != nil:
+		return rep, err
+	}
+	if len(rep.Sources) > 0 && !opt.DryRun {
+		s.registerChanged()
+	}
+	return rep, nil
+}
+
+// importRuns feeds one file's offers to the register in runs of the same
+// source (an exported register holds several sources, in order).
+func (s *Store) importRuns(ctx context.Context, tx *sql.Tx, offers iter.Seq[catalog.Offer], opt ImportOptions, rep *ImportReport, fr *FileReport, bySource map[string]int, seenFull map[string]bool, prog *progress) error {
+	next, stop := iter.Pull(offers)
+	defer stop()
+	o, ok := next()
+	for ok {
+		source := o.Source
+		if opt.Full && seenFull[source] {
+			return fmt.Errorf("%w: --full: source %q appears in more than one file or run; import its whole register from one file", ErrImportInput, source)
+		}
+		seenFull[source] = true
+		run := func(yield func(catalog.Offer, error) bool) {
+			for ok && o.Source == source {
+				if len(o.Flags) > 0 {
+					rep.Flagged++
+				}
+				fr.Offers++
+				prog.offer()
+				if !yield(o, nil) {
+					return
+				}
+				o, ok = next()
+			}
+		}
+		n, err := s.importOffers(ctx, tx, source, run, OfferImportOptions{Full: opt.Full})
+		if err != nil {
+			return err
+		}
+		// Drain what the run left unread (importOffers stops early only
+		// on error, handled above).
+		for ok && o.Source == source {
+			o, ok = next()
+		}
+		i, seen := bySource[source]
+		if !seen {
+			i = len(rep.Sources)
+			bySource[source] = i
+			rep.Sources = append(rep.Sources, SourceCounts{Source: source})
+		}
+		sc := &rep.Sources[i].OfferCounts
+		sc.Added += n.Added
+		sc.Changed += n.Changed
+		sc.Unchanged += n.Unchanged
+		sc.Withdrawn += n.Withdrawn
+		rep.Offers.Added += n.Added
+		rep.Offers.Changed += n.Changed
+		rep.Offers.Unchanged += n.Unchanged
+		rep.Offers.Withdrawn += n.Withdrawn
+	}
+	return nil
+}
+
+// parse picks the parser of format.
+func parse(ctx context.Context, f catalog.Format, r io.Reader, name string, opt catalog.ParseOptions, errs *catalog.Errs) iter.Seq[catalog.Offer] {
+	switch f {
+	case catalog.FormatCSV:
+		return catalog.ParseCSV(ctx, r, name, opt, errs)
+	case catalog.FormatELM:
+		return catalog.ParseELM(ctx, r, name, opt, errs)
+	case catalog.FormatOB3:
+		return catalog.ParseOB3(ctx, r, name, opt, errs)
+	case catalog.FormatLOQ:
+		return catalog.ParseLOQ(ctx, r, name, opt, errs)
+	}
+	return catalog.ParseJSONLines(ctx, r, name, opt, errs)
+}
+
+// expandInputs turns paths into units: a folder or zip holding ESCO CSV
+// files is one ESCO unit; otherwise each file (or zip entry) is one unit
+// with its format detected from its first bytes unless forced.
+func expandInputs(paths []string, force catalog.Format) ([]unit, []io.Closer, error) {
+	var units []unit
+	var closers []io.Closer
+	if len(paths) == 0 {
+		return nil, nil, fmt.Errorf("%w: no input paths", ErrImportInput)
+	}
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, closers, fmt.Errorf("%w: %v", ErrImportInput, err)
+		}
+		if st.IsDir() {
+			us, err := fsUnits(os.DirFS(p), p, force, func(name string) (int64, func() (io.ReadCloser, error)) {
+				full := filepath.Join(p, filepath.FromSlash(name))
+				fi, _ := os.Stat(full)
+				size := int64(0)
+				if fi != nil {
+					size = fi.Size()
+				}
+				return size, func() (io.ReadCloser, error) { return os.Open(full) }
+			})
+			if err != nil {
+				return nil, closers, err
+			}
+			units = append(units, us...)
+			continue
+		}
+		head, err := readHead(p)
+		if err != nil {
+			return nil, closers, fmt.Errorf("%w: %v", ErrImportInput, err)
+		}
+		if strings.HasPrefix(string(head), "PK\x03\x04") {
+			z, err := zip.OpenReader(p)
+			if err != nil {
+				return nil, closers, fmt.Errorf("%w: %s: not a readable zip: %v", ErrImportInput, p, err)
+			}
+			closers = append(closers, z)
+			us, err := fsUnits(z, p, force, func(name string) (int64, func() (io.ReadCloser, error)) {
+				var size int64
+				if fi, err := fs.Stat(z, name); err == nil {
+					size = fi.Size()
+				}
+				return size, func() (io.ReadCloser, error) { return z.Open(name) }
+			})
+			if err != nil {
+				return nil, closers, err
+			}
+			units = append(units, us...)
+			continue
+		}
+		f := force
+		if f == "" || f == catalog.FormatAuto {
+			f = catalog.DetectFormat(p, head)
+		}
+		if f == catalog.FormatESCO {
+			dir, base := filepath.Dir(p), filepath.Base(p)
+			units = append(units, unit{name: p, format: f, size: st.Size(), esco: onlyFile{os.DirFS(dir), base}})
+			continue
+		}
+		path := p
+		units = append(units, unit{name: p, format: f, size: st.Size(), open: func() (io.ReadCloser, error) { return os.Open(path) }})
+	}
+	return units, closers, nil
+}
+
+// fsUnits expands a folder or zip.
+func fsUnits(fsys fs.FS, label string, force catalog.Format, file func(string) (int64, func() (io.ReadCloser, error))) ([]unit, error) {
+	var names []string
+	escoFiles := 0
+	var size int64
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		base := path.Base(p)
+		if d.IsDir() {
+			if p != "." && (strings.HasPrefix(base, ".") || strings.HasPrefix(base, "__MACOSX")) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if strings.HasPrefix(base, ".") {
+			return nil
+		}
+		if _, _, ok := catalog.ESCOFileKind(base); ok {
+			escoFiles++
+		}
+		n, _ := file(p)
+		size += n
+		names = append(names, p)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: read %s: %v", ErrImportInput, label, err)
+	}
+	if force == catalog.FormatESCO || escoFiles > 0 {
+		if escoFiles == 0 {
+			return nil, fmt.Errorf("%w: %s: %w", ErrImportInput, label, catalog.ErrNoESCOFiles)
+		}
+		return []unit{{name: label, format: catalog.FormatESCO, size: size, esco: fsys}}, nil
+	}
+	var units []unit
+	for _, n := range names {
+		sz, open := file(n)
+		f := force
+		if f == "" || f == catalog.FormatAuto {
+			rc, err := open()
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s/%s: %v", ErrImportInput, label, n, err)
+			}
+			head := make([]byte, 4096)
+			k, _ := io.ReadFull(rc, head)
+			rc.Close()
+			f = catalog.DetectFormat(n, head[:k])
+			if !importable(n, head[:k]) {
+				continue // not a register file (README, images)
+			}
+		}
+		units = append(units, unit{name: label + "/" + n, format: f, size: sz, open: open})
+	}
+	if len(units) == 0 {
+		return nil, fmt.Errorf("%w: %s: no register or ESCO files (%w)", ErrImportInput, label, catalog.ErrNoESCOFiles)
+	}
+	return units, nil
+}
+
+// importable reports whether a file in a folder or zip looks like an
+// import file (by extension), so that READMEs and images are skipped.
+func importable(name string, head []byte) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".jsonl", ".ndjson", ".json", ".jsonld", ".csv", ".xml", ".tsv":
+		return true
+	}
+	return false
+}
+
+func readHead(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	return head[:n], nil
+}
+
+// onlyFile is a file system holding one file of a folder (a single ESCO
+// CSV given by path).
+type onlyFile struct {
+	fs   fs.FS
+	name string
+}
+
+func (o onlyFile) Open(name string) (fs.File, error) {
+	if name == "." {
+		return o.fs.Open(".")
+	}
+	if name != o.name {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return o.fs.Open(name)
+}
+
+func (o onlyFile) ReadDir(name string) ([]fs.DirEntry, error) {
+	if name != "." {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrNotExist}
+	}
+	all, err := fs.ReadDir(o.fs, ".")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range all {
+		if e.Name() == o.name {
+			return []fs.DirEntry{e}, nil
+		}
+	}
+	return nil, nil
+}
+
+// progress throttles progress reports.
+type progress struct {
+	fn     func(ImportProgress)
+	total  int64
+	done   int64
+	last   int64
+	offers int
+	rows   int
+	file   string
+}
+
+func (p *progress) report(force bool) {
+	if p.fn == nil {
+		return
+	}
+	if !force && p.done-p.last < 1<<20 && (p.offers+p.rows)%20000 != 0 {
+		return
+	}
+	p.last = p.done
+	p.fn(ImportProgress{File: p.file, Done: p.done, Total: p.total, Offers: p.offers, Rows: p.rows})
+}
+
+func (p *progress) offer() { p.offers++; p.report(false) }
+
+func (p *progress) doneBytes(n int64) { p.done += n; p.report(true) }
+
+func (p *progress) countRow(f func(catalog.Concept) error) func(catalog.Concept) error {
+	return func(c catalog.Concept) error { p.rows++; p.report(false); return f(c) }
+}
+
+func (p *progress) countRel(f func(catalog.OccupationSkill) error) func(catalog.OccupationSkill) error {
+	return func(r catalog.OccupationSkill) error { p.rows++; p.report(false); return f(r) }
+}
+
+type countingReader struct {
+	r io.Reader
+	p *progress
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.p.done += int64(n)
+	c.p.report(false)
+	return n, err
+}
+
+// EachOffer yields every offer of source ("" for all sources), by source
+// and then in import order, for `koers export register`.
+func (s *Store) EachOffer(ctx context.Context, source string) iter.Seq2[catalog.Offer, error] {
+	return func(yield func(catalog.Offer, error) bool) {
+		rows, err := s.db.QueryContext(ctx, `SELECT id, status, doc FROM offers WHERE ?1 = '' OR source = ?1 ORDER BY source, rid`, source)
+		if err != nil {
+			yield(catalog.Offer{}, fmt.Errorf("export offers: %w", mapErr(err)))
+			return
+		}
+		defer rows.Close()
+		var c docCodec
+		for rows.Next() {
+			var id, st string
+			var doc []byte
+			if err := rows.Scan(&id, &st, &doc); err != nil {
+				yield(catalog.Offer{}, fmt.Errorf("export offers: %w", err))
+				return
+			}
+			o, err := c.decode(doc)
+			if err != nil {
+				yield(catalog.Offer{}, fmt.Errorf("export offer %s: %w", id, err))
+				return
+			}
+			o.ID, o.Status = id, catalog.Status(st)
+			if !yield(o, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(catalog.Offer{}, fmt.Errorf("export offers: %w", mapErr(err)))
+		}
+	}
+}
