@@ -28,6 +28,10 @@ type ESCOCounts struct {
 	Changed   int `json:"changed"`   // concepts (per language) and relations that differed
 	Unchanged int `json:"unchanged"` //
 
+	// Stored is what the database holds after the import, per kind
+	// (occupation, skill, isco_group, skill_group, relation).
+	Stored map[string]int `json:"stored"`
+
 	Languages         []string `json:"languages"`
 	Files             []string `json:"files"`
 	Ignored           []string `json:"ignored,omitempty"`
@@ -243,7 +247,23 @@ func (w *escoWriter) finish() error {
 	if err := w.tx.QueryRowContext(w.ctx, q).Scan(&w.counts.DanglingRelations, &w.counts.DanglingBroader); err != nil {
 		return fmt.Errorf("count dangling esco references: %w", err)
 	}
-	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO meta (key, value, updated_at, updated_by) VALUES ('esco.imported_at', ?, ?, ?)
+	w.counts.Stored = map[string]int{}
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT kind, count(*) FROM esco_concepts GROUP BY kind
+		UNION ALL SELECT 'relation', count(*) FROM esco_occupation_skills`)
+	if err != nil {
+		return fmt.Errorf("count esco concepts: %w", err)
+	}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			rows.Close()
+			return fmt.Errorf("count esco concepts: %w", err)
+		}
+		w.counts.Stored[k] = n
+	}
+	rows.Close()
+	_, err = w.tx.ExecContext(w.ctx, `INSERT INTO meta (key, value, updated_at, updated_by) VALUES ('esco.imported_at', ?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`, w.stamp, w.stamp, w.actor)
 	if err != nil {
 		return fmt.Errorf("record esco import time: %w", err)
