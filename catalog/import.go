@@ -53,6 +53,12 @@ func DetectFormat(name string, head []byte) Format {
 	if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
 		return FormatESCO // a zip: the ESCO download
 	}
+	switch strings.ToLower(path.Ext(base)) {
+	case ".jsonl", ".ndjson":
+		return FormatJSONL
+	case ".csv", ".tsv":
+		return FormatCSV
+	}
 	h := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n")
 	switch {
 	case len(h) == 0:
