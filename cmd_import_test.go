@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func importCLI(t *testing.T, db string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := map[string]string{"KOERS_COUNSELLOR": "tester", "LANG": "en"}
+	code := run(context.Background(), append([]string{"--db", db}, args...), strings.NewReader(""), &out, &errb,
+		func(k string) string { return env[k] })
+	return code, out.String(), errb.String()
+}
+
+func TestImportCLI(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "koers.db")
+	reg := filepath.Join(dir, "cvo.csv")
+	os.WriteFile(reg, []byte("source_id,title,provider,country,eqf,ects,hours,mode,languages\nA1,Boekhouden,CVO Noord,BE,4,3,80,online,nl\nA2,Lassen,CVO Noord,BE,3,,40,onsite,nl\n"), 0o600)
+	esco := filepath.Join(dir, "esco")
+	os.Mkdir(esco, 0o700)
+	os.WriteFile(filepath.Join(esco, "occupations_fr.csv"), []byte("conceptType,conceptUri,iscoGroup,preferredLabel,altLabels,hiddenLabels\nOccupation,http://data.europa.eu/esco/occupation/h,5141,coiffeur/coiffeuse,,\n"), 0o600)
+	os.WriteFile(filepath.Join(esco, "occupations_en.csv"), []byte("conceptType,conceptUri,iscoGroup,preferredLabel,altLabels,hiddenLabels\nOccupation,http://data.europa.eu/esco/occupation/h,5141,hairdresser,barber,\n"), 0o600)
+
+	code, out, errs := importCLI(t, db, "import", "--json", reg, esco)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var sum map[string]any
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatalf("%v in %q", err, out)
+	}
+	offers := sum["offers"].(map[string]any)
+	if offers["added"].(float64) != 2 || sum["occupations"].(map[string]any)["total"].(float64) != 1 {
+		t.Errorf("summary %s", out)
+	}
+	// --json prints exactly one document; progress and messages go to stderr.
+	if strings.Count(strings.TrimSpace(out), "\n{") > 0 && !json.Valid([]byte(out)) {
+		t.Errorf("stdout is not one JSON document: %q", out)
+	}
+
+	// Bad input exits 2, names file, line and field, and changes nothing.
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("source_id,title,provider,eqf\nB1,Metselen,CVO,9\n"), 0o600)
+	code, _, errs = importCLI(t, db, "import", reg, bad)
+	if code != exitUsage || !strings.Contains(errs, "bad.csv:2: eqf:") || !strings.Contains(errs, "nothing was imported") {
+		t.Errorf("bad input: exit %d, stderr %q", code, errs)
+	}
+
+	// Occupations match in every loaded language, labelled in --lang.
+	code, out, errs = importCLI(t, db, "--lang", "fr", "occupation", "--json", "hairdresser")
+	if code != 0 {
+		t.Fatalf("occupation: %d %s", code, errs)
+	}
+	var ms []map[string]any
+	if err := json.Unmarshal([]byte(out), &ms); err != nil || len(ms) != 1 {
+		t.Fatalf("%v %q", err, out)
+	}
+	if ms[0]["label"] != "coiffeur/coiffeuse" || ms[0]["matched_label"] != "hairdresser" || ms[0]["matched_lang"] != "en" || ms[0]["isco"] != "5141" {
+		t.Errorf("match %v", ms[0])
+	}
+
+	// Export register writes JSON lines that re-import unchanged.
+	exp := filepath.Join(dir, "export.jsonl")
+	if code, _, errs := importCLI(t, db, "export", "register", "--source", "cvo", "-o", exp); code != 0 {
+		t.Fatalf("export: %d %s", code, errs)
+	}
+	code, out, errs = importCLI(t, db, "import", "--json", exp)
+	if code != 0 {
+		t.Fatalf("re-import: %d %s", code, errs)
+	}
+	json.Unmarshal([]byte(out), &sum)
+	if o := sum["offers"].(map[string]any); o["unchanged"].(float64) != 2 || o["added"].(float64) != 0 {
+		t.Errorf("re-import of export: %s", out)
+	}
+
+	if code, _, _ := importCLI(t, db, "import", "--format", "pdf", reg); code != exitUsage {
+		t.Errorf("--format pdf: exit %d", code)
+	}
+}
