@@ -1,8 +1,429 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 
-// Scaffolding: replaced by the issue that builds these commands.
+	"github.com/spf13/cobra"
+
+	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/sessions"
+	"github.com/koers-project/koers/store"
+)
+
+// planFlags are what every plan command shares: whose plan, which plan.
+type planFlags struct {
+	person string
+	plan   string
+	json   bool
+}
+
+func (f *planFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.person, "person", "", "the person's id")
+	cmd.Flags().StringVar(&f.plan, "plan", "", "the plan's id (default: the agreed plan, else the newest)")
+	cmd.Flags().BoolVar(&f.json, "json", false, "print JSON")
+}
+
+// load reads the person's plan; with create, a person without a plan gets one.
+func (f *planFlags) load(ctx context.Context, a *app, st *store.Store, create bool) (sessions.Plan, error) {
+	if _, err := mustPerson(ctx, a, st, "--person", f.person); err != nil {
+		return sessions.Plan{}, err
+	}
+	if f.plan != "" {
+		p, err := st.Plan(ctx, f.plan)
+		if err == nil && p.PersonID != f.person {
+			err = store.ErrNotFound
+		}
+		if err != nil {
+			return p, usageErr("--plan: %s", a.tr().T("plan.err.no_plan", "ID", f.plan))
+		}
+		return p, nil
+	}
+	p, err := st.CurrentPlan(ctx, f.person, create)
+	if errors.Is(err, store.ErrNoPlan) {
+		return p, usageErr("--person: %s", a.tr().T("plan.err.none", "ID", f.person))
+	}
+	return p, err
+}
+
+// stepRef finds a step by id or by its 1-based position.
+func stepRef(a *app, p *sessions.Plan, ref string) (string, error) {
+	if i := p.Step(ref); i >= 0 {
+		return ref, nil
+	}
+	if n, err := strconv.Atoi(ref); err == nil && n >= 1 && n <= len(p.Steps) {
+		return p.Steps[n-1].ID, nil
+	}
+	return "", usageErr("--step: %s", a.tr().T("plan.err.step", "Step", ref))
+}
+
+func (a *app) today() catalog.Date { return catalog.DateOf(a.now()) }
+
 func newPlanCmd(a *app) *cobra.Command {
-	return &cobra.Command{Use: "plan", Hidden: true, RunE: func(*cobra.Command, []string) error { return errNotBuilt }}
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Build a person's learning plan: steps, checks, totals, skill gap and suggested pathways",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newPlanShowCmd(a), newPlanListCmd(a), newPlanAddCmd(a), newPlanMoveCmd(a), newPlanDropCmd(a),
+		newPlanStatusCmd(a), newPlanReserveCmd(a, true), newPlanReserveCmd(a, false), newPlanCheckCmd(a),
+		newPlanTargetCmd(a), newPlanGapCmd(a), newPlanSuggestCmd(a), newPlanAcceptCmd(a))
+	return cmd
+}
+
+// report prints the plan with its checks and totals.
+func (a *app) report(ctx context.Context, st *store.Store, p sessions.Plan, asJSON bool) error {
+	rep, err := st.Report(ctx, p, a.today())
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return printJSON(a.stdout, planJSON(rep))
+	}
+	printPlan(a, rep)
+	return nil
+}
+
+func newPlanShowCmd(a *app) *cobra.Command {
+	var f planFlags
+	cmd := &cobra.Command{
+		Use:   "show --person ID",
+		Short: "Show the plan's steps with their warnings and the totals",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			return withStore(ctx, a, func(st *store.Store) error {
+				p, err := f.load(ctx, a, st, false)
+				if err != nil {
+					return err
+				}
+				return a.report(ctx, st, p, f.json)
+			})
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func newPlanListCmd(a *app) *cobra.Command {
+	var f planFlags
+	cmd := &cobra.Command{
+		Use:   "list --person ID",
+		Short: "List the person's plans (the agreed one first)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			return withStore(ctx, a, func(st *store.Store) error {
+				if _, err := mustPerson(ctx, a, st, "--person", f.person); err != nil {
+					return err
+				}
+				ps, err := st.Plans(ctx, f.person)
+				if err != nil {
+					return err
+				}
+				if f.json {
+					out := []map[string]any{}
+					for _, p := range ps {
+						out = append(out, map[string]any{"id": p.ID, "name": p.Name, "agreed": p.Agreed, "steps": len(p.Steps),
+							"occupation": nullIfEmpty(p.OccupationURI), "updated_at": p.UpdatedAt})
+					}
+					return printJSON(a.stdout, out)
+				}
+				for _, p := range ps {
+					mark := " "
+					if p.Agreed {
+						mark = "*"
+					}
+					fmt.Fprintf(a.stdout, "%s %s  %s  %s\n", mark, p.ID, p.Name, a.tr().N("plan.totals.steps", len(p.Steps)))
+				}
+				return nil
+			})
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func newPlanAddCmd(a *app) *cobra.Command {
+	var f planFlags
+	var offerID, title, kind string
+	cmd := &cobra.Command{
+		Use:   "add --person ID --offer OFFER-ID",
+		Short: "Append a step: a register offer, or a validation or guidance step (--kind, --title)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			return withStore(ctx, a, func(st *store.Store) error {
+				step := sessions.Step{Kind: sessions.StepKind(kind), Title: strings.TrimSpace(title)}
+				switch step.Kind {
+				case sessions.KindOffer:
+					if offerID == "" {
+						return usageErr("--offer: %s", a.tr().T("plan.err.offer_required"))
+					}
+				case sessions.KindValidation, sessions.KindGuidance:
+					if step.Title == "" && offerID == "" {
+						return usageErr("--title: %s", a.tr().T("plan.err.title_required"))
+					}
+				default:
+					return usageErr("--kind: %q is not offer, validation or guidance", kind)
+				}
+				p, err := f.load(ctx, a, st, true)
+				if err != nil {
+					return err
+				}
+				if offerID != "" {
+					step, err = a.offerStep(ctx, st, p.PersonID, offerID, step)
+					if err != nil {
+						return err
+					}
+				}
+				p, err = st.AddStep(ctx, p.ID, step)
+				if err != nil {
+					return err
+				}
+				if !f.json {
+					fmt.Fprintln(a.stderr, a.tr().T("plan.cli.added", "N", len(p.Steps), "Title", step.Title))
+				}
+				return a.report(ctx, st, p, f.json)
+			})
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&offerID, "offer", "", "the register offer (id or source:source_id)")
+	cmd.Flags().StringVar(&kind, "kind", "offer", "offer, validation or guidance")
+	cmd.Flags().StringVar(&title, "title", "", "the step's title (default: the offer's)")
+	return cmd
+}
+
+// offerStep fills a step from a register offer, with the default funding
+// lines for the schemes the person holds.
+func (a *app) offerStep(ctx context.Context, st *store.Store, personID, offerID string, step sessions.Step) (sessions.Step, error) {
+	o, err := st.Offer(ctx, offerID)
+	if errors.Is(err, store.ErrNotFound) {
+		return step, usageErr("--offer: %s", a.tr().T("plan.err.no_offer", "ID", offerID))
+	}
+	if err != nil {
+		return step, err
+	}
+	step.OfferID = o.ID
+	if step.Title == "" {
+		step.Title = o.Title
+	}
+	held, rules, err := heldSchemes(ctx, st, personID)
+	if err != nil {
+		return step, err
+	}
+	step.Funding = sessions.DefaultFunding(rules, catalog.CandidateOf(&o), held)
+	return step, nil
+}
+
+// heldSchemes are the schemes the person's accounts have entries in, and
+// the funding rules.
+func heldSchemes(ctx context.Context, st *store.Store, personID string) ([]string, catalog.FundingRules, error) {
+	bs, err := st.Balances(ctx, personID)
+	if err != nil {
+		return nil, catalog.FundingRules{}, err
+	}
+	held := []string{}
+	for _, b := range bs {
+		if !b.AsOf.IsZero() {
+			held = append(held, b.Scheme)
+		}
+	}
+	schemes, err := st.Schemes(ctx)
+	if err != nil {
+		return nil, catalog.FundingRules{}, err
+	}
+	return held, sessions.RulesFrom(schemes), nil
+}
+
+// stepCmd builds a command that changes one step.
+func stepCmd(a *app, use, short string, extra func(*cobra.Command), do func(ctx context.Context, st *store.Store, p sessions.Plan, step string) (sessions.Plan, string, error)) *cobra.Command {
+	var f planFlags
+	var step string
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			return withStore(ctx, a, func(st *store.Store) error {
+				p, err := f.load(ctx, a, st, false)
+				if err != nil {
+					return err
+				}
+				id, err := stepRef(a, &p, step)
+				if err != nil {
+					return err
+				}
+				p, msg, err := do(ctx, st, p, id)
+				if err != nil {
+					return err
+				}
+				if !f.json && msg != "" {
+					fmt.Fprintln(a.stderr, msg)
+				}
+				return a.report(ctx, st, p, f.json)
+			})
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&step, "step", "", "the step: its id or its position (1, 2, …)")
+	if extra != nil {
+		extra(cmd)
+	}
+	return cmd
+}
+
+func newPlanMoveCmd(a *app) *cobra.Command {
+	var to int
+	return stepCmd(a, "move --person ID --step STEP --to N", "Move a step to position N (1 is first)",
+		func(cmd *cobra.Command) { cmd.Flags().IntVar(&to, "to", 0, "the new position, 1 is first") },
+		func(ctx context.Context, st *store.Store, p sessions.Plan, id string) (sessions.Plan, string, error) {
+			if to < 1 {
+				return p, "", usageErr("--to: %s", a.tr().T("plan.err.position", "N", len(p.Steps)))
+			}
+			p, err := st.MoveStep(ctx, p.ID, id, to-1)
+			return p, a.tr().T("plan.cli.moved", "N", min(to, len(p.Steps))), err
+		})
+}
+
+func newPlanDropCmd(a *app) *cobra.Command {
+	return stepCmd(a, "drop --person ID --step STEP", "Drop a step (it stays on file as dropped; its reserved funds are released)", nil,
+		func(ctx context.Context, st *store.Store, p sessions.Plan, id string) (sessions.Plan, string, error) {
+			p, err := st.SetStepStatus(ctx, p.ID, id, sessions.StepDropped)
+			return p, a.tr().T("plan.cli.dropped"), err
+		})
+}
+
+func newPlanStatusCmd(a *app) *cobra.Command {
+	var status string
+	return stepCmd(a, "status --person ID --step STEP --status STATUS",
+		"Set a step's status: planned, applied, enrolled, in_progress, completed or dropped",
+		func(cmd *cobra.Command) { cmd.Flags().StringVar(&status, "status", "", "the new status") },
+		func(ctx context.Context, st *store.Store, p sessions.Plan, id string) (sessions.Plan, string, error) {
+			s := sessions.StepStatus(strings.ReplaceAll(status, "-", "_"))
+			if !s.Valid() {
+				return p, "", usageErr("--status: %q is not planned, applied, enrolled, in_progress, completed or dropped", status)
+			}
+			p, err := st.SetStepStatus(ctx, p.ID, id, s)
+			return p, a.tr().T("plan.cli.status", "Status", a.tr().T("plan.status."+string(s))), err
+		})
+}
+
+func newPlanReserveCmd(a *app, reserve bool) *cobra.Command {
+	use, short := "reserve --person ID --step STEP", "Reserve the step's funding lines in the person's accounts (ledger reservations)"
+	if !reserve {
+		use, short = "release --person ID --step STEP", "Release what is reserved for the step"
+	}
+	return stepCmd(a, use, short, nil,
+		func(ctx context.Context, st *store.Store, p sessions.Plan, id string) (sessions.Plan, string, error) {
+			if reserve {
+				p2, err := st.ReserveStep(ctx, p.ID, id)
+				if errors.Is(err, store.ErrInsufficient) {
+					return p, "", ruleErr("no-overdraft", fmt.Errorf("%s", a.tr().T("plan.err.insufficient", "Err", err.Error())))
+				}
+				return p2, a.tr().T("plan.cli.reserved"), err
+			}
+			p, err := st.ReleaseStep(ctx, p.ID, id)
+			return p, a.tr().T("plan.cli.released"), err
+		})
+}
+
+func newPlanCheckCmd(a *app) *cobra.Command {
+	var f planFlags
+	cmd := &cobra.Command{
+		Use:   "check --person ID",
+		Short: "Recompute the plan's checks: prerequisites, dates, withdrawn offers, deadlines, funding, leave hours, EQF jumps",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			return withStore(ctx, a, func(st *store.Store) error {
+				p, err := f.load(ctx, a, st, false)
+				if err != nil {
+					return err
+				}
+				rep, err := st.Report(ctx, p, a.today())
+				if err != nil {
+					return err
+				}
+				if f.json {
+					return printJSON(a.stdout, warningsJSON(a, rep))
+				}
+				printWarnings(a, rep)
+				return nil
+			})
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func newPlanTargetCmd(a *app) *cobra.Command {
+	var f planFlags
+	var occ, stack string
+	cmd := &cobra.Command{
+		Use:   "target --person ID [--occupation URI|QUERY] [--stack OFFER-ID]",
+		Short: "Set the plan's goal: an ESCO occupation and/or a larger credential to stack towards",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			return withStore(ctx, a, func(st *store.Store) error {
+				p, err := f.load(ctx, a, st, true)
+				if err != nil {
+					return err
+				}
+				var oc store.Occupation
+				if occ != "" {
+					if oc, err = a.occupation(ctx, st, occ); err != nil {
+						return err
+					}
+				}
+				stackID := ""
+				if stack != "" {
+					o, err := st.Offer(ctx, stack)
+					if err != nil {
+						return usageErr("--stack: %s", a.tr().T("plan.err.no_offer", "ID", stack))
+					}
+					stackID = o.ID
+				}
+				p, err = st.UpdatePlan(ctx, p.ID, func(_ *store.PlanTx, p *sessions.Plan) error {
+					if occ != "" {
+						p.OccupationURI, p.OccupationLabel = oc.URI, oc.Label
+					}
+					if stack != "" {
+						p.StackTarget = stackID
+					}
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+				return a.report(ctx, st, p, f.json)
+			})
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&occ, "occupation", "", "ESCO occupation URI or label")
+	cmd.Flags().StringVar(&stack, "stack", "", "the larger credential (offer id) the steps stack towards")
+	return cmd
+}
+
+// occupation resolves --occupation, as bad input when nothing matches.
+func (a *app) occupation(ctx context.Context, st *store.Store, q string) (store.Occupation, error) {
+	oc, err := st.ResolveOccupation(ctx, q, a.lang)
+	if errors.Is(err, store.ErrNotFound) {
+		return oc, usageErr("--occupation: %s", a.tr().T("plan.err.no_occupation", "Q", q))
+	}
+	return oc, err
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
