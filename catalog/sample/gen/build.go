@@ -174,24 +174,21 @@ func pickMode(rng *rand.Rand, theme string) catalog.Mode {
 		return catalog.ModeVolunteering
 	case "care", "hosp":
 		switch {
-		case r < 60:
+		case r < 65:
 			return catalog.ModeOnsite
-		case r < 80:
+		case r < 85:
 			return catalog.ModeBlended
-		case r < 95:
-			return catalog.ModeWorkExperience
 		}
-		return catalog.ModeOnline
-	}
-	switch {
-	case r < 70:
-		return catalog.ModeOnsite
-	case r < 90:
-		return catalog.ModeBlended
-	case r < 97:
 		return catalog.ModeWorkExperience
 	}
-	return catalog.ModeOnline
+	// practical trades are never online only
+	switch {
+	case r < 72:
+		return catalog.ModeOnsite
+	case r < 92:
+		return catalog.ModeBlended
+	}
+	return catalog.ModeWorkExperience
 }
 
 func describe(rng *rand.Rand, d string, p provider, lang string, m catalog.Mode) string {

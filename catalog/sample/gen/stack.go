@@ -18,7 +18,7 @@ func seriesOffers(rng *rand.Rand, s series, uris map[string]string) ([]catalog.O
 	wholeID := "series-" + s.key
 	start := catalog.NewDate(2026, time.September, 14).AddDays(7 * rng.IntN(20))
 	mk := func(m module, id string, hoursEach float64) (catalog.Offer, error) {
-		o := base(rng, p, s.lang, "")
+		o := base(rng, p, s.lang, seriesISCED[s.key])
 		o.SourceID = id
 		o.Title, o.TitleI18n = pick(m.title, s.lang), others(m.title, s.lang)
 		o.EQF = catalog.EQF(m.eqf)
@@ -89,6 +89,9 @@ func seriesOffers(rng *rand.Rand, s series, uris map[string]string) ([]catalog.O
 	}
 	return out, nil
 }
+
+// seriesISCED is the ISCED-F field of each series.
+var seriesISCED = map[string]string{"ds": "0688", "reno": "0732", "zorg": "0913", "gpn": "0413", "ce": "0521", "log": "1041"}
 
 func moduleID(s series, i int) string { return fmt.Sprintf("series-%s-%d", s.key, i+1) }
 

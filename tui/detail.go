@@ -1,0 +1,273 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/koers-project/koers/catalog"
+)
+
+// detailView shows one offer with every Annex I element, labelled, and
+// what the register adds; it scrolls.
+type detailView struct {
+	sh    *Shared
+	id    string
+	offer catalog.Offer
+	full  bool // the full offer has arrived from the store
+	err   error
+	vp    viewport.Model
+	w, h  int
+}
+
+func newDetailView(sh *Shared, o catalog.Offer) *detailView {
+	d := &detailView{sh: sh, id: o.ID, offer: o, vp: viewport.New()}
+	d.vp.SoftWrap = false
+	return d
+}
+
+// loaded takes the full offer (or the error) from the store.
+func (d *detailView) loaded(o catalog.Offer, err error) {
+	if err != nil {
+		d.err = err
+	} else {
+		d.offer, d.full = o, true
+	}
+	d.render()
+}
+
+func (d *detailView) setSize(w, h int) {
+	d.w, d.h = w, h
+	d.vp.SetWidth(w)
+	d.vp.SetHeight(h)
+	d.render()
+}
+
+func (d *detailView) update(msg tea.Msg) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch k.String() {
+		case "home", "g":
+			d.vp.GotoTop()
+			return
+		case "end", "G":
+			d.vp.GotoBottom()
+			return
+		}
+	}
+	d.vp, _ = d.vp.Update(msg)
+}
+
+func (d *detailView) view() string { return d.vp.View() }
+
+func (d *detailView) render() {
+	off := d.vp.YOffset()
+	d.vp.SetContent(d.content(d.w))
+	d.vp.SetYOffset(off)
+}
+
+// content is the detail text for width w.
+func (d *detailView) content(w int) string {
+	sh, st, tr := d.sh, d.sh.Styles, d.sh.Tr
+	o := d.offer
+	// labels beside values when there is room, above them when not
+	stacked := w < 72
+	labelW := min(30, w*2/5)
+	valW := max(w-labelW-2, 10)
+	if stacked {
+		labelW, valW = w, max(w-2, 10)
+	}
+	var b strings.Builder
+	b.WriteString(lipgloss.NewStyle().Width(w).Render(st.Bold.Render(o.Title)) + "\n")
+	if d.err != nil {
+		b.WriteString(st.Error.Render("! "+tr.T("search.error", "Err", d.err.Error())) + "\n")
+	}
+	if o.Description != "" {
+		b.WriteString(lipgloss.NewStyle().Width(w).Render(o.Description) + "\n")
+	}
+	unknown := st.Muted.Render(tr.T("app.unknown"))
+	row := func(id, val string) {
+		if strings.TrimSpace(val) == "" {
+			val = unknown
+		}
+		lines := strings.Split(lipgloss.NewStyle().Width(valW).Render(val), "\n")
+		if stacked {
+			b.WriteString(st.Label.Render(padRight(tr.T(id), labelW)) + "\n")
+			for _, l := range lines {
+				b.WriteString("  " + l + "\n")
+			}
+			return
+		}
+		for i, l := range lines {
+			lab := ""
+			if i == 0 {
+				lab = tr.T(id)
+			}
+			b.WriteString(st.Label.Render(padRight(lab, labelW)) + "  " + l + "\n")
+		}
+	}
+	fixed := func(id, val string) { // a value that must not wrap
+		if stacked {
+			b.WriteString(st.Label.Render(padRight(tr.T(id), labelW)) + "\n  " + val + "\n")
+			return
+		}
+		b.WriteString(st.Label.Render(padRight(tr.T(id), labelW)) + "  " + val + "\n")
+	}
+	section := func(id string) { b.WriteString("\n" + st.Title.Render(tr.T(id)) + "\n") }
+	onIssued := st.Muted.Render(tr.T("detail.on_issued"))
+
+	section("detail.mandatory")
+	fixed("detail.learner", onIssued)
+	row("detail.title_el", titles(o))
+	row("detail.country", issuerPlace(sh, o))
+	row("detail.awarding", o.AwardingBody)
+	fixed("detail.issued", onIssued)
+	row("detail.outcomes", outcomesText(sh, o, valW))
+	row("detail.workload", workloadText(sh, o))
+	row("detail.level", eqfLabel(tr, o.EQF))
+	row("detail.assessment", vocab(tr, "assessment", o.Assessment))
+	row("detail.mode", vocab(tr, "mode", string(o.Mode)))
+	row("detail.qa", vocab(tr, "qa", o.QA))
+
+	section("detail.optional")
+	opt := func(id, val string) {
+		if strings.TrimSpace(val) == "" {
+			val = st.Muted.Render("–")
+		}
+		row(id, val)
+	}
+	opt("detail.prerequisites", strings.Join(o.Prerequisites, "\n"))
+	opt("detail.supervision", vocab(tr, "supervision", o.Supervision))
+	opt("detail.grading", vocab(tr, "grade", o.Grade))
+	opt("detail.stackability", stackText(sh, o))
+	opt("detail.further", strings.TrimSpace(o.FurtherInfo+"\n"+o.URL))
+
+	section("detail.register")
+	row("detail.provider", o.Provider)
+	row("detail.languages", langsText(sh, o.Languages))
+	row("detail.isced", o.ISCED)
+	row("detail.price", price(tr, o))
+	row("detail.dates", dateRange(o))
+	row("detail.apply_by", o.ApplyBy.String())
+	row("detail.schedule", scheduleText(sh, o.Schedule))
+	row("detail.location", o.Location)
+	row("detail.schemes", schemesText(sh, o.Schemes))
+	row("detail.status", vocab(tr, "status", string(o.Status)))
+	row("detail.source", strings.TrimSpace(o.Source+" · "+o.SourceID))
+	for _, f := range o.Flags {
+		b.WriteString(st.Warning.Render("⚠ "+f) + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func titles(o catalog.Offer) string {
+	s := o.Title
+	for _, l := range []string{"en", "nl", "fr", "de"} {
+		if t, ok := o.TitleI18n[l]; ok && t != "" && t != o.Title {
+			s += "\n" + l + ": " + t
+		}
+	}
+	return s
+}
+
+func issuerPlace(sh *Shared, o catalog.Offer) string {
+	tr := sh.Tr
+	var parts []string
+	if o.Country != "" {
+		parts = append(parts, vocab(tr, "country", o.Country)+" ("+o.Country+")")
+	}
+	if o.Region != "" {
+		r := o.Region
+		if l := vocab(tr, "region", o.Region); l != o.Region {
+			r += " " + l
+		}
+		parts = append(parts, r)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func outcomesText(sh *Shared, o catalog.Offer, w int) string {
+	st := sh.Styles
+	var lines []string
+	for _, lo := range o.Outcomes {
+		lines = append(lines, "• "+lo.Text)
+		for _, s := range lo.Skills {
+			label := s.Label
+			if label == "" {
+				label = s.URI
+			}
+			lines = append(lines, st.Muted.Render(ansi.Truncate("  ESCO: "+label, w, "…")),
+				st.Muted.Render(ansi.Truncate("  "+s.URI, w, "…")))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func workloadText(sh *Shared, o catalog.Offer) string {
+	var parts []string
+	if o.ECTS != nil {
+		parts = append(parts, num(*o.ECTS)+" ECTS")
+	}
+	if o.Hours != nil {
+		parts = append(parts, sh.Tr.T("detail.hours", "Hours", num(*o.Hours)))
+	}
+	s := strings.Join(parts, " · ")
+	if w := o.WorkloadWarning(); w != "" {
+		s += "\n" + sh.Styles.Warning.Render("⚠ "+w)
+	}
+	return s
+}
+
+func stackText(sh *Shared, o catalog.Offer) string {
+	tr := sh.Tr
+	lines := []string{vocab(tr, "stack", o.Stackability)}
+	for _, r := range o.Relations {
+		target := r.Label
+		if target == "" {
+			target = r.Target
+		}
+		lines = append(lines, "→ "+vocab(tr, "relation", string(r.Kind))+": "+target)
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+func langsText(sh *Shared, ls []string) string {
+	var out []string
+	for _, l := range ls {
+		out = append(out, vocab(sh.Tr, "lang", l))
+	}
+	return strings.Join(out, ", ")
+}
+
+func schemesText(sh *Shared, ss []string) string {
+	var out []string
+	for _, s := range ss {
+		out = append(out, vocab(sh.Tr, "scheme", s))
+	}
+	if len(out) == 0 {
+		return sh.Tr.T("detail.no_schemes")
+	}
+	return strings.Join(out, ", ")
+}
+
+func dateRange(o catalog.Offer) string {
+	switch {
+	case o.Start.IsZero() && o.End.IsZero():
+		return ""
+	case o.End.IsZero():
+		return o.Start.String()
+	}
+	return o.Start.String() + " – " + o.End.String()
+}
+
+// scheduleText reads "PT9H/week" as "9 h a week"; other text stays as is.
+func scheduleText(sh *Shared, s string) string {
+	var h int
+	if n, _ := fmt.Sscanf(s, "PT%dH/week", &h); n == 1 {
+		return sh.Tr.T("detail.per_week", "Hours", h)
+	}
+	return s
+}

@@ -1,0 +1,105 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/locale"
+)
+
+// barWidth is the longest facet bar, in cells.
+const barWidth = 5
+
+// bar is a bar of up to barWidth cells for n out of maxN, in eighths, so
+// the length (and the number beside it) carries the meaning, not colour.
+func bar(n, maxN, width int) string {
+	if n <= 0 || maxN <= 0 {
+		return ""
+	}
+	eighths := max(n*width*8/maxN, 1)
+	full, part := eighths/8, eighths%8
+	s := strings.Repeat("█", full)
+	if part > 0 {
+		s += string([]rune("▏▎▍▌▋▊▉")[part-1])
+	}
+	return s
+}
+
+func maxCount(bs []catalog.Bucket) int {
+	m := 0
+	for _, b := range bs {
+		m = max(m, b.Count)
+	}
+	return m
+}
+
+// facetLines renders the counts of f in at most w cells and n lines: EQF
+// levels, then forms of participation, then languages and schemes.
+func facetLines(tr *locale.Tr, st *Styles, f *catalog.Facets, w, n int) []string {
+	if f == nil {
+		return []string{st.Muted.Render(" " + tr.T("search.counting"))}
+	}
+	var eqf []string
+	m := maxCount(f.EQF)
+	for _, b := range f.EQF {
+		label := b.Value
+		switch b.Value {
+		case "n/a":
+			label = tr.T("facet.na")
+		case "unknown", "":
+			label = "?"
+		}
+		eqf = append(eqf, label+" "+st.Bar.Render(bar(b.Count, m, barWidth))+" "+strconv.Itoa(b.Count))
+	}
+	lines := []string{" " + st.Label.Render("EQF") + " " + joinFit(eqf, "  ", w-5)}
+	mode := buckets(tr, st, "mode", f.Mode, true)
+	lines = append(lines, " "+joinFit(mode, " · ", w-1))
+	var rest []string
+	rest = append(rest, buckets(tr, st, "lang", f.Language, false)...)
+	if len(f.Scheme) > 0 {
+		rest = append(rest, "│")
+		rest = append(rest, buckets(tr, st, "scheme", f.Scheme, false)...)
+	}
+	lines = append(lines, " "+joinFit(rest, " · ", w-1))
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return lines
+}
+
+func buckets(tr *locale.Tr, st *Styles, kind string, bs []catalog.Bucket, bars bool) []string {
+	m := maxCount(bs)
+	var out []string
+	for _, b := range bs {
+		s := vocab(tr, kind, b.Value)
+		if b.Value == "" || b.Value == "unknown" {
+			s = tr.T("app.unknown")
+		}
+		if bars {
+			s += " " + st.Bar.Render(bar(b.Count, m, 3))
+		}
+		out = append(out, s+" "+strconv.Itoa(b.Count))
+	}
+	return out
+}
+
+// joinFit joins parts with sep while they fit in w cells.
+func joinFit(parts []string, sep string, w int) string {
+	var b strings.Builder
+	for i, p := range parts {
+		add := p
+		if i > 0 {
+			add = sep + p
+		}
+		if ansi.StringWidth(b.String())+ansi.StringWidth(add) > w {
+			if b.Len() > 0 {
+				break
+			}
+		}
+		b.WriteString(add)
+	}
+	return strings.ReplaceAll(b.String(), sep+"│"+sep, " │ ")
+}

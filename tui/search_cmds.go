@@ -1,0 +1,118 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/koers-project/koers/catalog"
+)
+
+// Replies of the search page's commands. Each carries the sequence number
+// of the query it answers; the page drops replies to older queries.
+type (
+	searchDebounceMsg struct{ seq int }
+	searchHitsMsg     struct {
+		seq    int
+		offset int
+		hits   []catalog.Hit
+		err    error
+	}
+	searchFacetsMsg struct {
+		seq    int
+		facets catalog.Facets
+		err    error
+	}
+	searchOfferMsg struct {
+		id    string
+		offer catalog.Offer
+		err   error
+	}
+)
+
+// search starts a new query: it makes older replies stale and waits the
+// debounce before asking the store, so typing never queues work.
+func (p *searchPage) search() tea.Cmd {
+	p.seq++
+	p.loading = true
+	seq := p.seq
+	return tea.Tick(searchDebounce, func(_ time.Time) tea.Msg { return searchDebounceMsg{seq: seq} })
+}
+
+// fetch asks for the first page and, in a second message, the count and
+// facets: the list shows as soon as its page is there.
+func (p *searchPage) fetch(seq int) tea.Cmd {
+	if p.reg == nil {
+		p.loading = false
+		return nil
+	}
+	q := p.query()
+	return tea.Batch(searchHits(p.reg, seq, q), searchFacets(p.reg, seq, q))
+}
+
+func searchHits(reg Register, seq int, q catalog.Query) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), searchTimeout)
+		defer cancel()
+		hits, err := reg.SearchOffers(ctx, q)
+		return searchHitsMsg{seq: seq, offset: q.Offset, hits: hits, err: err}
+	}
+}
+
+func searchFacets(reg Register, seq int, q catalog.Query) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), searchTimeout)
+		defer cancel()
+		q.Limit, q.Offset = 0, 0
+		f, err := reg.CountFacets(ctx, q)
+		return searchFacetsMsg{seq: seq, facets: f, err: err}
+	}
+}
+
+func (p *searchPage) loadOffer(id string) tea.Cmd {
+	if p.reg == nil || id == "" {
+		return nil
+	}
+	reg := p.reg
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), searchTimeout)
+		defer cancel()
+		o, err := reg.Offer(ctx, id)
+		return searchOfferMsg{id: id, offer: o, err: err}
+	}
+}
+
+// gotHits takes a page of hits for the current query; a first page
+// replaces the list and clears the facets of the previous query.
+func (p *searchPage) gotHits(msg searchHitsMsg) tea.Cmd {
+	if msg.seq != p.seq {
+		return nil
+	}
+	p.loading = false
+	if msg.err != nil {
+		p.err = msg.err.Error()
+		return Status(p.sh.Tr.T("search.error", "Err", msg.err.Error()), true)
+	}
+	p.err = ""
+	if msg.offset == 0 {
+		p.hits = msg.hits
+		p.cursor, p.top = 0, 0
+	} else if msg.offset == len(p.hits) {
+		p.hits = append(p.hits, msg.hits...)
+	}
+	p.more = len(msg.hits) == searchPageSize
+	p.clampScroll()
+	return nil
+}
+
+// maybeMore loads the next page when the cursor nears the end of the list.
+func (p *searchPage) maybeMore() tea.Cmd {
+	if !p.more || p.loading || p.reg == nil || p.cursor < len(p.hits)-p.listHeight() {
+		return nil
+	}
+	p.loading = true
+	q := p.query()
+	q.Offset = len(p.hits)
+	return searchHits(p.reg, p.seq, q)
+}

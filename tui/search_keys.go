@@ -1,0 +1,67 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/koers-project/koers/locale"
+)
+
+// searchKeys are the search page's keys.
+type searchKeys struct {
+	Focus, Leave, Up, Down, PageUp, PageDown, Home, End key.Binding
+	Open, Filters, Add, Back                            key.Binding
+	withTarget                                          bool
+}
+
+func newSearchKeys(tr *locale.Tr, withTarget bool) searchKeys {
+	b := func(help string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keys[0], tr.T(help)))
+	}
+	k := searchKeys{
+		Focus:    b("search.key.focus", "/"),
+		Leave:    b("search.key.leave", "esc"),
+		Up:       b("search.key.up", "up", "k"),
+		Down:     b("search.key.down", "down", "j"),
+		PageUp:   b("search.key.pgup", "pgup"),
+		PageDown: b("search.key.pgdown", "pgdown"),
+		Home:     b("search.key.home", "home", "g"),
+		End:      b("search.key.end", "end", "G"),
+		Open:     b("search.key.open", "enter"),
+		Filters:  b("search.key.filters", "f"),
+		Add:      b("search.key.add", "p"),
+		Back:     b("search.key.back", "esc"),
+	}
+	k.Up.SetHelp("↑/k", tr.T("search.key.up"))
+	k.Down.SetHelp("↓/j", tr.T("search.key.down"))
+	k.Add.SetEnabled(withTarget)
+	k.withTarget = withTarget
+	return k
+}
+
+// ShortHelp is the help line for the page's current mode.
+func (p *searchPage) ShortHelp() []key.Binding {
+	k := p.keys
+	switch {
+	case p.detail != nil:
+		return []key.Binding{k.Up, k.Down, k.Add, k.Back}
+	case p.panel != nil:
+		return p.panel.shortHelp()
+	case p.input.Focused():
+		return []key.Binding{k.Leave, k.Down, k.Open}
+	}
+	return []key.Binding{k.Focus, k.Filters, k.Open, k.Add, p.sh.Keys.People}
+}
+
+// FullHelp is every key of the page, in columns.
+func (p *searchPage) FullHelp() [][]key.Binding {
+	k := p.keys
+	if p.panel != nil {
+		return [][]key.Binding{p.panel.shortHelp()}
+	}
+	g := p.sh.Keys
+	return [][]key.Binding{
+		{k.Focus, k.Leave, k.Open, k.Filters, k.Add},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+		{g.Help, g.People, g.Quit, g.ForceQ},
+	}
+}

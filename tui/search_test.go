@@ -1,0 +1,346 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/koers-project/koers/catalog"
+)
+
+// probe wraps the root model and keeps what the screen shows after every
+// message, so a test can wait for the screen rather than for raw output.
+type probe struct {
+	m       *Model
+	mu      sync.Mutex
+	last    string
+	settled bool // the search page has the hits and the facets of its latest query
+}
+
+func (p *probe) Init() tea.Cmd { return p.m.Init() }
+func (p *probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := p.m.Update(msg)
+	p.mu.Lock()
+	p.last = plain(p.m)
+	if sp, ok := p.m.Active().(*searchPage); ok {
+		p.settled = !sp.loading && sp.fseq == sp.seq
+	}
+	p.mu.Unlock()
+	return p, cmd
+}
+func (p *probe) View() tea.View { return p.m.View() }
+
+func (p *probe) screen() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.last
+}
+
+func (p *probe) state() (string, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.last, p.settled
+}
+
+// session runs the search screen in a teatest program at w×h.
+type session struct {
+	t  *testing.T
+	tm *teatest.TestModel
+	p  *probe
+	f  *fakeRegister
+	sh *Shared
+}
+
+func newSession(t *testing.T, lang string, w, h int, target *SearchTarget) *session {
+	t.Helper()
+	sh := testShared(t, lang)
+	f := newFakeRegister(t)
+	sh.Deps.Register = f
+	p := &probe{m: newModel(sh, NewSearchPage(sh, target))}
+	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h))
+	s := &session{t: t, tm: tm, p: p, f: f, sh: sh}
+	s.waitFor(s.count(""))
+	return s
+}
+
+// waitFor waits until the search has settled (hits and facets of the
+// latest query are in) and every text is on screen. The check is on the
+// rendered screen, so it cannot race the renderer.
+func (s *session) waitFor(texts ...string) {
+	s.t.Helper()
+	teatest.WaitFor(s.t, s.tm.Output(), func([]byte) bool {
+		scr, settled := s.p.state()
+		if !settled {
+			return false
+		}
+		for _, t := range texts {
+			if !strings.Contains(scr, t) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+}
+
+// count is the summary the screen shows once text has been counted.
+func (s *session) count(text string) string {
+	return s.sh.Tr.N("app.offers", len(s.f.match(catalog.Query{Text: text})))
+}
+
+func (s *session) keys(ks ...string) {
+	for _, k := range ks {
+		s.tm.Send(navKey(k))
+	}
+}
+
+// navKey is a key press by its name, with the navigation keys keyPress lacks.
+func navKey(s string) tea.KeyPressMsg {
+	codes := map[string]rune{"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
+		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd, "backspace": tea.KeyBackspace}
+	if c, ok := codes[s]; ok {
+		return tea.KeyPressMsg{Code: c}
+	}
+	return keyPress(s)
+}
+
+// finish quits and returns the last screen.
+func (s *session) finish() string {
+	s.t.Helper()
+	s.tm.Send(keyPress("ctrl+c"))
+	s.tm.WaitFinished(s.t, teatest.WithFinalTimeout(15*time.Second))
+	return s.p.screen()
+}
+
+// golden compares what the screen shows now with the golden file.
+func (s *session) golden() {
+	s.t.Helper()
+	scr := s.p.screen()
+	golden.RequireEqual(s.t, []byte(scr))
+	s.finish()
+}
+
+func TestSearchScreens(t *testing.T) {
+	sizes := []struct {
+		name string
+		w, h int
+	}{{"80x24", 80, 24}, {"120x40", 120, 40}}
+	for _, sz := range sizes {
+		t.Run("home/"+sz.name, func(t *testing.T) {
+			s := newSession(t, "en", sz.w, sz.h, nil)
+			s.waitFor("512 offers", "EQF")
+			s.golden()
+		})
+		t.Run("typing/"+sz.name, func(t *testing.T) {
+			s := newSession(t, "en", sz.w, sz.h, nil)
+			s.tm.Type("data")
+			s.waitFor("> data", s.count("data"))
+			if s.count("data") == s.count("") {
+				t.Error("data does not narrow the register")
+			}
+			s.golden()
+		})
+		t.Run("zorg-nl/"+sz.name, func(t *testing.T) {
+			s := newSession(t, "nl", sz.w, sz.h, nil)
+			s.tm.Type("zorg")
+			s.waitFor("> zorg", s.count("zorg"), "Zorgkundige")
+			if s.count("zorg") == s.count("") {
+				t.Error("zorg does not narrow the register")
+			}
+			s.golden()
+		})
+		t.Run("filters/"+sz.name, func(t *testing.T) {
+			s := newSession(t, "en", sz.w, sz.h, nil)
+			// leave the box, open filters, EQF from 5, mode: blended (third), max price
+			s.keys("esc", "f", "l", "l", "l", "l", "l", "j", "j", "l", "l", "l")
+			s.waitFor("offers · EQF ≥ 5 · blended", "‹ blended ›")
+			s.golden()
+		})
+		t.Run("filtered-list/"+sz.name, func(t *testing.T) {
+			s := newSession(t, "en", sz.w, sz.h, nil)
+			s.keys("esc", "f", "j", "j", "l", "j", "j", "j", "l", "esc")
+			s.waitFor("offers · online · free")
+			s.golden()
+		})
+		t.Run("detail/"+sz.name, func(t *testing.T) {
+			s := newSession(t, "en", sz.w, sz.h, nil)
+			s.tm.Type("circular economy 1")
+			s.waitFor("Circular Economy 1", "1 offer")
+			s.keys("enter")
+			s.waitFor("Learning outcomes", "Type of quality assurance")
+			s.golden()
+		})
+		t.Run("detail-scrolled/"+sz.name, func(t *testing.T) {
+			s := newSession(t, "fr", sz.w, sz.h, nil)
+			s.tm.Type("gestion de projet numerique 2")
+			s.waitFor("Gestion de projet", "1 offre")
+			s.keys("enter")
+			s.waitFor("Acquis d'apprentissage")
+			s.keys("pgdown", "end")
+			s.waitFor("Source", "academie-du-hainaut")
+			s.golden()
+		})
+		t.Run("help/"+sz.name, func(t *testing.T) {
+			s := newSession(t, "en", sz.w, sz.h, nil)
+			s.keys("esc", "?")
+			s.waitFor("page down", "quit")
+			s.golden()
+		})
+	}
+	t.Run("too-small", func(t *testing.T) {
+		s := newSession(t, "en", 80, 24, nil)
+		s.tm.Send(tea.WindowSizeMsg{Width: 70, Height: 20})
+		s.waitFor("70×20")
+		s.golden()
+	})
+	t.Run("for-person/80x24", func(t *testing.T) {
+		var added []string
+		target := &SearchTarget{Label: "Ann Peeters", Add: func(o catalog.Offer) tea.Cmd {
+			added = append(added, o.SourceID)
+			return Status("Added "+o.Title+" to the plan", false)
+		}}
+		s := newSession(t, "en", 80, 24, target)
+		s.tm.Type("heat pump")
+		s.waitFor("> heat pump", "Heat pump installer")
+		s.keys("esc", "p")
+		s.waitFor("Added Heat pump installer")
+		s.golden()
+		if len(added) != 1 {
+			t.Errorf("Add called %d times, want 1", len(added))
+		}
+	})
+}
+
+// page builds a bare search page over the fake register at 80×24.
+func page(t *testing.T) (*searchPage, *fakeRegister) {
+	t.Helper()
+	sh := testShared(t, "en")
+	f := newFakeRegister(t)
+	sh.Deps.Register = f
+	p := NewSearchPage(sh, nil).(*searchPage)
+	p.SetSize(80, 21)
+	return p, f
+}
+
+// run executes cmd the way the runtime would, feeding every message back to
+// the page; ticks are answered at once.
+func run(p *searchPage, cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		for _, c := range msg {
+			run(p, c)
+		}
+	case nil:
+	default:
+		_, next := p.Update(msg)
+		run(p, next)
+	}
+}
+
+func TestStaleRepliesAreDropped(t *testing.T) {
+	p, _ := page(t)
+	run(p, p.Init())
+	if len(p.hits) == 0 {
+		t.Fatal("no hits for the empty query")
+	}
+	// Type "d" then "a": two queries; the first one's reply arrives last.
+	_, c1 := p.Update(keyPress("d"))
+	_, c2 := p.Update(keyPress("a"))
+	first, second := p.seq-1, p.seq
+	_ = c1
+	_ = c2
+	newer := []catalog.Hit{{Offer: catalog.Offer{ID: "new", Title: "Newer"}}}
+	older := []catalog.Hit{{Offer: catalog.Offer{ID: "old", Title: "Older"}}}
+	p.Update(searchHitsMsg{seq: second, hits: newer})
+	p.Update(searchHitsMsg{seq: first, hits: older})
+	p.Update(searchFacetsMsg{seq: first, facets: catalog.Facets{Total: 999}})
+	if len(p.hits) != 1 || p.hits[0].Offer.ID != "new" {
+		t.Errorf("hits = %v, want only the newer reply", p.hits)
+	}
+	if p.facets != nil && p.facets.Total == 999 {
+		t.Error("stale facets were shown")
+	}
+	// A stale debounce fires nothing.
+	if _, cmd := p.Update(searchDebounceMsg{seq: first}); cmd != nil {
+		t.Error("stale debounce started a query")
+	}
+}
+
+func TestFirstPageBeforeFacets(t *testing.T) {
+	p, _ := page(t)
+	run(p, p.Init())
+	p.Update(keyPress("x"))
+	p.Update(searchHitsMsg{seq: p.seq, hits: []catalog.Hit{{Offer: catalog.Offer{ID: "1", Title: "Only hit"}}}})
+	v := plainView(p)
+	if !strings.Contains(v, "Only hit") || !strings.Contains(v, "…") {
+		t.Errorf("first page should show with the count pending:\n%s", v)
+	}
+	p.Update(searchFacetsMsg{seq: p.seq, facets: catalog.Facets{Total: 1}})
+	if v := plainView(p); !strings.Contains(v, "1 offer") {
+		t.Errorf("count missing after facets:\n%s", v)
+	}
+}
+
+func TestSearchErrorGoesToStatus(t *testing.T) {
+	p, _ := page(t)
+	_, cmd := p.Update(searchHitsMsg{seq: p.seq, err: errors.New("disk on fire")})
+	if cmd == nil {
+		t.Fatal("no status command")
+	}
+	st, ok := cmd().(StatusMsg)
+	if !ok || !st.Err || !strings.Contains(st.Text, "disk on fire") {
+		t.Errorf("got %#v, want an error status", st)
+	}
+}
+
+func TestQInBoxTypesAndEscLeaves(t *testing.T) {
+	sh := testShared(t, "en")
+	sh.Deps.Register = newFakeRegister(t)
+	m := newModel(sh, NewSearchPage(sh, nil))
+	send(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	p := m.Active().(*searchPage)
+	if !m.Active().InputFocused() {
+		t.Fatal("the search box should have focus on the home screen")
+	}
+	if cmd := send(m, keyPress("q")); isQuit(cmd) {
+		t.Fatal("q in the search box quit")
+	}
+	if got := p.input.Value(); got != "q" {
+		t.Fatalf("box holds %q, want %q", got, "q")
+	}
+	send(m, keyPress("esc"))
+	if m.Active().InputFocused() {
+		t.Fatal("esc did not leave the box")
+	}
+	send(m, keyPress("/"))
+	if !m.Active().InputFocused() {
+		t.Fatal("/ did not focus the box")
+	}
+	send(m, keyPress("esc"))
+	if cmd := send(m, keyPress("q")); !isQuit(cmd) {
+		t.Fatal("q outside the box did not quit")
+	}
+}
+
+func isQuit(cmd tea.Cmd) bool {
+	if cmd == nil {
+		return false
+	}
+	_, ok := cmd().(tea.QuitMsg)
+	return ok
+}
+
+func plainView(p *searchPage) string {
+	return stripANSI(p.View())
+}
+
+func stripANSI(s string) string { return ansi.Strip(s) }
