@@ -47,7 +47,7 @@ func newFakeRegister(t *testing.T) *fakeRegister {
 	return f
 }
 
-func hasPrefix(words []string, p string) bool {
+func fakeHasPrefix(words []string, p string) bool {
 	return slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, p) })
 }
 
@@ -58,16 +58,16 @@ func (f *fakeRegister) match(q catalog.Query) []catalog.Hit {
 		if o.Status == catalog.StatusWithdrawn && !q.Withdrawn {
 			continue
 		}
-		if !passes(o, q) {
+		if !fakePasses(o, q) {
 			continue
 		}
 		score, ok := 0.0, true
 		for _, t := range terms {
-			if !hasPrefix(f.words[i], t) {
+			if !fakeHasPrefix(f.words[i], t) {
 				ok = false
 				break
 			}
-			if hasPrefix(f.title[i], t) {
+			if fakeHasPrefix(f.title[i], t) {
 				score += 2
 			}
 			score++
@@ -88,7 +88,7 @@ func (f *fakeRegister) match(q catalog.Query) []catalog.Hit {
 	return hits
 }
 
-func passes(o catalog.Offer, q catalog.Query) bool {
+func fakePasses(o catalog.Offer, q catalog.Query) bool {
 	switch {
 	case q.EQFMin > 0 && (o.EQF < q.EQFMin):
 		return false

@@ -15,17 +15,17 @@ import (
 	"github.com/koers-project/koers/catalog"
 )
 
-// probe wraps the root model and keeps what the screen shows after every
+// searchProbe wraps the root model and keeps what the screen shows after every
 // message, so a test can wait for the screen rather than for raw output.
-type probe struct {
+type searchProbe struct {
 	m       *Model
 	mu      sync.Mutex
 	last    string
 	settled bool // the search page has the hits and the facets of its latest query
 }
 
-func (p *probe) Init() tea.Cmd { return p.m.Init() }
-func (p *probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (p *searchProbe) Init() tea.Cmd { return p.m.Init() }
+func (p *searchProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	_, cmd := p.m.Update(msg)
 	p.mu.Lock()
 	p.last = plain(p.m)
@@ -35,37 +35,37 @@ func (p *probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	p.mu.Unlock()
 	return p, cmd
 }
-func (p *probe) View() tea.View { return p.m.View() }
+func (p *searchProbe) View() tea.View { return p.m.View() }
 
-func (p *probe) screen() string {
+func (p *searchProbe) screen() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.last
 }
 
-func (p *probe) state() (string, bool) {
+func (p *searchProbe) state() (string, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.last, p.settled
 }
 
-// session runs the search screen in a teatest program at w×h.
-type session struct {
+// searchSession runs the search screen in a teatest program at w×h.
+type searchSession struct {
 	t  *testing.T
 	tm *teatest.TestModel
-	p  *probe
+	p  *searchProbe
 	f  *fakeRegister
 	sh *Shared
 }
 
-func newSession(t *testing.T, lang string, w, h int, target *SearchTarget) *session {
+func newSearchSession(t *testing.T, lang string, w, h int, target *SearchTarget) *searchSession {
 	t.Helper()
 	sh := testShared(t, lang)
 	f := newFakeRegister(t)
 	sh.Deps.Register = f
-	p := &probe{m: newModel(sh, NewSearchPage(sh, target))}
+	p := &searchProbe{m: newModel(sh, NewSearchPage(sh, target))}
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h))
-	s := &session{t: t, tm: tm, p: p, f: f, sh: sh}
+	s := &searchSession{t: t, tm: tm, p: p, f: f, sh: sh}
 	s.waitFor(s.count(""))
 	return s
 }
@@ -73,7 +73,7 @@ func newSession(t *testing.T, lang string, w, h int, target *SearchTarget) *sess
 // waitFor waits until the search has settled (hits and facets of the
 // latest query are in) and every text is on screen. The check is on the
 // rendered screen, so it cannot race the renderer.
-func (s *session) waitFor(texts ...string) {
+func (s *searchSession) waitFor(texts ...string) {
 	s.t.Helper()
 	teatest.WaitFor(s.t, s.tm.Output(), func([]byte) bool {
 		scr, settled := s.p.state()
@@ -90,11 +90,11 @@ func (s *session) waitFor(texts ...string) {
 }
 
 // count is the summary the screen shows once text has been counted.
-func (s *session) count(text string) string {
+func (s *searchSession) count(text string) string {
 	return s.sh.Tr.N("app.offers", len(s.f.match(catalog.Query{Text: text})))
 }
 
-func (s *session) keys(ks ...string) {
+func (s *searchSession) keys(ks ...string) {
 	for _, k := range ks {
 		s.tm.Send(navKey(k))
 	}
@@ -111,7 +111,7 @@ func navKey(s string) tea.KeyPressMsg {
 }
 
 // finish quits and returns the last screen.
-func (s *session) finish() string {
+func (s *searchSession) finish() string {
 	s.t.Helper()
 	s.tm.Send(keyPress("ctrl+c"))
 	s.tm.WaitFinished(s.t, teatest.WithFinalTimeout(15*time.Second))
@@ -119,7 +119,7 @@ func (s *session) finish() string {
 }
 
 // golden compares what the screen shows now with the golden file.
-func (s *session) golden() {
+func (s *searchSession) golden() {
 	s.t.Helper()
 	scr := s.p.screen()
 	golden.RequireEqual(s.t, []byte(scr))
@@ -133,12 +133,12 @@ func TestSearchScreens(t *testing.T) {
 	}{{"80x24", 80, 24}, {"120x40", 120, 40}}
 	for _, sz := range sizes {
 		t.Run("home/"+sz.name, func(t *testing.T) {
-			s := newSession(t, "en", sz.w, sz.h, nil)
+			s := newSearchSession(t, "en", sz.w, sz.h, nil)
 			s.waitFor("512 offers", "EQF")
 			s.golden()
 		})
 		t.Run("typing/"+sz.name, func(t *testing.T) {
-			s := newSession(t, "en", sz.w, sz.h, nil)
+			s := newSearchSession(t, "en", sz.w, sz.h, nil)
 			s.tm.Type("data")
 			s.waitFor("> data", s.count("data"))
 			if s.count("data") == s.count("") {
@@ -147,7 +147,7 @@ func TestSearchScreens(t *testing.T) {
 			s.golden()
 		})
 		t.Run("zorg-nl/"+sz.name, func(t *testing.T) {
-			s := newSession(t, "nl", sz.w, sz.h, nil)
+			s := newSearchSession(t, "nl", sz.w, sz.h, nil)
 			s.tm.Type("zorg")
 			s.waitFor("> zorg", s.count("zorg"), "Zorgkundige")
 			if s.count("zorg") == s.count("") {
@@ -156,20 +156,20 @@ func TestSearchScreens(t *testing.T) {
 			s.golden()
 		})
 		t.Run("filters/"+sz.name, func(t *testing.T) {
-			s := newSession(t, "en", sz.w, sz.h, nil)
+			s := newSearchSession(t, "en", sz.w, sz.h, nil)
 			// leave the box, open filters, EQF from 5, mode: blended (third), max price
 			s.keys("esc", "f", "l", "l", "l", "l", "l", "j", "j", "l", "l", "l")
 			s.waitFor("offers · EQF ≥ 5 · blended", "‹ blended ›")
 			s.golden()
 		})
 		t.Run("filtered-list/"+sz.name, func(t *testing.T) {
-			s := newSession(t, "en", sz.w, sz.h, nil)
+			s := newSearchSession(t, "en", sz.w, sz.h, nil)
 			s.keys("esc", "f", "j", "j", "l", "j", "j", "j", "l", "esc")
 			s.waitFor("offers · online · free")
 			s.golden()
 		})
 		t.Run("detail/"+sz.name, func(t *testing.T) {
-			s := newSession(t, "en", sz.w, sz.h, nil)
+			s := newSearchSession(t, "en", sz.w, sz.h, nil)
 			s.tm.Type("circular economy 1")
 			s.waitFor("Circular Economy 1", "1 offer")
 			s.keys("enter")
@@ -177,7 +177,7 @@ func TestSearchScreens(t *testing.T) {
 			s.golden()
 		})
 		t.Run("detail-scrolled/"+sz.name, func(t *testing.T) {
-			s := newSession(t, "fr", sz.w, sz.h, nil)
+			s := newSearchSession(t, "fr", sz.w, sz.h, nil)
 			s.tm.Type("gestion de projet numerique 2")
 			s.waitFor("Gestion de projet", "1 offre")
 			s.keys("enter")
@@ -187,14 +187,14 @@ func TestSearchScreens(t *testing.T) {
 			s.golden()
 		})
 		t.Run("help/"+sz.name, func(t *testing.T) {
-			s := newSession(t, "en", sz.w, sz.h, nil)
+			s := newSearchSession(t, "en", sz.w, sz.h, nil)
 			s.keys("esc", "?")
 			s.waitFor("page down", "quit")
 			s.golden()
 		})
 	}
 	t.Run("too-small", func(t *testing.T) {
-		s := newSession(t, "en", 80, 24, nil)
+		s := newSearchSession(t, "en", 80, 24, nil)
 		s.tm.Send(tea.WindowSizeMsg{Width: 70, Height: 20})
 		s.waitFor("70×20")
 		s.golden()
@@ -205,7 +205,7 @@ func TestSearchScreens(t *testing.T) {
 			added = append(added, o.SourceID)
 			return Status("Added "+o.Title+" to the plan", false)
 		}}
-		s := newSession(t, "en", 80, 24, target)
+		s := newSearchSession(t, "en", 80, 24, target)
 		s.tm.Type("heat pump")
 		s.waitFor("> heat pump", "Heat pump installer")
 		s.keys("esc", "p")
@@ -217,8 +217,8 @@ func TestSearchScreens(t *testing.T) {
 	})
 }
 
-// page builds a bare search page over the fake register at 80×24.
-func page(t *testing.T) (*searchPage, *fakeRegister) {
+// searchTestPage builds a bare search page over the fake register at 80×24.
+func searchTestPage(t *testing.T) (*searchPage, *fakeRegister) {
 	t.Helper()
 	sh := testShared(t, "en")
 	f := newFakeRegister(t)
@@ -228,27 +228,27 @@ func page(t *testing.T) (*searchPage, *fakeRegister) {
 	return p, f
 }
 
-// run executes cmd the way the runtime would, feeding every message back to
+// runSearch executes cmd the way the runtime would, feeding every message back to
 // the page; ticks are answered at once.
-func run(p *searchPage, cmd tea.Cmd) {
+func runSearch(p *searchPage, cmd tea.Cmd) {
 	if cmd == nil {
 		return
 	}
 	switch msg := cmd().(type) {
 	case tea.BatchMsg:
 		for _, c := range msg {
-			run(p, c)
+			runSearch(p, c)
 		}
 	case nil:
 	default:
 		_, next := p.Update(msg)
-		run(p, next)
+		runSearch(p, next)
 	}
 }
 
 func TestStaleRepliesAreDropped(t *testing.T) {
-	p, _ := page(t)
-	run(p, p.Init())
+	p, _ := searchTestPage(t)
+	runSearch(p, p.Init())
 	if len(p.hits) == 0 {
 		t.Fatal("no hits for the empty query")
 	}
@@ -276,22 +276,22 @@ func TestStaleRepliesAreDropped(t *testing.T) {
 }
 
 func TestFirstPageBeforeFacets(t *testing.T) {
-	p, _ := page(t)
-	run(p, p.Init())
+	p, _ := searchTestPage(t)
+	runSearch(p, p.Init())
 	p.Update(keyPress("x"))
 	p.Update(searchHitsMsg{seq: p.seq, hits: []catalog.Hit{{Offer: catalog.Offer{ID: "1", Title: "Only hit"}}}})
-	v := plainView(p)
+	v := searchPlain(p)
 	if !strings.Contains(v, "Only hit") || !strings.Contains(v, "…") {
 		t.Errorf("first page should show with the count pending:\n%s", v)
 	}
 	p.Update(searchFacetsMsg{seq: p.seq, facets: catalog.Facets{Total: 1}})
-	if v := plainView(p); !strings.Contains(v, "1 offer") {
+	if v := searchPlain(p); !strings.Contains(v, "1 offer") {
 		t.Errorf("count missing after facets:\n%s", v)
 	}
 }
 
 func TestSearchErrorGoesToStatus(t *testing.T) {
-	p, _ := page(t)
+	p, _ := searchTestPage(t)
 	_, cmd := p.Update(searchHitsMsg{seq: p.seq, err: errors.New("disk on fire")})
 	if cmd == nil {
 		t.Fatal("no status command")
@@ -311,7 +311,7 @@ func TestQInBoxTypesAndEscLeaves(t *testing.T) {
 	if !m.Active().InputFocused() {
 		t.Fatal("the search box should have focus on the home screen")
 	}
-	if cmd := send(m, keyPress("q")); isQuit(cmd) {
+	if cmd := send(m, keyPress("q")); isQuitCmd(cmd) {
 		t.Fatal("q in the search box quit")
 	}
 	if got := p.input.Value(); got != "q" {
@@ -326,12 +326,12 @@ func TestQInBoxTypesAndEscLeaves(t *testing.T) {
 		t.Fatal("/ did not focus the box")
 	}
 	send(m, keyPress("esc"))
-	if cmd := send(m, keyPress("q")); !isQuit(cmd) {
+	if cmd := send(m, keyPress("q")); !isQuitCmd(cmd) {
 		t.Fatal("q outside the box did not quit")
 	}
 }
 
-func isQuit(cmd tea.Cmd) bool {
+func isQuitCmd(cmd tea.Cmd) bool {
 	if cmd == nil {
 		return false
 	}
@@ -339,7 +339,7 @@ func isQuit(cmd tea.Cmd) bool {
 	return ok
 }
 
-func plainView(p *searchPage) string {
+func searchPlain(p *searchPage) string {
 	return stripANSI(p.View())
 }
 
