@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -100,7 +101,7 @@ func (a *app) exportPlan(ctx context.Context, st *store.Store, req planExport) (
 	if err != nil {
 		return exportResult{}, err
 	}
-	opt := export.Options{Tr: tr, Now: a.now, PersonalTitles: req.PersonalTitles}
+	opt := export.Options{Tr: tr, Now: a.now, PersonalTitles: req.PersonalTitles, Location: time.Local}
 	var buf bytes.Buffer
 	if err := export.Write(&buf, req.Format, p, opt); err != nil {
 		return exportResult{}, err
@@ -138,7 +139,7 @@ func (a *app) buildPlan(ctx context.Context, st *store.Store, req planExport) (*
 		Counsellor: a.counsellor,
 		Notes:      req.Notes,
 		Now:        a.now,
-		Pathway:    pathwayLoader(st),
+		Pathway:    pathwayLoader(st, tr, a.now),
 		SchemeName: func(code string) string { return schemeName(tr, code) },
 	})
 	if err != nil {

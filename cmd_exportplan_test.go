@@ -41,7 +41,34 @@ func seedPerson(t *testing.T) (db, personID string) {
 	if _, err := st.PostEntry(ctx, sessions.Entry{PersonID: p.ID, Scheme: "ila", Kind: sessions.Accrual, Amount: 124000, Key: "seed-1"}); err != nil {
 		t.Fatal(err)
 	}
+	seedPlan(t, st, p.ID)
 	return db, p.ID
+}
+
+// seedPlan imports one offer and plans it for the person, funded by the ILA.
+func seedPlan(t *testing.T, st *store.Store, personID string) {
+	t.Helper()
+	ctx := context.Background()
+	price, ects := catalog.Money(48000), 4.0
+	start := catalog.DateOf(st.Now()).AddDays(40)
+	o := catalog.Offer{Source: "test", SourceID: "DL-101", Title: "Data-analyse met Python", Provider: "DigiLab Gent", AwardingBody: "DigiLab Gent vzw",
+		Country: "BE", ECTS: &ects, EQF: 5, Mode: catalog.ModeBlended, Price: &price, Currency: "EUR", Start: start, End: start.AddDays(60),
+		Assessment: "Project en mondelinge verdediging", QA: "Erkend door het Departement Onderwijs", Languages: []string{"nl"},
+		Outcomes: []catalog.Outcome{{Text: "Gegevens analyseren met pandas"}}, Schemes: []string{"ila"}, Status: catalog.StatusActive}
+	seq := func(yield func(catalog.Offer, error) bool) { yield(o, nil) }
+	if _, err := st.ImportOffers(ctx, "test", seq, store.OfferImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	hits, err := st.SearchOffers(ctx, catalog.Query{Text: "python", Limit: 1})
+	if err != nil || len(hits) != 1 {
+		t.Fatalf("search the seeded offer: %v %v", hits, err)
+	}
+	id := hits[0].Offer.ID
+	if _, err := st.CreatePlan(ctx, sessions.Plan{PersonID: personID, Name: "Data", Steps: []sessions.Step{
+		{Kind: sessions.KindOffer, OfferID: id, Title: "Data-analyse met Python", Funding: []sessions.FundingLine{{Scheme: "ila", Amount: 48000}}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -90,7 +117,8 @@ func TestExportPlanCLI(t *testing.T) {
 			if strings.Contains(s, "VERTROUWELIJK") {
 				t.Error("session notes exported without --notes")
 			}
-			if f == export.Markdown && (!strings.Contains(s, "Leerplan") || !strings.Contains(s, "Inschrijven Python-cursus") || !strings.Contains(s, "Individuele leerrekening") || !strings.Contains(s, "€ 1.240,00")) {
+			if f == export.Markdown && (!strings.Contains(s, "Leerplan") || !strings.Contains(s, "Inschrijven Python-cursus") || !strings.Contains(s, "Individuele leerrekening") || !strings.Contains(s, "€ 1.240,00") ||
+				!strings.Contains(s, "Data-analyse met Python") || !strings.Contains(s, "DigiLab Gent vzw") || !strings.Contains(s, "€ 760,00")) {
 				t.Errorf("markdown lacks the Dutch plan content:\n%s", s)
 			}
 		})
@@ -106,7 +134,7 @@ func TestExportPlanCLI(t *testing.T) {
 	// JSON to stdout parses back.
 	_, stdout, _ = runCLI(t, "--db", db, "export", "plan", "--person", pid, "--format", "json")
 	p, err := export.ParsePlanJSON([]byte(stdout))
-	if err != nil || p.Person.ID != pid || len(p.Actions) != 1 || p.Next == nil {
+	if err != nil || p.Person.ID != pid || len(p.Actions) != 1 || p.Next == nil || len(p.Steps) != 1 || p.Steps[0].AwardingBody != "DigiLab Gent vzw" || p.Status != "agreed" {
 		t.Errorf("json: %+v %v", p, err)
 	}
 

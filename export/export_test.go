@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
 )
@@ -120,5 +121,18 @@ func TestNotesOnlyWhenPresent(t *testing.T) {
 		if out := string(render(t, f, p, opts("en"))); !strings.Contains(out, "Vertrouwelijk") {
 			t.Errorf("%s drops the notes it was given", f)
 		}
+	}
+}
+
+// TestLocation: appointment times are shown in the counsellor's zone.
+func TestLocation(t *testing.T) {
+	brussels, err := time.LoadLocation("Europe/Brussels")
+	if err != nil {
+		t.Skip("no time zone data")
+	}
+	o := opts("nl")
+	o.Location = brussels
+	if md := string(render(t, Markdown, samplePlan(), o)); !strings.Contains(md, "15-02-2027 10:30") {
+		t.Errorf("appointment not in Brussels time:\n%s", md)
 	}
 }

@@ -137,12 +137,12 @@ func (f fmtr) date(d catalog.Date) string {
 	return t.Format(time.DateOnly)
 }
 
-// dateTime writes a time in UTC with the date as date() does.
+// dateTime writes a time in its own zone with the date as date() does.
 func (f fmtr) dateTime(t time.Time) string {
 	if t.IsZero() {
 		return "–"
 	}
-	return f.date(catalog.DateOf(t)) + " " + t.Format("15:04")
+	return f.date(catalog.NewDate(t.Year(), t.Month(), t.Day())) + " " + t.Format("15:04")
 }
 
 func (f fmtr) dates(start, end catalog.Date) string {

@@ -179,6 +179,16 @@ type Options struct {
 	Now func() time.Time
 	// PersonalTitles puts the person's name in iCalendar event titles.
 	PersonalTitles bool
+	// Location is the time zone appointment and note times are shown in
+	// (nil: UTC). iCalendar always writes UTC.
+	Location *time.Location
+}
+
+func (o Options) loc() *time.Location {
+	if o.Location == nil {
+		return time.UTC
+	}
+	return o.Location
 }
 
 func (o Options) generated(p *Plan) time.Time {

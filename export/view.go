@@ -147,7 +147,7 @@ func layout(p *Plan, opt Options) doc {
 
 	if n := p.Next; n != nil {
 		d.Next.Show = true
-		parts := []string{f.dateTime(n.At.UTC())}
+		parts := []string{f.dateTime(n.At.In(opt.loc()))}
 		if n.Channel != "" {
 			parts = append(parts, f.code("export.channel.", n.Channel))
 		}
@@ -158,7 +158,7 @@ func layout(p *Plan, opt Options) doc {
 	}
 	d.Notes.Show = len(p.Notes) > 0
 	for _, n := range p.Notes {
-		d.Notes.Body = append(d.Notes.Body, f.dateTime(n.At.UTC())+": "+n.Text)
+		d.Notes.Body = append(d.Notes.Body, f.dateTime(n.At.In(opt.loc()))+": "+n.Text)
 	}
 	d.Warnings.Show = len(p.Warnings) > 0
 	d.Warnings.Body = p.Warnings
