@@ -29,7 +29,9 @@ func escoStore(t *testing.T) *store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	const head = "conceptType,conceptUri,iscoGroup,preferredLabel,altLabels,hiddenLabels\n"
-	occ := func(rows ...string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(head + strings.Join(rows, "\n") + "\n")} }
+	occ := func(rows ...string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte(head + strings.Join(rows, "\n") + "\n")}
+	}
 	fsys := fstest.MapFS{
 		"occupations_en.csv": occ(
 			"Occupation,http://data.europa.eu/esco/occupation/hair,5141,hairdresser,\"hair stylist\nladies' hairdresser\",",
