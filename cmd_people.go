@@ -27,7 +27,7 @@ func peopleErr(a *app, err error) error {
 	case errors.As(err, &ps):
 		return usageErr("%s", a.tr().T("people.err.invalid", "Problems", ps.Error()))
 	case errors.Is(err, store.ErrInsufficient):
-		return ruleErr("no-overdraft", fmt.Errorf("%s", a.tr().T("people.err.insufficient", "Err", err.Error())))
+		return ruleErr("no-overdraft", err)
 	case errors.Is(err, store.ErrUnknownScheme):
 		return usageErr("--scheme: %v", err)
 	case errors.Is(err, sessions.ErrBadEntry):

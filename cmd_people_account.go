@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -124,6 +125,9 @@ func newAccountPostCmd(a *app) *cobra.Command {
 					e.Amount = v
 				}
 				got, err := st.PostEntry(ctx, e)
+				if errors.Is(err, store.ErrInsufficient) {
+					return ruleErr("no-overdraft", errors.New(insufficientText(ctx, a, st, e, sc)))
+				}
 				if err != nil {
 					return err
 				}
@@ -181,14 +185,8 @@ func newAccountShowCmd(a *app) *cobra.Command {
 					}
 					return printJSON(a.stdout, out)
 				}
-				tr := a.tr()
 				for _, b := range bs {
-					asOf := tr.T("people.never")
-					if !b.AsOf.IsZero() {
-						asOf = b.AsOf.Local().Format("2006-01-02 15:04")
-					}
-					fmt.Fprintf(a.stdout, "%-8s %s\n", b.Scheme, tr.T("people.balance_line", "Balance", withUnit(b.Unit, b.Balance),
-						"Reserved", withUnit(b.Unit, b.Reserved), "Available", withUnit(b.Unit, b.Available), "AsOf", asOf))
+					fmt.Fprintf(a.stdout, "%-8s %s\n", b.Scheme, balanceText(a, b))
 				}
 				return nil
 			})
@@ -247,4 +245,32 @@ func newAccountLedgerCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&scheme, "scheme", "", "only this scheme")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print an array of entries as JSON")
 	return cmd
+}
+
+// balanceText is one scheme's position for people, with its as-of time.
+func balanceText(a *app, b sessions.Balance) string {
+	tr := a.tr()
+	if b.AsOf.IsZero() {
+		return tr.T("people.never")
+	}
+	return tr.T("people.balance_line", "Balance", withUnit(b.Unit, b.Balance), "Reserved", withUnit(b.Unit, b.Reserved),
+		"Available", withUnit(b.Unit, b.Available), "AsOf", b.AsOf.Local().Format("2006-01-02 15:04"))
+}
+
+// insufficientText explains a refused entry in the scheme's unit: what was
+// asked, what is available, and that nothing changed.
+func insufficientText(ctx context.Context, a *app, st *store.Store, e sessions.Entry, sc sessions.Scheme) string {
+	avail := int64(0)
+	if bs, err := st.Balances(ctx, e.PersonID); err == nil {
+		for _, b := range bs {
+			if b.Scheme == sc.Code {
+				avail = b.Available
+			}
+		}
+	}
+	amount := withUnit(sc.Unit, e.Amount)
+	if e.Kind == sessions.Correct {
+		amount = e.Corrects
+	}
+	return a.tr().T("people.err.insufficient", "Kind", string(e.Kind), "Amount", amount, "Scheme", sc.Code, "Available", withUnit(sc.Unit, avail))
 }

@@ -71,6 +71,10 @@ func newPersonShowCmd(a *app) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				bs, err := st.Balances(ctx, args[0])
+				if err != nil {
+					return err
+				}
 				if asJSON {
 					return printJSON(a.stdout, v)
 				}
@@ -84,14 +88,8 @@ func newPersonShowCmd(a *app) *cobra.Command {
 					}
 				}
 				fmt.Fprintln(w, tr.T("people.balances_indicative"))
-				for _, b := range v.Balances {
-					u := sessions.Unit(b.Unit)
-					asOf := tr.T("people.never")
-					if b.AsOf != nil {
-						asOf = b.AsOf.Local().Format("2006-01-02 15:04")
-					}
-					fmt.Fprintf(w, "  %-8s %s\n", b.Scheme, tr.T("people.balance_line", "Balance", withUnit(u, toMinor(u, b.Balance)),
-						"Reserved", withUnit(u, toMinor(u, b.Reserved)), "Available", withUnit(u, toMinor(u, b.Available)), "AsOf", asOf))
+				for _, b := range bs {
+					fmt.Fprintf(w, "  %-8s %s\n", b.Scheme, balanceText(a, b))
 				}
 				for _, c := range v.Credentials {
 					fmt.Fprintf(w, "  %s: %s (%s, %s)\n", tr.T("people.credential"), c.Title, c.AwardingBody, c.Issued)
@@ -107,15 +105,6 @@ func newPersonShowCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func toMinor(u sessions.Unit, major float64) int64 {
-	switch u {
-	case sessions.UnitEUR:
-		return int64(major*100 + 0.5)
-	case sessions.UnitHours:
-		return int64(major*60 + 0.5)
-	}
-	return int64(major + 0.5)
-}
 
 func newPersonCredentialCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{

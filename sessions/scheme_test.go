@@ -81,3 +81,29 @@ func TestSchemePayable(t *testing.T) {
 		}
 	}
 }
+
+// FuzzUnitParse checks that no input panics, accepted amounts are never
+// negative, and what Format writes parses back to the same minor units.
+func FuzzUnitParse(f *testing.F) {
+	for _, s := range []string{"500.00", "7.5", "2", "-1", "500.001", "1e3", " 12 ", ".5", "0.25", "999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, u := range []Unit{UnitEUR, UnitHours, UnitDays} {
+			v, err := u.Parse(s)
+			if err != nil {
+				continue
+			}
+			if v < 0 {
+				t.Fatalf("%s %q parsed to negative %d", u, s, v)
+			}
+			if u == UnitHours && v%3 != 0 {
+				continue // Format shows hours with two decimals
+			}
+			back, err := u.Parse(u.Format(v))
+			if err != nil || back != v {
+				t.Fatalf("%s %q: %d formats as %q, parses back to %d, %v", u, s, v, u.Format(v), back, err)
+			}
+		}
+	})
+}

@@ -244,7 +244,7 @@ func (p *ledgerPage) View() string {
 	sc := p.current()
 	for _, bl := range p.bal {
 		if bl.Scheme == sc.Code {
-			b.WriteString(" " + balanceLine(p.sh, bl, p.w-2) + " " + st.Warning.Render(tr.T("people.indicative")) + "\n")
+			b.WriteString(" " + balanceLine(p.sh, bl, p.w-2) + " " + st.Warning.Render("("+tr.T("people.indicative")+")") + "\n")
 		}
 	}
 	b.WriteString(st.Rule.Render(strings.Repeat("─", p.w)) + "\n")
