@@ -105,7 +105,6 @@ func newPersonShowCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-
 func newPersonCredentialCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "credential",
