@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -187,5 +188,67 @@ func TestSessionNotesRestricted(t *testing.T) {
 	}
 	if code, _, _ := peopleCLI(t, db, "", "person", "show", id); code != 2 {
 		t.Errorf("show after erase: exit %d", code)
+	}
+}
+
+type importedCredential struct {
+	Title, Learner, Issued, Country string
+	Awarding                        string `json:"awarding_body"`
+	ECTS, Hours                     *float64
+	EQF                             *int
+	Outcomes                        []struct{ Text string } `json:"learning_outcomes"`
+	Missing                         []string
+}
+
+// TestCredentialImportRealSamples imports the real ELM and OB3 samples onto
+// a person's file: all eleven Annex I elements the documents state, the
+// learner and date of issuing, and their ESCO skills joining the person's.
+func TestCredentialImportRealSamples(t *testing.T) {
+	data := filepath.Join("..", "shared", "data")
+	elm := filepath.Join(data, "elm", "Sample-MC-Annex1-unsigned.jsonld")
+	ob3 := filepath.Join(data, "ob3", "open-badge-mc-example.json")
+	if _, err := os.Stat(elm); err != nil {
+		t.Skipf("real data not here (%v): see ../shared/data/README.md", err)
+	}
+	db := filepath.Join(t.TempDir(), "k.db")
+	id := addPersonCLI(t, db, "Ana Andromeda")
+	for _, f := range []string{elm, ob3} {
+		if code, _, errs := peopleCLI(t, db, "", "person", "credential", "import", id, f); code != 0 {
+			t.Fatalf("import %s: %d %s", f, code, errs)
+		}
+	}
+	_, out, _ := peopleCLI(t, db, "", "person", "show", id, "--json")
+	var v struct {
+		Skills []struct {
+			URI, Evidence string
+		}
+		Credentials []importedCredential
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Credentials) != 2 {
+		t.Fatalf("credentials: %+v", v.Credentials)
+	}
+	var got *importedCredential
+	for i := range v.Credentials {
+		if v.Credentials[i].Learner == "Ana Andromeda" {
+			got = &v.Credentials[i]
+		}
+	}
+	if got == nil {
+		t.Fatalf("no credential for Ana Andromeda: %+v", v.Credentials)
+	}
+	if got.Issued != "2022-12-31" || got.ECTS == nil || *got.ECTS != 2 || got.Hours == nil || *got.Hours != 60 || got.EQF == nil || *got.EQF != 6 || len(got.Outcomes) == 0 || got.Awarding == "" || got.Country == "" {
+		t.Errorf("ELM credential: %+v", got)
+	}
+	credSkills := 0
+	for _, s := range v.Skills {
+		if s.Evidence == "credential" && strings.HasPrefix(s.URI, "http://data.europa.eu/esco/skill/") {
+			credSkills++
+		}
+	}
+	if credSkills < 4 {
+		t.Errorf("%d credential skills joined the person's, want at least 4: %+v", credSkills, v.Skills)
 	}
 }

@@ -31,6 +31,9 @@ type Credential struct {
 
 	// Source is how it reached the file: "manual", "elm" or "ob3".
 	Source string `json:"source"`
+	// Missing lists the mandatory elements an imported credential's document
+	// does not state; they stay empty (never invented) and are shown as missing.
+	Missing []string `json:"missing,omitempty"`
 	// OfferID links the register offer it was earned on, if known.
 	OfferID   string    `json:"offer_id,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
@@ -43,12 +46,21 @@ func (c *Credential) Skills() []catalog.SkillRef {
 	return o.Skills()
 }
 
+// MsgMissing is the message of a mandatory Annex I element left empty.
+const MsgMissing = "is required (Annex I)"
+
 // Validate reports every problem of the credential at once, naming fields.
-// The mandatory Annex I elements must be present; now bounds the issue date.
+// The mandatory Annex I elements must be present unless listed in Missing;
+// now bounds the issue date.
 func (c *Credential) Validate(now time.Time) catalog.Problems {
 	var ps catalog.Problems
 	add := func(field, format string, args ...any) {
 		ps = append(ps, catalog.FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	missing := func(field string) {
+		if !contains(c.Missing, field) {
+			ps = append(ps, catalog.FieldError{Field: field, Msg: MsgMissing})
+		}
 	}
 	req := []struct{ field, v string }{
 		{"learner", c.Learner}, {"title", c.Title}, {"country", c.Country},
@@ -56,7 +68,7 @@ func (c *Credential) Validate(now time.Time) catalog.Problems {
 	}
 	for _, r := range req {
 		if strings.TrimSpace(r.v) == "" {
-			add(r.field, "is required (Annex I)")
+			missing(r.field)
 		}
 	}
 	if c.Country != "" && (len(c.Country) != 2 || strings.ToUpper(c.Country) != c.Country) {
@@ -64,15 +76,15 @@ func (c *Credential) Validate(now time.Time) catalog.Problems {
 	}
 	switch {
 	case c.Issued.IsZero():
-		add("issued", "is required (Annex I)")
+		missing("issued")
 	case c.Issued.After(catalog.DateOf(now)):
 		add("issued", "%s is in the future", c.Issued)
 	}
 	if len(c.Outcomes) == 0 {
-		add("learning_outcomes", "at least one is required (Annex I)")
+		missing("learning_outcomes")
 	}
 	if c.ECTS == nil && c.Hours == nil {
-		add("ects", "a workload in ECTS or hours is required (Annex I)")
+		missing("ects")
 	}
 	if c.ECTS != nil && (*c.ECTS < 0 || *c.ECTS > 300) {
 		add("ects", "%g is out of range", *c.ECTS)
@@ -83,10 +95,28 @@ func (c *Credential) Validate(now time.Time) catalog.Problems {
 	if !c.EQF.Valid() {
 		add("eqf", "%d is not an EQF level 1–8", c.EQF)
 	}
-	if !c.Mode.Valid() {
+	switch {
+	case c.Mode == "":
+		missing("mode")
+	case !c.Mode.Valid():
 		add("mode", "%q is not a form of participation", c.Mode)
 	}
 	return ps
+}
+
+// MarkMissing records in Missing every mandatory element the credential
+// leaves empty (an imported document that does not state it) and returns
+// the other problems, which still refuse it.
+func (c *Credential) MarkMissing(now time.Time) catalog.Problems {
+	var hard catalog.Problems
+	for _, p := range c.Validate(now) {
+		if p.Msg == MsgMissing {
+			c.Missing = append(c.Missing, p.Field)
+			continue
+		}
+		hard = append(hard, p)
+	}
+	return hard
 }
 
 // CredentialFromOffer turns a parsed credential description (an importer's

@@ -12,36 +12,62 @@ import (
 // AddCredential validates an earned credential and puts it on the person's
 // file; its skills join the person's skills with evidence "credential".
 func (s *Store) AddCredential(ctx context.Context, c sessions.Credential) (sessions.Credential, error) {
-	if err := c.Validate(s.now()).Err(); err != nil {
+	got, err := s.AddCredentials(ctx, []sessions.Credential{c})
+	if err != nil {
 		return c, err
 	}
+	return got[0], nil
+}
+
+// AddCredentials puts several earned credentials on files in one
+// transaction: all of them or none.
+func (s *Store) AddCredentials(ctx context.Context, cs []sessions.Credential) ([]sessions.Credential, error) {
+	for i := range cs {
+		if err := cs[i].Validate(s.now()).Err(); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]sessions.Credential, len(cs))
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		for i, c := range cs {
+			var err error
+			if out[i], err = s.addCredential(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Store) addCredential(ctx context.Context, tx *sql.Tx, c sessions.Credential) (sessions.Credential, error) {
 	if c.Source == "" {
 		c.Source = "manual"
 	}
 	c.ID = NewID()
 	now := s.stamp()
 	c.CreatedAt, c.CreatedBy = readStamp(now), s.actor
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		if err := exists(ctx, tx, c.PersonID); err != nil {
-			return err
+	if err := exists(ctx, tx, c.PersonID); err != nil {
+		return c, err
+	}
+	doc, err := json.Marshal(c)
+	if err != nil {
+		return c, fmt.Errorf("encode credential: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO credentials (id, person_id, title, issued, source, doc, created_at, created_by) VALUES (?,?,?,?,?,?,?,?)`,
+		c.ID, c.PersonID, c.Title, c.Issued.String(), c.Source, string(doc), now, s.actor); err != nil {
+		return c, fmt.Errorf("insert credential: %w", err)
+	}
+	for _, sk := range c.Skills() {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO person_skills (person_id, uri, label, evidence, source_id, created_at, created_by)
+			VALUES (?,?,?,'credential',?,?,?)`, c.PersonID, sk.URI, sk.Label, c.ID, now, s.actor); err != nil {
+			return c, fmt.Errorf("insert skill %s: %w", sk.URI, err)
 		}
-		doc, err := json.Marshal(c)
-		if err != nil {
-			return fmt.Errorf("encode credential: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO credentials (id, person_id, title, issued, source, doc, created_at, created_by) VALUES (?,?,?,?,?,?,?,?)`,
-			c.ID, c.PersonID, c.Title, c.Issued.String(), c.Source, string(doc), now, s.actor); err != nil {
-			return fmt.Errorf("insert credential: %w", err)
-		}
-		for _, sk := range c.Skills() {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO person_skills (person_id, uri, label, evidence, source_id, created_at, created_by)
-				VALUES (?,?,?,'credential',?,?,?)`, c.PersonID, sk.URI, sk.Label, c.ID, now, s.actor); err != nil {
-				return fmt.Errorf("insert skill %s: %w", sk.URI, err)
-			}
-		}
-		return s.audit(ctx, tx, c.PersonID, "change", "credential "+c.ID)
-	})
-	return c, err
+	}
+	return c, s.audit(ctx, tx, c.PersonID, "change", "credential "+c.ID)
 }
 
 // Credentials lists the earned credentials on a person's file, newest issue first.
