@@ -151,4 +151,3 @@ func newCredentialImportCmd(a *app) *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the credentials as JSON")
 	return cmd
 }
-
