@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/locale"
@@ -232,6 +233,8 @@ func (fp *filterPanel) view(w int) string {
 		}
 		b.WriteString(line + "\n")
 	}
-	b.WriteString(st.Muted.Render(tr.T("filter.hint")))
-	return st.Dialog.Width(min(w, max(labelW+34, 50))).Render(b.String())
+	hint := tr.T("filter.hint")
+	b.WriteString(st.Muted.Render(hint))
+	inner := max(labelW+32, ansi.StringWidth(hint))
+	return st.Dialog.Width(min(w, inner+st.Dialog.GetHorizontalFrameSize())).Render(b.String())
 }
