@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/export"
+	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
 )
@@ -184,5 +186,57 @@ func TestExportPlanCLIErrors(t *testing.T) {
 				t.Errorf("exit %d %q, want %d containing %q", code, stderr, tt.code, tt.want)
 			}
 		})
+	}
+}
+
+// TestPlanJSONImportRoundTrip: the JSON export, imported back, recreates
+// the plan on the person's file with the same steps and funding.
+func TestPlanJSONImportRoundTrip(t *testing.T) {
+	db, pid := seedPerson(t)
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if code, _, stderr := runCLI(t, "--db", db, "export", "plan", "--person", pid, "--format", "json", "-o", path); code != 0 {
+		t.Fatal(stderr)
+	}
+	plans, rest := planFiles([]string{path, db})
+	if len(plans) != 1 || len(rest) != 1 {
+		t.Fatalf("planFiles: %v %v", plans, rest)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, db, store.Options{Actor: "léa"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	a := &app{cat: locale.Must(), lang: "en", now: time.Now}
+	before, _ := st.Plans(ctx, pid)
+	if got, err := a.importPlans(ctx, st, plans, true); err != nil || len(got) != 1 || got[0].Steps != 1 {
+		t.Fatalf("dry run: %+v %v", got, err)
+	}
+	if after, _ := st.Plans(ctx, pid); len(after) != len(before) {
+		t.Fatal("dry run wrote a plan")
+	}
+	got, err := a.importPlans(ctx, st, plans, false)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("import: %+v %v", got, err)
+	}
+	created, err := st.Plan(ctx, got[0].PlanID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := before[0]
+	if len(created.Steps) != len(orig.Steps) || created.Steps[0].OfferID != orig.Steps[0].OfferID || created.Steps[0].Title != orig.Steps[0].Title ||
+		len(created.Steps[0].Funding) != 1 || created.Steps[0].Funding[0].Amount != 48000 || created.PersonID != pid {
+		t.Errorf("recreated plan %+v\nwant the steps of %+v", created, orig)
+	}
+
+	// Bad input names the file and the field; nothing is written.
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	data, _ := os.ReadFile(path)
+	os.WriteFile(bad, bytes.Replace(data, []byte(pid), []byte("no-such-person"), -1), 0o600)
+	if _, err := a.importPlans(ctx, st, []string{path, bad}, false); err == nil || !strings.Contains(err.Error(), "bad.json: learner.id") {
+		t.Errorf("unknown person: %v", err)
+	}
+	if after, _ := st.Plans(ctx, pid); len(after) != 2 {
+		t.Errorf("a failed import wrote plans: %d", len(after))
 	}
 }
