@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -238,5 +240,59 @@ func TestPlanJSONImportRoundTrip(t *testing.T) {
 	}
 	if after, _ := st.Plans(ctx, pid); len(after) != 2 {
 		t.Errorf("a failed import wrote plans: %d", len(after))
+	}
+}
+
+// BenchmarkExportPlanPDF12 is the whole export of a 12-step plan from the
+// store: read person, sessions, balances, plan, checks, offers; render the
+// PDF; record the audit entry.
+func BenchmarkExportPlanPDF12(b *testing.B) {
+	ctx := context.Background()
+	db := filepath.Join(b.TempDir(), "koers.db")
+	st, err := store.Open(ctx, db, store.Options{Actor: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	p, err := st.CreatePerson(ctx, sessions.Person{Name: "Zoë Françoise D’Hondt", Language: "nl"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var offers []catalog.Offer
+	for i := range 12 {
+		price, ects := catalog.Money(30000+i*1000), 3.0
+		start := catalog.DateOf(st.Now()).AddDays(30 + 21*i)
+		offers = append(offers, catalog.Offer{Source: "bench", SourceID: fmt.Sprintf("B-%02d", i), Title: fmt.Sprintf("Module %d: Gestion de projet – é ë ç", i+1),
+			Provider: "EPS Namur", AwardingBody: "Fédération Wallonie-Bruxelles", Country: "BE", ECTS: &ects, EQF: 5, Mode: catalog.ModeOnsite,
+			Price: &price, Currency: "EUR", Start: start, End: start.AddDays(18), Assessment: "Étude de cas", QA: "AEQES",
+			Outcomes: []catalog.Outcome{{Text: "Piloter un projet"}, {Text: "Rendre compte à l’équipe"}}, Schemes: []string{"ila"}, Status: catalog.StatusActive})
+	}
+	seq := func(yield func(catalog.Offer, error) bool) {
+		for _, o := range offers {
+			if !yield(o, nil) {
+				return
+			}
+		}
+	}
+	if _, err := st.ImportOffers(ctx, "bench", seq, store.OfferImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	hits, err := st.SearchOffers(ctx, catalog.Query{Text: "module", Limit: 50})
+	if err != nil || len(hits) != 12 {
+		b.Fatalf("offers: %d %v", len(hits), err)
+	}
+	var steps []sessions.Step
+	for _, h := range hits {
+		steps = append(steps, sessions.Step{OfferID: h.Offer.ID, Title: h.Offer.Title, Funding: []sessions.FundingLine{{Scheme: "ila", Amount: int64(*h.Offer.Price)}}})
+	}
+	if _, err := st.CreatePlan(ctx, sessions.Plan{PersonID: p.ID, Steps: steps}); err != nil {
+		b.Fatal(err)
+	}
+	a := &app{cat: locale.Must(), lang: "en", now: time.Now, counsellor: "bench", stdout: io.Discard}
+	req := planExport{PersonID: p.ID, Format: export.PDF}
+	for b.Loop() {
+		if _, err := a.exportPlan(ctx, st, req); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
