@@ -58,7 +58,8 @@ type searchPage struct {
 	fseq    int // the query the facets count
 	err     string
 	cursor  int
-	top     int // first visible row
+	top     int    // first visible row
+	keepID  string // after a refresh, select this offer again if it is still there
 
 	detail *detailView // nil when closed
 }
@@ -138,7 +139,10 @@ func (p *searchPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			p.detail.loaded(msg.offer, msg.err)
 		}
 		return p, nil
-	case RevealMsg:
+	case RevealMsg: // back from another page: refresh, keep the selection
+		if h, ok := p.selected(); ok {
+			p.keepID = h.Offer.ID
+		}
 		return p, p.search()
 	case tea.PasteMsg:
 		if p.InputFocused() {

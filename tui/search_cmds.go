@@ -98,6 +98,12 @@ func (p *searchPage) gotHits(msg searchHitsMsg) tea.Cmd {
 	if msg.offset == 0 {
 		p.hits = msg.hits
 		p.cursor, p.top = 0, 0
+		for i, h := range p.hits {
+			if p.keepID != "" && h.Offer.ID == p.keepID {
+				p.cursor = i
+			}
+		}
+		p.keepID = ""
 	} else if msg.offset == len(p.hits) {
 		p.hits = append(p.hits, msg.hits...)
 	}

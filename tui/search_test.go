@@ -344,3 +344,36 @@ func searchPlain(p *searchPage) string {
 }
 
 func stripANSI(s string) string { return ansi.Strip(s) }
+
+func TestScrollLoadsNextPageAndRevealKeepsSelection(t *testing.T) {
+	p, f := searchTestPage(t)
+	runSearch(p, p.Init())
+	p.Update(navKey("esc"))
+	if len(p.hits) != searchPageSize || !p.more {
+		t.Fatalf("first page: %d hits, more %v", len(p.hits), p.more)
+	}
+	for range 6 {
+		_, cmd := p.Update(navKey("pgdown"))
+		runSearch(p, cmd)
+	}
+	if len(p.hits) <= searchPageSize {
+		t.Fatalf("after paging down: %d hits, want the next page loaded", len(p.hits))
+	}
+	want := f.match(catalog.Query{Limit: 0})
+	for i, h := range p.hits {
+		if h.Offer.ID != want[i].Offer.ID {
+			t.Fatalf("hit %d is %s, want %s: pages joined out of order", i, h.Offer.ID, want[i].Offer.ID)
+		}
+	}
+	sel := p.hits[p.cursor].Offer.ID
+	if p.cursor >= searchPageSize {
+		// a refresh loads the first page only; pick a row on it
+		p.cursor = 7
+		sel = p.hits[7].Offer.ID
+	}
+	_, cmd := p.Update(RevealMsg{})
+	runSearch(p, cmd)
+	if got := p.hits[p.cursor].Offer.ID; got != sel {
+		t.Errorf("after reveal the selection is %s, want %s", got, sel)
+	}
+}
