@@ -109,8 +109,18 @@ type peopleRun struct {
 // startPeople runs the people list in a teatest program at w×h.
 func startPeople(t *testing.T, lang string, w, h int) (*peopleRun, string) {
 	t.Helper()
+	return startPeopleWith(t, lang, w, h, false)
+}
+
+// startPeopleWith also gives the program the register when withRegister.
+func startPeopleWith(t *testing.T, lang string, w, h int, withRegister bool) (*peopleRun, string) {
+	t.Helper()
 	st, ann := peopleStore(t)
-	sh := newShared(locale.Must(), Deps{People: st}, Options{Lang: lang, Now: func() time.Time { return peopleNow }})
+	deps := Deps{People: st}
+	if withRegister {
+		deps.Register = st
+	}
+	sh := newShared(locale.Must(), deps, Options{Lang: lang, Now: func() time.Time { return peopleNow }})
 	p := &peopleProbe{m: newModel(sh, newBlankPage(sh, "Register"))}
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h))
 	r := &peopleRun{t: t, tm: tm, p: p, st: st}
@@ -259,5 +269,32 @@ func TestLedgerScreenRefusesOverdraft(t *testing.T) {
 	r.tm.Type("60.00")
 	r.keys("enter")
 	r.waitFor("Posted spend €60.00: €700.00 available")
+	r.finish()
+}
+
+// TestSearchForPersonAddsToDraft opens the register search from the person
+// overview and checks that an offer picked there lands in the session
+// draft as an agreed action, which the session screen then shows.
+func TestSearchForPersonAddsToDraft(t *testing.T) {
+	r, ann := startPeopleWith(t, "en", 80, 24, true)
+	r.waitFor("3 people")
+	r.keys("enter")
+	r.waitFor("Open actions (1)")
+	r.keys("s")
+	r.waitFor("koers · Register", "Ann Peeters") // the search, for Ann
+	offer := catalog.Offer{ID: "offer-1", Title: "Data-analyse met Python"}
+	if err := addOfferToDraft(context.Background(), r.st, ann, offer, "Enrol in Data-analyse met Python", "person"); err != nil {
+		t.Fatal(err)
+	}
+	if err := addOfferToDraft(context.Background(), r.st, ann, offer, "Enrol in Data-analyse met Python", "person"); err != nil {
+		t.Fatal(err)
+	}
+	r.tm.Send(PopMsg{}) // close the search (its own back key is the search page's business)
+	r.waitFor("Open actions (1)")
+	r.keys("n")
+	r.waitFor("Restored the draft", "• Enrol in Data-analyse met Python")
+	if n := strings.Count(r.p.screen(), "Enrol in Data-analyse met Python"); n != 1 {
+		t.Errorf("offer appears %d times in the session screen", n)
+	}
 	r.finish()
 }
