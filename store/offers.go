@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -88,50 +89,59 @@ func (s *Store) ImportOffers(ctx context.Context, source string, offers iter.Seq
 // missing from the input are withdrawn. Every offer is validated; the first
 // invalid one (or iterator error) stops the import with an *OfferError and
 // the caller rolls back. The caller's transaction must be immediate.
+//
+// offers is consumed on a second goroutine, which also validates and
+// encodes each offer while this one writes the previous ones (2 cores: the
+// 1M-offer import is bound by both). The iterator must not use tx.
 func (s *Store) importOffers(ctx context.Context, tx *sql.Tx, source string, offers iter.Seq2[catalog.Offer, error], opt OfferImportOptions) (OfferCounts, error) {
 	var n OfferCounts
 	source = strings.TrimSpace(source)
 	if source == "" {
 		return n, fmt.Errorf("import offers: source is required")
 	}
-	w, err := newOfferWriter(ctx, tx, s.Actor(), s.stamp())
+	w, err := newOfferWriter(ctx, tx, s.Actor(), s.stamp(), source)
 	if err != nil {
 		return n, err
 	}
 	defer w.close()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO offers_fts(offers_fts, rank) VALUES ('automerge', 0)`); err != nil {
-		return n, fmt.Errorf("import offers: %w", err)
+	// Keep the FTS pending-terms hash in memory for longer (64 MB instead
+	// of 1 MB) and merge once at the end: far fewer, larger segments.
+	for _, q := range []string{`INSERT INTO offers_fts (offers_fts, rank) VALUES ('automerge', 0)`,
+		`INSERT INTO offers_fts (offers_fts, rank) VALUES ('hashsize', 67108864)`} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return n, fmt.Errorf("import offers: %w", err)
+		}
 	}
 	every := opt.ProgressEvery
 	if every <= 0 {
 		every = 10000
 	}
+	ready := make(chan prepared, 256)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		prepare(source, offers, ready, stop)
+	}()
+	defer func() {
+		close(stop)
+		for range ready {
+		}
+		<-done
+	}()
 	var seen bitset
 	read := 0
-	for o, err := range offers {
-		read++
-		if err != nil {
-			return n, &OfferError{Index: read, Err: err}
+	for p := range ready {
+		read = p.index
+		if p.err != nil {
+			return n, &OfferError{Index: p.index, SourceID: p.o.SourceID, Err: p.err}
 		}
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
-		if o.Source == "" {
-			o.Source = source
-		}
-		if o.Status == "" {
-			o.Status = catalog.StatusActive
-		}
-		p := o.Validate()
-		if o.Source != source {
-			p = append(p, catalog.FieldError{Field: "source", Msg: fmt.Sprintf("%q is not the imported source %q", o.Source, source)})
-		}
-		if len(p) > 0 {
-			return n, &OfferError{Index: read, SourceID: o.SourceID, Err: p}
-		}
-		rid, outcome, err := w.put(ctx, o)
+		rid, outcome, err := w.put(ctx, &p)
 		if err != nil {
-			return n, &OfferError{Index: read, SourceID: o.SourceID, Err: err}
+			return n, &OfferError{Index: p.index, SourceID: p.o.SourceID, Err: err}
 		}
 		seen.set(rid)
 		switch outcome {
@@ -160,6 +170,58 @@ func (s *Store) importOffers(ctx context.Context, tx *sql.Tx, source string, off
 	return n, nil
 }
 
+// prepared is one offer read, validated and encoded, ready to write.
+type prepared struct {
+	index    int // 1-based position in the input
+	o        catalog.Offer
+	doc      []byte
+	hash     int64
+	text     offerText
+	initials int64
+	err      error // from the iterator or validation; ends the import
+}
+
+// prepare reads offers, validates and encodes them, and sends them on out
+// until the input ends, an offer is bad, or stop closes.
+func prepare(source string, offers iter.Seq2[catalog.Offer, error], out chan<- prepared, stop <-chan struct{}) {
+	defer close(out)
+	var c docCodec
+	i := 0
+	for o, err := range offers {
+		i++
+		p := prepared{index: i}
+		if err == nil {
+			if o.Source == "" {
+				o.Source = source
+			}
+			if o.Status == "" {
+				o.Status = catalog.StatusActive
+			}
+			pr := o.Validate()
+			if o.Source != source {
+				pr = append(pr, catalog.FieldError{Field: "source", Msg: fmt.Sprintf("%q is not the imported source %q", o.Source, source)})
+			}
+			if len(pr) > 0 {
+				err = pr
+			}
+		}
+		if err == nil {
+			p.doc, p.hash, err = c.encode(o)
+			p.text = textOf(&o)
+			p.initials = int64(catalog.Initials(o.Title))
+		}
+		p.o, p.err = o, err
+		select {
+		case out <- p:
+		case <-stop:
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
 type putOutcome int
 
 const (
@@ -176,30 +238,66 @@ type offerWriter struct {
 	orgs           map[string]int64
 	skills         map[string]int64
 	find, ins, upd *sql.Stmt
+	old            *sql.Stmt
 	ftsIns, ftsDel *sql.Stmt
-	skIns, skDel   *sql.Stmt
+	skDel          *sql.Stmt
 	orgIns         *sql.Stmt
 	skillIns       *sql.Stmt
+	// fresh: the source had no offers, so every offer is new (no look-up).
+	fresh bool
+	// pairs are offer_skills rows (skill<<32 | rowid), written sorted at the end.
+	pairs []uint64
 }
 
-func newOfferWriter(ctx context.Context, tx *sql.Tx, actor, stamp string) (*offerWriter, error) {
+func newOfferWriter(ctx context.Context, tx *sql.Tx, actor, stamp, source string) (*offerWriter, error) {
 	w := &offerWriter{tx: tx, actor: actor, stamp: stamp, orgs: map[string]int64{}, skills: map[string]int64{}}
+	var any int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM offers WHERE source = ? LIMIT 1)`, source).Scan(&any)
+	if err != nil {
+		return nil, fmt.Errorf("import offers: %w", err)
+	}
+	w.fresh = any == 0
+	// Upserts would open statement savepoints, and every savepoint makes
+	// FTS5 flush its pending terms to a new segment: load the interned
+	// names instead and insert new ones plainly.
+	for _, l := range []struct {
+		m   map[string]int64
+		sql string
+	}{{w.orgs, `SELECT id, name FROM offer_orgs`}, {w.skills, `SELECT id, uri FROM offer_skill_uris`}} {
+		rows, err := tx.QueryContext(ctx, l.sql)
+		if err != nil {
+			return nil, fmt.Errorf("import offers: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			l.m[name] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
 	stmts := []struct {
 		dst **sql.Stmt
 		sql string
 	}{
-		{&w.find, `SELECT rid, hash, status, doc FROM offers WHERE source = ? AND source_id = ?`},
+		{&w.find, `SELECT rid, hash, status FROM offers WHERE source = ? AND source_id = ?`},
+		{&w.old, `SELECT ` + offerCols + ` FROM ` + offerFrom + ` WHERE o.rid = ?`},
 		{&w.ins, `INSERT INTO offers (id, source, source_id, status, eqf, mode, languages, country, region, price, currency, start, schemes,
 			provider, awarding, initials, hash, doc, created_at, created_by, updated_at, updated_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&w.upd, `UPDATE offers SET status = ?, eqf = ?, mode = ?, languages = ?, country = ?, region = ?, price = ?, currency = ?, start = ?,
 			schemes = ?, provider = ?, awarding = ?, initials = ?, hash = ?, doc = ?, updated_at = ?, updated_by = ? WHERE rid = ?`},
 		{&w.ftsIns, `INSERT INTO offers_fts (rowid, title, description, outcomes, skills, provider) VALUES (?, ?, ?, ?, ?, ?)`},
-		{&w.ftsDel, `DELETE FROM offers_fts WHERE rowid = ?`},
-		{&w.skIns, `INSERT OR IGNORE INTO offer_skills (skill, offer) VALUES (?, ?)`},
+		{&w.ftsDel, `INSERT INTO offers_fts (offers_fts, rowid, title, description, outcomes, skills, provider) VALUES ('delete', ?, ?, ?, ?, ?, ?)`},
 		{&w.skDel, `DELETE FROM offer_skills WHERE skill = ? AND offer = ?`},
-		{&w.orgIns, `INSERT INTO offer_orgs (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id`},
-		{&w.skillIns, `INSERT INTO offer_skill_uris (uri) VALUES (?) ON CONFLICT (uri) DO UPDATE SET uri = excluded.uri RETURNING id`},
+		{&w.orgIns, `INSERT INTO offer_orgs (name) VALUES (?)`},
+		{&w.skillIns, `INSERT INTO offer_skill_uris (uri) VALUES (?)`},
 	}
 	for _, st := range stmts {
 		p, err := tx.PrepareContext(ctx, st.sql)
@@ -213,20 +311,28 @@ func newOfferWriter(ctx context.Context, tx *sql.Tx, actor, stamp string) (*offe
 }
 
 func (w *offerWriter) close() {
-	for _, st := range []*sql.Stmt{w.find, w.ins, w.upd, w.ftsIns, w.ftsDel, w.skIns, w.skDel, w.orgIns, w.skillIns} {
+	for _, st := range []*sql.Stmt{w.find, w.old, w.ins, w.upd, w.ftsIns, w.ftsDel, w.skDel, w.orgIns, w.skillIns} {
 		if st != nil {
 			st.Close()
 		}
 	}
 }
 
-func (w *offerWriter) org(ctx context.Context, name string) (int64, error) {
+// org is the interned id of a provider or awarding body, or nil for "".
+func (w *offerWriter) org(ctx context.Context, name string) (any, error) {
+	if name == "" {
+		return nil, nil
+	}
 	if id, ok := w.orgs[name]; ok {
 		return id, nil
 	}
-	var id int64
-	if err := w.orgIns.QueryRowContext(ctx, name).Scan(&id); err != nil {
+	res, err := w.orgIns.ExecContext(ctx, name)
+	if err != nil {
 		return 0, fmt.Errorf("provider %q: %w", name, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
 	}
 	w.orgs[name] = id
 	return id, nil
@@ -236,43 +342,45 @@ func (w *offerWriter) skill(ctx context.Context, uri string) (int64, error) {
 	if id, ok := w.skills[uri]; ok {
 		return id, nil
 	}
-	var id int64
-	if err := w.skillIns.QueryRowContext(ctx, uri).Scan(&id); err != nil {
+	res, err := w.skillIns.ExecContext(ctx, uri)
+	if err != nil {
 		return 0, fmt.Errorf("skill %q: %w", uri, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
 	}
 	w.skills[uri] = id
 	return id, nil
 }
 
-// put writes one valid offer and says whether it was added, changed or unchanged.
-func (w *offerWriter) put(ctx context.Context, o catalog.Offer) (int64, putOutcome, error) {
-	doc, hash, err := w.codec.encode(o)
-	if err != nil {
-		return 0, 0, err
-	}
+// put writes one valid, encoded offer and says whether it was added,
+// changed or unchanged.
+func (w *offerWriter) put(ctx context.Context, p *prepared) (int64, putOutcome, error) {
+	o := &p.o
 	var (
 		rid       int64
 		oldHash   int64
 		oldStatus string
-		oldDoc    []byte
+		exists    bool
 	)
-	err = w.find.QueryRowContext(ctx, o.Source, o.SourceID).Scan(&rid, &oldHash, &oldStatus, &oldDoc)
-	exists := err == nil
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, err
-	}
-	if exists && oldHash == hash && oldStatus == string(o.Status) {
-		return rid, unchanged, nil
+	if !w.fresh {
+		err := w.find.QueryRowContext(ctx, o.Source, o.SourceID).Scan(&rid, &oldHash, &oldStatus)
+		exists = err == nil
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, 0, err
+		}
+		if exists && oldHash == p.hash && oldStatus == string(o.Status) {
+			return rid, unchanged, nil
+		}
 	}
 	prov, err := w.org(ctx, o.Provider)
 	if err != nil {
 		return 0, 0, err
 	}
-	awarding := prov
-	if o.AwardingBody != "" && o.AwardingBody != o.Provider {
-		if awarding, err = w.org(ctx, o.AwardingBody); err != nil {
-			return 0, 0, err
-		}
+	awarding, err := w.org(ctx, o.AwardingBody)
+	if err != nil {
+		return 0, 0, err
 	}
 	var price any
 	if o.Price != nil {
@@ -283,26 +391,15 @@ func (w *offerWriter) put(ctx context.Context, o catalog.Offer) (int64, putOutco
 		start = o.Start.String()
 	}
 	cols := []any{string(o.Status), int64(o.EQF), string(o.Mode), strings.Join(o.Languages, " "), o.Country, o.Region, price, o.Currency, start,
-		strings.Join(o.Schemes, " "), prov, awarding, int64(catalog.Initials(o.Title)), hash, doc}
+		strings.Join(o.Schemes, " "), prov, awarding, p.initials, p.hash, p.doc}
 	outcome := added
 	if exists {
 		outcome = changed
-		if _, err := w.upd.ExecContext(ctx, append(cols, w.stamp, w.actor, rid)...); err != nil {
+		if err := w.unindex(ctx, rid); err != nil {
 			return 0, 0, err
 		}
-		if _, err := w.ftsDel.ExecContext(ctx, rid); err != nil {
-			return 0, 0, fmt.Errorf("unindex: %w", err)
-		}
-		if old, err := w.codec.decode(oldDoc); err == nil {
-			for _, sk := range old.Skills() {
-				id, err := w.skill(ctx, sk.URI)
-				if err != nil {
-					return 0, 0, err
-				}
-				if _, err := w.skDel.ExecContext(ctx, id, rid); err != nil {
-					return 0, 0, err
-				}
-			}
+		if _, err := w.upd.ExecContext(ctx, append(cols, w.stamp, w.actor, rid)...); err != nil {
+			return 0, 0, err
 		}
 	} else {
 		id := o.ID
@@ -318,7 +415,7 @@ func (w *offerWriter) put(ctx context.Context, o catalog.Offer) (int64, putOutco
 			return 0, 0, err
 		}
 	}
-	t := textOf(&o)
+	t := p.text
 	if _, err := w.ftsIns.ExecContext(ctx, rid, t.title, t.description, t.outcomes, t.skills, t.provider); err != nil {
 		return 0, 0, fmt.Errorf("index: %w", err)
 	}
@@ -327,11 +424,71 @@ func (w *offerWriter) put(ctx context.Context, o catalog.Offer) (int64, putOutco
 		if err != nil {
 			return 0, 0, err
 		}
-		if _, err := w.skIns.ExecContext(ctx, id, rid); err != nil {
-			return 0, 0, err
-		}
+		w.pairs = append(w.pairs, uint64(id)<<32|uint64(rid))
 	}
 	return rid, outcome, nil
+}
+
+// unindex removes a changed offer's old text from FTS (a contentless
+// index needs the text it was given) and its old skills.
+// It runs before the row is updated.
+func (w *offerWriter) unindex(ctx context.Context, rid int64) error {
+	_, old, err := w.codec.scanOffer(w.old.QueryRowContext(ctx, rid))
+	if err != nil {
+		return fmt.Errorf("stored offer: %w", err)
+	}
+	ot := textOf(&old)
+	if _, err := w.ftsDel.ExecContext(ctx, rid, ot.title, ot.description, ot.outcomes, ot.skills, ot.provider); err != nil {
+		return fmt.Errorf("unindex: %w", err)
+	}
+	for _, sk := range old.Skills() {
+		id, err := w.skill(ctx, sk.URI)
+		if err != nil {
+			return err
+		}
+		if _, err := w.skDel.ExecContext(ctx, id, rid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writePairs writes the collected offer_skills rows in key order (appending
+// to the b-tree instead of inserting all over it), 200 rows a statement.
+func (w *offerWriter) writePairs(ctx context.Context) error {
+	slices.Sort(w.pairs)
+	pairs := slices.Compact(w.pairs)
+	const batch = 200
+	var stmt *sql.Stmt
+	defer func() {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}()
+	args := make([]any, 0, 2*batch)
+	for start := 0; start < len(pairs); start += batch {
+		chunk := pairs[start:min(start+batch, len(pairs))]
+		args = args[:0]
+		for _, p := range chunk {
+			args = append(args, int64(p>>32), int64(p&0xffffffff))
+		}
+		q := `INSERT OR IGNORE INTO offer_skills (skill, offer) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(chunk)), ", ")
+		var err error
+		if len(chunk) == batch {
+			if stmt == nil {
+				if stmt, err = w.tx.PrepareContext(ctx, q); err != nil {
+					return fmt.Errorf("import offers: skills: %w", err)
+				}
+			}
+			_, err = stmt.ExecContext(ctx, args...)
+		} else {
+			_, err = w.tx.ExecContext(ctx, q, args...)
+		}
+		if err != nil {
+			return fmt.Errorf("import offers: skills: %w", err)
+		}
+	}
+	return nil
 }
 
 // withdrawMissing marks the source's active offers that the import did not
@@ -367,6 +524,9 @@ func (w *offerWriter) withdrawMissing(ctx context.Context, source string, seen *
 // finish records the import on its source, bumps the register generation
 // and merges the FTS segments the import wrote.
 func (w *offerWriter) finish(ctx context.Context, source string, n OfferCounts, bulk bool) error {
+	if err := w.writePairs(ctx); err != nil {
+		return err
+	}
 	q := []struct {
 		sql  string
 		args []any
@@ -381,6 +541,7 @@ func (w *offerWriter) finish(ctx context.Context, source string, n OfferCounts, 
 			ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = ?1, updated_by = ?2`,
 			[]any{w.stamp, w.actor}},
 		{`INSERT INTO offers_fts (offers_fts, rank) VALUES ('automerge', 4)`, nil},
+		{`INSERT INTO offers_fts (offers_fts, rank) VALUES ('hashsize', 1048576)`, nil},
 	}
 	if bulk {
 		q = append(q, struct {

@@ -18,25 +18,17 @@ func (s *Store) Offer(ctx context.Context, id string) (catalog.Offer, error) {
 	id = strings.TrimSpace(id)
 	var row *sql.Row
 	if _, err := uuid.Parse(id); err == nil {
-		row = s.db.QueryRowContext(ctx, `SELECT id, status, doc FROM offers WHERE id = ?`, strings.ToLower(id))
+		row = s.db.QueryRowContext(ctx, `SELECT `+offerCols+` FROM `+offerFrom+` WHERE o.id = ?`, strings.ToLower(id))
 	} else if src, sid, ok := strings.Cut(id, ":"); ok && src != "" && sid != "" {
-		row = s.db.QueryRowContext(ctx, `SELECT id, status, doc FROM offers WHERE source = ? AND source_id = ?`, src, sid)
+		row = s.db.QueryRowContext(ctx, `SELECT `+offerCols+` FROM `+offerFrom+` WHERE o.source = ? AND o.source_id = ?`, src, sid)
 	} else {
 		return catalog.Offer{}, fmt.Errorf("offer %q: %w", id, ErrNotFound)
 	}
-	var (
-		c       docCodec
-		oid, st string
-		doc     []byte
-	)
-	if err := row.Scan(&oid, &st, &doc); err != nil {
+	var c docCodec
+	_, o, err := c.scanOffer(row)
+	if err != nil {
 		return catalog.Offer{}, fmt.Errorf("offer %q: %w", id, mapErr(err))
 	}
-	o, err := c.decode(doc)
-	if err != nil {
-		return catalog.Offer{}, fmt.Errorf("offer %q: %w", id, err)
-	}
-	o.ID, o.Status = oid, catalog.Status(st)
 	return o, nil
 }
 
@@ -52,26 +44,16 @@ func (s *Store) offersByRIDs(ctx context.Context, rids []uint32) ([]catalog.Offe
 			args[i] = int64(r)
 		}
 		ph := strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")
-		rows, err := s.db.QueryContext(ctx, `SELECT rid, id, status, doc FROM offers WHERE rid IN (`+ph+`)`, args...)
+		rows, err := s.db.QueryContext(ctx, `SELECT `+offerCols+` FROM `+offerFrom+` WHERE o.rid IN (`+ph+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("load offers: %w", mapErr(err))
 		}
 		for rows.Next() {
-			var (
-				rid     int64
-				id, st  string
-				docJSON []byte
-			)
-			if err := rows.Scan(&rid, &id, &st, &docJSON); err != nil {
+			rid, o, err := c.scanOffer(rows)
+			if err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("load offers: %w", err)
 			}
-			o, err := c.decode(docJSON)
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("load offer %s: %w", id, err)
-			}
-			o.ID, o.Status = id, catalog.Status(st)
 			byRID[uint32(rid)] = o
 		}
 		rows.Close()

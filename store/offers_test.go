@@ -88,7 +88,7 @@ func TestImportCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.Title = "Zorgkundige (vernieuwd)"
+	b.Title = "Verpleegkunde (vernieuwd)"
 	if got, want := mustImport(t, st, OfferImportOptions{}, a, b, c), (OfferCounts{Changed: 1, Unchanged: 2}); got != want {
 		t.Errorf("changed import: got %+v, want %+v", got, want)
 	}
@@ -102,6 +102,9 @@ func TestImportCounts(t *testing.T) {
 	// The index follows the change: the old title no longer matches alone.
 	if hits := search(t, st, catalog.Query{Text: "vernieuwd"}); len(hits) != 1 || hits[0].Offer.SourceID != "b" {
 		t.Errorf("search new title: %v", sids(hits))
+	}
+	if hits := search(t, st, catalog.Query{Text: "zorgkundige"}); len(hits) != 0 {
+		t.Errorf("old title still indexed: %v", sids(hits))
 	}
 	// Full import without c withdraws c, never deletes it.
 	if got, want := mustImport(t, st, OfferImportOptions{Full: true}, a, b), (OfferCounts{Unchanged: 2, Withdrawn: 1}); got != want {

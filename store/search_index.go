@@ -211,10 +211,11 @@ func loadIndex(ctx context.Context, db *sql.DB, gen string) (*memIndex, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			rid, eqf, prov, award, initials int64
-			status, mode, region, ls, ss    sql.RawBytes
-			price                           sql.NullInt64
-			start                           sql.RawBytes
+			rid, eqf, initials           int64
+			prov, award                  sql.NullInt64
+			status, mode, region, ls, ss sql.RawBytes
+			price                        sql.NullInt64
+			start                        sql.RawBytes
 		)
 		if err := rows.Scan(&rid, &status, &eqf, &mode, &region, &ls, &ss, &price, &start, &prov, &award, &initials); err != nil {
 			return nil, err
@@ -248,8 +249,8 @@ func loadIndex(ctx context.Context, db *sql.DB, gen string) (*memIndex, error) {
 				idx.start[rid] = int32(d.Time().Unix() / 86400)
 			}
 		}
-		idx.prov[rid] = uint32(prov)
-		idx.award[rid] = uint32(award)
+		idx.prov[rid] = uint32(prov.Int64)
+		idx.award[rid] = uint32(award.Int64)
 		idx.initials[rid] = uint64(initials)
 	}
 	if err := rows.Err(); err != nil {
@@ -315,3 +316,7 @@ func (c *matchCache) clear() {
 	c.entries = nil
 	c.mu.Unlock()
 }
+
+// ClearSearchCache forgets the cached match sets, so that a benchmark can
+// replay typing as a fresh session would see it.
+func (s *Store) ClearSearchCache() { s.reg.matches.clear() }

@@ -1,8 +1,8 @@
 -- 0002: the register of training offers and micro-credentials.
 --
 -- offers keeps the columns that filters, facets and import keys need; the
--- full offer (every Annex I element) is in doc, deflate-compressed JSON
--- without id and status (which are columns). rid is the integer rowid the
+-- rest of the offer (every other Annex I element) is in doc, deflate-
+-- compressed JSON without the fields that are columns here. rid is the integer rowid the
 -- FTS index and offer_skills refer to; id is the public UUIDv7.
 
 -- Providers and awarding bodies, interned (thousands of names, 1M offers).
@@ -26,8 +26,8 @@ CREATE TABLE offers (
     currency   TEXT NOT NULL,
     start      TEXT,                                          -- YYYY-MM-DD; NULL unknown
     schemes    TEXT NOT NULL,                                 -- scheme codes, space separated
-    provider   INTEGER NOT NULL REFERENCES offer_orgs (id),
-    awarding   INTEGER NOT NULL REFERENCES offer_orgs (id),
+    provider   INTEGER REFERENCES offer_orgs (id),            -- NULL unknown
+    awarding   INTEGER REFERENCES offer_orgs (id),            -- NULL unknown
     initials   INTEGER NOT NULL,                              -- catalog.Initials(title)
     hash       INTEGER NOT NULL,                              -- of doc's JSON, to tell changed from unchanged
     doc        BLOB NOT NULL,
@@ -66,13 +66,14 @@ CREATE TABLE offer_skills (
     PRIMARY KEY (skill, offer)
 ) STRICT, WITHOUT ROWID;
 
--- Full-text index, contentless (the text lives compressed in offers.doc):
--- case and diacritics folded, two- and three-letter prefix indexes for
--- search as you type (one-letter prefixes never reach FTS), rowid = offers.rid.
+-- Full-text index, contentless (the text lives compressed in offers.doc;
+-- a changed offer is unindexed with the 'delete' command and its old text):
+-- case and diacritics folded, a two-letter prefix index for search as you
+-- type (longer prefixes expand over few terms; measured) (one-letter prefixes never reach FTS), rowid = offers.rid.
+-- No contentless_delete, so that SQLite 3.40's sqlite3 shell can read it.
 CREATE VIRTUAL TABLE offers_fts USING fts5 (
     title, description, outcomes, skills, provider,
     content = '',
-    contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '2 3'
+    prefix = '2'
 );

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The register benchmark: ONE reproducible command.
+#
+#   bash bench/run.sh            # 1,000,000 offers (about 10 minutes on 2 cores)
+#   N=20000 bash bench/run.sh    # a small run (CI, a quick look)
+#
+# Generates a synthetic register with `koers gen` into $BENCH_DIR (default
+# /tmp/koers-bench, never the repository), imports it through
+# store.ImportOffers, replays phrases typed one key at a time (first page,
+# then count + facets; unfiltered, filtered, selective), times the plain
+# exact-bm25 query through the C sqlite3 shell on the same file, and writes
+# bench/results/register.md, then BENCHMARKS.md from bench/results/*.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-1000000}
+SEED=${SEED:-1}
+RUNS=${RUNS:-3}
+WORK=${BENCH_DIR:-/tmp/koers-bench}
+mkdir -p "$WORK"
+command -v sqlite3 >/dev/null || { apt-get install -y -qq sqlite3 >/dev/null || echo "warning: no sqlite3 shell: C reference skipped"; }
+
+echo "== build" >&2
+go build -o "$WORK/koers" .
+go build -o "$WORK/registerbench" ./bench/registerbench
+uptime > "$WORK/load.before"
+
+echo "== gen $N offers" >&2
+JSONL="$WORK/register-$N-$SEED.jsonl"
+DB="$WORK/register-$N.db"
+/usr/bin/time -f '%e %M' -o "$WORK/gen.time" "$WORK/koers" gen --offers "$N" --seed "$SEED" -o "$JSONL"
+
+echo "== import" >&2
+rm -f "$DB" "$DB-wal" "$DB-shm"
+/usr/bin/time -f '%e %M' -o "$WORK/import.time" "$WORK/registerbench" import -db "$DB" -in "$JSONL" > "$WORK/import.json"
+
+echo "== search (as typed, $RUNS runs)" >&2
+"$WORK/registerbench" search -db "$DB" -runs "$RUNS" -o "$WORK/search.json"
+
+echo "== C sqlite3 reference" >&2
+: > "$WORK/sqlite3.times"
+if command -v sqlite3 >/dev/null; then
+  "$WORK/registerbench" queries -runs "$RUNS" > "$WORK/queries.sql"
+  sqlite3 "$DB" < "$WORK/queries.sql" | grep '^Run Time' > "$WORK/sqlite3.times" || true
+  sqlite3 --version | cut -d' ' -f1 > "$WORK/sqlite3.version"
+fi
+uptime > "$WORK/load.after"
+
+echo "== report" >&2
+mkdir -p bench/results
+"$WORK/registerbench" report -work "$WORK" -db "$DB" -n "$N" -runs "$RUNS" > bench/results/register.md
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`bash bench/run.sh\` (the one reproducible command); every area adds its"
+  echo "figures as \`bench/results/AREA.md\`, joined here."
+  echo
+  echo "## Machine"
+  echo
+  echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p') × $(nproc) cores"
+  echo "- Memory: $(free -g | awk '/^Mem:/ {print $2}') GB; $(go version | cut -d' ' -f3); $(uname -sr)"
+  echo "- Load (shared machine) before: $(sed 's/.*load average: //' "$WORK/load.before"); after: $(sed 's/.*load average: //' "$WORK/load.after")"
+  echo "- Command: \`N=$N SEED=$SEED RUNS=$RUNS bash bench/run.sh\`"
+  echo
+  for f in bench/results/*.md; do
+    cat "$f"
+    echo
+  done
+} > BENCHMARKS.md
+echo "wrote bench/results/register.md and BENCHMARKS.md" >&2
