@@ -500,7 +500,7 @@ func (c *countingReader) Read(b []byte) (int, error) {
 // and then in import order, for `koers export register`.
 func (s *Store) EachOffer(ctx context.Context, source string) iter.Seq2[catalog.Offer, error] {
 	return func(yield func(catalog.Offer, error) bool) {
-		rows, err := s.db.QueryContext(ctx, `SELECT id, status, doc FROM offers WHERE ?1 = '' OR source = ?1 ORDER BY source, rid`, source)
+		rows, err := s.db.QueryContext(ctx, `SELECT `+offerCols+` FROM `+offerFrom+` WHERE ?1 = '' OR o.source = ?1 ORDER BY o.source, o.rid`, source)
 		if err != nil {
 			yield(catalog.Offer{}, fmt.Errorf("export offers: %w", mapErr(err)))
 			return
@@ -508,18 +508,11 @@ func (s *Store) EachOffer(ctx context.Context, source string) iter.Seq2[catalog.
 		defer rows.Close()
 		var c docCodec
 		for rows.Next() {
-			var id, st string
-			var doc []byte
-			if err := rows.Scan(&id, &st, &doc); err != nil {
+			_, o, err := c.scanOffer(rows)
+			if err != nil {
 				yield(catalog.Offer{}, fmt.Errorf("export offers: %w", err))
 				return
 			}
-			o, err := c.decode(doc)
-			if err != nil {
-				yield(catalog.Offer{}, fmt.Errorf("export offer %s: %w", id, err))
-				return
-			}
-			o.ID, o.Status = id, catalog.Status(st)
 			if !yield(o, nil) {
 				return
 			}

@@ -145,7 +145,7 @@ func (c *docCodec) scanOffer(row interface{ Scan(...any) error }) (int64, catalo
 		&start, &schemes, &prov, &award, &doc); err != nil {
 		return 0, catalog.Offer{}, err
 	}
-	o, err := c.decode(doc)
+	o, err := c.decodeDoc(doc)
 	if err != nil {
 		return 0, o, fmt.Errorf("offer %s: %w", id, err)
 	}
@@ -164,8 +164,9 @@ func (c *docCodec) scanOffer(row interface{ Scan(...any) error }) (int64, catalo
 	return rid, o, nil
 }
 
-// decode expands a stored document into an offer.
-func (c *docCodec) decode(doc []byte) (catalog.Offer, error) {
+// decodeDoc expands a stored document into the offer fields it holds;
+// use scanOffer, which adds the fields kept in columns.
+func (c *docCodec) decodeDoc(doc []byte) (catalog.Offer, error) {
 	var o catalog.Offer
 	if len(doc) == 0 || doc[0] != docV1 {
 		return o, fmt.Errorf("offer document: unknown encoding")

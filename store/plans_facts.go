@@ -179,23 +179,16 @@ func (s *Store) refreshFacts(ctx context.Context, tx *sql.Tx, stale []uint32, pr
 
 // eachDoc decodes the documents of rids and hands each offer to fn.
 func eachDoc(ctx context.Context, q rowQuerier, rids []uint32, c *docCodec, fn func(int64, catalog.Offer) error) error {
-	rows, err := q.QueryContext(ctx, `SELECT rid, id, status, doc FROM offers WHERE rid IN (SELECT value FROM json_each(?))`, ridsJSON(rids))
+	rows, err := q.QueryContext(ctx, `SELECT `+offerCols+` FROM `+offerFrom+` WHERE o.rid IN (SELECT value FROM json_each(?))`, ridsJSON(rids))
 	if err != nil {
 		return fmt.Errorf("planner index: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var rid int64
-		var id, st string
-		var doc []byte
-		if err := rows.Scan(&rid, &id, &st, &doc); err != nil {
-			return err
-		}
-		o, err := c.decode(doc)
+		rid, o, err := c.scanOffer(rows)
 		if err != nil {
-			return fmt.Errorf("planner index: offer %s: %w", id, err)
+			return fmt.Errorf("planner index: %w", err)
 		}
-		o.ID, o.Status = id, catalog.Status(st)
 		if err := fn(rid, o); err != nil {
 			return err
 		}
