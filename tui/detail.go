@@ -181,7 +181,7 @@ func issuerPlace(sh *Shared, o catalog.Offer) string {
 	}
 	if o.Region != "" {
 		r := o.Region
-		if l := vocab(tr, "region", o.Region); l != o.Region {
+		if l := region(tr, o.Region); l != "" {
 			r += " " + l
 		}
 		parts = append(parts, r)

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -52,7 +51,7 @@ func facetLines(tr *locale.Tr, st *Styles, f *catalog.Facets, w, n int) []string
 		case "unknown", "":
 			label = "?"
 		}
-		eqf = append(eqf, label+" "+st.Bar.Render(bar(b.Count, m, barWidth))+" "+strconv.Itoa(b.Count))
+		eqf = append(eqf, label+" "+st.Bar.Render(bar(b.Count, m, barWidth))+" "+count(tr, b.Count))
 	}
 	lines := []string{" " + st.Label.Render("EQF") + " " + joinFit(eqf, "  ", w-5)}
 	mode := buckets(tr, st, "mode", f.Mode, true)
@@ -81,7 +80,7 @@ func buckets(tr *locale.Tr, st *Styles, kind string, bs []catalog.Bucket, bars b
 		if bars {
 			s += " " + st.Bar.Render(bar(b.Count, m, 3))
 		}
-		out = append(out, s+" "+strconv.Itoa(b.Count))
+		out = append(out, s+" "+count(tr, b.Count))
 	}
 	return out
 }
@@ -101,5 +100,6 @@ func joinFit(parts []string, sep string, w int) string {
 		}
 		b.WriteString(add)
 	}
-	return strings.ReplaceAll(b.String(), sep+"│"+sep, " │ ")
+	out := strings.TrimSuffix(b.String(), sep+"│") // a divider with nothing after it
+	return strings.ReplaceAll(out, sep+"│"+sep, " │ ")
 }

@@ -72,14 +72,14 @@ func (p *searchPage) listView(w int) string {
 // summary is "1 284 offers · EQF 4–6 · online" (… while counting).
 func (p *searchPage) summary() string {
 	tr := p.sh.Tr
-	count := "…"
+	total := "…"
 	if p.facets != nil && p.fseq == p.seq {
-		count = tr.N("app.offers", p.facets.Total)
+		total = tr.N("search.count", p.facets.Total, "N", count(tr, p.facets.Total))
 	}
 	if s := p.filters.summary(tr, p.sh.Now()); s != "" {
-		return count + " · " + s
+		return total + " · " + s
 	}
-	return count
+	return total
 }
 
 func (p *searchPage) hitRow(cols columns, i, w int) string {

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/locale"
@@ -22,6 +24,22 @@ func vocab(tr *locale.Tr, kind, code string) string {
 		return tr.T(id)
 	}
 	return code
+}
+
+// count is n with the language's digit grouping ("12,480", "12.480", "12 480").
+func count(tr *locale.Tr, n int) string {
+	return message.NewPrinter(language.Make(tr.Lang())).Sprintf("%d", n)
+}
+
+// region is the label of a NUTS code, or of the nearest larger region the
+// catalogue knows ("BE221" → Limburg (BE)), or "".
+func region(tr *locale.Tr, code string) string {
+	for c := code; len(c) >= 2; c = c[:len(c)-1] {
+		if l := vocab(tr, "region", c); l != c {
+			return l
+		}
+	}
+	return ""
 }
 
 // eqfLabel is "EQF 5", "not applicable" or "unknown".
