@@ -184,6 +184,14 @@ type tuiExporter struct {
 	st *store.Store
 }
 
+// Resolve implements tui.Exporter: the absolute path of a file name.
+func (e tuiExporter) Resolve(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
+}
+
 // ExportPlan implements tui.Exporter.
 func (e tuiExporter) ExportPlan(ctx context.Context, req tui.ExportRequest) (tui.ExportResult, error) {
 	path, err := filepath.Abs(req.Path)

@@ -19,6 +19,8 @@ import (
 // a file and record the export in the audit log.
 type Exporter interface {
 	ExportPlan(ctx context.Context, req ExportRequest) (ExportResult, error)
+	// Resolve is the absolute path a file name will be written to.
+	Resolve(path string) string
 }
 
 // ExportRequest is one export the counsellor asked for.
@@ -280,11 +282,11 @@ func (d *exportDialog) langLabel() string {
 
 // folderOf is the folder a path will land in, for the open-folder hint.
 func (d *exportDialog) folderOf(path string) string {
-	dir := filepath.Dir(strings.TrimSpace(path))
-	if dir == "." {
-		return d.sh.Tr.T("export.tui.cwd")
+	path = strings.TrimSpace(path)
+	if ex := d.sh.Deps.Exporter; ex != nil && path != "" {
+		path = ex.Resolve(path)
 	}
-	return dir
+	return filepath.Dir(path)
 }
 
 func humanBytes(n int64) string {

@@ -41,6 +41,8 @@ func (f *fakeExporter) ExportPlan(ctx context.Context, req ExportRequest) (Expor
 	return ExportResult{Path: "/home/lea/plans/" + req.Path, Bytes: 48213}, nil
 }
 
+func (f *fakeExporter) Resolve(path string) string { return "/home/lea/plans/" + path }
+
 func (f *fakeExporter) requests() []ExportRequest {
 	f.mu.Lock()
 	defer f.mu.Unlock()
