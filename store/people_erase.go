@@ -17,6 +17,7 @@ type PersonFile struct {
 	Ledger      []sessions.Entry      `json:"ledger"`
 	Credentials []sessions.Credential `json:"credentials"`
 	Sessions    []sessions.Session    `json:"sessions"`
+	Plans       []sessions.Plan       `json:"plans"`
 	Drafts      []Draft               `json:"drafts"`
 	Audit       []AuditEntry          `json:"audit"`
 }
@@ -50,6 +51,12 @@ func (s *Store) ExportPerson(ctx context.Context, id string) (PersonFile, error)
 	}
 	if f.Sessions, err = s.Sessions(ctx, id, true); err != nil {
 		return f, err
+	}
+	if f.Plans, err = s.Plans(ctx, id); err != nil {
+		return f, err
+	}
+	if f.Plans == nil {
+		f.Plans = []sessions.Plan{}
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT kind, body, updated_at FROM drafts WHERE person_id=? ORDER BY kind`, id)
 	if err != nil {

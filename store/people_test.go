@@ -139,6 +139,13 @@ func TestEraseLeavesNoTrace(t *testing.T) {
 		ECTS: new(2.0), EQF: 5, Assessment: "exam", Mode: catalog.ModeOnline, QA: "accredited"}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := st.CreatePlan(ctx, sessions.Plan{PersonID: p.ID, Name: "Plan for " + name}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := st.ExportPerson(ctx, p.ID)
+	if err != nil || len(f.Plans) != 1 || len(f.Sessions) != 1 || len(f.Credentials) != 1 || len(f.Drafts) != 1 || len(f.Ledger) != 3 {
+		t.Fatalf("export before erase: %+v, %v", f, err)
+	}
 	if err := st.ErasePerson(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +158,7 @@ func TestEraseLeavesNoTrace(t *testing.T) {
 	if b := balanceOf(t, st, other.ID, "ila"); b.Balance != 100 {
 		t.Fatalf("other balance: %+v", b)
 	}
-	for _, tbl := range []string{"ledger_entries", "accounts", "guidance_sessions", "session_notes", "goals", "actions", "drafts", "credentials", "person_skills", "consents"} {
+	for _, tbl := range []string{"ledger_entries", "accounts", "guidance_sessions", "session_notes", "goals", "actions", "drafts", "credentials", "person_skills", "consents", "plans"} {
 		var n int
 		if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM `+tbl+` WHERE person_id=?`, p.ID).Scan(&n); err != nil {
 			t.Fatal(err)
