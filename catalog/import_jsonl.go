@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"reflect"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -87,9 +88,17 @@ func decodeOfferLine(b []byte, name string, line int, errs *Errs) (Offer, bool) 
 		return Offer{}, false
 	}
 	var o Offer
-	err := strictUnmarshal(b, &o)
+	// The fast path: one pass of encoding/json, then a scan of the
+	// top-level keys for unknown fields (DisallowUnknownFields needs a
+	// Decoder per line, which costs twice as much).
+	err := json.Unmarshal(b, &o)
 	if err == nil {
-		return o, true
+		if k, ok := unknownKey(b); !ok {
+			return o, true
+		} else {
+			errs.Add(ImportError{File: name, Line: line, Pointer: "/" + k, Field: k, Msg: fmt.Sprintf("unknown field %q", k)})
+			return Offer{}, false
+		}
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected end of JSON") {
@@ -135,6 +144,71 @@ func decodeOfferLine(b []byte, name string, line int, errs *Errs) (Offer, bool) 
 		errs.Add(ImportError{File: name, Line: line, Msg: strings.TrimPrefix(err.Error(), "json: ")})
 	}
 	return Offer{}, false
+}
+
+// offerKeys are the JSON names of Offer's fields.
+func offerKeys() map[string]bool {
+	keys := map[string]bool{}
+	t := reflect.TypeFor[Offer]()
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			keys[name] = true
+		}
+	}
+	return keys
+}
+
+// knownOfferKeys is computed once; it is never written after.
+var knownOfferKeys = offerKeys()
+
+// unknownKey scans the top-level keys of a JSON object that already
+// decoded, and reports the first that Offer lacks.
+func unknownKey(b []byte) (string, bool) {
+	depth := 0
+	expectKey := false
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; c {
+		case '{', '[':
+			depth++
+			expectKey = c == '{' && depth == 1
+		case '}', ']':
+			depth--
+		case ',':
+			expectKey = depth == 1
+		case '"':
+			start := i + 1
+			esc := false
+			for i++; i < len(b); i++ {
+				if b[i] == '\\' {
+					esc = true
+					i++
+					continue
+				}
+				if b[i] == '"' {
+					break
+				}
+			}
+			if expectKey && depth == 1 {
+				expectKey = false
+				raw := b[start:min(i, len(b))]
+				if !esc && knownOfferKeys[string(raw)] { // no allocation
+					continue
+				}
+				k := string(raw)
+				if esc {
+					var u string
+					if json.Unmarshal(b[start-1:min(i+1, len(b))], &u) == nil {
+						k = u
+					}
+				}
+				if !knownOfferKeys[k] {
+					return k, true
+				}
+			}
+		}
+	}
+	return "", false
 }
 
 func strictUnmarshal(b []byte, v any) error {

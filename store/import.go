@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/koers-project/koers/catalog"
 )
@@ -157,8 +159,9 @@ func (s *Store) Import(ctx context.Context, paths []string, opt ImportOptions) (
 				continue
 			}
 			cr := &countingReader{r: rc, p: prog}
-			offers := parse(ctx, u.format, bufio.NewReaderSize(cr, 64<<10), u.name, catalog.ParseOptions{Source: opt.Source, Map: opt.Map}, &errs)
+			offers, stop := pipeline(parse(ctx, u.format, bufio.NewReaderSize(cr, 64<<10), u.name, catalog.ParseOptions{Source: opt.Source, Map: opt.Map}, &errs))
 			err = s.importRuns(ctx, tx, offers, opt, &rep, &fr, bySource, seenFull, prog)
+			stop() // the parser has finished: errs is ours again
 			rc.Close()
 			rep.Files = append(rep.Files, fr)
 			if err != nil {
@@ -450,11 +453,64 @@ func (o onlyFile) ReadDir(name string) ([]fs.DirEntry, error) {
 	return nil, nil
 }
 
-// progress throttles progress reports.
+// pipeline runs a parser in its own goroutine and hands its offers over in
+// batches, so that parsing (one core) overlaps the SQLite writes (the
+// other). stop ends the parser early if need be and waits for it; only
+// then may the caller read what the parser wrote (its error list).
+func pipeline(seq iter.Seq[catalog.Offer]) (iter.Seq[catalog.Offer], func()) {
+	const batch = 256
+	ch := make(chan []catalog.Offer, 8)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		defer close(ch)
+		b := make([]catalog.Offer, 0, batch)
+		for o := range seq {
+			b = append(b, o)
+			if len(b) == batch {
+				select {
+				case ch <- b:
+				case <-done:
+					return
+				}
+				b = make([]catalog.Offer, 0, batch)
+			}
+		}
+		if len(b) > 0 {
+			select {
+			case ch <- b:
+			case <-done:
+			}
+		}
+	}()
+	out := func(yield func(catalog.Offer) bool) {
+		for b := range ch {
+			for _, o := range b {
+				if !yield(o) {
+					return
+				}
+			}
+		}
+	}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			close(done)
+			for range ch {
+			}
+			<-finished
+		})
+	}
+	return out, stop
+}
+
+// progress throttles progress reports. Only the writing goroutine
+// reports; the parser goroutine only counts bytes (atomically).
 type progress struct {
 	fn     func(ImportProgress)
 	total  int64
-	done   int64
+	done   atomic.Int64
 	last   int64
 	offers int
 	rows   int
@@ -465,16 +521,17 @@ func (p *progress) report(force bool) {
 	if p.fn == nil {
 		return
 	}
-	if !force && p.done-p.last < 1<<20 && (p.offers+p.rows)%20000 != 0 {
+	done := p.done.Load()
+	if !force && done-p.last < 1<<20 && (p.offers+p.rows)%20000 != 0 {
 		return
 	}
-	p.last = p.done
-	p.fn(ImportProgress{File: p.file, Done: p.done, Total: p.total, Offers: p.offers, Rows: p.rows})
+	p.last = done
+	p.fn(ImportProgress{File: p.file, Done: done, Total: p.total, Offers: p.offers, Rows: p.rows})
 }
 
 func (p *progress) offer() { p.offers++; p.report(false) }
 
-func (p *progress) doneBytes(n int64) { p.done += n; p.report(true) }
+func (p *progress) doneBytes(n int64) { p.done.Add(n); p.report(true) }
 
 func (p *progress) countRow(f func(catalog.Concept) error) func(catalog.Concept) error {
 	return func(c catalog.Concept) error { p.rows++; p.report(false); return f(c) }
@@ -491,8 +548,7 @@ type countingReader struct {
 
 func (c *countingReader) Read(b []byte) (int, error) {
 	n, err := c.r.Read(b)
-	c.p.done += int64(n)
-	c.p.report(false)
+	c.p.done.Add(int64(n))
 	return n, err
 }
 
