@@ -50,7 +50,8 @@ type searchPage struct {
 	filters filterState
 	panel   *filterPanel // nil when closed
 
-	seq     int // the query in flight; replies with another seq are stale
+	seq     int                // the query in flight; replies with another seq are stale
+	cancel  context.CancelFunc // cancels the query in flight
 	loading bool
 	hits    []catalog.Hit
 	more    bool // another page may follow

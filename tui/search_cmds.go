@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -48,22 +49,25 @@ func (p *searchPage) fetch(seq int) tea.Cmd {
 		return nil
 	}
 	q := p.query()
-	return tea.Batch(searchHits(p.reg, seq, q), searchFacets(p.reg, seq, q))
+	// A newer query makes the one in flight pointless: cancel it so the
+	// store stops working on it (its replies would be dropped anyway).
+	if p.cancel != nil {
+		p.cancel()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), searchTimeout)
+	p.cancel = cancel
+	return tea.Batch(searchHits(ctx, p.reg, seq, q), searchFacets(ctx, p.reg, seq, q))
 }
 
-func searchHits(reg Register, seq int, q catalog.Query) tea.Cmd {
+func searchHits(ctx context.Context, reg Register, seq int, q catalog.Query) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), searchTimeout)
-		defer cancel()
 		hits, err := reg.SearchOffers(ctx, q)
 		return searchHitsMsg{seq: seq, offset: q.Offset, hits: hits, err: err}
 	}
 }
 
-func searchFacets(reg Register, seq int, q catalog.Query) tea.Cmd {
+func searchFacets(ctx context.Context, reg Register, seq int, q catalog.Query) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), searchTimeout)
-		defer cancel()
 		q.Limit, q.Offset = 0, 0
 		f, err := reg.CountFacets(ctx, q)
 		return searchFacetsMsg{seq: seq, facets: f, err: err}
@@ -90,6 +94,9 @@ func (p *searchPage) gotHits(msg searchHitsMsg) tea.Cmd {
 		return nil
 	}
 	p.loading = false
+	if msg.err != nil && errors.Is(msg.err, context.Canceled) {
+		return nil
+	}
 	if msg.err != nil {
 		p.err = msg.err.Error()
 		return Status(p.sh.Tr.T("search.error", "Err", msg.err.Error()), true)
@@ -120,5 +127,10 @@ func (p *searchPage) maybeMore() tea.Cmd {
 	p.loading = true
 	q := p.query()
 	q.Offset = len(p.hits)
-	return searchHits(p.reg, p.seq, q)
+	ctx, cancel := context.WithTimeout(context.Background(), searchTimeout)
+	more := searchHits(ctx, p.reg, p.seq, q)
+	return func() tea.Msg {
+		defer cancel()
+		return more()
+	}
 }

@@ -22,8 +22,9 @@ type fakeRegister struct {
 	words  [][]string // folded words per offer
 	title  [][]string
 
-	mu     sync.Mutex
-	served []string // Text of each SearchOffers call, in order
+	mu      sync.Mutex
+	served  []string // Text of each SearchOffers call, in order
+	ctxErrs []error  // the context's error at each SearchOffers call
 }
 
 func newFakeRegister(t *testing.T) *fakeRegister {
@@ -110,10 +111,14 @@ func fakePasses(o catalog.Offer, q catalog.Query) bool {
 	return true
 }
 
-func (f *fakeRegister) SearchOffers(_ context.Context, q catalog.Query) ([]catalog.Hit, error) {
+func (f *fakeRegister) SearchOffers(ctx context.Context, q catalog.Query) ([]catalog.Hit, error) {
 	f.mu.Lock()
 	f.served = append(f.served, q.Text)
+	f.ctxErrs = append(f.ctxErrs, ctx.Err())
 	f.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	hits := f.match(q)
 	if q.Offset >= len(hits) {
 		return nil, nil

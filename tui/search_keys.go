@@ -49,7 +49,10 @@ func (p *searchPage) ShortHelp() []key.Binding {
 	case p.input.Focused():
 		return []key.Binding{k.Leave, k.Down, k.Open}
 	}
-	return []key.Binding{k.Focus, k.Filters, k.Open, k.Add, p.sh.Keys.People}
+	if p.target != nil { // opened from a person or plan: tab does not apply there
+		return []key.Binding{k.Focus, k.Filters, k.Open, k.Add}
+	}
+	return []key.Binding{k.Focus, k.Filters, k.Open, p.sh.Keys.People}
 }
 
 // FullHelp is every key of the page, in columns.

@@ -377,3 +377,21 @@ func TestScrollLoadsNextPageAndRevealKeepsSelection(t *testing.T) {
 		t.Errorf("after reveal the selection is %s, want %s", got, sel)
 	}
 }
+
+// TestNewerQueryCancelsTheOneInFlight: the store is asked to stop working
+// on a query nobody will see, and its cancellation is not an error.
+func TestNewerQueryCancelsTheOneInFlight(t *testing.T) {
+	p, f := searchTestPage(t)
+	p.search()
+	old := p.fetch(p.seq)
+	p.search()
+	current := p.fetch(p.seq)
+	runSearch(p, old) // arrives late, with a cancelled context
+	runSearch(p, current)
+	if len(f.ctxErrs) != 2 || f.ctxErrs[0] == nil || f.ctxErrs[1] != nil {
+		t.Fatalf("context errors %v, want the first cancelled and the second live", f.ctxErrs)
+	}
+	if p.err != "" || len(p.hits) == 0 {
+		t.Errorf("err %q, %d hits; want the current results and no error", p.err, len(p.hits))
+	}
+}
