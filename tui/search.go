@@ -216,6 +216,8 @@ func (p *searchPage) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		if h, ok := p.selected(); ok {
 			return p.add(h.Offer)
 		}
+	case key.Matches(msg, k.Back): // back to the page that opened the search (none on home)
+		return Pop()
 	}
 	return p.maybeMore()
 }

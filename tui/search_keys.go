@@ -50,7 +50,7 @@ func (p *searchPage) ShortHelp() []key.Binding {
 		return []key.Binding{k.Leave, k.Down, k.Open}
 	}
 	if p.target != nil { // opened from a person or plan: tab does not apply there
-		return []key.Binding{k.Focus, k.Filters, k.Open, k.Add}
+		return []key.Binding{k.Focus, k.Filters, k.Open, k.Add, k.Back}
 	}
 	return []key.Binding{k.Focus, k.Filters, k.Open, p.sh.Keys.People}
 }
