@@ -29,6 +29,7 @@ type People interface {
 	Schemes(ctx context.Context) ([]sessions.Scheme, error)
 	PostEntry(ctx context.Context, e sessions.Entry) (sessions.Entry, error)
 	AddSession(ctx context.Context, g sessions.Session) (sessions.Session, error)
+	SetActionStatus(ctx context.Context, actionID, status string) error
 	SaveDraft(ctx context.Context, personID, kind, body string) error
 	Draft(ctx context.Context, personID, kind string) (string, time.Time, error)
 	DiscardDraft(ctx context.Context, personID, kind string) error

@@ -298,3 +298,19 @@ func TestSearchForPersonAddsToDraft(t *testing.T) {
 	}
 	r.finish()
 }
+
+func TestOverviewMarksActionDone(t *testing.T) {
+	r, ann := startPeople(t, "en", 80, 24)
+	r.waitFor("3 people")
+	r.keys("enter")
+	r.waitFor("Open actions (1)", "a select · d done")
+	r.keys("a")
+	r.waitFor("▸ Enrol in Data-analyse met Python")
+	r.keys("d")
+	r.waitFor("Action marked done", "Open actions (0)")
+	open, err := r.st.OpenActions(context.Background(), ann)
+	if err != nil || len(open) != 0 {
+		t.Fatalf("open actions after d: %+v %v", open, err)
+	}
+	r.finish()
+}

@@ -60,6 +60,9 @@ type personPage struct {
 	seq    int
 	scroll int
 	w, h   int
+	// actOn and act select an open action (a), to mark it done (d) or cancelled (x).
+	actOn bool
+	act   int
 }
 
 func newPersonPage(sh *Shared, id string) *personPage {
@@ -116,6 +119,9 @@ func focusFor(tr interface{ T(string, ...any) string }, f personFile) *Focus {
 }
 
 func (p *personPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	if cmd, ok := p.actionKey(msg); ok {
+		return p, cmd
+	}
 	switch msg := msg.(type) {
 	case personFileMsg:
 		if msg.seq != p.seq {
@@ -227,8 +233,14 @@ func (p *personPage) planView(w int) string {
 	if len(p.file.actions) == 0 {
 		b.WriteString("  " + st.Muted.Render(tr.T("people.none")) + "\n")
 	}
-	for _, a := range p.file.actions {
+	if len(p.file.actions) > 0 {
+		b.WriteString("  " + st.Muted.Render(tr.T("people.action_keys")) + "\n")
+	}
+	for i, a := range p.file.actions {
 		line := "  • " + a.Summary
+		if p.actOn && i == p.act {
+			line = st.Selected.Render("  ▸ " + a.Summary)
+		}
 		if a.Owner != "" {
 			line += " · " + a.Owner
 		}
