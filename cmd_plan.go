@@ -175,15 +175,14 @@ func newPlanAddCmd(a *app) *cobra.Command {
 					return err
 				}
 				if offerID != "" {
-					step, err = a.offerStep(ctx, st, p.PersonID, offerID, step)
-					if err != nil {
-						return err
-					}
+					p, err = a.offerStep(ctx, st, p, offerID, step)
+				} else {
+					p, err = st.AddStep(ctx, p.ID, step)
 				}
-				p, err = st.AddStep(ctx, p.ID, step)
 				if err != nil {
 					return err
 				}
+				step = p.Steps[len(p.Steps)-1]
 				if !f.json {
 					fmt.Fprintln(a.stderr, a.tr().T("plan.cli.added", "N", len(p.Steps), "Title", step.Title))
 				}
@@ -200,44 +199,22 @@ func newPlanAddCmd(a *app) *cobra.Command {
 
 // offerStep fills a step from a register offer, with the default funding
 // lines for the schemes the person holds.
-func (a *app) offerStep(ctx context.Context, st *store.Store, personID, offerID string, step sessions.Step) (sessions.Step, error) {
+func (a *app) offerStep(ctx context.Context, st *store.Store, p sessions.Plan, offerID string, step sessions.Step) (sessions.Plan, error) {
 	o, err := st.Offer(ctx, offerID)
 	if errors.Is(err, store.ErrNotFound) {
-		return step, usageErr("--offer: %s", a.tr().T("plan.err.no_offer", "ID", offerID))
+		return p, usageErr("--offer: %s", a.tr().T("plan.err.no_offer", "ID", offerID))
 	}
 	if err != nil {
-		return step, err
+		return p, err
 	}
-	step.OfferID = o.ID
+	if step.Kind == sessions.KindOffer && step.Title == "" {
+		return st.AddOfferSteps(ctx, p.ID, o.ID)
+	}
 	if step.Title == "" {
 		step.Title = o.Title
 	}
-	held, rules, err := heldSchemes(ctx, st, personID)
-	if err != nil {
-		return step, err
-	}
-	step.Funding = sessions.DefaultFunding(rules, catalog.CandidateOf(&o), held)
-	return step, nil
-}
-
-// heldSchemes are the schemes the person's accounts have entries in, and
-// the funding rules.
-func heldSchemes(ctx context.Context, st *store.Store, personID string) ([]string, catalog.FundingRules, error) {
-	bs, err := st.Balances(ctx, personID)
-	if err != nil {
-		return nil, catalog.FundingRules{}, err
-	}
-	held := []string{}
-	for _, b := range bs {
-		if !b.AsOf.IsZero() {
-			held = append(held, b.Scheme)
-		}
-	}
-	schemes, err := st.Schemes(ctx)
-	if err != nil {
-		return nil, catalog.FundingRules{}, err
-	}
-	return held, sessions.RulesFrom(schemes), nil
+	step.OfferID = o.ID
+	return st.AddStep(ctx, p.ID, step)
 }
 
 // stepCmd builds a command that changes one step.

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -247,22 +246,5 @@ func newPlanAcceptCmd(a *app) *cobra.Command {
 // accept appends a pathway's steps that are not in the plan yet and sets the
 // plan's occupation when it has none.
 func (a *app) accept(ctx context.Context, st *store.Store, p sessions.Plan, oc store.Occupation, pw catalog.Pathway) (sessions.Plan, error) {
-	var steps []sessions.Step
-	for _, ps := range pw.Steps {
-		if slices.ContainsFunc(p.Steps, func(s sessions.Step) bool { return s.OfferID == ps.ID && s.Status.Active() }) {
-			continue
-		}
-		s, err := a.offerStep(ctx, st, p.PersonID, ps.ID, sessions.Step{Kind: sessions.KindOffer})
-		if err != nil {
-			return p, err
-		}
-		steps = append(steps, s)
-	}
-	return st.UpdatePlan(ctx, p.ID, func(_ *store.PlanTx, q *sessions.Plan) error {
-		if q.OccupationURI == "" {
-			q.OccupationURI, q.OccupationLabel = oc.URI, oc.Label
-		}
-		q.Steps = append(q.Steps, steps...)
-		return nil
-	})
+	return st.AcceptPathway(ctx, p.ID, oc, pw)
 }
