@@ -15,7 +15,7 @@ type state struct {
 	gave     bitset
 	cost     int64
 	minutes  int64
-	reqSum   []int64
+	parts    FundParts
 	undatedW int
 }
 
@@ -24,7 +24,7 @@ func (st *state) init(p *problem) {
 	st.sel = nil
 	st.covered = newBits(len(p.missing))
 	st.gave = newBits(len(p.missing))
-	st.reqSum = make([]int64, len(p.schemes))
+	st.parts = FundParts{}
 	st.cost, st.minutes, st.undatedW = 0, 0, 0
 }
 
@@ -58,13 +58,11 @@ func (p *problem) addCheck(st *state, b []int) []string {
 		out = append(out, "max_steps")
 	}
 	cost, mins, uw := st.cost, st.minutes, st.undatedW
-	req := slices.Clone(st.reqSum)
+	parts := st.parts
 	for _, i := range add {
 		cost += int64(p.cands[i].Price)
 		mins += p.minutes[i]
-		for k, v := range p.req[i] {
-			req[k] += v
-		}
+		parts = parts.Add(p.parts[i])
 		if _, _, ok := span(p.cands[i]); !ok {
 			uw += undatedWeeks(p.minutes[i])
 		}
@@ -72,10 +70,8 @@ func (p *problem) addCheck(st *state, b []int) []string {
 	if p.maxMin > 0 && mins > p.maxMin {
 		out = append(out, "max_hours")
 	}
-	own := cost
-	for k, v := range req {
-		own -= min(v, p.budget[k])
-	}
+	v, il := Fund(parts, p.vBudget, p.iBudget)
+	own := cost - v - il
 	if own > p.own {
 		out = append(out, "budget")
 	}
@@ -149,9 +145,7 @@ func (p *problem) push(st *state, b []int) int {
 		st.sel = append(st.sel, i)
 		st.cost += int64(p.cands[i].Price)
 		st.minutes += p.minutes[i]
-		for k, v := range p.req[i] {
-			st.reqSum[k] += v
-		}
+		st.parts = st.parts.Add(p.parts[i])
 		if _, _, ok := span(p.cands[i]); !ok {
 			st.undatedW += undatedWeeks(p.minutes[i])
 		}
@@ -168,9 +162,7 @@ func (p *problem) pop(st *state, n int) {
 		st.in[i] = false
 		st.cost -= int64(p.cands[i].Price)
 		st.minutes -= p.minutes[i]
-		for k, v := range p.req[i] {
-			st.reqSum[k] -= v
-		}
+		st.parts = st.parts.Sub(p.parts[i])
 		if _, _, ok := span(p.cands[i]); !ok {
 			st.undatedW -= undatedWeeks(p.minutes[i])
 		}

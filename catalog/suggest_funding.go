@@ -73,32 +73,6 @@ func Request(r FundingRules, price Money, hours float64, schemes []string) map[s
 // Minutes converts hours to whole minutes.
 func Minutes(hours float64) int64 { return int64(math.Round(hours * 60)) }
 
-// Cover is the greedy, in-order funding of requests against what each scheme
-// has available: each request gets what is left, the uncovered part of a
-// money request is paid out of pocket. It returns, per request, the covered
-// amounts, and the total gap per scheme.
-func Cover(requests []map[string]int64, available map[string]int64) (covered []map[string]int64, gap map[string]int64) {
-	left := map[string]int64{}
-	for k, v := range available {
-		left[k] = v
-	}
-	gap = map[string]int64{}
-	covered = make([]map[string]int64, len(requests))
-	for i, req := range requests {
-		covered[i] = map[string]int64{}
-		for _, sc := range sortedKeys(req) {
-			want := req[sc]
-			got := min(want, max(left[sc], 0))
-			left[sc] -= got
-			covered[i][sc] = got
-			if want > got {
-				gap[sc] += want - got
-			}
-		}
-	}
-	return covered, gap
-}
-
 // OutOfPocket is the part of price that the covered money lines leave to the person.
 func OutOfPocket(price Money, covered map[string]int64) Money {
 	rest := int64(price)
@@ -117,4 +91,101 @@ func has(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// FundParts are the sums over a set of courses that what the voucher and the
+// ILA cover depends on. They add up, so a search keeps them incrementally.
+type FundParts struct {
+	VoucherOnly int64 // voucher shares of courses only the voucher pays for
+	VoucherBoth int64 // voucher shares of courses both voucher and ILA pay for
+	PriceBoth   int64 // prices of those courses
+	PriceILA    int64 // prices of courses only the ILA pays for
+}
+
+// PartsOf is one course's contribution to FundParts.
+func PartsOf(r FundingRules, price Money, schemes []string) FundParts {
+	req := Request(r, price, 0, schemes)
+	v, i := has(schemes, SchemeVoucher), has(schemes, SchemeILA)
+	switch {
+	case v && i:
+		return FundParts{VoucherBoth: req[SchemeVoucher], PriceBoth: int64(price)}
+	case v:
+		return FundParts{VoucherOnly: req[SchemeVoucher]}
+	case i:
+		return FundParts{PriceILA: int64(price)}
+	}
+	return FundParts{}
+}
+
+// Add sums two sets' parts.
+func (a FundParts) Add(b FundParts) FundParts {
+	return FundParts{a.VoucherOnly + b.VoucherOnly, a.VoucherBoth + b.VoucherBoth, a.PriceBoth + b.PriceBoth, a.PriceILA + b.PriceILA}
+}
+
+// Sub removes b's parts from a.
+func (a FundParts) Sub(b FundParts) FundParts {
+	return FundParts{a.VoucherOnly - b.VoucherOnly, a.VoucherBoth - b.VoucherBoth, a.PriceBoth - b.PriceBoth, a.PriceILA - b.PriceILA}
+}
+
+// Fund is what the voucher and the ILA cover of a set of courses within
+// their budgets, the best for the person: the voucher pays its share first
+// of the courses nothing else pays for, then of those the ILA could also
+// pay; the ILA pays the rest of the courses it is eligible for. It does not
+// depend on the order of the courses, and adding a course never lowers what
+// the person pays.
+func Fund(f FundParts, voucherBudget, ilaBudget int64) (voucher, ila int64) {
+	voucher = min(f.VoucherOnly+f.VoucherBoth, max(voucherBudget, 0))
+	onBoth := voucher - min(f.VoucherOnly, voucher)
+	ila = min(f.PriceILA+f.PriceBoth-onBoth, max(ilaBudget, 0))
+	return voucher, ila
+}
+
+// FundCourse is one course of a pathway, for Allocate.
+type FundCourse struct {
+	Price   Money
+	Hours   float64
+	Schemes []string
+}
+
+// Allocate splits what Fund covers over the courses, in order, with the
+// same priorities, and the leave hours; it returns the covered amount per
+// scheme for each course.
+func Allocate(r FundingRules, cs []FundCourse, budget map[string]int64) []map[string]int64 {
+	out := make([]map[string]int64, len(cs))
+	vLeft, iLeft, lLeft := max(budget[SchemeVoucher], 0), max(budget[SchemeILA], 0), max(budget[SchemeLeave], 0)
+	rest := make([]int64, len(cs))
+	for k, c := range cs {
+		out[k] = map[string]int64{}
+		rest[k] = int64(c.Price)
+	}
+	for _, both := range []bool{false, true} {
+		for k, c := range cs {
+			if !has(c.Schemes, SchemeVoucher) || has(c.Schemes, SchemeILA) != both {
+				continue
+			}
+			v := min(Request(r, c.Price, 0, c.Schemes)[SchemeVoucher], vLeft)
+			vLeft -= v
+			rest[k] -= v
+			if v > 0 {
+				out[k][SchemeVoucher] = v
+			}
+		}
+	}
+	for k, c := range cs {
+		if has(c.Schemes, SchemeILA) {
+			i := min(rest[k], iLeft)
+			iLeft -= i
+			if i > 0 {
+				out[k][SchemeILA] = i
+			}
+		}
+		if has(c.Schemes, SchemeLeave) && c.Hours > 0 {
+			l := min(Minutes(c.Hours), lLeft)
+			lLeft -= l
+			if l > 0 {
+				out[k][SchemeLeave] = l
+			}
+		}
+	}
+	return out
 }

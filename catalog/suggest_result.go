@@ -158,7 +158,7 @@ func (p *problem) pathway(r *result, best *result) Pathway {
 	ord := p.order(r.sel)
 	pw := Pathway{Steps: make([]PathStep, 0, len(ord)), Covered: []SkillRef{}, Uncovered: []UncoveredSkill{}, Funded: map[string]int64{}}
 	covered := newBits(len(p.missing))
-	reqs := make([]map[string]int64, len(ord))
+	fcs := make([]FundCourse, len(ord))
 	var first, last Date
 	uw := 0
 	for k, i := range ord {
@@ -177,7 +177,7 @@ func (p *problem) pathway(r *result, best *result) Pathway {
 				st.PrereqOf = append(st.PrereqOf, p.cands[l].ID)
 			}
 		}
-		reqs[k] = Request(p.in.Rules, c.Price, c.Hours, c.Schemes)
+		fcs[k] = FundCourse{Price: c.Price, Hours: c.Hours, Schemes: c.Schemes}
 		pw.Cost += c.Price
 		pw.Hours += c.Hours
 		pw.ECTS += c.ECTS
@@ -197,7 +197,7 @@ func (p *problem) pathway(r *result, best *result) Pathway {
 	if !first.IsZero() {
 		pw.Weeks += (first.DaysUntil(last) + 7) / 7
 	}
-	cov, _ := Cover(reqs, p.in.Budget)
+	cov := Allocate(p.in.Rules, fcs, p.in.Budget)
 	for k := range pw.Steps {
 		pw.Steps[k].Funding = cov[k]
 		pw.Steps[k].Own = OutOfPocket(pw.Steps[k].Price, cov[k])

@@ -50,10 +50,10 @@ type problem struct {
 	usable   []bool
 	teach    [][]int // per missing skill: usable candidates teaching it, best first
 	minutes  []int64
-	reqIdx   [][]int   // per candidate: indexes of its resolved prerequisites
-	req      [][]int64 // per candidate: request per money scheme (index into schemes)
-	schemes  []string
-	budget   []int64
+	reqIdx   [][]int     // per candidate: indexes of its resolved prerequisites
+	parts    []FundParts // per candidate: what its funding depends on
+	vBudget  int64
+	iBudget  int64
 	own      int64
 	maxSteps int
 	maxMin   int64
@@ -74,18 +74,7 @@ func prepare(in *SuggestInput) *problem {
 		p.maxMin = Minutes(in.MaxHours)
 	}
 	p.own = in.Budget[SchemeOwn]
-	for _, sc := range sortedKeys(in.Budget) {
-		if sc != SchemeOwn && Unit(sc) == "EUR" {
-			p.schemes = append(p.schemes, sc)
-			p.budget = append(p.budget, in.Budget[sc])
-		}
-	}
-	for _, sc := range []string{SchemeILA, SchemeVoucher} {
-		if !slices.Contains(p.schemes, sc) {
-			p.schemes = append(p.schemes, sc)
-			p.budget = append(p.budget, 0)
-		}
-	}
+	p.vBudget, p.iBudget = in.Budget[SchemeVoucher], in.Budget[SchemeILA]
 	// Candidates in ID order so that everything below is deterministic.
 	cs := make([]*Candidate, len(in.Candidates))
 	for i := range in.Candidates {
@@ -114,7 +103,7 @@ func prepare(in *SuggestInput) *problem {
 	n := len(cs)
 	p.skills = make([]bitset, n)
 	p.minutes = make([]int64, n)
-	p.req = make([][]int64, n)
+	p.parts = make([]FundParts, n)
 	p.reqIdx = make([][]int, n)
 	own := make([][]string, n)
 	for i, c := range cs {
@@ -131,11 +120,7 @@ func prepare(in *SuggestInput) *problem {
 		}
 		p.skills[i] = b
 		p.minutes[i] = Minutes(c.Hours)
-		r := Request(in.Rules, c.Price, c.Hours, c.Schemes)
-		p.req[i] = make([]int64, len(p.schemes))
-		for k, sc := range p.schemes {
-			p.req[i][k] = r[sc]
-		}
+		p.parts[i] = PartsOf(in.Rules, c.Price, c.Schemes)
 		own[i] = p.filterFailures(c)
 	}
 	p.bundle = make([][]int, n)

@@ -103,7 +103,7 @@ func bruteFeasible(in SuggestInput, set []Candidate, ids, earned map[string]bool
 		byID[c.ID] = c
 	}
 	var cost, mins int64
-	req := map[string]int64{}
+	var parts FundParts
 	for _, c := range set {
 		if c.Withdrawn || (len(in.Modes) > 0 && !slices.Contains(in.Modes, c.Mode)) ||
 			(len(in.Languages) > 0 && !anyIn(c.Languages, in.Languages)) ||
@@ -123,19 +123,13 @@ func bruteFeasible(in SuggestInput, set []Candidate, ids, earned map[string]bool
 		}
 		cost += int64(c.Price)
 		mins += Minutes(c.Hours)
-		for k, v := range Request(in.Rules, c.Price, c.Hours, c.Schemes) {
-			req[k] += v
-		}
+		parts = parts.Add(PartsOf(in.Rules, c.Price, c.Schemes))
 	}
 	if in.MaxHours > 0 && mins > Minutes(in.MaxHours) {
 		return false
 	}
-	own := cost
-	for k, v := range req {
-		if Unit(k) == "EUR" {
-			own -= min(v, in.Budget[k])
-		}
-	}
+	v, il := Fund(parts, in.Budget[SchemeVoucher], in.Budget[SchemeILA])
+	own := cost - v - il
 	if own > in.Budget[SchemeOwn] {
 		return false
 	}
@@ -255,29 +249,37 @@ func TestSuggestPrerequisiteChain(t *testing.T) {
 }
 
 func TestSuggestBudgetAcrossTwoSchemes(t *testing.T) {
-	// ila €300 and voucher €100 (50 %, cap €250), nothing out of pocket.
-	x := cand("x", 30000, 20, "s:1", "s:2") // voucher 150 wanted, only 100: 50 own → infeasible
-	y := cand("y", 20000, 20, "s:1")        // voucher 100, ila 100
-	z := cand("z", 20000, 20, "s:2")        // ila-only: 200
-	z.Schemes = []string{SchemeILA}
-	w := cand("w", 10000, 10, "s:2") // voucher-only: 50 voucher, 50 own
-	w.Schemes = []string{SchemeVoucher}
-	in := SuggestInput{Essential: skills("s:1", "s:2"), Candidates: []Candidate{x, y, z, w},
+	// Voucher: 50 % of a course, at most €125. A teaches both skills for
+	// €250; B (ILA only) and C (both schemes) teach one each for €100.
+	a := cand("a", 25000, 30, "s:1", "s:2")
+	b := cand("b", 10000, 10, "s:1")
+	b.Schemes = []string{SchemeILA}
+	c := cand("c", 10000, 20, "s:2")
+	in := SuggestInput{Essential: skills("s:1", "s:2"), Candidates: []Candidate{a, b, c},
 		Rules: DefaultRules(), Today: NewDate(2026, 1, 1),
-		Constraints: Constraints{Budget: map[string]int64{SchemeILA: 30000, SchemeVoucher: 10000}}}
+		Constraints: Constraints{Budget: map[string]int64{SchemeILA: 20000, SchemeVoucher: 12500}}}
 	got := checkAgainstBrute(t, in)
 	best := got.Pathways[0]
-	if ids := stepIDs(best); !slices.Equal(ids, []string{"y", "z"}) {
-		t.Fatalf("best %v, want [y z]", ids)
+	if ids := stepIDs(best); !slices.Equal(ids, []string{"b", "c"}) {
+		t.Fatalf("best %v, want [b c]", ids)
 	}
-	if best.Own != 0 || best.Funded[SchemeILA] != 30000 || best.Funded[SchemeVoucher] != 10000 {
-		t.Errorf("funding own %v ila %d voucher %d, want 0, 30000, 10000", best.Own, best.Funded[SchemeILA], best.Funded[SchemeVoucher])
+	if best.Own != 0 || best.Funded[SchemeILA] != 15000 || best.Funded[SchemeVoucher] != 5000 {
+		t.Errorf("funding own %v ila %d voucher %d, want 0, 15000, 5000", best.Own, best.Funded[SchemeILA], best.Funded[SchemeVoucher])
 	}
-	// €50 own money lets the cheaper single offer X in.
+	// ILA €100: B and C need €150 of it, A €125: only one skill fits.
+	in.Budget[SchemeILA] = 10000
+	got = checkAgainstBrute(t, in)
+	if ids := stepIDs(got.Pathways[0]); !slices.Equal(ids, []string{"b"}) {
+		t.Fatalf("ILA €100: %v, want [b]", ids)
+	}
+	if u := got.Pathways[0].Uncovered; len(u) != 1 || u[0].Reason != "combination" {
+		t.Errorf("uncovered %+v, want s:2 for combination", u)
+	}
+	// €50 of own money closes the gap.
 	in.Budget[SchemeOwn] = 5000
 	got = checkAgainstBrute(t, in)
-	if ids := stepIDs(got.Pathways[0]); !slices.Equal(ids, []string{"x"}) {
-		t.Fatalf("with €50 own: %v, want [x]", ids)
+	if ids := stepIDs(got.Pathways[0]); !slices.Equal(ids, []string{"b", "c"}) || got.Pathways[0].Own != 5000 {
+		t.Fatalf("with €50 own: %v own %v, want [b c] own 50.00", ids, got.Pathways[0].Own)
 	}
 }
 

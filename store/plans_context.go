@@ -203,8 +203,8 @@ func (s *Store) Gap(ctx context.Context, personID string, p *sessions.Plan, oc O
 
 // SuggestInput assembles a suggestion's input for the person and plan
 // towards an occupation: held and planned skills count as covered; the
-// budget per scheme is what the account has available unless k.Budget
-// says otherwise.
+// budget per scheme is what the account has available, less what the
+// plan's open steps already ask, unless k.Budget says otherwise.
 func (s *Store) SuggestInput(ctx context.Context, personID string, p *sessions.Plan, oc Occupation, k catalog.Constraints, today catalog.Date) (catalog.SuggestInput, error) {
 	person, err := s.Person(ctx, personID)
 	if err != nil {
@@ -243,9 +243,22 @@ func (s *Store) SuggestInput(ctx context.Context, personID string, p *sessions.P
 	if err != nil {
 		return catalog.SuggestInput{}, err
 	}
+	// What the plan's open steps already ask (and have not reserved yet)
+	// is spoken for: a suggestion plans with the rest.
 	budget := map[string]int64{}
 	for sc, v := range c.Available {
 		budget[sc] = v
+	}
+	for _, st := range p.Steps {
+		if !st.Status.Open() {
+			continue
+		}
+		for _, l := range st.Funding {
+			budget[l.Scheme] -= max(l.Amount-l.Reserved, 0)
+		}
+	}
+	for sc, v := range budget {
+		budget[sc] = max(v, 0)
 	}
 	for sc, v := range k.Budget {
 		budget[sc] = v

@@ -14,6 +14,7 @@ import (
 // with its checks and totals, the goal occupation and the skill gap
 // towards it (nil without a goal, or without ESCO).
 type PlanView struct {
+	PersonName string
 	Report     PlanReport
 	Occupation *Occupation
 	Gap        *catalog.Gap
@@ -30,7 +31,11 @@ func (s *Store) PlanView(ctx context.Context, personID string, today catalog.Dat
 	if err != nil {
 		return PlanView{}, err
 	}
-	v := PlanView{Report: rep}
+	person, err := s.Person(ctx, personID)
+	if err != nil {
+		return PlanView{}, err
+	}
+	v := PlanView{PersonName: person.Name, Report: rep}
 	oc, err := s.goalOf(ctx, &p, lang)
 	if errors.Is(err, ErrNotFound) {
 		return v, nil

@@ -15,8 +15,8 @@ import (
 )
 
 type personKeys struct {
-	Session, Ledger, Search, Scroll, Back key.Binding
-	Down                                  key.Binding
+	Session, Ledger, Search, Plan, Scroll, Back key.Binding
+	Down                                        key.Binding
 }
 
 func newPersonKeys(sh *Shared) personKeys {
@@ -25,6 +25,7 @@ func newPersonKeys(sh *Shared) personKeys {
 		Session: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", tr.T("people.key.session"))),
 		Ledger:  key.NewBinding(key.WithKeys("l"), key.WithHelp("l", tr.T("people.key.ledger"))),
 		Search:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", tr.T("people.key.search"))),
+		Plan:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", tr.T("plan.key.open"))),
 		Scroll:  key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", tr.T("people.key.scroll"))),
 		Down:    key.NewBinding(key.WithKeys("down", "j")),
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("key.back"))),
@@ -146,6 +147,8 @@ func (p *personPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return p, Push(newLedgerPage(p.sh, p.file.person))
 		case key.Matches(msg, p.keys.Search) && p.loaded && p.err == nil:
 			return p, p.searchFor()
+		case key.Matches(msg, p.keys.Plan) && p.loaded && p.err == nil && p.sh.Deps.Plans != nil:
+			return p, Push(NewPlannerPage(p.sh, p.id))
 		case key.Matches(msg, p.keys.Scroll):
 			p.scroll = max(p.scroll-1, 0)
 		case key.Matches(msg, p.keys.Down):
@@ -324,6 +327,9 @@ func (p *personPage) SetSize(w, h int)   { p.w, p.h = w, h }
 func (p *personPage) Title() string      { return p.sh.Tr.T("people.overview") }
 func (p *personPage) InputFocused() bool { return false }
 func (p *personPage) ShortHelp() []key.Binding {
-	return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Scroll, p.keys.Back}
+	if p.sh.Deps.Plans == nil {
+		return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Scroll, p.keys.Back}
+	}
+	return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Plan, p.keys.Scroll, p.keys.Back}
 }
 func (p *personPage) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }

@@ -1,6 +1,362 @@
 package tui
 
-// Scaffolding: the planner page (issue 5) replaces this file.
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/sessions"
+	"github.com/koers-project/koers/store"
+)
 
 // Plans is what the planner needs from the store.
-type Plans interface{}
+type Plans interface {
+	PlanView(ctx context.Context, personID string, today catalog.Date, lang string) (store.PlanView, error)
+	AddOfferSteps(ctx context.Context, planID string, offerIDs ...string) (sessions.Plan, error)
+	MoveStep(ctx context.Context, planID, stepID string, to int) (sessions.Plan, error)
+	SetStepStatus(ctx context.Context, planID, stepID string, status sessions.StepStatus) (sessions.Plan, error)
+	ReserveStep(ctx context.Context, planID, stepID string) (sessions.Plan, error)
+	ReleaseStep(ctx context.Context, planID, stepID string) (sessions.Plan, error)
+	SuggestFor(ctx context.Context, personID, planID string, k catalog.Constraints, today catalog.Date, lang string) (catalog.Suggestion, store.Occupation, error)
+	AcceptPathway(ctx context.Context, planID string, oc store.Occupation, pw catalog.Pathway) (sessions.Plan, error)
+}
+
+// planTimeout bounds a planner store call; suggestion at 1M offers is the slowest.
+const planTimeout = 20 * time.Second
+
+type plannerKeys struct {
+	Up, Down, MoveUp, MoveDown, Add, Drop, Status, Reserve, Release key.Binding
+	Coverage, Suggest, Left, Right, Accept, Back                    key.Binding
+}
+
+func newPlannerKeys(sh *Shared) plannerKeys {
+	tr := sh.Tr
+	b := func(help string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keys[0], tr.T(help)))
+	}
+	k := plannerKeys{
+		Up: b("plan.key.select", "up", "k"), Down: b("plan.key.select", "down", "j"),
+		MoveUp: b("plan.key.move", "K", "shift+up"), MoveDown: b("plan.key.move", "J", "shift+down"),
+		Add: b("plan.key.add", "a"), Drop: b("plan.key.drop", "x"), Status: b("plan.key.status", "t"),
+		Reserve: b("plan.key.reserve", "r"), Release: b("plan.key.release", "R"),
+		Coverage: b("plan.key.coverage", "c"), Suggest: b("plan.key.suggest", "s"),
+		Left: b("plan.key.choose", "left", "h"), Right: b("plan.key.choose", "right", "l"),
+		Accept: b("plan.key.accept", "enter"), Back: b("key.back", "esc"),
+	}
+	k.Up.SetHelp("↑/↓", tr.T("plan.key.select"))
+	k.MoveUp.SetHelp("K/J", tr.T("plan.key.move"))
+	k.Left.SetHelp("←/→", tr.T("plan.key.choose"))
+	return k
+}
+
+// plannerMode is which view of the plan is showing.
+type plannerMode int
+
+const (
+	modeSteps plannerMode = iota
+	modeCoverage
+	modeSuggest
+)
+
+type (
+	planViewMsg struct {
+		seq  int
+		view store.PlanView
+		err  error
+	}
+	planEditMsg struct {
+		text string
+		err  error
+	}
+	suggestMsg struct {
+		seq int
+		sg  catalog.Suggestion
+		oc  store.Occupation
+		err error
+	}
+)
+
+// plannerPage is a person's learning plan: steps with their warnings and a
+// totals bar that is always visible; a skill coverage view; suggestions
+// side by side.
+type plannerPage struct {
+	sh       *Shared
+	keys     plannerKeys
+	personID string
+	seq      int
+	loaded   bool
+	err      error
+	view     store.PlanView
+	mode     plannerMode
+	sel      int
+	scroll   int
+	sugSeq   int
+	sug      *suggestMsg
+	alt      int
+	busy     bool
+	w, h     int
+}
+
+// NewPlannerPage opens the planner for a person's current plan.
+func NewPlannerPage(sh *Shared, personID string) Page {
+	return &plannerPage{sh: sh, keys: newPlannerKeys(sh), personID: personID}
+}
+
+func (p *plannerPage) today() catalog.Date { return catalog.DateOf(p.sh.Now()) }
+
+func (p *plannerPage) Init() tea.Cmd { return p.load() }
+
+func (p *plannerPage) load() tea.Cmd {
+	p.seq++
+	seq, dep, id, today, lang := p.seq, p.sh.Deps.Plans, p.personID, p.today(), p.sh.Tr.Lang()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), planTimeout)
+		defer cancel()
+		v, err := dep.PlanView(ctx, id, today, lang)
+		return planViewMsg{seq: seq, view: v, err: err}
+	}
+}
+
+// edit runs a store change, then the planner reloads (checks and totals
+// are recomputed from the new plan).
+func (p *plannerPage) edit(text string, fn func(ctx context.Context, dep Plans) error) tea.Cmd {
+	dep := p.sh.Deps.Plans
+	p.busy = true
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), planTimeout)
+		defer cancel()
+		return planEditMsg{text: text, err: fn(ctx, dep)}
+	}
+}
+
+func (p *plannerPage) suggest() tea.Cmd {
+	p.sugSeq++
+	seq, dep, id, plan, today, lang := p.sugSeq, p.sh.Deps.Plans, p.personID, p.view.Report.Plan.ID, p.today(), p.sh.Tr.Lang()
+	p.sug, p.alt, p.mode = nil, 0, modeSuggest
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), planTimeout)
+		defer cancel()
+		sg, oc, err := dep.SuggestFor(ctx, id, plan, catalog.Constraints{}, today, lang)
+		return suggestMsg{seq: seq, sg: sg, oc: oc, err: err}
+	}
+}
+
+func (p *plannerPage) plan() *sessions.Plan { return &p.view.Report.Plan }
+
+func (p *plannerPage) selected() (sessions.Step, bool) {
+	st := p.plan().Steps
+	if p.sel < 0 || p.sel >= len(st) {
+		return sessions.Step{}, false
+	}
+	return st[p.sel], true
+}
+
+func (p *plannerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case planViewMsg:
+		if msg.seq != p.seq {
+			return p, nil
+		}
+		p.loaded, p.err, p.busy = true, msg.err, false
+		if msg.err != nil {
+			return p, Status(msg.err.Error(), true)
+		}
+		p.view = msg.view
+		p.sel = max(0, min(p.sel, len(p.plan().Steps)-1))
+		return p, p.focus()
+	case planEditMsg:
+		p.busy = false
+		if msg.err != nil {
+			return p, tea.Batch(Status(msg.err.Error(), true), p.load())
+		}
+		return p, tea.Batch(Status(msg.text, false), p.load())
+	case suggestMsg:
+		if msg.seq != p.sugSeq {
+			return p, nil
+		}
+		p.sug = &msg
+		if msg.err != nil {
+			return p, Status(msg.err.Error(), true)
+		}
+		return p, nil
+	case RevealMsg:
+		return p, p.load()
+	case tea.KeyPressMsg:
+		if !p.loaded || p.err != nil {
+			if key.Matches(msg, p.keys.Back) {
+				return p, Pop()
+			}
+			return p, nil
+		}
+		switch p.mode {
+		case modeCoverage:
+			return p.coverageKey(msg)
+		case modeSuggest:
+			return p.suggestKey(msg)
+		}
+		return p.stepsKey(msg)
+	}
+	return p, nil
+}
+
+// focus puts the person and their available ILA in the header.
+func (p *plannerPage) focus() tea.Cmd {
+	fc := &Focus{PersonID: p.personID, Name: p.view.PersonName}
+	if v, ok := p.view.Report.Context.Available[catalog.SchemeILA]; ok {
+		fc.Balance = p.sh.Tr.T("plan.focus", "Amount", Euro(catalog.Money(v)))
+	}
+	return func() tea.Msg { return FocusMsg{Focus: fc} }
+}
+
+func (p *plannerPage) stepsKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
+	tr, k := p.sh.Tr, p.keys
+	st, ok := p.selected()
+	planID := p.plan().ID
+	switch {
+	case key.Matches(msg, k.Back):
+		return p, Pop()
+	case key.Matches(msg, k.Up):
+		p.sel = max(p.sel-1, 0)
+	case key.Matches(msg, k.Down):
+		p.sel = min(p.sel+1, max(len(p.plan().Steps)-1, 0))
+	case key.Matches(msg, k.Coverage):
+		p.mode, p.scroll = modeCoverage, 0
+	case key.Matches(msg, k.Suggest):
+		return p, p.suggest()
+	case key.Matches(msg, k.Add):
+		return p, Push(NewSearchPage(p.sh, p.searchTarget()))
+	case p.busy || !ok:
+		return p, nil
+	case key.Matches(msg, k.MoveUp) && p.sel > 0:
+		p.sel--
+		return p, p.edit(tr.T("plan.cli.moved", "N", p.sel+1), func(ctx context.Context, d Plans) error {
+			_, err := d.MoveStep(ctx, planID, st.ID, p.sel)
+			return err
+		})
+	case key.Matches(msg, k.MoveDown) && p.sel < len(p.plan().Steps)-1:
+		p.sel++
+		return p, p.edit(tr.T("plan.cli.moved", "N", p.sel+1), func(ctx context.Context, d Plans) error {
+			_, err := d.MoveStep(ctx, planID, st.ID, p.sel)
+			return err
+		})
+	case key.Matches(msg, k.Drop) && st.Status.Active():
+		return p, p.edit(tr.T("plan.cli.dropped"), func(ctx context.Context, d Plans) error {
+			_, err := d.SetStepStatus(ctx, planID, st.ID, sessions.StepDropped)
+			return err
+		})
+	case key.Matches(msg, k.Status) && st.Status.Open():
+		next := nextStatus(st.Status)
+		return p, p.edit(tr.T("plan.cli.status", "Status", StatusName(tr, next)), func(ctx context.Context, d Plans) error {
+			_, err := d.SetStepStatus(ctx, planID, st.ID, next)
+			return err
+		})
+	case key.Matches(msg, k.Reserve) && st.Status.Open():
+		return p, p.edit(tr.T("plan.cli.reserved"), func(ctx context.Context, d Plans) error {
+			_, err := d.ReserveStep(ctx, planID, st.ID)
+			return err
+		})
+	case key.Matches(msg, k.Release):
+		return p, p.edit(tr.T("plan.cli.released"), func(ctx context.Context, d Plans) error {
+			_, err := d.ReleaseStep(ctx, planID, st.ID)
+			return err
+		})
+	}
+	return p, nil
+}
+
+// nextStatus moves a step one status on (dropping has its own key).
+func nextStatus(s sessions.StepStatus) sessions.StepStatus {
+	switch s {
+	case sessions.StepPlanned:
+		return sessions.StepApplied
+	case sessions.StepApplied:
+		return sessions.StepEnrolled
+	case sessions.StepEnrolled:
+		return sessions.StepInProgress
+	}
+	return sessions.StepCompleted
+}
+
+// searchTarget opens the register "for" this plan: p adds the offer.
+func (p *plannerPage) searchTarget() *SearchTarget {
+	dep, planID, tr := p.sh.Deps.Plans, p.plan().ID, p.sh.Tr
+	return &SearchTarget{
+		Label: tr.T("plan.search_for", "Name", p.view.PersonName),
+		Add: func(o catalog.Offer) tea.Cmd {
+			return func() tea.Msg {
+				ctx, cancel := context.WithTimeout(context.Background(), planTimeout)
+				defer cancel()
+				if _, err := dep.AddOfferSteps(ctx, planID, o.ID); err != nil {
+					return StatusMsg{Text: err.Error(), Err: true}
+				}
+				return StatusMsg{Text: tr.T("plan.added", "Title", o.Title)}
+			}
+		},
+	}
+}
+
+func (p *plannerPage) coverageKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
+	switch {
+	case key.Matches(msg, p.keys.Back), key.Matches(msg, p.keys.Coverage):
+		p.mode = modeSteps
+	case key.Matches(msg, p.keys.Up):
+		p.scroll = max(p.scroll-1, 0)
+	case key.Matches(msg, p.keys.Down):
+		p.scroll++
+	case key.Matches(msg, p.keys.Suggest):
+		return p, p.suggest()
+	}
+	return p, nil
+}
+
+func (p *plannerPage) suggestKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
+	n := 0
+	if p.sug != nil {
+		n = len(p.sug.sg.Pathways)
+	}
+	switch {
+	case key.Matches(msg, p.keys.Back):
+		p.mode = modeSteps
+	case key.Matches(msg, p.keys.Left):
+		p.alt = max(p.alt-1, 0)
+	case key.Matches(msg, p.keys.Right):
+		p.alt = min(p.alt+1, max(n-1, 0))
+	case key.Matches(msg, p.keys.Accept) && n > 0 && !p.busy:
+		pw, oc, planID := p.sug.sg.Pathways[p.alt], p.sug.oc, p.plan().ID
+		p.mode = modeSteps
+		return p, p.edit(p.sh.Tr.T("plan.accepted", "N", p.alt+1), func(ctx context.Context, d Plans) error {
+			_, err := d.AcceptPathway(ctx, planID, oc, pw)
+			return err
+		})
+	}
+	return p, nil
+}
+
+func (p *plannerPage) SetSize(w, h int) { p.w, p.h = w, h }
+
+func (p *plannerPage) Title() string { return p.sh.Tr.T("plan.title") }
+
+func (p *plannerPage) InputFocused() bool { return false }
+
+func (p *plannerPage) ShortHelp() []key.Binding {
+	k := p.keys
+	switch p.mode {
+	case modeCoverage:
+		return []key.Binding{k.Up, k.Suggest, k.Back}
+	case modeSuggest:
+		return []key.Binding{k.Left, k.Accept, k.Back}
+	}
+	return []key.Binding{k.Up, k.MoveUp, k.Add, k.Drop, k.Status, k.Reserve, k.Coverage, k.Suggest}
+}
+
+func (p *plannerPage) FullHelp() [][]key.Binding {
+	k := p.keys
+	return [][]key.Binding{
+		{k.Up, k.MoveUp, k.Add, k.Drop},
+		{k.Status, k.Reserve, k.Release},
+		{k.Coverage, k.Suggest, k.Left, k.Accept, k.Back},
+	}
+}
