@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -207,5 +208,35 @@ func BenchmarkPDF12Steps(b *testing.B) {
 		if err := WritePDF(&buf, p, o); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestPDFKeepsStepBlocks: no step's block is split across pages — every
+// page that has a step's heading also has that step's last element.
+func TestPDFKeepsStepBlocks(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) not installed")
+	}
+	p := bigPlan(14)
+	text := pdfText(t, render(t, PDF, p, opts("en")))
+	details := strings.Index(text, "The steps in detail")
+	if details < 0 {
+		t.Fatal("no details section")
+	}
+	blocks := 0
+	for _, pg := range strings.Split(text[details:], "\f") {
+		heads := 0
+		for i := range p.Steps {
+			if strings.Contains(pg, fmt.Sprintf("%d. Module %d:", i+1, i+1)) {
+				heads++
+			}
+		}
+		if ends := strings.Count(pg, "Resultaten visualiseren"); heads != ends {
+			t.Errorf("a page has %d step headings but %d block ends:\n%s", heads, ends, pg)
+		}
+		blocks += heads
+	}
+	if blocks != len(p.Steps) {
+		t.Errorf("found %d step blocks, want %d", blocks, len(p.Steps))
 	}
 }
