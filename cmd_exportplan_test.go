@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -294,5 +295,34 @@ func BenchmarkExportPlanPDF12(b *testing.B) {
 		if _, err := a.exportPlan(ctx, st, req); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestKoersImportPlanJSON: `koers import plan.json` recreates the plan on
+// the person's file; --json reports it.
+func TestKoersImportPlanJSON(t *testing.T) {
+	db, pid := seedPerson(t)
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if code, _, stderr := runCLI(t, "--db", db, "export", "plan", "--person", pid, "--format", "json", "-o", path); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, stdout, stderr := runCLI(t, "--db", db, "import", "--json", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var sum struct {
+		Plans []importedPlan `json:"plans"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &sum); err != nil || len(sum.Plans) != 1 || sum.Plans[0].PersonID != pid || sum.Plans[0].Steps != 1 {
+		t.Fatalf("summary %s: %v", stdout, err)
+	}
+	st, err := store.Open(context.Background(), db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	plans, _ := st.Plans(context.Background(), pid)
+	if len(plans) != 2 {
+		t.Errorf("person has %d plans, want the original and the imported one", len(plans))
 	}
 }

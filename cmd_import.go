@@ -79,17 +79,38 @@ func runImport(ctx context.Context, a *app, f importFlags, paths []string) error
 		return err
 	}
 	defer st.Close()
-	pr := newProgressPrinter(a)
-	opt.Progress = pr.update
-	rep, err := st.Import(ctx, paths, opt)
-	pr.finish()
+	// Learning-plan exports go onto the person's file, after the register
+	// they may refer to (export, issue 6: cmd_importplan.go).
+	planPaths, paths := planFiles(paths)
+	var rep store.ImportReport
+	if len(paths) > 0 || len(planPaths) == 0 {
+		pr := newProgressPrinter(a)
+		opt.Progress = pr.update
+		rep, err = st.Import(ctx, paths, opt)
+		pr.finish()
+	}
 	if err != nil && !errors.Is(err, store.ErrImportInput) {
 		return fmt.Errorf("import: %w", err)
 	}
+	var plans []importedPlan
+	if err == nil && len(planPaths) > 0 {
+		if plans, err = a.importPlans(ctx, st, planPaths, f.dryRun); err != nil {
+			return err
+		}
+		if !f.json {
+			for _, p := range plans {
+				fmt.Fprintln(a.stderr, tr.T("export.import.done", "Steps", p.Steps, "Person", p.PersonID, "Path", p.Path))
+			}
+		}
+	}
 	if f.json {
+		sum := importSummary(rep)
+		if plans != nil {
+			sum["plans"] = plans
+		}
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
-		if jerr := enc.Encode(importSummary(rep)); jerr != nil {
+		if jerr := enc.Encode(sum); jerr != nil {
 			return jerr
 		}
 	}
@@ -105,7 +126,7 @@ func runImport(ctx context.Context, a *app, f importFlags, paths []string) error
 		}
 		return usageErr("%s", tr.N("import.err.refused", len(rep.Errors)+rep.MoreErrors))
 	}
-	if !f.json {
+	if !f.json && (len(paths) > 0 || len(planPaths) == 0) {
 		printImportSummary(a, rep)
 	}
 	return nil
