@@ -33,12 +33,21 @@ func (s *Store) Offer(ctx context.Context, id string) (catalog.Offer, error) {
 }
 
 // offersByRIDs loads offers by rowid, in the order given; rowids that do
-// not exist are skipped.
+// not exist are skipped. Offers come through the store's decoded cache:
+// their slices and maps are shared and must not be modified.
 func (s *Store) offersByRIDs(ctx context.Context, rids []uint32) ([]catalog.Offer, error) {
 	byRID := make(map[uint32]catalog.Offer, len(rids))
+	var missing []uint32
+	for _, r := range rids {
+		if o, ok := s.reg.decoded.get(r); ok {
+			byRID[r] = o
+		} else {
+			missing = append(missing, r)
+		}
+	}
 	var c docCodec
-	for start := 0; start < len(rids); start += 500 {
-		chunk := rids[start:min(start+500, len(rids))]
+	for start := 0; start < len(missing); start += 500 {
+		chunk := missing[start:min(start+500, len(missing))]
 		args := make([]any, len(chunk))
 		for i, r := range chunk {
 			args[i] = int64(r)
@@ -55,6 +64,9 @@ func (s *Store) offersByRIDs(ctx context.Context, rids []uint32) ([]catalog.Offe
 				return nil, fmt.Errorf("load offers: %w", err)
 			}
 			byRID[uint32(rid)] = o
+			if len(missing) <= 200 {
+				s.reg.decoded.put(uint32(rid), o)
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {

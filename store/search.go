@@ -242,7 +242,8 @@ type scored struct {
 // first. Ranking is weighted bm25 (title above provider, outcomes and
 // skills, above description), exact for up to 1,000 matching offers and
 // over the first 1,000 (in register order) beyond that. An empty text lists
-// the offers that pass the filters in register order.
+// the offers that pass the filters in register order. The offers' slices
+// and maps are shared with the store's cache: treat them as read-only.
 func (s *Store) SearchOffers(ctx context.Context, q catalog.Query) ([]catalog.Hit, error) {
 	idx, err := s.index(ctx)
 	if err != nil {

@@ -28,6 +28,41 @@ type register struct {
 
 	filters sync.Map // handle → *filter, while a query that uses koers_keep runs
 	handle  atomic.Int64
+
+	// decoded keeps recently shown offers decoded: successive keystrokes
+	// show mostly the same offers.
+	decoded offerCache
+}
+
+// offerCache holds decoded offers by rowid, at most offerCacheSize; when
+// full it starts over (cheaper than LRU bookkeeping, and typing moves on).
+type offerCache struct {
+	mu sync.Mutex
+	m  map[uint32]catalog.Offer
+}
+
+const offerCacheSize = 4096
+
+func (c *offerCache) get(rid uint32) (catalog.Offer, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o, ok := c.m[rid]
+	return o, ok
+}
+
+func (c *offerCache) put(rid uint32, o catalog.Offer) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= offerCacheSize {
+		c.m = make(map[uint32]catalog.Offer, 256)
+	}
+	c.m[rid] = o
+}
+
+func (c *offerCache) clear() {
+	c.mu.Lock()
+	c.m = nil
+	c.mu.Unlock()
 }
 
 func newRegister() *register {
@@ -126,6 +161,7 @@ const (
 func (s *Store) registerChanged() {
 	s.reg.stale.Store(true)
 	s.reg.matches.clear()
+	s.reg.decoded.clear()
 }
 
 // generation is the register's change counter in meta.
@@ -153,6 +189,7 @@ func (s *Store) index(ctx context.Context) (*memIndex, error) {
 	}
 	if r.idx != nil && r.idx.gen != gen {
 		r.matches.clear()
+		r.decoded.clear()
 	}
 	idx, err := loadIndex(ctx, s.db, gen)
 	if err != nil {
