@@ -78,8 +78,13 @@ func NewSearchPage(sh *Shared, target *SearchTarget) Page {
 
 func newHomePage(sh *Shared) Page { return NewSearchPage(sh, nil) }
 
-// Init runs the empty query: the whole register, as a first page.
-func (p *searchPage) Init() tea.Cmd { return p.search() }
+// Init runs the first query at once (no debounce: nothing is being typed),
+// so the first results show as soon as the store answers.
+func (p *searchPage) Init() tea.Cmd {
+	p.seq++
+	p.loading = true
+	return p.fetch(p.seq)
+}
 
 // Title is the crumb in the header.
 func (p *searchPage) Title() string {
