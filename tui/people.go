@@ -19,6 +19,7 @@ import (
 type People interface {
 	People(ctx context.Context, query string, limit int) ([]store.PersonSummary, error)
 	CreatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error)
+	UpdatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error)
 	Person(ctx context.Context, id string) (sessions.Person, error)
 	Balances(ctx context.Context, personID string) ([]sessions.Balance, error)
 	Credentials(ctx context.Context, personID string) ([]sessions.Credential, error)

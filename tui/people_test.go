@@ -314,3 +314,31 @@ func TestOverviewMarksActionDone(t *testing.T) {
 	}
 	r.finish()
 }
+
+func TestProfileFormRecordsNoticeAndConsent(t *testing.T) {
+	r, _ := startPeople(t, "en", 80, 24)
+	r.waitFor("3 people")
+	r.tm.Type("bram")
+	r.waitFor("1 person")
+	r.keys("enter")
+	r.waitFor("privacy notice not shown yet")
+	r.keys("e")
+	r.waitFor("Profile and privacy record of Bram Claes")
+	for range pfNoticeVersion {
+		r.keys("tab")
+	}
+	r.tm.Type("2026-1")
+	r.keys("tab")
+	r.tm.Type("today")
+	r.keys("tab", "tab")
+	r.tm.Send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
+	r.waitFor("[x] store")
+	r.tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	r.waitFor("Profile saved", "Notice 2026-1 shown 2026-12-03", "Consents: store ✓")
+	list, _ := r.st.People(context.Background(), "bram", 1)
+	p, err := r.st.Person(context.Background(), list[0].ID)
+	if err != nil || p.NoticeVersion != "2026-1" || p.NoticeShown.String() != "2026-12-03" || len(p.Consents) != 1 || !p.Consents[0].Active() {
+		t.Fatalf("saved person: %+v %v", p, err)
+	}
+	r.finish()
+}

@@ -303,7 +303,7 @@ func (p *personPage) historyView(w int) string {
 		}
 		b.WriteString(ansi.Truncate(line, w, "…") + "\n")
 	}
-	b.WriteString(" " + st.Title.Render(tr.T("people.privacy")) + "\n")
+	b.WriteString(" " + st.Title.Render(tr.T("people.privacy")) + " " + st.Muted.Render(tr.T("people.edit_hint")) + "\n")
 	notice := tr.T("people.notice_missing")
 	if !pr.NoticeShown.IsZero() {
 		notice = tr.T("people.notice_shown", "Version", pr.NoticeVersion, "Date", pr.NoticeShown.String())

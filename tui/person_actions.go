@@ -12,8 +12,9 @@ type actionStatusMsg struct {
 	err    error
 }
 
-// actionKey handles the overview's action keys: a selects the next open
-// action, d marks it done, x cancels it. It reports whether it took msg.
+// actionKey handles the overview's own keys beyond navigation: e edits the
+// profile and privacy record, a selects the next open action, d marks it
+// done, x cancels it. It reports whether it took msg.
 func (p *personPage) actionKey(msg tea.Msg) (tea.Cmd, bool) {
 	tr := p.sh.Tr
 	switch msg := msg.(type) {
@@ -25,7 +26,13 @@ func (p *personPage) actionKey(msg tea.Msg) (tea.Cmd, bool) {
 		return tea.Batch(Status(tr.T("people.action_marked", "Status", tr.T("people.status."+msg.status)), false), p.load()), true
 	case tea.KeyPressMsg:
 		n := len(p.file.actions)
-		if !p.loaded || p.err != nil || n == 0 {
+		if !p.loaded || p.err != nil {
+			return nil, false
+		}
+		if msg.String() == "e" {
+			return Push(newPersonFormPage(p.sh, p.file.person)), true
+		}
+		if n == 0 {
 			return nil, false
 		}
 		switch msg.String() {

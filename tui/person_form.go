@@ -1,0 +1,275 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/sessions"
+)
+
+// Profile form fields, in tab order; the consents follow them.
+const (
+	pfName = iota
+	pfEmail
+	pfPhone
+	pfBirth
+	pfLanguage
+	pfEQF
+	pfEmployment
+	pfTarget
+	pfAvailability
+	pfMobility
+	pfBasis
+	pfNoticeVersion
+	pfNoticeShown
+	pfRetain
+	pfTexts
+)
+
+type personSavedMsg struct {
+	p   sessions.Person
+	err error
+}
+
+// personFormPage edits a person's profile and privacy record: the notice
+// shown, consents per purpose, the retention date.
+type personFormPage struct {
+	sh       *Shared
+	person   sessions.Person
+	inputs   [pfTexts]textinput.Model
+	consents [3]bool // store, share, research
+	focus    int     // 0..pfTexts-1 inputs, then the three consents
+	problem  string
+	save     key.Binding
+	next     key.Binding
+	toggle   key.Binding
+	back     key.Binding
+	w, h     int
+}
+
+func newPersonFormPage(sh *Shared, p sessions.Person) *personFormPage {
+	f := &personFormPage{sh: sh, person: p,
+		save:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", sh.Tr.T("people.key.save"))),
+		next:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", sh.Tr.T("people.key.next_field"))),
+		toggle: key.NewBinding(key.WithKeys("space"), key.WithHelp("space", sh.Tr.T("people.key.toggle"))),
+		back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", sh.Tr.T("people.key.cancel")))}
+	birth := ""
+	if p.BirthYear > 0 {
+		birth = strconv.Itoa(p.BirthYear)
+	}
+	eqf := ""
+	if p.EQF > 0 {
+		eqf = strconv.Itoa(int(p.EQF))
+	}
+	values := [pfTexts]string{p.Name, p.Email, p.Phone, birth, p.Language, eqf, p.Employment, p.TargetOccupation,
+		p.Availability, p.Mobility, p.LawfulBasis, p.NoticeVersion, p.NoticeShown.String(), p.RetainUntil.String()}
+	ph := map[int]string{pfEmployment: strings.Join(sessions.EmploymentStatuses, ", "), pfNoticeShown: "YYYY-MM-DD, today",
+		pfRetain: "YYYY-MM-DD", pfTarget: "http://data.europa.eu/esco/occupation/…", pfEQF: "1–8", pfLanguage: "nl, fr, en, …"}
+	for i := range f.inputs {
+		in := textinput.New()
+		in.Prompt = ""
+		in.Placeholder = ph[i]
+		in.SetStyles(peopleInputStyles(sh.Styles.IsDark))
+		in.SetValue(values[i])
+		f.inputs[i] = in
+	}
+	for _, c := range p.Consents {
+		for i, pur := range sessions.Purposes {
+			if c.Purpose == pur {
+				f.consents[i] = c.Active()
+			}
+		}
+	}
+	f.setFocus(0)
+	return f
+}
+
+func (f *personFormPage) setFocus(i int) {
+	n := pfTexts + len(f.consents)
+	f.focus = (i + n) % n
+	for k := range f.inputs {
+		if k == f.focus {
+			f.inputs[k].Focus()
+		} else {
+			f.inputs[k].Blur()
+		}
+	}
+}
+
+func (f *personFormPage) Init() tea.Cmd { return nil }
+
+func (f *personFormPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case personSavedMsg:
+		if msg.err != nil {
+			f.problem = msg.err.Error()
+			return f, nil
+		}
+		return f, tea.Sequence(Status(f.sh.Tr.T("people.profile_saved"), false), Pop())
+	case tea.KeyPressMsg:
+		switch msg.String() {
+		case "esc":
+			return f, Pop()
+		case "tab", "down":
+			f.setFocus(f.focus + 1)
+			return f, nil
+		case "shift+tab", "up":
+			f.setFocus(f.focus - 1)
+			return f, nil
+		case "ctrl+s":
+			return f, f.submit()
+		case "space", "enter":
+			if f.focus >= pfTexts {
+				f.consents[f.focus-pfTexts] = !f.consents[f.focus-pfTexts]
+				return f, nil
+			}
+		}
+		if f.focus < pfTexts {
+			var cmd tea.Cmd
+			f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
+			return f, cmd
+		}
+	case tea.PasteMsg:
+		if f.focus < pfTexts {
+			var cmd tea.Cmd
+			f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
+			return f, cmd
+		}
+	}
+	return f, nil
+}
+
+// person applies the form to the stored person, naming a field it cannot read.
+func (f *personFormPage) personFromForm() (sessions.Person, error) {
+	tr := f.sh.Tr
+	p := f.person
+	v := func(i int) string { return strings.TrimSpace(f.inputs[i].Value()) }
+	p.Name, p.Email, p.Phone, p.Language = v(pfName), v(pfEmail), v(pfPhone), v(pfLanguage)
+	p.Employment, p.TargetOccupation, p.Availability, p.Mobility = v(pfEmployment), v(pfTarget), v(pfAvailability), v(pfMobility)
+	p.LawfulBasis, p.NoticeVersion = v(pfBasis), v(pfNoticeVersion)
+	bad := func(field int, label string, err error) error {
+		f.setFocus(field)
+		return fmt.Errorf("%s", tr.T("people.err.field", "Field", tr.T(label), "Err", err.Error()))
+	}
+	p.BirthYear = 0
+	if s := v(pfBirth); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return p, bad(pfBirth, "people.pf.birth", fmt.Errorf("%q is not a year", s))
+		}
+		p.BirthYear = n
+	}
+	e, err := catalog.ParseEQF(v(pfEQF))
+	if err != nil {
+		return p, bad(pfEQF, "people.pf.eqf", err)
+	}
+	p.EQF = e
+	today := dateOf(f.sh.Now())
+	for _, d := range []struct {
+		field int
+		label string
+		dst   *catalog.Date
+	}{{pfNoticeShown, "people.pf.notice_shown", &p.NoticeShown}, {pfRetain, "people.pf.retain", &p.RetainUntil}} {
+		s := v(d.field)
+		switch {
+		case s == "":
+			*d.dst = catalog.Date{}
+		case strings.EqualFold(s, "today"):
+			*d.dst = today
+		default:
+			dt, err := catalog.ParseDate(s)
+			if err != nil {
+				return p, bad(d.field, d.label, err)
+			}
+			*d.dst = dt
+		}
+	}
+	var cs []sessions.Consent
+	for i, pur := range sessions.Purposes {
+		var old sessions.Consent
+		for _, c := range f.person.Consents {
+			if c.Purpose == pur {
+				old = c
+			}
+		}
+		switch {
+		case f.consents[i] && old.Active():
+			cs = append(cs, old)
+		case f.consents[i]:
+			cs = append(cs, sessions.Consent{Purpose: pur, Given: today})
+		case old.Active():
+			old.Withdrawn = today
+			cs = append(cs, old)
+		case !old.Given.IsZero():
+			cs = append(cs, old)
+		}
+	}
+	p.Consents = cs
+	return p, nil
+}
+
+func (f *personFormPage) submit() tea.Cmd {
+	p, err := f.personFromForm()
+	if err != nil {
+		f.problem = err.Error()
+		return nil
+	}
+	f.problem = ""
+	dep := f.sh.Deps.People
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
+		defer cancel()
+		saved, err := dep.UpdatePerson(ctx, p)
+		return personSavedMsg{p: saved, err: err}
+	}
+}
+
+func (f *personFormPage) View() string {
+	st, tr := f.sh.Styles, f.sh.Tr
+	labels := [pfTexts]string{"people.pf.name", "people.email", "people.phone", "people.pf.birth", "people.pf.language", "people.pf.eqf",
+		"people.employment", "people.target", "people.pf.availability", "people.pf.mobility", "people.pf.basis",
+		"people.pf.notice_version", "people.pf.notice_shown", "people.pf.retain"}
+	row := func(i int, label, value string) string {
+		l := fmt.Sprintf(" %-20s", ansi.Truncate(tr.T(label), 19, "…"))
+		if i == f.focus {
+			l = st.Label.Render("▸" + l[1:])
+		}
+		return l + value
+	}
+	var lines []string
+	lines = append(lines, " "+st.Bold.Render(tr.T("people.edit_title", "Name", f.person.Name)))
+	for i := range f.inputs {
+		lines = append(lines, row(i, labels[i], f.inputs[i].View()))
+	}
+	for i, pur := range sessions.Purposes {
+		box := "[ ]"
+		if f.consents[i] {
+			box = "[x]"
+		}
+		lines = append(lines, row(pfTexts+i, "people.consent_label", box+" "+tr.T("people.consent."+string(pur))))
+	}
+	if f.problem != "" {
+		lines = append(lines, " "+st.Error.Render("! "+ansi.Truncate(f.problem, f.w-4, "…")))
+	}
+	return Fit(strings.Join(lines, "\n"), f.w, f.h)
+}
+
+func (f *personFormPage) SetSize(w, h int) {
+	f.w, f.h = w, h
+	for i := range f.inputs {
+		f.inputs[i].SetWidth(max(w-24, 10))
+	}
+}
+
+func (f *personFormPage) Title() string             { return f.sh.Tr.T("people.edit") }
+func (f *personFormPage) InputFocused() bool        { return true }
+func (f *personFormPage) ShortHelp() []key.Binding  { return []key.Binding{f.next, f.toggle, f.save, f.back} }
+func (f *personFormPage) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
