@@ -269,7 +269,9 @@ func (f *personFormPage) SetSize(w, h int) {
 	}
 }
 
-func (f *personFormPage) Title() string             { return f.sh.Tr.T("people.edit") }
-func (f *personFormPage) InputFocused() bool        { return true }
-func (f *personFormPage) ShortHelp() []key.Binding  { return []key.Binding{f.next, f.toggle, f.save, f.back} }
+func (f *personFormPage) Title() string      { return f.sh.Tr.T("people.edit") }
+func (f *personFormPage) InputFocused() bool { return true }
+func (f *personFormPage) ShortHelp() []key.Binding {
+	return []key.Binding{f.next, f.toggle, f.save, f.back}
+}
 func (f *personFormPage) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
