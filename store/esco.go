@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -82,14 +81,11 @@ type escoWriter struct {
 }
 
 var escoSQL = map[string]string{
-	"exists":    `SELECT 1 FROM esco_concepts WHERE uri = ?`,
-	"hash":      `SELECT hash FROM esco_texts WHERE uri = ? AND lang = ?`,
+	"state":     `SELECT EXISTS (SELECT 1 FROM esco_concepts WHERE uri = ?1), coalesce((SELECT hash FROM esco_texts WHERE uri = ?1 AND lang = ?2), '')`,
 	"concept":   `INSERT INTO esco_concepts (uri, kind, code, isco, skill_type, reuse_level, status, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uri) DO UPDATE SET kind = excluded.kind, code = CASE WHEN excluded.code <> '' THEN excluded.code ELSE code END, isco = CASE WHEN excluded.isco <> '' THEN excluded.isco ELSE isco END, skill_type = CASE WHEN excluded.skill_type <> '' THEN excluded.skill_type ELSE skill_type END, reuse_level = CASE WHEN excluded.reuse_level <> '' THEN excluded.reuse_level ELSE reuse_level END, status = CASE WHEN excluded.status <> '' THEN excluded.status ELSE status END, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
 	"text":      `INSERT INTO esco_texts (uri, lang, preferred, description, hash, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (uri, lang) DO UPDATE SET preferred = excluded.preferred, description = excluded.description, hash = excluded.hash, updated_at = excluded.updated_at`,
 	"dellabels": `DELETE FROM esco_labels WHERE uri = ? AND lang = ?`,
 	"delfolds":  `DELETE FROM esco_label_folds WHERE uri = ? AND lang = ?`,
-	"label":     `INSERT OR IGNORE INTO esco_labels (uri, lang, kind, label) VALUES (?, ?, ?, ?)`,
-	"fold":      `INSERT INTO esco_label_folds (folded, uri, ckind, lang, kind, label) VALUES (?, ?, ?, ?, ?, ?)`,
 	"reladd":    `INSERT OR IGNORE INTO esco_occupation_skills (occupation_uri, skill_uri, relation, skill_type, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
 	"relupd":    `UPDATE esco_occupation_skills SET relation = ?, skill_type = ?, updated_at = ? WHERE occupation_uri = ? AND skill_uri = ? AND (relation <> ? OR skill_type <> ?)`,
 	"broader":   `INSERT OR IGNORE INTO esco_broader (uri, broader_uri) VALUES (?, ?)`,
@@ -137,18 +133,12 @@ func (w *escoWriter) concept(c catalog.Concept) error {
 		lang = "en"
 	}
 	hash := conceptHash(c)
-	var one int
-	err := w.st["exists"].QueryRowContext(w.ctx, c.URI).Scan(&one)
-	existed := err == nil
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("esco exists: %w", err)
+	var existed bool
+	var old string
+	if err := w.st["state"].QueryRowContext(w.ctx, c.URI, lang).Scan(&existed, &old); err != nil {
+		return fmt.Errorf("esco state: %w", err)
 	}
 	if existed {
-		var old string
-		err := w.st["hash"].QueryRowContext(w.ctx, c.URI, lang).Scan(&old)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("esco hash: %w", err)
-		}
 		if old == hash {
 			w.counts.Unchanged++
 			return nil
@@ -173,34 +163,60 @@ func (w *escoWriter) concept(c catalog.Concept) error {
 	if _, err := w.exec("text", c.URI, lang, pref, c.Description, hash, w.stamp); err != nil {
 		return err
 	}
-	seen := map[string]bool{}
-	put := func(kind catalog.LabelKind, label string) error {
-		if _, err := w.exec("label", c.URI, lang, string(kind), label); err != nil {
-			return err
+	// All labels and folded variants of the row go in two multi-row
+	// INSERTs: statements, not rows, are what a pure-Go SQLite pays for.
+	var labels, folds []any
+	seenLabel := map[string]bool{}
+	seenFold := map[string]bool{}
+	put := func(kind catalog.LabelKind, label string) {
+		if k := string(kind) + "\x00" + label; !seenLabel[k] {
+			seenLabel[k] = true
+			labels = append(labels, c.URI, lang, string(kind), label)
 		}
 		for _, f := range catalog.FoldVariants(label) {
-			if seen[f] {
-				continue
-			}
-			seen[f] = true
-			if _, err := w.exec("fold", f, c.URI, string(c.Kind), lang, string(kind), label); err != nil {
-				return err
+			if !seenFold[f] {
+				seenFold[f] = true
+				folds = append(folds, f, c.URI, string(c.Kind), lang, string(kind), label)
 			}
 		}
-		return nil
 	}
-	if err := put(catalog.LabelPreferred, pref); err != nil {
-		return err
-	}
+	put(catalog.LabelPreferred, pref)
 	for _, l := range c.Alt {
-		if err := put(catalog.LabelAlt, l); err != nil {
-			return err
-		}
+		put(catalog.LabelAlt, l)
 	}
 	for _, l := range c.Hidden {
-		if err := put(catalog.LabelHidden, l); err != nil {
-			return err
+		put(catalog.LabelHidden, l)
+	}
+	if err := w.insertRows("label", `INSERT OR IGNORE INTO esco_labels (uri, lang, kind, label) VALUES `, 4, labels); err != nil {
+		return err
+	}
+	return w.insertRows("fold", `INSERT INTO esco_label_folds (folded, uri, ckind, lang, kind, label) VALUES `, 6, folds)
+}
+
+// maxRowsPerInsert bounds a multi-row INSERT (SQLite allows 32766
+// parameters; ESCO rows have a few dozen labels at most).
+const maxRowsPerInsert = 64
+
+// insertRows writes args (cols values per row) with multi-row INSERTs,
+// preparing one statement per row count and reusing it.
+func (w *escoWriter) insertRows(name, prefix string, cols int, args []any) error {
+	for len(args) > 0 {
+		n := min(len(args)/cols, maxRowsPerInsert)
+		key := fmt.Sprintf("%s/%d", name, n)
+		st, ok := w.st[key]
+		if !ok {
+			tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+			q := prefix + strings.TrimSuffix(strings.Repeat(tuple+", ", n), ", ")
+			var err error
+			if st, err = w.tx.PrepareContext(w.ctx, q); err != nil {
+				return fmt.Errorf("prepare esco %s: %w", key, err)
+			}
+			w.st[key] = st
 		}
+		if _, err := st.ExecContext(w.ctx, args[:n*cols]...); err != nil {
+			return fmt.Errorf("esco %s: %w", name, err)
+		}
+		args = args[n*cols:]
 	}
 	return nil
 }
