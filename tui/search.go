@@ -276,6 +276,16 @@ func (p *searchPage) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		p.layout()
 	case key.Matches(msg, k.Add):
 		return p.add(p.detail.offer)
+	case p.detailWide() && (key.Matches(msg, k.Up) || key.Matches(msg, k.Down)):
+		// beside the list, up and down browse offers; the pane follows
+		d := 1
+		if key.Matches(msg, k.Up) {
+			d = -1
+		}
+		p.move(d)
+		if h, ok := p.selected(); ok && h.Offer.ID != p.detail.id {
+			return tea.Batch(p.openDetail(), p.maybeMore())
+		}
 	default:
 		p.detail.update(msg)
 	}

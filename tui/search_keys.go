@@ -42,6 +42,8 @@ func newSearchKeys(tr *locale.Tr, withTarget bool) searchKeys {
 func (p *searchPage) ShortHelp() []key.Binding {
 	k := p.keys
 	switch {
+	case p.detail != nil && p.detailWide():
+		return []key.Binding{k.Up, k.Down, k.PageDown, k.Add, k.Back}
 	case p.detail != nil:
 		return []key.Binding{k.Up, k.Down, k.Add, k.Back}
 	case p.panel != nil:

@@ -395,3 +395,32 @@ func TestNewerQueryCancelsTheOneInFlight(t *testing.T) {
 		t.Errorf("err %q, %d hits; want the current results and no error", p.err, len(p.hits))
 	}
 }
+
+// TestWidePaneFollowsSelection: beside the list (≥ 120 columns) up and
+// down browse offers and the pane shows the selected one; full screen
+// (below 120) they scroll the detail instead.
+func TestWidePaneFollowsSelection(t *testing.T) {
+	p, _ := searchTestPage(t)
+	p.SetSize(120, 37)
+	runSearch(p, p.Init())
+	_, cmd := p.Update(navKey("enter"))
+	runSearch(p, cmd)
+	if p.detail == nil || p.detail.id != p.hits[0].Offer.ID {
+		t.Fatal("enter did not open the first offer")
+	}
+	_, cmd = p.Update(navKey("down"))
+	runSearch(p, cmd)
+	if p.cursor != 1 || p.detail == nil || p.detail.id != p.hits[1].Offer.ID || !p.detail.full {
+		t.Fatalf("after down: cursor %d, pane %v; want the second offer", p.cursor, p.detail)
+	}
+	if !strings.Contains(searchPlain(p), p.hits[1].Offer.Title) {
+		t.Error("the pane does not show the selected offer")
+	}
+
+	p.SetSize(80, 21)
+	_, cmd = p.Update(navKey("down"))
+	runSearch(p, cmd)
+	if p.cursor != 1 || p.detail.id != p.hits[1].Offer.ID {
+		t.Errorf("full screen: down moved the selection to %d", p.cursor)
+	}
+}
