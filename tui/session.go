@@ -110,7 +110,12 @@ type sessionPage struct {
 	restore time.Time // when the restored draft was last saved
 	problem string
 	saving  bool
-	w, h    int
+	// draftBusy is set while a draft save is in flight; a session save
+	// asked for meanwhile waits for it (pendingSave), so a late draft
+	// write can never bring back the draft the session save discards.
+	draftBusy   bool
+	pendingSave bool
+	w, h        int
 }
 
 func peopleInputStyles(isDark bool) textinput.Styles {
@@ -195,6 +200,7 @@ func (p *sessionPage) changed() tea.Cmd {
 }
 
 func (p *sessionPage) saveDraft() tea.Cmd {
+	p.draftBusy = true
 	body, _ := json.Marshal(p.draft())
 	id, dep, now := p.person.ID, p.sh.Deps.People, p.sh.Now
 	return func() tea.Msg {
@@ -223,6 +229,11 @@ func (p *sessionPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		return p, nil
 	case draftSavedMsg:
+		p.draftBusy = false
+		if p.pendingSave {
+			p.pendingSave = false
+			return p, p.save()
+		}
 		if msg.err != nil {
 			return p, Status(p.sh.Tr.T("people.err.draft", "Err", msg.err.Error()), true)
 		}
@@ -379,6 +390,10 @@ func (p *sessionPage) save() tea.Cmd {
 		return Status(err.Error(), true)
 	}
 	p.saving, p.problem = true, ""
+	if p.draftBusy {
+		p.pendingSave = true
+		return nil
+	}
 	dep := p.sh.Deps.People
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
