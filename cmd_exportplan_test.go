@@ -92,7 +92,7 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 func TestExportPlanCLI(t *testing.T) {
 	db, pid := seedPerson(t)
 	dir := t.TempDir()
-	for _, f := range export.Formats {
+	for _, f := range export.Formats() {
 		t.Run(string(f), func(t *testing.T) {
 			path := filepath.Join(dir, "plan"+f.Ext())
 			code, stdout, stderr := runCLI(t, "--db", db, "export", "plan", "--person", pid, "--format", string(f), "-o", path)
@@ -164,7 +164,7 @@ func TestExportPlanCLI(t *testing.T) {
 			}
 		}
 	}
-	if want := len(export.Formats) + 2; exports != want {
+	if want := len(export.Formats()) + 2; exports != want {
 		t.Errorf("audit log has %d exports, want %d", exports, want)
 	}
 }

@@ -28,19 +28,26 @@ const (
 	uriELMContext     = "http://data.europa.eu/snb/model/context/edc-ap"
 )
 
-// modeConcepts maps koers's forms of participation to the EU "mode of
+// modeConcept maps koers's forms of participation to the EU "mode of
 // learning and assessment" vocabulary. Volunteering has no concept there;
 // the koers:mode extension keeps it.
-var modeConcepts = map[catalog.Mode]string{
-	catalog.ModeOnline:         "920fbb3cbe", // Online
-	catalog.ModeOnsite:         "9191af2ed9", // Presential
-	catalog.ModeBlended:        "e92d221e4d", // Blended
-	catalog.ModeWorkExperience: "729f3bed4b", // Workbased
+func modeConcept(m catalog.Mode) string {
+	switch m {
+	case catalog.ModeOnline:
+		return "920fbb3cbe" // Online
+	case catalog.ModeOnsite:
+		return "9191af2ed9" // Presential
+	case catalog.ModeBlended:
+		return "e92d221e4d" // Blended
+	case catalog.ModeWorkExperience:
+		return "729f3bed4b" // Workbased
+	}
+	return ""
 }
 
 // modeURI is the EU concept URI of m, or "".
 func modeURI(m catalog.Mode) string {
-	if c, ok := modeConcepts[m]; ok {
+	if c := modeConcept(m); c != "" {
 		return uriModePrefix + c
 	}
 	return ""
@@ -49,8 +56,8 @@ func modeURI(m catalog.Mode) string {
 // modeFromURI is the inverse of modeURI.
 func modeFromURI(uri string) catalog.Mode {
 	c := strings.TrimPrefix(uri, uriModePrefix)
-	for m, v := range modeConcepts {
-		if v == c {
+	for _, m := range catalog.Modes {
+		if c != "" && modeConcept(m) == c {
 			return m
 		}
 	}

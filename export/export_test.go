@@ -50,7 +50,7 @@ func TestGolden(t *testing.T) {
 
 // TestDeterministic renders every format twice from fresh values and wants the same bytes.
 func TestDeterministic(t *testing.T) {
-	for _, f := range Formats {
+	for _, f := range Formats() {
 		t.Run(string(f), func(t *testing.T) {
 			a := render(t, f, bigPlan(12), opts("fr"))
 			b := render(t, f, bigPlan(12), opts("fr"))

@@ -213,8 +213,8 @@ const (
 	ICS      Format = "ics"
 )
 
-// Formats lists every format, in menu order.
-var Formats = []Format{PDF, Markdown, HTML, JSON, ICS}
+// Formats lists every format, in menu order (a new slice each call).
+func Formats() []Format { return []Format{PDF, Markdown, HTML, JSON, ICS} }
 
 // ParseFormat reads a format name ("pdf", "md", "markdown", "html", "json", "ics", "ical").
 func ParseFormat(s string) (Format, error) {

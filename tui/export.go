@@ -56,7 +56,8 @@ const (
 	fieldCount
 )
 
-var exportLangs = []string{"", "nl", "fr", "en"}
+// exportLangs are the document languages on offer; "" is the person's.
+func exportLangs() []string { return []string{"", "nl", "fr", "en"} }
 
 // exportDialog asks for format, language, notes and file, then exports in
 // the background; the result goes to the status line.
@@ -109,7 +110,7 @@ func OpenExport(sh *Shared) tea.Cmd {
 	return Push(NewExportDialog(sh, sh.Focus.PersonID, sh.Focus.Name))
 }
 
-func (d *exportDialog) currentFormat() export.Format { return export.Formats[d.format] }
+func (d *exportDialog) currentFormat() export.Format { return export.Formats()[d.format] }
 
 func (d *exportDialog) defaultPath() string {
 	return export.FileName(d.personID, d.currentFormat(), catalog.DateOf(d.sh.Now()))
@@ -186,12 +187,12 @@ func (d *exportDialog) key(msg tea.KeyPressMsg) (Page, tea.Cmd) {
 			step = 1
 		}
 		if d.field == fieldFormat && step != 0 {
-			d.format = (d.format + step + len(export.Formats)) % len(export.Formats)
+			d.format = (d.format + step + len(export.Formats())) % len(export.Formats())
 			if !d.pathEdited {
 				d.path.SetValue(d.defaultPath())
 			}
 		} else if step != 0 {
-			d.lang = (d.lang + step + len(exportLangs)) % len(exportLangs)
+			d.lang = (d.lang + step + len(exportLangs())) % len(exportLangs())
 		}
 		return d, nil
 	case fieldNotes:
@@ -232,7 +233,7 @@ func (d *exportDialog) start() tea.Cmd {
 	d.running = true
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	d.cancel = cancel
-	req := ExportRequest{PersonID: d.personID, Format: d.currentFormat(), Lang: exportLangs[d.lang], Path: path, Notes: d.notes}
+	req := ExportRequest{PersonID: d.personID, Format: d.currentFormat(), Lang: exportLangs()[d.lang], Path: path, Notes: d.notes}
 	seq := d.seq
 	return func() tea.Msg {
 		res, err := ex.ExportPlan(ctx, req)
@@ -274,7 +275,7 @@ func (d *exportDialog) View() string {
 }
 
 func (d *exportDialog) langLabel() string {
-	if l := exportLangs[d.lang]; l != "" {
+	if l := exportLangs()[d.lang]; l != "" {
 		return d.sh.Tr.T("export.tui.lang." + l)
 	}
 	return d.sh.Tr.T("export.tui.lang_auto")
