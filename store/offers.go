@@ -119,9 +119,10 @@ func (s *Store) importOffers(ctx context.Context, tx *sql.Tx, source string, off
 	ready := make(chan prepared, 256)
 	stop := make(chan struct{})
 	done := make(chan struct{})
+	terms := termSet{} // the producer's until ready closes
 	go func() {
 		defer close(done)
-		prepare(source, offers, ready, stop)
+		prepare(source, offers, terms, ready, stop)
 	}()
 	defer func() {
 		close(stop)
@@ -164,6 +165,9 @@ func (s *Store) importOffers(ctx context.Context, tx *sql.Tx, source string, off
 			return n, err
 		}
 	}
+	if err := w.writeTerms(ctx, terms, w.hadOffers); err != nil {
+		return n, err
+	}
 	if err := w.finish(ctx, source, n, n.Added+n.Changed >= bulkRows); err != nil {
 		return n, err
 	}
@@ -183,7 +187,7 @@ type prepared struct {
 
 // prepare reads offers, validates and encodes them, and sends them on out
 // until the input ends, an offer is bad, or stop closes.
-func prepare(source string, offers iter.Seq2[catalog.Offer, error], out chan<- prepared, stop <-chan struct{}) {
+func prepare(source string, offers iter.Seq2[catalog.Offer, error], terms termSet, out chan<- prepared, stop <-chan struct{}) {
 	defer close(out)
 	var c docCodec
 	i := 0
@@ -208,6 +212,7 @@ func prepare(source string, offers iter.Seq2[catalog.Offer, error], out chan<- p
 		if err == nil {
 			p.doc, p.hash, err = c.encode(o)
 			p.text = textOf(&o)
+			terms.add(p.text)
 			p.initials = int64(catalog.Initials(o.Title))
 		}
 		p.o, p.err = o, err
@@ -245,6 +250,8 @@ type offerWriter struct {
 	skillIns       *sql.Stmt
 	// fresh: the source had no offers, so every offer is new (no look-up).
 	fresh bool
+	// hadOffers: the register held offers of any source before.
+	hadOffers bool
 	// pairs are offer_skills rows (skill<<32 | rowid), written sorted at the end.
 	pairs []uint64
 }
@@ -257,6 +264,9 @@ func newOfferWriter(ctx context.Context, tx *sql.Tx, actor, stamp, source string
 		return nil, fmt.Errorf("import offers: %w", err)
 	}
 	w.fresh = any == 0
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM offers)`).Scan(&w.hadOffers); err != nil {
+		return nil, fmt.Errorf("import offers: %w", err)
+	}
 	// Upserts would open statement savepoints, and every savepoint makes
 	// FTS5 flush its pending terms to a new segment: load the interned
 	// names instead and insert new ones plainly.

@@ -41,8 +41,10 @@ type ftsQuery struct {
 // buildFTS turns what a person typed into an FTS5 expression. Text is split
 // into folded words the way the tokenizer splits it, so no character of the
 // input (quotes, *, -, :, parentheses, NEAR, AND) can be FTS syntax. The last
-// word is a prefix unless the text ends with a separator.
-func buildFTS(text string) ftsQuery {
+// word is a prefix unless the text ends with a separator; with the register's
+// vocabulary (terms, sorted; nil: none) a prefix may become the words it
+// stands for (expandPrefix).
+func buildFTS(text string, terms []string) ftsQuery {
 	words := catalog.Words(text)
 	if len(words) == 0 {
 		return ftsQuery{}
@@ -59,12 +61,17 @@ func buildFTS(text string) ftsQuery {
 	}
 	parts := make([]string, len(words))
 	for i, w := range words {
-		parts[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
 		if prefix && i == len(words)-1 {
-			parts[i] += "*"
+			parts[i] = expandPrefix(w, terms)
+		} else {
+			parts[i] = quote(w)
 		}
 	}
-	q.expr = strings.Join(parts, " ")
+	sep := " "
+	if len(parts) > 0 && strings.HasPrefix(parts[len(parts)-1], "(") {
+		sep = " AND " // FTS5 has no implicit AND before a parenthesised group
+	}
+	q.expr = strings.Join(parts, sep)
 	return q
 }
 
@@ -249,7 +256,7 @@ func (s *Store) SearchOffers(ctx context.Context, q catalog.Query) ([]catalog.Hi
 	if err != nil {
 		return nil, err
 	}
-	fq := buildFTS(q.Text)
+	fq := buildFTS(q.Text, idx.terms)
 	f, err := s.compileFilter(ctx, q, idx, fq.initial)
 	if err != nil {
 		return nil, err
@@ -361,7 +368,7 @@ func (s *Store) CountFacets(ctx context.Context, q catalog.Query) (catalog.Facet
 	if err != nil {
 		return catalog.Facets{}, err
 	}
-	fq := buildFTS(q.Text)
+	fq := buildFTS(q.Text, idx.terms)
 	f, err := s.compileFilter(ctx, q, idx, fq.initial)
 	if err != nil {
 		return catalog.Facets{}, err

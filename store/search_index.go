@@ -149,6 +149,7 @@ type memIndex struct {
 	modes, regions, langNames, schemeNames []string
 	orgs                                   []string // by offer_orgs id
 	active                                 int
+	terms                                  []string // the vocabulary, sorted; nil if incomplete
 }
 
 const (
@@ -294,6 +295,9 @@ func loadIndex(ctx context.Context, db *sql.DB, gen string) (*memIndex, error) {
 		return nil, err
 	}
 	idx.modes, idx.regions, idx.langNames, idx.schemeNames = modes.names, regions.names, langs.names, schemes.names
+	if idx.terms, err = loadTerms(ctx, db); err != nil {
+		return nil, err
+	}
 	orgs, err := db.QueryContext(ctx, `SELECT id, name FROM offer_orgs`)
 	if err != nil {
 		return nil, err

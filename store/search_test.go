@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -107,7 +108,7 @@ func TestBuildFTS(t *testing.T) {
 		{"7", "", 1 << 33},
 	}
 	for _, tt := range tests {
-		got := buildFTS(tt.text)
+		got := buildFTS(tt.text, nil)
 		if got.expr != tt.expr || got.initial != tt.initial {
 			t.Errorf("buildFTS(%q) = %q %b, want %q %b", tt.text, got.expr, got.initial, tt.expr, tt.initial)
 		}
@@ -228,6 +229,53 @@ func TestSearchCancelled(t *testing.T) {
 	cancel()
 	if _, err := st.SearchOffers(ctx, catalog.Query{Text: "data"}); err == nil {
 		t.Error("cancelled search returned no error")
+	}
+}
+
+func TestExpandPrefix(t *testing.T) {
+	terms := []string{"analyse", "analysis", "data", "energie", "energieaudit", "energy", "zorg"}
+	tests := map[string]string{
+		"data ana":   `"data" AND ("analyse" OR "analysis")`,
+		"energie":    `("energie" OR "energieaudit")`,
+		"energy":     `"energy"`,
+		"zo":         `"zo"*`, // two letters: the prefix index
+		"xyz":        `"xyz"*`,
+		"data ana ":  `"data" "ana"`,
+		"energ zorg": `"energ" "zorg"`,
+	}
+	for text, want := range tests {
+		if got := buildFTS(text, terms).expr; got != want {
+			t.Errorf("%q: got %s, want %s", text, got, want)
+		}
+	}
+	many := make([]string, 40)
+	for i := range many {
+		many[i] = fmt.Sprintf("abc%02d", i)
+	}
+	if got := buildFTS("abc", many).expr; got != `"abc"*` {
+		t.Errorf("too many words: %s", got)
+	}
+}
+
+// TestSearchExpansionMatchesPrefix checks that expanding a prefix into the
+// vocabulary finds what the FTS prefix query finds.
+func TestSearchExpansionMatchesPrefix(t *testing.T) {
+	st := searchFixture(t)
+	idx, err := st.index(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(idx.terms) == 0 {
+		t.Fatal("vocabulary not loaded")
+	}
+	for _, text := range []string{"ene", "energ", "ana", "data ana", "renov", "zorgk", "thuis", "install", "spreadsh", "xyz"} {
+		got := sids(search(t, st, catalog.Query{Text: text}))
+		idx.terms, err = nil, nil
+		native := sids(search(t, st, catalog.Query{Text: text}))
+		idx.terms, _ = loadTerms(context.Background(), st.db)
+		if !slices.Equal(got, native) {
+			t.Errorf("%q: expanded %v, prefix query %v", text, got, native)
+		}
 	}
 }
 
