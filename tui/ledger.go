@@ -31,17 +31,20 @@ func dateOf(t time.Time) catalog.Date { return catalog.DateOf(t.Local()) }
 
 type ledgerKeys struct {
 	Scheme, Post, Kind, Submit, Cancel, Back key.Binding
+	Select, Correct                          key.Binding
 }
 
 func newLedgerKeys(sh *Shared) ledgerKeys {
 	tr := sh.Tr
 	return ledgerKeys{
-		Scheme: key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", tr.T("people.key.scheme"))),
-		Post:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", tr.T("people.key.post"))),
-		Kind:   key.NewBinding(key.WithKeys("ctrl+k"), key.WithHelp("ctrl+k", tr.T("people.key.kind"))),
-		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tr.T("people.key.submit"))),
-		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("people.key.cancel"))),
-		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("key.back"))),
+		Scheme:  key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", tr.T("people.key.scheme"))),
+		Post:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", tr.T("people.key.post"))),
+		Kind:    key.NewBinding(key.WithKeys("ctrl+k"), key.WithHelp("ctrl+k", tr.T("people.key.kind"))),
+		Submit:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tr.T("people.key.submit"))),
+		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("people.key.cancel"))),
+		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("key.back"))),
+		Select:  key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", tr.T("people.key.entry"))),
+		Correct: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", tr.T("people.key.correct"))),
 	}
 }
 
@@ -80,13 +83,15 @@ type ledgerPage struct {
 	entries []sessions.Entry
 	scheme  int
 	form    *entryForm
-	seq     int
-	err     error
-	w, h    int
+	// sel is the selected entry among the current scheme's (-1: the newest).
+	sel  int
+	seq  int
+	err  error
+	w, h int
 }
 
 func newLedgerPage(sh *Shared, p sessions.Person) *ledgerPage {
-	return &ledgerPage{sh: sh, keys: newLedgerKeys(sh), person: p}
+	return &ledgerPage{sh: sh, keys: newLedgerKeys(sh), person: p, sel: -1}
 }
 
 func (p *ledgerPage) Init() tea.Cmd { return p.load() }
@@ -159,6 +164,9 @@ func (p *ledgerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	case tea.KeyPressMsg:
 		if p.form != nil {
 			return p, p.formKey(msg)
+		}
+		if cmd, ok := p.entryKey(msg); ok {
+			return p, cmd
 		}
 		switch {
 		case key.Matches(msg, p.keys.Back):
@@ -251,10 +259,9 @@ func (p *ledgerPage) View() string {
 	b.WriteString(st.Muted.Render(fmt.Sprintf(" %-10s %3s %-9s %12s %12s  %s", tr.T("people.col.date"), "#", tr.T("people.col.kind"),
 		tr.T("people.col.amount"), tr.T("people.col.available"), tr.T("people.col.reason"))) + "\n")
 	var rows []string
-	for _, e := range p.entries {
-		if e.Scheme != sc.Code {
-			continue
-		}
+	list := p.schemeEntries()
+	selected := p.selected(len(list))
+	for i, e := range list {
 		sign := "+"
 		if e.DBalance-e.DReserved < 0 {
 			sign = "−"
@@ -266,8 +273,12 @@ func (p *ledgerPage) View() string {
 		if e.Ref != "" && e.Ref != e.Reason {
 			note = strings.TrimSpace(note + " ⟶ " + e.Ref)
 		}
-		rows = append(rows, ansi.Truncate(fmt.Sprintf(" %-10s %3d %-9s %12s %12s  %s", e.CreatedAt.Local().Format("2006-01-02"), e.Seq,
-			tr.T("people.kind."+string(e.Kind)), sign+unitAmount(sc.Unit, e.Amount), unitAmount(sc.Unit, e.BalanceAfter-e.ReservedAfter), note), p.w, "…"))
+		row := ansi.Truncate(fmt.Sprintf("%s%-10s %3d %-9s %12s %12s  %s", marker(i == selected), e.CreatedAt.Local().Format("2006-01-02"), e.Seq,
+			tr.T("people.kind."+string(e.Kind)), sign+unitAmount(sc.Unit, e.Amount), unitAmount(sc.Unit, e.BalanceAfter-e.ReservedAfter), note), p.w, "…")
+		if i == selected {
+			row = st.Selected.Render(row)
+		}
+		rows = append(rows, row)
 	}
 	if len(rows) == 0 {
 		rows = append(rows, " "+st.Muted.Render(tr.T("people.never")))
@@ -278,7 +289,11 @@ func (p *ledgerPage) View() string {
 	}
 	avail := max(p.h-4-formH, 1)
 	if len(rows) > avail {
-		rows = rows[len(rows)-avail:] // newest entries stay visible
+		start := min(max(selected-avail+1, 0), len(rows)-avail)
+		if selected >= len(rows)-avail {
+			start = len(rows) - avail // newest entries stay visible
+		}
+		rows = rows[start : start+avail]
 	}
 	b.WriteString(strings.Join(rows, "\n") + "\n")
 	body := Fit(b.String(), p.w, p.h-formH)
@@ -316,6 +331,6 @@ func (p *ledgerPage) ShortHelp() []key.Binding {
 	if p.form != nil {
 		return []key.Binding{p.keys.Kind, p.keys.Submit, p.keys.Cancel}
 	}
-	return []key.Binding{p.keys.Scheme, p.keys.Post, p.keys.Back}
+	return []key.Binding{p.keys.Scheme, p.keys.Select, p.keys.Correct, p.keys.Post, p.keys.Back}
 }
 func (p *ledgerPage) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }

@@ -268,7 +268,23 @@ func TestLedgerScreenRefusesOverdraft(t *testing.T) {
 	}
 	r.tm.Type("60.00")
 	r.keys("enter")
-	r.waitFor("Posted spend €60.00: €700.00 available")
+	r.waitFor("Posted spend €60.00: €700.00 available", "▸2026-12-03   4 spend")
+	// Correct the spend (the newest entry is selected): a reversing entry.
+	r.keys("c")
+	r.waitFor("Posted correction €60.00: €760.00 available", "▸2026-12-03   5 correction")
+	r.keys("c") // the newest is now the correction itself
+	r.waitFor("A correction cannot be corrected")
+	r.special(tea.KeyUp)
+	r.waitFor("▸2026-12-03   4 spend")
+	r.keys("c") // the spend again: same key, nothing changes
+	r.waitFor("Posted correction €60.00: €760.00 available")
+	es, err := r.st.Entries(context.Background(), ann, "ila")
+	if err != nil || len(es) != 5 || es[4].Kind != sessions.Correct || es[4].Corrects != es[3].ID {
+		t.Fatalf("entries after corrections: %+v %v", es, err)
+	}
+	if bs, _ := r.st.Balances(context.Background(), ann); bs[0].Available != 76000 {
+		t.Fatalf("available after correction: %+v", bs[0])
+	}
 	r.finish()
 }
 
