@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 
 	"github.com/koers-project/koers/catalog"
 )
@@ -80,9 +81,12 @@ type escoWriter struct {
 	st     map[string]*sql.Stmt
 }
 
+// escoSQL are the writer's statements. A concept's kind is set by the
+// first file that names it and never changed: the old Dutch v1.0 files
+// list as skill groups a few URIs that v1.1.1 made skills.
 var escoSQL = map[string]string{
 	"state":     `SELECT EXISTS (SELECT 1 FROM esco_concepts WHERE uri = ?1), coalesce((SELECT hash FROM esco_texts WHERE uri = ?1 AND lang = ?2), '')`,
-	"concept":   `INSERT INTO esco_concepts (uri, kind, code, isco, skill_type, reuse_level, status, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uri) DO UPDATE SET kind = excluded.kind, code = CASE WHEN excluded.code <> '' THEN excluded.code ELSE code END, isco = CASE WHEN excluded.isco <> '' THEN excluded.isco ELSE isco END, skill_type = CASE WHEN excluded.skill_type <> '' THEN excluded.skill_type ELSE skill_type END, reuse_level = CASE WHEN excluded.reuse_level <> '' THEN excluded.reuse_level ELSE reuse_level END, status = CASE WHEN excluded.status <> '' THEN excluded.status ELSE status END, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+	"concept":   `INSERT INTO esco_concepts (uri, kind, code, isco, skill_type, reuse_level, status, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uri) DO UPDATE SET code = CASE WHEN excluded.code <> '' THEN excluded.code ELSE code END, isco = CASE WHEN excluded.isco <> '' THEN excluded.isco ELSE isco END, skill_type = CASE WHEN excluded.skill_type <> '' THEN excluded.skill_type ELSE skill_type END, reuse_level = CASE WHEN excluded.reuse_level <> '' THEN excluded.reuse_level ELSE reuse_level END, status = CASE WHEN excluded.status <> '' THEN excluded.status ELSE status END, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
 	"text":      `INSERT INTO esco_texts (uri, lang, preferred, description, hash, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (uri, lang) DO UPDATE SET preferred = excluded.preferred, description = excluded.description, hash = excluded.hash, updated_at = excluded.updated_at`,
 	"dellabels": `DELETE FROM esco_labels WHERE uri = ? AND lang = ?`,
 	"delfolds":  `DELETE FROM esco_label_folds WHERE uri = ? AND lang = ?`,
@@ -315,4 +319,48 @@ func (s *Store) ImportESCO(ctx context.Context, srcs ...ESCOSource) (ESCOCounts,
 		return w.finish()
 	})
 	return counts, err
+}
+
+// ESCOStats is what the database holds of ESCO.
+type ESCOStats struct {
+	Occupations int       `json:"occupations"`
+	Skills      int       `json:"skills"`
+	ISCOGroups  int       `json:"isco_groups"`
+	SkillGroups int       `json:"skill_groups"`
+	Relations   int       `json:"relations"`
+	Essential   int       `json:"essential"`
+	Languages   []string  `json:"languages"`
+	ImportedAt  time.Time `json:"imported_at"` // zero: never imported
+}
+
+// ESCOStats counts the loaded ESCO concepts, relations and label languages.
+func (s *Store) ESCOStats(ctx context.Context) (ESCOStats, error) {
+	var st ESCOStats
+	err := s.db.QueryRowContext(ctx, `SELECT
+		count(*) FILTER (WHERE kind = 'occupation'), count(*) FILTER (WHERE kind = 'skill'),
+		count(*) FILTER (WHERE kind = 'isco_group'), count(*) FILTER (WHERE kind = 'skill_group'),
+		(SELECT count(*) FROM esco_occupation_skills), (SELECT count(*) FROM esco_occupation_skills WHERE relation = 'essential')
+		FROM esco_concepts`).Scan(&st.Occupations, &st.Skills, &st.ISCOGroups, &st.SkillGroups, &st.Relations, &st.Essential)
+	if err != nil {
+		return st, fmt.Errorf("esco stats: %w", mapErr(err))
+	}
+	var at string
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM meta WHERE key = 'esco.imported_at'), '')`).Scan(&at); err != nil {
+		return st, fmt.Errorf("esco stats: %w", mapErr(err))
+	}
+	st.ImportedAt, _ = time.Parse("2006-01-02T15:04:05.000Z07:00", at)
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT lang FROM esco_texts ORDER BY lang`)
+	if err != nil {
+		return st, fmt.Errorf("esco stats: %w", mapErr(err))
+	}
+	defer rows.Close()
+	st.Languages = []string{}
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			return st, fmt.Errorf("esco stats: %w", err)
+		}
+		st.Languages = append(st.Languages, l)
+	}
+	return st, rows.Err()
 }

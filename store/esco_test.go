@@ -101,6 +101,11 @@ func TestImportESCORealEN_FR_NL(t *testing.T) {
 	if fr.Occupations == 0 || !contains(fr.Languages, "fr") || !contains(fr.Languages, "nl") {
 		t.Fatalf("fr/nl import: %+v", fr)
 	}
+	// The old Dutch files call a few v1.1.1 skills skill groups: the
+	// first kind stays.
+	if fr.Stored["skill"] != 13896 || fr.Stored["isco_group"] != 619 {
+		t.Errorf("after fr/nl: %v", fr.Stored)
+	}
 
 	hairdresser := "http://data.europa.eu/esco/occupation/" // filled below
 	var uri string
@@ -171,5 +176,30 @@ func TestImportESCONoFiles(t *testing.T) {
 	_, err := st.ImportESCO(context.Background(), ESCOSource{FS: fstest.MapFS{"readme.txt": {Data: []byte("hi")}}, Label: "empty.zip"})
 	if err == nil || !strings.Contains(err.Error(), "empty.zip") || !strings.Contains(err.Error(), "no ESCO CSV files") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestESCOStats(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	if e, err := st.ESCOStats(ctx); err != nil || e.Occupations != 0 || !e.ImportedAt.IsZero() {
+		t.Fatalf("empty: %+v %v", e, err)
+	}
+	fsys := fstest.MapFS{
+		"occupations_en.csv":           {Data: []byte("conceptType,conceptUri,iscoGroup,preferredLabel\nOccupation,http://e/o/1,5141,hairdresser\n")},
+		"occupations_nl.csv":           {Data: []byte("conceptType,conceptUri,iscoGroup,preferredLabel\nOccupation,http://e/o/1,5141,kapper\n")},
+		"skills_en.csv":                {Data: []byte("conceptType,conceptUri,skillType,preferredLabel\nKnowledgeSkillCompetence,http://e/s/1,knowledge,cut hair\n")},
+		"occupationSkillRelations.csv": {Data: []byte("occupationUri,relationType,skillType,skillUri\nhttp://e/o/1,essential,knowledge,http://e/s/1\n")},
+	}
+	if _, err := st.ImportESCO(ctx, ESCOSource{FS: fsys, Label: "esco"}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := st.ESCOStats(ctx)
+	if err != nil || e.Occupations != 1 || e.Skills != 1 || e.Relations != 1 || e.Essential != 1 || len(e.Languages) != 2 || e.ImportedAt.IsZero() {
+		t.Fatalf("%+v %v", e, err)
+	}
+	rs, err := st.RegisterStats(ctx)
+	if err != nil || rs.Occupations != 1 || rs.Skills != 1 || rs.Relations != 1 {
+		t.Fatalf("register stats %+v %v", rs, err)
 	}
 }

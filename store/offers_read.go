@@ -163,9 +163,6 @@ func (s *Store) RegisterStats(ctx context.Context) (RegisterStats, error) {
 		dst    *int
 		tables []string
 	}{
-		{&st.Occupations, []string{"esco_occupations", "occupations"}},
-		{&st.Skills, []string{"esco_skills", "skills"}},
-		{&st.Relations, []string{"esco_relations", "occupation_skills", "relations"}},
 		{&st.People, []string{"people", "persons"}},
 	} {
 		n, err := s.countFirstTable(ctx, c.tables)
@@ -174,6 +171,11 @@ func (s *Store) RegisterStats(ctx context.Context) (RegisterStats, error) {
 		}
 		*c.dst = n
 	}
+	e, err := s.ESCOStats(ctx) // ESCO's tables (issue 3)
+	if err != nil {
+		return st, err
+	}
+	st.Occupations, st.Skills, st.Relations = e.Occupations, e.Skills, e.Relations
 	rows, err := s.db.QueryContext(ctx, `SELECT name, last_import_at, active, added, changed, unchanged, withdrawn FROM sources ORDER BY name`)
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", mapErr(err))
