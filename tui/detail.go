@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/viewport"
@@ -87,6 +88,10 @@ func (d *detailView) content(w int) string {
 	}
 	if o.Description != "" {
 		b.WriteString(lipgloss.NewStyle().Width(w).Render(o.Description) + "\n")
+	}
+	// the description in the interface language too, when the offer has it
+	if d, ok := o.DescI18n[tr.Lang()]; ok && d != "" && d != o.Description && !slices.Contains(o.Languages, tr.Lang()) {
+		b.WriteString(st.Muted.Render(lipgloss.NewStyle().Width(w).Render(tr.Lang()+": "+d)) + "\n")
 	}
 	unknown := st.Muted.Render(tr.T("app.unknown"))
 	row := func(id, val string) {

@@ -150,6 +150,12 @@ func (p *searchPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			p.keepID = h.Offer.ID
 		}
 		return p, p.search()
+	case tea.BackgroundColorMsg: // the root rebuilt the styles; the box keeps its own
+		p.input.SetStyles(inputStyles(msg.IsDark()))
+		if p.detail != nil {
+			p.detail.render()
+		}
+		return p, nil
 	case tea.PasteMsg:
 		if p.InputFocused() {
 			return p, p.updateInput(msg)

@@ -424,3 +424,25 @@ func TestWidePaneFollowsSelection(t *testing.T) {
 		t.Errorf("full screen: down moved the selection to %d", p.cursor)
 	}
 }
+
+// TestDetailShowsDescriptionInInterfaceLanguage: a Dutch offer read in a
+// French interface also shows its French description.
+func TestDetailShowsDescriptionInInterfaceLanguage(t *testing.T) {
+	sh := testShared(t, "fr")
+	f := newFakeRegister(t)
+	sh.Deps.Register = f
+	p := NewSearchPage(sh, nil).(*searchPage)
+	p.SetSize(80, 21)
+	var o catalog.Offer
+	for _, c := range f.offers {
+		if c.SourceID == "series-zorg-1" {
+			o = c
+		}
+	}
+	p.hits = []catalog.Hit{{Offer: o}}
+	runSearch(p, p.openDetail())
+	v := searchPlain(p)
+	if !strings.Contains(v, "Zorgkundige 1: Basiszorg") || !strings.Contains(v, "fr: Module 1 sur 4") {
+		t.Errorf("detail lacks the French description:\n%s", v)
+	}
+}

@@ -49,11 +49,13 @@ func seriesOffers(rng *rand.Rand, s series, uris map[string]string) ([]catalog.O
 	if err != nil {
 		return nil, err
 	}
-	whole.Description = describe(rng, pick(text{
+	wholeText := text{
 		fmt.Sprintf("Awarded when all %d modules of the series are completed; each module is a micro-credential on its own.", len(s.modules)),
 		fmt.Sprintf("Behaald na de %d modules van de reeks; elke module is een microcredential op zich.", len(s.modules)),
 		fmt.Sprintf("Délivré après les %d modules de la série ; chaque module est une micro-certification à part entière.", len(s.modules)),
-	}, s.lang), p, s.lang, whole.Mode)
+	}
+	whole.Description = describe(rng, pick(wholeText, s.lang), p, s.lang, whole.Mode)
+	whole.DescI18n = others(wholeText, s.lang)
 	whole.Start = start
 	whole.End = start.AddDays(7*10*len(s.modules) - 3)
 	whole.ApplyBy = start.AddDays(-21)
@@ -68,11 +70,13 @@ func seriesOffers(rng *rand.Rand, s series, uris map[string]string) ([]catalog.O
 			return nil, err
 		}
 		o.Stackability = "stackable"
-		o.Description = describe(rng, pick(text{
+		modText := text{
 			fmt.Sprintf("Module %d of %d, stacking towards %s.", i+1, len(s.modules), s.whole.title.en),
 			fmt.Sprintf("Module %d van %d, stapelbaar naar %s.", i+1, len(s.modules), s.whole.title.nl),
 			fmt.Sprintf("Module %d sur %d, cumulable vers %s.", i+1, len(s.modules), s.whole.title.fr),
-		}, s.lang), p, s.lang, o.Mode)
+		}
+		o.Description = describe(rng, pick(modText, s.lang), p, s.lang, o.Mode)
+		o.DescI18n = others(modText, s.lang)
 		o.Start = start.AddDays(70 * i)
 		o.End = o.Start.AddDays(60)
 		o.ApplyBy = o.Start.AddDays(-14)
