@@ -70,7 +70,7 @@ func newPlanCmd(a *app) *cobra.Command {
 	}
 	cmd.AddCommand(newPlanShowCmd(a), newPlanListCmd(a), newPlanAddCmd(a), newPlanMoveCmd(a), newPlanDropCmd(a),
 		newPlanStatusCmd(a), newPlanReserveCmd(a, true), newPlanReserveCmd(a, false), newPlanCheckCmd(a),
-		newPlanTargetCmd(a), newPlanGapCmd(a), newPlanSuggestCmd(a), newPlanAcceptCmd(a))
+		newPlanTargetCmd(a), newPlanGapCmd(a), newPlanSuggestCmd(a), newPlanAcceptCmd(a), newPlanIndexCmd(a))
 	return cmd
 }
 
@@ -403,4 +403,26 @@ func nullIfEmpty(s string) any {
 		return nil
 	}
 	return s
+}
+
+func newPlanIndexCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "index",
+		Short: "Bring the planner's index of the register up to date (suggest and gap do it on first use after an import)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			return withStore(ctx, a, func(st *store.Store) error {
+				t0 := a.now()
+				err := st.SyncPlanFacts(ctx, func(done, total int) {
+					fmt.Fprintf(a.stderr, "\r%s", a.tr().T("plan.cli.indexing", "Done", done, "Total", total))
+				})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(a.stderr, "\r"+a.tr().T("plan.cli.indexed", "Seconds", fmt.Sprintf("%.1f", a.now().Sub(t0).Seconds())))
+				return nil
+			})
+		},
+	}
 }

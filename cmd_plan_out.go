@@ -383,12 +383,16 @@ func printSuggestion(a *app, oc store.Occupation, sg catalog.Suggestion) {
 			}
 			fmt.Fprintf(a.stdout, "  %d. %s  %s  %s h  %s\n     %s\n", j+1, s.Title, tui.Euro(s.Price), tui.Num(s.Hours), tui.DateRange(s.Start, s.End), strings.Join(why, "; "))
 		}
-		if len(pw.Uncovered) > 0 {
-			var us []string
-			for _, u := range pw.Uncovered {
-				us = append(us, u.Label+" ("+tui.ReasonText(tr, u.Reason)+")")
+		byReason := map[string][]string{}
+		var reasons []string
+		for _, u := range pw.Uncovered {
+			if byReason[u.Reason] == nil {
+				reasons = append(reasons, u.Reason)
 			}
-			fmt.Fprintln(a.stdout, "  "+tr.T("plan.cli.suggest.uncovered", "Skills", strings.Join(us, "; ")))
+			byReason[u.Reason] = append(byReason[u.Reason], u.Label)
+		}
+		for _, r := range reasons {
+			fmt.Fprintln(a.stdout, "  "+tr.T("plan.cli.suggest.uncovered", "Skills", strings.Join(byReason[r], ", "))+" ("+tui.ReasonText(tr, r)+")")
 		}
 	}
 }

@@ -193,7 +193,7 @@ func (s *Store) Gap(ctx context.Context, personID string, p *sessions.Plan, oc O
 	for _, sk := range append(slices.Clone(oc.Essential), oc.Optional...) {
 		uris = append(uris, sk.URI)
 	}
-	cands, err := s.Candidates(ctx, uris)
+	cands, err := s.Candidates(ctx, uris, CandidateQuery{Today: today, PerSkill: 12})
 	if err != nil {
 		return catalog.Gap{}, err
 	}
@@ -235,7 +235,7 @@ func (s *Store) SuggestInput(ctx context.Context, personID string, p *sessions.P
 	for _, sk := range oc.Essential {
 		uris = append(uris, sk.URI)
 	}
-	cands, err := s.Candidates(ctx, uris)
+	cands, err := s.Candidates(ctx, uris, CandidateQuery{Constraints: k, Today: today})
 	if err != nil {
 		return catalog.SuggestInput{}, err
 	}

@@ -152,7 +152,7 @@ func TestPlanFactsFollowImports(t *testing.T) {
 	st := openTemp(t)
 	planRegister(t, st)
 	uri := []string{"http://data.europa.eu/esco/skill/s5"}
-	cs, err := st.Candidates(ctx, uri)
+	cs, err := st.Candidates(ctx, uri, CandidateQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestPlanFactsFollowImports(t *testing.T) {
 	if _, err := st.ImportOffers(ctx, "t", offersSeq(m4), OfferImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	cs, _ = st.Candidates(ctx, uri)
+	cs, _ = st.Candidates(ctx, uri, CandidateQuery{})
 	for _, c := range cs {
 		if c.SourceID == "m4" && (c.Title != "Module 4 (new)" || c.Hours != 12) {
 			t.Fatalf("stale facts after re-import: %+v", c)
