@@ -81,10 +81,10 @@ LearningOpportunity with EU vocabulary URIs); koers import reads it back.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&req.PersonID, "person", "", "the person's id")
-	fl.StringVar(&format, "format", "", "pdf, md, html, json or ics")
+	fl.StringVar(&format, "format", "", "Document format: pdf, md, html, json or ics")
 	fl.StringVarP(&req.Path, "output", "o", "", "file to write (default: stdout)")
 	fl.BoolVar(&req.Notes, "notes", false, "include the session notes (restricted)")
-	fl.BoolVar(&req.PersonalTitles, "personal-titles", false, "iCalendar: put the person's name in event titles")
+	fl.BoolVar(&req.PersonalTitles, "personal-titles", false, "Put the person's name in iCalendar event titles")
 	return cmd
 }
 
