@@ -67,7 +67,7 @@ type searchPage struct {
 
 // NewSearchPage is the register search opened for target (nil: for no one).
 func NewSearchPage(sh *Shared, target *SearchTarget) Page {
-	p := &searchPage{sh: sh, reg: sh.Deps.Register, target: target, keys: newSearchKeys(sh.Tr, target != nil)}
+	p := &searchPage{sh: sh, reg: sh.Deps.Register, target: target, keys: newSearchKeys(sh.Tr)}
 	p.input = textinput.New()
 	p.input.Prompt = "> "
 	p.input.Placeholder = sh.Tr.T("search.placeholder")

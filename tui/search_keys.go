@@ -10,10 +10,9 @@ import (
 type searchKeys struct {
 	Focus, Leave, Up, Down, PageUp, PageDown, Home, End key.Binding
 	Open, Filters, Add, Back                            key.Binding
-	withTarget                                          bool
 }
 
-func newSearchKeys(tr *locale.Tr, withTarget bool) searchKeys {
+func newSearchKeys(tr *locale.Tr) searchKeys {
 	b := func(help string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keys[0], tr.T(help)))
 	}
@@ -33,8 +32,6 @@ func newSearchKeys(tr *locale.Tr, withTarget bool) searchKeys {
 	}
 	k.Up.SetHelp("↑/k", tr.T("search.key.up"))
 	k.Down.SetHelp("↓/j", tr.T("search.key.down"))
-	k.Add.SetEnabled(withTarget)
-	k.withTarget = withTarget
 	return k
 }
 
@@ -43,9 +40,9 @@ func (p *searchPage) ShortHelp() []key.Binding {
 	k := p.keys
 	switch {
 	case p.detail != nil && p.detailWide():
-		return []key.Binding{k.Up, k.Down, k.PageDown, k.Add, k.Back}
+		return p.withAdd(k.Up, k.Down, k.PageDown, k.Back)
 	case p.detail != nil:
-		return []key.Binding{k.Up, k.Down, k.Add, k.Back}
+		return p.withAdd(k.Up, k.Down, k.Back)
 	case p.panel != nil:
 		return p.panel.shortHelp()
 	case p.input.Focused():
@@ -65,8 +62,17 @@ func (p *searchPage) FullHelp() [][]key.Binding {
 	}
 	g := p.sh.Keys
 	return [][]key.Binding{
-		{k.Focus, k.Leave, k.Open, k.Filters, k.Add},
+		p.withAdd(k.Focus, k.Leave, k.Open, k.Filters),
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{g.Help, g.People, g.Quit, g.ForceQ},
 	}
+}
+
+// withAdd is bs with "p add to plan" when the search is for someone (p
+// elsewhere only says how to get there).
+func (p *searchPage) withAdd(bs ...key.Binding) []key.Binding {
+	if p.target != nil {
+		bs = append(bs, p.keys.Add)
+	}
+	return bs
 }

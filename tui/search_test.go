@@ -446,3 +446,19 @@ func TestDetailShowsDescriptionInInterfaceLanguage(t *testing.T) {
 		t.Errorf("detail lacks the French description:\n%s", v)
 	}
 }
+
+// TestAddWithoutTargetSaysHow: p on the home search says how to add to a
+// plan rather than doing nothing.
+func TestAddWithoutTargetSaysHow(t *testing.T) {
+	p, _ := searchTestPage(t)
+	runSearch(p, p.Init())
+	p.Update(navKey("esc"))
+	_, cmd := p.Update(navKey("p"))
+	if cmd == nil {
+		t.Fatal("p did nothing")
+	}
+	st, ok := cmd().(StatusMsg)
+	if !ok || !strings.Contains(st.Text, "person or plan") {
+		t.Errorf("got %#v, want a hint to open the register from a person or plan", st)
+	}
+}
