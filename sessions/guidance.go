@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -148,4 +149,21 @@ func joinChannels() string {
 		s[i] = string(c)
 	}
 	return strings.Join(s, ", ")
+}
+
+// MarshalJSON writes the session with an unset next appointment as null
+// (unknown values are null, never a zero date).
+func (s Session) MarshalJSON() ([]byte, error) {
+	type plain Session
+	return json.Marshal(struct {
+		plain
+		Next *time.Time `json:"next_appointment"`
+	}{plain(s), timeOrNil(s.Next)})
+}
+
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }

@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -67,5 +68,23 @@ func TestPersonAndCredentialValidate(t *testing.T) {
 		if !strings.Contains(got, f+":") {
 			t.Errorf("credential problems %q lack %s", got, f)
 		}
+	}
+}
+
+func TestSessionJSONUnknownIsNull(t *testing.T) {
+	b, err := json.Marshal(Session{ID: "s", At: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"next_appointment":null`) || strings.Count(string(b), "next_appointment") != 1 {
+		t.Errorf("session JSON: %s", b)
+	}
+	var back Session
+	if err := json.Unmarshal(b, &back); err != nil || !back.Next.IsZero() || back.ID != "s" {
+		t.Errorf("round trip: %+v %v", back, err)
+	}
+	b, _ = json.Marshal(Balance{Scheme: "ila"})
+	if !strings.Contains(string(b), `"as_of":null`) {
+		t.Errorf("balance JSON: %s", b)
 	}
 }

@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -204,4 +205,13 @@ type Balance struct {
 	// AsOf is when the last entry was recorded: offline balances are
 	// indicative as of that moment.
 	AsOf time.Time `json:"as_of"`
+}
+
+// MarshalJSON writes a balance without entries with a null as_of.
+func (b Balance) MarshalJSON() ([]byte, error) {
+	type plain Balance
+	return json.Marshal(struct {
+		plain
+		AsOf *time.Time `json:"as_of"`
+	}{plain(b), timeOrNil(b.AsOf)})
 }

@@ -29,7 +29,20 @@ type PersonSummary struct {
 	BirthYear int       `json:"birth_year,omitempty"`
 	UpdatedAt time.Time `json:"updated_at"`
 	// LastSession is the date of the latest guidance session, if any.
-	LastSession time.Time `json:"last_session"`
+	LastSession time.Time `json:"-"`
+}
+
+// MarshalJSON writes LastSession as null when there is none.
+func (p PersonSummary) MarshalJSON() ([]byte, error) {
+	type plain PersonSummary
+	var last *time.Time
+	if !p.LastSession.IsZero() {
+		last = &p.LastSession
+	}
+	return json.Marshal(struct {
+		plain
+		LastSession *time.Time `json:"last_session"`
+	}{plain(p), last})
 }
 
 // CreatePerson validates p and stores it with a new id, stamped with the
