@@ -1,13 +1,8 @@
 package main
 
-import (
-	"errors"
+import "github.com/spf13/cobra"
 
-	"github.com/spf13/cobra"
-)
-
-var errNotBuilt = errors.New("not built yet")
-
+// newExportCmd groups the exports: the register and a person's learning plan.
 func newExportCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export",
