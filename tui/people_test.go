@@ -358,3 +358,13 @@ func TestProfileFormRecordsNoticeAndConsent(t *testing.T) {
 	}
 	r.finish()
 }
+
+// TestPersonOverviewDutch is the overview in Dutch: every label from the catalogue.
+func TestPersonOverviewDutch(t *testing.T) {
+	r, _ := startPeople(t, "nl", 80, 24)
+	r.waitFor("3 personen")
+	r.keys("enter")
+	r.waitFor("Open acties (1)", "€760.00 beschikbaar", "Ann Peeters · ILA €760.00 beschikbaar")
+	r.golden()
+	r.finish()
+}
