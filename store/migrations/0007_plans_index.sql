@@ -1,4 +1,4 @@
--- 0006: the planner's index of the register, narrow enough that suggestion
+-- 0007: the planner's index of the register, narrow enough that suggestion
 -- at 1M offers never reads the offers' rows (their compressed documents
 -- make those rows wide). Replaces 0005's first version of it.
 DROP TABLE IF EXISTS plan_offer_links;
