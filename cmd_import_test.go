@@ -8,6 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/koers-project/koers/locale"
+	"github.com/koers-project/koers/store"
 )
 
 func importCLI(t *testing.T, db string, args ...string) (int, string, string) {
@@ -83,5 +87,29 @@ func TestImportCLI(t *testing.T) {
 
 	if code, _, _ := importCLI(t, db, "import", "--format", "pdf", reg); code != exitUsage {
 		t.Errorf("--format pdf: exit %d", code)
+	}
+}
+
+// TestImportProgressLines: without a terminal, progress is a plain line
+// every 2 s of the (injected) clock, on stderr.
+func TestImportProgressLines(t *testing.T) {
+	var errb bytes.Buffer
+	clock := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	a := &app{stderr: &errb, lang: "en", cat: locale.Must(), now: func() time.Time { return clock }}
+	p := newProgressPrinter(a)
+	for i := 1; i <= 10; i++ {
+		clock = clock.Add(500 * time.Millisecond)
+		p.update(store.ImportProgress{File: "/x/reg.jsonl", Done: int64(i) << 20, Total: 10 << 20, Offers: i * 1000})
+	}
+	p.finish()
+	lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines, want 2 (at 2 s and 4 s): %q", len(lines), errb.String())
+	}
+	if !strings.Contains(lines[0], " 40% 4000 offers") || !strings.Contains(lines[0], "ETA 3s") || !strings.Contains(lines[0], "reg.jsonl") {
+		t.Errorf("line %q", lines[0])
+	}
+	if strings.Contains(errb.String(), "\r") {
+		t.Error("carriage returns without a terminal")
 	}
 }
