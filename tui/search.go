@@ -259,7 +259,7 @@ func (p *searchPage) selected() (catalog.Hit, bool) {
 // add hands offer to the target, or says there is none.
 func (p *searchPage) add(o catalog.Offer) tea.Cmd {
 	if p.target == nil || p.target.Add == nil {
-		return Status(p.sh.Tr.T("search.no_target"), true)
+		return Status(p.sh.Tr.T("search.no_target"), false)
 	}
 	return p.target.Add(o)
 }
