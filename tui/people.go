@@ -35,6 +35,9 @@ type People interface {
 	Draft(ctx context.Context, personID, kind string) (string, time.Time, error)
 	DiscardDraft(ctx context.Context, personID, kind string) error
 	Audit(ctx context.Context, personID, action, detail string) error
+	// OccupationSkills names an ESCO occupation (its label in lang); the
+	// overview shows the target occupation by name.
+	OccupationSkills(ctx context.Context, uri, lang string) (store.Occupation, error)
 }
 
 // ioTimeout bounds every store call a people page makes.

@@ -368,3 +368,24 @@ func TestPersonOverviewDutch(t *testing.T) {
 	r.golden()
 	r.finish()
 }
+
+// TestProfileFormTakesPickedOccupation: the concept picker's answer fills the
+// target occupation, which is saved as the ESCO URI.
+func TestProfileFormTakesPickedOccupation(t *testing.T) {
+	r, ann := startPeople(t, "en", 80, 24)
+	r.waitFor("3 people")
+	r.keys("enter")
+	r.waitFor("Open actions (1)")
+	r.keys("e")
+	r.waitFor("Profile and privacy record of Ann Peeters")
+	uri := "http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30"
+	r.tm.Send(ConceptPickedMsg{Tag: "target", Kind: catalog.KindOccupation, Concept: store.ConceptMatch{URI: uri, Label: "data analyst"}})
+	r.waitFor("data analyst http://data.europa.eu/esco/occupation/258e")
+	r.tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	r.waitFor("Profile saved")
+	p, err := r.st.Person(context.Background(), ann)
+	if err != nil || p.TargetOccupation != uri || p.Name != "Ann Peeters" || p.BirthYear != 1984 {
+		t.Fatalf("saved person: %+v %v", p, err)
+	}
+	r.finish()
+}

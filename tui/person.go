@@ -40,6 +40,8 @@ type personFile struct {
 	actions     []sessions.Action
 	sessions    []sessions.Session
 	next        time.Time
+	// targetLabel names the target occupation ("" when ESCO is not loaded).
+	targetLabel string
 }
 
 type personFileMsg struct {
@@ -74,11 +76,11 @@ func (p *personPage) Init() tea.Cmd { return p.load() }
 
 func (p *personPage) load() tea.Cmd {
 	p.seq++
-	seq, id, dep := p.seq, p.id, p.sh.Deps.People
+	seq, id, dep, lang := p.seq, p.id, p.sh.Deps.People, p.sh.Tr.Lang()
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 		defer cancel()
-		f, err := loadPersonFile(ctx, dep, id)
+		f, err := loadPersonFile(ctx, dep, id, lang)
 		if err == nil {
 			err = dep.Audit(ctx, id, "view", "person overview")
 		}
@@ -86,7 +88,7 @@ func (p *personPage) load() tea.Cmd {
 	}
 }
 
-func loadPersonFile(ctx context.Context, dep People, id string) (personFile, error) {
+func loadPersonFile(ctx context.Context, dep People, id, lang string) (personFile, error) {
 	var f personFile
 	var err error
 	if f.person, err = dep.Person(ctx, id); err != nil {
@@ -104,8 +106,15 @@ func loadPersonFile(ctx context.Context, dep People, id string) (personFile, err
 	if f.sessions, err = dep.Sessions(ctx, id, false); err != nil {
 		return f, err
 	}
-	f.next, err = dep.NextAppointment(ctx, id)
-	return f, err
+	if f.next, err = dep.NextAppointment(ctx, id); err != nil {
+		return f, err
+	}
+	if uri := f.person.TargetOccupation; uri != "" {
+		if oc, err := dep.OccupationSkills(ctx, uri, lang); err == nil {
+			f.targetLabel = oc.Label
+		}
+	}
+	return f, nil
 }
 
 // focusFor is the header summary: the name and the available ILA balance.
@@ -200,7 +209,11 @@ func (p *personPage) headView(w int) string {
 	}
 	b.WriteString(" " + strings.Join(facts, " · ") + "\n")
 	if pr.TargetOccupation != "" {
-		b.WriteString(" " + st.Label.Render(tr.T("people.target")+":") + " " + ansi.Truncate(pr.TargetOccupation, w-20, "…") + "\n")
+		target := pr.TargetOccupation
+		if p.file.targetLabel != "" {
+			target = p.file.targetLabel
+		}
+		b.WriteString(" " + st.Label.Render(tr.T("people.target")+":") + " " + ansi.Truncate(target, w-20, "…") + "\n")
 	}
 	b.WriteString(" " + st.Title.Render(tr.T("people.balances")) + " " + st.Warning.Render("("+tr.T("people.indicative")+")") + "\n")
 	for _, bl := range p.file.balances {

@@ -48,11 +48,14 @@ type personFormPage struct {
 	consents [3]bool // store, share, research
 	focus    int     // 0..pfTexts-1 inputs, then the three consents
 	problem  string
-	save     key.Binding
-	next     key.Binding
-	toggle   key.Binding
-	back     key.Binding
-	w, h     int
+	// targetLabel names a target occupation picked from ESCO.
+	targetLabel string
+	save        key.Binding
+	pick        key.Binding
+	next        key.Binding
+	toggle      key.Binding
+	back        key.Binding
+	w, h        int
 }
 
 func newPersonFormPage(sh *Shared, p sessions.Person) *personFormPage {
@@ -60,6 +63,7 @@ func newPersonFormPage(sh *Shared, p sessions.Person) *personFormPage {
 		save:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", sh.Tr.T("people.key.save"))),
 		next:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", sh.Tr.T("people.key.next_field"))),
 		toggle: key.NewBinding(key.WithKeys("space"), key.WithHelp("space", sh.Tr.T("people.key.toggle"))),
+		pick:   key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", sh.Tr.T("people.key.pick_occupation"))),
 		back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", sh.Tr.T("people.key.cancel")))}
 	birth := ""
 	if p.BirthYear > 0 {
@@ -114,8 +118,20 @@ func (f *personFormPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return f, nil
 		}
 		return f, tea.Sequence(Status(f.sh.Tr.T("people.profile_saved"), false), Pop())
+	case ConceptPickedMsg:
+		if msg.Tag == "target" {
+			f.inputs[pfTarget].SetValue(msg.Concept.URI)
+			f.targetLabel = msg.Concept.Label
+		}
+		return f, nil
 	case tea.KeyPressMsg:
 		switch msg.String() {
+		case "ctrl+o":
+			if f.sh.Deps.Concepts != nil {
+				f.setFocus(pfTarget)
+				return f, Push(NewConceptPicker(f.sh, catalog.KindOccupation, "target", ""))
+			}
+			return f, nil
 		case "esc":
 			return f, Pop()
 		case "tab", "down":
@@ -134,7 +150,11 @@ func (f *personFormPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		if f.focus < pfTexts {
 			var cmd tea.Cmd
+			before := f.inputs[f.focus].Value()
 			f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
+			if f.focus == pfTarget && f.inputs[f.focus].Value() != before {
+				f.targetLabel = ""
+			}
 			return f, cmd
 		}
 	case tea.PasteMsg:
@@ -247,7 +267,11 @@ func (f *personFormPage) View() string {
 	var lines []string
 	lines = append(lines, " "+st.Bold.Render(tr.T("people.edit_title", "Name", f.person.Name)))
 	for i := range f.inputs {
-		lines = append(lines, row(i, labels[i], f.inputs[i].View()))
+		v := f.inputs[i].View()
+		if i == pfTarget && f.targetLabel != "" {
+			v = st.Bold.Render(f.targetLabel) + " " + st.Muted.Render(f.inputs[i].Value())
+		}
+		lines = append(lines, row(i, labels[i], v))
 	}
 	for i, pur := range sessions.Purposes {
 		box := "[ ]"
