@@ -34,6 +34,8 @@ type Pathway struct {
 	Reserved map[string]int64
 	// Asked is what the plan asks of each scheme (minor units).
 	Asked map[string]int64
+	// Units are the schemes' units, by code.
+	Units map[string]Unit
 }
 
 // BuildOptions say what goes into the document.
@@ -89,13 +91,14 @@ func Build(ctx context.Context, src Source, personID string, opt BuildOptions) (
 		if b.AsOf.IsZero() && b.Balance == 0 {
 			continue // the person holds no such account
 		}
-		s := Scheme{Code: b.Scheme, Unit: Unit(b.Unit), Available: b.Available, AsOf: catalog.DateOf(b.AsOf)}
-		if opt.SchemeName != nil {
-			s.Name = opt.SchemeName(b.Scheme)
-		}
-		p.Funding = append(p.Funding, s)
+		p.Funding = append(p.Funding, Scheme{Code: b.Scheme, Unit: Unit(b.Unit), Available: b.Available, AsOf: catalog.DateOf(b.AsOf)})
 	}
 	p.Funding = fundingSummary(p.Funding, pw)
+	for i := range p.Funding {
+		if p.Funding[i].Name == "" && opt.SchemeName != nil {
+			p.Funding[i].Name = opt.SchemeName(p.Funding[i].Code)
+		}
+	}
 	ss, err := src.Sessions(ctx, personID, opt.Notes)
 	if err != nil {
 		return nil, fmt.Errorf("sessions of %s: %w", personID, err)
@@ -137,7 +140,7 @@ func fundingSummary(fs []Scheme, pw Pathway) []Scheme {
 	}
 	for code, v := range pw.Asked {
 		if v > 0 && !slices.ContainsFunc(fs, func(s Scheme) bool { return s.Code == code }) {
-			fs = append(fs, Scheme{Code: code, Planned: v})
+			fs = append(fs, Scheme{Code: code, Unit: pw.Units[code], Planned: v})
 		}
 	}
 	slices.SortStableFunc(fs, func(a, b Scheme) int { return compareStr(a.Code, b.Code) })

@@ -41,6 +41,7 @@ func FromPlan(in PathwayInput, tr *locale.Tr) Pathway {
 	for _, s := range in.Schemes {
 		units[s.Code] = Unit(s.Unit)
 	}
+	pw.Units = units
 	titles := map[string]string{}
 	pw.Steps = []Step{}
 	for _, s := range pl.Steps {

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
 )
@@ -55,5 +57,22 @@ func TestFromPlan(t *testing.T) {
 	}
 	if len(pw.Warnings) != 2 || !strings.Contains(pw.Warnings[0], "Data-analyse met Python: de startdatum 11-01-2027 is voorbij") || !strings.Contains(pw.Warnings[1], "new_check") {
 		t.Errorf("warnings: %q", pw.Warnings)
+	}
+}
+
+// TestFundingSummary: a scheme the plan asks of but the person holds no
+// account in still shows, in its unit, with nothing available.
+func TestFundingSummary(t *testing.T) {
+	fs := fundingSummary([]Scheme{{Code: "ila", Unit: UnitEUR, Available: 50000}}, Pathway{
+		Reserved: map[string]int64{"ila": 20000},
+		Asked:    map[string]int64{"ila": 30000, "leave": 600},
+		Units:    map[string]Unit{"ila": UnitEUR, "leave": UnitHours},
+	})
+	want := []Scheme{{Code: "ila", Unit: UnitEUR, Available: 70000, Planned: 30000}, {Code: "leave", Unit: UnitHours, Planned: 600}}
+	if diff := cmp.Diff(want, fs, dateCmp); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if fs[1].Remaining() != -600 {
+		t.Errorf("remaining %d", fs[1].Remaining())
 	}
 }
