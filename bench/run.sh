@@ -43,6 +43,8 @@ if command -v sqlite3 >/dev/null; then
   sqlite3 "$DB" < "$WORK/queries.sql" | grep '^Run Time' > "$WORK/sqlite3.times" || true
   sqlite3 --version | cut -d' ' -f1 > "$WORK/sqlite3.version"
 fi
+echo "== import end to end (bench/import.sh, issue 3)" >&2
+N="$N" SEED="$SEED" JSONL="$JSONL" BENCH_DIR="$WORK/import" bash bench/import.sh
 uptime > "$WORK/load.after"
 
 echo "== report" >&2
