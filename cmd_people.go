@@ -350,10 +350,11 @@ func newPersonEraseCmd(a *app) *cobra.Command {
 			}
 			ctx := cmd.Context()
 			return withStore(ctx, a, func(st *store.Store) error {
-				if _, err := mustPerson(ctx, a, st, "ID", args[0]); err != nil {
-					return err
+				err := st.ErasePerson(ctx, args[0])
+				if errors.Is(err, store.ErrNotFound) {
+					return usageErr("%s", a.tr().T("people.err.no_person", "Flag", "ID", "ID", args[0]))
 				}
-				if err := st.ErasePerson(ctx, args[0]); err != nil {
+				if err != nil {
 					return err
 				}
 				fmt.Fprintln(a.stdout, a.tr().T("people.erased", "ID", args[0]))

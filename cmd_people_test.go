@@ -119,6 +119,7 @@ func TestPeopleBadInput(t *testing.T) {
 		{"unknown person show", []string{"person", "show", "0190-nope"}, 2, []string{"no person with id 0190-nope"}},
 		{"unknown person session", []string{"session", "add", "--person", "0190-nope"}, 2, []string{"--person", "no person"}},
 		{"erase without yes", []string{"person", "erase", id}, 2, []string{"--yes"}},
+		{"erase unknown person", []string{"person", "erase", "0190-nope", "--yes"}, 2, []string{"no person with id 0190-nope"}},
 		{"bad email", []string{"person", "add", "--name", "X", "--email", "not-an-address"}, 2, []string{"email"}},
 	}
 	for _, tt := range tests {

@@ -185,4 +185,12 @@ func TestEraseLeavesNoTrace(t *testing.T) {
 	if len(log) == 0 || log[len(log)-1].Action != "erase" {
 		t.Errorf("no erase in audit: %+v", log)
 	}
+	// Erasing again finishes the scrub (as after a WAL another process held);
+	// an id never seen is not found.
+	if err := st.ErasePerson(ctx, p.ID); err != nil {
+		t.Errorf("second erase: %v", err)
+	}
+	if err := st.ErasePerson(ctx, "never-there"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("erase of an unknown id: %v", err)
+	}
 }
