@@ -114,6 +114,10 @@ func TestConceptPickerScreen(t *testing.T) {
 			r.waitFor("Choisir un métier", "Tapez au moins deux lettres.")
 			r.tm.Type("hairdresser") // English label, French interface
 			r.waitFor("coiffeur/coiffeuse", "barbier/barbière", "ISCO 5141", "trouvé par « hairdresser » (en)")
+			// an earlier prefix's results can show while the last query is still in flight
+			searching := locale.Must().For("fr").T("picker.searching")
+			teatest.WaitFor(t, r.tm.Output(), func([]byte) bool { return !strings.Contains(r.p.screen(), searching) },
+				teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
 			golden.RequireEqual(t, []byte(r.p.screen()))
 			r.finish()
 		})
