@@ -14,16 +14,14 @@ import (
 // The store is what main passes as the register.
 var _ Register = (*store.Store)(nil)
 
-// TestSearchPageOnSeededStore drives the page against a real temporary
-// store seeded with the sample register: typing narrows, a filter
-// narrows further, and the detail gets the full offer from the store.
-func TestSearchPageOnSeededStore(t *testing.T) {
+func seededStore(t *testing.T) *store.Store {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "koers.db"), store.Options{Actor: "tester"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	offers, err := sample.Offers()
 	if err != nil {
 		t.Fatal(err)
@@ -38,8 +36,54 @@ func TestSearchPageOnSeededStore(t *testing.T) {
 	if _, err := st.ImportOffers(ctx, sample.Source, seq, store.OfferImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+// TestAnythingTypedSearches: whatever a person types in the box searches
+// and never ends in an error on the status line.
+func TestAnythingTypedSearches(t *testing.T) {
 	sh := testShared(t, "en")
-	sh.Deps.Register = st
+	sh.Deps.Register = seededStore(t)
+	for _, q := range []string{`"`, `data"`, `*`, `-`, `-zorg`, `:`, `title:data`, `(`, `)`, `NEAR`, `data NEAR zorg`,
+		`AND`, `OR`, `NOT`, `data AND`, `^`, `'`, `l'énergie`, `énergie`, `ÉNERGIE`, `%`, `_`, `\`, `{}`, `données?`} {
+		p := NewSearchPage(sh, nil).(*searchPage)
+		p.SetSize(80, 21)
+		p.input.SetValue(q)
+		p.seq++
+		runSearch(p, p.fetch(p.seq))
+		if p.err != "" {
+			t.Errorf("typing %q: %s", q, p.err)
+		}
+	}
+	// case and diacritics fold: the same offers, in the same order
+	var first []string
+	for _, q := range []string{"energie", "énergie", "ENERGIE", "Energie"} {
+		p := NewSearchPage(sh, nil).(*searchPage)
+		p.SetSize(80, 21)
+		p.input.SetValue(q)
+		p.seq++
+		runSearch(p, p.fetch(p.seq))
+		var ids []string
+		for _, h := range p.hits {
+			ids = append(ids, h.Offer.ID)
+		}
+		if len(ids) == 0 {
+			t.Fatalf("%q found nothing", q)
+		}
+		if first == nil {
+			first = ids
+		} else if strings.Join(ids, " ") != strings.Join(first, " ") {
+			t.Errorf("%q found other offers than %q", q, "energie")
+		}
+	}
+}
+
+// TestSearchPageOnSeededStore drives the page against a real temporary
+// store seeded with the sample register: typing narrows, a filter
+// narrows further, and the detail gets the full offer from the store.
+func TestSearchPageOnSeededStore(t *testing.T) {
+	sh := testShared(t, "en")
+	sh.Deps.Register = seededStore(t)
 	p := NewSearchPage(sh, nil).(*searchPage)
 	p.SetSize(80, 21)
 	runSearch(p, p.Init())
