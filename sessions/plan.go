@@ -126,11 +126,23 @@ func (p *Plan) Move(id string, to int) error {
 // DefaultFunding is what each scheme the person holds is asked to pay for
 // an offer under the rules: voucher its share up to the cap, ILA the rest,
 // leave the hours; only schemes the offer is eligible for.
+//
+// Only schemes the person holds ask anything, so without a voucher the ILA
+// is asked the whole price.
 func DefaultFunding(r catalog.FundingRules, c catalog.Candidate, held []string) []FundingLine {
-	req := catalog.Request(r, c.Price, c.Hours, c.Schemes)
+	eligible := c.Schemes
+	if held != nil {
+		eligible = nil
+		for _, sc := range c.Schemes {
+			if slices.Contains(held, sc) {
+				eligible = append(eligible, sc)
+			}
+		}
+	}
+	req := catalog.Request(r, c.Price, c.Hours, eligible)
 	var out []FundingLine
 	for _, sc := range []string{catalog.SchemeVoucher, catalog.SchemeILA, catalog.SchemeLeave} {
-		if v := req[sc]; v > 0 && (held == nil || slices.Contains(held, sc)) {
+		if v := req[sc]; v > 0 {
 			out = append(out, FundingLine{Scheme: sc, Amount: v})
 		}
 	}

@@ -211,7 +211,7 @@ func TestDefaultFunding(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("lines (-want +got):\n%s", diff)
 	}
-	if got := DefaultFunding(RulesFrom(DefaultSchemes()), o, []string{"ila"}); len(got) != 1 || got[0].Amount != 35500 {
+	if got := DefaultFunding(RulesFrom(DefaultSchemes()), o, []string{"ila"}); len(got) != 1 || got[0].Amount != 48000 {
 		t.Errorf("ila only: %+v", got)
 	}
 }
