@@ -17,6 +17,7 @@ const (
 	WarnFunding      = "funding"       // a scheme has less available than its line asks
 	WarnLeave        = "leave"         // hours beyond the training-leave balance
 	WarnEQFJump      = "eqf_jump"      // more than one EQF level up from the previous step
+	WarnUnfunded     = "unfunded"      // part of the price is asked of no scheme: out of pocket
 )
 
 // Warning is one check's finding, beside the step it concerns. The fields
@@ -144,6 +145,20 @@ func Check(p *Plan, c *PlanContext) []Warning {
 					break
 				}
 			}
+		}
+	}
+	for _, v := range vs {
+		if !v.Status.Open() || v.price <= 0 {
+			continue
+		}
+		asked := int64(0)
+		for _, l := range v.Funding {
+			if catalog.Unit(l.Scheme) == "EUR" {
+				asked += l.Amount
+			}
+		}
+		if rest := int64(v.price) - asked; rest > 0 {
+			add(Warning{StepID: v.ID, Code: WarnUnfunded, Own: catalog.Money(rest)})
 		}
 	}
 	f := fund(vs, c)

@@ -113,6 +113,13 @@ func TestCheck(t *testing.T) {
 			p.Steps[1].Funding = []FundingLine{{Scheme: "ila", Amount: 30000}}
 			c.Available = map[string]int64{"ila": 30000}
 		}, nil},
+		{"part of the price asked of no scheme", func(p *Plan, c *PlanContext) {
+			a := c.Offers["a"]
+			a.Price = 30000
+			c.Offers["a"] = a
+			p.Steps[0].Funding = []FundingLine{{Scheme: "ila", Amount: 20000}}
+			c.Available = map[string]int64{"ila": 40000}
+		}, []string{"1:unfunded"}},
 		{"leave hours beyond balance", func(p *Plan, c *PlanContext) {
 			p.Steps[1].Funding = []FundingLine{{Scheme: "leave", Amount: 25 * 60}}
 			c.Available = map[string]int64{"leave": 20 * 60}

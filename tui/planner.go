@@ -230,6 +230,8 @@ func (p *plannerPage) stepsKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
 		return p, Push(NewSearchPage(p.sh, p.searchTarget()))
 	case p.busy || !ok:
 		return p, nil
+	case !st.Status.Open() && (key.Matches(msg, k.Reserve) || key.Matches(msg, k.Status) || key.Matches(msg, k.Drop)):
+		return p, Status(tr.T("plan.not_open", "Status", StatusName(tr, st.Status)), false)
 	case key.Matches(msg, k.MoveUp) && p.sel > 0:
 		p.sel--
 		return p, p.edit(tr.T("plan.cli.moved", "N", p.sel+1), func(ctx context.Context, d Plans) error {

@@ -62,6 +62,8 @@ func WarningText(tr *locale.Tr, w sessions.Warning) string {
 	switch w.Code {
 	case sessions.WarnFunding:
 		return tr.T("plan.warn.funding", "Scheme", SchemeName(tr, w.Scheme), "Gap", Amount(tr, w.Scheme, w.Gap), "Own", Euro(w.Own))
+	case sessions.WarnUnfunded:
+		return tr.T("plan.warn.unfunded", "Own", Euro(w.Own))
 	case sessions.WarnLeave:
 		return tr.T("plan.warn.leave", "Gap", Amount(tr, w.Scheme, w.Gap))
 	case sessions.WarnEQFJump:
