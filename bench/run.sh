@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.."
 N=${N:-1000000}
 SEED=${SEED:-1}
 RUNS=${RUNS:-3}
+CRUNS=${CRUNS:-2}
 WORK=${BENCH_DIR:-/tmp/koers-bench}
 mkdir -p "$WORK"
 command -v sqlite3 >/dev/null || { apt-get install -y -qq sqlite3 >/dev/null || echo "warning: no sqlite3 shell: C reference skipped"; }
@@ -27,11 +28,11 @@ uptime > "$WORK/load.before"
 echo "== gen $N offers" >&2
 JSONL="$WORK/register-$N-$SEED.jsonl"
 DB="$WORK/register-$N.db"
-/usr/bin/time -f '%e %M' -o "$WORK/gen.time" "$WORK/koers" gen --offers "$N" --seed "$SEED" -o "$JSONL"
+/usr/bin/time -f '%e %M %U %S' -o "$WORK/gen.time" "$WORK/koers" gen --offers "$N" --seed "$SEED" -o "$JSONL"
 
 echo "== import" >&2
 rm -f "$DB" "$DB-wal" "$DB-shm"
-/usr/bin/time -f '%e %M' -o "$WORK/import.time" "$WORK/registerbench" import -db "$DB" -in "$JSONL" > "$WORK/import.json"
+/usr/bin/time -f '%e %M %U %S' -o "$WORK/import.time" "$WORK/registerbench" import -db "$DB" -in "$JSONL" > "$WORK/import.json"
 
 echo "== search (as typed, $RUNS runs)" >&2
 "$WORK/registerbench" search -db "$DB" -runs "$RUNS" -o "$WORK/search.json"
@@ -39,7 +40,7 @@ echo "== search (as typed, $RUNS runs)" >&2
 echo "== C sqlite3 reference" >&2
 : > "$WORK/sqlite3.times"
 if command -v sqlite3 >/dev/null; then
-  "$WORK/registerbench" queries -runs "$RUNS" > "$WORK/queries.sql"
+  "$WORK/registerbench" queries -runs "$CRUNS" > "$WORK/queries.sql"
   sqlite3 "$DB" < "$WORK/queries.sql" | grep '^Run Time' > "$WORK/sqlite3.times" || true
   sqlite3 --version | cut -d' ' -f1 > "$WORK/sqlite3.version"
 fi
@@ -49,7 +50,7 @@ uptime > "$WORK/load.after"
 
 echo "== report" >&2
 mkdir -p bench/results
-"$WORK/registerbench" report -work "$WORK" -db "$DB" -n "$N" -runs "$RUNS" > bench/results/register.md
+"$WORK/registerbench" report -work "$WORK" -db "$DB" -n "$N" -runs "$RUNS" -cruns "$CRUNS" > bench/results/register.md
 
 {
   echo "# Benchmarks"

@@ -252,6 +252,9 @@ type offerWriter struct {
 	fresh bool
 	// hadOffers: the register held offers of any source before.
 	hadOffers bool
+	// idx is the register's search index, kept up to date row by row and
+	// saved at the end (search_snapshot.go).
+	idx *memIndex
 	// pairs are offer_skills rows (skill<<32 | rowid), written sorted at the end.
 	pairs []uint64
 }
@@ -266,6 +269,18 @@ func newOfferWriter(ctx context.Context, tx *sql.Tx, actor, stamp, source string
 	w.fresh = any == 0
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM offers)`).Scan(&w.hadOffers); err != nil {
 		return nil, fmt.Errorf("import offers: %w", err)
+	}
+	if !w.hadOffers {
+		w.idx = emptyIndex()
+	} else {
+		var gen string
+		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'register.generation'`).Scan(&gen)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("import offers: %w", err)
+		}
+		if w.idx, err = baseIndex(ctx, tx, gen); err != nil {
+			return nil, fmt.Errorf("import offers: %w", err)
+		}
 	}
 	// Upserts would open statement savepoints, and every savepoint makes
 	// FTS5 flush its pending terms to a new segment: load the interned
@@ -425,6 +440,19 @@ func (w *offerWriter) put(ctx context.Context, p *prepared) (int64, putOutcome, 
 			return 0, 0, err
 		}
 	}
+	var pr sql.NullInt64
+	if o.Price != nil {
+		pr = sql.NullInt64{Int64: int64(*o.Price), Valid: true}
+	}
+	var provID, awardID int64
+	if v, ok := prov.(int64); ok {
+		provID = v
+	}
+	if v, ok := awarding.(int64); ok {
+		awardID = v
+	}
+	w.idx.setRow(rid, string(o.Status), int64(o.EQF), string(o.Mode), o.Region, strings.Join(o.Languages, " "), strings.Join(o.Schemes, " "),
+		pr, o.Start.String(), provID, awardID, p.initials)
 	t := p.text
 	if _, err := w.ftsIns.ExecContext(ctx, rid, t.title, t.description, t.outcomes, t.skills, t.provider); err != nil {
 		return 0, 0, fmt.Errorf("index: %w", err)
@@ -527,6 +555,7 @@ func (w *offerWriter) withdrawMissing(ctx context.Context, source string, seen *
 		if _, err := w.tx.ExecContext(ctx, `UPDATE offers SET status = 'withdrawn', updated_at = ?, updated_by = ? WHERE rid = ?`, w.stamp, w.actor, rid); err != nil {
 			return 0, fmt.Errorf("withdraw: %w", err)
 		}
+		w.idx.withdraw(rid)
 	}
 	return len(gone), nil
 }
@@ -563,6 +592,13 @@ func (w *offerWriter) finish(ctx context.Context, source string, n OfferCounts, 
 		if _, err := w.tx.ExecContext(ctx, st.sql, st.args...); err != nil {
 			return fmt.Errorf("import offers: finish: %w", err)
 		}
+	}
+	var gen string
+	if err := w.tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'register.generation'`).Scan(&gen); err != nil {
+		return fmt.Errorf("import offers: finish: %w", err)
+	}
+	if _, err := w.tx.ExecContext(ctx, `INSERT OR REPLACE INTO register_index (id, generation, data) VALUES (1, ?, ?)`, gen, w.idx.snapshot()); err != nil {
+		return fmt.Errorf("import offers: save index: %w", err)
 	}
 	return nil
 }

@@ -168,7 +168,7 @@ func (s *Store) compileFilter(ctx context.Context, q catalog.Query, idx *memInde
 		if !m.Valid() {
 			return nil, fmt.Errorf("search: mode %q is not a form of participation", m)
 		}
-		if i := slices.Index(idx.modes, string(m)); i >= 0 {
+		if i := slices.Index(idx.modeIDs.names, string(m)); i >= 0 {
 			f.modes |= 1 << i
 		}
 	}
@@ -176,7 +176,7 @@ func (s *Store) compileFilter(ctx context.Context, q catalog.Query, idx *memInde
 		f.none = true
 	}
 	if q.Language != "" {
-		i := slices.Index(idx.langNames, strings.ToLower(q.Language))
+		i := slices.Index(idx.langIDs.names, strings.ToLower(q.Language))
 		if i < 0 || i >= 32 {
 			f.none = true
 		} else {
@@ -184,7 +184,7 @@ func (s *Store) compileFilter(ctx context.Context, q catalog.Query, idx *memInde
 		}
 	}
 	if q.Scheme != "" {
-		i := slices.Index(idx.schemeNames, q.Scheme)
+		i := slices.Index(idx.schemeIDs.names, q.Scheme)
 		if i < 0 || i >= 64 {
 			f.none = true
 		} else {
@@ -193,8 +193,8 @@ func (s *Store) compileFilter(ctx context.Context, q catalog.Query, idx *memInde
 	}
 	if q.Region != "" {
 		p := strings.ToUpper(q.Region)
-		f.regionOK = make([]bool, len(idx.regions))
-		for i, r := range idx.regions {
+		f.regionOK = make([]bool, len(idx.regionIDs.names))
+		for i, r := range idx.regionIDs.names {
 			f.regionOK[i] = r != "" && strings.HasPrefix(r, p)
 		}
 	}
@@ -406,7 +406,7 @@ type facetCounter struct {
 
 func (c *facetCounter) init(idx *memIndex) {
 	c.idx = idx
-	c.mode = make([]int, len(idx.modes))
+	c.mode = make([]int, len(idx.modeIDs.names))
 }
 
 func (c *facetCounter) add(rid uint32) {
@@ -436,15 +436,15 @@ func (c *facetCounter) facets() catalog.Facets {
 		f.EQF = append(f.EQF, catalog.Bucket{Value: "unknown", Count: n})
 	}
 	for _, m := range catalog.Modes {
-		if i := slices.Index(c.idx.modes, string(m)); i >= 0 && c.mode[i] > 0 {
+		if i := slices.Index(c.idx.modeIDs.names, string(m)); i >= 0 && c.mode[i] > 0 {
 			f.Mode = append(f.Mode, catalog.Bucket{Value: string(m), Count: c.mode[i]})
 		}
 	}
 	if c.mode[0] > 0 {
 		f.Mode = append(f.Mode, catalog.Bucket{Value: "unknown", Count: c.mode[0]})
 	}
-	f.Language = buckets(c.idx.langNames, c.langs[:])
-	f.Scheme = buckets(c.idx.schemeNames, c.schemes[:])
+	f.Language = buckets(c.idx.langIDs.names, c.langs[:])
+	f.Scheme = buckets(c.idx.schemeIDs.names, c.schemes[:])
 	return f
 }
 

@@ -6,8 +6,6 @@ import (
 	"database/sql/driver"
 	"encoding/binary"
 	"fmt"
-	"math"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -146,7 +144,7 @@ type memIndex struct {
 	award    []uint32
 	initials []uint64
 
-	modes, regions, langNames, schemeNames []string
+	modeIDs, regionIDs, langIDs, schemeIDs interner
 	orgs                                   []string // by offer_orgs id
 	active                                 int
 	terms                                  []string // the vocabulary, sorted; nil if incomplete
@@ -220,81 +218,11 @@ func (in *interner) id(s string) int {
 }
 
 func loadIndex(ctx context.Context, db *sql.DB, gen string) (*memIndex, error) {
-	idx := &memIndex{gen: gen}
-	var maxRID sql.NullInt64
-	if err := db.QueryRowContext(ctx, `SELECT max(rid) FROM offers`).Scan(&maxRID); err != nil {
-		return nil, err
-	}
-	n := int(maxRID.Int64) + 1
-	idx.n = n
-	idx.status = make([]uint8, n)
-	idx.eqf = make([]int8, n)
-	idx.mode = make([]uint8, n)
-	idx.region = make([]uint16, n)
-	idx.langs = make([]uint32, n)
-	idx.schemes = make([]uint64, n)
-	idx.price = make([]int32, n)
-	idx.start = make([]int32, n)
-	idx.prov = make([]uint32, n)
-	idx.award = make([]uint32, n)
-	idx.initials = make([]uint64, n)
-
-	var modes, regions, langs, schemes interner
-	modes.id("")
-	regions.id("")
-	rows, err := db.QueryContext(ctx, `SELECT rid, status, eqf, mode, region, languages, schemes, price, start, provider, awarding, initials FROM offers`)
+	idx, err := baseIndex(ctx, db, gen)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			rid, eqf, initials           int64
-			prov, award                  sql.NullInt64
-			status, mode, region, ls, ss sql.RawBytes
-			price                        sql.NullInt64
-			start                        sql.RawBytes
-		)
-		if err := rows.Scan(&rid, &status, &eqf, &mode, &region, &ls, &ss, &price, &start, &prov, &award, &initials); err != nil {
-			return nil, err
-		}
-		if string(status) == string(catalog.StatusActive) {
-			idx.status[rid] = stActive
-			idx.active++
-		} else {
-			idx.status[rid] = stWithdrawn
-		}
-		idx.eqf[rid] = int8(eqf)
-		idx.mode[rid] = uint8(modes.id(string(mode)))
-		idx.region[rid] = uint16(regions.id(string(region)))
-		for _, l := range strings.Fields(string(ls)) {
-			if b := langs.id(l); b < 32 {
-				idx.langs[rid] |= 1 << b
-			}
-		}
-		for _, sc := range strings.Fields(string(ss)) {
-			if b := schemes.id(sc); b < 64 {
-				idx.schemes[rid] |= 1 << b
-			}
-		}
-		idx.price[rid] = -1
-		if price.Valid {
-			idx.price[rid] = int32(min(price.Int64, math.MaxInt32))
-		}
-		idx.start[rid] = math.MinInt32
-		if len(start) > 0 {
-			if d, err := catalog.ParseDate(string(start)); err == nil {
-				idx.start[rid] = int32(d.Time().Unix() / 86400)
-			}
-		}
-		idx.prov[rid] = uint32(prov.Int64)
-		idx.award[rid] = uint32(award.Int64)
-		idx.initials[rid] = uint64(initials)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	idx.modes, idx.regions, idx.langNames, idx.schemeNames = modes.names, regions.names, langs.names, schemes.names
+	idx.gen = gen
 	if idx.terms, err = loadTerms(ctx, db); err != nil {
 		return nil, err
 	}
