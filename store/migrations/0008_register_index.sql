@@ -1,4 +1,4 @@
--- 0007: the register's in-memory search index, saved by every import
+-- 0008: the register's in-memory search index, saved by every import
 -- (store/search_snapshot.go): filter and facet values of every offer,
 -- about 41 bytes each, valid for the register generation it names.
 CREATE TABLE register_index (
