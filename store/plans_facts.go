@@ -88,7 +88,6 @@ type rawDoc struct {
 	rid        int64
 	id, status string
 	hash       int64
-	doc        []byte
 	offer      catalog.Offer
 	err        error
 }
