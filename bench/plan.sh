@@ -4,7 +4,7 @@
 #   bash bench/plan.sh              # 1,000,000 offers
 #   N=100000 bash bench/plan.sh     # a smaller register
 #
-# It reuses the register that bench/run.sh built ($BENCH_DIR/register-$N.db)
+# It reuses the register that bench/run.sh built ($SRC, default $BENCH_DIR/register-$N.db)
 # when there is one (do not run two 1M imports at once on a shared machine),
 # else generates and imports one with `koers gen` and `koers import`. It
 # works on a copy (the register's file stays as it was), loads ESCO v1.1.1
@@ -23,7 +23,7 @@ ESCO=${ESCO:-../shared/data/esco/v1.1.1-en}
 mkdir -p "$WORK/plan"
 go build -o "$WORK/plan/koers" .
 K="$WORK/plan/koers"
-SRC="$WORK/register-$N.db"
+SRC=${SRC:-$WORK/register-$N.db}
 DB="$WORK/plan/plan-$N.db"
 uptime > "$WORK/plan/load.before"
 if [[ -f "$SRC" ]]; then
