@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -202,32 +203,55 @@ func (s *Store) person(ctx context.Context, q rowQuerier, id string) (sessions.P
 	return p, crows.Err()
 }
 
-// People lists people whose name, e-mail or id contains query (all when
-// empty), most recently changed first.
+// People lists people matching query (all when empty), by name: every
+// word of the query must occur in the name, the e-mail or the id, with
+// case and diacritics folded ("chloe" finds "Chloé"). A centre's caseload
+// is a few thousand people, so the match runs in Go over one scan.
 func (s *Store) People(ctx context.Context, query string, limit int) ([]PersonSummary, error) {
 	if limit <= 0 {
 		limit = 500
 	}
-	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(strings.TrimSpace(query))) + "%"
-	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.name, p.email, p.birth_year, p.updated_at,
-		coalesce((SELECT max(at) FROM guidance_sessions g WHERE g.person_id = p.id), '')
-		FROM people p WHERE lower(p.name) LIKE ?1 ESCAPE '\' OR lower(p.email) LIKE ?1 ESCAPE '\' OR p.id LIKE ?1 ESCAPE '\'
-		ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?2`, like, limit)
+	words := strings.Fields(catalog.FoldSearch(query))
+	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.name, p.email, p.birth_year, p.updated_at, coalesce(g.last, '')
+		FROM people p LEFT JOIN (SELECT person_id, max(at) AS last FROM guidance_sessions GROUP BY person_id) g ON g.person_id = p.id`)
 	if err != nil {
 		return nil, fmt.Errorf("list people: %w", err)
 	}
 	defer rows.Close()
-	out := []PersonSummary{}
+	type hit struct {
+		key string
+		ps  PersonSummary
+	}
+	var hits []hit
 	for rows.Next() {
 		var ps PersonSummary
 		var upd, last string
 		if err := rows.Scan(&ps.ID, &ps.Name, &ps.Email, &ps.BirthYear, &upd, &last); err != nil {
 			return nil, err
 		}
-		ps.UpdatedAt, ps.LastSession = readStamp(upd), readStamp(last)
-		out = append(out, ps)
+		name := catalog.FoldSearch(ps.Name)
+		hay := name + " " + catalog.FoldSearch(ps.Email) + " " + ps.ID
+		ok := true
+		for _, w := range words {
+			if !strings.Contains(hay, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			ps.UpdatedAt, ps.LastSession = readStamp(upd), readStamp(last)
+			hits = append(hits, hit{key: name + "\x00" + ps.ID, ps: ps})
+		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.Slice(hits, func(a, b int) bool { return hits[a].key < hits[b].key })
+	out := make([]PersonSummary, 0, min(len(hits), limit))
+	for _, h := range hits[:min(len(hits), limit)] {
+		out = append(out, h.ps)
+	}
+	return out, nil
 }
 
 // AddSkills adds held skills to a person's file (skills already held with

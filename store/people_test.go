@@ -51,6 +51,22 @@ func TestPersonRoundTrip(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].ID != p.ID {
 		t.Fatalf("search: %+v %v", list, err)
 	}
+	chloe, err := st.CreatePerson(ctx, sessions.Person{Name: "Chloé Dubois-Lefèvre"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"chloe", "CHLOÉ", "dubois lefevre", "lefèvre chlo", chloe.ID} {
+		list, err := st.People(ctx, q, 0)
+		if err != nil || len(list) != 1 || list[0].ID != chloe.ID {
+			t.Errorf("search %q: %+v %v", q, list, err)
+		}
+	}
+	if list, _ := st.People(ctx, "", 0); len(list) != 2 || list[0].Name != "Ann Peeters" {
+		t.Errorf("everyone, by name: %+v", list)
+	}
+	if list, _ := st.People(ctx, "zzz", 0); len(list) != 0 {
+		t.Errorf("no match: %+v", list)
+	}
 	if _, err := st.Person(ctx, "missing"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing person: %v", err)
 	}
