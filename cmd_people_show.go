@@ -97,6 +97,12 @@ func newPersonShowCmd(a *app) *cobra.Command {
 				for _, ac := range v.OpenActions {
 					fmt.Fprintf(w, "  %s: %s %s\n", tr.T("people.action"), ac.Summary, ac.Due)
 				}
+				if v.Next != nil {
+					fmt.Fprintf(w, "  %s: %s\n", tr.T("people.next"), v.Next.Local().Format("2006-01-02 15:04"))
+				}
+				for _, sk := range v.Skills {
+					fmt.Fprintf(w, "  %s: %s (%s)\n", tr.T("people.skill"), sk.URI, sk.Evidence)
+				}
 				return nil
 			})
 		},
