@@ -182,6 +182,9 @@ func TestRegisterCLIExitCodes(t *testing.T) {
 
 func TestStatsCLI(t *testing.T) {
 	db := registerDB(t)
+	if code, _, errs := registerCLI(t, db, "person", "add", "--name", "Ann Peeters"); code != 0 {
+		t.Fatalf("person add: %d %s", code, errs)
+	}
 	code, out, errs := registerCLI(t, db, "stats", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -190,7 +193,7 @@ func TestStatsCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &s); err != nil {
 		t.Fatal(err)
 	}
-	if s.OffersActive != 303 || s.Path != db || len(s.Sources) != 2 || s.Sources[0].Name != "gen" || s.Providers < 50 {
+	if s.OffersActive != 303 || s.Path != db || len(s.Sources) != 2 || s.Sources[0].Name != "gen" || s.Providers < 50 || s.People != 1 {
 		t.Errorf("stats: %+v", s)
 	}
 }

@@ -160,22 +160,21 @@ func (s *Store) RegisterStats(ctx context.Context) (RegisterStats, error) {
 		return st, fmt.Errorf("stats: %w", mapErr(err))
 	}
 	for _, c := range []struct {
-		dst    *int
-		tables []string
+		dst   *int
+		table string
+		count string
 	}{
-		{&st.People, []string{"people", "persons"}},
+		{&st.Occupations, "esco_concepts", `SELECT count(*) FROM esco_concepts WHERE kind = 'occupation'`},
+		{&st.Skills, "esco_concepts", `SELECT count(*) FROM esco_concepts WHERE kind = 'skill'`},
+		{&st.Relations, "esco_occupation_skills", `SELECT count(*) FROM esco_occupation_skills`},
+		{&st.People, "people", `SELECT count(*) FROM people`},
 	} {
-		n, err := s.countFirstTable(ctx, c.tables)
+		n, err := s.countIfTable(ctx, c.table, c.count)
 		if err != nil {
 			return st, err
 		}
 		*c.dst = n
 	}
-	e, err := s.ESCOStats(ctx) // ESCO's tables (issue 3)
-	if err != nil {
-		return st, err
-	}
-	st.Occupations, st.Skills, st.Relations = e.Occupations, e.Skills, e.Relations
 	rows, err := s.db.QueryContext(ctx, `SELECT name, last_import_at, active, added, changed, unchanged, withdrawn FROM sources ORDER BY name`)
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", mapErr(err))
@@ -193,22 +192,20 @@ func (s *Store) RegisterStats(ctx context.Context) (RegisterStats, error) {
 	return st, rows.Err()
 }
 
-// countFirstTable counts the rows of the first of tables that exists, or 0.
-func (s *Store) countFirstTable(ctx context.Context, tables []string) (int, error) {
-	for _, t := range tables {
-		var name string
-		err := s.db.QueryRowContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?`, t).Scan(&name)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return 0, fmt.Errorf("stats: %w", err)
-		}
-		var n int
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM "`+name+`"`).Scan(&n); err != nil {
-			return 0, fmt.Errorf("stats: count %s: %w", name, err)
-		}
-		return n, nil
+// countIfTable runs count when table exists (another area's migration may
+// not be there), else it is 0.
+func (s *Store) countIfTable(ctx context.Context, table, count string) (int, error) {
+	var name string
+	err := s.db.QueryRowContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?`, table).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
 	}
-	return 0, nil
+	if err != nil {
+		return 0, fmt.Errorf("stats: %w", err)
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, count).Scan(&n); err != nil {
+		return 0, fmt.Errorf("stats: count %s: %w", table, err)
+	}
+	return n, nil
 }
