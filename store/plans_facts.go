@@ -116,34 +116,27 @@ func (s *Store) refreshFacts(ctx context.Context, tx *sql.Tx, stale []int64, pro
 		skillID[uri] = id
 	}
 	rows.Close()
-	stmts := map[string]string{
-		"facts": `INSERT OR REPLACE INTO plan_offer_facts (rid, id, hash, source, source_id, title, status, eqf, mode, languages, region,
-			price, minutes, ects, start, end_date, apply_by, schemes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		"delSkills": `DELETE FROM plan_skill_offers WHERE rid = ?`,
-		"delRefs":   `DELETE FROM plan_offer_refs WHERE rid = ?`,
-		"skill":     `INSERT OR IGNORE INTO plan_skill_offers (skill, price, minutes, rid) VALUES (?,?,?,?)`,
-		"ref":       `INSERT OR IGNORE INTO plan_offer_refs (rid, kind, target) VALUES (?,?,?)`,
-	}
-	ps := map[string]*sql.Stmt{}
-	for k, q := range stmts {
-		st, err := tx.PrepareContext(ctx, q)
-		if err != nil {
-			return fmt.Errorf("planner index: %w", err)
-		}
-		defer st.Close()
-		ps[k] = st
-	}
-	exec := func(name string, args ...any) error {
-		if _, err := ps[name].ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("planner index: %w", err)
-		}
-		return nil
-	}
+	facts := newBatch(ctx, tx, `INSERT OR REPLACE INTO plan_offer_facts (rid, id, hash, source, source_id, title, status, eqf, mode,
+		languages, region, price, minutes, ects, start, end_date, apply_by, schemes) VALUES `, 18)
+	skills := newBatch(ctx, tx, `INSERT OR IGNORE INTO plan_skill_offers (skill, price, minutes, rid) VALUES `, 4)
+	refs := newBatch(ctx, tx, `INSERT OR IGNORE INTO plan_offer_refs (rid, kind, target) VALUES `, 3)
+	defer facts.close()
+	defer skills.close()
+	defer refs.close()
 	for start := 0; start < len(stale); start += 2000 {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		chunk := stale[start:min(start+2000, len(stale))]
+		if !fresh {
+			b, _ := json.Marshal(chunk)
+			for _, q := range []string{`DELETE FROM plan_skill_offers WHERE rid IN (SELECT value FROM json_each(?))`,
+				`DELETE FROM plan_offer_refs WHERE rid IN (SELECT value FROM json_each(?))`} {
+				if _, err := tx.ExecContext(ctx, q, string(b)); err != nil {
+					return fmt.Errorf("planner index: %w", err)
+				}
+			}
+		}
 		docs, err := s.readDocsParallel(ctx, chunk)
 		if err != nil {
 			return err
@@ -155,23 +148,15 @@ func (s *Store) refreshFacts(ctx context.Context, tx *sql.Tx, stale []int64, pro
 			o, c := &d.offer, catalog.CandidateOf(&d.offer)
 			price := int64(c.Price)
 			mins := catalog.Minutes(c.Hours)
-			if err := exec("facts", d.rid, d.id, d.hash, o.Source, o.SourceID, o.Title, d.status, int(o.EQF), string(o.Mode),
+			if err := facts.add(d.rid, d.id, d.hash, o.Source, o.SourceID, o.Title, d.status, int(o.EQF), string(o.Mode),
 				" "+strings.Join(o.Languages, " ")+" ", o.Region, price, mins, c.ECTS, o.Start.String(), o.End.String(),
 				o.ApplyBy.String(), strings.Join(o.Schemes, " ")); err != nil {
 				return err
 			}
-			if !fresh {
-				if err := exec("delSkills", d.rid); err != nil {
-					return err
-				}
-				if err := exec("delRefs", d.rid); err != nil {
-					return err
-				}
-			}
 			if d.status == string(catalog.StatusActive) {
 				for _, sk := range o.Skills() {
 					if id, ok := skillID[sk.URI]; ok {
-						if err := exec("skill", id, price, mins, d.rid); err != nil {
+						if err := skills.add(id, price, mins, d.rid); err != nil {
 							return err
 						}
 					}
@@ -179,7 +164,7 @@ func (s *Store) refreshFacts(ctx context.Context, tx *sql.Tx, stale []int64, pro
 			}
 			for _, p := range o.Prerequisites {
 				if strings.TrimSpace(p) != "" {
-					if err := exec("ref", d.rid, "prereq", strings.TrimSpace(p)); err != nil {
+					if err := refs.add(d.rid, "prereq", strings.TrimSpace(p)); err != nil {
 						return err
 					}
 				}
@@ -189,9 +174,14 @@ func (s *Store) refreshFacts(ctx context.Context, tx *sql.Tx, stale []int64, pro
 				if r.Kind == catalog.PrerequisiteOf {
 					kind = "prerequisite_of"
 				}
-				if err := exec("ref", d.rid, kind, r.Target); err != nil {
+				if err := refs.add(d.rid, kind, r.Target); err != nil {
 					return err
 				}
+			}
+		}
+		for _, b := range []*batch{facts, skills, refs} {
+			if err := b.flush(); err != nil {
+				return err
 			}
 		}
 		if progress != nil {
@@ -247,4 +237,63 @@ func readDocs(ctx context.Context, q rowQuerier, rids []int64) ([]rawDoc, error)
 		docs = append(docs, d)
 	}
 	return docs, rows.Err()
+}
+
+// batch is a multi-row INSERT: rows are sent batchRows at a time through
+// one prepared statement (far fewer statement steps than a row each).
+type batch struct {
+	ctx    context.Context
+	tx     *sql.Tx
+	prefix string
+	cols   int
+	args   []any
+	full   *sql.Stmt
+}
+
+const batchRows = 100
+
+func newBatch(ctx context.Context, tx *sql.Tx, prefix string, cols int) *batch {
+	return &batch{ctx: ctx, tx: tx, prefix: prefix, cols: cols}
+}
+
+func (b *batch) sql(rows int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?,", b.cols), ",") + ")"
+	return b.prefix + strings.TrimSuffix(strings.Repeat(row+",", rows), ",")
+}
+
+func (b *batch) add(args ...any) error {
+	b.args = append(b.args, args...)
+	if len(b.args) < batchRows*b.cols {
+		return nil
+	}
+	if b.full == nil {
+		st, err := b.tx.PrepareContext(b.ctx, b.sql(batchRows))
+		if err != nil {
+			return fmt.Errorf("planner index: %w", err)
+		}
+		b.full = st
+	}
+	if _, err := b.full.ExecContext(b.ctx, b.args...); err != nil {
+		return fmt.Errorf("planner index: %w", err)
+	}
+	b.args = b.args[:0]
+	return nil
+}
+
+// flush writes what is left.
+func (b *batch) flush() error {
+	if len(b.args) == 0 {
+		return nil
+	}
+	if _, err := b.tx.ExecContext(b.ctx, b.sql(len(b.args)/b.cols), b.args...); err != nil {
+		return fmt.Errorf("planner index: %w", err)
+	}
+	b.args = b.args[:0]
+	return nil
+}
+
+func (b *batch) close() {
+	if b.full != nil {
+		b.full.Close()
+	}
 }

@@ -135,7 +135,9 @@ func TestSuggestThroughStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Warnings) != 1 || rep.Warnings[0].Code != sessions.WarnPrerequisite || rep.Warnings[0].Other != "Module 1" {
+	// Added without funding lines: its price is asked of no scheme either.
+	if len(rep.Warnings) != 2 || rep.Warnings[0].Code != sessions.WarnPrerequisite || rep.Warnings[0].Other != "Module 1" ||
+		rep.Warnings[1].Code != sessions.WarnUnfunded || rep.Warnings[1].Own != 10000 {
 		t.Fatalf("warnings %+v", rep.Warnings)
 	}
 	// Stack progress towards the certificate: one of three parts planned.
