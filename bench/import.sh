@@ -75,5 +75,20 @@ fi
   echo "|---|---|---|---|---|---|---|"
   echo "$esco_line"
   echo "$offers_rows"
+  echo
+  echo "Reading the figures (measured 2026-12-03; see the issue's targets):"
+  echo
+  echo "- ESCO EN meets ≤ 20 s even on the loaded machine (about 11 s of CPU; parse, fold labels, write"
+  echo "  concepts, labels, the folded-label index and 123,855 relations in one transaction)."
+  echo "- Memory stays far under 1 GB: offers stream from the file through the parser (its own goroutine,"
+  echo "  overlapping the SQLite writes) to the store; nothing holds the whole register."
+  echo "- The 1,000,000-offer target (≤ 120 s) is not met here: on a load of ~14 on 2 cores the wall time"
+  echo "  says little, but the CPU time (~313 s: at least 157 s on 2 cores even with perfect overlap) is above it. Where the CPU goes, from"
+  echo "  \`go test ./store -run NONE -bench ImportJSONLines -cpuprofile\` (20,000 offers): the register's offer"
+  echo "  writer 36 % (rows, skills, providers), flate compression of the stored offer documents 16 %,"
+  echo "  encoding/json (this parser's decoding and the stored document's encoding) 17 %, FTS5 15 % (its share"
+  echo "  grows with size: segment merges), commit 9 %. Parsing and validation are a small share and overlap."
+  echo "- Re-importing an unchanged register decodes, validates and compares every offer (about half the"
+  echo "  CPU of the first import) and writes nothing."
 } > "$OUT"
 echo "wrote $OUT" >&2
