@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"iter"
+	"os"
+	"regexp"
 	"slices"
 	"testing"
 
@@ -175,5 +177,50 @@ func TestPlanFactsFollowImports(t *testing.T) {
 		if c.SourceID == "m4" && (c.Title != "Module 4 (new)" || c.Hours != 12) {
 			t.Fatalf("stale facts after re-import: %+v", c)
 		}
+	}
+}
+
+// TestGapRealESCO: a person holding the four ESCO skills of the ELM Annex I
+// sample who targets "community artist" covers 1 of its 24 essential
+// skills; the gap lists the other 23 (through the store: ESCO import,
+// occupation matching by label, held skills, gap).
+func TestGapRealESCO(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports the ESCO download")
+	}
+	elm, err := os.ReadFile(sharedData(t, "elm", "Sample-MC-Annex1-unsigned.jsonld"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	st := openTemp(t)
+	if _, err := st.ImportESCO(ctx, escoEN(t)...); err != nil {
+		t.Fatal(err)
+	}
+	ann := newPerson(t, st, "Ann")
+	for _, u := range regexp.MustCompile(`http://data\.europa\.eu/esco/skill/[0-9a-f-]+`).FindAllString(string(elm), -1) {
+		if !slices.ContainsFunc(ann.Skills, func(h sessions.HeldSkill) bool { return h.URI == u }) {
+			ann.Skills = append(ann.Skills, sessions.HeldSkill{URI: u, Evidence: sessions.SelfDeclared})
+		}
+	}
+	if len(ann.Skills) != 4 {
+		t.Fatalf("%d ESCO skills in the ELM sample, want 4", len(ann.Skills))
+	}
+	if _, err := st.UpdatePerson(ctx, ann); err != nil {
+		t.Fatal(err)
+	}
+	oc, err := st.ResolveOccupation(ctx, "community artist", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := st.Gap(ctx, ann.ID, nil, oc, catalog.NewDate(2026, 12, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := g.Essential; oc.Label != "community artist" || e.Total != 24 || len(e.Covered) != 1 || len(e.Missing) != 23 {
+		t.Fatalf("%s: total %d covered %d missing %d, want 24, 1, 23", oc.Label, e.Total, len(e.Covered), len(e.Missing))
+	}
+	if got := g.Essential.Covered[0].Label; got != "communicate with target community" {
+		t.Errorf("covered %q", got)
 	}
 }
