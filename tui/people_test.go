@@ -210,7 +210,7 @@ func TestSessionScreenDraftAndSave(t *testing.T) {
 			r.tm.Type("Follow-up: course chosen")
 			r.keys("tab") // notes
 			r.tm.Type("prefers evening classes")
-			r.keys("tab") // goal
+			r.keys("tab", "tab") // past "not attended", to the goal
 			r.tm.Type("Finish the Python course")
 			r.keys("enter", "tab") // action
 			r.tm.Type("Send enrolment form")
@@ -386,6 +386,33 @@ func TestProfileFormTakesPickedOccupation(t *testing.T) {
 	p, err := r.st.Person(context.Background(), ann)
 	if err != nil || p.TargetOccupation != uri || p.Name != "Ann Peeters" || p.BirthYear != 1984 {
 		t.Fatalf("saved person: %+v %v", p, err)
+	}
+	r.finish()
+}
+
+// TestSessionNotAttended records a missed appointment from the session
+// screen: the reason makes it "not attended", on an earlier day.
+func TestSessionNotAttended(t *testing.T) {
+	r, ann := startPeople(t, "en", 80, 24)
+	r.waitFor("3 people")
+	r.keys("enter")
+	r.waitFor("Open actions (1)")
+	r.keys("n")
+	r.waitFor("Session with Ann Peeters", "2026-12-03 10:00")
+	for range 3 { // back from the situation to the When field
+		r.tm.Send(tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift})
+	}
+	for range len("10:00") + 1 {
+		r.special(tea.KeyBackspace)
+	}
+	r.tm.Type(" 09:30")
+	r.keys("tab", "tab", "tab", "tab", "tab") // minutes, venue, summary, notes, not attended
+	r.tm.Type("ill")
+	r.tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	r.waitFor("Session saved", "(not attended)")
+	list, err := r.st.Sessions(context.Background(), ann, false)
+	if err != nil || len(list) != 2 || list[0].Attended || list[0].Reason != "ill" || list[0].At.Format("15:04") != "09:30" {
+		t.Fatalf("sessions: %+v %v", list, err)
 	}
 	r.finish()
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
@@ -28,7 +26,10 @@ const draftKind = "session"
 // sessionDraft is what the session screen saves as you type.
 type sessionDraft struct {
 	Channel string            `json:"channel"`
+	When    string            `json:"when,omitempty"`
 	Minutes string            `json:"minutes"`
+	Venue   string            `json:"venue,omitempty"`
+	Absent  string            `json:"absent,omitempty"` // why the person did not attend
 	Summary string            `json:"summary"`
 	Notes   string            `json:"notes"`
 	Goal    string            `json:"goal"`
@@ -40,15 +41,18 @@ type sessionDraft struct {
 }
 
 func (d sessionDraft) empty() bool {
-	return strings.TrimSpace(d.Minutes+d.Summary+d.Notes+d.Goal+d.Action+d.Due+d.Next) == "" && len(d.Goals) == 0 && len(d.Actions) == 0
+	return strings.TrimSpace(d.Minutes+d.Venue+d.Absent+d.Summary+d.Notes+d.Goal+d.Action+d.Due+d.Next) == "" && len(d.Goals) == 0 && len(d.Actions) == 0
 }
 
 // Session screen fields, in tab order.
 const (
 	fChannel = iota
+	fWhen
 	fMinutes
+	fVenue
 	fSummary
 	fNotes
+	fAbsent
 	fGoal
 	fAction
 	fDue
@@ -126,7 +130,7 @@ func peopleInputStyles(isDark bool) textinput.Styles {
 
 func newSessionPage(sh *Shared, p sessions.Person) *sessionPage {
 	sp := &sessionPage{sh: sh, keys: newSessionKeys(sh), person: p, at: sh.Now(), focus: fSummary}
-	ph := map[int]string{fMinutes: sh.Tr.T("people.ph.minutes"), fSummary: sh.Tr.T("people.ph.summary"), fGoal: sh.Tr.T("people.ph.goal"),
+	ph := map[int]string{fMinutes: sh.Tr.T("people.ph.minutes"), fVenue: sh.Tr.T("people.ph.venue"), fAbsent: sh.Tr.T("people.ph.absent"), fSummary: sh.Tr.T("people.ph.summary"), fGoal: sh.Tr.T("people.ph.goal"),
 		fAction: sh.Tr.T("people.ph.action"), fDue: "YYYY-MM-DD", fNext: "YYYY-MM-DD HH:MM"}
 	for i := range sp.inputs {
 		in := textinput.New()
@@ -135,6 +139,7 @@ func newSessionPage(sh *Shared, p sessions.Person) *sessionPage {
 		in.SetStyles(peopleInputStyles(sh.Styles.IsDark))
 		sp.inputs[i] = in
 	}
+	sp.inputs[fWhen].SetValue(sp.at.Local().Format("2006-01-02 15:04"))
 	sp.notes = textarea.New()
 	sp.notes.ShowLineNumbers = false
 	sp.notes.Prompt = "│ "
@@ -171,7 +176,8 @@ func (p *sessionPage) setFocus(f int) {
 }
 
 func (p *sessionPage) draft() sessionDraft {
-	return sessionDraft{Channel: string(sessions.Channels[p.channel]), Minutes: p.inputs[fMinutes].Value(),
+	return sessionDraft{Channel: string(sessions.Channels[p.channel]), When: p.inputs[fWhen].Value(), Minutes: p.inputs[fMinutes].Value(),
+		Venue: p.inputs[fVenue].Value(), Absent: p.inputs[fAbsent].Value(),
 		Summary: p.inputs[fSummary].Value(), Notes: p.notes.Value(), Goal: p.inputs[fGoal].Value(), Goals: p.goals,
 		Action: p.inputs[fAction].Value(), Due: p.inputs[fDue].Value(), Actions: p.actions, Next: p.inputs[fNext].Value()}
 }
@@ -182,7 +188,12 @@ func (p *sessionPage) apply(d sessionDraft) {
 			p.channel = i
 		}
 	}
+	if d.When != "" {
+		p.inputs[fWhen].SetValue(d.When)
+	}
 	p.inputs[fMinutes].SetValue(d.Minutes)
+	p.inputs[fVenue].SetValue(d.Venue)
+	p.inputs[fAbsent].SetValue(d.Absent)
 	p.inputs[fSummary].SetValue(d.Summary)
 	p.notes.SetValue(d.Notes)
 	p.inputs[fGoal].SetValue(d.Goal)
@@ -351,7 +362,18 @@ func (p *sessionPage) addItem() tea.Cmd {
 func (p *sessionPage) session() (sessions.Session, error) {
 	tr := p.sh.Tr
 	g := sessions.Session{PersonID: p.person.ID, At: p.at, Attended: true, Channel: sessions.Channels[p.channel],
-		Summary: strings.TrimSpace(p.inputs[fSummary].Value()), Goals: p.goals, Actions: p.actions}
+		Venue: strings.TrimSpace(p.inputs[fVenue].Value()), Summary: strings.TrimSpace(p.inputs[fSummary].Value()),
+		Goals: p.goals, Actions: p.actions}
+	if v := strings.TrimSpace(p.inputs[fWhen].Value()); v != "" {
+		t, err := parseLocalWhen(v)
+		if err != nil {
+			return g, errors.New(tr.T("people.err.field", "Field", tr.T("people.f.when"), "Err", err.Error()))
+		}
+		g.At = t
+	}
+	if r := strings.TrimSpace(p.inputs[fAbsent].Value()); r != "" {
+		g.Attended, g.Reason = false, r
+	}
 	if m := strings.TrimSpace(p.inputs[fMinutes].Value()); m != "" {
 		n, err := strconv.Atoi(m)
 		if err != nil {
@@ -401,91 +423,4 @@ func (p *sessionPage) save() tea.Cmd {
 		saved, err := dep.AddSession(ctx, g)
 		return sessionSavedMsg{g: saved, err: err}
 	}
-}
-
-func parseLocalWhen(s string) (time.Time, error) {
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", time.DateOnly} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is not YYYY-MM-DD [HH:MM]", s)
-}
-
-func (p *sessionPage) View() string {
-	st, tr := p.sh.Styles, p.sh.Tr
-	labelW := 19
-	label := func(f int, text string) string {
-		l := fmt.Sprintf(" %-*s", labelW, ansi.Truncate(text, labelW-1, "…"))
-		if f == p.focus {
-			return st.Label.Render("▸" + l[1:])
-		}
-		return l
-	}
-	var b strings.Builder
-	b.WriteString(" " + st.Bold.Render(tr.T("people.new_session", "Name", p.person.Name)) + " · " +
-		p.at.Local().Format("2006-01-02 15:04") + "\n")
-	b.WriteString(label(fChannel, tr.T("people.f.channel")) + "◂ " + tr.T("people.channel."+string(sessions.Channels[p.channel])) + " ▸\n")
-	b.WriteString(label(fMinutes, tr.T("people.f.minutes")) + p.inputs[fMinutes].View() + "\n")
-	b.WriteString(label(fSummary, tr.T("people.f.summary")) + p.inputs[fSummary].View() + "\n")
-	b.WriteString(label(fNotes, tr.T("people.f.notes")) + st.Muted.Render(tr.T("people.restricted")) + "\n")
-	b.WriteString(indent(p.notes.View(), 2) + "\n")
-	b.WriteString(label(fGoal, tr.T("people.f.goal")) + p.inputs[fGoal].View() + "\n")
-	for _, g := range p.goals {
-		b.WriteString(ansi.Truncate("   • "+g.Summary, p.w, "…") + "\n")
-	}
-	b.WriteString(label(fAction, tr.T("people.f.action")) + p.inputs[fAction].View() + "\n")
-	b.WriteString(label(fDue, tr.T("people.f.due")) + p.inputs[fDue].View() + "\n")
-	for _, a := range p.actions {
-		line := "   • " + a.Summary
-		if !a.Due.IsZero() {
-			line += " · " + tr.T("people.due", "Date", a.Due.String())
-		}
-		b.WriteString(ansi.Truncate(line, p.w, "…") + "\n")
-	}
-	b.WriteString(label(fNext, tr.T("people.f.next")) + p.inputs[fNext].View() + "\n")
-	if p.problem != "" {
-		b.WriteString(" " + st.Error.Render("! "+ansi.Truncate(p.problem, p.w-4, "…")) + "\n")
-	}
-	foot := ""
-	switch {
-	case !p.savedAt.IsZero():
-		foot = tr.T("people.draft_saved", "Time", p.savedAt.Local().Format("15:04:05"))
-	case !p.restore.IsZero():
-		foot = tr.T("people.draft_from", "Time", p.restore.Local().Format("2006-01-02 15:04"))
-	default:
-		foot = tr.T("people.draft_hint")
-	}
-	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
-	for len(lines) < p.h-1 {
-		lines = append(lines, "")
-	}
-	if len(lines) > p.h-1 {
-		lines = lines[:p.h-1]
-	}
-	lines = append(lines, " "+st.Muted.Render(foot))
-	return Fit(strings.Join(lines, "\n"), p.w, p.h)
-}
-
-func indent(s string, n int) string {
-	pad := strings.Repeat(" ", n)
-	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
-}
-
-func (p *sessionPage) SetSize(w, h int) {
-	p.w, p.h = w, h
-	for i := range p.inputs {
-		p.inputs[i].SetWidth(max(w-23, 10))
-	}
-	p.notes.SetWidth(max(w-4, 20))
-	p.notes.SetHeight(max(min(h-16, 8), 2))
-}
-
-func (p *sessionPage) Title() string      { return p.sh.Tr.T("people.session") }
-func (p *sessionPage) InputFocused() bool { return true }
-func (p *sessionPage) ShortHelp() []key.Binding {
-	return []key.Binding{p.keys.Next, p.keys.Add, p.keys.Save, p.keys.Discard, p.keys.Back}
-}
-func (p *sessionPage) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{p.keys.Next, p.keys.Add, p.keys.Cycle}, {p.keys.Save, p.keys.Discard, p.keys.Back}}
 }
