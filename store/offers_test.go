@@ -240,3 +240,20 @@ func sids(hits []catalog.Hit) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestNewFilePageSize checks that new files get 8 KB pages although the DSN
+// turns WAL on before any other pragma.
+func TestNewFilePageSize(t *testing.T) {
+	st := openTB(t)
+	var ps int
+	var mode string
+	if err := st.DB().QueryRow("PRAGMA page_size").Scan(&ps); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DB().QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if ps != filePageSize || mode != "wal" {
+		t.Errorf("page size %d, journal %s; want %d, wal", ps, mode, filePageSize)
+	}
+}
