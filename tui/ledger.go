@@ -146,11 +146,14 @@ func (p *ledgerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return p, nil
 		}
 		p.err = msg.err
-		if msg.err == nil {
-			p.schemes, p.bal, p.entries = msg.schemes, msg.balances, msg.entries
-			p.scheme = min(p.scheme, max(len(p.schemes)-1, 0))
+		if msg.err != nil {
+			return p, nil
 		}
-		return p, nil
+		p.schemes, p.bal, p.entries = msg.schemes, msg.balances, msg.entries
+		p.scheme = min(p.scheme, max(len(p.schemes)-1, 0))
+		// The header's available ILA follows what was just posted.
+		fc := focusFor(p.sh.Tr, personFile{person: p.person, balances: p.bal})
+		return p, func() tea.Msg { return FocusMsg{Focus: fc} }
 	case postedMsg:
 		tr := p.sh.Tr
 		if msg.err != nil {

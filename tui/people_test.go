@@ -268,7 +268,7 @@ func TestLedgerScreenRefusesOverdraft(t *testing.T) {
 	}
 	r.tm.Type("60.00")
 	r.keys("enter")
-	r.waitFor("Posted spend €60.00: €700.00 available", "▸2026-12-03   4 spend")
+	r.waitFor("Posted spend €60.00: €700.00 available", "▸2026-12-03   4 spend", "Ann Peeters · ILA €700.00 avail")
 	// Correct the spend (the newest entry is selected): a reversing entry.
 	r.keys("c")
 	r.waitFor("Posted correction €60.00: €760.00 available", "▸2026-12-03   5 correction")
