@@ -24,8 +24,10 @@ type Plans interface {
 	AcceptPathway(ctx context.Context, planID string, oc store.Occupation, pw catalog.Pathway) (sessions.Plan, error)
 }
 
-// planTimeout bounds a planner store call; suggestion at 1M offers is the slowest.
-const planTimeout = 20 * time.Second
+// planTimeout bounds a planner store call. Most take milliseconds; the
+// first one after a big import also builds the planner's index of the
+// register (about two minutes at 1M offers), so the bound is generous.
+const planTimeout = 5 * time.Minute
 
 type plannerKeys struct {
 	Up, Down, MoveUp, MoveDown, Add, Drop, Status, Reserve, Release key.Binding
