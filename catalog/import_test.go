@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -110,11 +111,21 @@ func TestELMAnnexISample(t *testing.T) {
 func TestNoEmbeddedImages(t *testing.T) {
 	dir := sharedData(t, "elm")
 	for _, f := range []string{"Sample-MC-Annex1-unsigned.jsonld", "Sample-CertOfPart-unsigned.jsonld"} {
-		offers, _ := parseFile(t, asParser(ParseELM), filepath.Join(dir, f))
+		offers, errs := parseFile(t, asParser(ParseELM), filepath.Join(dir, f))
+		if len(offers) == 0 {
+			t.Fatalf("%s: no offer (%v)", f, errs)
+		}
 		for _, o := range offers {
 			b := strings.Join(append(append([]string{o.Title, o.Description, o.URL, o.FurtherInfo}, o.Flags...), o.Prerequisites...), " ")
 			if strings.Contains(b, "/9j/") || strings.Contains(b, "iVBORw0KGgo") {
 				t.Errorf("%s: image content leaked into the offer", f)
+			}
+			// The register entry describes the credential, never its learner.
+			js, _ := json.Marshal(o)
+			for _, personal := range []string{"Andromeda", "ana.andromeda@email.com", "1999-10-01", "urn:epass:person:1"} {
+				if strings.Contains(string(js), personal) {
+					t.Errorf("%s: learner data %q in the register entry", f, personal)
+				}
 			}
 		}
 	}
