@@ -143,6 +143,27 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err := reg.sqlFuncs(drv); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// Two processes opening a brand-new file at once race to create it and
+	// switch it to WAL; SQLite answers the loser SQLITE_BUSY without waiting,
+	// so the loser retries for a while.
+	var s *Store
+	var err error
+	for attempt := 0; ; attempt++ {
+		s, err = open(ctx, path, opt, reg, drv)
+		if err == nil || !isBusy(err) || attempt >= 50 || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(time.Duration(20+attempt*10) * time.Millisecond)
+	}
+	return s, err
+}
+
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
+func open(ctx context.Context, path string, opt Options, reg *register, drv *sqlite.Driver) (*Store, error) {
 	if !opt.ReadOnly {
 		if err := createFile(ctx, path, drv); err != nil {
 			return nil, err
@@ -181,10 +202,10 @@ func createFile(ctx context.Context, path string, drv *sqlite.Driver) error {
 	if st, err := os.Stat(path); err == nil && st.Size() > 0 {
 		return nil
 	}
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + fmt.Sprintf("?_pragma=page_size(%d)", filePageSize)
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + fmt.Sprintf("?_pragma=busy_timeout(15000)&_pragma=page_size(%d)", filePageSize)
 	db := sql.OpenDB(connector{dsn: dsn, drv: drv})
 	defer db.Close()
-	if _, err := db.ExecContext(ctx, "CREATE TABLE koers_new (x); DROP TABLE koers_new"); err != nil {
+	if _, err := db.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS koers_new (x); DROP TABLE IF EXISTS koers_new"); err != nil {
 		return fmt.Errorf("create %s: %w", path, mapErr(err))
 	}
 	return nil
@@ -253,6 +274,15 @@ func (s *Store) migrate(ctx context.Context, target int, readOnly bool) error {
 	}
 	for _, m := range ms[cur:target] {
 		err := s.Tx(ctx, func(tx *sql.Tx) error {
+			// Read the version again under the write lock: another process
+			// opening the same new file may have applied this migration.
+			var now int
+			if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&now); err != nil {
+				return err
+			}
+			if now >= m.version {
+				return nil
+			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
 			}

@@ -130,3 +130,34 @@ func TestTxRollsBackOnError(t *testing.T) {
 		t.Fatal("rolled-back row is there")
 	}
 }
+
+// TestConcurrentFirstOpen opens one new file from several goroutines at once
+// (each its own *sql.DB, as two processes would): every open succeeds and the
+// schema is applied once.
+func TestConcurrentFirstOpen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "new.db")
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			st, err := Open(ctx, path, Options{})
+			if err == nil {
+				st.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent open: %v", err)
+		}
+	}
+	st, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if v, _ := st.Version(ctx); v != LatestVersion() {
+		t.Fatalf("version %d", v)
+	}
+}
