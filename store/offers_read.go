@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,8 +33,8 @@ func (s *Store) Offer(ctx context.Context, id string) (catalog.Offer, error) {
 	return o, nil
 }
 
-// offersByRIDs loads offers by rowid, in the order given; rowids that do
-// not exist are skipped. Offers come through the store's decoded cache:
+// offersByRIDs loads offers by rowid, aligned with rids; a rowid that does
+// not exist gives a zero offer (ID ""). Offers come through the store's decoded cache:
 // their slices and maps are shared and must not be modified.
 func (s *Store) offersByRIDs(ctx context.Context, rids []uint32) ([]catalog.Offer, error) {
 	byRID := make(map[uint32]catalog.Offer, len(rids))
@@ -73,11 +74,9 @@ func (s *Store) offersByRIDs(ctx context.Context, rids []uint32) ([]catalog.Offe
 			return nil, fmt.Errorf("load offers: %w", mapErr(err))
 		}
 	}
-	out := make([]catalog.Offer, 0, len(rids))
-	for _, r := range rids {
-		if o, ok := byRID[r]; ok {
-			out = append(out, o)
-		}
+	out := make([]catalog.Offer, len(rids))
+	for i, r := range rids {
+		out[i] = byRID[r]
 	}
 	return out, nil
 }
@@ -96,7 +95,11 @@ func (s *Store) OffersBySkill(ctx context.Context, uris []string, limit int) ([]
 	if limit > 0 && len(rids) > limit {
 		rids = rids[:limit]
 	}
-	return s.offersByRIDs(ctx, rids)
+	offers, err := s.offersByRIDs(ctx, rids)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(offers, func(o catalog.Offer) bool { return o.ID == "" }), nil
 }
 
 // OfferRowIDsBySkill is the rowids of active offers teaching any of the

@@ -21,6 +21,7 @@ import (
 type register struct {
 	mu      sync.Mutex
 	idx     *memIndex
+	loading atomic.Bool // a background load of idx runs
 	stale   atomic.Bool
 	matches matchCache
 
@@ -197,6 +198,31 @@ func (s *Store) index(ctx context.Context) (*memIndex, error) {
 	r.idx = idx
 	r.stale.Store(false)
 	return idx, nil
+}
+
+// readyIndex is the loaded index if it is current, else nil, never
+// waiting for a load; a nil result starts one in the background (the first
+// search of a session answers from SQL meanwhile: at 1M offers the load
+// reads a 41 MB blob).
+func (s *Store) readyIndex(ctx context.Context) *memIndex {
+	r := s.reg
+	if !r.mu.TryLock() {
+		return nil // a load is running
+	}
+	idx := r.idx
+	r.mu.Unlock()
+	if idx != nil && !r.stale.Load() {
+		if gen, err := s.generation(ctx); err == nil && gen == idx.gen {
+			return idx
+		}
+	}
+	if r.loading.CompareAndSwap(false, true) {
+		go func() {
+			defer r.loading.Store(false)
+			_, _ = s.index(context.Background())
+		}()
+	}
+	return nil
 }
 
 type interner struct {

@@ -260,7 +260,7 @@ func baseIndex(ctx context.Context, q querier, gen string) (*memIndex, error) {
 		if idx, err := fromSnapshot(data); err == nil {
 			return idx, nil
 		}
-	} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	} else if err != nil && !errors.Is(err, sql.ErrNoRows) && !strings.Contains(err.Error(), "no such table") {
 		return nil, fmt.Errorf("register index: %w", err)
 	}
 	return scanIndex(ctx, q)

@@ -78,7 +78,7 @@ func loadTerms(ctx context.Context, db *sql.DB) ([]string, error) {
 	}
 	rows, err := db.QueryContext(ctx, `SELECT term FROM offer_terms ORDER BY term`)
 	if err != nil {
-		return nil, err
+		return nil, err // (the meta key exists only where the table does)
 	}
 	defer rows.Close()
 	var out []string

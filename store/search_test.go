@@ -341,3 +341,26 @@ func TestIndexSnapshotMatchesScan(t *testing.T) {
 		t.Errorf("second source language: %v", got)
 	}
 }
+
+// TestSearchColdMatchesWarm checks that the first search of a fresh store,
+// answered from SQL while the index loads, gives what the index gives.
+func TestSearchColdMatchesWarm(t *testing.T) {
+	st := searchFixture(t)
+	ctx := context.Background()
+	mustImport(t, st, OfferImportOptions{Full: true}, testOffer("e1", "Énergie renouvelable")) // withdraws the rest
+	for _, q := range []catalog.Query{{Text: "energie"}, {}, {Text: "data an"}, {Withdrawn: true, Text: "energie"}} {
+		warm := search(t, st, q)
+		cold, err := Open(ctx, st.Path(), Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := cold.searchCold(ctx, q)
+		cold.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(sids(got), sids(warm)) {
+			t.Errorf("%+v: cold %v, warm %v", q, sids(got), sids(warm))
+		}
+	}
+}

@@ -107,6 +107,7 @@ func runImport(args []string) error {
 	db := fs.String("db", "", "database file")
 	in := fs.String("in", "", "JSON lines file")
 	prof := fs.String("cpuprofile", "", "write a CPU profile here")
+	coldOnly := fs.Bool("coldonly", false, "only time open → first page and → first facets, then exit")
 	fs.Parse(args)
 	if *prof != "" {
 		f, err := os.Create(*prof)
@@ -117,6 +118,9 @@ func runImport(args []string) error {
 		defer pprof.StopCPUProfile()
 	}
 	ctx := context.Background()
+	if *coldOnly {
+		return runCold(ctx, *db)
+	}
 	t0 := time.Now()
 	st, err := store.Open(ctx, *db, store.Options{Actor: "bench"})
 	if err != nil {
@@ -181,6 +185,7 @@ func runSearch(args []string) error {
 	exact := fs.Bool("exact", true, "also time plain exact bm25 through modernc")
 	exactRuns := fs.Int("exactruns", 1, "runs of each exact-bm25 query (best of)")
 	prof := fs.String("cpuprofile", "", "write a CPU profile here")
+	coldOnly := fs.Bool("coldonly", false, "only time open → first page and → first facets, then exit")
 	fs.Parse(args)
 	if *prof != "" {
 		f, err := os.Create(*prof)
@@ -191,6 +196,9 @@ func runSearch(args []string) error {
 		defer pprof.StopCPUProfile()
 	}
 	ctx := context.Background()
+	if *coldOnly {
+		return runCold(ctx, *db)
+	}
 	t0 := time.Now()
 	st, err := store.Open(ctx, *db, store.Options{Actor: "bench", ReadOnly: true})
 	if err != nil {
@@ -275,6 +283,27 @@ func runSearch(args []string) error {
 	report["peak_rss_mb"] = peakRSS()
 	b, _ := json.MarshalIndent(report, "", " ")
 	return os.WriteFile(*out, b, 0o644)
+}
+
+// runCold times, in a fresh process, open → first page of "data" → its
+// count and facets (the TUI's cold start).
+func runCold(ctx context.Context, db string) error {
+	t0 := time.Now()
+	st, err := store.Open(ctx, db, store.Options{Actor: "bench", ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	opened := time.Since(t0)
+	if _, err := st.SearchOffers(ctx, catalog.Query{Text: "data"}); err != nil {
+		return err
+	}
+	page := time.Since(t0)
+	if _, err := st.CountFacets(ctx, catalog.Query{Text: "data"}); err != nil {
+		return err
+	}
+	fmt.Printf("{\"open_ms\": %.1f, \"first_page_ms\": %.1f, \"facets_ms\": %.1f, \"rss_mb\": %d}\n", ms(opened), ms(page), ms(time.Since(t0)), peakRSS())
+	return nil
 }
 
 // runQueries writes the keystrokes as exact-bm25 SQL for the sqlite3 shell.
