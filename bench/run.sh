@@ -3,6 +3,7 @@
 #
 #   bash bench/run.sh            # 1,000,000 offers (about 10 minutes on 2 cores)
 #   N=20000 bash bench/run.sh    # a small run (CI, a quick look)
+#   REPORT_ONLY=1 bash bench/run.sh   # rewrite the reports from $BENCH_DIR's last run
 #
 # Generates a synthetic register with `koers gen` into $BENCH_DIR (default
 # /tmp/koers-bench, never the repository), imports it through
@@ -20,14 +21,15 @@ WORK=${BENCH_DIR:-/tmp/koers-bench}
 mkdir -p "$WORK"
 command -v sqlite3 >/dev/null || { apt-get install -y -qq sqlite3 >/dev/null || echo "warning: no sqlite3 shell: C reference skipped"; }
 
+JSONL="$WORK/register-$N-$SEED.jsonl"
+DB="$WORK/register-$N.db"
+if [[ -z ${REPORT_ONLY:-} ]]; then
 echo "== build" >&2
 go build -o "$WORK/koers" .
 go build -o "$WORK/registerbench" ./bench/registerbench
 uptime > "$WORK/load.before"
 
 echo "== gen $N offers" >&2
-JSONL="$WORK/register-$N-$SEED.jsonl"
-DB="$WORK/register-$N.db"
 /usr/bin/time -f '%e %M %U %S' -o "$WORK/gen.time" "$WORK/koers" gen --offers "$N" --seed "$SEED" -o "$JSONL"
 
 echo "== import" >&2
@@ -35,7 +37,10 @@ rm -f "$DB" "$DB-wal" "$DB-shm"
 /usr/bin/time -f '%e %M %U %S' -o "$WORK/import.time" "$WORK/registerbench" import -db "$DB" -in "$JSONL" > "$WORK/import.json"
 
 echo "== search (as typed, $RUNS runs)" >&2
+uptime > "$WORK/load.search.before"
 "$WORK/registerbench" search -db "$DB" -runs "$RUNS" -o "$WORK/search.json"
+uptime > "$WORK/load.search.after"
+"$WORK/registerbench" search -db "$DB" -coldonly > "$WORK/cold.json"
 
 echo "== C sqlite3 reference" >&2
 : > "$WORK/sqlite3.times"
@@ -47,6 +52,7 @@ fi
 echo "== import end to end (bench/import.sh, issue 3)" >&2
 N="$N" SEED="$SEED" JSONL="$JSONL" BENCH_DIR="$WORK/import" bash bench/import.sh
 uptime > "$WORK/load.after"
+fi
 
 echo "== report" >&2
 mkdir -p bench/results
@@ -62,7 +68,8 @@ mkdir -p bench/results
   echo
   echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p') × $(nproc) cores"
   echo "- Memory: $(free -g | awk '/^Mem:/ {print $2}') GB; $(go version | cut -d' ' -f3); $(uname -sr)"
-  echo "- Load (shared machine) before: $(sed 's/.*load average: //' "$WORK/load.before"); after: $(sed 's/.*load average: //' "$WORK/load.after")"
+  echo "- Load averages (1, 5, 15 min) on this machine, shared by six engineers: at the start $(sed 's/.*load average: //' "$WORK/load.before");"
+  echo "  search replay from $(sed 's/.*load average: //' "$WORK/load.search.before") to $(sed 's/.*load average: //' "$WORK/load.search.after"); at the end $(sed 's/.*load average: //' "$WORK/load.after")"
   echo "- Command: \`N=$N SEED=$SEED RUNS=$RUNS bash bench/run.sh\`"
   echo
   for f in bench/results/*.md; do

@@ -21,7 +21,11 @@ import (
 const (
 	defaultLimit = 50
 	rankBudget   = 1000
-	maxTerms     = 16
+	// filteredBudget bounds ranking under filters, where reaching each
+	// passing offer costs a Go filter call per match scanned: a selective
+	// filter on a large match set would otherwise scan it all.
+	filteredBudget = 250
+	maxTerms       = 16
 )
 
 // bm25Weights weight the FTS columns: title, description, outcomes, skills, provider.
@@ -248,7 +252,8 @@ type scored struct {
 // SearchOffers returns the first page of offers matching q, best match
 // first. Ranking is weighted bm25 (title above provider, outcomes and
 // skills, above description), exact for up to 1,000 matching offers and
-// over the first 1,000 (in register order) beyond that. An empty text lists
+// over the first 1,000 (in register order) beyond that; with filters, over
+// the first 250 that pass. An empty text lists
 // the offers that pass the filters in register order. The offers' slices
 // and maps are shared with the store's cache: treat them as read-only.
 func (s *Store) SearchOffers(ctx context.Context, q catalog.Query) ([]catalog.Hit, error) {
@@ -278,7 +283,7 @@ func (s *Store) SearchOffers(ctx context.Context, q catalog.Query) ([]catalog.Hi
 				ranked = append(ranked, scored{rid: uint32(rid)})
 			}
 		}
-	} else if ranked, err = s.rank(ctx, fq.expr, f, max(want, rankBudget)); err != nil {
+	} else if ranked, err = s.rank(ctx, fq.expr, f, max(want, budgetFor(f))); err != nil {
 		return nil, err
 	}
 	if q.Offset >= len(ranked) {
@@ -388,6 +393,14 @@ func (s *Store) searchCold(ctx context.Context, q catalog.Query) ([]catalog.Hit,
 		return []catalog.Hit{}, nil
 	}
 	return hits[max(q.Offset, 0):min(want, len(hits))], nil
+}
+
+// budgetFor is how many passing matches rank scores for f.
+func budgetFor(f *filter) int {
+	if f.onlyStatus() {
+		return rankBudget
+	}
+	return filteredBudget
 }
 
 // rank scores up to budget matches of expr that pass f and sorts them.
