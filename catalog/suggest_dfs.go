@@ -214,6 +214,9 @@ func (p *problem) solve(forbid []int) (*result, bool) {
 	if s.limit <= 0 {
 		s.limit = defaultNodeLimit
 	}
+	if len(forbid) > 0 {
+		s.limit = min(s.limit, altNodeLimit)
+	}
 	for _, i := range forbid {
 		s.ex[i] = true
 	}

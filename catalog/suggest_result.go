@@ -89,7 +89,7 @@ func (p *problem) alternatives(best *result) ([]*result, bool) {
 	var pairs [][]int
 	for _, i := range best.sel {
 		for _, j := range a1.sel {
-			if !slices.Contains(best.sel, j) && len(pairs) < 8 {
+			if !slices.Contains(best.sel, j) && len(pairs) < 4 {
 				pairs = append(pairs, []int{i, j})
 			}
 		}

@@ -13,7 +13,10 @@ import (
 const (
 	PruneAbove       = 160
 	KeepPerSkill     = 10
-	defaultNodeLimit = 200_000
+	defaultNodeLimit = 8_000
+	// altNodeLimit bounds each alternative's search (the best pathway has
+	// had the full budget).
+	altNodeLimit = 600
 )
 
 // bitset is a set of missing-skill indexes.
