@@ -57,6 +57,7 @@ fi
 echo "== report" >&2
 mkdir -p bench/results
 "$WORK/registerbench" report -work "$WORK" -db "$DB" -n "$N" -runs "$RUNS" -cruns "$CRUNS" > bench/results/register.md
+if [[ -f $WORK/register-notes.md ]]; then cat "$WORK/register-notes.md" >> bench/results/register.md; fi
 
 {
   echo "# Benchmarks"
