@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// unindex removes a changed offer's old text from FTS (a contentless
+// index needs the text it was given) and its old skills.
+// It runs before the row is updated.
+func (w *offerWriter) unindex(ctx context.Context, rid int64) error {
+	_, old, err := w.codec.scanOffer(w.old.QueryRowContext(ctx, rid))
+	if err != nil {
+		return fmt.Errorf("stored offer: %w", err)
+	}
+	ot := textOf(&old)
+	if _, err := w.ftsDel.ExecContext(ctx, rid, ot.title, ot.description, ot.outcomes, ot.skills, ot.provider); err != nil {
+		return fmt.Errorf("unindex: %w", err)
+	}
+	for _, sk := range old.Skills() {
+		id, err := w.skill(ctx, sk.URI)
+		if err != nil {
+			return err
+		}
+		if _, err := w.skDel.ExecContext(ctx, id, rid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writePairs writes the collected offer_skills rows in key order (appending
+// to the b-tree instead of inserting all over it), 200 rows a statement.
+func (w *offerWriter) writePairs(ctx context.Context) error {
+	slices.Sort(w.pairs)
+	pairs := slices.Compact(w.pairs)
+	const batch = 200
+	var stmt *sql.Stmt
+	defer func() {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}()
+	args := make([]any, 0, 2*batch)
+	for start := 0; start < len(pairs); start += batch {
+		chunk := pairs[start:min(start+batch, len(pairs))]
+		args = args[:0]
+		for _, p := range chunk {
+			args = append(args, int64(p>>32), int64(p&0xffffffff))
+		}
+		q := `INSERT OR IGNORE INTO offer_skills (skill, offer) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(chunk)), ", ")
+		var err error
+		if len(chunk) == batch {
+			if stmt == nil {
+				if stmt, err = w.tx.PrepareContext(ctx, q); err != nil {
+					return fmt.Errorf("import offers: skills: %w", err)
+				}
+			}
+			_, err = stmt.ExecContext(ctx, args...)
+		} else {
+			_, err = w.tx.ExecContext(ctx, q, args...)
+		}
+		if err != nil {
+			return fmt.Errorf("import offers: skills: %w", err)
+		}
+	}
+	return nil
+}
+
+// withdrawMissing marks the source's active offers that the import did not
+// see as withdrawn.
+func (w *offerWriter) withdrawMissing(ctx context.Context, source string, seen *bitset) (int, error) {
+	rows, err := w.tx.QueryContext(ctx, `SELECT rid FROM offers WHERE source = ? AND status = 'active'`, source)
+	if err != nil {
+		return 0, fmt.Errorf("withdraw: %w", err)
+	}
+	var gone []int64
+	for rows.Next() {
+		var rid int64
+		if err := rows.Scan(&rid); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if !seen.has(rid) {
+			gone = append(gone, rid)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, rid := range gone {
+		if _, err := w.tx.ExecContext(ctx, `UPDATE offers SET status = 'withdrawn', updated_at = ?, updated_by = ? WHERE rid = ?`, w.stamp, w.actor, rid); err != nil {
+			return 0, fmt.Errorf("withdraw: %w", err)
+		}
+		w.idx.withdraw(rid)
+	}
+	return len(gone), nil
+}
+
+// finish records the import on its source, bumps the register generation
+// and merges the FTS segments the import wrote.
+func (w *offerWriter) finish(ctx context.Context, source string, n OfferCounts, bulk bool) error {
+	if err := w.writePairs(ctx); err != nil {
+		return err
+	}
+	q := []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO sources (name, last_import_at, added, changed, unchanged, withdrawn, active, created_at, created_by, updated_at, updated_by)
+			VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT count(*) FROM offers WHERE source = ?1 AND status = 'active'), ?2, ?7, ?2, ?7)
+			ON CONFLICT (name) DO UPDATE SET last_import_at = excluded.last_import_at, added = excluded.added, changed = excluded.changed,
+			unchanged = excluded.unchanged, withdrawn = excluded.withdrawn, active = excluded.active,
+			updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+			[]any{source, w.stamp, n.Added, n.Changed, n.Unchanged, n.Withdrawn, w.actor}},
+		{`INSERT INTO meta (key, value, updated_at, updated_by) VALUES ('register.generation', '1', ?1, ?2)
+			ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = ?1, updated_by = ?2`,
+			[]any{w.stamp, w.actor}},
+		{`INSERT INTO offers_fts (offers_fts, rank) VALUES ('automerge', 4)`, nil},
+		{`INSERT INTO offers_fts (offers_fts, rank) VALUES ('hashsize', 1048576)`, nil},
+	}
+	if bulk {
+		q = append(q, struct {
+			sql  string
+			args []any
+		}{`INSERT INTO offers_fts (offers_fts) VALUES ('optimize')`, nil})
+	}
+	for _, st := range q {
+		if _, err := w.tx.ExecContext(ctx, st.sql, st.args...); err != nil {
+			return fmt.Errorf("import offers: finish: %w", err)
+		}
+	}
+	var gen string
+	if err := w.tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'register.generation'`).Scan(&gen); err != nil {
+		return fmt.Errorf("import offers: finish: %w", err)
+	}
+	if _, err := w.tx.ExecContext(ctx, `INSERT OR REPLACE INTO register_index (id, generation, data) VALUES (1, ?, ?)`, gen, w.idx.snapshot()); err != nil {
+		return fmt.Errorf("import offers: save index: %w", err)
+	}
+	return nil
+}
+
+// bitset is a growable set of small non-negative integers (rowids).
+type bitset []uint64
+
+func (b *bitset) set(i int64) {
+	for int(i>>6) >= len(*b) {
+		*b = append(*b, 0)
+	}
+	(*b)[i>>6] |= 1 << (i & 63)
+}
+
+func (b bitset) has(i int64) bool {
+	return i >= 0 && int(i>>6) < len(b) && b[i>>6]&(1<<(i&63)) != 0
+}
