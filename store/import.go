@@ -280,6 +280,23 @@ func expandInputs(paths []string, force catalog.Format) ([]unit, []io.Closer, er
 			return nil, closers, fmt.Errorf("%w: %v", ErrImportInput, err)
 		}
 		if st.IsDir() {
+			// A folder of zips (the ESCO download as served: one zip for the
+			// classification, one for the relations) imports its zips.
+			if zips := zipsIn(p); len(zips) > 0 {
+				us, cs, err := expandInputs(zips, force)
+				closers = append(closers, cs...)
+				if err != nil {
+					return nil, closers, err
+				}
+				units = append(units, us...)
+				rest, err := fsUnits(os.DirFS(p), p, force, dirFile(p))
+				if err == nil {
+					units = append(units, rest...)
+				} else if !errors.Is(err, catalog.ErrNoESCOFiles) {
+					return nil, closers, err
+				}
+				continue
+			}
 			us, err := fsUnits(os.DirFS(p), p, force, func(name string) (int64, func() (io.ReadCloser, error)) {
 				full := filepath.Join(p, filepath.FromSlash(name))
 				fi, _ := os.Stat(full)
@@ -392,6 +409,33 @@ func fsUnits(fsys fs.FS, label string, force catalog.Format, file func(string) (
 		return nil, fmt.Errorf("%w: %s: no register or ESCO files (%w)", ErrImportInput, label, catalog.ErrNoESCOFiles)
 	}
 	return units, nil
+}
+
+// zipsIn lists the zip files directly in dir, sorted.
+func zipsIn(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var zips []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".zip") {
+			zips = append(zips, filepath.Join(dir, e.Name()))
+		}
+	}
+	return zips
+}
+
+// dirFile opens files of the folder dir for fsUnits.
+func dirFile(dir string) func(string) (int64, func() (io.ReadCloser, error)) {
+	return func(name string) (int64, func() (io.ReadCloser, error)) {
+		full := filepath.Join(dir, filepath.FromSlash(name))
+		var size int64
+		if fi, err := os.Stat(full); err == nil {
+			size = fi.Size()
+		}
+		return size, func() (io.ReadCloser, error) { return os.Open(full) }
+	}
 }
 
 // importable reports whether a file in a folder or zip looks like an

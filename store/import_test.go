@@ -200,3 +200,51 @@ func TestImportDryRunAndExportRoundTrip(t *testing.T) {
 		t.Fatalf("re-import of the export %+v %v", rep, err)
 	}
 }
+
+// TestImportFolderOfZips imports a folder holding zips (the ESCO download as
+// served is two zips in one folder) together with a loose register file.
+func TestImportFolderOfZips(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	mkzip := func(name, inner, body string) {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		w, _ := zw.Create(inner)
+		w.Write([]byte(body))
+		zw.Close()
+		if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mkzip("a.zip", "offers.jsonl", jsonl(offerLine("vdab", "1", "Boekhouden")))
+	mkzip("b.zip", "occupations_en.csv", escoOcc)
+	writeFile(t, dir, "more.jsonl", jsonl(offerLine("vdab", "2", "Metselen")))
+	writeFile(t, dir, "README.txt", "not a register file")
+	st := openTemp(t)
+	rep, err := st.Import(ctx, []string{dir}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Offers.Added != 2 {
+		t.Errorf("offers added %d, want 2 (%+v)", rep.Offers.Added, rep.Offers)
+	}
+	var occ int
+	st.DB().QueryRowContext(ctx, `SELECT count(*) FROM esco_concepts`).Scan(&occ)
+	if occ == 0 {
+		t.Error("the zip's ESCO occupations were not imported")
+	}
+
+	empty := t.TempDir()
+	mkzipIn := filepath.Join(empty, "x.zip")
+	{
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		w, _ := zw.Create("notes.txt")
+		w.Write([]byte("nothing"))
+		zw.Close()
+		os.WriteFile(mkzipIn, buf.Bytes(), 0o600)
+	}
+	if _, err := st.Import(ctx, []string{empty}, ImportOptions{}); !errors.Is(err, ErrImportInput) {
+		t.Fatalf("folder with an empty zip: %v", err)
+	}
+}
