@@ -20,7 +20,7 @@ import (
 func unitAmount(u sessions.Unit, v int64) string {
 	switch u {
 	case sessions.UnitEUR:
-		return "€" + u.Format(v)
+		return Euro(catalog.Money(v))
 	case sessions.UnitHours:
 		return u.Format(v) + " h"
 	}
