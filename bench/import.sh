@@ -78,12 +78,13 @@ fi
   echo
   echo "Reading the figures (measured 2026-12-03; see the issue's targets):"
   echo
-  echo "- ESCO EN meets ≤ 20 s even on the loaded machine (about 11 s of CPU; parse, fold labels, write"
-  echo "  concepts, labels, the folded-label index and 123,855 relations in one transaction)."
+  echo "- ESCO EN: about 6 s of CPU (parse, fold labels, write concepts, labels, the folded-label index and"
+  echo "  123,855 relations in one transaction); target ≤ 20 s."
   echo "- Memory stays far under 1 GB: offers stream from the file through the parser (its own goroutine,"
   echo "  overlapping the SQLite writes) to the store; nothing holds the whole register."
-  echo "- The 1,000,000-offer target (≤ 120 s) is not met here: on a load of ~14 on 2 cores the wall time"
-  echo "  says little, but the CPU time (~313 s: at least 157 s on 2 cores even with perfect overlap) is above it. Where the CPU goes, from"
+  echo "- The 1,000,000-offer import uses both cores (CPU time above wall time), so it is sensitive to load:"
+  echo "  on a quiet machine (load ~1) it took 112 s wall (target ≤ 120 s, a thin margin); an earlier run at"
+  echo "  load ~14, shared with five other builds, took 887 s. Where the CPU goes, from"
   echo "  \`go test ./store -run NONE -bench ImportJSONLines -cpuprofile\` (20,000 offers): the register's offer"
   echo "  writer 36 % (rows, skills, providers), flate compression of the stored offer documents 16 %,"
   echo "  encoding/json (this parser's decoding and the stored document's encoding) 17 %, FTS5 15 % (its share"
