@@ -185,6 +185,11 @@ func (p *searchPage) inputKey(msg tea.KeyPressMsg) tea.Cmd {
 		return p.openDetail()
 	case "up", "down", "pgup", "pgdown":
 		return p.listKey(msg)
+	case "tab": // a search box has no use for tab: on the home screen it opens the people list
+		if p.target == nil {
+			p.input.Blur()
+			return func() tea.Msg { return OpenPeopleMsg{} }
+		}
 	}
 	return p.updateInput(msg)
 }

@@ -45,6 +45,8 @@ func (p *searchPage) ShortHelp() []key.Binding {
 		return p.withAdd(k.Up, k.Down, k.Back)
 	case p.panel != nil:
 		return p.panel.shortHelp()
+	case p.input.Focused() && p.target == nil:
+		return []key.Binding{k.Leave, k.Down, k.Open, p.sh.Keys.People}
 	case p.input.Focused():
 		return []key.Binding{k.Leave, k.Down, k.Open}
 	}

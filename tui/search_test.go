@@ -462,3 +462,36 @@ func TestAddWithoutTargetSaysHow(t *testing.T) {
 		t.Errorf("got %#v, want a hint to open the register from a person or plan", st)
 	}
 }
+
+// TestTabInBoxOpensPeople: on the home screen tab leaves the search box and
+// asks for the people list; opened for a person, tab stays in the page.
+func TestTabInBoxOpensPeople(t *testing.T) {
+	sh := testShared(t, "en")
+	sh.Deps.Register = newFakeRegister(t)
+	m := newModel(sh, NewSearchPage(sh, nil))
+	send(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if !m.Active().InputFocused() {
+		t.Fatal("the search box should have focus on the home screen")
+	}
+	cmd := send(m, keyPress("tab"))
+	if cmd == nil {
+		t.Fatal("tab in the box did nothing")
+	}
+	if _, ok := cmd().(OpenPeopleMsg); !ok {
+		t.Fatal("tab in the box did not ask for the people list")
+	}
+	if m.Active().InputFocused() {
+		t.Fatal("tab left the box focused")
+	}
+
+	sh2 := testShared(t, "en")
+	sh2.Deps.Register = newFakeRegister(t)
+	m2 := newModel(sh2, NewSearchPage(sh2, &SearchTarget{Label: "Ann"}))
+	send(m2, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m2.Active().(*searchPage).input.Focus()
+	if cmd := send(m2, keyPress("tab")); cmd != nil {
+		if _, ok := cmd().(OpenPeopleMsg); ok {
+			t.Fatal("a search opened for a person opened the people list")
+		}
+	}
+}
