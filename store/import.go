@@ -297,15 +297,7 @@ func expandInputs(paths []string, force catalog.Format) ([]unit, []io.Closer, er
 				}
 				continue
 			}
-			us, err := fsUnits(os.DirFS(p), p, force, func(name string) (int64, func() (io.ReadCloser, error)) {
-				full := filepath.Join(p, filepath.FromSlash(name))
-				fi, _ := os.Stat(full)
-				size := int64(0)
-				if fi != nil {
-					size = fi.Size()
-				}
-				return size, func() (io.ReadCloser, error) { return os.Open(full) }
-			})
+			us, err := fsUnits(os.DirFS(p), p, force, dirFile(p))
 			if err != nil {
 				return nil, closers, err
 			}
