@@ -333,6 +333,22 @@ func TestIndexSnapshotMatchesScan(t *testing.T) {
 	if _, err := fromSnapshot([]byte("KRX1 broken")); err == nil {
 		t.Error("damaged snapshot accepted")
 	}
+	if saved, err := savedIndex(ctx, st.db, gen); err != nil || saved == nil || saved.active != 3 || saved.n != snap.n {
+		t.Errorf("saved index for the current generation: %v, %v", saved, err)
+	}
+	if saved, err := savedIndex(ctx, st.db, gen+"-other"); err != nil || saved != nil {
+		t.Errorf("saved index for another generation: %v, %v (want none)", saved, err)
+	}
+	// A damaged saved index is not used: the index is rebuilt from the rows.
+	if _, err := st.db.ExecContext(ctx, `UPDATE register_index SET data = X'4B5258310000'`); err != nil {
+		t.Fatal(err)
+	}
+	if saved, err := savedIndex(ctx, st.db, gen); err != nil || saved != nil {
+		t.Errorf("damaged saved index: %v, %v (want none)", saved, err)
+	}
+	if rebuilt, err := baseIndex(ctx, st.db, gen); err != nil || rebuilt.active != 3 {
+		t.Errorf("index rebuilt past a damaged snapshot: %v, %v", rebuilt, err)
+	}
 	// Searches read the snapshot: the withdrawn offers are gone.
 	if got := sids(search(t, st, catalog.Query{Text: "energie"})); !slices.Equal(got, []string{"e1"}) {
 		t.Errorf("after full import: %v", got)
