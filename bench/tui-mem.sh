@@ -46,7 +46,7 @@ STEPS
 drive=$!
 hwm=0
 while kill -0 "$drive" 2>/dev/null; do
-  if pid=$(pgrep -x -n koers); then
+  if pid=$(pgrep -n -f "^$OUT/koers --db"); then # this run's koers, not another one on the machine
     h=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
     [[ -n $h ]] && hwm=$h
   fi
