@@ -138,7 +138,7 @@ func (w *offerWriter) finish(ctx context.Context, source string, n OfferCounts, 
 	if err := w.tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'register.generation'`).Scan(&gen); err != nil {
 		return fmt.Errorf("import offers: finish: %w", err)
 	}
-	if _, err := w.tx.ExecContext(ctx, `INSERT OR REPLACE INTO register_index (id, generation, data) VALUES (1, ?, ?)`, gen, w.idx.snapshot()); err != nil {
+	if err := saveIndex(ctx, w.tx, w.idx, gen); err != nil {
 		return fmt.Errorf("import offers: save index: %w", err)
 	}
 	return nil

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -12,13 +13,11 @@ import (
 	"github.com/koers-project/koers/catalog"
 )
 
-// The in-memory index is saved with every import as one blob (about 41
-// bytes an offer), so that opening a 1M-offer register reads 41 MB in one
-// go instead of scanning 1.4 GB of offer rows (seconds). An import starts
+// The in-memory index is saved with every import (about 41 bytes an
+// offer), so that opening a 1M-offer register reads 41 MB in parts instead
+// of scanning 1.2 GB of offer rows (seconds). An import starts
 // from the saved index, sets the rows it writes, and saves it again in the
 // same transaction.
-
-const snapshotMagic = "KRX1"
 
 // emptyIndex is the index of an empty register.
 func emptyIndex() *memIndex {
@@ -106,105 +105,248 @@ func (x *memIndex) withdraw(rid int64) {
 	}
 }
 
-// snapshot encodes the index (without orgs and terms, which have tables).
-func (x *memIndex) snapshot() []byte {
-	b := make([]byte, 0, 64+41*x.n)
-	b = append(b, snapshotMagic...)
-	b = binary.LittleEndian.AppendUint32(b, uint32(x.n))
-	b = binary.LittleEndian.AppendUint32(b, uint32(x.active))
+// The saved index is a header part and column parts (migration 0009). The
+// header holds "KRX2", the number of rowids n, the active count, the part
+// size and the interned names; then each column of memIndex, in the order
+// of snapColumns, fills parts of at most partBytes holding whole values
+// (a column of n values of s bytes takes ceil(n*s/partBytes') parts, where
+// partBytes' is partBytes rounded down to a multiple of s). All integers
+// are little-endian. Reading part by part keeps at most one part in
+// SQLite's memory while Go fills the columns.
+const (
+	snapshotMagic  = "KRX2"
+	snapshotMagic1 = "KRX1" // one value, before migration 0009
+)
+
+// indexPartBytes is the part size a save uses (a variable so that tests
+// can split small indexes into many parts).
+var indexPartBytes = 512 << 10
+
+// snapColumn is one column of memIndex: its value size, an encoder of
+// values lo..hi-1 and a decoder of whole values starting at lo.
+type snapColumn struct {
+	size int
+	enc  func(b []byte, lo, hi int) []byte
+	dec  func(b []byte, lo int)
+}
+
+func col8[T ~uint8 | ~int8](s []T) snapColumn {
+	return snapColumn{1,
+		func(b []byte, lo, hi int) []byte {
+			for _, v := range s[lo:hi] {
+				b = append(b, byte(v))
+			}
+			return b
+		},
+		func(b []byte, lo int) {
+			for i, v := range b {
+				s[lo+i] = T(v)
+			}
+		}}
+}
+
+func col16(s []uint16) snapColumn {
+	return snapColumn{2,
+		func(b []byte, lo, hi int) []byte {
+			for _, v := range s[lo:hi] {
+				b = binary.LittleEndian.AppendUint16(b, v)
+			}
+			return b
+		},
+		func(b []byte, lo int) {
+			for i := range len(b) / 2 {
+				s[lo+i] = binary.LittleEndian.Uint16(b[2*i:])
+			}
+		}}
+}
+
+func col32[T ~uint32 | ~int32](s []T) snapColumn {
+	return snapColumn{4,
+		func(b []byte, lo, hi int) []byte {
+			for _, v := range s[lo:hi] {
+				b = binary.LittleEndian.AppendUint32(b, uint32(v))
+			}
+			return b
+		},
+		func(b []byte, lo int) {
+			for i := range len(b) / 4 {
+				s[lo+i] = T(binary.LittleEndian.Uint32(b[4*i:]))
+			}
+		}}
+}
+
+func col64(s []uint64) snapColumn {
+	return snapColumn{8,
+		func(b []byte, lo, hi int) []byte {
+			for _, v := range s[lo:hi] {
+				b = binary.LittleEndian.AppendUint64(b, v)
+			}
+			return b
+		},
+		func(b []byte, lo int) {
+			for i := range len(b) / 8 {
+				s[lo+i] = binary.LittleEndian.Uint64(b[8*i:])
+			}
+		}}
+}
+
+// snapColumns lists x's columns in their saved order (x's slices must have
+// length x.n).
+func (x *memIndex) snapColumns() []snapColumn {
+	return []snapColumn{col8(x.status), col8(x.eqf), col8(x.mode), col16(x.region), col32(x.langs), col64(x.schemes),
+		col32(x.price), col32(x.start), col32(x.prov), col32(x.award), col64(x.initials)}
+}
+
+// alloc gives x columns of n values for decoding into.
+func (x *memIndex) alloc(n int) {
+	x.n = n
+	x.status, x.eqf, x.mode = make([]uint8, n), make([]int8, n), make([]uint8, n)
+	x.region, x.langs, x.schemes = make([]uint16, n), make([]uint32, n), make([]uint64, n)
+	x.price, x.start = make([]int32, n), make([]int32, n)
+	x.prov, x.award, x.initials = make([]uint32, n), make([]uint32, n), make([]uint64, n)
+}
+
+// snapshotParts encodes the index (without orgs and terms, which have
+// tables) as parts of at most partBytes, and calls put for each in order.
+func (x *memIndex) snapshotParts(partBytes int, put func(part []byte) error) error {
+	h := []byte(snapshotMagic)
+	h = binary.LittleEndian.AppendUint32(h, uint32(x.n))
+	h = binary.LittleEndian.AppendUint32(h, uint32(x.active))
+	h = binary.LittleEndian.AppendUint32(h, uint32(partBytes))
 	for _, names := range [][]string{x.modeIDs.names, x.regionIDs.names, x.langIDs.names, x.schemeIDs.names} {
-		b = binary.LittleEndian.AppendUint32(b, uint32(len(names)))
+		h = binary.LittleEndian.AppendUint32(h, uint32(len(names)))
 		for _, s := range names {
-			b = binary.LittleEndian.AppendUint16(b, uint16(len(s)))
-			b = append(b, s...)
+			h = binary.LittleEndian.AppendUint16(h, uint16(len(s)))
+			h = append(h, s...)
 		}
 	}
-	b = append(b, x.status...)
-	for _, v := range x.eqf {
-		b = append(b, byte(v))
+	if err := put(h); err != nil {
+		return err
 	}
-	b = append(b, x.mode...)
-	for _, v := range x.region {
-		b = binary.LittleEndian.AppendUint16(b, v)
-	}
-	for _, v := range x.langs {
-		b = binary.LittleEndian.AppendUint32(b, v)
-	}
-	for _, v := range x.schemes {
-		b = binary.LittleEndian.AppendUint64(b, v)
-	}
-	for _, v := range x.price {
-		b = binary.LittleEndian.AppendUint32(b, uint32(v))
-	}
-	for _, v := range x.start {
-		b = binary.LittleEndian.AppendUint32(b, uint32(v))
-	}
-	for _, s := range [][]uint32{x.prov, x.award} {
-		for _, v := range s {
-			b = binary.LittleEndian.AppendUint32(b, v)
+	buf := make([]byte, 0, partBytes)
+	for _, c := range x.snapColumns() {
+		per := partBytes / c.size
+		for lo := 0; lo < x.n; lo += per {
+			if err := put(c.enc(buf[:0], lo, min(lo+per, x.n))); err != nil {
+				return err
+			}
 		}
 	}
-	for _, v := range x.initials {
-		b = binary.LittleEndian.AppendUint64(b, v)
-	}
-	return b
+	return nil
+}
+
+// snapshot is the whole saved index as one value (tests, and the size
+// of what a save writes).
+func (x *memIndex) snapshot(partBytes int) [][]byte {
+	var parts [][]byte
+	_ = x.snapshotParts(partBytes, func(p []byte) error {
+		parts = append(parts, bytes.Clone(p))
+		return nil
+	})
+	return parts
 }
 
 var errSnapshot = errors.New("register index snapshot is damaged")
 
-// fromSnapshot decodes what snapshot wrote.
-func fromSnapshot(b []byte) (*memIndex, error) {
+// partDecoder fills an index from its parts, given one at a time in order.
+type partDecoder struct {
+	x         *memIndex
+	cols      []snapColumn
+	per       int // values in a full part of the current column
+	col, next int // current column and its next value
+	started   bool
+}
+
+// header decodes part 0.
+func (d *partDecoder) header(b []byte) error {
 	r := snapReader{b: b}
 	if string(r.next(4)) != snapshotMagic {
+		return errSnapshot
+	}
+	x := &memIndex{}
+	n := int(r.u32())
+	x.active = int(r.u32())
+	partBytes := int(r.u32())
+	for _, in := range []*interner{&x.modeIDs, &x.regionIDs, &x.langIDs, &x.schemeIDs} {
+		for k := r.u32(); k > 0 && !r.bad; k-- {
+			in.id(string(r.next(int(r.u16()))))
+		}
+	}
+	if r.bad || len(r.b) != 0 || partBytes < 8 || n < 0 || n > math.MaxUint32/8 {
+		return errSnapshot
+	}
+	x.alloc(n)
+	d.x, d.cols, d.per, d.started = x, x.snapColumns(), partBytes, true
+	return nil
+}
+
+// part decodes the next column part, which must hold exactly the values
+// the header's part size puts there.
+func (d *partDecoder) part(b []byte) error {
+	for d.col < len(d.cols) && d.next >= d.x.n {
+		d.col, d.next = d.col+1, 0
+	}
+	if d.col >= len(d.cols) {
+		return errSnapshot // more parts than columns
+	}
+	c := d.cols[d.col]
+	want := min(d.per/c.size, d.x.n-d.next)
+	if len(b) != want*c.size {
+		return errSnapshot
+	}
+	c.dec(b, d.next)
+	d.next += want
+	return nil
+}
+
+// done reports whether every column was filled.
+func (d *partDecoder) done() bool {
+	for d.col < len(d.cols) && d.next >= d.x.n {
+		d.col, d.next = d.col+1, 0
+	}
+	return d.started && d.col == len(d.cols)
+}
+
+// fromParts decodes what snapshotParts wrote.
+func fromParts(parts [][]byte) (*memIndex, error) {
+	var d partDecoder
+	if len(parts) == 0 {
+		return nil, errSnapshot
+	}
+	if err := d.header(parts[0]); err != nil {
+		return nil, err
+	}
+	for _, p := range parts[1:] {
+		if err := d.part(p); err != nil {
+			return nil, err
+		}
+	}
+	if !d.done() {
+		return nil, errSnapshot
+	}
+	return d.x, nil
+}
+
+// fromSnapshot1 decodes an index saved as one value before migration 0009.
+func fromSnapshot1(b []byte) (*memIndex, error) {
+	r := snapReader{b: b}
+	if string(r.next(4)) != snapshotMagic1 {
 		return nil, errSnapshot
 	}
 	x := &memIndex{}
 	n := int(r.u32())
 	x.active = int(r.u32())
 	for _, in := range []*interner{&x.modeIDs, &x.regionIDs, &x.langIDs, &x.schemeIDs} {
-		for range r.u32() {
+		for k := r.u32(); k > 0 && !r.bad; k-- {
 			in.id(string(r.next(int(r.u16()))))
 		}
 	}
 	if r.bad || len(r.b) != 41*n {
 		return nil, errSnapshot
 	}
-	x.n = n
-	x.status = append([]uint8(nil), r.next(n)...)
-	x.eqf = make([]int8, n)
-	for i, v := range r.next(n) {
-		x.eqf[i] = int8(v)
-	}
-	x.mode = append([]uint8(nil), r.next(n)...)
-	x.region = make([]uint16, n)
-	for i := range x.region {
-		x.region[i] = r.u16()
-	}
-	x.langs = make([]uint32, n)
-	for i := range x.langs {
-		x.langs[i] = r.u32()
-	}
-	x.schemes = make([]uint64, n)
-	for i := range x.schemes {
-		x.schemes[i] = r.u64()
-	}
-	x.price = make([]int32, n)
-	for i := range x.price {
-		x.price[i] = int32(r.u32())
-	}
-	x.start = make([]int32, n)
-	for i := range x.start {
-		x.start[i] = int32(r.u32())
-	}
-	x.prov, x.award = make([]uint32, n), make([]uint32, n)
-	for _, s := range [][]uint32{x.prov, x.award} {
-		for i := range s {
-			s[i] = r.u32()
-		}
-	}
-	x.initials = make([]uint64, n)
-	for i := range x.initials {
-		x.initials[i] = r.u64()
+	x.alloc(n)
+	for _, c := range x.snapColumns() {
+		c.dec(r.next(n*c.size), 0)
 	}
 	return x, nil
 }
@@ -262,33 +404,68 @@ func baseIndex(ctx context.Context, q querier, gen string) (*memIndex, error) {
 }
 
 // savedIndex decodes the saved index if it is for generation gen (nil if
-// there is none, it is older or damaged). The blob is decoded from the
-// driver's buffer (sql.RawBytes) rather than copied first: at 1M offers
-// that copy was another 41 MB at the peak of a cold start.
+// there is none, it is older or damaged). Each part is decoded from the
+// driver's buffer (sql.RawBytes), so that at most one part is held twice.
 func savedIndex(ctx context.Context, q querier, gen string) (*memIndex, error) {
-	rows, err := q.QueryContext(ctx, `SELECT generation, data FROM register_index WHERE id = 1`)
+	rows, err := q.QueryContext(ctx, `SELECT part, generation, data FROM register_index_parts ORDER BY part`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	if !rows.Next() {
-		return nil, rows.Err()
+	var d partDecoder
+	for i := 0; rows.Next(); i++ {
+		var (
+			part    int
+			partGen string
+			data    sql.RawBytes
+		)
+		if err := rows.Scan(&part, &partGen, &data); err != nil {
+			return nil, err
+		}
+		if part != i || partGen != gen {
+			return nil, nil // older, or damaged: rebuilt from the offer rows
+		}
+		if i == 0 && bytes.HasPrefix(data, []byte(snapshotMagic1)) {
+			idx, err := fromSnapshot1(data)
+			if err != nil || rows.Next() {
+				return nil, nil
+			}
+			return idx, nil
+		}
+		if i == 0 {
+			err = d.header(data)
+		} else {
+			err = d.part(data)
+		}
+		if err != nil {
+			return nil, nil
+		}
 	}
-	var (
-		snapGen string
-		data    sql.RawBytes
-	)
-	if err := rows.Scan(&snapGen, &data); err != nil {
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if snapGen != gen {
+	if !d.done() {
 		return nil, nil
 	}
-	idx, err := fromSnapshot(data) // copies what it keeps
-	if err != nil {
-		return nil, nil // damaged: rebuilt from the offer rows
+	return d.x, nil
+}
+
+// saveIndex replaces the saved index with x's, for generation gen.
+func saveIndex(ctx context.Context, tx *sql.Tx, x *memIndex, gen string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM register_index_parts`); err != nil {
+		return err
 	}
-	return idx, nil
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO register_index_parts (part, generation, data) VALUES (?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	part := 0
+	return x.snapshotParts(indexPartBytes, func(b []byte) error {
+		_, err := stmt.ExecContext(ctx, part, gen, b)
+		part++
+		return err
+	})
 }
 
 // scanIndex builds the index from the offer rows (slow on a large register;

@@ -330,7 +330,7 @@ func TestIndexSnapshotMatchesScan(t *testing.T) {
 			t.Errorf("rid %d: snapshot %s, scan %s", rid, got, want)
 		}
 	}
-	if _, err := fromSnapshot([]byte("KRX1 broken")); err == nil {
+	if _, err := fromParts([][]byte{[]byte("KRX2 broken")}); err == nil {
 		t.Error("damaged snapshot accepted")
 	}
 	if saved, err := savedIndex(ctx, st.db, gen); err != nil || saved == nil || saved.active != 3 || saved.n != snap.n {
@@ -340,7 +340,7 @@ func TestIndexSnapshotMatchesScan(t *testing.T) {
 		t.Errorf("saved index for another generation: %v, %v (want none)", saved, err)
 	}
 	// A damaged saved index is not used: the index is rebuilt from the rows.
-	if _, err := st.db.ExecContext(ctx, `UPDATE register_index SET data = X'4B5258310000'`); err != nil {
+	if _, err := st.db.ExecContext(ctx, `UPDATE register_index_parts SET data = X'4B5258320000' WHERE part = 0`); err != nil {
 		t.Fatal(err)
 	}
 	if saved, err := savedIndex(ctx, st.db, gen); err != nil || saved != nil {
