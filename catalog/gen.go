@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Generate yields n synthetic offers, the same ones for the same seed and
@@ -185,8 +187,7 @@ func (g *gen) words(n int, lang string, d genDomain) string {
 			out[i] = fillEN[g.zipfEN.Uint64()]
 		}
 	}
-	s := strings.Join(out, " ")
-	return strings.ToUpper(s[:1]) + s[1:] + "."
+	return capitalise(strings.Join(out, " ")) + "."
 }
 
 func (g *gen) title(lang string, d genDomain) string {
@@ -210,8 +211,13 @@ func (g *gen) title(lang string, d genDomain) string {
 			out = append(out, fillNL[g.zipfNL.Uint64()])
 		}
 	}
-	s := strings.Join(out, " ")
-	return strings.ToUpper(s[:1]) + s[1:]
+	return capitalise(strings.Join(out, " "))
+}
+
+// capitalise upper-cases the first letter of s ("énergie" → "Énergie").
+func capitalise(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func (g *gen) offer(i int) Offer {

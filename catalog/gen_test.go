@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestGenerateDeterministicAndValid(t *testing.T) {
@@ -24,6 +26,14 @@ func TestGenerateDeterministicAndValid(t *testing.T) {
 			if !strings.HasPrefix(s.URI, "http://data.europa.eu/esco/skill/") {
 				t.Errorf("%s: skill %q", o.SourceID, s.URI)
 			}
+		}
+		for _, text := range []string{o.Title, o.Description, o.TitleI18n["fr"], o.TitleI18n["nl"], o.TitleI18n["en"]} {
+			if strings.ContainsRune(text, utf8.RuneError) || !utf8.ValidString(text) {
+				t.Errorf("%s: broken text %q", o.SourceID, text)
+			}
+		}
+		if r, _ := utf8.DecodeRuneInString(o.Title); !unicode.IsUpper(r) {
+			t.Errorf("%s: title %q does not start with a capital", o.SourceID, o.Title)
 		}
 		providers[o.Provider] = true
 		js, _ := json.Marshal(o)
