@@ -98,6 +98,7 @@ type filter struct {
 	skills     bitset // nil: any
 	hasSkills  bool
 	initial    uint64
+	key        string // the query's filters, for the register's pass maps
 }
 
 // onlyStatus reports whether the filter checks nothing but the status.
@@ -152,9 +153,19 @@ func (f *filter) keep(rid uint32) bool {
 	return true
 }
 
+// filterKey identifies q's filters (everything but the text and the page).
+func filterKey(q catalog.Query) string {
+	price := "-"
+	if q.MaxPrice != nil {
+		price = fmt.Sprint(int64(*q.MaxPrice))
+	}
+	return fmt.Sprintf("%d %d %q %q %q %s %q %s %q %q %t", q.EQFMin, q.EQFMax, q.Modes, q.Language, q.Region, price, q.Scheme,
+		q.StartAfter, q.Provider, q.Skills, q.Withdrawn)
+}
+
 // compileFilter checks q and resolves its values against the index.
 func (s *Store) compileFilter(ctx context.Context, q catalog.Query, idx *memIndex, initial uint64) (*filter, error) {
-	f := &filter{idx: idx, withdrawn: q.Withdrawn, initial: initial}
+	f := &filter{idx: idx, withdrawn: q.Withdrawn, initial: initial, key: filterKey(q)}
 	if q.EQFMin != 0 || q.EQFMax != 0 {
 		lo, hi := q.EQFMin, q.EQFMax
 		if lo == 0 {
@@ -338,6 +349,15 @@ func (s *Store) rank(ctx context.Context, expr string, f *filter, budget int) ([
 		// after scoring rather than call into Go for every match.
 		var rows *sql.Rows
 		rows, err = s.db.QueryContext(ctx, `SELECT rowid, bm25(offers_fts, `+bm25Weights+`) FROM offers_fts WHERE offers_fts MATCH ?1 LIMIT ?2`, expr, budget)
+		if err == nil {
+			err = scan(rows)
+		}
+	} else if f.initial == 0 {
+		// The filter passes a byte map (one byte a rowid, 1: passes) that
+		// SQLite reads itself: no call into Go for each match scanned.
+		var rows *sql.Rows
+		rows, err = s.db.QueryContext(ctx, `SELECT rowid, bm25(offers_fts, `+bm25Weights+`) FROM offers_fts
+			WHERE offers_fts MATCH ?1 AND substr(?3, rowid + 1, 1) = x'01' LIMIT ?2`, expr, budget, s.reg.passMap(f))
 		if err == nil {
 			err = scan(rows)
 		}

@@ -31,6 +31,42 @@ type register struct {
 	// decoded keeps recently shown offers decoded: successive keystrokes
 	// show mostly the same offers.
 	decoded offerCache
+
+	// passMaps keep the pass maps of the last filters ranked: while a
+	// person types, the filters stay the same and only the text changes.
+	passMu   sync.Mutex
+	passMaps []passMapEntry
+}
+
+type passMapEntry struct {
+	idx *memIndex
+	key string
+	m   []byte
+}
+
+const passMapCacheSize = 2
+
+// passMap is f as one byte a rowid (1 passes, 0 does not), from rowid 0 to
+// the index's last, through the cache (about 1 MB at 1M offers).
+func (r *register) passMap(f *filter) []byte {
+	r.passMu.Lock()
+	defer r.passMu.Unlock()
+	for _, e := range r.passMaps {
+		if e.idx == f.idx && e.key == f.key {
+			return e.m
+		}
+	}
+	m := make([]byte, f.idx.n)
+	for rid := range m {
+		if f.keep(uint32(rid)) {
+			m[rid] = 1
+		}
+	}
+	r.passMaps = append([]passMapEntry{{f.idx, f.key, m}}, r.passMaps...)
+	if len(r.passMaps) > passMapCacheSize {
+		r.passMaps = r.passMaps[:passMapCacheSize]
+	}
+	return m
 }
 
 // offerCache holds decoded offers by rowid, at most offerCacheSize; when
