@@ -377,12 +377,6 @@ func (r *snapReader) u32() uint32 {
 	}
 	return 0
 }
-func (r *snapReader) u64() uint64 {
-	if v := r.next(8); v != nil {
-		return binary.LittleEndian.Uint64(v)
-	}
-	return 0
-}
 
 // querier is what both *sql.DB and *sql.Tx offer.
 type querier interface {
