@@ -298,6 +298,8 @@ func TestSearchForPersonAddsToDraft(t *testing.T) {
 	r.waitFor("Open actions (1)")
 	r.keys("s")
 	r.waitFor("koers · Register", "Ann Peeters") // the search, for Ann
+	r.keys("esc")
+	r.waitFor("p add as agreed action") // not "add to plan": the pick goes to the session draft
 	offer := catalog.Offer{ID: "offer-1", Title: "Data-analyse met Python"}
 	if err := addOfferToDraft(context.Background(), r.st, ann, offer, "Enrol in Data-analyse met Python", "person"); err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ func (p *personPage) searchFor() tea.Cmd {
 			}
 			return StatusMsg{Text: tr.T("people.offer_added", "Title", o.Title)}
 		}
-	}}
+	}, AddHelp: tr.T("search.key.add_action")}
 	return Push(NewSearchPage(p.sh, target))
 }
 

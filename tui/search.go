@@ -28,6 +28,8 @@ type Register interface {
 type SearchTarget struct {
 	Label string
 	Add   func(offer catalog.Offer) tea.Cmd
+	// AddHelp names what p does in the help line ("" says "add to plan").
+	AddHelp string
 }
 
 // Search timing and paging.

@@ -51,7 +51,7 @@ func (p *searchPage) ShortHelp() []key.Binding {
 		return []key.Binding{k.Leave, k.Down, k.Open}
 	}
 	if p.target != nil { // opened from a person or plan: tab does not apply there
-		return []key.Binding{k.Focus, k.Filters, k.Open, k.Add, k.Back}
+		return append(p.withAdd(k.Focus, k.Filters, k.Open), k.Back)
 	}
 	return []key.Binding{k.Focus, k.Filters, k.Open, p.sh.Keys.People}
 }
@@ -70,11 +70,15 @@ func (p *searchPage) FullHelp() [][]key.Binding {
 	}
 }
 
-// withAdd is bs with "p add to plan" when the search is for someone (p
-// elsewhere only says how to get there).
+// withAdd is bs with "p add to plan" (or what the target says p does) when
+// the search is for someone (p elsewhere only says how to get there).
 func (p *searchPage) withAdd(bs ...key.Binding) []key.Binding {
 	if p.target != nil {
-		bs = append(bs, p.keys.Add)
+		add := p.keys.Add
+		if p.target.AddHelp != "" {
+			add.SetHelp(add.Help().Key, p.target.AddHelp)
+		}
+		bs = append(bs, add)
 	}
 	return bs
 }

@@ -215,6 +215,19 @@ func TestSearchScreens(t *testing.T) {
 			t.Errorf("Add called %d times, want 1", len(added))
 		}
 	})
+	// From a person's file p makes the offer an agreed action of the
+	// session being prepared, and the help line says so.
+	t.Run("for-person-action/80x24", func(t *testing.T) {
+		target := &SearchTarget{Label: "Ann Peeters", AddHelp: "add as agreed action", Add: func(o catalog.Offer) tea.Cmd {
+			return Status("Added "+o.Title+" as an agreed action", false)
+		}}
+		s := newSearchSession(t, "en", 80, 24, target)
+		s.tm.Type("heat pump")
+		s.waitFor("> heat pump", "Heat pump installer")
+		s.keys("esc")
+		s.waitFor("p add as agreed action")
+		s.golden()
+	})
 }
 
 // searchTestPage builds a bare search page over the fake register at 80×24.
