@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unsafe"
 
 	"github.com/koers-project/koers/catalog"
 )
@@ -139,6 +140,9 @@ func col8[T ~uint8 | ~int8](s []T) snapColumn {
 			return b
 		},
 		func(b []byte, lo int) {
+			if copyLE(s[lo:lo+len(b)], b) {
+				return
+			}
 			for i, v := range b {
 				s[lo+i] = T(v)
 			}
@@ -154,6 +158,9 @@ func col16(s []uint16) snapColumn {
 			return b
 		},
 		func(b []byte, lo int) {
+			if copyLE(s[lo:lo+len(b)/2], b) {
+				return
+			}
 			for i := range len(b) / 2 {
 				s[lo+i] = binary.LittleEndian.Uint16(b[2*i:])
 			}
@@ -169,6 +176,9 @@ func col32[T ~uint32 | ~int32](s []T) snapColumn {
 			return b
 		},
 		func(b []byte, lo int) {
+			if copyLE(s[lo:lo+len(b)/4], b) {
+				return
+			}
 			for i := range len(b) / 4 {
 				s[lo+i] = T(binary.LittleEndian.Uint32(b[4*i:]))
 			}
@@ -184,10 +194,29 @@ func col64(s []uint64) snapColumn {
 			return b
 		},
 		func(b []byte, lo int) {
+			if copyLE(s[lo:lo+len(b)/8], b) {
+				return
+			}
 			for i := range len(b) / 8 {
 				s[lo+i] = binary.LittleEndian.Uint64(b[8*i:])
 			}
 		}}
+}
+
+// littleEndian is whether this machine stores integers as the saved index
+// does, so that a part can be copied into its column as it is.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// copyLE copies the little-endian values in b into dst (as many as dst
+// holds) when the machine's byte order allows a plain copy: decoding a 1M
+// offer index then takes a few ms instead of 40.
+func copyLE[T ~uint8 | ~int8 | ~uint16 | ~uint32 | ~int32 | ~uint64](dst []T, b []byte) bool {
+	if !littleEndian || len(dst) == 0 {
+		return littleEndian
+	}
+	raw := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(dst))), len(dst)*int(unsafe.Sizeof(dst[0])))
+	copy(raw, b)
+	return true
 }
 
 // snapColumns lists x's columns in their saved order (x's slices must have
