@@ -8,7 +8,8 @@
 # Generates a synthetic register with `koers gen` into $BENCH_DIR (default
 # /tmp/koers-bench, never the repository), imports it through
 # store.ImportOffers, replays phrases typed one key at a time (first page,
-# then count + facets; unfiltered, filtered, selective), times the plain
+# then count + facets; unfiltered, filtered, selective), drives the TUI to
+# measure its memory (bench/tui-mem.sh), times the plain
 # exact-bm25 query through the C sqlite3 shell on the same file, and writes
 # bench/results/register.md, then BENCHMARKS.md from bench/results/*.md.
 set -euo pipefail
@@ -41,6 +42,14 @@ uptime > "$WORK/load.search.before"
 "$WORK/registerbench" search -db "$DB" -runs "$RUNS" -o "$WORK/search.json"
 uptime > "$WORK/load.search.after"
 "$WORK/registerbench" search -db "$DB" -coldonly > "$WORK/cold.json"
+
+echo "== TUI memory (bench/tui-mem.sh)" >&2
+rm -f "$WORK/tui-mem.mb"
+if command -v tmux >/dev/null && [[ -x ../shared/tools/tui-drive ]]; then
+  DB="$DB" OUT="$WORK/tui-mem" bash bench/tui-mem.sh >&2 && cp "$WORK/tui-mem/peak_mb" "$WORK/tui-mem.mb"
+else
+  echo "warning: no tmux or ../shared/tools/tui-drive: TUI memory skipped" >&2
+fi
 
 echo "== C sqlite3 reference" >&2
 : > "$WORK/sqlite3.times"

@@ -7,7 +7,9 @@
 #   DB=/tmp/koers-bench/register-1000000.db bash bench/tui-mem.sh
 #
 # DB defaults to the database bench/run.sh leaves behind. Prints the peak
-# RSS in MB; the screens are left in $OUT (default /tmp/koers-tui-mem).
+# RSS in MB (also written to $OUT/peak_mb). The screens are left in $OUT
+# (default /tmp/koers-tui-mem) and checked: a session that did not go as
+# scripted fails rather than report a figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DB=${DB:-/tmp/koers-bench/register-1000000.db}
@@ -37,6 +39,7 @@ key Enter
 sleep 1
 snap detail
 key Escape
+key /
 type  z
 sleep 1
 snap filtered
@@ -53,4 +56,9 @@ while kill -0 "$drive" 2>/dev/null; do
   sleep 0.5
 done
 wait "$drive" || { echo "tui-mem: the drive failed (see $OUT/drive.log)" >&2; exit 1; }
+# The session must have gone as scripted, or the figure measures less.
+for want in "typed:> data ana" "detail:Learning outcomes" "filtered:> energie z"; do
+  grep -q "${want#*:}" "$OUT/${want%%:*}.txt" || { echo "tui-mem: screen ${want%%:*} does not show \"${want#*:}\" (see $OUT)" >&2; exit 1; }
+done
+echo "$((hwm / 1024))" > "$OUT/peak_mb"
 echo "TUI peak RSS: $((hwm / 1024)) MB ($DB)"
