@@ -131,74 +131,47 @@ type snapColumn struct {
 	dec  func(b []byte, lo int)
 }
 
-func col8[T ~uint8 | ~int8](s []T) snapColumn {
-	return snapColumn{1,
-		func(b []byte, lo, hi int) []byte {
-			for _, v := range s[lo:hi] {
-				b = append(b, byte(v))
-			}
-			return b
-		},
-		func(b []byte, lo int) {
-			if copyLE(s[lo:lo+len(b)], b) {
-				return
-			}
-			for i, v := range b {
-				s[lo+i] = T(v)
-			}
-		}}
+// fixedInt is the value types of memIndex's columns.
+type fixedInt interface {
+	~uint8 | ~int8 | ~uint16 | ~uint32 | ~int32 | ~uint64
 }
 
-func col16(s []uint16) snapColumn {
-	return snapColumn{2,
+// col is the saved form of one column: its values, little-endian, in
+// their own size.
+func col[T fixedInt](s []T) snapColumn {
+	size := int(unsafe.Sizeof(T(0)))
+	return snapColumn{size,
 		func(b []byte, lo, hi int) []byte {
 			for _, v := range s[lo:hi] {
-				b = binary.LittleEndian.AppendUint16(b, v)
+				switch u := uint64(v); size {
+				case 1:
+					b = append(b, byte(u))
+				case 2:
+					b = binary.LittleEndian.AppendUint16(b, uint16(u))
+				case 4:
+					b = binary.LittleEndian.AppendUint32(b, uint32(u))
+				default:
+					b = binary.LittleEndian.AppendUint64(b, u)
+				}
 			}
 			return b
 		},
 		func(b []byte, lo int) {
-			if copyLE(s[lo:lo+len(b)/2], b) {
+			dst := s[lo : lo+len(b)/size]
+			if copyLE(dst, b) {
 				return
 			}
-			for i := range len(b) / 2 {
-				s[lo+i] = binary.LittleEndian.Uint16(b[2*i:])
-			}
-		}}
-}
-
-func col32[T ~uint32 | ~int32](s []T) snapColumn {
-	return snapColumn{4,
-		func(b []byte, lo, hi int) []byte {
-			for _, v := range s[lo:hi] {
-				b = binary.LittleEndian.AppendUint32(b, uint32(v))
-			}
-			return b
-		},
-		func(b []byte, lo int) {
-			if copyLE(s[lo:lo+len(b)/4], b) {
-				return
-			}
-			for i := range len(b) / 4 {
-				s[lo+i] = T(binary.LittleEndian.Uint32(b[4*i:]))
-			}
-		}}
-}
-
-func col64(s []uint64) snapColumn {
-	return snapColumn{8,
-		func(b []byte, lo, hi int) []byte {
-			for _, v := range s[lo:hi] {
-				b = binary.LittleEndian.AppendUint64(b, v)
-			}
-			return b
-		},
-		func(b []byte, lo int) {
-			if copyLE(s[lo:lo+len(b)/8], b) {
-				return
-			}
-			for i := range len(b) / 8 {
-				s[lo+i] = binary.LittleEndian.Uint64(b[8*i:])
+			for i := range dst {
+				switch v := b[i*size:]; size {
+				case 1:
+					dst[i] = T(v[0])
+				case 2:
+					dst[i] = T(binary.LittleEndian.Uint16(v))
+				case 4:
+					dst[i] = T(binary.LittleEndian.Uint32(v))
+				default:
+					dst[i] = T(binary.LittleEndian.Uint64(v))
+				}
 			}
 		}}
 }
@@ -210,7 +183,7 @@ var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 // copyLE copies the little-endian values in b into dst (as many as dst
 // holds) when the machine's byte order allows a plain copy: decoding a 1M
 // offer index then takes a few ms instead of 40.
-func copyLE[T ~uint8 | ~int8 | ~uint16 | ~uint32 | ~int32 | ~uint64](dst []T, b []byte) bool {
+func copyLE[T fixedInt](dst []T, b []byte) bool {
 	if !littleEndian || len(dst) == 0 {
 		return littleEndian
 	}
@@ -222,8 +195,8 @@ func copyLE[T ~uint8 | ~int8 | ~uint16 | ~uint32 | ~int32 | ~uint64](dst []T, b 
 // snapColumns lists x's columns in their saved order (x's slices must have
 // length x.n).
 func (x *memIndex) snapColumns() []snapColumn {
-	return []snapColumn{col8(x.status), col8(x.eqf), col8(x.mode), col16(x.region), col32(x.langs), col64(x.schemes),
-		col32(x.price), col32(x.start), col32(x.prov), col32(x.award), col64(x.initials)}
+	return []snapColumn{col(x.status), col(x.eqf), col(x.mode), col(x.region), col(x.langs), col(x.schemes),
+		col(x.price), col(x.start), col(x.prov), col(x.award), col(x.initials)}
 }
 
 // alloc gives x columns of n values for decoding into.
