@@ -186,6 +186,7 @@ func runSearch(args []string) error {
 	exactRuns := fs.Int("exactruns", 1, "runs of each exact-bm25 query (best of)")
 	prof := fs.String("cpuprofile", "", "write a CPU profile here")
 	coldOnly := fs.Bool("coldonly", false, "only time open → first page and → first facets, then exit")
+	only := fs.String("only", "", "replay only the filter sets whose name contains this")
 	fs.Parse(args)
 	if *prof != "" {
 		f, err := os.Create(*prof)
@@ -214,6 +215,9 @@ func runSearch(args []string) error {
 	report := map[string]any{"cold_first_page_ms": ms(cold), "open_ms": ms(opened)}
 	var results []result
 	for _, fset := range filterSets() {
+		if !strings.Contains(fset.name, *only) {
+			continue
+		}
 		r := result{Name: fset.name}
 		for _, p := range phrases {
 			var page, facets [][]float64
