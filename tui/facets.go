@@ -53,16 +53,18 @@ func facetLines(tr *locale.Tr, st *Styles, f *catalog.Facets, w, n int) []string
 		}
 		eqf = append(eqf, label+" "+st.Bar.Render(bar(b.Count, m, barWidth))+" "+count(tr, b.Count))
 	}
-	lines := []string{" " + st.Label.Render("EQF") + " " + joinFit(eqf, "  ", w-5)}
+	// a cell is kept free on the right, so that beside the detail the
+	// counts never touch its border
+	lines := []string{" " + st.Label.Render("EQF") + " " + joinFit(eqf, "  ", w-6)}
 	mode := buckets(tr, st, "mode", f.Mode, true)
-	lines = append(lines, " "+joinFit(mode, " · ", w-1))
+	lines = append(lines, " "+joinFit(mode, " · ", w-2))
 	var rest []string
 	rest = append(rest, buckets(tr, st, "lang", f.Language, false)...)
 	if len(f.Scheme) > 0 {
 		rest = append(rest, "│")
 		rest = append(rest, buckets(tr, st, "scheme", f.Scheme, false)...)
 	}
-	lines = append(lines, " "+joinFit(rest, " · ", w-1))
+	lines = append(lines, " "+joinFit(rest, " · ", w-2))
 	if len(lines) > n {
 		lines = lines[:n]
 	}
