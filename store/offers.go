@@ -180,6 +180,7 @@ type prepared struct {
 	doc      []byte
 	hash     int64
 	text     offerText
+	phrases  []string // termPhrases(text)
 	initials int64
 	err      error // from the iterator or validation; ends the import
 }
@@ -189,6 +190,7 @@ type prepared struct {
 func prepare(source string, offers iter.Seq2[catalog.Offer, error], terms termSet, out chan<- prepared, stop <-chan struct{}) {
 	defer close(out)
 	var c docCodec
+	var seen phraseSeen
 	i := 0
 	for o, err := range offers {
 		i++
@@ -211,7 +213,8 @@ func prepare(source string, offers iter.Seq2[catalog.Offer, error], terms termSe
 		if err == nil {
 			p.doc, p.hash, err = c.encode(o)
 			p.text = textOf(&o)
-			terms.add(p.text)
+			p.phrases = termPhrases(p.text, &seen)
+			terms.add(p.phrases)
 			p.initials = int64(catalog.Initials(o.Title))
 		}
 		p.o, p.err = o, err
@@ -256,10 +259,13 @@ type offerWriter struct {
 	idx *memIndex
 	// pairs are offer_skills rows (skill<<32 | rowid), written sorted at the end.
 	pairs []uint64
+	// termRows is the change this import makes to offer_term_rows.
+	termRows map[string]int64
+	seen     phraseSeen
 }
 
 func newOfferWriter(ctx context.Context, tx *sql.Tx, actor, stamp, source string) (*offerWriter, error) {
-	w := &offerWriter{tx: tx, actor: actor, stamp: stamp, orgs: map[string]int64{}, skills: map[string]int64{}}
+	w := &offerWriter{tx: tx, actor: actor, stamp: stamp, orgs: map[string]int64{}, skills: map[string]int64{}, termRows: map[string]int64{}}
 	var any int
 	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM offers WHERE source = ? LIMIT 1)`, source).Scan(&any)
 	if err != nil {
@@ -455,6 +461,9 @@ func (w *offerWriter) put(ctx context.Context, p *prepared) (int64, putOutcome, 
 	t := p.text
 	if _, err := w.ftsIns.ExecContext(ctx, rid, t.title, t.description, t.outcomes, t.skills, t.provider); err != nil {
 		return 0, 0, fmt.Errorf("index: %w", err)
+	}
+	for _, ph := range p.phrases {
+		w.termRows[ph]++
 	}
 	for _, sk := range o.Skills() {
 		id, err := w.skill(ctx, sk.URI)

@@ -33,6 +33,15 @@ func (s *Store) Offer(ctx context.Context, id string) (catalog.Offer, error) {
 	return o, nil
 }
 
+// inList is the placeholders and arguments of an SQL IN list of rowids.
+func inList(rids []uint32) (string, []any) {
+	args := make([]any, len(rids))
+	for i, r := range rids {
+		args[i] = int64(r)
+	}
+	return strings.TrimSuffix(strings.Repeat("?,", len(rids)), ","), args
+}
+
 // offersByRIDs loads offers by rowid, aligned with rids; a rowid that does
 // not exist gives a zero offer (ID ""). Offers come through the store's decoded cache:
 // their slices and maps are shared and must not be modified.
@@ -48,12 +57,7 @@ func (s *Store) offersByRIDs(ctx context.Context, rids []uint32) ([]catalog.Offe
 	}
 	var c docCodec
 	for start := 0; start < len(missing); start += 500 {
-		chunk := missing[start:min(start+500, len(missing))]
-		args := make([]any, len(chunk))
-		for i, r := range chunk {
-			args[i] = int64(r)
-		}
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")
+		ph, args := inList(missing[start:min(start+500, len(missing))])
 		rows, err := s.db.QueryContext(ctx, `SELECT `+offerCols+` FROM `+offerFrom+` WHERE o.rid IN (`+ph+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("load offers: %w", mapErr(err))

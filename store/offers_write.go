@@ -20,6 +20,9 @@ func (w *offerWriter) unindex(ctx context.Context, rid int64) error {
 	if _, err := w.ftsDel.ExecContext(ctx, rid, ot.title, ot.description, ot.outcomes, ot.skills, ot.provider); err != nil {
 		return fmt.Errorf("unindex: %w", err)
 	}
+	for _, ph := range termPhrases(ot, &w.seen) {
+		w.termRows[ph]--
+	}
 	for _, sk := range old.Skills() {
 		id, err := w.skill(ctx, sk.URI)
 		if err != nil {

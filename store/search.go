@@ -36,6 +36,8 @@ type ftsQuery struct {
 	// expr is the MATCH expression, every term quoted ("data" "an"*), or ""
 	// when no term reaches FTS.
 	expr string
+	// phrases are expr's phrases in order (bm25 scores each).
+	phrases []ftsPhrase
 	// initial is the catalog.InitialBit a one-letter last term asks of the
 	// title (0: none). One-letter prefixes never reach FTS: there is no
 	// prefix index behind them and they would match most of the register.
@@ -66,9 +68,12 @@ func buildFTS(text string, terms []string) ftsQuery {
 	parts := make([]string, len(words))
 	for i, w := range words {
 		if prefix && i == len(words)-1 {
-			parts[i] = expandPrefix(w, terms)
+			var ph []ftsPhrase
+			parts[i], ph = expandPrefix(w, terms)
+			q.phrases = append(q.phrases, ph...)
 		} else {
 			parts[i] = quote(w)
+			q.phrases = append(q.phrases, ftsPhrase{text: w})
 		}
 	}
 	sep := " "
@@ -294,6 +299,10 @@ func (s *Store) SearchOffers(ctx context.Context, q catalog.Query) ([]catalog.Hi
 				ranked = append(ranked, scored{rid: uint32(rid)})
 			}
 		}
+	} else if !f.onlyStatus() && f.initial == 0 {
+		if ranked, err = s.rankInGo(ctx, fq, f, max(want, budgetFor(f))); err != nil {
+			return nil, err
+		}
 	} else if ranked, err = s.rank(ctx, fq.expr, f, max(want, budgetFor(f))); err != nil {
 		return nil, err
 	}
@@ -352,15 +361,6 @@ func (s *Store) rank(ctx context.Context, expr string, f *filter, budget int) ([
 		if err == nil {
 			err = scan(rows)
 		}
-	} else if f.initial == 0 {
-		// The filter passes a byte map (one byte a rowid, 1: passes) that
-		// SQLite reads itself: no call into Go for each match scanned.
-		var rows *sql.Rows
-		rows, err = s.db.QueryContext(ctx, `SELECT rowid, bm25(offers_fts, `+bm25Weights+`) FROM offers_fts
-			WHERE offers_fts MATCH ?1 AND substr(?3, rowid + 1, 1) = x'01' LIMIT ?2`, expr, budget, s.reg.passMap(f))
-		if err == nil {
-			err = scan(rows)
-		}
 	} else {
 		err = s.reg.withFilter(f, func(h int64) error {
 			rows, err := s.db.QueryContext(ctx, `SELECT rowid, bm25(offers_fts, `+bm25Weights+`) FROM offers_fts
@@ -374,13 +374,18 @@ func (s *Store) rank(ctx context.Context, expr string, f *filter, budget int) ([
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", expr, mapErr(err))
 	}
+	sortScored(out)
+	return out, nil
+}
+
+// sortScored orders by score (bm25: lower is better), then rowid.
+func sortScored(out []scored) {
 	slices.SortFunc(out, func(a, b scored) int {
 		if c := cmp.Compare(a.score, b.score); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.rid, b.rid)
 	})
-	return out, nil
 }
 
 // matchSet is every rowid matching expr, ascending, through the cache.

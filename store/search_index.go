@@ -36,6 +36,9 @@ type register struct {
 	// person types, the filters stay the same and only the text changes.
 	passMu   sync.Mutex
 	passMaps []passMapEntry
+
+	// bm25 holds the figures ranking in Go needs (search_bm25.go).
+	bm25 bm25Stats
 }
 
 type passMapEntry struct {
@@ -184,7 +187,8 @@ type memIndex struct {
 	modeIDs, regionIDs, langIDs, schemeIDs interner
 	orgs                                   []string // by offer_orgs id
 	active                                 int
-	terms                                  []string // the vocabulary, sorted; nil if incomplete
+	terms                                  []string         // the vocabulary, sorted; nil if incomplete
+	termRows                               map[string]int64 // offer_term_rows; nil if incomplete
 }
 
 const (
@@ -198,6 +202,7 @@ func (s *Store) registerChanged() {
 	s.reg.stale.Store(true)
 	s.reg.matches.clear()
 	s.reg.decoded.clear()
+	s.reg.bm25.clear()
 }
 
 // generation is the register's change counter in meta.
@@ -288,6 +293,9 @@ func loadIndex(ctx context.Context, db *sql.DB, gen string) (*memIndex, error) {
 	if idx.terms, err = loadTerms(ctx, db); err != nil {
 		return nil, err
 	}
+	if idx.termRows, err = loadTermRows(ctx, db); err != nil {
+		return nil, err
+	}
 	orgs, err := db.QueryContext(ctx, `SELECT id, name FROM offer_orgs`)
 	if err != nil {
 		return nil, err
@@ -348,6 +356,9 @@ func (c *matchCache) clear() {
 	c.mu.Unlock()
 }
 
-// ClearSearchCache forgets the cached match sets, so that a benchmark can
-// replay typing as a fresh session would see it.
-func (s *Store) ClearSearchCache() { s.reg.matches.clear() }
+// ClearSearchCache forgets the cached match sets and phrase counts, so
+// that a benchmark can replay typing as a fresh session would see it.
+func (s *Store) ClearSearchCache() {
+	s.reg.matches.clear()
+	s.reg.bm25.clear()
+}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/koers-project/koers/catalog"
 )
@@ -27,12 +28,55 @@ const (
 // termSet collects the distinct words of the offers an import writes.
 type termSet map[string]struct{}
 
-func (t termSet) add(text offerText) {
-	for _, s := range []string{text.title, text.description, text.outcomes, text.skills, text.provider} {
-		for _, w := range catalog.Words(s) {
-			t[w] = struct{}{}
+// add adds the words among an offer's termPhrases.
+func (t termSet) add(phrases []string) {
+	for _, p := range phrases {
+		if !strings.HasSuffix(p, "*") {
+			t[p] = struct{}{}
 		}
 	}
+}
+
+// termPhrases are the distinct words of an offer's indexed text and the
+// distinct two-letter prefixes of its words ("pr*"), the keys of
+// offer_term_rows: an offer counts once for each. The seen sets are the
+// caller's to reuse (an import calls this a million times).
+func termPhrases(text offerText, seen *phraseSeen) []string {
+	if seen.words == nil {
+		seen.words, seen.prefixes = map[string]struct{}{}, map[string]struct{}{}
+	}
+	clear(seen.words)
+	clear(seen.prefixes)
+	var out []string
+	for _, s := range []string{text.title, text.description, text.outcomes, text.skills, text.provider} {
+		for _, w := range catalog.Words(s) {
+			if _, ok := seen.words[w]; !ok {
+				seen.words[w] = struct{}{}
+				out = append(out, w)
+			}
+			if i := prefix2(w); i > 0 {
+				if _, ok := seen.prefixes[w[:i]]; !ok {
+					seen.prefixes[w[:i]] = struct{}{}
+					out = append(out, w[:i]+"*")
+				}
+			}
+		}
+	}
+	return out
+}
+
+// phraseSeen is termPhrases's scratch space.
+type phraseSeen struct{ words, prefixes map[string]struct{} }
+
+// prefix2 is the byte length of w's first two characters, or 0 when w has
+// fewer (FTS5's two-letter prefix index counts characters).
+func prefix2(w string) int {
+	_, a := utf8.DecodeRuneInString(w)
+	if a == len(w) {
+		return 0
+	}
+	_, b := utf8.DecodeRuneInString(w[a:])
+	return a + b
 }
 
 // writeTerms stores the import's new words, and marks the vocabulary
@@ -63,7 +107,83 @@ func (w *offerWriter) writeTerms(ctx context.Context, terms termSet, hadOffers b
 		_, err = w.tx.ExecContext(ctx, `INSERT INTO meta (key, value, updated_at, updated_by) VALUES ('register.terms', 'complete', ?1, ?2)
 			ON CONFLICT (key) DO UPDATE SET value = 'complete', updated_at = ?1, updated_by = ?2`, w.stamp, w.actor)
 	}
+	if err != nil {
+		return err
+	}
+	return w.writeTermRows(ctx, hadOffers)
+}
+
+// writeTermRows applies the import's change to offer_term_rows, when the
+// counts are complete or this import is the register's first.
+func (w *offerWriter) writeTermRows(ctx context.Context, hadOffers bool) error {
+	var state string
+	err := w.tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'register.term_rows'`).Scan(&state)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("import offers: term rows: %w", err)
+	}
+	if state != "complete" && hadOffers {
+		return nil // counts from before are missing: ranking keeps counting through FTS
+	}
+	keys := make([]string, 0, len(w.termRows))
+	for k, d := range w.termRows {
+		if d != 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	// (an UPDATE, then an INSERT for new phrases: an upsert would check
+	// the inserted row, a negative change, against rows >= 0 first)
+	upd, err := w.tx.PrepareContext(ctx, `UPDATE offer_term_rows SET rows = rows + ?2 WHERE phrase = ?1`)
+	if err != nil {
+		return fmt.Errorf("import offers: term rows: %w", err)
+	}
+	defer upd.Close()
+	ins, err := w.tx.PrepareContext(ctx, `INSERT INTO offer_term_rows (phrase, rows) VALUES (?1, ?2)`)
+	if err != nil {
+		return fmt.Errorf("import offers: term rows: %w", err)
+	}
+	defer ins.Close()
+	for _, k := range keys {
+		res, err := upd.ExecContext(ctx, k, w.termRows[k])
+		if err != nil {
+			return fmt.Errorf("import offers: term rows %q: %w", k, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			if _, err := ins.ExecContext(ctx, k, w.termRows[k]); err != nil {
+				return fmt.Errorf("import offers: term rows %q: %w", k, err)
+			}
+		}
+	}
+	_, err = w.tx.ExecContext(ctx, `INSERT INTO meta (key, value, updated_at, updated_by) VALUES ('register.term_rows', 'complete', ?1, ?2)
+		ON CONFLICT (key) DO UPDATE SET value = 'complete', updated_at = ?1, updated_by = ?2`, w.stamp, w.actor)
 	return err
+}
+
+// loadTermRows reads offer_term_rows, or nil when it is not complete.
+func loadTermRows(ctx context.Context, db *sql.DB) (map[string]int64, error) {
+	var state string
+	err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'register.term_rows'`).Scan(&state)
+	if errors.Is(err, sql.ErrNoRows) || state != "complete" {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT phrase, rows FROM offer_term_rows`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var p string
+		var n int64
+		if err := rows.Scan(&p, &n); err != nil {
+			return nil, err
+		}
+		out[p] = n
+	}
+	return out, rows.Err()
 }
 
 // loadTerms reads the sorted vocabulary, or nil when it is not complete.
@@ -92,28 +212,30 @@ func loadTerms(ctx context.Context, db *sql.DB) ([]string, error) {
 	return out, rows.Err()
 }
 
-// expandPrefix is the FTS expression for a last-word prefix: the words of
-// terms it expands to, or the prefix query itself.
-func expandPrefix(p string, terms []string) string {
-	native := quote(p) + "*"
+// expandPrefix is the FTS expression for a last-word prefix, and its
+// phrases: the words of terms it expands to, or the prefix query itself.
+func expandPrefix(p string, terms []string) (string, []ftsPhrase) {
+	native, nativePh := quote(p)+"*", []ftsPhrase{{text: p, prefix: true}}
 	if terms == nil || len([]rune(p)) < minExpandLen {
-		return native
+		return native, nativePh
 	}
 	i := sort.SearchStrings(terms, p)
 	var words []string
+	var ph []ftsPhrase
 	for ; i < len(terms) && strings.HasPrefix(terms[i], p); i++ {
 		if len(words) == maxExpansion {
-			return native
+			return native, nativePh
 		}
 		words = append(words, quote(terms[i]))
+		ph = append(ph, ftsPhrase{text: terms[i]})
 	}
 	switch len(words) {
 	case 0:
-		return native // nothing known: let FTS decide
+		return native, nativePh // nothing known: let FTS decide
 	case 1:
-		return words[0]
+		return words[0], ph
 	}
-	return "(" + strings.Join(words, " OR ") + ")"
+	return "(" + strings.Join(words, " OR ") + ")", ph
 }
 
 func quote(w string) string { return `"` + strings.ReplaceAll(w, `"`, `""`) + `"` }

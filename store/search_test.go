@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 
@@ -381,12 +382,11 @@ func TestSearchColdMatchesWarm(t *testing.T) {
 	}
 }
 
-// Ranking under filters reads a pass map (one byte a rowid) in SQL, or
-// calls the Go filter for each match when a one-letter word is pending:
-// both paths rank the same offers the same way, and a pass map never
-// outlives the index it was made from.
+// Ranking under filters computes bm25 in Go (rankInGo, through the pass
+// map); ranking otherwise asks FTS5's bm25 (rank, calling the Go filter
+// for each match): both give the same offers with the same scores, and
+// a pass map never outlives the index it was made from.
 func TestSearchFilterPathsAgree(t *testing.T) {
-	ctx := context.Background()
 	st := searchFixture(t)
 	price := catalog.Money(40000)
 	for _, q := range []catalog.Query{
@@ -395,30 +395,12 @@ func TestSearchFilterPathsAgree(t *testing.T) {
 		{Text: "data", MaxPrice: &price},
 		{Text: "energie", Region: "BE2", Scheme: "voucher"},
 		{Text: "analyse", EQFMin: 5, EQFMax: 6},
+		{Text: "data analyse", EQFMin: 1, EQFMax: 8},
+		{Text: "ener", EQFMin: 1, EQFMax: 8},
+		{Text: "da", EQFMin: 1, EQFMax: 8},
 	} {
-		idx, err := st.index(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fq := buildFTS(q.Text, idx.terms)
-		f, err := st.compileFilter(ctx, q, idx, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
 		for _, budget := range []int{1, 2, 100} { // a small budget shows a wrong map: it spends the budget on offers that fail
-			f.initial = 0
-			viaMap, err := st.rank(ctx, fq.expr, f, budget)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f.initial = ^uint64(0) // every initial passes: the koers_keep path, same offers
-			viaGo, err := st.rank(ctx, fq.expr, f, budget)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(viaMap) == 0 || !slices.Equal(viaMap, viaGo) {
-				t.Errorf("%+v, budget %d: pass map %v, Go filter %v", q, budget, viaMap, viaGo)
-			}
+			sameRanking(t, st, q, budget)
 		}
 	}
 	// The same filters after an import that moves d1 out of Dutch: the
@@ -433,17 +415,43 @@ func TestSearchFilterPathsAgree(t *testing.T) {
 	if got := sids(search(t, st, q)); slices.Contains(got, "d1") {
 		t.Errorf("after d1 became English, nl still finds it: %v", got)
 	}
+	// d1 comes first in rowid order: with a stale map it would take the
+	// budget of one and the Go check would drop it.
+	if got := sameRanking(t, st, q, 1); len(got) != 1 {
+		t.Errorf("after the import, budget 1: %v", got)
+	}
+}
+
+// sameRanking ranks q both ways and fails unless they agree.
+func sameRanking(t *testing.T, st *Store, q catalog.Query, budget int) []scored {
+	t.Helper()
+	ctx := context.Background()
 	idx, err := st.index(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	fq := buildFTS(q.Text, idx.terms)
 	f, err := st.compileFilter(ctx, q, idx, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// d1 comes first in rowid order: with a stale map it would take the
-	// budget of one and the Go check would drop it.
-	if got, err := st.rank(ctx, buildFTS(q.Text, idx.terms).expr, f, 1); err != nil || len(got) != 1 {
-		t.Errorf("after the import, budget 1: %v, %v", got, err)
+	viaGo, err := st.rankInGo(ctx, fq, f, budget)
+	if err != nil {
+		t.Fatal(err)
 	}
+	f.initial = ^uint64(0) // every initial passes: FTS5's bm25 through koers_keep, same offers
+	viaFTS, err := st.rank(ctx, fq.expr, f, budget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(viaGo) != len(viaFTS) {
+		t.Fatalf("%q %+v budget %d: Go %v, FTS5 %v", q.Text, q, budget, viaGo, viaFTS)
+	}
+	for i := range viaGo {
+		g, w := viaGo[i], viaFTS[i]
+		if g.rid != w.rid || math.Abs(g.score-w.score) > 1e-9*max(1, math.Abs(w.score)) {
+			t.Fatalf("%q %+v budget %d, #%d: Go %v, FTS5 %v", q.Text, q, budget, i, g, w)
+		}
+	}
+	return viaGo
 }
