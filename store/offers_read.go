@@ -69,7 +69,7 @@ func (s *Store) offersByRIDs(ctx context.Context, rids []uint32) ([]catalog.Offe
 				return nil, fmt.Errorf("load offers: %w", err)
 			}
 			byRID[uint32(rid)] = o
-			if len(missing) <= 200 {
+			if len(missing) <= filteredBudget+50 { // a page, or the candidates ranking under filters reads
 				s.reg.decoded.put(uint32(rid), o)
 			}
 		}

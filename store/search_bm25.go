@@ -237,6 +237,9 @@ func (s *Store) rankInGo(ctx context.Context, fq ftsQuery, f *filter, budget int
 	st := &s.reg.bm25
 	gen := f.idx.gen
 	nRow, avgdl, err := st.totals(ctx, s.db, gen)
+	if errors.Is(err, errFTSTotals) {
+		return s.rank(ctx, fq.expr, f, budget) // FTS5 can still rank (and say what is wrong)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search: bm25 totals: %w", mapErr(err))
 	}
