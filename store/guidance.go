@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +26,9 @@ func (s *Store) AddSession(ctx context.Context, g sessions.Session) (sessions.Se
 		return g, err
 	}
 	g.ID = NewID()
+	// The ids go into copies: the caller's slices are not ours to write
+	// (the TUI keeps showing them while this runs).
+	g.Goals, g.Actions = slices.Clone(g.Goals), slices.Clone(g.Actions)
 	now := s.stamp()
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		if err := exists(ctx, tx, g.PersonID); err != nil {

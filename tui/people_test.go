@@ -25,9 +25,6 @@ var peopleNow = time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 // full file. It returns the store and Ann's id.
 func peopleStore(t *testing.T) (*store.Store, string) {
 	t.Helper()
-	old := time.Local
-	time.Local = time.UTC // screens show local time; goldens must not depend on the machine's zone
-	t.Cleanup(func() { time.Local = old })
 	ctx := context.Background()
 	clock := peopleNow.Add(-14 * 24 * time.Hour)
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "koers.db"), store.Options{Actor: "counsellor", Now: func() time.Time { return clock }})

@@ -35,9 +35,6 @@ func plannerOffer(sid, title string, price catalog.Money, hours float64, start c
 // beyond what the ILA and the leave hold, and an EQF jump.
 func plannerStore(t *testing.T) (*store.Store, string) {
 	t.Helper()
-	old := time.Local
-	time.Local = time.UTC
-	t.Cleanup(func() { time.Local = old })
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "koers.db"), store.Options{Actor: "counsellor", Now: func() time.Time { return peopleNow }})
 	if err != nil {
