@@ -197,7 +197,7 @@ func newCredentialAddCmd(a *app) *cobra.Command {
 	fl.StringVar(&c.AwardingBody, "awarding-body", "", "4 awarding body")
 	fl.StringVar(&issued, "issued", "", "5 date of issuing (YYYY-MM-DD)")
 	fl.StringArrayVar(&outcomes, "outcome", nil, "6 learning outcome (repeatable)")
-	fl.StringSliceVar(&skills, "skill", nil, "ESCO skill URI the outcomes cover (repeatable)")
+	fl.StringSliceVar(&skills, "skill", nil, "skill URI (ESCO) the outcomes cover (repeatable)")
 	fl.StringVar(&ects, "ects", "", "7 workload in ECTS")
 	fl.StringVar(&hours, "hours", "", "7 workload in hours")
 	fl.StringVar(&eqf, "eqf", "", "8 EQF level 1-8 or n/a")

@@ -384,7 +384,7 @@ func newPlanTargetCmd(a *app) *cobra.Command {
 		},
 	}
 	f.register(cmd)
-	cmd.Flags().StringVar(&occ, "occupation", "", "ESCO occupation URI or label")
+	cmd.Flags().StringVar(&occ, "occupation", "", "occupation: its ESCO URI or label")
 	cmd.Flags().StringVar(&stack, "stack", "", "the larger credential (offer id) the steps stack towards")
 	return cmd
 }

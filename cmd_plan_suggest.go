@@ -29,15 +29,15 @@ type suggestFlags struct {
 
 func (f *suggestFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.occupation, "occupation", "", "ESCO occupation URI or label (default: the plan's, else the person's target)")
-	fl.StringArrayVar(&f.budget, "budget", nil, "SCHEME=AMOUNT in the scheme's unit (ila=500, leave=40, own=100 for out of pocket); default: what the account has available")
+	fl.StringVar(&f.occupation, "occupation", "", "occupation: its ESCO URI or label (default: the plan's, else the person's target)")
+	fl.StringArrayVar(&f.budget, "budget", nil, "budget per scheme, SCHEME=AMOUNT in the scheme's unit (ila=500, leave=40, own=100 for out of pocket); default: what the account has available")
 	fl.Float64Var(&f.maxHours, "max-hours", 0, "most hours of study in total")
 	fl.IntVar(&f.maxWeeks, "max-weeks", 0, "most calendar weeks from first start to last end")
 	fl.IntVar(&f.maxSteps, "max-steps", 0, "most steps (default 8)")
 	fl.StringArrayVar(&f.modes, "mode", nil, "online, onsite, blended, … (repeatable)")
 	fl.StringArrayVar(&f.languages, "language", nil, "language of instruction, ISO 639-1 (repeatable)")
-	fl.StringVar(&f.region, "region", "", "NUTS prefix, e.g. BE2")
-	fl.StringVar(&f.eqf, "eqf", "", "EQF level N or window N-M")
+	fl.StringVar(&f.region, "region", "", "region: a NUTS prefix, e.g. BE2")
+	fl.StringVar(&f.eqf, "eqf", "", "level N or window N-M on the EQF")
 	fl.StringVar(&f.startAfter, "start-after", "", "only offers starting on or after DATE (YYYY-MM-DD)")
 }
 
@@ -153,7 +153,7 @@ func newPlanGapCmd(a *app) *cobra.Command {
 		},
 	}
 	f.register(cmd)
-	cmd.Flags().StringVar(&occ, "occupation", "", "ESCO occupation URI or label (default: the plan's, else the person's target)")
+	cmd.Flags().StringVar(&occ, "occupation", "", "occupation: its ESCO URI or label (default: the plan's, else the person's target)")
 	return cmd
 }
 

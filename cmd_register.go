@@ -133,10 +133,10 @@ func newSearchCmd(a *app) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.eqf, "eqf", "", "EQF level N or range N-M (1–8)")
+	fl.StringVar(&f.eqf, "eqf", "", "level N or range N-M on the EQF (1–8)")
 	fl.StringSliceVar(&f.modes, "mode", nil, "form of participation: online, onsite, blended (repeatable)")
 	fl.StringVar(&f.language, "language", "", "language of instruction (ISO 639-1, e.g. nl)")
-	fl.StringVar(&f.region, "region", "", "NUTS region prefix (BE2, BE23)")
+	fl.StringVar(&f.region, "region", "", "region: a NUTS prefix (BE2, BE23)")
 	fl.StringVar(&f.maxPrice, "max-price", "", "highest price in EUR")
 	fl.StringVar(&f.scheme, "scheme", "", "eligible for funding scheme CODE (ila, voucher, leave)")
 	fl.StringVar(&f.startAfter, "start-after", "", "starts on or after DATE (YYYY-MM-DD)")
