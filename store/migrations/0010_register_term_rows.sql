@@ -4,7 +4,8 @@
 -- changed offer's old text is taken off) so that ranking never recounts
 -- them over the whole index (store/search_bm25.go). meta
 -- 'register.term_rows' = 'complete' says the counts cover every offer;
--- until then ranking counts through FTS.
+-- until then ranking counts through FTS, and the next import counts every
+-- offer afresh.
 CREATE TABLE offer_term_rows (
     phrase TEXT PRIMARY KEY,
     rows   INTEGER NOT NULL CHECK (rows >= 0)
