@@ -237,17 +237,6 @@ func (x *memIndex) snapshotParts(partBytes int, put func(part []byte) error) err
 	return nil
 }
 
-// snapshot is the whole saved index as one value (tests, and the size
-// of what a save writes).
-func (x *memIndex) snapshot(partBytes int) [][]byte {
-	var parts [][]byte
-	_ = x.snapshotParts(partBytes, func(p []byte) error {
-		parts = append(parts, bytes.Clone(p))
-		return nil
-	})
-	return parts
-}
-
 var errSnapshot = errors.New("register index snapshot is damaged")
 
 // partDecoder fills an index from its parts, given one at a time in order.
@@ -269,11 +258,7 @@ func (d *partDecoder) header(b []byte) error {
 	n := int(r.u32())
 	x.active = int(r.u32())
 	partBytes := int(r.u32())
-	for _, in := range []*interner{&x.modeIDs, &x.regionIDs, &x.langIDs, &x.schemeIDs} {
-		for k := r.u32(); k > 0 && !r.bad; k-- {
-			in.id(string(r.next(int(r.u16()))))
-		}
-	}
+	r.names(x)
 	if r.bad || len(r.b) != 0 || partBytes < 8 || n < 0 || n > math.MaxUint32/8 {
 		return errSnapshot
 	}
@@ -285,9 +270,7 @@ func (d *partDecoder) header(b []byte) error {
 // part decodes the next column part, which must hold exactly the values
 // the header's part size puts there.
 func (d *partDecoder) part(b []byte) error {
-	for d.col < len(d.cols) && d.next >= d.x.n {
-		d.col, d.next = d.col+1, 0
-	}
+	d.advance()
 	if d.col >= len(d.cols) {
 		return errSnapshot // more parts than columns
 	}
@@ -301,32 +284,17 @@ func (d *partDecoder) part(b []byte) error {
 	return nil
 }
 
-// done reports whether every column was filled.
-func (d *partDecoder) done() bool {
+// advance moves past the columns already filled.
+func (d *partDecoder) advance() {
 	for d.col < len(d.cols) && d.next >= d.x.n {
 		d.col, d.next = d.col+1, 0
 	}
-	return d.started && d.col == len(d.cols)
 }
 
-// fromParts decodes what snapshotParts wrote.
-func fromParts(parts [][]byte) (*memIndex, error) {
-	var d partDecoder
-	if len(parts) == 0 {
-		return nil, errSnapshot
-	}
-	if err := d.header(parts[0]); err != nil {
-		return nil, err
-	}
-	for _, p := range parts[1:] {
-		if err := d.part(p); err != nil {
-			return nil, err
-		}
-	}
-	if !d.done() {
-		return nil, errSnapshot
-	}
-	return d.x, nil
+// done reports whether every column was filled.
+func (d *partDecoder) done() bool {
+	d.advance()
+	return d.started && d.col == len(d.cols)
 }
 
 // fromSnapshot1 decodes an index saved as one value before migration 0009.
@@ -338,11 +306,7 @@ func fromSnapshot1(b []byte) (*memIndex, error) {
 	x := &memIndex{}
 	n := int(r.u32())
 	x.active = int(r.u32())
-	for _, in := range []*interner{&x.modeIDs, &x.regionIDs, &x.langIDs, &x.schemeIDs} {
-		for k := r.u32(); k > 0 && !r.bad; k-- {
-			in.id(string(r.next(int(r.u16()))))
-		}
-	}
+	r.names(x)
 	if r.bad || len(r.b) != 41*n {
 		return nil, errSnapshot
 	}
@@ -356,6 +320,16 @@ func fromSnapshot1(b []byte) (*memIndex, error) {
 type snapReader struct {
 	b   []byte
 	bad bool
+}
+
+// names reads the interned mode, region, language and scheme names
+// into x (a count, then each name's length and bytes).
+func (r *snapReader) names(x *memIndex) {
+	for _, in := range []*interner{&x.modeIDs, &x.regionIDs, &x.langIDs, &x.schemeIDs} {
+		for k := r.u32(); k > 0 && !r.bad; k-- {
+			in.id(string(r.next(int(r.u16()))))
+		}
+	}
 }
 
 func (r *snapReader) next(n int) []byte {

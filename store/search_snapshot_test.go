@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -8,6 +9,36 @@ import (
 	"reflect"
 	"testing"
 )
+
+// snapshot is the whole saved index, its parts in order.
+func (x *memIndex) snapshot(partBytes int) [][]byte {
+	var parts [][]byte
+	_ = x.snapshotParts(partBytes, func(p []byte) error {
+		parts = append(parts, bytes.Clone(p))
+		return nil
+	})
+	return parts
+}
+
+// fromParts decodes what snapshotParts wrote.
+func fromParts(parts [][]byte) (*memIndex, error) {
+	var d partDecoder
+	if len(parts) == 0 {
+		return nil, errSnapshot
+	}
+	if err := d.header(parts[0]); err != nil {
+		return nil, err
+	}
+	for _, p := range parts[1:] {
+		if err := d.part(p); err != nil {
+			return nil, err
+		}
+	}
+	if !d.done() {
+		return nil, errSnapshot
+	}
+	return d.x, nil
+}
 
 // sameIndex reports how a and b differ in what the saved index holds.
 func sameIndex(t *testing.T, what string, got, want *memIndex) {
