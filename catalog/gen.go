@@ -217,6 +217,9 @@ func (g *gen) title(lang string, d genDomain) string {
 // capitalise upper-cases the first letter of s ("énergie" → "Énergie").
 func capitalise(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
