@@ -21,7 +21,10 @@ import (
 type register struct {
 	mu      sync.Mutex
 	idx     *memIndex
-	loading atomic.Bool // a background load of idx runs
+	loading atomic.Bool     // a background load of idx runs
+	bg      sync.WaitGroup  // that load, for Close to wait on
+	bgCtx   context.Context // cancelled by Close
+	bgStop  context.CancelFunc
 	stale   atomic.Bool
 	matches matchCache
 
@@ -105,8 +108,16 @@ func (c *offerCache) clear() {
 
 func newRegister() *register {
 	r := &register{}
+	r.bgCtx, r.bgStop = context.WithCancel(context.Background())
 	r.stale.Store(true)
 	return r
+}
+
+// stopBackground cancels a background index load and waits for it, so
+// that nothing uses the database once the store closes.
+func (r *register) stopBackground() {
+	r.bgStop()
+	r.bg.Wait()
 }
 
 // sqlFuncs registers the register's SQL functions on the store's own
@@ -258,10 +269,10 @@ func (s *Store) readyIndex(ctx context.Context) *memIndex {
 		}
 	}
 	if r.loading.CompareAndSwap(false, true) {
-		go func() {
+		r.bg.Go(func() {
 			defer r.loading.Store(false)
-			_, _ = s.index(context.Background())
-		}()
+			_, _ = s.index(r.bgCtx)
+		})
 	}
 	return nil
 }

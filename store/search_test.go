@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -454,4 +455,32 @@ func sameRanking(t *testing.T, st *Store, q catalog.Query, budget int) []scored 
 		}
 	}
 	return viaGo
+}
+
+// A first search starts loading the index in the background; Close waits
+// for that load, so nothing touches the database file after it returns.
+func TestCloseWaitsForTheIndexLoad(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "koers.db")
+	st, err := Open(ctx, path, Options{Actor: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustImport(t, st, OfferImportOptions{}, testOffer("a", "Energie in huis"), testOffer("b", "Data-analyse"))
+	st.Close()
+	for range 20 {
+		st, err := Open(ctx, path, Options{Actor: "tester"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.SearchOffers(ctx, catalog.Query{Text: "energie"}); err != nil { // answered cold; the load starts
+			t.Fatal(err)
+		}
+		if err := st.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if st.reg.loading.Load() {
+			t.Fatal("the background index load still runs after Close")
+		}
+	}
 }

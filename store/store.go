@@ -307,8 +307,10 @@ func (s *Store) Version(ctx context.Context) (int, error) {
 	return v, mapErr(err)
 }
 
-// Close closes the database, checkpointing the WAL.
+// Close stops a background index load, then closes the database,
+// checkpointing the WAL.
 func (s *Store) Close() error {
+	s.reg.stopBackground()
 	_, _ = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	return s.db.Close()
 }
