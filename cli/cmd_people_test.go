@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ func peopleCLI(t *testing.T, db string, stdin string, args ...string) (int, stri
 	t.Helper()
 	var out, errb bytes.Buffer
 	env := map[string]string{"KOERS_COUNSELLOR": "tester", "LANG": "en"}
-	code := run(context.Background(), append([]string{"--db", db}, args...), strings.NewReader(stdin), &out, &errb,
+	code := run(context.Background(), "test", append([]string{"--db", db}, args...), strings.NewReader(stdin), &out, &errb,
 		func(k string) string { return env[k] })
 	return code, out.String(), errb.String()
 }
@@ -205,7 +205,7 @@ type importedCredential struct {
 // a person's file: all eleven Annex I elements the documents state, the
 // learner and date of issuing, and their ESCO skills joining the person's.
 func TestCredentialImportRealSamples(t *testing.T) {
-	data := filepath.Join("..", "shared", "data")
+	data := filepath.Join("..", "..", "shared", "data")
 	elm := filepath.Join(data, "elm", "Sample-MC-Annex1-unsigned.jsonld")
 	ob3 := filepath.Join(data, "ob3", "open-badge-mc-example.json")
 	if _, err := os.Stat(elm); err != nil {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -85,7 +85,7 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 		}
 		return ""
 	}
-	code = run(context.Background(), args, strings.NewReader(""), &out, &errb, env)
+	code = run(context.Background(), "test", args, strings.NewReader(""), &out, &errb, env)
 	return code, out.String(), errb.String()
 }
 

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ func importCLI(t *testing.T, db string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	env := map[string]string{"KOERS_COUNSELLOR": "tester", "LANG": "en"}
-	code := run(context.Background(), append([]string{"--db", db}, args...), strings.NewReader(""), &out, &errb,
+	code := run(context.Background(), "test", append([]string{"--db", db}, args...), strings.NewReader(""), &out, &errb,
 		func(k string) string { return env[k] })
 	return code, out.String(), errb.String()
 }

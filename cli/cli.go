@@ -1,0 +1,190 @@
+// Package cli is koers's command line: the cobra/fang tree, its flags, the
+// one mapping from an error to an exit status and a message, and the output
+// of every command. Commands parse flags, call the application layer and
+// print; with no command, koers opens the TUI.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/user"
+	"path/filepath"
+	"time"
+
+	"charm.land/fang/v2"
+	"github.com/adrg/xdg"
+	"github.com/spf13/cobra"
+
+	"github.com/koers-project/koers/locale"
+	"github.com/koers-project/koers/store"
+)
+
+// Main runs koers with args (without the program name) and returns the
+// exit status; main passes the process's streams and environment, tests
+// and the SSH server their own.
+func Main(ctx context.Context, version string, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	return run(ctx, version, args, stdin, stdout, stderr, getenv)
+}
+
+// Exit statuses (../shared/CLI.md).
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+	exitRule    = 3
+)
+
+// exitError carries an exit status with its message.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErr is bad usage or invalid input (exit 2); the message names the
+// flag, file, line or field.
+func usageErr(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// ruleErr is a refusal by a business rule (exit 3), naming the rule.
+func ruleErr(rule string, err error) error {
+	return &exitError{code: exitRule, err: fmt.Errorf("refused by rule %s: %w", rule, err)}
+}
+
+// app is what every command shares: global flags, streams, the catalogue
+// and the clock. Commands open the store through it.
+type app struct {
+	dbPath     string
+	lang       string
+	counsellor string
+	stdin      io.Reader
+	stdout     io.Writer
+	stderr     io.Writer
+	getenv     func(string) string
+	cat        *locale.Catalog
+	now        func() time.Time
+}
+
+// tr is the catalogue in the chosen interface language.
+func (a *app) tr() *locale.Tr { return a.cat.For(a.lang) }
+
+// open opens the database, migrating it, and seeds the embedded sample
+// register into an empty one so that a first run is useful at once.
+func (a *app) open(ctx context.Context) (*store.Store, error) {
+	st, err := store.Open(ctx, a.dbPath, store.Options{Actor: a.counsellor, Now: a.now})
+	if err != nil {
+		return nil, err
+	}
+	if err := seedSample(ctx, st); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("seed sample register: %w", err)
+	}
+	return st, nil
+}
+
+func defaultDB(getenv func(string) string) string {
+	if p := getenv("KOERS_DB"); p != "" {
+		return p
+	}
+	if d := getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "koers", "koers.db")
+	}
+	return filepath.Join(xdg.DataHome, "koers", "koers.db")
+}
+
+func defaultCounsellor(getenv func(string) string) string {
+	if c := getenv("KOERS_COUNSELLOR"); c != "" {
+		return c
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "unknown"
+}
+
+func defaultLang(getenv func(string) string) string {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if s := getenv(v); s != "" && s != "C" && s != "POSIX" {
+			return locale.Normalize(s)
+		}
+	}
+	return "en"
+}
+
+// newRoot builds the command tree.
+func newRoot(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "koers",
+		Short:         "Career guidance workbench: register search, learning accounts, pathway planning",
+		Long:          "koers helps a career guidance counsellor search the register of training and micro-credentials,\nplan a pathway of stacked micro-credentials within a person's individual learning account,\nrecord the guidance session and hand over the learning plan.\n\nWith no command, koers opens the terminal interface.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runTUI(cmd.Context(), a)
+		},
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.dbPath, "db", defaultDB(a.getenv), "database file (env KOERS_DB)")
+	pf.StringVar(&a.lang, "lang", defaultLang(a.getenv), "interface language: en, nl or fr")
+	pf.StringVar(&a.counsellor, "counsellor", defaultCounsellor(a.getenv), "who is acting, stamped on every change (env KOERS_COUNSELLOR)")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		switch a.lang {
+		case "en", "nl", "fr":
+		default:
+			return usageErr("--lang: %q is not en, nl or fr", a.lang)
+		}
+		return nil
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &exitError{code: exitUsage, err: err}
+	})
+	root.AddCommand(commands(a)...)
+	return root
+}
+
+// run executes koers with args and returns the exit status. Tests call it
+// in-process.
+func run(ctx context.Context, version string, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	cat, err := locale.New()
+	if err != nil {
+		fmt.Fprintln(stderr, "koers:", err)
+		return exitFailure
+	}
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, cat: cat, now: time.Now}
+	root := newRoot(a)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err = fang.Execute(ctx, root,
+		fang.WithVersion(version),
+		fang.WithoutManpage(),
+		fang.WithErrorHandler(func(w io.Writer, _ fang.Styles, err error) {
+			fmt.Fprintln(w, "koers:", err)
+		}),
+	)
+	return exitCode(err)
+}
+
+func exitCode(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	if errors.Is(err, store.ErrInsufficient) {
+		return exitRule
+	}
+	if isCobraUsage(err) {
+		return exitUsage
+	}
+	return exitFailure
+}
