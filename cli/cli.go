@@ -56,9 +56,9 @@ func ruleErr(rule string, err error) error {
 	return &exitError{code: exitRule, err: fmt.Errorf("refused by rule %s: %w", rule, err)}
 }
 
-// app is what every command shares: global flags, streams, the catalogue
+// invocation is one run of koers: what every command shares: global flags, streams, the catalogue
 // and the clock. Commands open the store through it.
-type app struct {
+type invocation struct {
 	dbPath     string
 	lang       string
 	counsellor string
@@ -71,11 +71,11 @@ type app struct {
 }
 
 // tr is the catalogue in the chosen interface language.
-func (a *app) tr() *locale.Tr { return a.cat.For(a.lang) }
+func (a *invocation) tr() *locale.Tr { return a.cat.For(a.lang) }
 
 // open opens the database, migrating it, and seeds the embedded sample
 // register into an empty one so that a first run is useful at once.
-func (a *app) open(ctx context.Context) (*store.Store, error) {
+func (a *invocation) open(ctx context.Context) (*store.Store, error) {
 	st, err := store.Open(ctx, a.dbPath, store.Options{Actor: a.counsellor, Now: a.now})
 	if err != nil {
 		return nil, err
@@ -117,7 +117,7 @@ func defaultLang(getenv func(string) string) string {
 }
 
 // newRoot builds the command tree.
-func newRoot(a *app) *cobra.Command {
+func newRoot(a *invocation) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "koers",
 		Short:         "Career guidance workbench: register search, learning accounts, pathway planning",
@@ -156,7 +156,7 @@ func run(ctx context.Context, version string, args []string, stdin io.Reader, st
 		fmt.Fprintln(stderr, "koers:", err)
 		return exitFailure
 	}
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, cat: cat, now: time.Now}
+	a := &invocation{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, cat: cat, now: time.Now}
 	root := newRoot(a)
 	root.SetArgs(args)
 	root.SetIn(stdin)

@@ -3,7 +3,7 @@ package cli
 import "github.com/spf13/cobra"
 
 // newExportCmd groups the exports: the register and a person's learning plan.
-func newExportCmd(a *app) *cobra.Command {
+func newExportCmd(a *invocation) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export",
 		Short: "Export the register or a person's learning plan",

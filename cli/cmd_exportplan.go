@@ -29,7 +29,7 @@ type planExport struct {
 	Path string
 }
 
-func newExportPlanCmd(a *app) *cobra.Command {
+func newExportPlanCmd(a *invocation) *cobra.Command {
 	var req planExport
 	var format string
 	cmd := &cobra.Command{
@@ -96,7 +96,7 @@ type exportResult struct {
 
 // exportPlan builds the person's plan document, renders it, records the
 // export in the audit log and writes it (atomically when to a file).
-func (a *app) exportPlan(ctx context.Context, st *store.Store, req planExport) (exportResult, error) {
+func (a *invocation) exportPlan(ctx context.Context, st *store.Store, req planExport) (exportResult, error) {
 	p, tr, err := a.buildPlan(ctx, st, req)
 	if err != nil {
 		return exportResult{}, err
@@ -122,7 +122,7 @@ func (a *app) exportPlan(ctx context.Context, st *store.Store, req planExport) (
 
 // buildPlan assembles the document and picks its language: --lang, else
 // the person's, else the interface's.
-func (a *app) buildPlan(ctx context.Context, st *store.Store, req planExport) (*export.Plan, *locale.Tr, error) {
+func (a *invocation) buildPlan(ctx context.Context, st *store.Store, req planExport) (*export.Plan, *locale.Tr, error) {
 	lang := req.Lang
 	if lang == "" {
 		person, err := st.Person(ctx, req.PersonID)
@@ -180,7 +180,7 @@ func writeAtomic(path string, data []byte) error {
 // tuiExporter lets the TUI's export dialog run the same export as the
 // command line.
 type tuiExporter struct {
-	a  *app
+	a  *invocation
 	st *store.Store
 }
 

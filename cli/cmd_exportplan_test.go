@@ -210,7 +210,7 @@ func TestPlanJSONImportRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	a := &app{cat: locale.Must(), lang: "en", now: time.Now}
+	a := &invocation{cat: locale.Must(), lang: "en", now: time.Now}
 	before, _ := st.Plans(ctx, pid)
 	if got, err := a.importPlans(ctx, st, plans, true); err != nil || len(got) != 1 || got[0].Steps != 1 {
 		t.Fatalf("dry run: %+v %v", got, err)
@@ -289,7 +289,7 @@ func BenchmarkExportPlanPDF12(b *testing.B) {
 	if _, err := st.CreatePlan(ctx, sessions.Plan{PersonID: p.ID, Steps: steps}); err != nil {
 		b.Fatal(err)
 	}
-	a := &app{cat: locale.Must(), lang: "en", now: time.Now, counsellor: "bench", stdout: io.Discard}
+	a := &invocation{cat: locale.Must(), lang: "en", now: time.Now, counsellor: "bench", stdout: io.Discard}
 	req := planExport{PersonID: p.ID, Format: export.PDF}
 	for b.Loop() {
 		if _, err := a.exportPlan(ctx, st, req); err != nil {

@@ -23,7 +23,7 @@ type importFlags struct {
 	dryRun, full, json      bool
 }
 
-func newImportCmd(a *app) *cobra.Command {
+func newImportCmd(a *invocation) *cobra.Command {
 	var f importFlags
 	cmd := &cobra.Command{
 		Use:   "import [flags] PATH...",
@@ -50,7 +50,7 @@ func newImportCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func runImport(ctx context.Context, a *app, f importFlags, paths []string) error {
+func runImport(ctx context.Context, a *invocation, f importFlags, paths []string) error {
 	tr := a.tr()
 	format, err := catalog.ParseFormat(f.format)
 	if err != nil {
@@ -162,7 +162,7 @@ func importSummary(rep store.ImportReport) map[string]any {
 	return out
 }
 
-func printImportSummary(a *app, rep store.ImportReport) {
+func printImportSummary(a *invocation, rep store.ImportReport) {
 	tr := a.tr()
 	w := a.stdout
 	if rep.DryRun {
@@ -190,7 +190,7 @@ func printImportSummary(a *app, rep store.ImportReport) {
 // progressPrinter shows import progress on stderr: a bar with rate and ETA
 // on a terminal, a plain line every few seconds otherwise.
 type progressPrinter struct {
-	a          *app
+	a          *invocation
 	tty        bool
 	start      time.Time
 	last       time.Time
@@ -198,7 +198,7 @@ type progressPrinter struct {
 	lastUpdate store.ImportProgress
 }
 
-func newProgressPrinter(a *app) *progressPrinter {
+func newProgressPrinter(a *invocation) *progressPrinter {
 	tty := false
 	if f, ok := a.stderr.(*os.File); ok {
 		tty = term.IsTerminal(f.Fd())
@@ -254,7 +254,7 @@ func (p *progressPrinter) finish() {
 	}
 }
 
-func newExportRegisterCmd(a *app) *cobra.Command {
+func newExportRegisterCmd(a *invocation) *cobra.Command {
 	var source, out string
 	cmd := &cobra.Command{
 		Use:   "register [--source NAME] -o FILE",
@@ -275,7 +275,7 @@ func newExportRegisterCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func exportRegister(ctx context.Context, a *app, st *store.Store, source, out string) error {
+func exportRegister(ctx context.Context, a *invocation, st *store.Store, source, out string) error {
 	var w io.Writer = a.stdout
 	var tmp *os.File
 	if out != "-" && out != "" {
@@ -306,9 +306,9 @@ func exportRegister(ctx context.Context, a *app, st *store.Store, source, out st
 	return nil
 }
 
-func newOccupationCmd(a *app) *cobra.Command { return newConceptCmd(a, catalog.KindOccupation) }
+func newOccupationCmd(a *invocation) *cobra.Command { return newConceptCmd(a, catalog.KindOccupation) }
 
-func newSkillCmd(a *app) *cobra.Command { return newConceptCmd(a, catalog.KindSkill) }
+func newSkillCmd(a *invocation) *cobra.Command { return newConceptCmd(a, catalog.KindSkill) }
 
 // conceptJSON is one match as ../shared/CLI.md gives it.
 type conceptJSON struct {
@@ -321,7 +321,7 @@ type conceptJSON struct {
 	Score        float64 `json:"score"`
 }
 
-func newConceptCmd(a *app, kind catalog.ConceptKind) *cobra.Command {
+func newConceptCmd(a *invocation, kind catalog.ConceptKind) *cobra.Command {
 	var limit int
 	var asJSON bool
 	use, short := "occupation QUERY", "Find ESCO occupations by label, in every loaded language"

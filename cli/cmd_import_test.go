@@ -95,7 +95,7 @@ func TestImportCLI(t *testing.T) {
 func TestImportProgressLines(t *testing.T) {
 	var errb bytes.Buffer
 	clock := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
-	a := &app{stderr: &errb, lang: "en", cat: locale.Must(), now: func() time.Time { return clock }}
+	a := &invocation{stderr: &errb, lang: "en", cat: locale.Must(), now: func() time.Time { return clock }}
 	p := newProgressPrinter(a)
 	for i := 1; i <= 10; i++ {
 		clock = clock.Add(500 * time.Millisecond)

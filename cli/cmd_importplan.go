@@ -61,7 +61,7 @@ type importedPlan struct {
 // Goals, actions and appointments belong to sessions and are not
 // recreated. Every file is checked before anything is written; with dryRun
 // nothing is.
-func (a *app) importPlans(ctx context.Context, st *store.Store, paths []string, dryRun bool) ([]importedPlan, error) {
+func (a *invocation) importPlans(ctx context.Context, st *store.Store, paths []string, dryRun bool) ([]importedPlan, error) {
 	type parsed struct {
 		path string
 		plan sessions.Plan
@@ -103,7 +103,7 @@ func (a *app) importPlans(ctx context.Context, st *store.Store, paths []string, 
 }
 
 // planFromExport maps an exported plan back to the planner's values.
-func (a *app) planFromExport(ctx context.Context, st *store.Store, p *export.Plan) (sessions.Plan, error) {
+func (a *invocation) planFromExport(ctx context.Context, st *store.Store, p *export.Plan) (sessions.Plan, error) {
 	sp := sessions.Plan{PersonID: p.Person.ID, Name: a.tr().T("export.import.name", "Date", p.Generated.Format("2006-01-02"))}
 	if t := p.Target; t != nil && strings.Contains(t.URI, "/esco/occupation/") {
 		sp.OccupationURI, sp.OccupationLabel = t.URI, t.Label

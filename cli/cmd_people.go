@@ -19,7 +19,7 @@ import (
 // peopleErr turns the store's and the domain's errors into exit statuses:
 // invalid input names the field (exit 2), a refused ledger rule names the
 // rule (exit 3).
-func peopleErr(a *app, err error) error {
+func peopleErr(a *invocation, err error) error {
 	var ps catalog.Problems
 	switch {
 	case err == nil:
@@ -46,7 +46,7 @@ func printJSON(w io.Writer, v any) error {
 }
 
 // withStore opens the store, runs fn and closes it.
-func withStore(ctx context.Context, a *app, fn func(st *store.Store) error) error {
+func withStore(ctx context.Context, a *invocation, fn func(st *store.Store) error) error {
 	st, err := a.open(ctx)
 	if err != nil {
 		return err
@@ -56,7 +56,7 @@ func withStore(ctx context.Context, a *app, fn func(st *store.Store) error) erro
 }
 
 // mustPerson reads a person or reports the id as bad input on the flag.
-func mustPerson(ctx context.Context, a *app, st *store.Store, flag, id string) (sessions.Person, error) {
+func mustPerson(ctx context.Context, a *invocation, st *store.Store, flag, id string) (sessions.Person, error) {
 	if strings.TrimSpace(id) == "" {
 		return sessions.Person{}, usageErr("%s", a.tr().T("people.err.person_required", "Flag", flag))
 	}
@@ -104,7 +104,7 @@ func (f *personFlags) register(cmd *cobra.Command, add bool) {
 }
 
 // apply copies the flags that were set onto p.
-func (f *personFlags) apply(a *app, cmd *cobra.Command, p *sessions.Person) error {
+func (f *personFlags) apply(a *invocation, cmd *cobra.Command, p *sessions.Person) error {
 	ch := cmd.Flags().Changed
 	set := func(flag string, dst *string, v string) {
 		if ch(flag) {
@@ -191,7 +191,7 @@ func setConsent(cs []sessions.Consent, purpose sessions.Purpose, day catalog.Dat
 	return append(cs, c)
 }
 
-func newPersonCmd(a *app) *cobra.Command {
+func newPersonCmd(a *invocation) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "person",
 		Short: "People: their file, skills, consents, earned credentials; export and erase",
@@ -202,7 +202,7 @@ func newPersonCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newPersonAddCmd(a *app) *cobra.Command {
+func newPersonAddCmd(a *invocation) *cobra.Command {
 	var f personFlags
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -235,7 +235,7 @@ func newPersonAddCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newPersonEditCmd(a *app) *cobra.Command {
+func newPersonEditCmd(a *invocation) *cobra.Command {
 	var f personFlags
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -268,7 +268,7 @@ func newPersonEditCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newPersonListCmd(a *app) *cobra.Command {
+func newPersonListCmd(a *invocation) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "list [QUERY]",
@@ -299,7 +299,7 @@ func newPersonListCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newPersonExportCmd(a *app) *cobra.Command {
+func newPersonExportCmd(a *invocation) *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "export ID [-o FILE]",
@@ -338,7 +338,7 @@ func newPersonExportCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newPersonEraseCmd(a *app) *cobra.Command {
+func newPersonEraseCmd(a *invocation) *cobra.Command {
 	var yes bool
 	cmd := &cobra.Command{
 		Use:   "erase ID --yes",

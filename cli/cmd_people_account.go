@@ -67,7 +67,7 @@ func withUnit(u sessions.Unit, v int64) string {
 	return u.Format(v) + " d"
 }
 
-func newAccountCmd(a *app) *cobra.Command {
+func newAccountCmd(a *invocation) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "account",
 		Short: "Learning accounts: post ledger entries, show balances per scheme",
@@ -77,7 +77,7 @@ func newAccountCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newAccountPostCmd(a *app) *cobra.Command {
+func newAccountPostCmd(a *invocation) *cobra.Command {
 	var person, scheme, kind, amount, key, reason, funder, ref, corrects string
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -158,7 +158,7 @@ func newAccountPostCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newAccountShowCmd(a *app) *cobra.Command {
+func newAccountShowCmd(a *invocation) *cobra.Command {
 	var person string
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -197,7 +197,7 @@ func newAccountShowCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newAccountLedgerCmd(a *app) *cobra.Command {
+func newAccountLedgerCmd(a *invocation) *cobra.Command {
 	var person, scheme string
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -248,7 +248,7 @@ func newAccountLedgerCmd(a *app) *cobra.Command {
 }
 
 // balanceText is one scheme's position for people, with its as-of time.
-func balanceText(a *app, b sessions.Balance) string {
+func balanceText(a *invocation, b sessions.Balance) string {
 	tr := a.tr()
 	if b.AsOf.IsZero() {
 		return tr.T("people.never")
@@ -259,7 +259,7 @@ func balanceText(a *app, b sessions.Balance) string {
 
 // insufficientText explains a refused entry in the scheme's unit: what was
 // asked, what is available, and that nothing changed.
-func insufficientText(ctx context.Context, a *app, st *store.Store, e sessions.Entry, sc sessions.Scheme) string {
+func insufficientText(ctx context.Context, a *invocation, st *store.Store, e sessions.Entry, sc sessions.Scheme) string {
 	avail := int64(0)
 	if bs, err := st.Balances(ctx, e.PersonID); err == nil {
 		for _, b := range bs {

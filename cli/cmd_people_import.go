@@ -69,7 +69,7 @@ func credentialHolder(doc []byte) (learner string, issued catalog.Date) {
 	return learner, issued
 }
 
-func newCredentialImportCmd(a *app) *cobra.Command {
+func newCredentialImportCmd(a *invocation) *cobra.Command {
 	var format string
 	var asJSON bool
 	cmd := &cobra.Command{

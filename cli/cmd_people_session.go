@@ -63,7 +63,7 @@ func itemDate(flag, key, v string) (catalog.Date, error) {
 	return d, nil
 }
 
-func newSessionCmd(a *app) *cobra.Command {
+func newSessionCmd(a *invocation) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "session",
 		Short: "Guidance sessions: record one, list a person's",
@@ -73,7 +73,7 @@ func newSessionCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newSessionAddCmd(a *app) *cobra.Command {
+func newSessionAddCmd(a *invocation) *cobra.Command {
 	var person, at, channel, venue, notAttended, summary, notes, next string
 	var minutes int
 	var goals, actions []string
@@ -169,7 +169,7 @@ func newSessionAddCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newSessionListCmd(a *app) *cobra.Command {
+func newSessionListCmd(a *invocation) *cobra.Command {
 	var person string
 	var withNotes, asJSON bool
 	cmd := &cobra.Command{

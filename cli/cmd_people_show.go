@@ -55,7 +55,7 @@ func loadPersonView(ctx context.Context, st *store.Store, id string) (personView
 	return v, st.Audit(ctx, id, "view", "person file")
 }
 
-func newPersonShowCmd(a *app) *cobra.Command {
+func newPersonShowCmd(a *invocation) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "show ID",
@@ -111,7 +111,7 @@ func newPersonShowCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newPersonCredentialCmd(a *app) *cobra.Command {
+func newPersonCredentialCmd(a *invocation) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "credential",
 		Short: "Earned credentials on a person's file (entered by hand or imported from ELM/EDC or Open Badges 3.0)",
@@ -121,7 +121,7 @@ func newPersonCredentialCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newCredentialAddCmd(a *app) *cobra.Command {
+func newCredentialAddCmd(a *invocation) *cobra.Command {
 	var c sessions.Credential
 	var issued, eqf, mode, ects, hours string
 	var outcomes, skills []string

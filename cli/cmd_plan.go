@@ -28,7 +28,7 @@ func (f *planFlags) register(cmd *cobra.Command) {
 }
 
 // load reads the person's plan; with create, a person without a plan gets one.
-func (f *planFlags) load(ctx context.Context, a *app, st *store.Store, create bool) (sessions.Plan, error) {
+func (f *planFlags) load(ctx context.Context, a *invocation, st *store.Store, create bool) (sessions.Plan, error) {
 	if _, err := mustPerson(ctx, a, st, "--person", f.person); err != nil {
 		return sessions.Plan{}, err
 	}
@@ -50,7 +50,7 @@ func (f *planFlags) load(ctx context.Context, a *app, st *store.Store, create bo
 }
 
 // stepRef finds a step by id or by its 1-based position.
-func stepRef(a *app, p *sessions.Plan, ref string) (string, error) {
+func stepRef(a *invocation, p *sessions.Plan, ref string) (string, error) {
 	if i := p.Step(ref); i >= 0 {
 		return ref, nil
 	}
@@ -60,9 +60,9 @@ func stepRef(a *app, p *sessions.Plan, ref string) (string, error) {
 	return "", usageErr("--step: %s", a.tr().T("plan.err.step", "Step", ref))
 }
 
-func (a *app) today() catalog.Date { return catalog.DateOf(a.now()) }
+func (a *invocation) today() catalog.Date { return catalog.DateOf(a.now()) }
 
-func newPlanCmd(a *app) *cobra.Command {
+func newPlanCmd(a *invocation) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Build a person's learning plan: steps, checks, totals, skill gap and suggested pathways",
@@ -75,7 +75,7 @@ func newPlanCmd(a *app) *cobra.Command {
 }
 
 // report prints the plan with its checks and totals.
-func (a *app) report(ctx context.Context, st *store.Store, p sessions.Plan, asJSON bool) error {
+func (a *invocation) report(ctx context.Context, st *store.Store, p sessions.Plan, asJSON bool) error {
 	rep, err := st.Report(ctx, p, a.today())
 	if err != nil {
 		return err
@@ -87,7 +87,7 @@ func (a *app) report(ctx context.Context, st *store.Store, p sessions.Plan, asJS
 	return nil
 }
 
-func newPlanShowCmd(a *app) *cobra.Command {
+func newPlanShowCmd(a *invocation) *cobra.Command {
 	var f planFlags
 	cmd := &cobra.Command{
 		Use:   "show --person ID",
@@ -108,7 +108,7 @@ func newPlanShowCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newPlanListCmd(a *app) *cobra.Command {
+func newPlanListCmd(a *invocation) *cobra.Command {
 	var f planFlags
 	cmd := &cobra.Command{
 		Use:   "list --person ID",
@@ -147,7 +147,7 @@ func newPlanListCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newPlanAddCmd(a *app) *cobra.Command {
+func newPlanAddCmd(a *invocation) *cobra.Command {
 	var f planFlags
 	var offerID, title, kind string
 	cmd := &cobra.Command{
@@ -199,7 +199,7 @@ func newPlanAddCmd(a *app) *cobra.Command {
 
 // offerStep fills a step from a register offer, with the default funding
 // lines for the schemes the person holds.
-func (a *app) offerStep(ctx context.Context, st *store.Store, p sessions.Plan, offerID string, step sessions.Step) (sessions.Plan, error) {
+func (a *invocation) offerStep(ctx context.Context, st *store.Store, p sessions.Plan, offerID string, step sessions.Step) (sessions.Plan, error) {
 	o, err := st.Offer(ctx, offerID)
 	if errors.Is(err, store.ErrNotFound) {
 		return p, usageErr("--offer: %s", a.tr().T("plan.err.no_offer", "ID", offerID))
@@ -218,7 +218,7 @@ func (a *app) offerStep(ctx context.Context, st *store.Store, p sessions.Plan, o
 }
 
 // stepCmd builds a command that changes one step.
-func stepCmd(a *app, use, short string, extra func(*cobra.Command), do func(ctx context.Context, st *store.Store, p sessions.Plan, step string) (sessions.Plan, string, error)) *cobra.Command {
+func stepCmd(a *invocation, use, short string, extra func(*cobra.Command), do func(ctx context.Context, st *store.Store, p sessions.Plan, step string) (sessions.Plan, string, error)) *cobra.Command {
 	var f planFlags
 	var step string
 	cmd := &cobra.Command{
@@ -255,7 +255,7 @@ func stepCmd(a *app, use, short string, extra func(*cobra.Command), do func(ctx 
 	return cmd
 }
 
-func newPlanMoveCmd(a *app) *cobra.Command {
+func newPlanMoveCmd(a *invocation) *cobra.Command {
 	var to int
 	return stepCmd(a, "move --person ID --step STEP --to N", "Move a step to position N (1 is first)",
 		func(cmd *cobra.Command) { cmd.Flags().IntVar(&to, "to", 0, "the new position, 1 is first") },
@@ -268,7 +268,7 @@ func newPlanMoveCmd(a *app) *cobra.Command {
 		})
 }
 
-func newPlanDropCmd(a *app) *cobra.Command {
+func newPlanDropCmd(a *invocation) *cobra.Command {
 	return stepCmd(a, "drop --person ID --step STEP", "Drop a step (it stays on file as dropped; its reserved funds are released)", nil,
 		func(ctx context.Context, st *store.Store, p sessions.Plan, id string) (sessions.Plan, string, error) {
 			p, err := st.SetStepStatus(ctx, p.ID, id, sessions.StepDropped)
@@ -276,7 +276,7 @@ func newPlanDropCmd(a *app) *cobra.Command {
 		})
 }
 
-func newPlanStatusCmd(a *app) *cobra.Command {
+func newPlanStatusCmd(a *invocation) *cobra.Command {
 	var status string
 	return stepCmd(a, "status --person ID --step STEP --status STATUS",
 		"Set a step's status: planned, applied, enrolled, in_progress, completed or dropped",
@@ -291,7 +291,7 @@ func newPlanStatusCmd(a *app) *cobra.Command {
 		})
 }
 
-func newPlanReserveCmd(a *app, reserve bool) *cobra.Command {
+func newPlanReserveCmd(a *invocation, reserve bool) *cobra.Command {
 	use, short := "reserve --person ID --step STEP", "Reserve the step's funding lines in the person's accounts (ledger reservations)"
 	if !reserve {
 		use, short = "release --person ID --step STEP", "Release what is reserved for the step"
@@ -310,7 +310,7 @@ func newPlanReserveCmd(a *app, reserve bool) *cobra.Command {
 		})
 }
 
-func newPlanCheckCmd(a *app) *cobra.Command {
+func newPlanCheckCmd(a *invocation) *cobra.Command {
 	var f planFlags
 	cmd := &cobra.Command{
 		Use:   "check --person ID",
@@ -339,7 +339,7 @@ func newPlanCheckCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newPlanTargetCmd(a *app) *cobra.Command {
+func newPlanTargetCmd(a *invocation) *cobra.Command {
 	var f planFlags
 	var occ, stack string
 	cmd := &cobra.Command{
@@ -390,7 +390,7 @@ func newPlanTargetCmd(a *app) *cobra.Command {
 }
 
 // occupation resolves --occupation, as bad input when nothing matches.
-func (a *app) occupation(ctx context.Context, st *store.Store, q string) (store.Occupation, error) {
+func (a *invocation) occupation(ctx context.Context, st *store.Store, q string) (store.Occupation, error) {
 	oc, err := st.ResolveOccupation(ctx, q, a.lang)
 	if errors.Is(err, store.ErrNotFound) {
 		return oc, usageErr("--occupation: %s", a.tr().T("plan.err.no_occupation", "Q", q))
@@ -405,7 +405,7 @@ func nullIfEmpty(s string) any {
 	return s
 }
 
-func newPlanIndexCmd(a *app) *cobra.Command {
+func newPlanIndexCmd(a *invocation) *cobra.Command {
 	return &cobra.Command{
 		Use:   "index",
 		Short: "Bring the planner's index of the register up to date (suggest and gap do it on first use after an import)",

@@ -143,7 +143,7 @@ func planJSON(rep store.PlanReport) planOutJSON {
 
 // warningsJSON lists the warnings; with a, each has its message in the
 // interface language.
-func warningsJSON(a *app, rep store.PlanReport) []warningJSON {
+func warningsJSON(a *invocation, rep store.PlanReport) []warningJSON {
 	out := []warningJSON{}
 	for _, w := range rep.Warnings {
 		wj := warningJSON{Step: w.StepID, Code: w.Code, Warning: w}
@@ -156,7 +156,7 @@ func warningsJSON(a *app, rep store.PlanReport) []warningJSON {
 }
 
 // printPlan writes the plan for people: steps, each with its warnings, then the totals.
-func printPlan(a *app, rep store.PlanReport) {
+func printPlan(a *invocation, rep store.PlanReport) {
 	tr, p := a.tr(), rep.Plan
 	head := p.Name
 	if p.Agreed {
@@ -197,7 +197,7 @@ func printPlan(a *app, rep store.PlanReport) {
 	}
 }
 
-func printWarnings(a *app, rep store.PlanReport) {
+func printWarnings(a *invocation, rep store.PlanReport) {
 	tr := a.tr()
 	if len(rep.Warnings) == 0 {
 		fmt.Fprintln(a.stdout, tr.T("plan.cli.no_warnings"))
@@ -251,7 +251,7 @@ func gapJSON(oc store.Occupation, g catalog.Gap) map[string]any {
 	return map[string]any{"occupation": skillJSON{oc.URI, oc.Label}, "essential": part(g.Essential), "optional": part(g.Optional)}
 }
 
-func printGap(a *app, oc store.Occupation, g catalog.Gap) {
+func printGap(a *invocation, oc store.Occupation, g catalog.Gap) {
 	tr := a.tr()
 	for _, side := range []struct {
 		id string
@@ -335,7 +335,7 @@ func suggestionJSON(sg catalog.Suggestion) []pathwayJSON {
 }
 
 // blockedText says why nothing fits, or that nothing is missing.
-func blockedText(a *app, sg catalog.Suggestion) string {
+func blockedText(a *invocation, sg catalog.Suggestion) string {
 	tr := a.tr()
 	if len(sg.Missing) == 0 {
 		return tr.T("plan.cli.suggest.nothing_missing")
@@ -346,7 +346,7 @@ func blockedText(a *app, sg catalog.Suggestion) string {
 	return tr.T("plan.cli.suggest.blocked", "Reason", tui.ReasonText(tr, sg.Blocked.Constraint), "Offers", sg.Blocked.Offers)
 }
 
-func printSuggestion(a *app, oc store.Occupation, sg catalog.Suggestion) {
+func printSuggestion(a *invocation, oc store.Occupation, sg catalog.Suggestion) {
 	tr := a.tr()
 	titles := map[string]string{}
 	for _, pw := range sg.Pathways {

@@ -104,7 +104,7 @@ func (f *suggestFlags) constraints(ctx context.Context, st *store.Store) (catalo
 }
 
 // goal picks the occupation: the flag, else the plan's, else the person's target.
-func (a *app) goal(ctx context.Context, st *store.Store, flag string, p *sessions.Plan) (store.Occupation, error) {
+func (a *invocation) goal(ctx context.Context, st *store.Store, flag string, p *sessions.Plan) (store.Occupation, error) {
 	q := flag
 	if q == "" && p != nil {
 		q = p.OccupationURI
@@ -122,7 +122,7 @@ func (a *app) goal(ctx context.Context, st *store.Store, flag string, p *session
 	return a.occupation(ctx, st, q)
 }
 
-func newPlanGapCmd(a *app) *cobra.Command {
+func newPlanGapCmd(a *invocation) *cobra.Command {
 	var f planFlags
 	var occ string
 	cmd := &cobra.Command{
@@ -158,7 +158,7 @@ func newPlanGapCmd(a *app) *cobra.Command {
 }
 
 // suggest runs a suggestion for the person's plan.
-func (a *app) suggest(ctx context.Context, st *store.Store, f *planFlags, sf *suggestFlags) (sessions.Plan, store.Occupation, catalog.Suggestion, error) {
+func (a *invocation) suggest(ctx context.Context, st *store.Store, f *planFlags, sf *suggestFlags) (sessions.Plan, store.Occupation, catalog.Suggestion, error) {
 	p, err := f.load(ctx, a, st, true)
 	if err != nil {
 		return p, store.Occupation{}, catalog.Suggestion{}, err
@@ -178,7 +178,7 @@ func (a *app) suggest(ctx context.Context, st *store.Store, f *planFlags, sf *su
 	return p, oc, catalog.Suggest(in), nil
 }
 
-func newPlanSuggestCmd(a *app) *cobra.Command {
+func newPlanSuggestCmd(a *invocation) *cobra.Command {
 	var f planFlags
 	var sf suggestFlags
 	cmd := &cobra.Command{
@@ -208,7 +208,7 @@ func newPlanSuggestCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newPlanAcceptCmd(a *app) *cobra.Command {
+func newPlanAcceptCmd(a *invocation) *cobra.Command {
 	var f planFlags
 	var sf suggestFlags
 	var alt int
@@ -245,6 +245,6 @@ func newPlanAcceptCmd(a *app) *cobra.Command {
 
 // accept appends a pathway's steps that are not in the plan yet and sets the
 // plan's occupation when it has none.
-func (a *app) accept(ctx context.Context, st *store.Store, p sessions.Plan, oc store.Occupation, pw catalog.Pathway) (sessions.Plan, error) {
+func (a *invocation) accept(ctx context.Context, st *store.Store, p sessions.Plan, oc store.Occupation, pw catalog.Pathway) (sessions.Plan, error) {
 	return st.AcceptPathway(ctx, p.ID, oc, pw)
 }

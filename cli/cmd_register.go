@@ -30,7 +30,7 @@ var reRegionFlag = regexp.MustCompile(`^[A-Za-z]{2}[0-9A-Za-z]{0,3}$`)
 
 // query checks the flags and builds the search; a bad value is a usage
 // error naming its flag.
-func (f *searchFlags) query(a *app, text string) (catalog.Query, error) {
+func (f *searchFlags) query(a *invocation, text string) (catalog.Query, error) {
 	tr := a.tr()
 	q := catalog.Query{Text: text, Language: strings.ToLower(f.language), Scheme: f.scheme, Provider: f.provider, Withdrawn: f.withdrawn}
 	bad := func(flag, value string) error {
@@ -87,7 +87,7 @@ func (f *searchFlags) query(a *app, text string) (catalog.Query, error) {
 	return q, nil
 }
 
-func newSearchCmd(a *app) *cobra.Command {
+func newSearchCmd(a *invocation) *cobra.Command {
 	var f searchFlags
 	cmd := &cobra.Command{
 		Use:   "search [QUERY]",
@@ -147,7 +147,7 @@ func newSearchCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newOfferCmd(a *app) *cobra.Command {
+func newOfferCmd(a *invocation) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "offer ID",
@@ -177,7 +177,7 @@ func newOfferCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newStatsCmd(a *app) *cobra.Command {
+func newStatsCmd(a *invocation) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "stats",
@@ -216,7 +216,7 @@ func newStatsCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newGenCmd(a *app) *cobra.Command {
+func newGenCmd(a *invocation) *cobra.Command {
 	var (
 		n    int
 		seed uint64

@@ -88,7 +88,7 @@ func toOfferJSON(o catalog.Offer) offerJSON {
 }
 
 // eqfLabel is "EQF 5", "EQF n/a" or "EQF ?" in the interface language.
-func eqfLabel(a *app, e catalog.EQF) string {
+func eqfLabel(a *invocation, e catalog.EQF) string {
 	switch e {
 	case catalog.EQFUnknown:
 		return "EQF ?"
@@ -112,7 +112,7 @@ func workload(o catalog.Offer) string {
 	return strings.Join(p, " / ")
 }
 
-func priceLabel(a *app, o catalog.Offer) string {
+func priceLabel(a *invocation, o catalog.Offer) string {
 	if o.Price == nil {
 		return a.tr().T("register.price.unknown")
 	}
@@ -122,7 +122,7 @@ func priceLabel(a *app, o catalog.Offer) string {
 	return o.Price.String() + " " + o.Currency
 }
 
-func modeLabel(a *app, m catalog.Mode) string {
+func modeLabel(a *invocation, m catalog.Mode) string {
 	if m == "" {
 		return a.tr().T("app.unknown")
 	}
@@ -138,7 +138,7 @@ func cut(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func printHits(a *app, hits []catalog.Hit) error {
+func printHits(a *invocation, hits []catalog.Hit) error {
 	tr := a.tr()
 	w := a.stdout
 	for _, h := range hits {
@@ -155,7 +155,7 @@ func printHits(a *app, hits []catalog.Hit) error {
 }
 
 // printOffer shows every Annex I element of an offer, labelled.
-func printOffer(a *app, o catalog.Offer) error {
+func printOffer(a *invocation, o catalog.Offer) error {
 	tr := a.tr()
 	w := a.stdout
 	line := func(id, v string) {

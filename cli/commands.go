@@ -7,7 +7,7 @@ import (
 )
 
 // commands lists every subcommand. Each lives in its own cmd_*.go file.
-func commands(a *app) []*cobra.Command {
+func commands(a *invocation) []*cobra.Command {
 	return []*cobra.Command{
 		newSearchCmd(a),
 		newOfferCmd(a),
