@@ -353,7 +353,7 @@ func newPlanTargetCmd(a *invocation) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				var oc store.Occupation
+				var oc catalog.Occupation
 				if occ != "" {
 					if oc, err = a.occupation(ctx, st, occ); err != nil {
 						return err
@@ -390,7 +390,7 @@ func newPlanTargetCmd(a *invocation) *cobra.Command {
 }
 
 // occupation resolves --occupation, as bad input when nothing matches.
-func (a *invocation) occupation(ctx context.Context, st *store.Store, q string) (store.Occupation, error) {
+func (a *invocation) occupation(ctx context.Context, st *store.Store, q string) (catalog.Occupation, error) {
 	oc, err := st.ResolveOccupation(ctx, q, a.lang)
 	if errors.Is(err, store.ErrNotFound) {
 		return oc, usageErr("--occupation: %s", a.tr().T("plan.err.no_occupation", "Q", q))

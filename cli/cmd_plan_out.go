@@ -236,7 +236,7 @@ func skillsJSON(ss []catalog.SkillRef) []skillJSON {
 	return out
 }
 
-func gapJSON(oc store.Occupation, g catalog.Gap) map[string]any {
+func gapJSON(oc catalog.Occupation, g catalog.Gap) map[string]any {
 	part := func(p catalog.GapPart) gapPartJSON {
 		j := gapPartJSON{Total: p.Total, Covered: len(p.Covered), Planned: len(p.Planned), CoveredSkills: skillsJSON(p.Covered),
 			PlannedSkills: []skillJSON{}, Missing: []missingJSON{}}
@@ -251,7 +251,7 @@ func gapJSON(oc store.Occupation, g catalog.Gap) map[string]any {
 	return map[string]any{"occupation": skillJSON{oc.URI, oc.Label}, "essential": part(g.Essential), "optional": part(g.Optional)}
 }
 
-func printGap(a *invocation, oc store.Occupation, g catalog.Gap) {
+func printGap(a *invocation, oc catalog.Occupation, g catalog.Gap) {
 	tr := a.tr()
 	for _, side := range []struct {
 		id string
@@ -346,7 +346,7 @@ func blockedText(a *invocation, sg catalog.Suggestion) string {
 	return tr.T("plan.cli.suggest.blocked", "Reason", tui.ReasonText(tr, sg.Blocked.Constraint), "Offers", sg.Blocked.Offers)
 }
 
-func printSuggestion(a *invocation, oc store.Occupation, sg catalog.Suggestion) {
+func printSuggestion(a *invocation, oc catalog.Occupation, sg catalog.Suggestion) {
 	tr := a.tr()
 	titles := map[string]string{}
 	for _, pw := range sg.Pathways {

@@ -104,7 +104,7 @@ func (f *suggestFlags) constraints(ctx context.Context, st *store.Store) (catalo
 }
 
 // goal picks the occupation: the flag, else the plan's, else the person's target.
-func (a *invocation) goal(ctx context.Context, st *store.Store, flag string, p *sessions.Plan) (store.Occupation, error) {
+func (a *invocation) goal(ctx context.Context, st *store.Store, flag string, p *sessions.Plan) (catalog.Occupation, error) {
 	q := flag
 	if q == "" && p != nil {
 		q = p.OccupationURI
@@ -112,12 +112,12 @@ func (a *invocation) goal(ctx context.Context, st *store.Store, flag string, p *
 	if q == "" {
 		person, err := st.Person(ctx, p.PersonID)
 		if err != nil {
-			return store.Occupation{}, err
+			return catalog.Occupation{}, err
 		}
 		q = person.TargetOccupation
 	}
 	if q == "" {
-		return store.Occupation{}, usageErr("--occupation: %s", a.tr().T("plan.err.occupation_required"))
+		return catalog.Occupation{}, usageErr("--occupation: %s", a.tr().T("plan.err.occupation_required"))
 	}
 	return a.occupation(ctx, st, q)
 }
@@ -158,10 +158,10 @@ func newPlanGapCmd(a *invocation) *cobra.Command {
 }
 
 // suggest runs a suggestion for the person's plan.
-func (a *invocation) suggest(ctx context.Context, st *store.Store, f *planFlags, sf *suggestFlags) (sessions.Plan, store.Occupation, catalog.Suggestion, error) {
+func (a *invocation) suggest(ctx context.Context, st *store.Store, f *planFlags, sf *suggestFlags) (sessions.Plan, catalog.Occupation, catalog.Suggestion, error) {
 	p, err := f.load(ctx, a, st, true)
 	if err != nil {
-		return p, store.Occupation{}, catalog.Suggestion{}, err
+		return p, catalog.Occupation{}, catalog.Suggestion{}, err
 	}
 	oc, err := a.goal(ctx, st, sf.occupation, &p)
 	if err != nil {
@@ -245,6 +245,6 @@ func newPlanAcceptCmd(a *invocation) *cobra.Command {
 
 // accept appends a pathway's steps that are not in the plan yet and sets the
 // plan's occupation when it has none.
-func (a *invocation) accept(ctx context.Context, st *store.Store, p sessions.Plan, oc store.Occupation, pw catalog.Pathway) (sessions.Plan, error) {
+func (a *invocation) accept(ctx context.Context, st *store.Store, p sessions.Plan, oc catalog.Occupation, pw catalog.Pathway) (sessions.Plan, error) {
 	return st.AcceptPathway(ctx, p.ID, oc, pw)
 }

@@ -58,13 +58,13 @@ func BenchmarkSuggestRegister(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("planner index sync: %v", time.Since(t0))
-	var oc Occupation
+	var oc catalog.Occupation
 	var err error
 	if benchOccupation() == "taught" {
 		// A synthetic target: the 30 skills the register teaches most, so
 		// every essential skill has tens of thousands of teachers (a real
 		// occupation shares one or two skills with a generated register).
-		oc = Occupation{URI: "taught", Label: "30 most-taught skills"}
+		oc = catalog.Occupation{URI: "taught", Label: "30 most-taught skills"}
 		rows, err := st.DB().QueryContext(ctx, `SELECT u.uri FROM offer_skill_uris u JOIN plan_skill_offers s ON s.skill = u.id
 			GROUP BY u.id ORDER BY count(*) DESC, u.uri LIMIT 30`)
 		if err != nil {

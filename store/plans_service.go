@@ -16,7 +16,7 @@ import (
 type PlanView struct {
 	PersonName string
 	Report     PlanReport
-	Occupation *Occupation
+	Occupation *catalog.Occupation
 	Gap        *catalog.Gap
 }
 
@@ -53,17 +53,17 @@ func (s *Store) PlanView(ctx context.Context, personID string, today catalog.Dat
 
 // goalOf is the plan's occupation, else the person's target (ErrNotFound
 // when neither is set or ESCO lacks it).
-func (s *Store) goalOf(ctx context.Context, p *sessions.Plan, lang string) (Occupation, error) {
+func (s *Store) goalOf(ctx context.Context, p *sessions.Plan, lang string) (catalog.Occupation, error) {
 	uri := p.OccupationURI
 	if uri == "" {
 		person, err := s.Person(ctx, p.PersonID)
 		if err != nil {
-			return Occupation{}, err
+			return catalog.Occupation{}, err
 		}
 		uri = person.TargetOccupation
 	}
 	if uri == "" {
-		return Occupation{}, fmt.Errorf("no goal: %w", ErrNotFound)
+		return catalog.Occupation{}, fmt.Errorf("no goal: %w", ErrNotFound)
 	}
 	return s.OccupationSkills(ctx, uri, lang)
 }
@@ -112,10 +112,10 @@ func (s *Store) offerSteps(ctx context.Context, personID string, offerIDs []stri
 }
 
 // SuggestFor suggests pathways for the person's plan towards its goal.
-func (s *Store) SuggestFor(ctx context.Context, personID, planID string, k catalog.Constraints, today catalog.Date, lang string) (catalog.Suggestion, Occupation, error) {
+func (s *Store) SuggestFor(ctx context.Context, personID, planID string, k catalog.Constraints, today catalog.Date, lang string) (catalog.Suggestion, catalog.Occupation, error) {
 	p, err := s.Plan(ctx, planID)
 	if err != nil {
-		return catalog.Suggestion{}, Occupation{}, err
+		return catalog.Suggestion{}, catalog.Occupation{}, err
 	}
 	oc, err := s.goalOf(ctx, &p, lang)
 	if err != nil {
@@ -130,7 +130,7 @@ func (s *Store) SuggestFor(ctx context.Context, personID, planID string, k catal
 
 // AcceptPathway appends the pathway's steps that the plan does not hold
 // yet (as active steps) and sets the plan's occupation if it has none.
-func (s *Store) AcceptPathway(ctx context.Context, planID string, oc Occupation, pw catalog.Pathway) (sessions.Plan, error) {
+func (s *Store) AcceptPathway(ctx context.Context, planID string, oc catalog.Occupation, pw catalog.Pathway) (sessions.Plan, error) {
 	p, err := s.Plan(ctx, planID)
 	if err != nil {
 		return p, err

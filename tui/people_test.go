@@ -217,7 +217,7 @@ func TestSessionScreenDraftAndSave(t *testing.T) {
 			r.waitFor("Draft saved 10:00:00", "• Send enrolment form · due 2026-12-05", "• Finish the Python course")
 			r.golden()
 			// The draft is in the database: a crash now loses nothing.
-			body, _, err := r.st.Draft(context.Background(), ann, store.DraftSession)
+			body, _, err := r.st.Draft(context.Background(), ann, sessions.DraftSession)
 			if err != nil || !strings.Contains(body, "prefers evening classes") || !strings.Contains(body, "Send enrolment form") {
 				t.Fatalf("draft %q, %v", body, err)
 			}
@@ -228,7 +228,7 @@ func TestSessionScreenDraftAndSave(t *testing.T) {
 			r.waitFor("Restored the draft", "Follow-up: course chosen")
 			r.tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
 			r.waitFor("Session saved", "Follow-up: course c", "Open actions (2)")
-			if _, _, err := r.st.Draft(context.Background(), ann, store.DraftSession); !errors.Is(err, store.ErrNotFound) {
+			if _, _, err := r.st.Draft(context.Background(), ann, sessions.DraftSession); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("draft left after save: %v", err)
 			}
 			list, err := r.st.Sessions(context.Background(), ann, true)
@@ -378,7 +378,7 @@ func TestProfileFormTakesPickedOccupation(t *testing.T) {
 	r.keys("e")
 	r.waitFor("Profile and privacy record of Ann Peeters")
 	uri := "http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30"
-	r.tm.Send(ConceptPickedMsg{Tag: "target", Kind: catalog.KindOccupation, Concept: store.ConceptMatch{URI: uri, Label: "data analyst"}})
+	r.tm.Send(ConceptPickedMsg{Tag: "target", Kind: catalog.KindOccupation, Concept: catalog.ConceptMatch{URI: uri, Label: "data analyst"}})
 	r.waitFor("data analyst http://data.europa.eu/esco/occupation/258e")
 	r.tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
 	r.waitFor("Profile saved")

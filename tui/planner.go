@@ -20,8 +20,8 @@ type Plans interface {
 	SetStepStatus(ctx context.Context, planID, stepID string, status sessions.StepStatus) (sessions.Plan, error)
 	ReserveStep(ctx context.Context, planID, stepID string) (sessions.Plan, error)
 	ReleaseStep(ctx context.Context, planID, stepID string) (sessions.Plan, error)
-	SuggestFor(ctx context.Context, personID, planID string, k catalog.Constraints, today catalog.Date, lang string) (catalog.Suggestion, store.Occupation, error)
-	AcceptPathway(ctx context.Context, planID string, oc store.Occupation, pw catalog.Pathway) (sessions.Plan, error)
+	SuggestFor(ctx context.Context, personID, planID string, k catalog.Constraints, today catalog.Date, lang string) (catalog.Suggestion, catalog.Occupation, error)
+	AcceptPathway(ctx context.Context, planID string, oc catalog.Occupation, pw catalog.Pathway) (sessions.Plan, error)
 }
 
 // planTimeout bounds a planner store call. Most take milliseconds; the
@@ -76,7 +76,7 @@ type (
 	suggestMsg struct {
 		seq int
 		sg  catalog.Suggestion
-		oc  store.Occupation
+		oc  catalog.Occupation
 		err error
 	}
 )
