@@ -2,15 +2,13 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // balanceJSON is one scheme's position in `koers account show --json`.
@@ -94,40 +92,9 @@ func newAccountPostCmd(a *invocation) *cobra.Command {
 			if !k.Valid() {
 				return usageErr("--kind: %s", a.tr().T("people.err.kind", "Kind", kind))
 			}
-			return withStore(ctx, a, func(st *store.Store) error {
-				if _, err := mustPerson(ctx, a, st, "--person", person); err != nil {
-					return err
-				}
-				sc, err := st.Scheme(ctx, scheme)
-				if errors.Is(err, store.ErrUnknownScheme) {
-					return usageErr("--scheme: %s", a.tr().T("people.err.scheme", "Scheme", scheme))
-				}
-				if err != nil {
-					return err
-				}
-				e := sessions.Entry{PersonID: person, Scheme: sc.Code, Kind: k, Key: strings.TrimSpace(key),
-					Reason: reason, Funder: funder, Ref: ref, Corrects: corrects}
-				if k == sessions.Correct {
-					if corrects == "" {
-						return usageErr("--corrects: %s", a.tr().T("people.err.corrects"))
-					}
-				} else {
-					if amount == "" {
-						return usageErr("--amount: %s", a.tr().T("people.err.required"))
-					}
-					v, err := sc.Unit.Parse(amount)
-					if err != nil {
-						return usageErr("--amount: %v", err)
-					}
-					if v == 0 {
-						return usageErr("--amount: %s", a.tr().T("people.err.zero"))
-					}
-					e.Amount = v
-				}
-				got, err := st.PostEntry(ctx, e)
-				if errors.Is(err, store.ErrInsufficient) {
-					return ruleErr("no-overdraft", errors.New(insufficientText(ctx, a, st, e, sc)))
-				}
+			return withStore(ctx, a, func(st *app.App) error {
+				got, sc, err := st.Post(ctx, app.PostRequest{PersonID: person, Scheme: scheme, Kind: k, Amount: amount,
+					Key: key, Reason: reason, Funder: funder, Ref: ref, Corrects: corrects})
 				if err != nil {
 					return err
 				}
@@ -167,7 +134,7 @@ func newAccountShowCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				if _, err := mustPerson(ctx, a, st, "--person", person); err != nil {
 					return err
 				}
@@ -206,7 +173,7 @@ func newAccountLedgerCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				if _, err := mustPerson(ctx, a, st, "--person", person); err != nil {
 					return err
 				}
@@ -259,7 +226,7 @@ func balanceText(a *invocation, b sessions.Balance) string {
 
 // insufficientText explains a refused entry in the scheme's unit: what was
 // asked, what is available, and that nothing changed.
-func insufficientText(ctx context.Context, a *invocation, st *store.Store, e sessions.Entry, sc sessions.Scheme) string {
+func insufficientText(ctx context.Context, a *invocation, st *app.App, e sessions.Entry, sc sessions.Scheme) string {
 	avail := int64(0)
 	if bs, err := st.Balances(ctx, e.PersonID); err == nil {
 		for _, b := range bs {

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 	"github.com/koers-project/koers/tui"
 )
 
@@ -98,7 +98,7 @@ type planOutJSON struct {
 	Totals     totalsJSON    `json:"totals"`
 }
 
-func planJSON(rep store.PlanReport) planOutJSON {
+func planJSON(rep app.PlanReport) planOutJSON {
 	p := rep.Plan
 	out := planOutJSON{ID: p.ID, PersonID: p.PersonID, Name: p.Name, Agreed: p.Agreed, Steps: []stepJSON{}}
 	if p.OccupationURI != "" {
@@ -143,7 +143,7 @@ func planJSON(rep store.PlanReport) planOutJSON {
 
 // warningsJSON lists the warnings; with a, each has its message in the
 // interface language.
-func warningsJSON(a *invocation, rep store.PlanReport) []warningJSON {
+func warningsJSON(a *invocation, rep app.PlanReport) []warningJSON {
 	out := []warningJSON{}
 	for _, w := range rep.Warnings {
 		wj := warningJSON{Step: w.StepID, Code: w.Code, Warning: w}
@@ -156,7 +156,7 @@ func warningsJSON(a *invocation, rep store.PlanReport) []warningJSON {
 }
 
 // printPlan writes the plan for people: steps, each with its warnings, then the totals.
-func printPlan(a *invocation, rep store.PlanReport) {
+func printPlan(a *invocation, rep app.PlanReport) {
 	tr, p := a.tr(), rep.Plan
 	head := p.Name
 	if p.Agreed {
@@ -197,7 +197,7 @@ func printPlan(a *invocation, rep store.PlanReport) {
 	}
 }
 
-func printWarnings(a *invocation, rep store.PlanReport) {
+func printWarnings(a *invocation, rep app.PlanReport) {
 	tr := a.tr()
 	if len(rep.Warnings) == 0 {
 		fmt.Fprintln(a.stdout, tr.T("plan.cli.no_warnings"))

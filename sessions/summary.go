@@ -3,6 +3,8 @@ package sessions
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // DraftSession is the drafts kind of the session screen.
@@ -31,3 +33,7 @@ func (p PersonSummary) MarshalJSON() ([]byte, error) {
 		LastSession *time.Time `json:"last_session"`
 	}{plain(p), last})
 }
+
+// NewID is a new record id: a UUIDv7 (time-ordered, so records can move
+// between centres and a central server without renumbering).
+func NewID() string { return uuid.Must(uuid.NewV7()).String() }

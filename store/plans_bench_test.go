@@ -146,7 +146,11 @@ func BenchmarkEditCheckTotals12Steps(b *testing.B) {
 		}
 		ids = append(ids, o.ID)
 	}
-	if p, err = st.AddOfferSteps(ctx, p.ID, ids...); err != nil {
+	var steps []sessions.Step
+	for _, id := range ids {
+		steps = append(steps, sessions.Step{Kind: sessions.KindOffer, OfferID: id, Title: id})
+	}
+	if p, err = st.AddStep(ctx, p.ID, steps...); err != nil {
 		b.Fatal(err)
 	}
 	today := catalog.NewDate(2026, 12, 3)
@@ -158,7 +162,7 @@ func BenchmarkEditCheckTotals12Steps(b *testing.B) {
 		if p, err = st.MoveStep(ctx, p.ID, step, (i*5)%12); err != nil {
 			b.Fatal(err)
 		}
-		rep, err := st.Report(ctx, p, today)
+		rep, err := planReport(ctx, st, p, today)
 		if err != nil || rep.Totals.Steps != 12 {
 			b.Fatal(err, rep.Totals.Steps)
 		}

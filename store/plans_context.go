@@ -107,8 +107,10 @@ func (s *Store) PlanContext(ctx context.Context, p *sessions.Plan, today catalog
 	if err != nil {
 		return c, err
 	}
+	c.Units = map[string]sessions.Unit{}
 	for _, b := range bs {
 		c.Available[b.Scheme] = b.Available
+		c.Units[b.Scheme] = b.Unit
 	}
 	if p.StackTarget != "" {
 		t, parts, err := s.StackParts(ctx, p.StackTarget)
@@ -119,26 +121,6 @@ func (s *Store) PlanContext(ctx context.Context, p *sessions.Plan, today catalog
 	return c, nil
 }
 
-// PlanReport is a plan with everything the planner shows about it.
-type PlanReport struct {
-	Plan     sessions.Plan        `json:"plan"`
-	Context  sessions.PlanContext `json:"-"`
-	Warnings []sessions.Warning   `json:"warnings"`
-	Totals   sessions.PlanTotals  `json:"totals"`
-}
-
-// Report checks and totals a plan as of today.
-func (s *Store) Report(ctx context.Context, p sessions.Plan, today catalog.Date) (PlanReport, error) {
-	c, err := s.PlanContext(ctx, &p, today)
-	if err != nil {
-		return PlanReport{}, err
-	}
-	ws := sessions.Check(&p, &c)
-	if ws == nil {
-		ws = []sessions.Warning{}
-	}
-	return PlanReport{Plan: p, Context: c, Warnings: ws, Totals: sessions.Tally(&p, &c)}, nil
-}
 
 // heldAndPlanned is the person's held skill URIs, the skills the plan's
 // active steps teach (skill → step ids), and the earned credential offers

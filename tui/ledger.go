@@ -13,7 +13,6 @@ import (
 
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // unitAmount writes minor units with the unit: "€1240.00", "7.5 h", "2 d".
@@ -125,7 +124,7 @@ func (p *ledgerPage) current() sessions.Scheme {
 }
 
 func (p *ledgerPage) openForm() {
-	f := &entryForm{key: store.NewID()}
+	f := &entryForm{key: sessions.NewID()}
 	ph := []string{p.sh.Tr.T("people.ph.amount", "Unit", string(p.current().Unit)), p.sh.Tr.T("people.ph.reason"), p.sh.Tr.T("people.ph.funder")}
 	for i := range f.inputs {
 		in := textinput.New()
@@ -228,7 +227,7 @@ func (p *ledgerPage) formKey(msg tea.KeyPressMsg) tea.Cmd {
 		return func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 			defer cancel()
-			got, err := dep.PostEntry(ctx, e)
+			got, _, err := dep.PostEntry(ctx, e)
 			return postedMsg{e: got, err: err}
 		}
 	}

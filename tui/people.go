@@ -28,7 +28,7 @@ type People interface {
 	NextAppointment(ctx context.Context, personID string) (time.Time, error)
 	Entries(ctx context.Context, personID, scheme string) ([]sessions.Entry, error)
 	Schemes(ctx context.Context) ([]sessions.Scheme, error)
-	PostEntry(ctx context.Context, e sessions.Entry) (sessions.Entry, error)
+	PostEntry(ctx context.Context, e sessions.Entry) (sessions.Entry, sessions.Scheme, error)
 	AddSession(ctx context.Context, g sessions.Session) (sessions.Session, error)
 	SetActionStatus(ctx context.Context, actionID, status string) error
 	SaveDraft(ctx context.Context, personID, kind, body string) error

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/sessions"
@@ -228,7 +229,7 @@ func TestSessionScreenDraftAndSave(t *testing.T) {
 			r.waitFor("Restored the draft", "Follow-up: course chosen")
 			r.tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
 			r.waitFor("Session saved", "Follow-up: course c", "Open actions (2)")
-			if _, _, err := r.st.Draft(context.Background(), ann, sessions.DraftSession); !errors.Is(err, store.ErrNotFound) {
+			if _, _, err := r.st.Draft(context.Background(), ann, sessions.DraftSession); !errors.Is(err, app.ErrNotFound) {
 				t.Errorf("draft left after save: %v", err)
 			}
 			list, err := r.st.Sessions(context.Background(), ann, true)

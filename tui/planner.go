@@ -7,14 +7,14 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // Plans is what the planner needs from the store.
 type Plans interface {
-	PlanView(ctx context.Context, personID string, today catalog.Date, lang string) (store.PlanView, error)
+	PlanView(ctx context.Context, personID string, today catalog.Date, lang string) (app.PlanView, error)
 	AddOfferSteps(ctx context.Context, planID string, offerIDs ...string) (sessions.Plan, error)
 	MoveStep(ctx context.Context, planID, stepID string, to int) (sessions.Plan, error)
 	SetStepStatus(ctx context.Context, planID, stepID string, status sessions.StepStatus) (sessions.Plan, error)
@@ -66,7 +66,7 @@ const (
 type (
 	planViewMsg struct {
 		seq  int
-		view store.PlanView
+		view app.PlanView
 		err  error
 	}
 	planEditMsg struct {
@@ -91,7 +91,7 @@ type plannerPage struct {
 	seq      int
 	loaded   bool
 	err      error
-	view     store.PlanView
+	view     app.PlanView
 	mode     plannerMode
 	sel      int
 	scroll   int
