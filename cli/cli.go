@@ -69,6 +69,17 @@ type invocation struct {
 	getenv     func(string) string
 	cat        *locale.Catalog
 	now        func() time.Time
+	// pr says values for people in the interface language, with the
+	// database's scheme units once it is open.
+	pr *present.Printer
+}
+
+// printer is the people-facing vocabulary of this run.
+func (a *invocation) printer() *present.Printer {
+	if a.pr == nil {
+		a.pr = present.New(a.tr(), nil)
+	}
+	return a.pr
 }
 
 // tr is the catalogue in the chosen interface language.

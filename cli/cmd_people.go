@@ -40,6 +40,9 @@ func withStore(ctx context.Context, a *invocation, fn func(st *app.App) error) e
 		return err
 	}
 	defer st.Close()
+	if pr, err := st.Printer(ctx, a.lang); err == nil {
+		a.pr = pr
+	}
 	return peopleErr(a, fn(st))
 }
 

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -54,17 +53,6 @@ func toEntryJSON(e sessions.Entry, u sessions.Unit) entryJSON {
 	return j
 }
 
-// withUnit writes an amount with its unit for people: "€480.00", "7.5 h", "2 d".
-func withUnit(u sessions.Unit, v int64) string {
-	switch u {
-	case sessions.UnitEUR:
-		return "€" + u.Format(v)
-	case sessions.UnitHours:
-		return u.Format(v) + " h"
-	}
-	return u.Format(v) + " d"
-}
-
 func newAccountCmd(a *invocation) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "account",
@@ -105,8 +93,8 @@ func newAccountPostCmd(a *invocation) *cobra.Command {
 				if got.Replayed {
 					msg = "people.replayed"
 				}
-				fmt.Fprintln(a.stdout, a.tr().T(msg, "Kind", string(got.Kind), "Amount", withUnit(sc.Unit, got.Amount),
-					"Scheme", sc.Code, "Available", withUnit(sc.Unit, got.BalanceAfter-got.ReservedAfter), "ID", got.ID))
+				fmt.Fprintln(a.stdout, a.tr().T(msg, "Kind", string(got.Kind), "Amount", a.printer().UnitAmount(sc.Unit, got.Amount),
+					"Scheme", sc.Code, "Available", a.printer().UnitAmount(sc.Unit, got.BalanceAfter-got.ReservedAfter), "ID", got.ID))
 				return nil
 			})
 		},
@@ -202,7 +190,7 @@ func newAccountLedgerCmd(a *invocation) *cobra.Command {
 				for _, e := range out {
 					u := sessions.Unit(e.Unit)
 					fmt.Fprintf(a.stdout, "%s %-8s %3d %-8s %12s  = %s  %s\n", e.CreatedAt.Local().Format("2006-01-02"), e.Scheme, e.Seq,
-						e.Kind, withUnit(u, e.Amount), withUnit(u, e.BalanceAfter-e.ReservedAfter), e.Key)
+						e.Kind, a.printer().UnitAmount(u, e.Amount), a.printer().UnitAmount(u, e.BalanceAfter-e.ReservedAfter), e.Key)
 				}
 				return nil
 			})
@@ -220,24 +208,6 @@ func balanceText(a *invocation, b sessions.Balance) string {
 	if b.AsOf.IsZero() {
 		return tr.T("people.never")
 	}
-	return tr.T("people.balance_line", "Balance", withUnit(b.Unit, b.Balance), "Reserved", withUnit(b.Unit, b.Reserved),
-		"Available", withUnit(b.Unit, b.Available), "AsOf", b.AsOf.Local().Format("2006-01-02 15:04"))
-}
-
-// insufficientText explains a refused entry in the scheme's unit: what was
-// asked, what is available, and that nothing changed.
-func insufficientText(ctx context.Context, a *invocation, st *app.App, e sessions.Entry, sc sessions.Scheme) string {
-	avail := int64(0)
-	if bs, err := st.Balances(ctx, e.PersonID); err == nil {
-		for _, b := range bs {
-			if b.Scheme == sc.Code {
-				avail = b.Available
-			}
-		}
-	}
-	amount := withUnit(sc.Unit, e.Amount)
-	if e.Kind == sessions.Correct {
-		amount = e.Corrects
-	}
-	return a.tr().T("people.err.insufficient", "Kind", string(e.Kind), "Amount", amount, "Scheme", sc.Code, "Available", withUnit(sc.Unit, avail))
+	return tr.T("people.balance_line", "Balance", a.printer().UnitAmount(b.Unit, b.Balance), "Reserved", a.printer().UnitAmount(b.Unit, b.Reserved),
+		"Available", a.printer().UnitAmount(b.Unit, b.Available), "AsOf", b.AsOf.Local().Format("2006-01-02 15:04"))
 }

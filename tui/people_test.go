@@ -114,9 +114,10 @@ func startPeople(t *testing.T, lang string, w, h int) (*peopleRun, string) {
 func startPeopleWith(t *testing.T, lang string, w, h int, withRegister bool) (*peopleRun, string) {
 	t.Helper()
 	st, ann := peopleStore(t)
-	deps := Deps{People: st}
+	ap := appOver(t, st, func() time.Time { return peopleNow })
+	deps := Deps{People: ap}
 	if withRegister {
-		deps.Register = st
+		deps.Register = ap
 	}
 	sh := newShared(locale.Must(), deps, Options{Lang: lang, Now: func() time.Time { return peopleNow }})
 	p := &peopleProbe{m: newModel(sh, newBlankPage(sh, "Register"))}
@@ -299,10 +300,10 @@ func TestSearchForPersonAddsToDraft(t *testing.T) {
 	r.keys("esc")
 	r.waitFor("p add as agreed action") // not "add to plan": the pick goes to the session draft
 	offer := catalog.Offer{ID: "offer-1", Title: "Data-analyse met Python"}
-	if err := addOfferToDraft(context.Background(), r.st, ann, offer, "Enrol in Data-analyse met Python", "person"); err != nil {
+	if err := addOfferToDraft(context.Background(), appOver(t, r.st, func() time.Time { return peopleNow }), ann, offer, "Enrol in Data-analyse met Python", "person"); err != nil {
 		t.Fatal(err)
 	}
-	if err := addOfferToDraft(context.Background(), r.st, ann, offer, "Enrol in Data-analyse met Python", "person"); err != nil {
+	if err := addOfferToDraft(context.Background(), appOver(t, r.st, func() time.Time { return peopleNow }), ann, offer, "Enrol in Data-analyse met Python", "person"); err != nil {
 		t.Fatal(err)
 	}
 	r.tm.Send(PopMsg{}) // close the search (its own back key is the search page's business)
@@ -364,7 +365,7 @@ func TestPersonOverviewDutch(t *testing.T) {
 	r, _ := startPeople(t, "nl", 80, 24)
 	r.waitFor("3 personen")
 	r.keys("enter")
-	r.waitFor("Open acties (1)", "€760.00 beschikbaar", "Ann Peeters · ILA €760.00 beschikbaar")
+	r.waitFor("Open acties (1)", "€ 760,00 beschikbaar", "Ann Peeters · ILA € 760,00 beschikbaar")
 	r.golden()
 	r.finish()
 }

@@ -208,7 +208,7 @@ func (p *plannerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 func (p *plannerPage) focus() tea.Cmd {
 	fc := &Focus{PersonID: p.personID, Name: p.view.PersonName}
 	if v, ok := p.view.Report.Context.Available[catalog.SchemeILA]; ok {
-		fc.Balance = p.sh.Tr.T("plan.focus", "Amount", Euro(catalog.Money(v)))
+		fc.Balance = p.sh.Tr.T("plan.focus", "Amount", p.sh.P.Money(catalog.Money(v), "EUR"))
 	}
 	return func() tea.Msg { return FocusMsg{Focus: fc} }
 }
@@ -233,7 +233,7 @@ func (p *plannerPage) stepsKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
 	case p.busy || !ok:
 		return p, nil
 	case !st.Status.Open() && (key.Matches(msg, k.Reserve) || key.Matches(msg, k.Status) || key.Matches(msg, k.Drop)):
-		return p, Status(tr.T("plan.not_open", "Status", StatusName(tr, st.Status)), false)
+		return p, Status(tr.T("plan.not_open", "Status", p.sh.P.StepStatus(st.Status)), false)
 	case key.Matches(msg, k.MoveUp) && p.sel > 0:
 		p.sel--
 		return p, p.edit(tr.T("plan.cli.moved", "N", p.sel+1), func(ctx context.Context, d Plans) error {
@@ -253,7 +253,7 @@ func (p *plannerPage) stepsKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
 		})
 	case key.Matches(msg, k.Status) && st.Status.Open():
 		next := nextStatus(st.Status)
-		return p, p.edit(tr.T("plan.cli.status", "Status", StatusName(tr, next)), func(ctx context.Context, d Plans) error {
+		return p, p.edit(tr.T("plan.cli.status", "Status", p.sh.P.StepStatus(next)), func(ctx context.Context, d Plans) error {
 			_, err := d.SetStepStatus(ctx, planID, st.ID, next)
 			return err
 		})
