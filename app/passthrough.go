@@ -41,7 +41,9 @@ func (a *App) CountFacets(ctx context.Context, q catalog.Query) (catalog.Facets,
 }
 
 // Offer is one offer with every element (id = UUID or SOURCE:SOURCE_ID).
-func (a *App) Offer(ctx context.Context, id string) (catalog.Offer, error) { return a.st.Offer(ctx, id) }
+func (a *App) Offer(ctx context.Context, id string) (catalog.Offer, error) {
+	return a.st.Offer(ctx, id)
+}
 
 // EachOffer streams a source's offers ("" for all), for the register export.
 func (a *App) EachOffer(ctx context.Context, source string) iter.Seq2[catalog.Offer, error] {
@@ -49,7 +51,9 @@ func (a *App) EachOffer(ctx context.Context, source string) iter.Seq2[catalog.Of
 }
 
 // RegisterStats are the register's counts and sources.
-func (a *App) RegisterStats(ctx context.Context) (RegisterStats, error) { return a.st.RegisterStats(ctx) }
+func (a *App) RegisterStats(ctx context.Context) (RegisterStats, error) {
+	return a.st.RegisterStats(ctx)
+}
 
 // MatchConcepts finds ESCO concepts by label in any loaded language.
 func (a *App) MatchConcepts(ctx context.Context, kind catalog.ConceptKind, query, lang string, limit int) ([]catalog.ConceptMatch, error) {
@@ -72,7 +76,9 @@ func (a *App) People(ctx context.Context, query string, limit int) ([]sessions.P
 }
 
 // Person is one person's profile.
-func (a *App) Person(ctx context.Context, id string) (sessions.Person, error) { return a.st.Person(ctx, id) }
+func (a *App) Person(ctx context.Context, id string) (sessions.Person, error) {
+	return a.st.Person(ctx, id)
+}
 
 // CreatePerson validates and stores a new person.
 func (a *App) CreatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error) {
@@ -178,7 +184,9 @@ func (a *App) Plans(ctx context.Context, personID string) ([]sessions.Plan, erro
 }
 
 // Plan is one plan.
-func (a *App) Plan(ctx context.Context, planID string) (sessions.Plan, error) { return a.st.Plan(ctx, planID) }
+func (a *App) Plan(ctx context.Context, planID string) (sessions.Plan, error) {
+	return a.st.Plan(ctx, planID)
+}
 
 // CurrentPlan is the person's plan being worked on (created if asked).
 func (a *App) CurrentPlan(ctx context.Context, personID string, create bool) (sessions.Plan, error) {

@@ -15,7 +15,9 @@ import (
 )
 
 // Offer is one offer by its id: the UUID, or "source:source_id".
-func (s *Store) Offer(ctx context.Context, id string) (catalog.Offer, error) { return offer(ctx, s.db, id) }
+func (s *Store) Offer(ctx context.Context, id string) (catalog.Offer, error) {
+	return offer(ctx, s.db, id)
+}
 
 func offer(ctx context.Context, q rowQuerier, id string) (catalog.Offer, error) {
 	id = strings.TrimSpace(id)

@@ -121,7 +121,6 @@ func (s *Store) PlanContext(ctx context.Context, p *sessions.Plan, today catalog
 	return c, nil
 }
 
-
 // heldAndPlanned is the person's held skill URIs, the skills the plan's
 // active steps teach (skill → step ids), and the earned credential offers
 // (completed steps included).

@@ -28,7 +28,9 @@ func (t *PlanTx) Balances(ctx context.Context, personID string) ([]sessions.Bala
 func (t *PlanTx) Schemes(ctx context.Context) ([]sessions.Scheme, error) { return schemes(ctx, t.tx) }
 
 // Offer is one register offer, read inside the transaction.
-func (t *PlanTx) Offer(ctx context.Context, id string) (catalog.Offer, error) { return offer(ctx, t.tx, id) }
+func (t *PlanTx) Offer(ctx context.Context, id string) (catalog.Offer, error) {
+	return offer(ctx, t.tx, id)
+}
 
 // outstanding is what the ledger still reserves under ref, per scheme.
 func (t *PlanTx) outstanding(ctx context.Context, personID, ref string) (map[string]int64, map[string]int, error) {
