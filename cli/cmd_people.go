@@ -47,15 +47,8 @@ func withStore(ctx context.Context, a *invocation, fn func(st *app.App) error) e
 }
 
 // mustPerson reads a person or reports the id as bad input on the flag.
-func mustPerson(ctx context.Context, a *invocation, st *app.App, flag, id string) (sessions.Person, error) {
-	if strings.TrimSpace(id) == "" {
-		return sessions.Person{}, usageErr("%s", a.tr().T("people.err.person_required", "Flag", flag))
-	}
-	p, err := st.Person(ctx, id)
-	if errors.Is(err, app.ErrNotFound) {
-		return p, usageErr("%s", a.tr().T("people.err.no_person", "Flag", flag, "ID", id))
-	}
-	return p, err
+func mustPerson(ctx context.Context, _ *invocation, st *app.App, flag, id string) (sessions.Person, error) {
+	return st.MustPerson(ctx, flag, id)
 }
 
 // personFlags are the profile fields add and edit share.

@@ -28,25 +28,8 @@ func (f *planFlags) register(cmd *cobra.Command) {
 }
 
 // load reads the person's plan; with create, a person without a plan gets one.
-func (f *planFlags) load(ctx context.Context, a *invocation, st *app.App, create bool) (sessions.Plan, error) {
-	if _, err := mustPerson(ctx, a, st, "--person", f.person); err != nil {
-		return sessions.Plan{}, err
-	}
-	if f.plan != "" {
-		p, err := st.Plan(ctx, f.plan)
-		if err == nil && p.PersonID != f.person {
-			err = app.ErrNotFound
-		}
-		if err != nil {
-			return p, usageErr("--plan: %s", a.tr().T("plan.err.no_plan", "ID", f.plan))
-		}
-		return p, nil
-	}
-	p, err := st.CurrentPlan(ctx, f.person, create)
-	if errors.Is(err, app.ErrNoPlan) {
-		return p, usageErr("--person: %s", a.tr().T("plan.err.none", "ID", f.person))
-	}
-	return p, err
+func (f *planFlags) load(ctx context.Context, _ *invocation, st *app.App, create bool) (sessions.Plan, error) {
+	return st.LoadPlan(ctx, f.person, f.plan, create)
 }
 
 // stepRef finds a step by id or by its 1-based position.
@@ -369,11 +352,7 @@ func newPlanTargetCmd(a *invocation) *cobra.Command {
 
 // occupation resolves --occupation, as bad input when nothing matches.
 func (a *invocation) occupation(ctx context.Context, st *app.App, q string) (catalog.Occupation, error) {
-	oc, err := st.ResolveOccupation(ctx, q, a.lang)
-	if errors.Is(err, app.ErrNotFound) {
-		return oc, usageErr("--occupation: %s", a.tr().T("plan.err.no_occupation", "Q", q))
-	}
-	return oc, err
+	return st.Occupation(ctx, q, a.lang)
 }
 
 func nullIfEmpty(s string) any {
