@@ -350,11 +350,6 @@ func newPlanTargetCmd(a *invocation) *cobra.Command {
 	return cmd
 }
 
-// occupation resolves --occupation, as bad input when nothing matches.
-func (a *invocation) occupation(ctx context.Context, st *app.App, q string) (catalog.Occupation, error) {
-	return st.Occupation(ctx, q, a.lang)
-}
-
 func nullIfEmpty(s string) any {
 	if s == "" {
 		return nil
