@@ -46,6 +46,14 @@ func withStore(ctx context.Context, a *invocation, fn func(st *app.App) error) e
 	return peopleErr(a, fn(st))
 }
 
+// withPerson opens the application, reads the person named by from (a flag
+// or an argument's name) and runs fn with both.
+func withPerson(ctx context.Context, a *invocation, from, id string, fn func(st *app.App, p sessions.Person) error) error {
+	return withPerson(ctx, a, from, id, func(st *app.App, p sessions.Person) error {
+		return fn(st, p)
+	})
+}
+
 // mustPerson reads a person or reports the id as bad input on the flag.
 func mustPerson(ctx context.Context, _ *invocation, st *app.App, flag, id string) (sessions.Person, error) {
 	return st.MustPerson(ctx, flag, id)
@@ -228,15 +236,12 @@ func newPersonEditCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				p, err := mustPerson(ctx, a, st, "ID", args[0])
-				if err != nil {
-					return err
-				}
+			return withPerson(ctx, a, "ID", args[0], func(st *app.App, p sessions.Person) error {
 				if err := f.apply(a, cmd, &p); err != nil {
 					return err
 				}
-				if p, err = st.UpdatePerson(ctx, p); err != nil {
+				p, err := st.UpdatePerson(ctx, p)
+				if err != nil {
 					return err
 				}
 				if asJSON {
@@ -291,10 +296,7 @@ func newPersonExportCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				if _, err := mustPerson(ctx, a, st, "ID", args[0]); err != nil {
-					return err
-				}
+			return withPerson(ctx, a, "ID", args[0], func(st *app.App, _ sessions.Person) error {
 				f, err := st.ExportPerson(ctx, args[0])
 				if err != nil {
 					return err

@@ -99,10 +99,7 @@ func newPlanListCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				if _, err := mustPerson(ctx, a, st, "--person", f.person); err != nil {
-					return err
-				}
+			return withPerson(ctx, a, "--person", f.person, func(st *app.App, _ sessions.Person) error {
 				ps, err := st.Plans(ctx, f.person)
 				if err != nil {
 					return err
