@@ -49,7 +49,11 @@ func withStore(ctx context.Context, a *invocation, fn func(st *app.App) error) e
 // withPerson opens the application, reads the person named by from (a flag
 // or an argument's name) and runs fn with both.
 func withPerson(ctx context.Context, a *invocation, from, id string, fn func(st *app.App, p sessions.Person) error) error {
-	return withPerson(ctx, a, from, id, func(st *app.App, p sessions.Person) error {
+	return withStore(ctx, a, func(st *app.App) error {
+		p, err := mustPerson(ctx, a, st, from, id)
+		if err != nil {
+			return err
+		}
 		return fn(st, p)
 	})
 }
