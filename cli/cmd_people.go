@@ -13,6 +13,7 @@ import (
 
 	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/sessions"
 )
 
@@ -28,7 +29,7 @@ func peopleErr(a *invocation, err error) error {
 
 // printJSON writes v as the one JSON document on stdout.
 func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(present.Raw(w))
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
