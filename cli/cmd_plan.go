@@ -59,7 +59,7 @@ func newPlanCmd(a *invocation) *cobra.Command {
 
 // report prints the plan with its checks and totals.
 func (a *invocation) report(ctx context.Context, st *app.App, p sessions.Plan, asJSON bool) error {
-	rep, err := st.Report(ctx, p, a.today())
+	rep, err := st.ShowPlan(ctx, p)
 	if err != nil {
 		return err
 	}
