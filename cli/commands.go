@@ -19,5 +19,7 @@ func commands(a *invocation) []*cobra.Command {
 		newAccountCmd(a),
 		newSessionCmd(a),
 		newPlanCmd(a),
+		newBackupCmd(a),
+		newRestoreCmd(a),
 	}
 }
