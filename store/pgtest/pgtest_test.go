@@ -1,0 +1,56 @@
+package pgtest
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+)
+
+var h Harness
+
+func TestMain(m *testing.M) { os.Exit(Main(m, &h, nil)) }
+
+// TestServerRestartKeepsData writes, restarts the server and reads back:
+// the harness's restart is what the store's fault tests rely on.
+func TestServerRestartKeepsData(t *testing.T) {
+	ctx := context.Background()
+	url := h.DB(t, "")
+	s := h.Server(t)
+	c, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exec(ctx, `CREATE TABLE x (v int); INSERT INTO x VALUES (42)`); err != nil {
+		t.Fatal(err)
+	}
+	c.Close(ctx)
+	if err := s.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c, err = pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	var v int
+	if err := c.QueryRow(ctx, `SELECT v FROM x`).Scan(&v); err != nil || v != 42 {
+		t.Fatalf("after restart: %d, %v", v, err)
+	}
+	var addr string
+	if err := c.QueryRow(ctx, `SELECT current_setting('listen_addresses') || ' ' || current_setting('unix_socket_directories') || '|' || current_setting('fsync')`).Scan(&addr); err != nil {
+		t.Fatal(err)
+	}
+	if addr != "127.0.0.1 |off" {
+		t.Errorf("settings %q, want loopback only, no socket, fsync off", addr)
+	}
+}
+
+func TestMajor(t *testing.T) {
+	for in, want := range map[string]int{"postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n": 15, "postgres (PostgreSQL) 16.2": 16, "": 0} {
+		if got := major(in); got != want {
+			t.Errorf("major(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
