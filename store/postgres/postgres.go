@@ -266,9 +266,12 @@ func (s *Store) migrate(ctx context.Context, target int, readOnly bool) error {
 
 // Version is the schema version of the database (0 for an empty one).
 func (s *Store) Version(ctx context.Context) (int, error) {
+	var present bool
+	if err := s.pool.QueryRow(ctx, `SELECT to_regclass('koers_schema') IS NOT NULL`).Scan(&present); err != nil || !present {
+		return 0, mapErr(err)
+	}
 	var v int
-	err := s.pool.QueryRow(ctx, `SELECT CASE WHEN to_regclass('koers_schema') IS NULL THEN 0
-		ELSE (SELECT coalesce(max(version), 0) FROM koers_schema) END`).Scan(&v)
+	err := s.pool.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM koers_schema`).Scan(&v)
 	return v, mapErr(err)
 }
 
