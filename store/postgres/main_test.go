@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
@@ -70,4 +71,22 @@ func TestEngine(t *testing.T) {
 		t.Helper()
 		return target(openTest(t, opt))
 	})
+}
+
+// newTestPerson creates a person with a ledger entry and a session note,
+// and returns the id.
+func newTestPerson(t *testing.T, st *Store) string {
+	t.Helper()
+	ctx := context.Background()
+	p, err := st.CreatePerson(ctx, sessions.Person{Name: "Test Person"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PostEntry(ctx, sessions.Entry{PersonID: p.ID, Scheme: "ila", Kind: sessions.Accrual, Amount: 100, Key: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddSession(ctx, sessions.Session{PersonID: p.ID, At: st.Now().Add(-time.Hour), Attended: true, Notes: []string{"n"}}); err != nil {
+		t.Fatal(err)
+	}
+	return p.ID
 }
