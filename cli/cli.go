@@ -76,6 +76,9 @@ func (a *invocation) tr() *locale.Tr { return a.cat.For(a.lang) }
 // open opens the database, migrating it, and seeds the embedded sample
 // register into an empty one so that a first run is useful at once.
 func (a *invocation) open(ctx context.Context) (*store.Store, error) {
+	if isPostgresURL(a.dbPath) {
+		return nil, postgresNotYet(a)
+	}
 	st, err := store.Open(ctx, a.dbPath, store.Options{Actor: a.counsellor, Now: a.now})
 	if err != nil {
 		return nil, err

@@ -21,6 +21,8 @@ func commands(a *invocation) []*cobra.Command {
 		newAccountCmd(a),
 		newSessionCmd(a),
 		newPlanCmd(a),
+		newMigrateCmd(a),
+		newDoctorCmd(a),
 	}
 }
 
