@@ -73,34 +73,57 @@ func insufficient(err error) error {
 	return err
 }
 
+// postEntry appends e inside tx. Posts to one account queue on its row
+// lock, so the work done while holding it is kept to three round trips:
+// the lock, one read of the key, the totals and the reservation, and one
+// statement that writes the entry and its audit line.
 func (s *Store) postEntry(ctx context.Context, tx pgx.Tx, e sessions.Entry) (sessions.Entry, error) {
-	if err := exists(ctx, tx, e.PersonID); err != nil {
+	if !isID(e.PersonID) {
+		return e, personNotFound(e.PersonID)
+	}
+	var person, scheme bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM people WHERE id=$1), EXISTS (SELECT 1 FROM schemes WHERE code=$2)`,
+		e.PersonID, e.Scheme).Scan(&person, &scheme); err != nil {
 		return e, err
 	}
-	var one int
-	if err := tx.QueryRow(ctx, `SELECT 1 FROM schemes WHERE code=$1`, e.Scheme).Scan(&one); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			return e, fmt.Errorf("%w %q", store.ErrUnknownScheme, e.Scheme)
-		}
-		return e, err
+	if !person {
+		return e, personNotFound(e.PersonID)
+	}
+	if !scheme {
+		return e, fmt.Errorf("%w %q", store.ErrUnknownScheme, e.Scheme)
 	}
 	accID, err := s.lockAccount(ctx, tx, e.PersonID, e.Scheme)
 	if err != nil {
 		return e, err
 	}
-	if orig, err := entryWhere(ctx, tx, `e.account_id=$1 AND e.idem_key=$2`, accID, e.Key); err == nil {
-		orig.Replayed = true
-		return orig, nil
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return e, err
+	// Statements after the lock read the latest committed rows (READ
+	// COMMITTED takes a new snapshot per statement).
+	ref := e.Ref
+	if e.Kind == sessions.Correct {
+		ref = "" // a correction's reservation is its corrected entry's, read below
 	}
 	var t sessions.Totals
-	err = tx.QueryRow(ctx, `SELECT seq, balance_after, reserved_after FROM ledger_entries WHERE account_id=$1 ORDER BY seq DESC LIMIT 1`, accID).
-		Scan(&t.Seq, &t.Balance, &t.Reserved)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	var c sessions.Context
+	var replay *string
+	var seq, bal, res *int64
+	err = tx.QueryRow(ctx, `SELECT
+		(SELECT id::text FROM ledger_entries WHERE account_id=$1 AND idem_key=$2),
+		l.seq, l.balance_after, l.reserved_after,
+		(SELECT coalesce(sum(d_reserved), 0) FROM ledger_entries WHERE account_id=$1 AND ref=$3 AND $3 <> '')
+		FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT seq, balance_after, reserved_after FROM ledger_entries
+			WHERE account_id=$1 ORDER BY seq DESC LIMIT 1) l ON true`, accID, e.Key, ref).
+		Scan(&replay, &seq, &bal, &res, &c.Outstanding)
+	if err != nil {
 		return e, fmt.Errorf("read totals: %w", err)
 	}
-	var c sessions.Context
+	if replay != nil {
+		orig, err := entryWhere(ctx, tx, `e.id=$1`, *replay)
+		orig.Replayed = true
+		return orig, err
+	}
+	if seq != nil {
+		t = sessions.Totals{Seq: *seq, Balance: *bal, Reserved: *res}
+	}
 	if e.Kind == sessions.Correct && e.Corrects != "" && isID(e.Corrects) {
 		o, err := entryWhere(ctx, tx, `e.id=$1`, e.Corrects)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -109,16 +132,11 @@ func (s *Store) postEntry(ctx context.Context, tx pgx.Tx, e sessions.Entry) (ses
 		if err == nil {
 			c.Corrected = &o
 			e.Ref = o.Ref
-			var n int
-			if err := tx.QueryRow(ctx, `SELECT count(*) FROM ledger_entries WHERE corrects=$1`, o.ID).Scan(&n); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ledger_entries WHERE corrects=$1),
+				(SELECT coalesce(sum(d_reserved), 0) FROM ledger_entries WHERE account_id=$2 AND ref=$3 AND $3 <> '')`,
+				o.ID, accID, e.Ref).Scan(&c.AlreadyCorrected, &c.Outstanding); err != nil {
 				return e, err
 			}
-			c.AlreadyCorrected = n > 0
-		}
-	}
-	if e.Ref != "" {
-		if err := tx.QueryRow(ctx, `SELECT coalesce(sum(d_reserved), 0) FROM ledger_entries WHERE account_id=$1 AND ref=$2`, accID, e.Ref).Scan(&c.Outstanding); err != nil {
-			return e, fmt.Errorf("read reservation %s: %w", e.Ref, err)
 		}
 	}
 	p, err := sessions.Prepare(t, e, c)
@@ -135,30 +153,40 @@ func (s *Store) postEntry(ctx context.Context, tx pgx.Tx, e sessions.Entry) (ses
 	if p.Corrects != "" {
 		corrects = p.Corrects
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO ledger_entries (id, account_id, person_id, seq, kind, amount, d_balance, d_reserved,
+	// The entry and its audit line in one statement (the triggers fire as
+	// for a plain INSERT).
+	_, err = tx.Exec(ctx, `WITH entry AS (INSERT INTO ledger_entries (id, account_id, person_id, seq, kind, amount, d_balance, d_reserved,
 		balance_after, reserved_after, idem_key, ref, corrects, funder, reason, effective, created_at, created_by)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18) RETURNING id)
+		INSERT INTO audit_log (id, at, actor, person_id, action, detail) SELECT $19, $17, $18, $3, 'change', $20 FROM entry`,
 		p.ID, accID, p.PersonID, p.Seq, string(p.Kind), p.Amount, p.DBalance, p.DReserved, p.BalanceAfter, p.ReservedAfter,
-		p.Key, p.Ref, corrects, p.Funder, p.Reason, p.Effective, now, s.actor)
+		p.Key, p.Ref, corrects, p.Funder, p.Reason, p.Effective, now, s.actor,
+		NewID(), "ledger "+p.Scheme+" "+string(p.Kind)+" "+p.ID)
 	if err != nil {
 		return e, fmt.Errorf("insert ledger entry: %w", mapErr(err))
-	}
-	if err := s.audit(ctx, tx, p.PersonID, "change", "ledger "+p.Scheme+" "+string(p.Kind)+" "+p.ID); err != nil {
-		return e, err
 	}
 	p.CreatedAt, p.CreatedBy = now, s.actor
 	return p, nil
 }
 
-// lockAccount opens the account on first use and locks its row for the
-// rest of the transaction: the one place where posts to an account queue.
+// lockAccount locks the account's row for the rest of the transaction,
+// opening the account on first use: the one place where posts to an
+// account queue.
 func (s *Store) lockAccount(ctx context.Context, tx pgx.Tx, personID, scheme string) (string, error) {
+	const lock = `SELECT id::text FROM accounts WHERE person_id=$1 AND scheme=$2 FOR UPDATE`
+	var id string
+	err := tx.QueryRow(ctx, lock, personID, scheme).Scan(&id)
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("lock account: %w", err)
+	}
 	if _, err := tx.Exec(ctx, `INSERT INTO accounts (id, person_id, scheme, created_at, created_by) VALUES ($1,$2,$3,$4,$5)
 		ON CONFLICT (person_id, scheme) DO NOTHING`, NewID(), personID, scheme, s.stamp(), s.actor); err != nil {
 		return "", fmt.Errorf("open account: %w", err)
 	}
-	var id string
-	if err := tx.QueryRow(ctx, `SELECT id::text FROM accounts WHERE person_id=$1 AND scheme=$2 FOR UPDATE`, personID, scheme).Scan(&id); err != nil {
+	if err := tx.QueryRow(ctx, lock, personID, scheme).Scan(&id); err != nil {
 		return "", fmt.Errorf("lock account: %w", err)
 	}
 	return id, nil
