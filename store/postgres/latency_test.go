@@ -43,6 +43,9 @@ func TestLedgerPostLatency(t *testing.T) {
 	}
 	durable("on")
 	defer durable("off")
+	if err := srv.Exec(ctx, "postgres", `DO $$ BEGIN IF current_setting('fsync') <> 'on' OR current_setting('synchronous_commit') <> 'on' THEN RAISE EXCEPTION 'not durable'; END IF; END $$`); err != nil {
+		t.Fatalf("durability not switched on: %v", err)
+	}
 	lite, err := store.Open(ctx, filepath.Join(t.TempDir(), "koers.db"), store.Options{Actor: "bench"})
 	if err != nil {
 		t.Fatal(err)
