@@ -6,26 +6,27 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/store/postgres"
 )
 
-func doctorJSON(t *testing.T, db string) (int, doctorOut) {
+func doctorJSON(t *testing.T, db string) (int, app.Health) {
 	t.Helper()
 	code, stdout, stderr := peopleCLI(t, db, "", "doctor", "--json")
-	var out doctorOut
+	var out app.Health
 	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
 		t.Fatalf("doctor --json: %v\n%s\n%s", err, stdout, stderr)
 	}
 	return code, out
 }
 
-func check(out doctorOut, name string) (postgres.Check, bool) {
+func check(out app.Health, name string) (app.Check, bool) {
 	for _, c := range out.Checks {
 		if c.Name == name {
 			return c, true
 		}
 	}
-	return postgres.Check{}, false
+	return app.Check{}, false
 }
 
 func TestMigrateAndDoctorPostgres(t *testing.T) {
@@ -39,7 +40,7 @@ func TestMigrateAndDoctorPostgres(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("migrate %d: exit %d: %s", i, code, stderr)
 		}
-		var m migrateOut
+		var m app.Migration
 		if err := json.Unmarshal([]byte(stdout), &m); err != nil {
 			t.Fatal(err)
 		}

@@ -69,7 +69,7 @@ func (s *Store) AddSession(ctx context.Context, g sessions.Session) (sessions.Se
 				return fmt.Errorf("insert action %d: %w", i+1, err)
 			}
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM drafts WHERE person_id=$1 AND kind=$2`, g.PersonID, store.DraftSession); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM drafts WHERE person_id=$1 AND kind=$2`, g.PersonID, sessions.DraftSession); err != nil {
 			return fmt.Errorf("discard draft: %w", err)
 		}
 		return s.audit(ctx, tx, g.PersonID, "change", "session "+g.ID)

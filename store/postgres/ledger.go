@@ -13,8 +13,10 @@ import (
 )
 
 // Schemes lists the scheme definitions, by code.
-func (s *Store) Schemes(ctx context.Context) ([]sessions.Scheme, error) {
-	rows, err := s.pool.Query(ctx, `SELECT code, unit, annual, share_percent, cap FROM schemes ORDER BY code`)
+func (s *Store) Schemes(ctx context.Context) ([]sessions.Scheme, error) { return schemes(ctx, s.pool) }
+
+func schemes(ctx context.Context, q querier) ([]sessions.Scheme, error) {
+	rows, err := q.Query(ctx, `SELECT code, unit, annual, share_percent, cap FROM schemes ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("read schemes: %w", mapErr(err))
 	}
@@ -62,15 +64,7 @@ func (s *Store) PostEntry(ctx context.Context, e sessions.Entry) (sessions.Entry
 		out, err = s.postEntry(ctx, tx, e)
 		return err
 	})
-	return out, insufficient(err)
-}
-
-// insufficient marks the ledger rules' refusal with the store's sentinel too.
-func insufficient(err error) error {
-	if errors.Is(err, sessions.ErrInsufficient) && !errors.Is(err, store.ErrInsufficient) {
-		return fmt.Errorf("%w: %w", store.ErrInsufficient, err)
-	}
-	return err
+	return out, err
 }
 
 // postEntry appends e inside tx. Posts to one account queue on its row
@@ -235,10 +229,14 @@ func (s *Store) Entries(ctx context.Context, personID, scheme string) ([]session
 // balance, reserved and available from the running totals of the last
 // entry, with its time as the as-of (zero when no entry exists).
 func (s *Store) Balances(ctx context.Context, personID string) ([]sessions.Balance, error) {
-	if err := exists(ctx, s.pool, personID); err != nil {
+	return balances(ctx, s.pool, personID)
+}
+
+func balances(ctx context.Context, q querier, personID string) ([]sessions.Balance, error) {
+	if err := exists(ctx, q, personID); err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT sc.code, sc.unit,
+	rows, err := q.Query(ctx, `SELECT sc.code, sc.unit,
 		coalesce(e.balance_after, 0), coalesce(e.reserved_after, 0), e.created_at
 		FROM schemes sc
 		LEFT JOIN accounts a ON a.scheme = sc.code AND a.person_id = $1

@@ -212,7 +212,7 @@ func (s *Store) person(ctx context.Context, q querier, id string) (sessions.Pers
 // People lists people matching query (all when empty), by name: every word
 // of the query must occur in the name, the e-mail or the id, with case and
 // diacritics folded, exactly as store.(*Store).People matches.
-func (s *Store) People(ctx context.Context, query string, limit int) ([]store.PersonSummary, error) {
+func (s *Store) People(ctx context.Context, query string, limit int) ([]sessions.PersonSummary, error) {
 	if limit <= 0 {
 		limit = 500
 	}
@@ -225,11 +225,11 @@ func (s *Store) People(ctx context.Context, query string, limit int) ([]store.Pe
 	defer rows.Close()
 	type hit struct {
 		key string
-		ps  store.PersonSummary
+		ps  sessions.PersonSummary
 	}
 	var hits []hit
 	for rows.Next() {
-		var ps store.PersonSummary
+		var ps sessions.PersonSummary
 		var upd time.Time
 		var last *time.Time
 		if err := rows.Scan(&ps.ID, &ps.Name, &ps.Email, &ps.BirthYear, &upd, &last); err != nil {
@@ -253,7 +253,7 @@ func (s *Store) People(ctx context.Context, query string, limit int) ([]store.Pe
 		return nil, mapErr(err)
 	}
 	sort.Slice(hits, func(a, b int) bool { return hits[a].key < hits[b].key })
-	out := make([]store.PersonSummary, 0, min(len(hits), limit))
+	out := make([]sessions.PersonSummary, 0, min(len(hits), limit))
 	for _, h := range hits[:min(len(hits), limit)] {
 		out = append(out, h.ps)
 	}

@@ -21,6 +21,14 @@ type PlanTx struct {
 	tx pgx.Tx
 }
 
+// Balances are the person's positions, read inside the transaction.
+func (t *PlanTx) Balances(ctx context.Context, personID string) ([]sessions.Balance, error) {
+	return balances(ctx, t.tx, personID)
+}
+
+// Schemes are the scheme definitions, read inside the transaction.
+func (t *PlanTx) Schemes(ctx context.Context) ([]sessions.Scheme, error) { return schemes(ctx, t.tx) }
+
 // outstanding is what the ledger still reserves under ref, per scheme.
 func (t *PlanTx) outstanding(ctx context.Context, personID, ref string) (map[string]int64, map[string]int, error) {
 	rows, err := t.tx.Query(ctx, `SELECT a.scheme, sum(e.d_reserved), count(*) FROM ledger_entries e JOIN accounts a ON a.id = e.account_id
@@ -43,7 +51,7 @@ func (t *PlanTx) post(ctx context.Context, personID, scheme, ref string, kind se
 	e := sessions.Entry{PersonID: personID, Scheme: scheme, Kind: kind, Amount: amount, Ref: ref,
 		Key: fmt.Sprintf("%s:%s:%s:%d", ref, scheme, kind, n), Reason: "learning plan step"}
 	out, err := t.s.postEntry(ctx, t.tx, e)
-	if err = insufficient(err); err != nil {
+	if err != nil {
 		return out, fmt.Errorf("%s %s %s for step: %w", kind, catalog.Unit(scheme), scheme, err)
 	}
 	return out, nil

@@ -164,7 +164,7 @@ func testSessionAllOrNothing(t *testing.T, open func(t *testing.T) Target) {
 	st := open(t)
 	p := newPerson(t, st, "Chloé Dubois")
 	now := st.Now()
-	if err := st.SaveDraft(ctx, p.ID, store.DraftSession, `{"summary":"half"}`); err != nil {
+	if err := st.SaveDraft(ctx, p.ID, sessions.DraftSession, `{"summary":"half"}`); err != nil {
 		t.Fatal(err)
 	}
 	bad := sessions.Session{PersonID: p.ID, At: now, Attended: true, Summary: "x",
@@ -187,7 +187,7 @@ func testSessionAllOrNothing(t *testing.T, open func(t *testing.T) Target) {
 	if g.ID == "" || g.Goals[0].ID == "" || g.Actions[0].SessionID != g.ID || good.Goals[0].ID != "" {
 		t.Errorf("ids: session %q goal %q action session %q; caller's goal %q", g.ID, g.Goals[0].ID, g.Actions[0].SessionID, good.Goals[0].ID)
 	}
-	if _, _, err := st.Draft(ctx, p.ID, store.DraftSession); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := st.Draft(ctx, p.ID, sessions.DraftSession); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("draft kept after save: %v", err)
 	}
 	list, err := st.Sessions(ctx, p.ID, false)
@@ -318,7 +318,7 @@ func testEraseLeavesNoRows(t *testing.T, open func(t *testing.T) Target) {
 		Goals: []sessions.Goal{{Summary: "goal of " + name}}, Actions: []sessions.Action{{Summary: "call " + name}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SaveDraft(ctx, p.ID, store.DraftSession, name); err != nil {
+	if err := st.SaveDraft(ctx, p.ID, sessions.DraftSession, name); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.AddCredential(ctx, sessions.Credential{PersonID: p.ID, Learner: name, Title: "Python", Country: "BE",

@@ -28,7 +28,7 @@ type Engine interface {
 	CreatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error)
 	UpdatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error)
 	Person(ctx context.Context, id string) (sessions.Person, error)
-	People(ctx context.Context, query string, limit int) ([]store.PersonSummary, error)
+	People(ctx context.Context, query string, limit int) ([]sessions.PersonSummary, error)
 	AddSkills(ctx context.Context, personID string, skills []sessions.HeldSkill) error
 
 	Audit(ctx context.Context, personID, action, detail string) error
