@@ -62,11 +62,13 @@ func TestMigrateAndDoctorPostgres(t *testing.T) {
 	if code != exitFailure || !strings.Contains(stderr, "1 check(s)") {
 		t.Errorf("doctor text: exit %d: %s", code, stderr)
 	}
-	// Other commands refuse the URL (they run on SQLite only for now), and
-	// never take it for a file name.
-	code, _, stderr = peopleCLI(t, db, "", "person", "list")
-	if code != exitUsage || !strings.Contains(stderr, "migrate and doctor") {
-		t.Errorf("person list on PostgreSQL: exit %d: %s", code, stderr)
+	// The register's and the planner's commands refuse the URL (they run
+	// on SQLite only for now), and never take it for a file name.
+	for _, args := range [][]string{{"search", "data"}, {"plan", "show", "--person", "x"}, {"stats"}} {
+		code, _, stderr = peopleCLI(t, db, "", args...)
+		if code != exitUsage || !strings.Contains(stderr, "PostgreSQL") {
+			t.Errorf("%v on PostgreSQL: exit %d: %s", args, code, stderr)
+		}
 	}
 }
 

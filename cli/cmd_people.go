@@ -208,7 +208,7 @@ func newPersonAddCmd(a *invocation) *cobra.Command {
 			if err := f.apply(a, cmd, &p); err != nil {
 				return err
 			}
-			return withStore(cmd.Context(), a, func(st *app.App) error {
+			return withPeople(cmd.Context(), a, func(st *app.App) error {
 				p, err := st.CreatePerson(cmd.Context(), p)
 				if err != nil {
 					return err
@@ -235,7 +235,7 @@ func newPersonEditCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
+			return withPeople(ctx, a, func(st *app.App) error {
 				p, err := mustPerson(ctx, a, st, "ID", args[0])
 				if err != nil {
 					return err
@@ -270,7 +270,7 @@ func newPersonListCmd(a *invocation) *cobra.Command {
 			if len(args) == 1 {
 				q = args[0]
 			}
-			return withStore(cmd.Context(), a, func(st *app.App) error {
+			return withPeople(cmd.Context(), a, func(st *app.App) error {
 				list, err := st.People(cmd.Context(), q, 0)
 				if err != nil {
 					return err
@@ -298,7 +298,7 @@ func newPersonExportCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
+			return withPeople(ctx, a, func(st *app.App) error {
 				if _, err := mustPerson(ctx, a, st, "ID", args[0]); err != nil {
 					return err
 				}
@@ -340,7 +340,7 @@ func newPersonEraseCmd(a *invocation) *cobra.Command {
 				return usageErr("--yes: %s", a.tr().T("people.err.erase_confirm"))
 			}
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
+			return withPeople(ctx, a, func(st *app.App) error {
 				err := st.ErasePerson(ctx, args[0])
 				if errors.Is(err, app.ErrNotFound) {
 					return usageErr("%s", a.tr().T("people.err.no_person", "Flag", "ID", "ID", args[0]))

@@ -63,7 +63,7 @@ func newPersonShowCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
+			return withPeople(ctx, a, func(st *app.App) error {
 				if _, err := mustPerson(ctx, a, st, "ID", args[0]); err != nil {
 					return err
 				}
@@ -169,7 +169,7 @@ func newCredentialAddCmd(a *invocation) *cobra.Command {
 				}
 				c.Outcomes = append(c.Outcomes, lo)
 			}
-			return withStore(ctx, a, func(st *app.App) error {
+			return withPeople(ctx, a, func(st *app.App) error {
 				p, err := mustPerson(ctx, a, st, "ID", args[0])
 				if err != nil {
 					return err
