@@ -22,8 +22,9 @@ const defaultOps = 15
 
 // testConcurrentWriters has Writers goroutines reserve, spend from their
 // reservations and release on one account at once (each on its own
-// connection where the engine pools them), with top-ups now and then so
-// the account runs dry and fills again. No error but the business refusal
+// connection where the engine pools them), with top-ups now and then: on
+// average an operation takes about 100 more than it gives back, so the
+// account runs dry within a few hundred operations and is topped up again. No error but the business refusal
 // (store.ErrInsufficient) may reach a writer; afterwards every
 // acknowledged entry is in the ledger exactly once, the balance is the sum
 // of the entries, and no entry ever left the account below zero.
@@ -31,7 +32,7 @@ func testConcurrentWriters(t *testing.T, open func(t *testing.T) Target) {
 	ctx := context.Background()
 	st := open(t)
 	p := newPerson(t, st, "Many Writers")
-	post(t, st, sessions.Entry{PersonID: p.ID, Scheme: "ila", Kind: sessions.Accrual, Amount: 50_000, Key: "seed"})
+	post(t, st, sessions.Entry{PersonID: p.ID, Scheme: "ila", Kind: sessions.Accrual, Amount: 20_000, Key: "seed"})
 	var deadline time.Time
 	if *Stress > 0 {
 		deadline = time.Now().Add(*Stress)
@@ -64,7 +65,7 @@ func testConcurrentWriters(t *testing.T, open func(t *testing.T) Target) {
 				e := sessions.Entry{PersonID: p.ID, Scheme: "ila", Key: fmt.Sprintf("w%d-%d", w, n)}
 				switch r := rng.IntN(10); {
 				case r == 0:
-					e.Kind, e.Amount, e.Funder = sessions.TopUp, 5_000, "VDAB"
+					e.Kind, e.Amount, e.Funder = sessions.TopUp, 2_000, "VDAB"
 				case r < 5 || len(open) == 0:
 					e.Kind, e.Amount, e.Ref = sessions.Reserve, int64(1+rng.IntN(3_000)), fmt.Sprintf("w%d-ref%d", w, n)
 				case r < 8:
@@ -127,7 +128,7 @@ func testConcurrentWriters(t *testing.T, open func(t *testing.T) Target) {
 		t.Errorf("balance %+v, sum of entries %d/%d", b, bal, res)
 	}
 	t.Logf("%d writers: %d posts, %d acknowledged, %d refused (insufficient)", Writers, attempts.Load(), len(acked), refused.Load())
-	if refused.Load() == 0 && *Stress > 0 {
+	if refused.Load() == 0 {
 		t.Error("the account never ran dry: the refusal path was not exercised")
 	}
 }
