@@ -242,3 +242,8 @@ func (a *App) Import(ctx context.Context, paths []string, opt ImportOptions) (Im
 func (a *App) AddCredential(ctx context.Context, c sessions.Credential) (sessions.Credential, error) {
 	return a.people.AddCredential(ctx, c)
 }
+
+// DefineScheme adds a learning-account scheme with its unit.
+func (a *App) DefineScheme(ctx context.Context, sc sessions.Scheme) error {
+	return a.st.DefineScheme(ctx, sc)
+}

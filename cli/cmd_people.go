@@ -46,16 +46,21 @@ func withStore(ctx context.Context, a *invocation, fn func(st *app.App) error) e
 	return peopleErr(a, fn(st))
 }
 
+// withPerson opens the application, reads the person named by from (a flag
+// or an argument's name) and runs fn with both.
+func withPerson(ctx context.Context, a *invocation, from, id string, fn func(st *app.App, p sessions.Person) error) error {
+	return withStore(ctx, a, func(st *app.App) error {
+		p, err := mustPerson(ctx, a, st, from, id)
+		if err != nil {
+			return err
+		}
+		return fn(st, p)
+	})
+}
+
 // mustPerson reads a person or reports the id as bad input on the flag.
-func mustPerson(ctx context.Context, a *invocation, st *app.App, flag, id string) (sessions.Person, error) {
-	if strings.TrimSpace(id) == "" {
-		return sessions.Person{}, usageErr("%s", a.tr().T("people.err.person_required", "Flag", flag))
-	}
-	p, err := st.Person(ctx, id)
-	if errors.Is(err, app.ErrNotFound) {
-		return p, usageErr("%s", a.tr().T("people.err.no_person", "Flag", flag, "ID", id))
-	}
-	return p, err
+func mustPerson(ctx context.Context, _ *invocation, st *app.App, flag, id string) (sessions.Person, error) {
+	return st.MustPerson(ctx, flag, id)
 }
 
 // personFlags are the profile fields add and edit share.
@@ -235,15 +240,12 @@ func newPersonEditCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withPeople(ctx, a, func(st *app.App) error {
-				p, err := mustPerson(ctx, a, st, "ID", args[0])
-				if err != nil {
-					return err
-				}
+			return withPeoplePerson(ctx, a, "ID", args[0], func(st *app.App, p sessions.Person) error {
 				if err := f.apply(a, cmd, &p); err != nil {
 					return err
 				}
-				if p, err = st.UpdatePerson(ctx, p); err != nil {
+				p, err := st.UpdatePerson(ctx, p)
+				if err != nil {
 					return err
 				}
 				if asJSON {
@@ -298,10 +300,7 @@ func newPersonExportCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withPeople(ctx, a, func(st *app.App) error {
-				if _, err := mustPerson(ctx, a, st, "ID", args[0]); err != nil {
-					return err
-				}
+			return withPeoplePerson(ctx, a, "ID", args[0], func(st *app.App, _ sessions.Person) error {
 				f, err := st.ExportPerson(ctx, args[0])
 				if err != nil {
 					return err

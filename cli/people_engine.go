@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/koers-project/koers/app"
+	"github.com/koers-project/koers/sessions"
 )
 
 // withPeople is withStore for the people and account commands, which also
@@ -19,4 +20,16 @@ func withPeople(ctx context.Context, a *invocation, fn func(st *app.App) error) 
 		a.pr = pr
 	}
 	return peopleErr(a, fn(st))
+}
+
+// withPeoplePerson is withPerson for the people and account commands, on
+// either engine.
+func withPeoplePerson(ctx context.Context, a *invocation, from, id string, fn func(st *app.App, p sessions.Person) error) error {
+	return withPeople(ctx, a, func(st *app.App) error {
+		p, err := mustPerson(ctx, a, st, from, id)
+		if err != nil {
+			return err
+		}
+		return fn(st, p)
+	})
 }
