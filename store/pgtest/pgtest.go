@@ -92,6 +92,7 @@ func Start(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	removeStale()
 	dir, err := os.MkdirTemp("", "koers-pg-")
 	if err != nil {
 		return nil, err
@@ -140,6 +141,33 @@ func Start(ctx context.Context) (*Server, error) {
 	}
 	os.RemoveAll(dir)
 	return nil, err
+}
+
+// removeStale removes the folders of earlier test binaries that died
+// without stopping their server (a panic, a timeout): their postmaster
+// went with them (the parent-death signal), their folder stayed. A folder
+// is stale when its postmaster.pid names a process that is gone, or when it
+// has none and has not changed for an hour (a live one is being set up).
+func removeStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "koers-pg-*"))
+	for _, d := range dirs {
+		data := filepath.Join(d, "data")
+		b, err := os.ReadFile(filepath.Join(data, "postmaster.pid"))
+		if err == nil {
+			pid, _ := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
+			if pid > 0 && errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) {
+				os.RemoveAll(d)
+			}
+			continue
+		}
+		if st, err := os.Stat(data); err == nil && time.Since(st.ModTime()) > time.Hour {
+			os.RemoveAll(d)
+		} else if errors.Is(err, os.ErrNotExist) {
+			if st, err := os.Stat(d); err == nil && time.Since(st.ModTime()) > time.Hour {
+				os.RemoveAll(d)
+			}
+		}
+	}
 }
 
 // unprivileged is the credential of the "postgres" user (the Debian
