@@ -2,7 +2,10 @@ package pgtest
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -52,5 +55,47 @@ func TestMajor(t *testing.T) {
 		if got := major(in); got != want {
 			t.Errorf("major(%q) = %d, want %d", in, got, want)
 		}
+	}
+}
+
+// recorder is a testing.TB that records a skip or a failure and stops, as
+// the testing package does, without failing the test that uses it.
+type recorder struct {
+	testing.TB
+	skipped, failed string
+}
+
+func (r *recorder) Helper() {}
+func (r *recorder) Skip(args ...any) {
+	r.skipped = fmt.Sprint(args...)
+	runtime.Goexit()
+}
+func (r *recorder) Fatalf(format string, args ...any) {
+	r.failed = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+func serverOf(h *Harness) *recorder {
+	r := &recorder{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		h.Server(r)
+	}()
+	<-done
+	return r
+}
+
+// TestWithoutPostgres: a developer without PostgreSQL gets a skip that
+// says why; CI (KOERS_REQUIRE_PG=1) gets a failure instead.
+func TestWithoutPostgres(t *testing.T) {
+	missing := &Harness{err: ErrNoPostgres}
+	t.Setenv("KOERS_REQUIRE_PG", "")
+	if r := serverOf(missing); r.skipped != "PostgreSQL 15 not found (pg_config); CI runs these" || r.failed != "" {
+		t.Errorf("without KOERS_REQUIRE_PG: skipped %q, failed %q", r.skipped, r.failed)
+	}
+	t.Setenv("KOERS_REQUIRE_PG", "1")
+	if r := serverOf(missing); r.skipped != "" || !strings.Contains(r.failed, "not found") {
+		t.Errorf("with KOERS_REQUIRE_PG=1: skipped %q, failed %q", r.skipped, r.failed)
 	}
 }
