@@ -18,6 +18,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,14 +49,18 @@ type Server struct {
 	proc   *os.Process
 }
 
-// BinDir finds the PostgreSQL server binaries: pg_config --bindir, else the
-// Debian location of version 15. ErrNoPostgres when initdb or postgres is missing.
+// BinDir finds the PostgreSQL server binaries: pg_config --bindir, else
+// Debian's /usr/lib/postgresql/N/bin, newest first (postgresql-15 on
+// Debian 12; the plain postgresql package elsewhere). ErrNoPostgres when
+// no initdb and postgres of version 15 or later are there.
 func BinDir() (string, error) {
 	var dirs []string
 	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
 		dirs = append(dirs, strings.TrimSpace(string(out)))
 	}
-	dirs = append(dirs, "/usr/lib/postgresql/15/bin")
+	debian, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	slices.SortFunc(debian, func(a, b string) int { return versionOf(b) - versionOf(a) })
+	dirs = append(dirs, debian...)
 	for _, d := range dirs {
 		if isExec(filepath.Join(d, "initdb")) && isExec(filepath.Join(d, "postgres")) {
 			out, err := exec.Command(filepath.Join(d, "postgres"), "--version").Output()
@@ -68,6 +73,12 @@ func BinDir() (string, error) {
 		}
 	}
 	return "", ErrNoPostgres
+}
+
+// versionOf is N of /usr/lib/postgresql/N/bin.
+func versionOf(bin string) int {
+	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(bin)))
+	return n
 }
 
 func isExec(p string) bool {
