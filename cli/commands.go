@@ -21,5 +21,7 @@ func commands(a *invocation) []*cobra.Command {
 		newPlanCmd(a),
 		newBackupCmd(a),
 		newRestoreCmd(a),
+		newMigrateCmd(a),
+		newDoctorCmd(a),
 	}
 }
