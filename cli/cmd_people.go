@@ -13,6 +13,7 @@ import (
 
 	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/sessions"
 )
 
@@ -28,7 +29,7 @@ func peopleErr(a *invocation, err error) error {
 
 // printJSON writes v as the one JSON document on stdout.
 func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(present.Raw(w))
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
@@ -273,7 +274,7 @@ func newPersonListCmd(a *invocation) *cobra.Command {
 				q = args[0]
 			}
 			return withPeople(cmd.Context(), a, func(st *app.App) error {
-				list, err := st.People(cmd.Context(), q, 0)
+				list, err := st.ListPeople(cmd.Context(), q, 0)
 				if err != nil {
 					return err
 				}
