@@ -79,7 +79,7 @@ type Person struct {
 	BirthYear int         `json:"birth_year,omitempty"` // optional
 	EQF       catalog.EQF `json:"eqf"`                  // highest education level
 	// Employment is one of EmploymentStatuses, or "".
-	Employment        string `json:"employment,omitempty"`
+	Employment string `json:"employment,omitempty"`
 	// Gender is one of Genders, or "" when the person did not state it.
 	Gender string `json:"gender,omitempty"`
 	// Region is the NUTS code where the person lives ("" unknown).
