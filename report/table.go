@@ -1,13 +1,29 @@
 package report
 
-import "math/big"
+import (
+	"encoding/json"
+	"math/big"
+)
+
+// MarshalJSON writes a suppressed cell's value as null.
+func (c Cell) MarshalJSON() ([]byte, error) {
+	var v *int64
+	if !c.Suppressed {
+		v = &c.Value
+	}
+	return json.Marshal(struct {
+		Value         *int64 `json:"value"`
+		Suppressed    bool   `json:"suppressed"`
+		Complementary bool   `json:"complementary,omitempty"`
+	}{v, c.Suppressed, c.Complementary})
+}
 
 // Cell is one printed figure: a count of people, a count of things or an
 // amount, with N, the number of distinct people it is about. A cell about
 // fewer than k people is suppressed, and so is any cell that would let a
 // suppressed one be recomputed from the sums printed beside it.
 type Cell struct {
-	Value int64 `json:"value"`
+	Value int64 `json:"value"` // zero once suppressed (Builder.Report clears it)
 	N     int   `json:"-"`
 	// Suppressed cells are printed as "suppressed", never with a value.
 	Suppressed bool `json:"suppressed"`
