@@ -74,13 +74,13 @@ type Builder struct {
 	schemes *grid            // scheme held → stages + total (rows overlap)
 	focus   *grid            // low-qualified, unemployed, both → stages + total
 
-	months  int                       // months in the period
-	ledger  map[string][][]acc        // scheme → month × kind
-	ledgerT map[string][]acc          // scheme → kind totals
-	funders map[string]*grid          // scheme → funder × 1
-	spent   map[string]*grid          // dimension → category × (schemes + out of pocket)
-	spentS  []string                  // schemes columns of spent tables, sorted
-	spentC  map[string]int            // scheme → column
+	months  int                // months in the period
+	ledger  map[string][][]acc // scheme → month × kind
+	ledgerT map[string][]acc   // scheme → kind totals
+	funders map[string]*grid   // scheme → funder × 1
+	spent   map[string]*grid   // dimension → category × (schemes + out of pocket)
+	spentS  []string           // schemes columns of spent tables, sorted
+	spentC  map[string]int     // scheme → column
 
 	steps      *grid // "steps" × enrolled, completed, dropped
 	creds      *grid
