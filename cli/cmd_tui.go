@@ -14,6 +14,6 @@ func runTUI(ctx context.Context, a *invocation) error {
 		return err
 	}
 	defer st.Close()
-	deps := tui.Deps{Register: st, Concepts: st, People: st, Plans: st, Exporter: tuiExporter{a: a, st: st}}
+	deps := tui.Deps{Register: st, Concepts: st, People: st, Plans: st, Exporter: tuiExporter{a: a, st: st}, Reports: st}
 	return tui.Run(ctx, deps, a.cat, tui.Options{Lang: a.lang, Now: a.now})
 }

@@ -263,3 +263,10 @@ func splitInts(s string) []int {
 	}
 	return out
 }
+
+// CountFollowUpsDue is how many follow-ups are due on or before until
+// (the TUI's "3 follow-ups due this week").
+func (s *Store) CountFollowUpsDue(ctx context.Context, until catalog.Date) (int, error) {
+	due, err := s.FollowUpsDue(ctx, until)
+	return len(due), err
+}
