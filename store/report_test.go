@@ -62,8 +62,8 @@ func (d direct) add(key, person string, v int64) {
 	x.people[person] = true
 }
 
-func day(t time.Time) report.Day         { return report.DayOf(t.UTC()) }
-func cday(d catalog.Date) report.Day     { return report.DayOf(d.Time()) }
+func day(t time.Time) report.Day             { return report.DayOf(t.UTC()) }
+func cday(d catalog.Date) report.Day         { return report.DayOf(d.Time()) }
 func inP(p report.Params, d report.Day) bool { return d != 0 && d >= p.From && d <= p.To }
 
 // computeDirect computes every figure of the report for the people in

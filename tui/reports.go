@@ -42,7 +42,9 @@ func newReportKeys(tr trT) reportKeys {
 	}
 }
 
-type trT interface{ T(id string, kv ...any) string }
+type trT interface {
+	T(id string, kv ...any) string
+}
 
 // reportMsg carries a finished report; seq drops stale replies.
 type reportMsg struct {
