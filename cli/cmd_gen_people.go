@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // popFlags are koers gen's flags for a synthetic population.
@@ -55,14 +55,11 @@ func genPeople(cmd *cobra.Command, a *invocation, f popFlags, seed uint64, out s
 		}
 		path = out
 	}
-	st, err := store.Open(ctx, path, store.Options{Actor: a.counsellor, Now: a.now})
+	st, err := app.Open(ctx, path, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: true})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := seedSample(ctx, st); err != nil {
-		return fmt.Errorf("seed sample register: %w", err)
-	}
 	offers, err := st.GenOffers(ctx, 5000)
 	if err != nil {
 		return err

@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 func newOutcomeCmd(a *invocation) *cobra.Command {
@@ -60,7 +59,7 @@ func newOutcomeStepCmd(a *invocation) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withStore(ctx, a, func(s *store.Store) error {
+			return withStore(ctx, a, func(s *app.App) error {
 				if _, err := mustPerson(ctx, a, s, "--person", person); err != nil {
 					return err
 				}
@@ -117,7 +116,7 @@ func newOutcomeEmploymentCmd(a *invocation) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withStore(ctx, a, func(s *store.Store) error {
+			return withStore(ctx, a, func(s *app.App) error {
 				if _, err := mustPerson(ctx, a, s, "--person", person); err != nil {
 					return err
 				}
@@ -155,7 +154,7 @@ func newOutcomeEmploymentCmd(a *invocation) *cobra.Command {
 }
 
 // agreedPlan is the person's agreed plan, else their only plan.
-func agreedPlan(ctx context.Context, s *store.Store, person string) (string, error) {
+func agreedPlan(ctx context.Context, s *app.App, person string) (string, error) {
 	plans, err := s.Plans(ctx, person)
 	if err != nil {
 		return "", err
@@ -183,7 +182,7 @@ func newOutcomeDueCmd(a *invocation) *cobra.Command {
 			if within < 0 {
 				return usageErr("--within: %d is not 0 or more days", within)
 			}
-			return withStore(ctx, a, func(s *store.Store) error {
+			return withStore(ctx, a, func(s *app.App) error {
 				due, err := s.FollowUpsDue(ctx, catalog.DateOf(a.now()).AddDays(within))
 				if err != nil {
 					return err
@@ -194,7 +193,7 @@ func newOutcomeDueCmd(a *invocation) *cobra.Command {
 				tr := a.tr()
 				fmt.Fprintln(a.stdout, tr.T("outcome.due_count", "Count", len(due), "Days", within))
 				for _, f := range due {
-					fmt.Fprintf(a.stdout, "%s  %-2d  %s  %s  %s\n", f.Due, f.Months, f.PersonID, f.PlanID, safeLine(f.Name))
+					fmt.Fprintf(a.stdout, "%s  %-2d  %s  %s  %s\n", f.Due, f.Months, f.PersonID, f.PlanID, f.Name)
 				}
 				return nil
 			})
@@ -214,7 +213,7 @@ func newOutcomeListCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(s *store.Store) error {
+			return withStore(ctx, a, func(s *app.App) error {
 				if _, err := mustPerson(ctx, a, s, "--person", person); err != nil {
 					return err
 				}
@@ -236,7 +235,7 @@ func newOutcomeListCmd(a *invocation) *cobra.Command {
 				for _, o := range steps {
 					line := o.On.String() + "  " + tr.T("plan.status."+string(o.Status)) + "  " + o.StepID
 					if o.Reason != "" {
-						line += "  " + safeLine(o.Reason)
+						line += "  " + o.Reason
 					}
 					if o.CredentialID != "" {
 						line += "  → " + o.CredentialID
@@ -253,16 +252,4 @@ func newOutcomeListCmd(a *invocation) *cobra.Command {
 	cmd.Flags().StringVar(&person, "person", "", "person id")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print {steps, employment} as JSON")
 	return cmd
-}
-
-// safeLine drops control characters (escape sequences, line breaks) from a
-// data-borne string before it reaches a terminal. Tiny and local until the
-// present package owns output-boundary sanitising.
-func safeLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, s)
 }

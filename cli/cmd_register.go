@@ -14,8 +14,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
-	"github.com/koers-project/koers/store"
+	"github.com/koers-project/koers/present"
 )
 
 // searchFlags are koers search's filters as typed.
@@ -161,7 +162,7 @@ func newOfferCmd(a *invocation) *cobra.Command {
 			}
 			defer st.Close()
 			o, err := st.Offer(ctx, args[0])
-			if errors.Is(err, store.ErrNotFound) {
+			if errors.Is(err, app.ErrNotFound) {
 				return usageErr("%s", a.tr().T("register.err.no_offer", "ID", args[0]))
 			}
 			if err != nil {
@@ -252,7 +253,7 @@ func newGenCmd(a *invocation) *cobra.Command {
 				return bw.Flush()
 			}
 			if out == "-" {
-				return write(a.stdout)
+				return write(present.Raw(a.stdout))
 			}
 			// Write beside the target and rename: never a half-written file.
 			tmp, err := os.CreateTemp(filepath.Dir(out), ".koers-gen-*")

@@ -10,10 +10,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/export"
+	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/report"
-	"github.com/koers-project/koers/store"
 )
 
 func newReportCmd(a *invocation) *cobra.Command {
@@ -63,7 +64,7 @@ func newReportCmd(a *invocation) *cobra.Command {
 			if err := p.Check(); err != nil {
 				return usageErr("--%v", err)
 			}
-			return withStore(ctx, a, func(s *store.Store) error {
+			return withStore(ctx, a, func(s *app.App) error {
 				r, err := s.RunReport(ctx, p, format)
 				if err != nil {
 					return err
@@ -84,7 +85,11 @@ func newReportCmd(a *invocation) *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("report: %w", err)
 				}
-				return writeOut(a.stdout, out, buf.Bytes())
+				w := a.stdout
+				if format != "text" {
+					w = present.Raw(w) // JSON and CSV are data: the terminal boundary is for text
+				}
+				return writeOut(w, out, buf.Bytes())
 			})
 		},
 	}
