@@ -130,7 +130,7 @@ func TestReportsScreenNeverPrintsSmallCells(t *testing.T) {
 func TestReportsFromPeopleList(t *testing.T) {
 	st, _ := peopleStore(t)
 	f := &fakeReports{}
-	sh := newShared(locale.Must(), Deps{People: st, Reports: f}, Options{Lang: "en", Now: func() time.Time { return peopleNow }})
+	sh := newShared(locale.Must(), Deps{People: appOver(t, st, func() time.Time { return peopleNow }), Reports: f}, Options{Lang: "en", Now: func() time.Time { return peopleNow }})
 	p := &peopleProbe{m: newModel(sh, newBlankPage(sh, "Register"))}
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(120, 40))
 	r := &peopleRun{t: t, tm: tm, p: p}
