@@ -281,7 +281,7 @@ func newPersonListCmd(a *invocation) *cobra.Command {
 				q = args[0]
 			}
 			return withStore(cmd.Context(), a, func(st *app.App) error {
-				list, err := st.People(cmd.Context(), q, 0)
+				list, err := st.ListPeople(cmd.Context(), q, 0)
 				if err != nil {
 					return err
 				}

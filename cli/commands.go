@@ -21,5 +21,7 @@ func commands(a *invocation) []*cobra.Command {
 		newPlanCmd(a),
 		newOutcomeCmd(a),
 		newReportCmd(a),
+		newBackupCmd(a),
+		newRestoreCmd(a),
 	}
 }
