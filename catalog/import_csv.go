@@ -24,7 +24,9 @@ import (
 func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, errs *Errs) iter.Seq[Offer] {
 	return func(yield func(Offer) bool) {
 		m := opt.Map
-		if m != nil {
+		br := bufio.NewReaderSize(r, 256<<10)
+		r, utf16 := decodeBOM(br) // a byte-order mark outranks the mapping's encoding
+		if m != nil && !utf16 {
 			switch strings.ToLower(m.Encoding) {
 			case "latin1", "latin-1", "iso-8859-1":
 				r = charmap.ISO8859_1.NewDecoder().Reader(r)
@@ -32,9 +34,8 @@ func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, e
 				r = charmap.Windows1252.NewDecoder().Reader(r)
 			}
 		}
-		br := bufio.NewReaderSize(r, 256<<10)
-		if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
-			_, _ = br.Discard(3)
+		if r != io.Reader(br) {
+			br = bufio.NewReaderSize(r, 256<<10)
 		}
 		cr := csv.NewReader(br)
 		cr.FieldsPerRecord = -1
@@ -56,6 +57,10 @@ func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, e
 				return
 			}
 			head = append(head[:0], rec...)
+		}
+		if i, bin := binaryHeader(head); bin {
+			errs.Add(ImportError{File: name, Line: headerRow, Field: fmt.Sprintf("column %d", i+1), Msg: "holds control bytes: binary data, not a CSV file"})
+			return
 		}
 		for i, h := range head {
 			if !utf8.ValidString(h) {
@@ -90,6 +95,12 @@ func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, e
 				continue
 			}
 			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+				continue
+			}
+			if len(rec) > len(head) {
+				if errs.Add(ImportError{File: name, Line: line, Msg: rowCellsError(len(rec), len(head))}) {
+					return
+				}
 				continue
 			}
 			if bad := firstInvalidUTF8(rec, head); bad != "" {

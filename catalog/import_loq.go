@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bufio"
 	"context"
 	"encoding/xml"
 	"errors"
@@ -75,8 +76,11 @@ func (n *xnode) langTexts(name string) map[string]string {
 // MaxDocumentBytes, keeping no text of embedded "content" elements.
 func readXML(r io.Reader, name string) (*xnode, *ImportError) {
 	lr := &io.LimitedReader{R: r, N: MaxDocumentBytes + 1}
-	dec := xml.NewDecoder(lr)
+	text, utf16 := decodeBOM(bufio.NewReader(lr))
+	dec := xml.NewDecoder(text)
 	dec.Strict = true
+	var charsetErr error
+	dec.CharsetReader = xmlCharsetReader(utf16, &charsetErr)
 	var stack []*xnode
 	var root *xnode
 	count := map[string]int{}
@@ -89,6 +93,9 @@ func readXML(r io.Reader, name string) (*xnode, *ImportError) {
 		if err != nil {
 			if lr.N <= 0 {
 				return nil, &ImportError{File: name, Line: line, Msg: fmt.Sprintf("larger than %d MB (stopped reading)", MaxDocumentBytes>>20)}
+			}
+			if charsetErr != nil {
+				return nil, &ImportError{File: name, Line: line, Msg: charsetErr.Error()}
 			}
 			msg := strings.TrimPrefix(err.Error(), "XML syntax error on line ")
 			var se *xml.SyntaxError

@@ -28,6 +28,10 @@ func peopleErr(a *invocation, err error) error {
 		return usageErr("%s", a.tr().T("people.err.invalid", "Problems", ps.Error()))
 	case errors.Is(err, store.ErrInsufficient):
 		return ruleErr("no-overdraft", err)
+	case errors.Is(err, sessions.ErrNoReservation):
+		return ruleErr("reservation-exists", err)
+	case errors.Is(err, sessions.ErrStepClosed):
+		return ruleErr("open-step", err)
 	case errors.Is(err, store.ErrUnknownScheme):
 		return usageErr("--scheme: %v", err)
 	case errors.Is(err, sessions.ErrBadEntry):
