@@ -98,6 +98,9 @@ type ParseOptions struct {
 	Source string
 	// Map is the mapping for a provider's own CSV (nil: koers's columns).
 	Map *Mapping
+	// Limits bound what the parser reads and holds; zero fields take
+	// DefaultLimits.
+	Limits Limits
 }
 
 // sourceFor picks the source of an offer read from file name.

@@ -34,9 +34,7 @@ func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, e
 				r = charmap.Windows1252.NewDecoder().Reader(r)
 			}
 		}
-		if r != io.Reader(br) {
-			br = bufio.NewReaderSize(r, 256<<10)
-		}
+		br = bufio.NewReaderSize(newRecordLimiter(r, name, opt.Limits.or().RecordBytes), 256<<10)
 		cr := csv.NewReader(br)
 		cr.FieldsPerRecord = -1
 		cr.ReuseRecord = true
@@ -48,6 +46,10 @@ func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, e
 		var head []string
 		for i := 1; i <= headerRow; i++ {
 			rec, err := cr.Read()
+			if le, ok := asLimit(err); ok {
+				errs.Add(le.ImportError())
+				return
+			}
 			if err != nil {
 				if errors.Is(err, io.EOF) {
 					errs.Add(ImportError{File: name, Line: i, Msg: "no header row"})
@@ -78,6 +80,10 @@ func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, e
 			}
 			rec, err := cr.Read()
 			if errors.Is(err, io.EOF) {
+				return
+			}
+			if le, ok := asLimit(err); ok {
+				errs.Add(le.ImportError())
 				return
 			}
 			line := 0

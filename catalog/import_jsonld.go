@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -25,11 +26,21 @@ type jsonDoc struct {
 // embedded images (MediaObject "content") are dropped while indexing: they
 // are never stored or indexed.
 func readJSONDoc(r io.Reader, name string) (*jsonDoc, *ImportError) {
+	return readJSONDocLimits(r, name, DefaultLimits())
+}
+
+// readJSONDocLimits is readJSONDoc within lim (nesting, values, strings).
+func readJSONDocLimits(r io.Reader, name string, lim Limits) (*jsonDoc, *ImportError) {
+	lim = lim.or()
 	lr := &io.LimitedReader{R: r, N: MaxDocumentBytes + 1}
 	dec := json.NewDecoder(lr)
 	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := decodeJSONBounded(dec, name, lim)
+	if le, ok := asLimit(err); ok {
+		ie := le.ImportError()
+		return nil, &ie
+	}
+	if err != nil {
 		if lr.N <= 0 {
 			return nil, &ImportError{File: name, Msg: fmt.Sprintf("larger than %d MB: not a credential document (stopped reading)", MaxDocumentBytes>>20)}
 		}
@@ -52,10 +63,19 @@ func readJSONDoc(r io.Reader, name string) (*jsonDoc, *ImportError) {
 	}
 	// A signed credential wraps the credential as a JSON string payload.
 	if p, ok := root["payload"].(string); ok && strings.HasPrefix(strings.TrimSpace(p), "{") {
-		var inner map[string]any
 		dec := json.NewDecoder(strings.NewReader(p))
 		dec.UseNumber()
-		if err := dec.Decode(&inner); err != nil {
+		iv, err := decodeJSONBounded(dec, name, lim)
+		if le, ok := asLimit(err); ok {
+			ie := le.ImportError()
+			ie.Pointer = "/payload"
+			return nil, &ie
+		}
+		inner, isObj := iv.(map[string]any)
+		if err == nil && !isObj {
+			err = errors.New("not a JSON object")
+		}
+		if err != nil {
 			return nil, &ImportError{File: name, Pointer: "/payload", Msg: "signed payload is not a JSON credential: " + strings.TrimPrefix(err.Error(), "json: ")}
 		}
 		root = inner

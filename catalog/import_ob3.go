@@ -18,7 +18,7 @@ import (
 // other than MicroCredential is imported and flagged.
 func ParseOB3(ctx context.Context, r io.Reader, name string, opt ParseOptions, errs *Errs) iter.Seq[Offer] {
 	return func(yield func(Offer) bool) {
-		d, ierr := readJSONDoc(r, name)
+		d, ierr := readJSONDocLimits(r, name, opt.Limits)
 		if ierr != nil {
 			errs.Add(*ierr)
 			return

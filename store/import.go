@@ -314,6 +314,9 @@ func expandInputs(paths []string, force catalog.Format) ([]unit, []io.Closer, er
 				return nil, closers, fmt.Errorf("%w: %s: not a readable zip: %v", ErrImportInput, p, err)
 			}
 			closers = append(closers, z)
+			if err := checkZip(p, &z.Reader, catalog.Limits{}); err != nil {
+				return nil, closers, err
+			}
 			us, err := fsUnits(z, p, force, func(name string) (int64, func() (io.ReadCloser, error)) {
 				var size int64
 				if fi, err := fs.Stat(z, name); err == nil {
