@@ -17,7 +17,7 @@ import (
 // duration). A document without a title or awarding body is refused.
 func ParseELM(ctx context.Context, r io.Reader, name string, opt ParseOptions, errs *Errs) iter.Seq[Offer] {
 	return func(yield func(Offer) bool) {
-		d, ierr := readJSONDocLimits(r, name, opt.Limits)
+		d, ierr := readJSONDoc(r, name, opt.Limits)
 		if ierr != nil {
 			errs.Add(*ierr)
 			return

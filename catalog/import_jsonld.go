@@ -25,12 +25,13 @@ type jsonDoc struct {
 // readJSONDoc decodes one JSON document of at most MaxDocumentBytes. The
 // embedded images (MediaObject "content") are dropped while indexing: they
 // are never stored or indexed.
-func readJSONDoc(r io.Reader, name string) (*jsonDoc, *ImportError) {
-	return readJSONDocLimits(r, name, DefaultLimits())
-}
-
-// readJSONDocLimits is readJSONDoc within lim (nesting, values, strings).
-func readJSONDocLimits(r io.Reader, name string, lim Limits) (*jsonDoc, *ImportError) {
+// It stays within lim (nesting, values, strings; DefaultLimits when none is
+// given: the optional argument keeps every caller's two-argument form).
+func readJSONDoc(r io.Reader, name string, limits ...Limits) (*jsonDoc, *ImportError) {
+	var lim Limits
+	if len(limits) > 0 {
+		lim = limits[0]
+	}
 	lim = lim.or()
 	lr := &io.LimitedReader{R: r, N: MaxDocumentBytes + 1}
 	dec := json.NewDecoder(lr)
