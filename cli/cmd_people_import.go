@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // maxCredentialFile bounds what credential import reads (images are inline).
@@ -76,16 +76,10 @@ func newCredentialImportCmd(a *invocation) *cobra.Command {
 			if err != nil {
 				return usageErr("%s: %v", file, err)
 			}
-			return withStore(ctx, a, func(st *store.Store) error {
-				person, err := mustPerson(ctx, a, st, "ID", id)
-				if err != nil {
-					return err
-				}
+			return withPerson(ctx, a, "ID", id, func(st *app.App, person sessions.Person) error {
 				learner := facts.Learner
-				if learner != "" && !catalog.SameLearner(learner, person.Name) {
-					if !confirmLearner {
-						return ruleErr("learner-matches", errors.New(a.tr().T("wallet.err.learner", "Learner", learner, "Person", person.Name)))
-					}
+				if learner != "" && !catalog.SameLearner(learner, person.Name) && !confirmLearner {
+					return ruleErr("learner-matches", errors.New(a.tr().T("wallet.err.learner", "Learner", learner, "Person", person.Name)))
 				}
 				if learner == "" {
 					learner = facts.LearnerID // Annex I 1: an identifier when no name is given
