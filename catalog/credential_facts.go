@@ -93,6 +93,20 @@ func ReadCredentialFacts(payload []byte) (CredentialFacts, error) {
 			}
 		}
 	}
+	if f.NQF == "" { // ELM: the one claim's specification names its national level
+		if claims := asList(subj["hasClaim"]); len(claims) == 1 {
+			if c, ok := claims[0].(map[string]any); ok {
+				if spec, ok := c["specifiedBy"].(map[string]any); ok {
+					for _, l := range asList(spec["nqfLevel"]) {
+						if m, ok := l.(map[string]any); ok && text(m["prefLabel"], "en") != "" {
+							f.NQF = text(m["prefLabel"], "en")
+							break
+						}
+					}
+				}
+			}
+		}
+	}
 	for _, r := range asList(subj["result"]) {
 		if m, ok := r.(map[string]any); ok && str(m["value"]) != "" {
 			f.Result = str(m["value"])

@@ -79,7 +79,7 @@ func TestSignedSampleEnvelope(t *testing.T) {
 		t.Fatalf("envelope %+v (payload %d bytes), %v", env.Form, len(env.Payload), err)
 	}
 	f, err := ReadCredentialFacts(env.Payload)
-	if err != nil || f.Learner != "Ana Andromeda" || f.Issued.String() != "2023-09-27" {
+	if err != nil || f.Learner != "Ana Andromeda" || f.Issued.String() != "2023-09-27" || f.NQF != "RQF Level 6" {
 		t.Fatalf("facts %+v %v", f, err)
 	}
 }

@@ -210,6 +210,11 @@ func (d *jsonDoc) elmOffer(claim, spec map[string]any, ptr string) (Offer, map[s
 	o.Flags = append(o.Flags, d.implausibleActivities(claim, spec, ptr, sp)...)
 
 	// Level (8), assessment (9), form of participation (10), QA (11).
+	for i, n := range d.nodes(spec["nqfLevel"]) { // a national level: kept as a flag, the EQF level is what koers compares
+		if l := d.conceptLabel(n); l != "" {
+			o.Flags = append(o.Flags, fmt.Sprintf("level: %s (%s/nqfLevel/%d)", l, sp, i))
+		}
+	}
 	if e := idOf(d.node(spec["eqfLevel"])); e != "" {
 		where["eqf"] = sp + "/eqfLevel"
 		if lv, err := ParseEQF(e); err == nil {
