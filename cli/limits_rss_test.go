@@ -224,6 +224,13 @@ func hostileFixtures() []hostileFixture {
 				w.WriteString("]}")
 			})
 		}, nil},
+		{"learning-plan export of 20 MB", func(t *testing.T, dir string) string {
+			return writeFile(t, dir, "plan.json", func(w *bufio.Writer) {
+				w.WriteString(`{"profile":"urn:koers:learning-plan:1","type":"LearningPlan","steps":[{}`)
+				repeat(w, ",{}", 20<<20)
+				w.WriteString("]}")
+			})
+		}, []string{"plan.json", "larger than 8 MB"}},
 		{"LOQ of 63 MB of empty elements", func(t *testing.T, dir string) string {
 			return writeFile(t, dir, "wide.xml", func(w *bufio.Writer) {
 				w.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<Courses>")
