@@ -24,13 +24,14 @@ var (
 type KeyReusedError struct {
 	Key      string
 	Original Entry
-	// Differs names the parameters that differ (kind, amount, ref, ...).
+	// Differs names the parameters that differ (kind, amount, ref, funder,
+	// corrected entry); amounts stay out of the words, which have no unit.
 	Differs []string
 }
 
 func (e *KeyReusedError) Error() string {
-	return fmt.Sprintf("%v: key %q is entry %s (%s of %d, seq %d); this post differs in %s",
-		ErrKeyReused, e.Key, e.Original.ID, e.Original.Kind, e.Original.Amount, e.Original.Seq, strings.Join(e.Differs, ", "))
+	return fmt.Sprintf("%v: key %q is entry %s (%s, number %d in the %s account); this post differs in %s",
+		ErrKeyReused, e.Key, e.Original.ID, e.Original.Kind, e.Original.Seq, e.Original.Scheme, strings.Join(e.Differs, ", "))
 }
 
 // Is makes a KeyReusedError both ErrKeyReused and ErrBadEntry.
@@ -47,19 +48,19 @@ func (e *KeyReusedError) Is(target error) bool {
 func Replay(orig, e Entry) (Entry, error) {
 	var d []string
 	if orig.Kind != e.Kind {
-		d = append(d, fmt.Sprintf("kind (%s, not %s)", e.Kind, orig.Kind))
+		d = append(d, "kind")
 	}
 	if e.Kind != Correct && orig.Amount != e.Amount { // a correction takes its amount from the entry it reverses
-		d = append(d, fmt.Sprintf("amount (%d, not %d)", e.Amount, orig.Amount))
+		d = append(d, "amount")
 	}
 	if orig.Kind == Correct && e.Kind == Correct && orig.Corrects != e.Corrects {
-		d = append(d, fmt.Sprintf("corrected entry (%s, not %s)", e.Corrects, orig.Corrects))
+		d = append(d, "corrected entry")
 	}
 	if e.Kind != Correct && orig.Ref != e.Ref {
-		d = append(d, fmt.Sprintf("ref (%q, not %q)", e.Ref, orig.Ref))
+		d = append(d, "ref")
 	}
 	if orig.Funder != e.Funder && e.Funder != "" {
-		d = append(d, fmt.Sprintf("funder (%q, not %q)", e.Funder, orig.Funder))
+		d = append(d, "funder")
 	}
 	if len(d) > 0 {
 		return e, &KeyReusedError{Key: e.Key, Original: orig, Differs: d}
