@@ -76,7 +76,7 @@ func newCredentialImportCmd(a *invocation) *cobra.Command {
 			if err != nil {
 				return usageErr("%s: %v", file, err)
 			}
-			return withPerson(ctx, a, "ID", id, func(st *app.App, person sessions.Person) error {
+			return withPeoplePerson(ctx, a, "ID", id, func(st *app.App, person sessions.Person) error {
 				learner := facts.Learner
 				if learner != "" && !catalog.SameLearner(learner, person.Name) && !confirmLearner {
 					return ruleErr("learner-matches", errors.New(a.tr().T("wallet.err.learner", "Learner", learner, "Person", person.Name)))

@@ -7,12 +7,19 @@ import (
 	"os/exec"
 	"syscall"
 	"testing"
+
+	"github.com/koers-project/koers/store/pgtest"
 )
+
+// pg is the PostgreSQL server of this test binary, for the commands that
+// run on PostgreSQL (migrate, doctor); its tests skip without one.
+var pg pgtest.Harness
 
 // TestMain lets a test run koers as a child process of its own: the test
 // binary re-executes itself with KOERS_TEST_CHILD set, and then runs the
 // command line in KOERS_TEST_ARGS (JSON) instead of the tests. Peak memory
 // and kill tests need a process of their own to measure or to kill.
+// Otherwise the tests run with their PostgreSQL harness.
 func TestMain(m *testing.M) {
 	if os.Getenv("KOERS_TEST_CHILD") == "1" {
 		var args []string
@@ -22,7 +29,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(Main(context.Background(), "test", args, os.Stdin, os.Stdout, os.Stderr, os.Getenv))
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m, &pg, nil))
 }
 
 // childCmd is koers with args, run by a re-executed test binary.
