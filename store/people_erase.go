@@ -112,13 +112,24 @@ func (s *Store) ErasePerson(ctx context.Context, id string) error {
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA secure_delete = OFF`)
 	// A person erased before whose WAL could not be truncated then (see
-	// below) is not there any more: finish the job.
-	var erased int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM audit_log WHERE person_id=? AND action='erase'`, id).Scan(&erased); err != nil {
+	// below), or whose erase was killed after its marker (erase_resume.go),
+	// is not there any more or half-erased: finish the job.
+	var erased, pending int
+	if err := conn.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM audit_log WHERE person_id=?1 AND action='erase'),
+		(SELECT count(*) FROM erase_pending WHERE person_id=?1)`, id).Scan(&erased, &pending); err != nil {
 		return fmt.Errorf("erase: %w", mapErr(err))
 	}
-	if erased > 0 && errors.Is(exists(ctx, conn, id), ErrNotFound) {
-		return s.scrub(ctx, conn, id)
+	if (erased > 0 || pending > 0) && errors.Is(exists(ctx, conn, id), ErrNotFound) {
+		if err := s.scrub(ctx, conn, id); err != nil {
+			return err
+		}
+		return s.unmarkErase(ctx, conn, id)
+	}
+	if err := exists(ctx, conn, id); err != nil {
+		return mapErr(err)
+	}
+	if err := s.markErase(ctx, conn, id); err != nil {
+		return err
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -146,7 +157,10 @@ func (s *Store) ErasePerson(ctx context.Context, id string) error {
 	if err := tx.Commit(); err != nil {
 		return mapErr(err)
 	}
-	return s.scrub(ctx, conn, id)
+	if err := s.scrub(ctx, conn, id); err != nil {
+		return err
+	}
+	return s.unmarkErase(ctx, conn, id)
 }
 
 // scrub rewrites the file without free pages (VACUUM) and truncates the WAL.
