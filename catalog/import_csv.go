@@ -108,6 +108,7 @@ func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, e
 				continue
 			}
 			o, probs := csvOffer(cols, cell, m)
+			locateFlags(&o, name, line)
 			src := ""
 			if m != nil {
 				src = m.Source
@@ -371,34 +372,7 @@ func csvOffer(c csvCols, cell func(int) string, m *Mapping) (Offer, Problems) {
 			o.ECTS = &f
 		}
 	}
-	if v, ok := get("hours"); ok {
-		unit, perWeek := "", 0.0
-		if m != nil {
-			fm := m.Fields["hours"]
-			unit, perWeek = fm.Unit, fm.PerWeek
-			if i, has := c.perWeek["hours"]; has {
-				if pw := cell(i); pw != "" {
-					ph, note, err := ParsePerWeek(pw)
-					if err != nil {
-						bad("hours", "hours per week: "+err.Error())
-					}
-					perWeek = ph
-					if note != "" {
-						o.Flags = append(o.Flags, "hours: "+note)
-					}
-				}
-			}
-		}
-		h, note, err := ParseHours(v, unit, perWeek)
-		if err != nil {
-			bad("hours", err.Error())
-		} else {
-			o.Hours = &h
-			if note != "" {
-				o.Flags = append(o.Flags, "hours: "+note)
-			}
-		}
-	}
+	csvWorkload(&o, c, cell, m, get)
 	if v, ok := get("eqf"); ok {
 		e, err := parseEQFCell(v)
 		if err != nil {

@@ -75,6 +75,7 @@ var csvFields = []string{
 	"prerequisites", "supervision", "stackability", "further_information", "url", "grading",
 	"languages", "isced", "price", "currency", "start", "end", "apply_by", "schedule", "location",
 	"schemes", "status", "part_of", "stacks_towards", "prerequisite_of",
+	"length", "weekly_hours", "certificate_price", "level", "keywords",
 }
 
 var reI18nField = regexp.MustCompile(`^(title|description)_([a-z]{2})$`)
@@ -152,15 +153,15 @@ func ParseMapping(r io.Reader, name string) (*Mapping, error) {
 			bad(ptr, "needs a column or a default")
 		}
 		switch fm.Unit {
-		case "", "hours", "days", "weeks", "months":
+		case "", "hours", "minutes", "days", "weeks", "months", "years":
 		default:
-			bad(ptr+"/unit", fmt.Sprintf("%q is not hours, days, weeks or months", fm.Unit))
+			bad(ptr+"/unit", fmt.Sprintf("%q is not hours, minutes, days, weeks, months or years", fm.Unit))
 		}
-		if fm.Unit != "" && k != "hours" {
-			bad(ptr+"/unit", "only the hours field has a unit")
+		if fm.Unit != "" && !workloadField(k) {
+			bad(ptr+"/unit", "only hours, length and weekly_hours have a unit")
 		}
-		if fm.Unit == "weeks" && fm.PerWeek <= 0 && fm.PerWeekColumn == "" {
-			bad(ptr, "unit weeks needs per_week or per_week_column")
+		if (fm.PerWeek != 0 || fm.PerWeekColumn != "") && k != "hours" {
+			bad(ptr, "only hours has per_week or per_week_column")
 		}
 		if fm.PerWeek < 0 || math.IsNaN(fm.PerWeek) {
 			bad(ptr+"/per_week", "is negative")
@@ -199,124 +200,6 @@ func ParseMapping(r io.Reader, name string) (*Mapping, error) {
 }
 
 // ---- value conversions ----------------------------------------------------
-
-var reQty = regexp.MustCompile(`(?i)(\d+(?:[.,]\d+)?)(?:\s*(?:–|—|-|to|tot|à|a|till|bis)\s*(\d+(?:[.,]\d+)?))?\s*((?:hours?|hrs?|h|uur|uren|u|heures?|days?|dagen|dag|jours?|j|weeks?|weken|week|semaines?|wk|wks|months?|maanden|maand|mois|ects|ec|sp|credits?|studiepunten)\b)?\s*((?:per|/|a|par|p\.?)\s*(?:week|wk|w|semaine))?`)
-
-func num(s string) float64 {
-	f, _ := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
-	return f
-}
-
-type quantity struct {
-	val     float64
-	ranged  bool
-	unit    string // h, d, w, m, ects, or ""
-	perWeek bool
-}
-
-func quantities(s string) []quantity {
-	var out []quantity
-	for _, m := range reQty.FindAllStringSubmatch(s, 8) {
-		q := quantity{val: num(m[1])}
-		if m[2] != "" {
-			q.val = (num(m[1]) + num(m[2])) / 2
-			q.ranged = true
-		}
-		u := strings.ToLower(m[3])
-		switch {
-		case u == "":
-		case strings.HasPrefix(u, "h") || strings.HasPrefix(u, "u"):
-			q.unit = "h"
-		case strings.HasPrefix(u, "d") || strings.HasPrefix(u, "j"):
-			q.unit = "d"
-		case strings.HasPrefix(u, "w") || strings.HasPrefix(u, "s"):
-			if u == "sp" {
-				q.unit = "ects"
-			} else {
-				q.unit = "w"
-			}
-		case strings.HasPrefix(u, "m"):
-			q.unit = "m"
-		default:
-			q.unit = "ects"
-		}
-		q.perWeek = m[4] != ""
-		out = append(out, q)
-	}
-	return out
-}
-
-// ParseHours reads a workload cell as hours: "60", "60 h", "60 uur",
-// "PT60H", "2 days", "12 weeks, 9–10 hours per week". unit is how a bare
-// number counts (hours, days, weeks, months); perWeek multiplies weeks.
-// A range counts as its midpoint, noted in note.
-func ParseHours(cell, unit string, perWeek float64) (hours float64, note string, err error) {
-	cell = strings.TrimSpace(cell)
-	if cell == "" {
-		return 0, "", errors.New("is empty")
-	}
-	if d, err := ParseISODuration(cell); err == nil {
-		return d.Hours, "", nil
-	}
-	qs := quantities(cell)
-	if len(qs) == 0 {
-		return 0, "", fmt.Errorf("%q is not a workload (want e.g. 60, 60 h, PT60H, 12 weeks)", cell)
-	}
-	var h, weeks float64
-	var haveH, haveW bool
-	for _, q := range qs {
-		if q.ranged {
-			note = fmt.Sprintf("%q is a range: midpoint used", cell)
-		}
-		u := q.unit
-		if u == "" {
-			switch unit {
-			case "days":
-				u = "d"
-			case "weeks":
-				u = "w"
-			case "months":
-				u = "m"
-			default:
-				u = "h"
-			}
-		}
-		switch {
-		case q.perWeek:
-			perWeek = q.val
-		case u == "h":
-			h += q.val
-			haveH = true
-		case u == "d":
-			h += q.val * HoursPerDay
-			haveH = true
-		case u == "m":
-			h += q.val * HoursPerMonth
-			haveH = true
-		case u == "w":
-			weeks += q.val
-			haveW = true
-		case u == "ects":
-			return 0, "", fmt.Errorf("%q is credits, not hours", cell)
-		}
-	}
-	if haveW {
-		if perWeek <= 0 {
-			if !haveH {
-				h += weeks * HoursPerWeek
-				note = strings.TrimSpace(note + fmt.Sprintf(" %g weeks read as %d hours a week", weeks, HoursPerWeek))
-			}
-		} else {
-			h += weeks * perWeek
-		}
-	} else if perWeek > 0 && !haveH && unit != "weeks" {
-		return 0, "", fmt.Errorf("%q gives hours per week but no number of weeks", cell)
-	}
-	if !haveH && !haveW {
-		return 0, "", fmt.Errorf("%q is not a workload", cell)
-	}
-	return math.Round(h*100) / 100, note, nil
-}
 
 var (
 	reMoney  = regexp.MustCompile(`\d[\d .,'\x{00a0}\x{202f}]*`)
@@ -384,20 +267,6 @@ func ParsePrice(cell string) (Money, string, error) {
 		return 0, cur, fmt.Errorf("%q is not a price", cell)
 	}
 	return m, cur, nil
-}
-
-// ParsePerWeek reads an hours-per-week cell: "8", "9–10 hours per week",
-// "6 uur/week". A range counts as its midpoint, noted in note.
-func ParsePerWeek(cell string) (float64, string, error) {
-	qs := quantities(cell)
-	if len(qs) == 0 || (qs[0].unit != "" && qs[0].unit != "h") {
-		return 0, "", fmt.Errorf("%q is not hours per week", cell)
-	}
-	note := ""
-	if qs[0].ranged {
-		note = fmt.Sprintf("%q is a range: midpoint used", cell)
-	}
-	return qs[0].val, note, nil
 }
 
 var reEQFCell = regexp.MustCompile(`(?i)^\s*(?:eqf|level|niveau|nqf|klq|qf)?\s*[-:]?\s*(\d{1,2})\s*$`)

@@ -18,6 +18,8 @@ type Candidate struct {
 	ECTS      float64
 	Hours     float64 // workload; from ECTS when only ECTS is known
 	Price     Money   // 0 when free or unknown
+	Currency  string  // ISO 4217 code of Price ("" when the price is unknown)
+	Weeks     int     // calendar length in weeks where the offer states one (0: not stated)
 	Mode      Mode
 	Languages []string
 	Region    string
@@ -60,6 +62,10 @@ func CandidateOf(o *Offer) Candidate {
 	}
 	if o.Price != nil {
 		c.Price = *o.Price
+		c.Currency = o.Currency
+	}
+	if o.Length != nil {
+		c.Weeks, _ = o.Length.Weeks()
 	}
 	for _, r := range o.Relations {
 		if r.Kind == PrerequisiteOf {

@@ -42,7 +42,7 @@ type PlanTotals struct {
 	Start       catalog.Date  `json:"start"`
 	End         catalog.Date  `json:"end"`
 	// Weeks is the calendar span of dated steps plus, for undated ones,
-	// their hours at catalog.WeeklyHours a week.
+	// the offer's stated length, else their hours at catalog.WeeklyHours a week.
 	Weeks       int            `json:"weeks"`
 	WeeklyHours float64        `json:"weekly_hours"`
 	Stack       *StackProgress `json:"stack,omitempty"`
@@ -89,6 +89,8 @@ func Tally(p *Plan, c *PlanContext) PlanTotals {
 			if t.End.IsZero() || v.end.After(t.End) {
 				t.End = v.end
 			}
+		} else if v.offer != nil && v.offer.Weeks > 0 {
+			undated += v.offer.Weeks // the offer's stated length
 		} else {
 			per := int64(catalog.WeeklyHours * 60)
 			undated += int((catalog.Minutes(v.hours) + per - 1) / per)
