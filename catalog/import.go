@@ -98,6 +98,10 @@ type ParseOptions struct {
 	Source string
 	// Map is the mapping for a provider's own CSV (nil: koers's columns).
 	Map *Mapping
+	// Lines, if set, gets the line of each offer yielded, in order (CSV
+	// and JSON lines; other formats add nothing). Messages about a whole
+	// file's offers (a key used twice) use it to name lines.
+	Lines *[]int
 }
 
 // sourceFor picks the source of an offer read from file name.

@@ -125,7 +125,7 @@ func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, e
 			if len(probs) > 0 {
 				continue
 			}
-			if finishOffer(&o, false, name, line, "", nil, errs) && !yield(o) {
+			if finishOffer(&o, false, name, line, "", nil, errs) && !yieldAt(yield, o, line, opt.Lines) {
 				return
 			}
 			if errs.Full() {

@@ -104,3 +104,11 @@ func locateFlags(o *Offer, name string, line int) {
 		o.Flags[i] += fmt.Sprintf(" (%s line %d)", name, line)
 	}
 }
+
+// yieldAt yields o after recording its line in lines (when set).
+func yieldAt(yield func(Offer) bool, o Offer, line int, lines *[]int) bool {
+	if lines != nil {
+		*lines = append(*lines, line)
+	}
+	return yield(o)
+}

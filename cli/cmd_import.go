@@ -119,7 +119,7 @@ func runImport(ctx context.Context, a *invocation, f importFlags, paths []string
 			fmt.Fprintln(a.stderr, "  "+e.Error())
 		}
 		if rep.MoreErrors > 0 {
-			fmt.Fprintln(a.stderr, "  "+tr.N("import.err.more", rep.MoreErrors))
+			fmt.Fprintln(a.stderr, "  "+tr.N("import.err.shown", len(rep.Errors)+rep.MoreErrors, "Shown", len(rep.Errors)))
 		}
 		if len(rep.Errors) == 0 {
 			return usageErr("%v", err)

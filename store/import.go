@@ -162,6 +162,16 @@ func (s *Store) Import(ctx context.Context, paths []string, opt ImportOptions) (
 			stop() // the parser has finished: errs is ours again
 			rc.Close()
 			rep.Files = append(rep.Files, fr)
+			if dk := (*DuplicateKeyError)(nil); errors.As(err, &dk) {
+				before := errs.Total()
+				if err := reportDuplicates(ctx, u, opt, &errs); err != nil {
+					return err
+				}
+				if errs.Total() == before { // the second read found none: still refuse, naming the key
+					errs.Add(catalog.ImportError{File: u.name, Field: "source_id", Msg: dk.Error()})
+				}
+				continue
+			}
 			if err != nil {
 				return err
 			}
