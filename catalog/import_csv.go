@@ -104,6 +104,7 @@ func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, e
 				}
 				return ""
 			}
+			cols.row++
 			if m != nil && skipRow(m, cols, cell) {
 				continue
 			}
@@ -161,12 +162,14 @@ func sniffDelimiter(br *bufio.Reader, m *Mapping) rune {
 type csvCols struct {
 	idx     map[string]int // field → column
 	col     map[string]string
-	perWeek map[string]int // field → per-week column
-	header  map[string]int // header (folded) → column, for skip rules
+	perWeek map[string]int   // field → per-week column
+	header  map[string]int   // header (folded) → column, for skip rules
+	multi   map[string][]int // field → columns joined (a mapping's columns)
+	row     int              // the data row being read, 1-based (a mapping's row)
 }
 
 func csvColumns(head []string, m *Mapping, name string, line int, errs *Errs) (csvCols, bool) {
-	c := csvCols{idx: map[string]int{}, col: map[string]string{}, perWeek: map[string]int{}, header: map[string]int{}}
+	c := csvCols{idx: map[string]int{}, col: map[string]string{}, perWeek: map[string]int{}, header: map[string]int{}, multi: map[string][]int{}}
 	exact := map[string]int{}
 	for i, h := range head {
 		h = strings.TrimSpace(h)
@@ -210,6 +213,18 @@ func csvColumns(head []string, m *Mapping, name string, line int, errs *Errs) (c
 				continue
 			}
 			c.idx[f], c.col[f] = i, fm.Column
+		}
+		for j, col := range fm.Columns {
+			i, has := find(col)
+			if !has {
+				errs.Add(ImportError{File: m.name, Pointer: fmt.Sprintf("/fields/%s/columns/%d", f, j), Field: f, Msg: fmt.Sprintf("column %q is not in %s's header", col, name)})
+				ok = false
+				continue
+			}
+			c.multi[f] = append(c.multi[f], i)
+		}
+		if len(fm.Columns) > 0 {
+			c.col[f] = strings.Join(fm.Columns, "+")
 		}
 		if fm.PerWeekColumn != "" {
 			i, has := find(fm.PerWeekColumn)
@@ -265,6 +280,7 @@ func csvOffer(c csvCols, cell func(int) string, m *Mapping) (Offer, Problems) {
 		}
 		if m != nil {
 			fm := m.Fields[f]
+			v = mappedCell(fm, c, f, v, cell)
 			if v == "" {
 				v = fm.Default
 			}
@@ -352,13 +368,15 @@ func csvOffer(c csvCols, cell func(int) string, m *Mapping) (Offer, Problems) {
 		o.Outcomes = append(o.Outcomes, Outcome{Text: t})
 	}
 	if sk := split("skills"); len(sk) > 0 {
-		var refs []SkillRef
-		for _, s := range sk {
-			uri, label, _ := strings.Cut(s, " ")
-			refs = append(refs, SkillRef{URI: uri, Label: strings.TrimSpace(label)})
+		refs, msg := skillRefs(sk)
+		if msg != "" {
+			bad("skills", msg)
 		}
-		o.Outcomes = append(o.Outcomes, Outcome{Skills: refs})
+		if len(refs) > 0 {
+			o.Outcomes = append(o.Outcomes, Outcome{Skills: refs})
+		}
 	}
+	o.Level, o.Keywords = str("level"), split("keywords")
 	for _, k := range []RelationKind{PartOf, StacksTowards, PrerequisiteOf} {
 		for _, t := range split(string(k)) {
 			o.Relations = append(o.Relations, Relation{Kind: k, Target: t})

@@ -265,7 +265,7 @@ func TestParseMappingErrors(t *testing.T) {
 		{`{"fields": {"titel": {"column": "x"}, "source_id": {"column": "a"}, "title": {"column": "b"}}}`, "/fields/titel"},
 		{`{"fields": {"source_id": {"column": "a"}, "title": {"column": "b"}, "hours": {"column": "h", "unit": "fortnights"}}}`, "/fields/hours/unit"},
 		{`{"fields": {"source_id": {"column": "a"}}}`, "/fields/title"},
-		{`{"fields": {"source_id": {"column": "a"}, "title": {"column": "b"}}, "skip": [{"column": "s", "matches": "("}]}`, "/skip/0/matches"},
+		{`{"fields": {"source_id": {"column": "a"}, "title": {"column": "b"}, "provider": {"default": "P"}}, "skip": [{"column": "s", "matches": "("}]}`, "/skip/0/matches"},
 		{`{"fields": {"source_id": {"column": 3}}}`, "/fields"},
 	} {
 		_, err := ParseMapping(strings.NewReader(tc.in), "m.json")

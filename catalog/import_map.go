@@ -30,6 +30,9 @@ type Mapping struct {
 	// Fields maps an offer field (its JSON name, or title_LANG /
 	// description_LANG) to where its value comes from.
 	Fields map[string]FieldMap `json:"fields"`
+	// Unknown lists placeholder cells that mean "not known" in every
+	// column ("None", "n/a", "-"), compared folded; such a cell is empty.
+	Unknown []string `json:"unknown,omitempty"`
 
 	name string // the mapping file, for messages
 }
@@ -52,8 +55,19 @@ type FieldMap struct {
 	// Default is used when the column is absent or its cell is empty.
 	Default string `json:"default,omitempty"`
 	// Map translates cell values (compared folded: case, accents) to field
-	// values; the key "*" catches every other value.
-	Map map[string]string `json:"map,omitempty"`
+	// values; the key "*" catches every other value. Values may be strings
+	// or numbers ("Introductory": 3 for eqf).
+	Map map[string]MapValue `json:"map,omitempty"`
+	// Columns builds the value from several columns joined by Join
+	// (default "-"): a key such as provider code + course code.
+	Columns []string `json:"columns,omitempty"`
+	// Join separates the parts of Columns.
+	Join string `json:"join,omitempty"`
+	// Row uses the data row's number (1 for the first row under the
+	// header) as the value: a key for a file without one.
+	Row bool `json:"row,omitempty"`
+	// Unknown lists this column's placeholder cells meaning "not known".
+	Unknown []string `json:"unknown,omitempty"`
 	// Unit is how a workload cell counts: hours (default for hours), days,
 	// weeks (× PerWeek or PerWeekColumn) or months.
 	Unit string `json:"unit,omitempty"`
@@ -64,7 +78,8 @@ type FieldMap struct {
 	// Split separates several values in one cell (default "|").
 	Split string `json:"split,omitempty"`
 
-	folded map[string]string
+	folded  map[string]string
+	unknown map[string]bool // folded placeholders, the mapping's and the field's
 }
 
 // csvFields are the columns of koers's own CSV and the fields a mapping
@@ -111,7 +126,16 @@ func ParseMapping(r io.Reader, name string) (*Mapping, error) {
 			line = 1 + bytes.Count(b[:min(int(se.Offset), len(b))], []byte("\n"))
 		case errors.As(err, &te):
 			line = 1 + bytes.Count(b[:min(int(te.Offset), len(b))], []byte("\n"))
-			return nil, ImportErrors{{File: name, Line: line, Pointer: "/" + strings.ReplaceAll(te.Field, ".", "/"), Msg: fmt.Sprintf("%s is not %s", te.Value, te.Type)}}
+			return nil, ImportErrors{{File: name, Line: line, Pointer: pointerAt(b, te.Offset), Msg: fmt.Sprintf("%s is not %s", te.Value, te.Type)}}
+		}
+		if line == 0 {
+			if ptrs := unknownKeys(b); len(ptrs) > 0 {
+				var es ImportErrors
+				for _, p := range ptrs {
+					es = append(es, ImportError{File: name, Pointer: p, Msg: "is not a mapping key" + keyHint(p)})
+				}
+				return nil, es
+			}
 		}
 		return nil, ImportErrors{{File: name, Line: line, Msg: "not a mapping: " + strings.TrimPrefix(err.Error(), "json: ")}}
 	}
@@ -149,9 +173,7 @@ func ParseMapping(r io.Reader, name string) (*Mapping, error) {
 			bad(ptr, "is not an offer field")
 			continue
 		}
-		if fm.Column == "" && fm.Default == "" {
-			bad(ptr, "needs a column or a default")
-		}
+		checkSources(fm, ptr, bad)
 		switch fm.Unit {
 		case "", "hours", "minutes", "days", "weeks", "months", "years":
 		default:
@@ -169,13 +191,20 @@ func ParseMapping(r io.Reader, name string) (*Mapping, error) {
 		if len(fm.Map) > 0 {
 			fm.folded = map[string]string{}
 			for mk, mv := range fm.Map {
+				if raw, isBad := strings.CutPrefix(string(mv), badMapValue); isBad {
+					bad(ptr+"/map/"+escapePtr(mk), raw+" is not a string or a number")
+				}
 				if mk != "*" {
 					mk = Fold(mk)
 				}
-				fm.folded[mk] = mv
+				fm.folded[mk] = string(mv)
 			}
 		}
+		fm.unknown = foldSet(m.Unknown, fm.Unknown)
 		m.Fields[k] = fm
+	}
+	if _, ok := m.Fields["provider"]; !ok && len(m.Fields) > 0 {
+		bad("/fields/provider", "is required (a column, or a default naming the provider)")
 	}
 	for i := range m.Skip {
 		ptr := fmt.Sprintf("/skip/%d", i)
