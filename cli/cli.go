@@ -68,19 +68,27 @@ type invocation struct {
 	getenv     func(string) string
 	cat        *locale.Catalog
 	now        func() time.Time
+	// dbDefault is true when neither --db nor KOERS_DB chose the database:
+	// only then may a new database get the sample register (cmd_seed.go).
+	dbDefault bool
+	// realData is set by commands that write a user's own data (import,
+	// person add): the database they create starts empty.
+	realData bool
 }
 
 // tr is the catalogue in the chosen interface language.
 func (a *invocation) tr() *locale.Tr { return a.cat.For(a.lang) }
 
 // open opens the database, migrating it, and seeds the embedded sample
-// register into an empty one so that a first run is useful at once.
+// register into a new default database so that a first run is useful at
+// once (never into one chosen with --db or KOERS_DB: seedDemo).
 func (a *invocation) open(ctx context.Context) (*store.Store, error) {
+	isNew := a.newDB()
 	st, err := store.Open(ctx, a.dbPath, store.Options{Actor: a.counsellor, Now: a.now})
 	if err != nil {
 		return nil, err
 	}
-	if err := seedSample(ctx, st); err != nil {
+	if err := a.seedDemo(ctx, st, isNew); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("seed sample register: %w", err)
 	}
@@ -134,6 +142,7 @@ func newRoot(a *invocation) *cobra.Command {
 	pf.StringVar(&a.lang, "lang", defaultLang(a.getenv), "interface language: en, nl or fr")
 	pf.StringVar(&a.counsellor, "counsellor", defaultCounsellor(a.getenv), "who is acting, stamped on every change (env KOERS_COUNSELLOR)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		a.dbDefault = !cmd.Flags().Changed("db") && a.getenv("KOERS_DB") == ""
 		switch a.lang {
 		case "en", "nl", "fr":
 		default:

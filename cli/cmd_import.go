@@ -74,11 +74,12 @@ func runImport(ctx context.Context, a *invocation, f importFlags, paths []string
 			return usageErr("%s", tr.T("import.err.path", "Path", p))
 		}
 	}
-	st, err := a.open(ctx)
+	a.realData = true // a database this creates starts empty (issue 12)
+	st, done, err := a.openForImport(ctx, f.dryRun)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer done()
 	// Learning-plan exports go onto the person's file, after the register
 	// they may refer to (export, issue 6: cmd_importplan.go).
 	planPaths, paths := planFiles(paths)
