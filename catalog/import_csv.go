@@ -407,20 +407,7 @@ func csvOffer(c csvCols, cell func(int) string, m *Mapping) (Offer, Problems) {
 			bad("mode", fmt.Sprintf("%q is not a form of participation (online, onsite, blended, volunteering, work-experience)", v))
 		}
 	}
-	if v, ok := get("price"); ok {
-		pr, cur, err := ParsePrice(v)
-		if err != nil {
-			bad("price", err.Error())
-		} else {
-			o.Price = &pr
-			if o.Currency == "" {
-				o.Currency = cur
-			}
-			if o.Currency == "" {
-				o.Currency = "EUR"
-			}
-		}
-	}
+	csvPrice(&o, c, get, bad)
 	for _, d := range []struct {
 		f   string
 		dst *Date

@@ -289,7 +289,7 @@ func TestParsePrice(t *testing.T) {
 		cur  string
 	}{
 		{"€ 480", 48000, "EUR"}, {"480,00 EUR", 48000, "EUR"}, {"EUR 1.250,50 incl. btw", 125050, "EUR"}, {"£99.99", 9999, "GBP"},
-		{"free", 0, ""}, {"1,250.50 USD", 125050, "USD"}, {"Prijs: 75 euro", 7500, ""},
+		{"free", 0, ""}, {"1,250.50 USD", 125050, "USD"}, {"Prijs: 75 euro", 7500, "EUR"},
 	} {
 		got, cur, err := ParsePrice(tc.cell)
 		if err != nil || got != tc.want || cur != tc.cur {

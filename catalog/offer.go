@@ -234,8 +234,8 @@ func (o *Offer) Validate() Problems {
 	if o.Price != nil && *o.Price < 0 {
 		p.add("price", "is negative")
 	}
-	if o.Price != nil && o.Currency == "" {
-		p.add("currency", "is required with a price")
+	if o.Price != nil && *o.Price != 0 && o.Currency == "" {
+		p.add("currency", "is required with a price (free needs none)")
 	}
 	if o.Currency != "" && !reCurrency.MatchString(o.Currency) {
 		p.add("currency", "%q is not an ISO 4217 code", o.Currency)
