@@ -30,3 +30,34 @@ func TestTallyWeeksFromStatedLength(t *testing.T) {
 		t.Errorf("weeks without a length %d, want 24", got)
 	}
 }
+
+// TestTallyPerCurrency: a plan with EUR and USD steps keeps a line per
+// currency; no scheme pays the USD step; an unknown price is counted, not
+// added as 0.
+func TestTallyPerCurrency(t *testing.T) {
+	eur, usd, unknown := offer("e", 40000, 40, 4), offer("u", 9900, 10, 0), offer("x", 0, 10, 0)
+	usd.Currency, unknown.Currency = "USD", ""
+	held := []string{catalog.SchemeILA}
+	p := &Plan{Steps: []Step{
+		step("1", "e", DefaultFunding(catalog.DefaultRules(), eur, held)...),
+		step("2", "u", DefaultFunding(catalog.DefaultRules(), usd, held)...),
+		step("3", "x"),
+	}}
+	if len(p.Steps[1].Funding) != 0 {
+		t.Errorf("a EUR scheme was asked to pay a USD price: %+v", p.Steps[1].Funding)
+	}
+	ctx := &PlanContext{Offers: map[string]catalog.Candidate{"e": eur, "u": usd, "x": unknown}, Available: map[string]int64{"ila": 100000}}
+	got := Tally(p, ctx)
+	want := []CurrencyTotal{{Currency: "EUR", Cost: 40000, OutOfPocket: 0}, {Currency: "USD", Cost: 9900, OutOfPocket: 9900}}
+	if len(got.Currencies) != 2 || got.Currencies[0] != want[0] || got.Currencies[1] != want[1] {
+		t.Errorf("currencies %+v, want %+v", got.Currencies, want)
+	}
+	if got.Cost != 40000 || got.OutOfPocket != 0 || got.UnknownPrices != 1 {
+		t.Errorf("cost %v own %v unknown %d", got.Cost, got.OutOfPocket, got.UnknownPrices)
+	}
+	for _, w := range Check(p, ctx) {
+		if w.Code == WarnUnfunded && w.StepID == "2" {
+			t.Errorf("USD step warned as EUR unfunded: %+v", w)
+		}
+	}
+}

@@ -1,0 +1,41 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/koers-project/koers/catalog"
+)
+
+var reCurrencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// pricedElsewhere sets in out the offers with a price (above zero) in a
+// currency other than cur ("" is catalog.MainCurrency): a price filter
+// never compares amounts across currencies (issue 12: a USD price used to
+// pass a EUR maximum). Free offers pass in any currency. The partial index
+// offers_priced_currency makes this two range scans around cur.
+func (s *Store) pricedElsewhere(ctx context.Context, cur string, out *bitset) error {
+	cur = strings.ToUpper(strings.TrimSpace(cur))
+	if cur == "" {
+		cur = catalog.MainCurrency
+	}
+	if !reCurrencyCode.MatchString(cur) {
+		return fmt.Errorf("search: currency %q is not an ISO 4217 code", cur)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT rid FROM offers WHERE price > 0 AND currency < ?1
+		UNION ALL SELECT rid FROM offers WHERE price > 0 AND currency > ?1`, cur)
+	if err != nil {
+		return fmt.Errorf("search: currency: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rid int64
+		if err := rows.Scan(&rid); err != nil {
+			return err
+		}
+		out.set(rid)
+	}
+	return rows.Err()
+}
