@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -88,5 +89,36 @@ func TestSkillsColumnNotURIs(t *testing.T) {
 	_, errs := parseAll(t, asParser(ParseCSV), strings.NewReader("id,t,Skills you will gain\n1,A,\"Python Programming, SQL\"\n"), "c.csv", ParseOptions{Map: m})
 	if len(errs) != 1 || errs[0].Line != 2 || errs[0].Field != "skills" || !strings.Contains(errs[0].Msg, `column "Skills you will gain"`) {
 		t.Errorf("errors %v", errs)
+	}
+}
+
+// TestReadmeMappingExample is the README's complete example, as written.
+func TestReadmeMappingExample(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	i := strings.Index(doc, "#### A complete example")
+	if i < 0 {
+		t.Fatal("README has no complete mapping example")
+	}
+	doc = doc[i:]
+	js := doc[strings.Index(doc, "```json\n")+8:]
+	js = js[:strings.Index(js, "```")]
+	csv := doc[strings.Index(doc, "reads\n\n```\n")+11:]
+	csv = csv[:strings.Index(csv, "```")]
+	m, err := ParseMapping(strings.NewReader(js), "readme.map.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, errs := parseAll(t, asParser(ParseCSV), strings.NewReader(csv), "readme.csv", ParseOptions{Map: m})
+	if len(errs) > 0 || len(got) != 1 {
+		t.Fatalf("%v %v", got, errs)
+	}
+	o := got[0]
+	if o.SourceID != "S1" || o.Hours != nil || *o.HoursRange != (Range{108, 120}) || *o.Length != (Length{Range{12, 12}, Weeks}) ||
+		o.Level != "Gevorderd" || o.EQF != 4 || o.Mode != ModeOnline || *o.Price != 125000 || o.Currency != "EUR" || len(o.Languages) != 2 {
+		t.Errorf("%+v", o)
 	}
 }
