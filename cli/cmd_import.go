@@ -41,7 +41,7 @@ func newImportCmd(a *invocation) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return runImport(cmd.Context(), a, f, args) },
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.format, "format", "auto", "auto, jsonl, csv, elm, ob3, loq or esco")
+	fl.StringVar(&f.format, "format", "auto", "auto, jsonl, csv, elm, ob3, loq, esco or ctdl")
 	fl.StringVar(&f.source, "source", "", "register source name of the entries (default: the file's own, else the file name)")
 	fl.StringVar(&f.mapFile, "map", "", "mapping file (JSON) for a provider's own CSV columns")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "read and check everything, change nothing")

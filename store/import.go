@@ -271,6 +271,8 @@ func parse(ctx context.Context, f catalog.Format, r io.Reader, name string, opt 
 		return catalog.ParseOB3(ctx, r, name, opt, errs)
 	case catalog.FormatLOQ:
 		return catalog.ParseLOQ(ctx, r, name, opt, errs)
+	case catalog.FormatCTDL:
+		return catalog.ParseCTDL(ctx, r, name, opt, errs)
 	}
 	return catalog.ParseJSONLines(ctx, r, name, opt, errs)
 }
