@@ -25,10 +25,10 @@ func looksLikeCTDL(b []byte) bool {
 // ctdlDoc is a decoded CTDL document: its resources (the @graph, or the
 // document itself) with their JSON pointers, indexed by @id.
 type ctdlDoc struct {
-	name  string
-	res   []map[string]any
-	ptr   []string
-	byID  map[string]int
+	name string
+	res  []map[string]any
+	ptr  []string
+	byID map[string]int
 }
 
 // ctdlLearningTypes are the non-credential resources that become offers.
