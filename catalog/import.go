@@ -347,6 +347,9 @@ func LanguageCode(s string) (string, bool) {
 		return strings.ToLower(s), true
 	}
 	c, ok := lang3to2[strings.ToUpper(s)]
+	if !ok {
+		c, ok = languageNames[FoldSearch(s)] // catalogues write "English", "Français"
+	}
 	return c, ok
 }
 

@@ -84,3 +84,18 @@ func isoVolume(o *Offer, v, at string) []string {
 	}
 	return nil
 }
+
+// languageNames are language names as course catalogues write them, in
+// English and in the language itself (folded), for the languages koers
+// meets most; any other name is not guessed.
+var languageNames = map[string]string{
+	"english": "en", "french": "fr", "francais": "fr", "dutch": "nl", "nederlands": "nl", "flemish": "nl", "vlaams": "nl",
+	"german": "de", "deutsch": "de", "spanish": "es", "espanol": "es", "castellano": "es", "italian": "it", "italiano": "it",
+	"portuguese": "pt", "portugues": "pt", "polish": "pl", "polski": "pl", "swedish": "sv", "svenska": "sv",
+	"danish": "da", "dansk": "da", "finnish": "fi", "suomi": "fi", "greek": "el", "romanian": "ro", "romana": "ro",
+	"czech": "cs", "cestina": "cs", "hungarian": "hu", "magyar": "hu", "arabic": "ar", "turkish": "tr", "turkce": "tr",
+	"ukrainian": "uk", "russian": "ru", "chinese": "zh", "japanese": "ja", "korean": "ko", "hindi": "hi",
+	"engels": "en", "frans": "fr", "duits": "de", "spaans": "es", "anglais": "en", "neerlandais": "nl", "allemand": "de",
+	"espagnol": "es", "englisch": "en", "franzosisch": "fr", "niederlandisch": "nl", "spanisch": "es", "ingles": "en",
+	"frances": "fr", "aleman": "de", "neerlandes": "nl",
+}

@@ -84,6 +84,10 @@ type totalsJSON struct {
 	Weeks       int                     `json:"weeks"`
 	WeeklyHours float64                 `json:"weekly_hours"`
 	Stack       *sessions.StackProgress `json:"stack"`
+	// Issue 12: cost and out-of-pocket per currency (never added across),
+	// and how many steps state no price.
+	Currencies    []sessions.CurrencyTotal `json:"currencies"`
+	UnknownPrices int                      `json:"unknown_prices"`
 }
 
 type planOutJSON struct {
@@ -113,7 +117,11 @@ func planJSON(rep store.PlanReport) planOutJSON {
 			Start: s.Start, End: s.End, Currency: "EUR", Funding: []lineJSON{}, Warnings: []string{}}
 		if o, ok := rep.Context.Offers[s.OfferID]; ok && s.OfferID != "" {
 			id, price, hours, ects := o.ID, o.Price, o.Hours, o.ECTS
-			sj.OfferID, sj.Price, sj.Hours, sj.ECTS, sj.EQF = &id, &price, &hours, &ects, o.EQF
+			sj.OfferID, sj.Hours, sj.ECTS, sj.EQF = &id, &hours, &ects, o.EQF
+			sj.Currency = o.Currency // issue 12: the offer's own currency; unknown price: null
+			if o.PriceKnown() {
+				sj.Price = &price
+			}
 			if sj.Start.IsZero() {
 				sj.Start, sj.End = o.Start, o.End
 			}
@@ -133,7 +141,8 @@ func planJSON(rep store.PlanReport) planOutJSON {
 	}
 	t := rep.Totals
 	out.Totals = totalsJSON{Steps: t.Steps, Done: t.Done, ECTS: t.ECTS, Hours: t.Hours, Cost: t.Cost, Currency: "EUR",
-		OutOfPocket: t.OutOfPocket, Schemes: []schemeTotalJSON{}, Start: t.Start, End: t.End, Weeks: t.Weeks, WeeklyHours: t.WeeklyHours, Stack: t.Stack}
+		OutOfPocket: t.OutOfPocket, Schemes: []schemeTotalJSON{}, Start: t.Start, End: t.End, Weeks: t.Weeks, WeeklyHours: t.WeeklyHours, Stack: t.Stack,
+		Currencies: t.Currencies, UnknownPrices: t.UnknownPrices}
 	for _, s := range t.Schemes {
 		out.Totals.Schemes = append(out.Totals.Schemes, schemeTotalJSON{s.Scheme, s.Unit, major(s.Scheme, s.Asked), major(s.Scheme, s.Covered),
 			major(s.Scheme, s.Reserved), major(s.Scheme, s.Gap), currencyOf(s.Scheme)})

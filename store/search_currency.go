@@ -11,11 +11,12 @@ import (
 
 var reCurrencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
 
-// pricedElsewhere sets in out the offers with a price (above zero) in a
-// currency other than cur ("" is catalog.MainCurrency): a price filter
-// never compares amounts across currencies (issue 12: a USD price used to
-// pass a EUR maximum). Free offers pass in any currency. The partial index
-// offers_priced_currency makes this two range scans around cur.
+// pricedElsewhere sets in out the offers priced in a currency other than
+// cur ("" is catalog.MainCurrency): a price filter never compares amounts
+// across currencies (issue 12: a USD price used to pass a EUR maximum), so
+// an offer in USD, even a free one with a paid certificate, never passes a
+// EUR maximum. A free offer that names no currency passes any. The partial
+// index offers_priced_currency makes this two range scans around cur.
 func (s *Store) pricedElsewhere(ctx context.Context, cur string, out *bitset) error {
 	cur = strings.ToUpper(strings.TrimSpace(cur))
 	if cur == "" {
@@ -24,8 +25,8 @@ func (s *Store) pricedElsewhere(ctx context.Context, cur string, out *bitset) er
 	if !reCurrencyCode.MatchString(cur) {
 		return fmt.Errorf("search: currency %q is not an ISO 4217 code", cur)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT rid FROM offers WHERE price > 0 AND currency < ?1
-		UNION ALL SELECT rid FROM offers WHERE price > 0 AND currency > ?1`, cur)
+	rows, err := s.db.QueryContext(ctx, `SELECT rid FROM offers WHERE price IS NOT NULL AND currency <> '' AND currency < ?1
+		UNION ALL SELECT rid FROM offers WHERE price IS NOT NULL AND currency <> '' AND currency > ?1`, cur)
 	if err != nil {
 		return fmt.Errorf("search: currency: %w", err)
 	}

@@ -8,7 +8,8 @@ import (
 )
 
 // TestMaxPriceNeverCrossesCurrencies: a price filter compares amounts in
-// its own currency only; free offers pass in any; unknown prices never.
+// its own currency only (a free offer in USD is a USD offer); a free offer
+// naming no currency passes any; unknown prices never.
 func TestMaxPriceNeverCrossesCurrencies(t *testing.T) {
 	st := openTB(t)
 	priced := func(sid string, cents catalog.Money, cur string) catalog.Offer {
@@ -19,13 +20,13 @@ func TestMaxPriceNeverCrossesCurrencies(t *testing.T) {
 	unknown := testOffer("d", "Course d")
 	unknown.Price, unknown.Currency = nil, ""
 	mustImport(t, st, OfferImportOptions{}, priced("a", 5000, "EUR"), priced("b", 5000, "USD"), priced("c", 0, "USD"), unknown,
-		priced("e", 50000, "EUR"))
+		priced("e", 50000, "EUR"), priced("f", 0, ""))
 	max := catalog.Money(10000)
 	for _, tc := range []struct {
 		cur  string
 		want []string
 	}{
-		{"", []string{"a", "c"}}, {"EUR", []string{"a", "c"}}, {"USD", []string{"b", "c"}}, {"GBP", []string{"c"}},
+		{"", []string{"a", "f"}}, {"EUR", []string{"a", "f"}}, {"USD", []string{"b", "c", "f"}}, {"GBP", []string{"f"}},
 	} {
 		if got := sids(search(t, st, catalog.Query{MaxPrice: &max, Currency: tc.cur})); !slices.Equal(got, tc.want) {
 			t.Errorf("max 100 %q: %v, want %v", tc.cur, got, tc.want)

@@ -13,4 +13,4 @@ ALTER TABLE plan_offer_facts ADD COLUMN weeks INTEGER NOT NULL DEFAULT 0;
 -- Offers priced in a currency, for `search --max-price N --currency C`:
 -- the filter excludes the (few) offers priced in another currency, found
 -- by range scans of this index rather than a pass over every offer.
-CREATE INDEX offers_priced_currency ON offers (currency) WHERE price > 0;
+CREATE INDEX offers_priced_currency ON offers (currency) WHERE price IS NOT NULL AND currency <> '';
