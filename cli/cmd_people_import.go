@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // maxCredentialFile bounds what credential import reads (images are inline).
@@ -117,10 +117,7 @@ func newCredentialImportCmd(a *invocation) *cobra.Command {
 				return usageErr("%s: %s", file, a.tr().T("people.err.cred_none"))
 			}
 			learner, issued := credentialHolder(doc)
-			return withStore(ctx, a, func(st *store.Store) error {
-				if _, err := mustPerson(ctx, a, st, "ID", id); err != nil {
-					return err
-				}
+			return withPerson(ctx, a, "ID", id, func(st *app.App, _ sessions.Person) error {
 				var creds []sessions.Credential
 				for _, o := range offers {
 					c := sessions.CredentialFromOffer(o, learner, issued)

@@ -44,7 +44,7 @@ func TestFirstRunSeedsSample(t *testing.T) {
 	if st := seedStats(t, db); st.OffersActive != 0 || len(st.Sources) != 0 {
 		t.Fatalf("a new --db was seeded: %+v", st)
 	}
-	if code, out, errs := registerCLI(t, db, "seed", "sample", "--json"); code != 0 || !strings.Contains(out, `"added": `) {
+	if code, out, errs := registerCLI(t, db, "seed", "sample", "--json"); code != 0 || !strings.Contains(out, `"seeded": true`) {
 		t.Fatalf("seed sample: exit %d %s %s", code, out, errs)
 	}
 	st := seedStats(t, db)
