@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/koers-project/koers/app"
-	"github.com/koers-project/koers/catalog/sample"
 )
 
 // newDB reports whether the database file does not exist yet.
@@ -81,7 +80,7 @@ func newSeedCmd(a *invocation) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				return printJSON(a.stdout, map[string]any{"source": sample.Source, "seeded": true})
+				return printJSON(a.stdout, map[string]any{"source": app.SampleSource, "seeded": true})
 			}
 			fmt.Fprintln(a.stderr, a.tr().T("seed.sample.done"))
 			return nil
