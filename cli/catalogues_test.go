@@ -148,6 +148,26 @@ func TestThreeCatalogues(t *testing.T) {
 		t.Errorf("level: %v eqf %v", h.Level, h.EQF)
 	}
 
+	// Ranking (issue 12, item 5): in this mixed register every offer with
+	// "python" in its title ranks above every offer that has it only in
+	// its description.
+	py := searchHits(t, db, "python")
+	lastTitle, firstOther := -1, len(py)
+	for i, h := range py {
+		if strings.Contains(strings.ToLower(h.Title), "python") {
+			lastTitle = i
+		} else if i < firstOther {
+			firstOther = i
+		}
+	}
+	if lastTitle < 0 || firstOther == len(py) || lastTitle > firstOther {
+		var titles []string
+		for _, h := range py {
+			titles = append(titles, h.Title)
+		}
+		t.Errorf("python: a description-only match outranks a title match: %q", titles)
+	}
+
 	// A plan with a EUR and a USD step keeps a total per currency.
 	person := addPersonCLI(t, db, "Ann Peeters")
 	for _, k := range []string{"coursera:University of Michigan/Python Data Structures", "edx:UCSanDiegoX+DSE220x"} {

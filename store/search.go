@@ -270,8 +270,9 @@ type scored struct {
 }
 
 // SearchOffers returns the first page of offers matching q, best match
-// first. Ranking is weighted bm25 (title above provider, outcomes and
-// skills, above description), exact for up to 1,000 matching offers and
+// first: offers matching in their title before the others (rankTitleFirst),
+// each by weighted bm25 (title above provider, outcomes and skills, above
+// description), exact for up to 1,000 matching offers and
 // over the first 1,000 (in register order) beyond that; with filters, over
 // the first 250 that pass. An empty text lists
 // the offers that pass the filters in register order. The offers' slices
@@ -303,11 +304,7 @@ func (s *Store) SearchOffers(ctx context.Context, q catalog.Query) ([]catalog.Hi
 				ranked = append(ranked, scored{rid: uint32(rid)})
 			}
 		}
-	} else if !f.onlyStatus() && f.initial == 0 {
-		if ranked, err = s.rankInGo(ctx, fq, f, max(want, budgetFor(f))); err != nil {
-			return nil, err
-		}
-	} else if ranked, err = s.rank(ctx, fq.expr, f, max(want, budgetFor(f))); err != nil {
+	} else if ranked, err = s.rankTitleFirst(ctx, fq, f, want); err != nil {
 		return nil, err
 	}
 	if q.Offset >= len(ranked) {
