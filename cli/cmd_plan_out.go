@@ -192,7 +192,7 @@ func printPlan(a *invocation, rep app.PlanReport) {
 			fund = append(fund, f)
 		}
 		fmt.Fprintf(a.stdout, "%2d. [%s] %s  %s  %s  %s\n", i+1, a.printer().StepStatus(s.Status), s.Title, a.printer().DateRange(start, end),
-			a.printer().Money(o.Price, "EUR"), strings.Join(fund, " · "))
+			candidatePrice(a, o), strings.Join(fund, " · "))
 		for _, w := range rep.Warnings {
 			if w.StepID == s.ID {
 				fmt.Fprintln(a.stdout, "    ! "+a.printer().Warning(w))
@@ -403,4 +403,13 @@ func printSuggestion(a *invocation, oc catalog.Occupation, sg catalog.Suggestion
 			fmt.Fprintln(a.stdout, "  "+tr.T("plan.cli.suggest.uncovered", "Skills", strings.Join(byReason[r], ", "))+" ("+a.printer().Reason(r)+")")
 		}
 	}
+}
+
+// candidatePrice is an offer's price in its own currency, "–" when the
+// offer states none (issue 12: never € for a USD price, never 0 for unknown).
+func candidatePrice(a *invocation, o catalog.Candidate) string {
+	if !o.PriceKnown() {
+		return "–"
+	}
+	return a.printer().Money(o.Price, o.Currency)
 }
