@@ -11,6 +11,11 @@ import (
 
 var reCurrencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
 
+// pricedElsewhereSQL lists the offers priced in another currency than ?1:
+// its WHERE repeats the partial index's so that SQLite can use it.
+const pricedElsewhereSQL = `SELECT rid FROM offers WHERE price IS NOT NULL AND currency <> '' AND currency < ?1
+	UNION ALL SELECT rid FROM offers WHERE price IS NOT NULL AND currency <> '' AND currency > ?1`
+
 // pricedElsewhere sets in out the offers priced in a currency other than
 // cur ("" is catalog.MainCurrency): a price filter never compares amounts
 // across currencies (issue 12: a USD price used to pass a EUR maximum), so
@@ -25,8 +30,7 @@ func (s *Store) pricedElsewhere(ctx context.Context, cur string, out *bitset) er
 	if !reCurrencyCode.MatchString(cur) {
 		return fmt.Errorf("search: currency %q is not an ISO 4217 code", cur)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT rid FROM offers WHERE price IS NOT NULL AND currency <> '' AND currency < ?1
-		UNION ALL SELECT rid FROM offers WHERE price IS NOT NULL AND currency <> '' AND currency > ?1`, cur)
+	rows, err := s.db.QueryContext(ctx, pricedElsewhereSQL, cur)
 	if err != nil {
 		return fmt.Errorf("search: currency: %w", err)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/koers-project/koers/catalog"
@@ -31,5 +32,33 @@ func TestMaxPriceNeverCrossesCurrencies(t *testing.T) {
 		if got := sids(search(t, st, catalog.Query{MaxPrice: &max, Currency: tc.cur})); !slices.Equal(got, tc.want) {
 			t.Errorf("max 100 %q: %v, want %v", tc.cur, got, tc.want)
 		}
+	}
+}
+
+// TestPricedElsewhereUsesIndex: the currency filter is two range scans of
+// the partial index, never a pass over every offer (EXPLAIN QUERY PLAN).
+func TestPricedElsewhereUsesIndex(t *testing.T) {
+	st := openTB(t)
+	rows, err := st.db.QueryContext(t.Context(), `EXPLAIN QUERY PLAN `+pricedElsewhereSQL, "EUR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	uses := 0
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(detail, "USING INDEX offers_priced_currency") {
+			uses++
+		}
+		if strings.HasPrefix(detail, "SCAN offers") {
+			t.Errorf("full scan: %s", detail)
+		}
+	}
+	if uses != 2 {
+		t.Errorf("the index is used %d times, want 2", uses)
 	}
 }
