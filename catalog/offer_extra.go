@@ -99,3 +99,21 @@ var languageNames = map[string]string{
 	"espagnol": "es", "englisch": "en", "franzosisch": "fr", "niederlandisch": "nl", "spanisch": "es", "ingles": "en",
 	"frances": "fr", "aleman": "de", "neerlandes": "nl",
 }
+
+// inMainCurrency is cands without those priced in another currency than
+// MainCurrency (a new slice when any is left out).
+func inMainCurrency(cands []Candidate) []Candidate {
+	for i, c := range cands {
+		if c.Currency == "" || c.Currency == MainCurrency {
+			continue
+		}
+		out := append([]Candidate(nil), cands[:i]...)
+		for _, d := range cands[i+1:] {
+			if d.Currency == "" || d.Currency == MainCurrency {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	return cands
+}

@@ -102,3 +102,22 @@ func FuzzParsePriceCell(f *testing.F) {
 		}
 	})
 }
+
+// TestSuggestLeavesOutOtherCurrencies: a pathway's costs are in EUR, so an
+// offer priced in USD is never suggested, however cheap.
+func TestSuggestLeavesOutOtherCurrencies(t *testing.T) {
+	usd, eur := cand("usd", 100, 10, "s:1"), cand("eur", 90000, 10, "s:1")
+	usd.Currency, eur.Currency = "USD", "EUR"
+	sg := Suggest(SuggestInput{Essential: skills("s:1"), Candidates: []Candidate{usd, eur}, Rules: DefaultRules(), Today: NewDate(2026, 1, 1),
+		Constraints: Constraints{Budget: map[string]int64{SchemeILA: 100000}}})
+	if len(sg.Pathways) == 0 || len(sg.Pathways[0].Steps) != 1 || sg.Pathways[0].Steps[0].ID != "eur" {
+		t.Fatalf("pathways %+v", sg.Pathways)
+	}
+	for _, pw := range sg.Pathways {
+		for _, st := range pw.Steps {
+			if st.ID == "usd" {
+				t.Errorf("a USD offer was suggested: %+v", pw)
+			}
+		}
+	}
+}
