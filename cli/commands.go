@@ -20,5 +20,9 @@ func commands(a *invocation) []*cobra.Command {
 		newSessionCmd(a),
 		newPlanCmd(a),
 		newSeedCmd(a),
+		newBackupCmd(a),
+		newRestoreCmd(a),
+		newMigrateCmd(a),
+		newDoctorCmd(a),
 	}
 }

@@ -90,7 +90,7 @@ func overviewScreen(t *testing.T, db, lang, name string, want []string) string {
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
 	var screen string
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), name) }, teatest.WithDuration(10*time.Second))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), name) }, teatest.WithDuration(45*time.Second))
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 		screen += string(b)
@@ -100,8 +100,8 @@ func overviewScreen(t *testing.T, db, lang, name string, want []string) string {
 			}
 		}
 		return true
-	}, teatest.WithDuration(10*time.Second))
+	}, teatest.WithDuration(45*time.Second))
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 	return screen
 }
