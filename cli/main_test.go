@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"syscall"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/koers-project/koers/store/pgtest"
@@ -27,7 +29,11 @@ func TestMain(m *testing.M) {
 			os.Stderr.WriteString("KOERS_TEST_ARGS: " + err.Error() + "\n")
 			os.Exit(125)
 		}
-		os.Exit(Main(context.Background(), "test", args, os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+		code := Main(context.Background(), "test", args, os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+		if f := os.Getenv("KOERS_TEST_PEAK_FILE"); f != "" {
+			writePeak(f)
+		}
+		os.Exit(code)
 	}
 	os.Exit(pgtest.Main(m, &pg, nil))
 }
@@ -40,17 +46,47 @@ func childCmd(t *testing.T, args ...string) *exec.Cmd {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "KOERS_TEST_CHILD=1", "KOERS_TEST_ARGS="+string(b), "KOERS_COUNSELLOR=tester", "LANG=en")
+	peak := filepath.Join(t.TempDir(), "peak")
+	cmd.Env = append(os.Environ(), "KOERS_TEST_CHILD=1", "KOERS_TEST_ARGS="+string(b), "KOERS_COUNSELLOR=tester", "LANG=en",
+		"KOERS_TEST_PEAK_FILE="+peak)
 	return cmd
 }
 
-// peakRSS is a finished child's peak resident set size in bytes (Linux
-// reports ru_maxrss in kilobytes).
+// writePeak writes this process's peak resident set (VmHWM, in kB) to
+// file. It is read in the child itself: the rusage a parent gets from
+// wait4 is no measure, since Linux carries the high-water mark of the
+// memory the child shared with its parent before exec (Go forks with
+// CLONE_VM) into the child's ru_maxrss, so a large test binary would make
+// every child look large.
+func writePeak(file string) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			_ = os.WriteFile(file, []byte(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB"))), 0o600)
+		}
+	}
+}
+
+// peakRSS is a finished child's peak resident set size in bytes, as the
+// child read it (writePeak).
 func peakRSS(t *testing.T, cmd *exec.Cmd) int64 {
 	t.Helper()
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		t.Skip("no rusage on this platform")
+	for _, kv := range cmd.Env {
+		if f, ok := strings.CutPrefix(kv, "KOERS_TEST_PEAK_FILE="); ok {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Skipf("no peak memory from the child (%v): needs /proc", err)
+			}
+			kb, err := strconv.ParseInt(string(b), 10, 64)
+			if err != nil {
+				t.Fatalf("peak file %q: %v", b, err)
+			}
+			return kb * 1024
+		}
 	}
-	return ru.Maxrss * 1024
+	t.Fatal("not a childCmd")
+	return 0
 }
