@@ -68,6 +68,7 @@ type invocation struct {
 	getenv     func(string) string
 	cat        *locale.Catalog
 	now        func() time.Time
+	served     *served // set when `koers serve` runs the tree for an SSH caller (served.go)
 }
 
 // tr is the catalogue in the chosen interface language.
@@ -76,6 +77,9 @@ func (a *invocation) tr() *locale.Tr { return a.cat.For(a.lang) }
 // open opens the database, migrating it, and seeds the embedded sample
 // register into an empty one so that a first run is useful at once.
 func (a *invocation) open(ctx context.Context) (*store.Store, error) {
+	if a.served != nil {
+		return a.served.store.As(a.served.account.Name), nil
+	}
 	st, err := store.Open(ctx, a.dbPath, store.Options{Actor: a.counsellor, Now: a.now})
 	if err != nil {
 		return nil, err
@@ -133,11 +137,15 @@ func newRoot(a *invocation) *cobra.Command {
 	pf.StringVar(&a.dbPath, "db", defaultDB(a.getenv), "database file (env KOERS_DB)")
 	pf.StringVar(&a.lang, "lang", defaultLang(a.getenv), "interface language: en, nl or fr")
 	pf.StringVar(&a.counsellor, "counsellor", defaultCounsellor(a.getenv), "who is acting, stamped on every change (env KOERS_COUNSELLOR)")
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		switch a.lang {
 		case "en", "nl", "fr":
 		default:
 			return usageErr("--lang: %q is not en, nl or fr", a.lang)
+		}
+		if a.served != nil {
+			a.counsellor = a.served.account.Name
+			return a.served.check(cmd, args)
 		}
 		return nil
 	}
@@ -151,12 +159,16 @@ func newRoot(a *invocation) *cobra.Command {
 // run executes koers with args and returns the exit status. Tests call it
 // in-process.
 func run(ctx context.Context, version string, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	return runWith(ctx, version, args, stdin, stdout, stderr, getenv, nil)
+}
+
+func runWith(ctx context.Context, version string, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, sv *served) int {
 	cat, err := locale.New()
 	if err != nil {
 		fmt.Fprintln(stderr, "koers:", err)
 		return exitFailure
 	}
-	a := &invocation{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, cat: cat, now: time.Now}
+	a := &invocation{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, cat: cat, now: time.Now, served: sv}
 	root := newRoot(a)
 	root.SetArgs(args)
 	root.SetIn(stdin)

@@ -21,6 +21,7 @@ func commands(a *invocation) []*cobra.Command {
 		newAccountCmd(a),
 		newSessionCmd(a),
 		newPlanCmd(a),
+		newCounsellorCmd(a),
 	}
 }
 
