@@ -14,12 +14,12 @@ type Counsellor struct {
 	Disabled bool   `json:"disabled"`
 	// Language is the profile's interface language; empty means the
 	// language the SSH client sends (LANG).
-	Language  string       `json:"language,omitempty"`
+	Language  string          `json:"language,omitempty"`
 	Keys      []CounsellorKey `json:"keys"`
-	CreatedAt time.Time    `json:"created_at"`
-	CreatedBy string       `json:"created_by"`
-	UpdatedAt time.Time    `json:"updated_at"`
-	UpdatedBy string       `json:"updated_by"`
+	CreatedAt time.Time       `json:"created_at"`
+	CreatedBy string          `json:"created_by"`
+	UpdatedAt time.Time       `json:"updated_at"`
+	UpdatedBy string          `json:"updated_by"`
 }
 
 // CounsellorKey is one SSH public key an account logs in with.
