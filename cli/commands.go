@@ -22,6 +22,7 @@ func commands(a *invocation) []*cobra.Command {
 		newSessionCmd(a),
 		newPlanCmd(a),
 		newCounsellorCmd(a),
+		newServeCmd(a),
 	}
 }
 
