@@ -114,6 +114,9 @@ func (a *invocation) serve(ctx context.Context, f serveFlags) error {
 // over st, the one store of the server process.
 func (a *invocation) newServer(st *store.Store, cfg serve.Config) (*serve.Server, error) {
 	cfg.Accounts = serveAccounts{st: st}
+	cfg.Say = func(c serve.Caller, msg serve.Notice, n int) string {
+		return a.cat.For(callerLang(c)).T(string(msg), "N", n)
+	}
 	cfg.NewTUI = func(c serve.Caller) (serve.TUI, error) { return a.sessionTUI(st, c), nil }
 	cfg.Exec = func(ctx context.Context, c serve.Caller, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runServed(ctx, cfg.Version, args, stdin, stdout, stderr, callerEnv(c), &served{store: st, account: c.Account, changed: c.AccountsChanged})
@@ -142,16 +145,21 @@ func callerEnv(c serve.Caller) func(string) string {
 	}
 }
 
+// callerLang is the interface language of a caller: their profile's, else
+// their client's LANG, else English.
+func callerLang(c serve.Caller) string {
+	switch lang := defaultLang(callerEnv(c)); lang {
+	case "en", "nl", "fr":
+		return lang
+	}
+	return "en"
+}
+
 // sessionTUI is the root model of one interactive session, as its account.
 // Roles that may not view people's files get the register only; exporting
 // to a file is not offered (the file would be written on the server).
 func (a *invocation) sessionTUI(st *store.Store, c serve.Caller) serve.TUI {
-	lang := defaultLang(callerEnv(c))
-	switch lang {
-	case "en", "nl", "fr":
-	default:
-		lang = "en"
-	}
+	lang := callerLang(c)
 	view := st.As(c.Account.Name)
 	deps := tui.Deps{Register: view, Concepts: view}
 	if sessions.Decide(c.Account.Role, sessions.OpViewPerson, sessions.ScopeOwn).Permitted() {

@@ -51,6 +51,7 @@ type testServer struct {
 	st      *store.Store
 	logs    *lockedBuffer
 	keys    map[string]ssh.Signer // account name → its private key
+	privs   map[string]ed25519.PrivateKey
 	recheck chan struct{}
 	stop    context.CancelFunc
 	done    chan error
@@ -75,9 +76,15 @@ func startServer(t *testing.T, o serveOpts) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := &testServer{t: t, st: st, logs: &lockedBuffer{}, keys: map[string]ssh.Signer{}, recheck: make(chan struct{}), done: make(chan error, 1)}
+	ts := &testServer{t: t, st: st, logs: &lockedBuffer{}, keys: map[string]ssh.Signer{}, privs: map[string]ed25519.PrivateKey{}, recheck: make(chan struct{}), done: make(chan error, 1)}
 	for name, role := range map[string]sessions.Role{"cora": sessions.RoleCounsellor, "sam": sessions.RoleSupervisor, "ada": sessions.RoleAdmin, "otto": sessions.RoleAuditor} {
-		signer, pub := newSigner(t)
+		priv := newPriv(t)
+		signer, err := ssh.NewSignerFromKey(priv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pub := signer.PublicKey()
+		ts.privs[name] = priv
 		k := sessions.CounsellorKey{Fingerprint: ssh.FingerprintSHA256(pub), PublicKey: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub)))}
 		if _, err := st.AddCounsellor(ctx, sessions.Counsellor{Name: name, Role: role}, k); err != nil {
 			t.Fatal(err)
@@ -115,13 +122,18 @@ func startServer(t *testing.T, o serveOpts) *testServer {
 	return ts
 }
 
-func newSigner(t *testing.T) (ssh.Signer, ssh.PublicKey) {
+func newPriv(t *testing.T) ed25519.PrivateKey {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	signer, err := ssh.NewSignerFromKey(priv)
+	return priv
+}
+
+func newSigner(t *testing.T) (ssh.Signer, ssh.PublicKey) {
+	t.Helper()
+	signer, err := ssh.NewSignerFromKey(newPriv(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -144,8 +144,8 @@ func TestServeMaxSessions(t *testing.T) {
 func TestServeDisabledAccountEnds(t *testing.T) {
 	t.Run("admin over SSH", func(t *testing.T) {
 		ts := startServer(t, serveOpts{})
-		s := ts.openTUI("cora", "en", 80, 24)
-		s.waitFor("offers")
+		s := ts.openTUI("cora", "nl_BE.UTF-8", 80, 24)
+		s.waitFor("aanbiedingen")
 		start := time.Now()
 		if _, errs, code := ts.run("ada", "koers counsellor disable cora"); code != 0 {
 			t.Fatalf("disable: %d %s", code, errs)
@@ -154,7 +154,7 @@ func TestServeDisabledAccountEnds(t *testing.T) {
 		if took := time.Since(start); took > 5*time.Second {
 			t.Errorf("session ended after %s", took)
 		}
-		if !strings.Contains(s.errb.String(), "account disabled") {
+		if !strings.Contains(s.errb.String(), "dit account mag koers niet meer gebruiken") { // in the caller's language
 			t.Errorf("no notice; stderr %q", s.errb.String())
 		}
 		if _, err := ts.dialWith("cora", ssh.PublicKeys(ts.keys["cora"])); err == nil {
@@ -170,6 +170,9 @@ func TestServeDisabledAccountEnds(t *testing.T) {
 		}
 		ts.recheck <- struct{}{} // the check the ticker would make
 		s.ended(5 * time.Second)
+		if logs := ts.logs.String(); !strings.Contains(logs, `reason="account disabled"`) {
+			t.Errorf("log does not say why:\n%s", logs)
+		}
 	})
 }
 

@@ -66,6 +66,24 @@ type TUI struct {
 	Shutdown func(notice string) tea.Msg
 }
 
+// Notice is something the server tells a session, by its message id.
+type Notice string
+
+// Notices.
+const (
+	NoticeStopping   Notice = "serve.stopping"    // the server stops; drafts are saved
+	NoticeEnded      Notice = "serve.ended"       // the account was disabled or its key removed
+	NoticeFull       Notice = "serve.full"        // MaxSessions reached (N)
+	NoticeNoTerminal Notice = "serve.no_terminal" // neither a command nor a pty
+)
+
+var englishNotices = map[Notice]string{
+	NoticeStopping:   "the koers server is stopping; your drafts are saved",
+	NoticeEnded:      "this account may no longer use koers; the session ends (your drafts are saved)",
+	NoticeFull:       "the koers server is full (%d sessions); try again later",
+	NoticeNoTerminal: "no terminal: use ssh -t for the interface, or give a command (koers help)",
+}
+
 // Config is what the server needs. Accounts, NewTUI and Exec are required.
 type Config struct {
 	Accounts Accounts
@@ -96,6 +114,9 @@ type Config struct {
 	// Logger receives the server's structured log; nil means slog.Default().
 	Logger  *slog.Logger
 	Version string
+	// Say words a notice for the caller, in their language; n is the
+	// session limit for NoticeFull. Nil means English.
+	Say func(c Caller, msg Notice, n int) string
 }
 
 // Server is a running koers SSH server.
@@ -132,6 +153,14 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Say == nil {
+		cfg.Say = func(_ Caller, msg Notice, n int) string {
+			if msg == NoticeFull {
+				return fmt.Sprintf(englishNotices[msg], n)
+			}
+			return englishNotices[msg]
+		}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -227,7 +256,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	start := time.Now()
 	_ = ln.Close()
-	n := s.drain("the koers server is stopping; your drafts are saved")
+	n := s.drain()
 	err := s.ssh.Close()
 	s.log.Info("stopped", "sessions_drained", n, "took", time.Since(start).Round(time.Millisecond).String())
 	if errors.Is(err, net.ErrClosed) {
@@ -237,7 +266,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 // drain tells every session to end and waits for them, up to DrainTimeout.
-func (s *Server) drain(notice string) int {
+func (s *Server) drain() int {
 	s.mu.Lock()
 	s.draining = true
 	s.idle = make(chan struct{})
@@ -251,7 +280,7 @@ func (s *Server) drain(notice string) int {
 	idle := s.idle
 	s.mu.Unlock()
 	for _, l := range lives {
-		l.end(notice, false)
+		l.end(NoticeStopping, false)
 	}
 	select {
 	case <-idle:

@@ -12,6 +12,8 @@ import (
 	"charm.land/ssh"
 	"charm.land/wish/v2/bubbletea"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/koers-project/koers/sessions"
 )
 
 // live is one open SSH session.
@@ -21,6 +23,7 @@ type live struct {
 	caller  Caller
 	kind    string // "tui" or "command"
 	timeout time.Duration
+	say     func(Notice) string
 	done    chan struct{}
 	code    int // exit status; written and read on the session's goroutine
 
@@ -36,7 +39,8 @@ type liveKey struct{}
 // end tells the session why it must end: a TUI saves its drafts and quits;
 // a command is cancelled when now, else left to finish. Whatever happens,
 // the session is closed after the drain timeout.
-func (l *live) end(notice string, now bool) {
+func (l *live) end(msg Notice, now bool) {
+	notice := l.say(msg)
 	l.mu.Lock()
 	if l.notice != "" {
 		l.mu.Unlock()
@@ -142,13 +146,14 @@ func (s *Server) track(next ssh.Handler) ssh.Handler {
 		case s.cfg.MaxSessions > 0 && len(s.live) >= s.cfg.MaxSessions:
 			s.mu.Unlock()
 			s.log.Warn("session refused", "account", acc.Name, "reason", "server full", "max_sessions", s.cfg.MaxSessions)
-			_, _ = fmt.Fprintf(sess.Stderr(), "koers: the server is full (%d sessions); try again later\n", s.cfg.MaxSessions)
+			_, _ = fmt.Fprintf(sess.Stderr(), "koers: %s\n", s.cfg.Say(s.caller(sess, acc, fp, ""), NoticeFull, s.cfg.MaxSessions))
 			_ = sess.Exit(1)
 			return
 		}
 		s.seq++
 		l := &live{id: fmt.Sprintf("s%d", s.seq), sess: sess, kind: kind, timeout: s.cfg.DrainTimeout, done: make(chan struct{})}
-		l.caller = Caller{Account: acc, Fingerprint: fp, SessionID: l.id, Getenv: environ(sess), AccountsChanged: s.AccountsChanged}
+		l.caller = s.caller(sess, acc, fp, l.id)
+		l.say = func(msg Notice) string { return s.cfg.Say(l.caller, msg, s.cfg.MaxSessions) }
 		s.live[l] = struct{}{}
 		s.mu.Unlock()
 		sess.Context().SetValue(liveKey{}, l)
@@ -171,6 +176,10 @@ func (s *Server) track(next ssh.Handler) ssh.Handler {
 		s.log.Info("session end", "session", l.id, "account", acc.Name, "kind", kind, "exit", l.code,
 			"took", time.Since(start).Round(time.Millisecond).String())
 	}
+}
+
+func (s *Server) caller(sess ssh.Session, acc sessions.Counsellor, fp, id string) Caller {
+	return Caller{Account: acc, Fingerprint: fp, SessionID: id, Getenv: environ(sess), AccountsChanged: s.AccountsChanged}
 }
 
 // program builds the Bubble Tea program of an interactive session; nil
@@ -211,7 +220,7 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 		args := commandArgs(sess)
 		if len(args) == 0 {
 			if _, _, ok := sess.Pty(); !ok && l.code == 0 {
-				_, _ = fmt.Fprintln(sess.Stderr(), "koers: no terminal: use ssh -t for the interface, or give a command (koers help)")
+				_, _ = fmt.Fprintln(sess.Stderr(), "koers: "+l.say(NoticeNoTerminal))
 				l.code = 2
 			}
 			next(sess)
@@ -276,7 +285,7 @@ func (s *Server) checkAccounts(ctx context.Context) {
 		}
 		for _, l := range ls {
 			s.log.Warn("session ended", "session", l.id, "account", l.caller.Account.Name, "reason", why)
-			l.end("this account may no longer use koers ("+why+"); the session ends", true)
+			l.end(NoticeEnded, true)
 		}
 	}
 }
