@@ -114,6 +114,10 @@ func (a *invocation) serve(ctx context.Context, f serveFlags) error {
 // over st, the one store of the server process.
 func (a *invocation) newServer(st *store.Store, cfg serve.Config) (*serve.Server, error) {
 	cfg.Accounts = serveAccounts{st: st}
+	cfg.CommandNames = []string{"help", "completion"}
+	for _, c := range commands(a) {
+		cfg.CommandNames = append(cfg.CommandNames, c.Name())
+	}
 	cfg.Say = func(c serve.Caller, msg serve.Notice, n int) string {
 		return a.cat.For(callerLang(c)).T(string(msg), "N", n)
 	}

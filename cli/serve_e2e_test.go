@@ -252,7 +252,8 @@ func TestServeLogsHoldNoPersonData(t *testing.T) {
 	s.typeText("\x03")
 	s.ended(10 * time.Second)
 	logs := ts.logs.String()
-	if !strings.Contains(logs, "account=cora") || !strings.Contains(logs, `msg="session end"`) {
+	if !strings.Contains(logs, "account=cora") || !strings.Contains(logs, `msg="session end"`) ||
+		!strings.Contains(logs, "command=person") || !strings.Contains(logs, `command=?`) {
 		t.Fatalf("the log capture missed the sessions:\n%s", logs)
 	}
 	for _, secret := range []string{"Quistgaard", "Vandersteen", note, "q.v@example.org", p.ID} {

@@ -114,6 +114,9 @@ type Config struct {
 	// Logger receives the server's structured log; nil means slog.Default().
 	Logger  *slog.Logger
 	Version string
+	// CommandNames are the top-level command names the log may show
+	// (anything else a session asks for is logged as "?").
+	CommandNames []string
 	// Say words a notice for the caller, in their language; n is the
 	// session limit for NoticeFull. Nil means English.
 	Say func(c Caller, msg Notice, n int) string
@@ -126,6 +129,7 @@ type Server struct {
 	limit   *limiter
 	ssh     *ssh.Server
 	changed chan struct{}
+	known   map[string]bool // CommandNames
 
 	mu       sync.Mutex
 	live     map[*live]struct{}
@@ -166,7 +170,10 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, limit: newLimiter(cfg.FailLimit, cfg.FailWindow, cfg.Now),
-		changed: make(chan struct{}, 1), live: map[*live]struct{}{}}
+		changed: make(chan struct{}, 1), live: map[*live]struct{}{}, known: map[string]bool{}}
+	for _, n := range cfg.CommandNames {
+		s.known[n] = true
+	}
 	version := "koers"
 	if cfg.Version != "" {
 		version = "koers-" + strings.ReplaceAll(cfg.Version, " ", "_")

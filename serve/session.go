@@ -84,22 +84,16 @@ func commandArgs(sess ssh.Session) []string {
 }
 
 // commandName is what the log may say about a command: its first word when
-// that looks like a command name, never its arguments (a search phrase or a
-// person's name could be personal data).
-func commandName(args []string) string {
-	if len(args) == 0 {
+// that is one of the known command names, never its arguments nor an
+// unknown word (a search phrase or a person's name is personal data).
+func commandName(known map[string]bool, args []string) string {
+	switch {
+	case len(args) == 0:
 		return ""
+	case known[args[0]]:
+		return args[0]
 	}
-	w := args[0]
-	if len(w) > 24 {
-		return "?"
-	}
-	for _, r := range w {
-		if (r < 'a' || r > 'z') && r != '-' {
-			return "?"
-		}
-	}
-	return w
+	return "?"
 }
 
 func environ(sess ssh.Session) func(string) string {
@@ -158,7 +152,7 @@ func (s *Server) track(next ssh.Handler) ssh.Handler {
 		s.mu.Unlock()
 		sess.Context().SetValue(liveKey{}, l)
 		s.log.Info("session start", "session", l.id, "account", acc.Name, "role", string(acc.Role), "kind", kind,
-			"command", commandName(args), "remote", host(sess.RemoteAddr()))
+			"command", commandName(s.known, args), "remote", host(sess.RemoteAddr()))
 
 		next(sess)
 
