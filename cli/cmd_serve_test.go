@@ -60,6 +60,7 @@ type testServer struct {
 type serveOpts struct {
 	maxSessions int
 	failLimit   int
+	idle        time.Duration
 }
 
 func startServer(t *testing.T, o serveOpts) *testServer {
@@ -96,7 +97,7 @@ func startServer(t *testing.T, o serveOpts) *testServer {
 		t.Fatal(err)
 	}
 	ts.hostKey = host.PublicKey()
-	srv, err := a.newServer(st, serve.Config{HostKey: host, MaxSessions: o.maxSessions, FailLimit: o.failLimit,
+	srv, err := a.newServer(st, serve.Config{HostKey: host, MaxSessions: o.maxSessions, FailLimit: o.failLimit, IdleTimeout: o.idle,
 		CheckEvery: time.Hour, Recheck: ts.recheck, DrainTimeout: 3 * time.Second,
 		Logger: slog.New(slog.NewTextHandler(ts.logs, nil)), Version: "test"})
 	if err != nil {

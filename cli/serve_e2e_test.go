@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
 )
 
@@ -134,6 +135,31 @@ func TestServeMaxSessions(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "full") {
 		t.Errorf("second session: exit %d, stderr %q; want 1, server full", code, errs)
 	}
+	s.typeText("\x03")
+	s.ended(10 * time.Second)
+}
+
+// TestServeIdleTimeout: a connection with no traffic is closed.
+func TestServeIdleTimeout(t *testing.T) {
+	ts := startServer(t, serveOpts{idle: 500 * time.Millisecond})
+	s := ts.openTUI("cora", "en", 80, 24)
+	s.waitFor("offers")
+	s.ended(10 * time.Second) // nobody types: the connection goes idle
+}
+
+// TestServeProfileLanguage: a command speaks the account's profile
+// language whatever LANG the client sends.
+func TestServeProfileLanguage(t *testing.T) {
+	ts := startServer(t, serveOpts{})
+	key, _ := newSigner(t)
+	pub := key.PublicKey()
+	if _, err := ts.st.AddCounsellor(context.Background(), sessions.Counsellor{Name: "noor", Role: sessions.RoleCounsellor, Language: "nl"},
+		sessions.CounsellorKey{Fingerprint: ssh.FingerprintSHA256(pub), PublicKey: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub)))}); err != nil {
+		t.Fatal(err)
+	}
+	ts.keys["noor"] = key
+	s := ts.openTUI("noor", "fr_BE.UTF-8", 80, 24)
+	s.waitFor("aanbiedingen")
 	s.typeText("\x03")
 	s.ended(10 * time.Second)
 }
