@@ -17,8 +17,9 @@ import (
 	"github.com/adrg/xdg"
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/locale"
-	"github.com/koers-project/koers/store"
+	"github.com/koers-project/koers/present"
 )
 
 // Main runs koers with args (without the program name) and returns the
@@ -69,26 +70,30 @@ type invocation struct {
 	cat        *locale.Catalog
 	now        func() time.Time
 	served     *served // set when `koers serve` runs the tree for an SSH caller (served.go)
+	// pr says values for people in the interface language, with the
+	// database's scheme units once it is open.
+	pr *present.Printer
+}
+
+// printer is the people-facing vocabulary of this run.
+func (a *invocation) printer() *present.Printer {
+	if a.pr == nil {
+		a.pr = present.New(a.tr(), nil)
+	}
+	return a.pr
 }
 
 // tr is the catalogue in the chosen interface language.
 func (a *invocation) tr() *locale.Tr { return a.cat.For(a.lang) }
 
-// open opens the database, migrating it, and seeds the embedded sample
-// register into an empty one so that a first run is useful at once.
-func (a *invocation) open(ctx context.Context) (*store.Store, error) {
+// open opens the application over the database, migrating it, and seeds
+// the embedded sample register into an empty one so that a first run is
+// useful at once. It is the one way commands reach the data.
+func (a *invocation) open(ctx context.Context) (*app.App, error) {
 	if a.served != nil {
-		return a.served.store.As(a.served.account.Name), nil
+		return a.served.app.As(a.served.account.Name), nil
 	}
-	st, err := store.Open(ctx, a.dbPath, store.Options{Actor: a.counsellor, Now: a.now})
-	if err != nil {
-		return nil, err
-	}
-	if err := seedSample(ctx, st); err != nil {
-		st.Close()
-		return nil, fmt.Errorf("seed sample register: %w", err)
-	}
-	return st, nil
+	return app.Open(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: true})
 }
 
 func defaultDB(getenv func(string) string) string {
@@ -153,6 +158,7 @@ func newRoot(a *invocation) *cobra.Command {
 		return &exitError{code: exitUsage, err: err}
 	})
 	root.AddCommand(commands(a)...)
+	usageArgs(root)
 	return root
 }
 
@@ -178,12 +184,16 @@ func runWith(ctx context.Context, version string, args []string, stdin io.Reader
 		fang.WithVersion(version),
 		fang.WithoutManpage(),
 		fang.WithErrorHandler(func(w io.Writer, _ fang.Styles, err error) {
-			fmt.Fprintln(w, "koers:", err)
+			tr := cat.For(a.lang)
+			fmt.Fprintln(w, "koers:", errText(tr, present.New(tr, nil), err))
 		}),
 	)
 	return exitCode(err)
 }
 
+// exitCode is the one mapping from an error to an exit status: an
+// exitError says its own; the application layer's kinds map to 2 (bad
+// input) and 3 (a business rule); anything else is a failure at run time.
 func exitCode(err error) int {
 	if err == nil {
 		return exitOK
@@ -192,11 +202,57 @@ func exitCode(err error) int {
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	if errors.Is(err, store.ErrInsufficient) {
+	switch app.KindOf(err) {
+	case app.Invalid:
+		return exitUsage
+	case app.Refused:
 		return exitRule
 	}
-	if isCobraUsage(err) {
-		return exitUsage
-	}
 	return exitFailure
+}
+
+// errText is the message printed for err, in the interface language: an
+// application error's catalogue message prefixed with the flag it
+// concerns, a refusal with its rule, else the error's own text.
+func errText(tr *locale.Tr, p *present.Printer, err error) string {
+	var ae *app.Error
+	if !errors.As(err, &ae) {
+		return present.Terminal(err.Error())
+	}
+	msg := p.Error(ae)
+	if ae.Msg == "" && ae.Err != nil {
+		msg = p.Error(ae.Err)
+	}
+	if ae.Field != "" && !hasArg(ae.Args, "Flag") {
+		msg = "--" + ae.Field + ": " + msg
+	}
+	if ae.Kind == app.Refused && ae.Rule != "" {
+		msg = tr.T("app.refused", "Rule", ae.Rule, "Message", msg)
+	}
+	return msg
+}
+
+func hasArg(kv []any, name string) bool {
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i] == name {
+			return true
+		}
+	}
+	return false
+}
+
+// usageArgs makes cobra's argument checks (unknown command, wrong number
+// of arguments) bad usage, exit 2, for every command of the tree.
+func usageArgs(cmd *cobra.Command) {
+	if check := cmd.Args; check != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if err := check(c, args); err != nil {
+				return &exitError{code: exitUsage, err: err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		usageArgs(sub)
+	}
 }

@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // newCounsellorCmd groups the commands that manage the accounts counsellors
@@ -56,9 +56,9 @@ func counsellorErr(err error, what string) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, app.ErrNotFound):
 		return usageErr("%s: %v", what, err)
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, app.ErrConflict):
 		return usageErr("%s: already in use", what)
 	}
 	return err
@@ -96,7 +96,7 @@ func newCounsellorAddCmd(a *invocation) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withAccounts(cmd.Context(), a, func(st *store.Store) error {
+			return withAccounts(cmd.Context(), a, func(st *app.App) error {
 				acc, err := st.AddCounsellor(cmd.Context(), sessions.Counsellor{Name: args[0], Role: r, Language: lang}, k)
 				if err != nil {
 					return counsellorErr(err, "NAME or --key")
@@ -114,13 +114,11 @@ func newCounsellorAddCmd(a *invocation) *cobra.Command {
 	cmd.Flags().StringVar(&role, "role", "", "counsellor, supervisor, admin or auditor")
 	cmd.Flags().StringVar(&lang, "language", "", "interface language of the profile: en, nl or fr (default: the client's LANG)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the account as JSON")
-	_ = cmd.MarkFlagRequired("key")
-	_ = cmd.MarkFlagRequired("role")
 	return cmd
 }
 
 // withAccounts opens the store, runs fn and closes it.
-func withAccounts(ctx context.Context, a *invocation, fn func(st *store.Store) error) error {
+func withAccounts(ctx context.Context, a *invocation, fn func(st *app.App) error) error {
 	st, err := a.open(ctx)
 	if err != nil {
 		return err
@@ -136,7 +134,7 @@ func newCounsellorListCmd(a *invocation) *cobra.Command {
 		Short: "List the accounts with their roles and key fingerprints",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withAccounts(cmd.Context(), a, func(st *store.Store) error {
+			return withAccounts(cmd.Context(), a, func(st *app.App) error {
 				all, err := st.Counsellors(cmd.Context())
 				if err != nil {
 					return err
@@ -175,7 +173,7 @@ func newCounsellorDisableCmd(a *invocation) *cobra.Command {
 			if err := checkName(args[0]); err != nil {
 				return err
 			}
-			return withAccounts(cmd.Context(), a, func(st *store.Store) error {
+			return withAccounts(cmd.Context(), a, func(st *app.App) error {
 				if err := counsellorErr(st.DisableCounsellor(cmd.Context(), args[0]), "NAME"); err != nil {
 					return err
 				}
@@ -200,7 +198,7 @@ func newCounsellorAddKeyCmd(a *invocation) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withAccounts(cmd.Context(), a, func(st *store.Store) error {
+			return withAccounts(cmd.Context(), a, func(st *app.App) error {
 				if err := counsellorErr(st.AddCounsellorKey(cmd.Context(), args[0], k), "NAME or --key"); err != nil {
 					return err
 				}
@@ -210,7 +208,6 @@ func newCounsellorAddKeyCmd(a *invocation) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&key, "key", "", "SSH public key, as in authorized_keys")
-	_ = cmd.MarkFlagRequired("key")
 	return cmd
 }
 
@@ -231,7 +228,7 @@ func newCounsellorRemoveKeyCmd(a *invocation) *cobra.Command {
 				}
 				fp = k.Fingerprint
 			}
-			return withAccounts(cmd.Context(), a, func(st *store.Store) error {
+			return withAccounts(cmd.Context(), a, func(st *app.App) error {
 				if err := counsellorErr(st.RemoveCounsellorKey(cmd.Context(), args[0], fp), "FINGERPRINT|KEY"); err != nil {
 					return err
 				}

@@ -1,19 +1,14 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/export"
-	"github.com/koers-project/koers/locale"
-	"github.com/koers-project/koers/store"
 	"github.com/koers-project/koers/tui"
 )
 
@@ -67,9 +62,6 @@ LearningOpportunity with EU vocabulary URIs); koers import reads it back.`,
 			}
 			defer st.Close()
 			res, err := a.exportPlan(ctx, st, req)
-			if errors.Is(err, store.ErrNotFound) {
-				return usageErr("--person: %v", err)
-			}
 			if err != nil {
 				return err
 			}
@@ -88,100 +80,17 @@ LearningOpportunity with EU vocabulary URIs); koers import reads it back.`,
 	return cmd
 }
 
-// exportResult says where an export went.
-type exportResult struct {
-	Path  string
-	Bytes int64
-}
-
-// exportPlan builds the person's plan document, renders it, records the
-// export in the audit log and writes it (atomically when to a file).
-func (a *invocation) exportPlan(ctx context.Context, st *store.Store, req planExport) (exportResult, error) {
-	p, tr, err := a.buildPlan(ctx, st, req)
-	if err != nil {
-		return exportResult{}, err
-	}
-	opt := export.Options{Tr: tr, Now: a.now, PersonalTitles: req.PersonalTitles, Location: time.Local}
-	var buf bytes.Buffer
-	if err := export.Write(&buf, req.Format, p, opt); err != nil {
-		return exportResult{}, err
-	}
-	detail := fmt.Sprintf("plan %s format=%s lang=%s notes=%t", p.ID, req.Format, tr.Lang(), req.Notes)
-	if err := st.Audit(ctx, req.PersonID, "export", detail); err != nil {
-		return exportResult{}, fmt.Errorf("record export: %w", err)
-	}
-	if req.Path == "" || req.Path == "-" {
-		n, err := a.stdout.Write(buf.Bytes())
-		return exportResult{Bytes: int64(n)}, err
-	}
-	if err := writeAtomic(req.Path, buf.Bytes()); err != nil {
-		return exportResult{}, err
-	}
-	return exportResult{Path: req.Path, Bytes: int64(buf.Len())}, nil
-}
-
-// buildPlan assembles the document and picks its language: --lang, else
-// the person's, else the interface's.
-func (a *invocation) buildPlan(ctx context.Context, st *store.Store, req planExport) (*export.Plan, *locale.Tr, error) {
-	lang := req.Lang
-	if lang == "" {
-		person, err := st.Person(ctx, req.PersonID)
-		if err != nil {
-			return nil, nil, fmt.Errorf("person %s: %w", req.PersonID, err)
-		}
-		lang = person.Language
-	}
-	if lang == "" {
-		lang = a.lang
-	}
-	tr := a.cat.For(lang)
-	p, err := export.Build(ctx, st, req.PersonID, export.BuildOptions{
-		Counsellor: a.counsellor,
-		Notes:      req.Notes,
-		Now:        a.now,
-		Pathway:    pathwayLoader(st, tr, a.now),
-		SchemeName: func(code string) string { return schemeName(tr, code) },
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return p, tr, nil
-}
-
-// schemeName is the scheme's name in the catalogue, or its code.
-func schemeName(tr *locale.Tr, code string) string {
-	if id := "export.scheme." + code; tr.Has(id) {
-		return tr.T(id)
-	}
-	return code
-}
-
-// writeAtomic writes data to path through a temporary file in the same
-// folder, so a failure never leaves half a file.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".koers-export-*")
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+// exportPlan runs the export use-case with this invocation's streams.
+func (a *invocation) exportPlan(ctx context.Context, st *app.App, req planExport) (app.ExportResult, error) {
+	return st.ExportPlan(ctx, app.PlanExport{PersonID: req.PersonID, Format: req.Format, Lang: req.Lang, FallbackLang: a.lang,
+		Notes: req.Notes, PersonalTitles: req.PersonalTitles, Path: req.Path, Stdout: a.stdout})
 }
 
 // tuiExporter lets the TUI's export dialog run the same export as the
 // command line.
 type tuiExporter struct {
 	a  *invocation
-	st *store.Store
+	st *app.App
 }
 
 // Resolve implements tui.Exporter: the absolute path of a file name.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/export"
 	"github.com/koers-project/koers/locale"
@@ -211,14 +212,18 @@ func TestPlanJSONImportRoundTrip(t *testing.T) {
 	}
 	defer st.Close()
 	a := &invocation{cat: locale.Must(), lang: "en", now: time.Now}
+	ap, err := app.New(st, app.Options{Actor: "léa", Catalog: a.cat})
+	if err != nil {
+		t.Fatal(err)
+	}
 	before, _ := st.Plans(ctx, pid)
-	if got, err := a.importPlans(ctx, st, plans, true); err != nil || len(got) != 1 || got[0].Steps != 1 {
+	if got, err := a.importPlans(ctx, ap, plans, true); err != nil || len(got) != 1 || got[0].Steps != 1 {
 		t.Fatalf("dry run: %+v %v", got, err)
 	}
 	if after, _ := st.Plans(ctx, pid); len(after) != len(before) {
 		t.Fatal("dry run wrote a plan")
 	}
-	got, err := a.importPlans(ctx, st, plans, false)
+	got, err := a.importPlans(ctx, ap, plans, false)
 	if err != nil || len(got) != 1 {
 		t.Fatalf("import: %+v %v", got, err)
 	}
@@ -236,7 +241,7 @@ func TestPlanJSONImportRoundTrip(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	data, _ := os.ReadFile(path)
 	os.WriteFile(bad, bytes.Replace(data, []byte(pid), []byte("no-such-person"), -1), 0o600)
-	if _, err := a.importPlans(ctx, st, []string{path, bad}, false); err == nil || !strings.Contains(err.Error(), "bad.json: learner.id") {
+	if _, err := a.importPlans(ctx, ap, []string{path, bad}, false); err == nil || !strings.Contains(err.Error(), "bad.json: learner.id") {
 		t.Errorf("unknown person: %v", err)
 	}
 	if after, _ := st.Plans(ctx, pid); len(after) != 2 {
@@ -291,8 +296,12 @@ func BenchmarkExportPlanPDF12(b *testing.B) {
 	}
 	a := &invocation{cat: locale.Must(), lang: "en", now: time.Now, counsellor: "bench", stdout: io.Discard}
 	req := planExport{PersonID: p.ID, Format: export.PDF}
+	ap, err := app.New(st, app.Options{Actor: "bench", Catalog: a.cat})
+	if err != nil {
+		b.Fatal(err)
+	}
 	for b.Loop() {
-		if _, err := a.exportPlan(ctx, st, req); err != nil {
+		if _, err := a.exportPlan(ctx, ap, req); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -14,8 +14,8 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
-	"github.com/koers-project/koers/store"
 )
 
 type importFlags struct {
@@ -56,7 +56,7 @@ func runImport(ctx context.Context, a *invocation, f importFlags, paths []string
 	if err != nil {
 		return usageErr("--format: %v", err)
 	}
-	opt := store.ImportOptions{Format: format, Source: strings.TrimSpace(f.source), DryRun: f.dryRun, Full: f.full}
+	opt := app.ImportOptions{Format: format, Source: strings.TrimSpace(f.source), DryRun: f.dryRun, Full: f.full}
 	if f.mapFile != "" {
 		mf, err := os.Open(f.mapFile)
 		if err != nil {
@@ -82,14 +82,14 @@ func runImport(ctx context.Context, a *invocation, f importFlags, paths []string
 	// Learning-plan exports go onto the person's file, after the register
 	// they may refer to (export, issue 6: cmd_importplan.go).
 	planPaths, paths := planFiles(paths)
-	var rep store.ImportReport
+	var rep app.ImportReport
 	if len(paths) > 0 || len(planPaths) == 0 {
 		pr := newProgressPrinter(a)
 		opt.Progress = pr.update
 		rep, err = st.Import(ctx, paths, opt)
 		pr.finish()
 	}
-	if err != nil && !errors.Is(err, store.ErrImportInput) {
+	if err != nil && !errors.Is(err, app.ErrImportInput) {
 		return fmt.Errorf("import: %w", err)
 	}
 	var plans []importedPlan
@@ -133,7 +133,7 @@ func runImport(ctx context.Context, a *invocation, f importFlags, paths []string
 }
 
 // importSummary is `koers import --json`: counts per kind and per outcome.
-func importSummary(rep store.ImportReport) map[string]any {
+func importSummary(rep app.ImportReport) map[string]any {
 	read := 0
 	for _, f := range rep.Files {
 		read += f.Offers
@@ -149,7 +149,7 @@ func importSummary(rep store.ImportReport) map[string]any {
 		"errors":  rep.Errors,
 	}
 	if rep.Sources == nil {
-		out["sources"] = []store.SourceCounts{}
+		out["sources"] = []app.SourceCounts{}
 	}
 	if e := rep.ESCO; e != nil {
 		out["occupations"] = map[string]int{"read": e.Occupations, "total": e.Stored["occupation"]}
@@ -162,7 +162,7 @@ func importSummary(rep store.ImportReport) map[string]any {
 	return out
 }
 
-func printImportSummary(a *invocation, rep store.ImportReport) {
+func printImportSummary(a *invocation, rep app.ImportReport) {
 	tr := a.tr()
 	w := a.stdout
 	if rep.DryRun {
@@ -195,7 +195,7 @@ type progressPrinter struct {
 	start      time.Time
 	last       time.Time
 	printed    bool
-	lastUpdate store.ImportProgress
+	lastUpdate app.ImportProgress
 }
 
 func newProgressPrinter(a *invocation) *progressPrinter {
@@ -207,7 +207,7 @@ func newProgressPrinter(a *invocation) *progressPrinter {
 	return &progressPrinter{a: a, tty: tty, start: now, last: now}
 }
 
-func (p *progressPrinter) update(u store.ImportProgress) {
+func (p *progressPrinter) update(u app.ImportProgress) {
 	p.lastUpdate = u
 	now := p.a.now()
 	every := 2 * time.Second
@@ -221,7 +221,7 @@ func (p *progressPrinter) update(u store.ImportProgress) {
 	p.print(u, now)
 }
 
-func (p *progressPrinter) print(u store.ImportProgress, now time.Time) {
+func (p *progressPrinter) print(u app.ImportProgress, now time.Time) {
 	tr := p.a.tr()
 	el := now.Sub(p.start).Seconds()
 	rate := 0.0
@@ -275,7 +275,7 @@ func newExportRegisterCmd(a *invocation) *cobra.Command {
 	return cmd
 }
 
-func exportRegister(ctx context.Context, a *invocation, st *store.Store, source, out string) error {
+func exportRegister(ctx context.Context, a *invocation, st *app.App, source, out string) error {
 	var w io.Writer = a.stdout
 	var tmp *os.File
 	if out != "-" && out != "" {

@@ -9,9 +9,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/export"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // planFiles splits import paths into learning-plan JSON exports (which go
@@ -61,7 +61,7 @@ type importedPlan struct {
 // Goals, actions and appointments belong to sessions and are not
 // recreated. Every file is checked before anything is written; with dryRun
 // nothing is.
-func (a *invocation) importPlans(ctx context.Context, st *store.Store, paths []string, dryRun bool) ([]importedPlan, error) {
+func (a *invocation) importPlans(ctx context.Context, st *app.App, paths []string, dryRun bool) ([]importedPlan, error) {
 	type parsed struct {
 		path string
 		plan sessions.Plan
@@ -76,7 +76,7 @@ func (a *invocation) importPlans(ctx context.Context, st *store.Store, paths []s
 		if err != nil {
 			return nil, usageErr("%s: %v", path, err)
 		}
-		if _, err := st.Person(ctx, p.Person.ID); errors.Is(err, store.ErrNotFound) {
+		if _, err := st.Person(ctx, p.Person.ID); errors.Is(err, app.ErrNotFound) {
 			return nil, usageErr("%s: learner.id: no person %s in this database", path, p.Person.ID)
 		} else if err != nil {
 			return nil, err
@@ -103,7 +103,7 @@ func (a *invocation) importPlans(ctx context.Context, st *store.Store, paths []s
 }
 
 // planFromExport maps an exported plan back to the planner's values.
-func (a *invocation) planFromExport(ctx context.Context, st *store.Store, p *export.Plan) (sessions.Plan, error) {
+func (a *invocation) planFromExport(ctx context.Context, st *app.App, p *export.Plan) (sessions.Plan, error) {
 	sp := sessions.Plan{PersonID: p.Person.ID, Name: a.tr().T("export.import.name", "Date", p.Generated.Format("2006-01-02"))}
 	if t := p.Target; t != nil && strings.Contains(t.URI, "/esco/occupation/") {
 		sp.OccupationURI, sp.OccupationLabel = t.URI, t.Label
@@ -112,7 +112,7 @@ func (a *invocation) planFromExport(ctx context.Context, st *store.Store, p *exp
 		step := sessions.Step{Kind: sessions.KindOffer, OfferID: s.OfferID, Title: s.Title, Status: sessions.StepPlanned, Start: s.Start, End: s.End}
 		if s.OfferID == "" {
 			step.Kind = sessions.KindGuidance
-		} else if _, err := st.Offer(ctx, s.OfferID); errors.Is(err, store.ErrNotFound) {
+		} else if _, err := st.Offer(ctx, s.OfferID); errors.Is(err, app.ErrNotFound) {
 			return sp, fmt.Errorf("learningOpportunity[%d].koers:offerId: offer %s is not in this register", i, s.OfferID)
 		} else if err != nil {
 			return sp, err

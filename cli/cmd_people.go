@@ -11,29 +11,17 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
-// peopleErr turns the store's and the domain's errors into exit statuses:
-// invalid input names the field (exit 2), a refused ledger rule names the
-// rule (exit 3).
+// peopleErr marks invalid profile values (catalog.Problems) as bad input
+// with their message; every other error goes to the one mapping in exitCode.
 func peopleErr(a *invocation, err error) error {
 	var ps catalog.Problems
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &ps):
+	if errors.As(err, &ps) {
 		return usageErr("%s", a.tr().T("people.err.invalid", "Problems", ps.Error()))
-	case errors.Is(err, store.ErrInsufficient):
-		return ruleErr("no-overdraft", err)
-	case errors.Is(err, store.ErrUnknownScheme):
-		return usageErr("--scheme: %v", err)
-	case errors.Is(err, sessions.ErrBadEntry):
-		return usageErr("%v", err)
-	case errors.Is(err, store.ErrNotFound):
-		return usageErr("%v", err)
 	}
 	return err
 }
@@ -46,22 +34,25 @@ func printJSON(w io.Writer, v any) error {
 }
 
 // withStore opens the store, runs fn and closes it.
-func withStore(ctx context.Context, a *invocation, fn func(st *store.Store) error) error {
+func withStore(ctx context.Context, a *invocation, fn func(st *app.App) error) error {
 	st, err := a.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if pr, err := st.Printer(ctx, a.lang); err == nil {
+		a.pr = pr
+	}
 	return peopleErr(a, fn(st))
 }
 
 // mustPerson reads a person or reports the id as bad input on the flag.
-func mustPerson(ctx context.Context, a *invocation, st *store.Store, flag, id string) (sessions.Person, error) {
+func mustPerson(ctx context.Context, a *invocation, st *app.App, flag, id string) (sessions.Person, error) {
 	if strings.TrimSpace(id) == "" {
 		return sessions.Person{}, usageErr("%s", a.tr().T("people.err.person_required", "Flag", flag))
 	}
 	p, err := st.Person(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, app.ErrNotFound) {
 		return p, usageErr("%s", a.tr().T("people.err.no_person", "Flag", flag, "ID", id))
 	}
 	return p, err
@@ -217,7 +208,7 @@ func newPersonAddCmd(a *invocation) *cobra.Command {
 			if err := f.apply(a, cmd, &p); err != nil {
 				return err
 			}
-			return withStore(cmd.Context(), a, func(st *store.Store) error {
+			return withStore(cmd.Context(), a, func(st *app.App) error {
 				p, err := st.CreatePerson(cmd.Context(), p)
 				if err != nil {
 					return err
@@ -244,7 +235,7 @@ func newPersonEditCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				p, err := mustPerson(ctx, a, st, "ID", args[0])
 				if err != nil {
 					return err
@@ -279,7 +270,7 @@ func newPersonListCmd(a *invocation) *cobra.Command {
 			if len(args) == 1 {
 				q = args[0]
 			}
-			return withStore(cmd.Context(), a, func(st *store.Store) error {
+			return withStore(cmd.Context(), a, func(st *app.App) error {
 				list, err := st.People(cmd.Context(), q, 0)
 				if err != nil {
 					return err
@@ -307,7 +298,7 @@ func newPersonExportCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				if _, err := mustPerson(ctx, a, st, "ID", args[0]); err != nil {
 					return err
 				}
@@ -349,9 +340,9 @@ func newPersonEraseCmd(a *invocation) *cobra.Command {
 				return usageErr("--yes: %s", a.tr().T("people.err.erase_confirm"))
 			}
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				err := st.ErasePerson(ctx, args[0])
-				if errors.Is(err, store.ErrNotFound) {
+				if errors.Is(err, app.ErrNotFound) {
 					return usageErr("%s", a.tr().T("people.err.no_person", "Flag", "ID", "ID", args[0]))
 				}
 				if err != nil {

@@ -1,16 +1,13 @@
 package cli
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // balanceJSON is one scheme's position in `koers account show --json`.
@@ -56,17 +53,6 @@ func toEntryJSON(e sessions.Entry, u sessions.Unit) entryJSON {
 	return j
 }
 
-// withUnit writes an amount with its unit for people: "€480.00", "7.5 h", "2 d".
-func withUnit(u sessions.Unit, v int64) string {
-	switch u {
-	case sessions.UnitEUR:
-		return "€" + u.Format(v)
-	case sessions.UnitHours:
-		return u.Format(v) + " h"
-	}
-	return u.Format(v) + " d"
-}
-
 func newAccountCmd(a *invocation) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "account",
@@ -94,40 +80,9 @@ func newAccountPostCmd(a *invocation) *cobra.Command {
 			if !k.Valid() {
 				return usageErr("--kind: %s", a.tr().T("people.err.kind", "Kind", kind))
 			}
-			return withStore(ctx, a, func(st *store.Store) error {
-				if _, err := mustPerson(ctx, a, st, "--person", person); err != nil {
-					return err
-				}
-				sc, err := st.Scheme(ctx, scheme)
-				if errors.Is(err, store.ErrUnknownScheme) {
-					return usageErr("--scheme: %s", a.tr().T("people.err.scheme", "Scheme", scheme))
-				}
-				if err != nil {
-					return err
-				}
-				e := sessions.Entry{PersonID: person, Scheme: sc.Code, Kind: k, Key: strings.TrimSpace(key),
-					Reason: reason, Funder: funder, Ref: ref, Corrects: corrects}
-				if k == sessions.Correct {
-					if corrects == "" {
-						return usageErr("--corrects: %s", a.tr().T("people.err.corrects"))
-					}
-				} else {
-					if amount == "" {
-						return usageErr("--amount: %s", a.tr().T("people.err.required"))
-					}
-					v, err := sc.Unit.Parse(amount)
-					if err != nil {
-						return usageErr("--amount: %v", err)
-					}
-					if v == 0 {
-						return usageErr("--amount: %s", a.tr().T("people.err.zero"))
-					}
-					e.Amount = v
-				}
-				got, err := st.PostEntry(ctx, e)
-				if errors.Is(err, store.ErrInsufficient) {
-					return ruleErr("no-overdraft", errors.New(insufficientText(ctx, a, st, e, sc)))
-				}
+			return withStore(ctx, a, func(st *app.App) error {
+				got, sc, err := st.Post(ctx, app.PostRequest{PersonID: person, Scheme: scheme, Kind: k, Amount: amount,
+					Key: key, Reason: reason, Funder: funder, Ref: ref, Corrects: corrects})
 				if err != nil {
 					return err
 				}
@@ -138,8 +93,8 @@ func newAccountPostCmd(a *invocation) *cobra.Command {
 				if got.Replayed {
 					msg = "people.replayed"
 				}
-				fmt.Fprintln(a.stdout, a.tr().T(msg, "Kind", string(got.Kind), "Amount", withUnit(sc.Unit, got.Amount),
-					"Scheme", sc.Code, "Available", withUnit(sc.Unit, got.BalanceAfter-got.ReservedAfter), "ID", got.ID))
+				fmt.Fprintln(a.stdout, a.tr().T(msg, "Kind", string(got.Kind), "Amount", a.printer().UnitAmount(sc.Unit, got.Amount),
+					"Scheme", sc.Code, "Available", a.printer().UnitAmount(sc.Unit, got.BalanceAfter-got.ReservedAfter), "ID", got.ID))
 				return nil
 			})
 		},
@@ -167,7 +122,7 @@ func newAccountShowCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				if _, err := mustPerson(ctx, a, st, "--person", person); err != nil {
 					return err
 				}
@@ -206,7 +161,7 @@ func newAccountLedgerCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				if _, err := mustPerson(ctx, a, st, "--person", person); err != nil {
 					return err
 				}
@@ -235,7 +190,7 @@ func newAccountLedgerCmd(a *invocation) *cobra.Command {
 				for _, e := range out {
 					u := sessions.Unit(e.Unit)
 					fmt.Fprintf(a.stdout, "%s %-8s %3d %-8s %12s  = %s  %s\n", e.CreatedAt.Local().Format("2006-01-02"), e.Scheme, e.Seq,
-						e.Kind, withUnit(u, e.Amount), withUnit(u, e.BalanceAfter-e.ReservedAfter), e.Key)
+						e.Kind, a.printer().UnitAmount(u, e.Amount), a.printer().UnitAmount(u, e.BalanceAfter-e.ReservedAfter), e.Key)
 				}
 				return nil
 			})
@@ -253,24 +208,6 @@ func balanceText(a *invocation, b sessions.Balance) string {
 	if b.AsOf.IsZero() {
 		return tr.T("people.never")
 	}
-	return tr.T("people.balance_line", "Balance", withUnit(b.Unit, b.Balance), "Reserved", withUnit(b.Unit, b.Reserved),
-		"Available", withUnit(b.Unit, b.Available), "AsOf", b.AsOf.Local().Format("2006-01-02 15:04"))
-}
-
-// insufficientText explains a refused entry in the scheme's unit: what was
-// asked, what is available, and that nothing changed.
-func insufficientText(ctx context.Context, a *invocation, st *store.Store, e sessions.Entry, sc sessions.Scheme) string {
-	avail := int64(0)
-	if bs, err := st.Balances(ctx, e.PersonID); err == nil {
-		for _, b := range bs {
-			if b.Scheme == sc.Code {
-				avail = b.Available
-			}
-		}
-	}
-	amount := withUnit(sc.Unit, e.Amount)
-	if e.Kind == sessions.Correct {
-		amount = e.Corrects
-	}
-	return a.tr().T("people.err.insufficient", "Kind", string(e.Kind), "Amount", amount, "Scheme", sc.Code, "Available", withUnit(sc.Unit, avail))
+	return tr.T("people.balance_line", "Balance", a.printer().UnitAmount(b.Unit, b.Balance), "Reserved", a.printer().UnitAmount(b.Unit, b.Reserved),
+		"Available", a.printer().UnitAmount(b.Unit, b.Available), "AsOf", b.AsOf.Local().Format("2006-01-02 15:04"))
 }

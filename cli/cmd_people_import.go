@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // maxCredentialFile bounds what credential import reads (images are inline).
@@ -117,7 +117,7 @@ func newCredentialImportCmd(a *invocation) *cobra.Command {
 				return usageErr("%s: %s", file, a.tr().T("people.err.cred_none"))
 			}
 			learner, issued := credentialHolder(doc)
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				if _, err := mustPerson(ctx, a, st, "ID", id); err != nil {
 					return err
 				}

@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // parseWhen reads a date and time: RFC 3339, "YYYY-MM-DDTHH:MM",
@@ -136,7 +136,7 @@ func newSessionAddCmd(a *invocation) *cobra.Command {
 				}
 				g.Actions = append(g.Actions, sessions.Action{Summary: sum, Due: d, Owner: kv["owner"], OfferID: kv["offer"], Type: kv["type"], Status: kv["status"]})
 			}
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				if _, err := mustPerson(ctx, a, st, "--person", person); err != nil {
 					return err
 				}
@@ -178,7 +178,7 @@ func newSessionListCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				if _, err := mustPerson(ctx, a, st, "--person", person); err != nil {
 					return err
 				}

@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // personView is `koers person show --json`: the file with what the
@@ -25,7 +25,7 @@ type personView struct {
 	Next        *time.Time            `json:"next_appointment"`
 }
 
-func loadPersonView(ctx context.Context, st *store.Store, id string) (personView, error) {
+func loadPersonView(ctx context.Context, st *app.App, id string) (personView, error) {
 	var v personView
 	var err error
 	if v.Person, err = st.Person(ctx, id); err != nil {
@@ -63,7 +63,7 @@ func newPersonShowCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				if _, err := mustPerson(ctx, a, st, "ID", args[0]); err != nil {
 					return err
 				}
@@ -169,7 +169,7 @@ func newCredentialAddCmd(a *invocation) *cobra.Command {
 				}
 				c.Outcomes = append(c.Outcomes, lo)
 			}
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				p, err := mustPerson(ctx, a, st, "ID", args[0])
 				if err != nil {
 					return err

@@ -110,7 +110,7 @@ func TestPeopleBadInput(t *testing.T) {
 		{"three decimals EUR", []string{"account", "post", "--person", id, "--scheme", "ila", "--kind", "accrual", "--amount", "500.001"}, 2, []string{"--amount", "more than two decimals"}},
 		{"negative accrual", []string{"account", "post", "--person", id, "--scheme", "ila", "--kind", "accrual", "--amount", "-5"}, 2, []string{"--amount", "negative"}},
 		{"unknown scheme", []string{"account", "post", "--person", id, "--scheme", "gold", "--kind", "accrual", "--amount", "5"}, 2, []string{"--scheme", "unknown scheme gold"}},
-		{"overdraft", []string{"account", "post", "--person", id, "--scheme", "ila", "--kind", "spend", "--amount", "100.01"}, 3, []string{"no-overdraft", "spend €100.01 exceeds the €100.00 available in ila"}},
+		{"overdraft", []string{"account", "post", "--person", id, "--scheme", "ila", "--kind", "spend", "--amount", "100.01"}, 3, []string{"no-overdraft", "Not enough ILA: €100.01 asked, €100.00 available."}},
 		{"unknown kind", []string{"account", "post", "--person", id, "--scheme", "ila", "--kind", "gift", "--amount", "5"}, 2, []string{"--kind"}},
 		{"fractional day", []string{"account", "post", "--person", id, "--scheme", "ila", "--kind", "accrual", "--amount", "1,5"}, 2, []string{"--amount"}},
 		{"session next year", []string{"session", "add", "--person", id, "--at", nextYear, "--summary", "x"}, 2, []string{"at:", "after today"}},

@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // planFlags are what every plan command shares: whose plan, which plan.
@@ -28,14 +28,14 @@ func (f *planFlags) register(cmd *cobra.Command) {
 }
 
 // load reads the person's plan; with create, a person without a plan gets one.
-func (f *planFlags) load(ctx context.Context, a *invocation, st *store.Store, create bool) (sessions.Plan, error) {
+func (f *planFlags) load(ctx context.Context, a *invocation, st *app.App, create bool) (sessions.Plan, error) {
 	if _, err := mustPerson(ctx, a, st, "--person", f.person); err != nil {
 		return sessions.Plan{}, err
 	}
 	if f.plan != "" {
 		p, err := st.Plan(ctx, f.plan)
 		if err == nil && p.PersonID != f.person {
-			err = store.ErrNotFound
+			err = app.ErrNotFound
 		}
 		if err != nil {
 			return p, usageErr("--plan: %s", a.tr().T("plan.err.no_plan", "ID", f.plan))
@@ -43,7 +43,7 @@ func (f *planFlags) load(ctx context.Context, a *invocation, st *store.Store, cr
 		return p, nil
 	}
 	p, err := st.CurrentPlan(ctx, f.person, create)
-	if errors.Is(err, store.ErrNoPlan) {
+	if errors.Is(err, app.ErrNoPlan) {
 		return p, usageErr("--person: %s", a.tr().T("plan.err.none", "ID", f.person))
 	}
 	return p, err
@@ -75,7 +75,7 @@ func newPlanCmd(a *invocation) *cobra.Command {
 }
 
 // report prints the plan with its checks and totals.
-func (a *invocation) report(ctx context.Context, st *store.Store, p sessions.Plan, asJSON bool) error {
+func (a *invocation) report(ctx context.Context, st *app.App, p sessions.Plan, asJSON bool) error {
 	rep, err := st.Report(ctx, p, a.today())
 	if err != nil {
 		return err
@@ -95,7 +95,7 @@ func newPlanShowCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				p, err := f.load(ctx, a, st, false)
 				if err != nil {
 					return err
@@ -116,7 +116,7 @@ func newPlanListCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				if _, err := mustPerson(ctx, a, st, "--person", f.person); err != nil {
 					return err
 				}
@@ -156,7 +156,7 @@ func newPlanAddCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				step := sessions.Step{Kind: sessions.StepKind(kind), Title: strings.TrimSpace(title)}
 				switch step.Kind {
 				case sessions.KindOffer:
@@ -199,9 +199,9 @@ func newPlanAddCmd(a *invocation) *cobra.Command {
 
 // offerStep fills a step from a register offer, with the default funding
 // lines for the schemes the person holds.
-func (a *invocation) offerStep(ctx context.Context, st *store.Store, p sessions.Plan, offerID string, step sessions.Step) (sessions.Plan, error) {
+func (a *invocation) offerStep(ctx context.Context, st *app.App, p sessions.Plan, offerID string, step sessions.Step) (sessions.Plan, error) {
 	o, err := st.Offer(ctx, offerID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, app.ErrNotFound) {
 		return p, usageErr("--offer: %s", a.tr().T("plan.err.no_offer", "ID", offerID))
 	}
 	if err != nil {
@@ -218,7 +218,7 @@ func (a *invocation) offerStep(ctx context.Context, st *store.Store, p sessions.
 }
 
 // stepCmd builds a command that changes one step.
-func stepCmd(a *invocation, use, short string, extra func(*cobra.Command), do func(ctx context.Context, st *store.Store, p sessions.Plan, step string) (sessions.Plan, string, error)) *cobra.Command {
+func stepCmd(a *invocation, use, short string, extra func(*cobra.Command), do func(ctx context.Context, st *app.App, p sessions.Plan, step string) (sessions.Plan, string, error)) *cobra.Command {
 	var f planFlags
 	var step string
 	cmd := &cobra.Command{
@@ -227,7 +227,7 @@ func stepCmd(a *invocation, use, short string, extra func(*cobra.Command), do fu
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				p, err := f.load(ctx, a, st, false)
 				if err != nil {
 					return err
@@ -259,7 +259,7 @@ func newPlanMoveCmd(a *invocation) *cobra.Command {
 	var to int
 	return stepCmd(a, "move --person ID --step STEP --to N", "Move a step to position N (1 is first)",
 		func(cmd *cobra.Command) { cmd.Flags().IntVar(&to, "to", 0, "the new position, 1 is first") },
-		func(ctx context.Context, st *store.Store, p sessions.Plan, id string) (sessions.Plan, string, error) {
+		func(ctx context.Context, st *app.App, p sessions.Plan, id string) (sessions.Plan, string, error) {
 			if to < 1 {
 				return p, "", usageErr("--to: %s", a.tr().T("plan.err.position", "N", len(p.Steps)))
 			}
@@ -270,7 +270,7 @@ func newPlanMoveCmd(a *invocation) *cobra.Command {
 
 func newPlanDropCmd(a *invocation) *cobra.Command {
 	return stepCmd(a, "drop --person ID --step STEP", "Drop a step (it stays on file as dropped; its reserved funds are released)", nil,
-		func(ctx context.Context, st *store.Store, p sessions.Plan, id string) (sessions.Plan, string, error) {
+		func(ctx context.Context, st *app.App, p sessions.Plan, id string) (sessions.Plan, string, error) {
 			p, err := st.SetStepStatus(ctx, p.ID, id, sessions.StepDropped)
 			return p, a.tr().T("plan.cli.dropped"), err
 		})
@@ -281,7 +281,7 @@ func newPlanStatusCmd(a *invocation) *cobra.Command {
 	return stepCmd(a, "status --person ID --step STEP --status STATUS",
 		"Set a step's status: planned, applied, enrolled, in_progress, completed or dropped",
 		func(cmd *cobra.Command) { cmd.Flags().StringVar(&status, "status", "", "the new status") },
-		func(ctx context.Context, st *store.Store, p sessions.Plan, id string) (sessions.Plan, string, error) {
+		func(ctx context.Context, st *app.App, p sessions.Plan, id string) (sessions.Plan, string, error) {
 			s := sessions.StepStatus(strings.ReplaceAll(status, "-", "_"))
 			if !s.Valid() {
 				return p, "", usageErr("--status: %q is not planned, applied, enrolled, in_progress, completed or dropped", status)
@@ -297,10 +297,10 @@ func newPlanReserveCmd(a *invocation, reserve bool) *cobra.Command {
 		use, short = "release --person ID --step STEP", "Release what is reserved for the step"
 	}
 	return stepCmd(a, use, short, nil,
-		func(ctx context.Context, st *store.Store, p sessions.Plan, id string) (sessions.Plan, string, error) {
+		func(ctx context.Context, st *app.App, p sessions.Plan, id string) (sessions.Plan, string, error) {
 			if reserve {
 				p2, err := st.ReserveStep(ctx, p.ID, id)
-				if errors.Is(err, store.ErrInsufficient) {
+				if errors.Is(err, app.ErrInsufficient) {
 					return p, "", ruleErr("no-overdraft", fmt.Errorf("%s", a.tr().T("plan.err.insufficient", "Err", err.Error())))
 				}
 				return p2, a.tr().T("plan.cli.reserved"), err
@@ -318,7 +318,7 @@ func newPlanCheckCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				p, err := f.load(ctx, a, st, false)
 				if err != nil {
 					return err
@@ -348,34 +348,12 @@ func newPlanTargetCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				p, err := f.load(ctx, a, st, true)
 				if err != nil {
 					return err
 				}
-				var oc store.Occupation
-				if occ != "" {
-					if oc, err = a.occupation(ctx, st, occ); err != nil {
-						return err
-					}
-				}
-				stackID := ""
-				if stack != "" {
-					o, err := st.Offer(ctx, stack)
-					if err != nil {
-						return usageErr("--stack: %s", a.tr().T("plan.err.no_offer", "ID", stack))
-					}
-					stackID = o.ID
-				}
-				p, err = st.UpdatePlan(ctx, p.ID, func(_ *store.PlanTx, p *sessions.Plan) error {
-					if occ != "" {
-						p.OccupationURI, p.OccupationLabel = oc.URI, oc.Label
-					}
-					if stack != "" {
-						p.StackTarget = stackID
-					}
-					return nil
-				})
+				p, err = st.SetTarget(ctx, p.ID, occ, stack, a.lang)
 				if err != nil {
 					return err
 				}
@@ -390,9 +368,9 @@ func newPlanTargetCmd(a *invocation) *cobra.Command {
 }
 
 // occupation resolves --occupation, as bad input when nothing matches.
-func (a *invocation) occupation(ctx context.Context, st *store.Store, q string) (store.Occupation, error) {
+func (a *invocation) occupation(ctx context.Context, st *app.App, q string) (catalog.Occupation, error) {
 	oc, err := st.ResolveOccupation(ctx, q, a.lang)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, app.ErrNotFound) {
 		return oc, usageErr("--occupation: %s", a.tr().T("plan.err.no_occupation", "Q", q))
 	}
 	return oc, err
@@ -412,7 +390,7 @@ func newPlanIndexCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				t0 := a.now()
 				err := st.SyncPlanFacts(ctx, func(done, total int) {
 					fmt.Fprintf(a.stderr, "\r%s", a.tr().T("plan.cli.indexing", "Done", done, "Total", total))

@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
-	"github.com/koers-project/koers/tui"
 )
 
 // amountJSON is an amount in its unit: money as a decimal with currency,
@@ -98,7 +97,7 @@ type planOutJSON struct {
 	Totals     totalsJSON    `json:"totals"`
 }
 
-func planJSON(rep store.PlanReport) planOutJSON {
+func planJSON(rep app.PlanReport) planOutJSON {
 	p := rep.Plan
 	out := planOutJSON{ID: p.ID, PersonID: p.PersonID, Name: p.Name, Agreed: p.Agreed, Steps: []stepJSON{}}
 	if p.OccupationURI != "" {
@@ -143,12 +142,12 @@ func planJSON(rep store.PlanReport) planOutJSON {
 
 // warningsJSON lists the warnings; with a, each has its message in the
 // interface language.
-func warningsJSON(a *invocation, rep store.PlanReport) []warningJSON {
+func warningsJSON(a *invocation, rep app.PlanReport) []warningJSON {
 	out := []warningJSON{}
 	for _, w := range rep.Warnings {
 		wj := warningJSON{Step: w.StepID, Code: w.Code, Warning: w}
 		if a != nil {
-			wj.Message = tui.WarningText(a.tr(), w)
+			wj.Message = a.printer().Warning(w)
 		}
 		out = append(out, wj)
 	}
@@ -156,7 +155,7 @@ func warningsJSON(a *invocation, rep store.PlanReport) []warningJSON {
 }
 
 // printPlan writes the plan for people: steps, each with its warnings, then the totals.
-func printPlan(a *invocation, rep store.PlanReport) {
+func printPlan(a *invocation, rep app.PlanReport) {
 	tr, p := a.tr(), rep.Plan
 	head := p.Name
 	if p.Agreed {
@@ -177,27 +176,27 @@ func printPlan(a *invocation, rep store.PlanReport) {
 		}
 		var fund []string
 		for _, l := range s.Funding {
-			f := tui.SchemeName(tr, l.Scheme) + " " + tui.Amount(tr, l.Scheme, l.Amount)
+			f := a.printer().Scheme(l.Scheme) + " " + a.printer().Amount(l.Scheme, l.Amount)
 			if l.Reserved > 0 {
 				f += " (" + tr.T("plan.cli.reserved_short") + ")"
 			}
 			fund = append(fund, f)
 		}
-		fmt.Fprintf(a.stdout, "%2d. [%s] %s  %s  %s  %s\n", i+1, tui.StatusName(tr, s.Status), s.Title, tui.DateRange(start, end),
-			tui.Euro(o.Price), strings.Join(fund, " · "))
+		fmt.Fprintf(a.stdout, "%2d. [%s] %s  %s  %s  %s\n", i+1, a.printer().StepStatus(s.Status), s.Title, a.printer().DateRange(start, end),
+			a.printer().Money(o.Price, "EUR"), strings.Join(fund, " · "))
 		for _, w := range rep.Warnings {
 			if w.StepID == s.ID {
-				fmt.Fprintln(a.stdout, "    ! "+tui.WarningText(tr, w))
+				fmt.Fprintln(a.stdout, "    ! "+a.printer().Warning(w))
 			}
 		}
 	}
-	fmt.Fprintln(a.stdout, tr.T("plan.cli.totals")+": "+tui.TotalsLine(tr, rep.Totals))
-	if l := tui.StackLine(tr, rep.Totals.Stack); l != "" {
+	fmt.Fprintln(a.stdout, tr.T("plan.cli.totals")+": "+a.printer().Totals(rep.Totals))
+	if l := a.printer().Stack(rep.Totals.Stack); l != "" {
 		fmt.Fprintln(a.stdout, l)
 	}
 }
 
-func printWarnings(a *invocation, rep store.PlanReport) {
+func printWarnings(a *invocation, rep app.PlanReport) {
 	tr := a.tr()
 	if len(rep.Warnings) == 0 {
 		fmt.Fprintln(a.stdout, tr.T("plan.cli.no_warnings"))
@@ -205,7 +204,7 @@ func printWarnings(a *invocation, rep store.PlanReport) {
 	}
 	for _, w := range rep.Warnings {
 		n := rep.Plan.Step(w.StepID) + 1
-		fmt.Fprintf(a.stdout, "%d. %s: %s\n", n, rep.Plan.Steps[n-1].Title, tui.WarningText(tr, w))
+		fmt.Fprintf(a.stdout, "%d. %s: %s\n", n, rep.Plan.Steps[n-1].Title, a.printer().Warning(w))
 	}
 }
 
@@ -236,7 +235,7 @@ func skillsJSON(ss []catalog.SkillRef) []skillJSON {
 	return out
 }
 
-func gapJSON(oc store.Occupation, g catalog.Gap) map[string]any {
+func gapJSON(oc catalog.Occupation, g catalog.Gap) map[string]any {
 	part := func(p catalog.GapPart) gapPartJSON {
 		j := gapPartJSON{Total: p.Total, Covered: len(p.Covered), Planned: len(p.Planned), CoveredSkills: skillsJSON(p.Covered),
 			PlannedSkills: []skillJSON{}, Missing: []missingJSON{}}
@@ -251,7 +250,7 @@ func gapJSON(oc store.Occupation, g catalog.Gap) map[string]any {
 	return map[string]any{"occupation": skillJSON{oc.URI, oc.Label}, "essential": part(g.Essential), "optional": part(g.Optional)}
 }
 
-func printGap(a *invocation, oc store.Occupation, g catalog.Gap) {
+func printGap(a *invocation, oc catalog.Occupation, g catalog.Gap) {
 	tr := a.tr()
 	for _, side := range []struct {
 		id string
@@ -269,7 +268,7 @@ func printGap(a *invocation, oc store.Occupation, g catalog.Gap) {
 			fmt.Fprintln(a.stdout, "  ✗ "+m.Label)
 			if side.id == "plan.cli.gap.essential" {
 				for _, o := range m.Offers {
-					fmt.Fprintf(a.stdout, "      %s  %s  %s\n", o.ID, o.Title, tui.Euro(o.Price))
+					fmt.Fprintf(a.stdout, "      %s  %s  %s\n", o.ID, o.Title, a.printer().Money(o.Price, "EUR"))
 				}
 			}
 		}
@@ -343,10 +342,10 @@ func blockedText(a *invocation, sg catalog.Suggestion) string {
 	if sg.Blocked == nil {
 		return ""
 	}
-	return tr.T("plan.cli.suggest.blocked", "Reason", tui.ReasonText(tr, sg.Blocked.Constraint), "Offers", sg.Blocked.Offers)
+	return tr.T("plan.cli.suggest.blocked", "Reason", a.printer().Reason(sg.Blocked.Constraint), "Offers", sg.Blocked.Offers)
 }
 
-func printSuggestion(a *invocation, oc store.Occupation, sg catalog.Suggestion) {
+func printSuggestion(a *invocation, oc catalog.Occupation, sg catalog.Suggestion) {
 	tr := a.tr()
 	titles := map[string]string{}
 	for _, pw := range sg.Pathways {
@@ -364,7 +363,7 @@ func printSuggestion(a *invocation, oc store.Occupation, sg catalog.Suggestion) 
 			head = tr.T("plan.cli.suggest.alt", "N", i+1, "Without", strings.Join(w, ", "))
 		}
 		fmt.Fprintf(a.stdout, "%s — %s\n", head, tr.T("plan.cli.suggest.summary", "Covered", len(pw.Covered), "Missing", len(sg.Missing),
-			"Cost", tui.Euro(pw.Cost), "Own", tui.Euro(pw.Own), "Hours", tui.Num(pw.Hours), "Weeks", pw.Weeks))
+			"Cost", a.printer().Money(pw.Cost, "EUR"), "Own", a.printer().Money(pw.Own, "EUR"), "Hours", a.printer().Number(pw.Hours), "Weeks", pw.Weeks))
 		for j, s := range pw.Steps {
 			why := []string{}
 			if len(s.Covers) > 0 {
@@ -381,7 +380,7 @@ func printSuggestion(a *invocation, oc store.Occupation, sg catalog.Suggestion) 
 				}
 				why = append(why, tr.T("plan.cli.suggest.prereq_of", "Titles", strings.Join(ts, ", ")))
 			}
-			fmt.Fprintf(a.stdout, "  %d. %s  %s  %s h  %s\n     %s\n", j+1, s.Title, tui.Euro(s.Price), tui.Num(s.Hours), tui.DateRange(s.Start, s.End), strings.Join(why, "; "))
+			fmt.Fprintf(a.stdout, "  %d. %s  %s  %s h  %s\n     %s\n", j+1, s.Title, a.printer().Money(s.Price, "EUR"), a.printer().Number(s.Hours), a.printer().DateRange(s.Start, s.End), strings.Join(why, "; "))
 		}
 		byReason := map[string][]string{}
 		var reasons []string
@@ -392,7 +391,7 @@ func printSuggestion(a *invocation, oc store.Occupation, sg catalog.Suggestion) 
 			byReason[u.Reason] = append(byReason[u.Reason], u.Label)
 		}
 		for _, r := range reasons {
-			fmt.Fprintln(a.stdout, "  "+tr.T("plan.cli.suggest.uncovered", "Skills", strings.Join(byReason[r], ", "))+" ("+tui.ReasonText(tr, r)+")")
+			fmt.Fprintln(a.stdout, "  "+tr.T("plan.cli.suggest.uncovered", "Skills", strings.Join(byReason[r], ", "))+" ("+a.printer().Reason(r)+")")
 		}
 	}
 }

@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // suggestFlags are the goal and constraints of a suggestion.
@@ -42,7 +42,7 @@ func (f *suggestFlags) register(cmd *cobra.Command) {
 }
 
 // constraints parses the flags; every problem names its flag.
-func (f *suggestFlags) constraints(ctx context.Context, st *store.Store) (catalog.Constraints, error) {
+func (f *suggestFlags) constraints(ctx context.Context, st *app.App) (catalog.Constraints, error) {
 	k := catalog.Constraints{MaxHours: f.maxHours, MaxWeeks: f.maxWeeks, MaxSteps: f.maxSteps, Region: strings.ToUpper(f.region)}
 	if f.maxHours < 0 || f.maxWeeks < 0 || f.maxSteps < 0 {
 		return k, usageErr("--max-hours, --max-weeks, --max-steps: must not be negative")
@@ -104,22 +104,8 @@ func (f *suggestFlags) constraints(ctx context.Context, st *store.Store) (catalo
 }
 
 // goal picks the occupation: the flag, else the plan's, else the person's target.
-func (a *invocation) goal(ctx context.Context, st *store.Store, flag string, p *sessions.Plan) (store.Occupation, error) {
-	q := flag
-	if q == "" && p != nil {
-		q = p.OccupationURI
-	}
-	if q == "" {
-		person, err := st.Person(ctx, p.PersonID)
-		if err != nil {
-			return store.Occupation{}, err
-		}
-		q = person.TargetOccupation
-	}
-	if q == "" {
-		return store.Occupation{}, usageErr("--occupation: %s", a.tr().T("plan.err.occupation_required"))
-	}
-	return a.occupation(ctx, st, q)
+func (a *invocation) goal(ctx context.Context, st *app.App, flag string, p *sessions.Plan) (catalog.Occupation, error) {
+	return st.Goal(ctx, flag, p, a.lang)
 }
 
 func newPlanGapCmd(a *invocation) *cobra.Command {
@@ -131,7 +117,7 @@ func newPlanGapCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				p, err := f.load(ctx, a, st, true)
 				if err != nil {
 					return err
@@ -158,24 +144,17 @@ func newPlanGapCmd(a *invocation) *cobra.Command {
 }
 
 // suggest runs a suggestion for the person's plan.
-func (a *invocation) suggest(ctx context.Context, st *store.Store, f *planFlags, sf *suggestFlags) (sessions.Plan, store.Occupation, catalog.Suggestion, error) {
+func (a *invocation) suggest(ctx context.Context, st *app.App, f *planFlags, sf *suggestFlags) (sessions.Plan, catalog.Occupation, catalog.Suggestion, error) {
 	p, err := f.load(ctx, a, st, true)
 	if err != nil {
-		return p, store.Occupation{}, catalog.Suggestion{}, err
-	}
-	oc, err := a.goal(ctx, st, sf.occupation, &p)
-	if err != nil {
-		return p, oc, catalog.Suggestion{}, err
+		return p, catalog.Occupation{}, catalog.Suggestion{}, err
 	}
 	k, err := sf.constraints(ctx, st)
 	if err != nil {
-		return p, oc, catalog.Suggestion{}, err
+		return p, catalog.Occupation{}, catalog.Suggestion{}, err
 	}
-	in, err := st.SuggestInput(ctx, f.person, &p, oc, k, a.today())
-	if err != nil {
-		return p, oc, catalog.Suggestion{}, err
-	}
-	return p, oc, catalog.Suggest(in), nil
+	sg, oc, err := st.Suggest(ctx, &p, sf.occupation, k, a.lang)
+	return p, oc, sg, err
 }
 
 func newPlanSuggestCmd(a *invocation) *cobra.Command {
@@ -187,7 +166,7 @@ func newPlanSuggestCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				_, oc, sg, err := a.suggest(ctx, st, &f, &sf)
 				if err != nil {
 					return err
@@ -218,7 +197,7 @@ func newPlanAcceptCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *store.Store) error {
+			return withStore(ctx, a, func(st *app.App) error {
 				p, oc, sg, err := a.suggest(ctx, st, &f, &sf)
 				if err != nil {
 					return err
@@ -245,6 +224,6 @@ func newPlanAcceptCmd(a *invocation) *cobra.Command {
 
 // accept appends a pathway's steps that are not in the plan yet and sets the
 // plan's occupation when it has none.
-func (a *invocation) accept(ctx context.Context, st *store.Store, p sessions.Plan, oc store.Occupation, pw catalog.Pathway) (sessions.Plan, error) {
+func (a *invocation) accept(ctx context.Context, st *app.App, p sessions.Plan, oc catalog.Occupation, pw catalog.Pathway) (sessions.Plan, error) {
 	return st.AcceptPathway(ctx, p.ID, oc, pw)
 }

@@ -14,8 +14,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
-	"github.com/koers-project/koers/store"
 )
 
 // searchFlags are koers search's filters as typed.
@@ -161,7 +161,7 @@ func newOfferCmd(a *invocation) *cobra.Command {
 			}
 			defer st.Close()
 			o, err := st.Offer(ctx, args[0])
-			if errors.Is(err, store.ErrNotFound) {
+			if errors.Is(err, app.ErrNotFound) {
 				return usageErr("%s", a.tr().T("register.err.no_offer", "ID", args[0]))
 			}
 			if err != nil {

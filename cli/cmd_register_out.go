@@ -87,48 +87,6 @@ func toOfferJSON(o catalog.Offer) offerJSON {
 	}
 }
 
-// eqfLabel is "EQF 5", "EQF n/a" or "EQF ?" in the interface language.
-func eqfLabel(a *invocation, e catalog.EQF) string {
-	switch e {
-	case catalog.EQFUnknown:
-		return "EQF ?"
-	case catalog.EQFNotApplicable:
-		return "EQF " + a.tr().T("app.na")
-	}
-	return fmt.Sprintf("EQF %d", e)
-}
-
-func workload(o catalog.Offer) string {
-	var p []string
-	if o.ECTS != nil {
-		p = append(p, fmt.Sprintf("%g ECTS", *o.ECTS))
-	}
-	if o.Hours != nil {
-		p = append(p, fmt.Sprintf("%g h", *o.Hours))
-	}
-	if len(p) == 0 {
-		return "?"
-	}
-	return strings.Join(p, " / ")
-}
-
-func priceLabel(a *invocation, o catalog.Offer) string {
-	if o.Price == nil {
-		return a.tr().T("register.price.unknown")
-	}
-	if *o.Price == 0 {
-		return a.tr().T("register.price.free")
-	}
-	return o.Price.String() + " " + o.Currency
-}
-
-func modeLabel(a *invocation, m catalog.Mode) string {
-	if m == "" {
-		return a.tr().T("app.unknown")
-	}
-	return a.tr().T("register.mode." + string(m))
-}
-
 // cut shortens s to n runes with an ellipsis.
 func cut(s string, n int) string {
 	r := []rune(s)
@@ -147,8 +105,8 @@ func printHits(a *invocation, hits []catalog.Hit) error {
 		if start == "" {
 			start = "?"
 		}
-		fmt.Fprintf(w, "%s  %s  %-7s  %-16s  %-8s  %-10s  %s  %s:%s\n", cut(o.Title, 40), cut(o.Provider, 22), eqfLabel(a, o.EQF),
-			workload(o), modeLabel(a, o.Mode), priceLabel(a, o), start, o.Source, o.SourceID)
+		fmt.Fprintf(w, "%s  %s  %-7s  %-16s  %-8s  %-10s  %s  %s:%s\n", cut(o.Title, 40), cut(o.Provider, 22), a.printer().EQF(o.EQF),
+			a.printer().Workload(o.ECTS, o.Hours), a.printer().Mode(o.Mode), a.printer().Price(o.Price, o.Currency), start, o.Source, o.SourceID)
 	}
 	fmt.Fprintln(a.stderr, tr.N("app.offers", len(hits)))
 	return nil
@@ -173,13 +131,13 @@ func printOffer(a *invocation, o catalog.Offer) error {
 	line("provider", o.Provider)
 	line("awarding_body", o.AwardingBody)
 	line("country", strings.TrimSpace(o.Country+" "+o.Region))
-	line("eqf", eqfLabel(a, o.EQF))
-	line("workload", workload(o))
-	line("mode", modeLabel(a, o.Mode))
+	line("eqf", a.printer().EQF(o.EQF))
+	line("workload", a.printer().Workload(o.ECTS, o.Hours))
+	line("mode", a.printer().Mode(o.Mode))
 	line("assessment", o.Assessment)
 	line("quality_assurance", o.QA)
 	line("languages", strings.Join(o.Languages, ", "))
-	line("price", priceLabel(a, o))
+	line("price", a.printer().Price(o.Price, o.Currency))
 	line("dates", strings.TrimSpace(o.Start.String()+" – "+o.End.String()))
 	line("schemes", strings.Join(o.Schemes, ", "))
 	line("prerequisites", strings.Join(o.Prerequisites, "; "))

@@ -16,9 +16,9 @@ import (
 	"github.com/adrg/xdg"
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/serve"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 	"github.com/koers-project/koers/tui"
 )
 
@@ -112,7 +112,7 @@ func (a *invocation) serve(ctx context.Context, f serveFlags) error {
 
 // newServer completes cfg with the accounts, the TUI and the command tree
 // over st, the one store of the server process.
-func (a *invocation) newServer(st *store.Store, cfg serve.Config) (*serve.Server, error) {
+func (a *invocation) newServer(st *app.App, cfg serve.Config) (*serve.Server, error) {
 	cfg.Accounts = serveAccounts{st: st}
 	cfg.CommandNames = []string{"help", "completion"}
 	for _, c := range commands(a) {
@@ -121,9 +121,9 @@ func (a *invocation) newServer(st *store.Store, cfg serve.Config) (*serve.Server
 	cfg.Say = func(c serve.Caller, msg serve.Notice, n int) string {
 		return a.cat.For(callerLang(c)).T(string(msg), "N", n)
 	}
-	cfg.NewTUI = func(c serve.Caller) (serve.TUI, error) { return a.sessionTUI(st, c), nil }
+	cfg.NewTUI = func(c serve.Caller) (serve.TUI, error) { return a.sessionTUI(context.Background(), st, c) }
 	cfg.Exec = func(ctx context.Context, c serve.Caller, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-		return runServed(ctx, cfg.Version, args, stdin, stdout, stderr, callerEnv(c), &served{store: st, account: c.Account, changed: c.AccountsChanged})
+		return runServed(ctx, cfg.Version, args, stdin, stdout, stderr, callerEnv(c), &served{app: st, account: c.Account, changed: c.AccountsChanged})
 	}
 	return serve.New(cfg)
 }
@@ -162,25 +162,29 @@ func callerLang(c serve.Caller) string {
 // sessionTUI is the root model of one interactive session, as its account.
 // Roles that may not view people's files get the register only; exporting
 // to a file is not offered (the file would be written on the server).
-func (a *invocation) sessionTUI(st *store.Store, c serve.Caller) serve.TUI {
+func (a *invocation) sessionTUI(ctx context.Context, st *app.App, c serve.Caller) (serve.TUI, error) {
 	lang := callerLang(c)
 	view := st.As(c.Account.Name)
 	deps := tui.Deps{Register: view, Concepts: view}
 	if sessions.Decide(c.Account.Role, sessions.OpViewPerson, sessions.ScopeOwn).Permitted() {
 		deps.People, deps.Plans = view, view
 	}
-	return serve.TUI{
-		Model:    tui.NewSession(deps, a.cat, tui.Options{Lang: lang, Now: a.now}),
-		Shutdown: func(notice string) tea.Msg { return tui.ShutdownMsg{Notice: notice} },
+	schemes, err := view.Schemes(ctx)
+	if err != nil {
+		return serve.TUI{}, err
 	}
+	return serve.TUI{
+		Model:    tui.NewSession(deps, a.cat, tui.Options{Lang: lang, Now: a.now, Schemes: schemes}),
+		Shutdown: func(notice string) tea.Msg { return tui.ShutdownMsg{Notice: notice} },
+	}, nil
 }
 
 // serveAccounts gives the server the accounts of the store.
-type serveAccounts struct{ st *store.Store }
+type serveAccounts struct{ st *app.App }
 
 func (sa serveAccounts) CounsellorByKey(ctx context.Context, fp string) (sessions.Counsellor, error) {
 	c, err := sa.st.CounsellorByKey(ctx, fp)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, app.ErrNotFound) {
 		return c, fmt.Errorf("%w: %w", serve.ErrUnknownKey, err)
 	}
 	return c, err
@@ -202,17 +206,17 @@ func (a *invocation) serveCheck(ctx context.Context, f serveFlags) error {
 	if _, err := os.Stat(a.dbPath); err != nil {
 		return usageErr("--db: %s: %v", a.dbPath, err)
 	}
-	st, err := store.Open(ctx, a.dbPath, store.Options{ReadOnly: true})
+	st, err := app.Open(ctx, a.dbPath, app.Options{ReadOnly: true, Catalog: a.cat})
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
 	defer st.Close()
-	v, err := st.Version(ctx)
+	v, latest, err := st.SchemaVersion(ctx)
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
-	fmt.Fprintf(w, "database\t%s (schema %d of %d)\n", a.dbPath, v, store.LatestVersion())
-	if v < store.LatestVersion() {
+	fmt.Fprintf(w, "database\t%s (schema %d of %d)\n", a.dbPath, v, latest)
+	if v < latest {
 		fmt.Fprintf(w, "database\tserve will migrate it on start\n")
 		return nil
 	}

@@ -18,10 +18,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/serve"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // lockedBuffer is a bytes.Buffer safe for the server's goroutines and the test.
@@ -48,7 +48,7 @@ type testServer struct {
 	t       *testing.T
 	addr    string
 	hostKey ssh.PublicKey
-	st      *store.Store
+	st      *app.App
 	logs    *lockedBuffer
 	keys    map[string]ssh.Signer // account name → its private key
 	privs   map[string]ed25519.PrivateKey

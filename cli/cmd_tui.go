@@ -15,5 +15,9 @@ func runTUI(ctx context.Context, a *invocation) error {
 	}
 	defer st.Close()
 	deps := tui.Deps{Register: st, Concepts: st, People: st, Plans: st, Exporter: tuiExporter{a: a, st: st}}
-	return tui.Run(ctx, deps, a.cat, tui.Options{Lang: a.lang, Now: a.now})
+	schemes, err := st.Schemes(ctx)
+	if err != nil {
+		return err
+	}
+	return tui.Run(ctx, deps, a.cat, tui.Options{Lang: a.lang, Now: a.now, Schemes: schemes})
 }

@@ -10,7 +10,6 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 func TestServeCommandsOverSSH(t *testing.T) {
@@ -38,9 +37,12 @@ func TestServeCommandsOverSSH(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &p); err != nil || p.ID == "" {
 			t.Fatalf("person add %q: %v", out, err)
 		}
-		var by string
-		if err := ts.st.DB().QueryRow(`SELECT created_by FROM people WHERE id=?`, p.ID).Scan(&by); err != nil || by != "cora" {
-			t.Errorf("created_by = %q, %v; want cora", by, err)
+		out, errs, code = ts.run("sam", "koers person show "+p.ID+" --json")
+		var shown struct {
+			CreatedBy string `json:"created_by"`
+		}
+		if err := json.Unmarshal([]byte(out), &shown); code != 0 || err != nil || shown.CreatedBy != "cora" {
+			t.Errorf("person show: exit %d, %q, %v, stderr %q; want created_by cora", code, out, err, errs)
 		}
 	})
 	usage := []struct{ name, account, cmd, names string }{
@@ -244,7 +246,7 @@ func TestServeDrainSavesDrafts(t *testing.T) {
 	if !strings.Contains(s.errb.String(), "stopping") {
 		t.Errorf("no notice; stderr %q", s.errb.String())
 	}
-	body, _, err := ts.st.Draft(context.Background(), p.ID, store.DraftSession)
+	body, _, err := ts.st.Draft(context.Background(), p.ID, sessions.DraftSession)
 	if err != nil || !strings.Contains(body, "Half-typed summary") {
 		t.Errorf("draft = %q, %v", body, err)
 	}

@@ -9,15 +9,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // served is how `koers serve` runs the command tree for one authenticated
 // SSH caller: over the database the server opened once, as the caller's
 // account, within what the caller's role may do.
 type served struct {
-	store   *store.Store
+	app     *app.App
 	account sessions.Counsellor
 	// changed tells the server that accounts changed, so it re-checks its
 	// open sessions at once instead of at its next poll.

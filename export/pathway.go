@@ -112,6 +112,6 @@ func (f fmtr) warning(w sessions.Warning, step string, unit Unit) string {
 	if !tr.Has(id) {
 		id = "export.warn.other"
 	}
-	return tr.T(id, "Step", step, "Other", w.Other, "Scheme", w.Scheme, "Gap", f.amount(unit, w.Gap),
+	return tr.T(id, "Step", step, "Other", w.Other, "Scheme", f.p.SchemeLong(w.Scheme), "Gap", f.amount(unit, w.Gap),
 		"Own", f.money(w.Own, "EUR"), "Date", f.date(w.Date), "From", f.eqf(w.From), "To", f.eqf(w.To), "Code", w.Code)
 }

@@ -143,7 +143,8 @@ func Prepare(t Totals, e Entry, c Context) (Entry, error) {
 		e.Ref = o.Ref
 		e.DBalance, e.DReserved = -o.DBalance, -o.DReserved
 		if o.Ref != "" && o.DReserved > 0 && c.Outstanding < o.DReserved {
-			return e, fmt.Errorf("%w: reservation %s is already used or released", ErrInsufficient, o.Ref)
+			return e, &InsufficientError{Scheme: e.Scheme, Kind: e.Kind, Asked: o.Amount, Balance: t.Balance, Reserved: t.Reserved,
+				Available: t.Available(), Ref: o.Ref, Outstanding: c.Outstanding}
 		}
 	default:
 		if e.Corrects != "" {
@@ -160,14 +161,15 @@ func Prepare(t Totals, e Entry, c Context) (Entry, error) {
 		}
 		e.DBalance, e.DReserved = Effect(e.Kind, e.Amount, e.Ref != "")
 		if (e.Kind == Release || (e.Kind == Spend && e.Ref != "")) && e.Amount > c.Outstanding {
-			return e, fmt.Errorf("%w: %s %d exceeds the %d reserved for %s", ErrInsufficient, e.Kind, e.Amount, c.Outstanding, e.Ref)
+			return e, &InsufficientError{Scheme: e.Scheme, Kind: e.Kind, Asked: e.Amount, Balance: t.Balance, Reserved: t.Reserved,
+				Available: t.Available(), Ref: e.Ref, Outstanding: c.Outstanding}
 		}
 	}
 	e.Seq = t.Seq + 1
 	e.BalanceAfter = t.Balance + e.DBalance
 	e.ReservedAfter = t.Reserved + e.DReserved
 	if e.BalanceAfter < 0 || e.ReservedAfter < 0 || e.BalanceAfter-e.ReservedAfter < 0 {
-		return e, fmt.Errorf("%w: %s of %d with %d available", ErrInsufficient, e.Kind, e.Amount, t.Available())
+		return e, &InsufficientError{Scheme: e.Scheme, Kind: e.Kind, Asked: e.Amount, Balance: t.Balance, Reserved: t.Reserved, Available: t.Available()}
 	}
 	return e, nil
 }

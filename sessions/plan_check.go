@@ -47,6 +47,9 @@ type PlanContext struct {
 	// Available per scheme, minor units (balance minus open reservations).
 	Available map[string]int64
 	Today     catalog.Date
+	// Units are the schemes' units from the schemes table, by code; a
+	// scheme missing here counts in its default code's unit.
+	Units map[string]Unit
 	// Stack is the larger credential the plan stacks towards and its parts.
 	Stack *Stack
 }
@@ -153,7 +156,7 @@ func Check(p *Plan, c *PlanContext) []Warning {
 		}
 		asked := int64(0)
 		for _, l := range v.Funding {
-			if catalog.Unit(l.Scheme) == "EUR" {
+			if c.unit(l.Scheme) == UnitEUR {
 				asked += l.Amount
 			}
 		}
@@ -168,7 +171,7 @@ func Check(p *Plan, c *PlanContext) []Warning {
 			if g <= 0 {
 				continue
 			}
-			if catalog.Unit(sc) == "EUR" {
+			if c.unit(sc) == UnitEUR {
 				add(Warning{StepID: v.ID, Code: WarnFunding, Scheme: sc, Gap: g, Own: catalog.Money(g)})
 			} else {
 				add(Warning{StepID: v.ID, Code: WarnLeave, Scheme: sc, Gap: g})
@@ -226,4 +229,12 @@ func fund(vs []stepView, c *PlanContext) funding {
 	}
 	slices.Sort(f.schemes)
 	return f
+}
+
+// unit is the unit scheme counts in.
+func (c *PlanContext) unit(scheme string) Unit {
+	if u, ok := c.Units[scheme]; ok {
+		return u
+	}
+	return Unit(catalog.Unit(scheme))
 }

@@ -70,7 +70,7 @@ func Tally(p *Plan, c *PlanContext) PlanTotals {
 		for _, l := range v.Funding {
 			st := per[l.Scheme]
 			if st == nil {
-				st = &SchemeTotal{Scheme: l.Scheme, Unit: catalog.Unit(l.Scheme)}
+				st = &SchemeTotal{Scheme: l.Scheme, Unit: string(c.unit(l.Scheme))}
 				per[l.Scheme] = st
 			}
 			st.Asked += l.Amount

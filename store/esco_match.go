@@ -10,24 +10,11 @@ import (
 	"github.com/koers-project/koers/catalog"
 )
 
-// ConceptMatch is one ESCO concept found by label, labelled in the asked
-// language (or another where the concept lacks it).
-type ConceptMatch struct {
-	URI          string              `json:"uri"`
-	Kind         catalog.ConceptKind `json:"kind"`
-	Label        string              `json:"label"`
-	LabelLang    string              `json:"label_lang"`
-	MatchedLabel string              `json:"matched_label"`
-	MatchedLang  string              `json:"matched_lang"`
-	ISCO         string              `json:"isco"`
-	Score        float64             `json:"score"`
-}
-
 // MatchConcepts finds concepts of kind whose preferred, alternative or
 // hidden label in any loaded language matches query, folded for case,
 // diacritics, apostrophes, hyphens and gender pairs. Results come best
 // first, labelled in lang with fallback (English, then any language).
-func (s *Store) MatchConcepts(ctx context.Context, kind catalog.ConceptKind, query, lang string, limit int) ([]ConceptMatch, error) {
+func (s *Store) MatchConcepts(ctx context.Context, kind catalog.ConceptKind, query, lang string, limit int) ([]catalog.ConceptMatch, error) {
 	if limit <= 0 {
 		limit = 10
 	}
@@ -55,7 +42,7 @@ func (s *Store) MatchConcepts(ctx context.Context, kind catalog.ConceptKind, que
 		return nil, fmt.Errorf("match %s: %w", kind, mapErr(err))
 	}
 	defer rows.Close()
-	best := map[string]*ConceptMatch{}
+	best := map[string]*catalog.ConceptMatch{}
 	for rows.Next() {
 		var uri, folded, flang, lkind, label, isco string
 		if err := rows.Scan(&uri, &folded, &flang, &lkind, &label, &isco); err != nil {
@@ -78,13 +65,13 @@ func (s *Store) MatchConcepts(ctx context.Context, kind catalog.ConceptKind, que
 			sc += 0.01
 		}
 		if m, ok := best[uri]; !ok || sc > m.Score {
-			best[uri] = &ConceptMatch{URI: uri, Kind: kind, MatchedLabel: label, MatchedLang: flang, ISCO: isco, Score: sc}
+			best[uri] = &catalog.ConceptMatch{URI: uri, Kind: kind, MatchedLabel: label, MatchedLang: flang, ISCO: isco, Score: sc}
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("match %s: %w", kind, mapErr(err))
 	}
-	out := make([]ConceptMatch, 0, len(best))
+	out := make([]catalog.ConceptMatch, 0, len(best))
 	for _, m := range best {
 		out = append(out, *m)
 	}

@@ -12,9 +12,6 @@ import (
 	"github.com/koers-project/koers/sessions"
 )
 
-// DraftSession is the drafts kind of the session screen.
-const DraftSession = "session"
-
 // AddSession validates and records a guidance session with its notes,
 // goals and actions in one transaction (all or nothing), and discards the
 // person's session draft. Counsellor defaults to the actor.
@@ -75,7 +72,7 @@ func (s *Store) AddSession(ctx context.Context, g sessions.Session) (sessions.Se
 				return fmt.Errorf("insert action %d: %w", i+1, err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM drafts WHERE person_id=? AND kind=?`, g.PersonID, DraftSession); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM drafts WHERE person_id=? AND kind=?`, g.PersonID, sessions.DraftSession); err != nil {
 			return fmt.Errorf("discard draft: %w", err)
 		}
 		return s.audit(ctx, tx, g.PersonID, "change", "session "+g.ID)

@@ -13,8 +13,10 @@ import (
 var ErrUnknownScheme = errors.New("unknown scheme")
 
 // Schemes lists the scheme definitions, by code.
-func (s *Store) Schemes(ctx context.Context) ([]sessions.Scheme, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT code, unit, annual, share_percent, cap FROM schemes ORDER BY code`)
+func (s *Store) Schemes(ctx context.Context) ([]sessions.Scheme, error) { return schemes(ctx, s.db) }
+
+func schemes(ctx context.Context, q rowQuerier) ([]sessions.Scheme, error) {
+	rows, err := q.QueryContext(ctx, `SELECT code, unit, annual, share_percent, cap FROM schemes ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("read schemes: %w", err)
 	}
@@ -61,9 +63,6 @@ func (s *Store) PostEntry(ctx context.Context, e sessions.Entry) (sessions.Entry
 		out, err = s.postEntry(ctx, tx, e)
 		return err
 	})
-	if errors.Is(err, sessions.ErrInsufficient) && !errors.Is(err, ErrInsufficient) {
-		err = fmt.Errorf("%w: %w", ErrInsufficient, err)
-	}
 	return out, err
 }
 
@@ -203,10 +202,14 @@ func (s *Store) Entries(ctx context.Context, personID, scheme string) ([]session
 // balance, reserved and available from the running totals of the last
 // entry, with its time as the as-of (zero when no entry exists).
 func (s *Store) Balances(ctx context.Context, personID string) ([]sessions.Balance, error) {
-	if err := exists(ctx, s.db, personID); err != nil {
+	return balances(ctx, s.db, personID)
+}
+
+func balances(ctx context.Context, q rowQuerier, personID string) ([]sessions.Balance, error) {
+	if err := exists(ctx, q, personID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT sc.code, sc.unit,
+	rows, err := q.QueryContext(ctx, `SELECT sc.code, sc.unit,
 		coalesce(e.balance_after, 0), coalesce(e.reserved_after, 0), coalesce(e.created_at, '')
 		FROM schemes sc
 		LEFT JOIN accounts a ON a.scheme = sc.code AND a.person_id = ?

@@ -16,12 +16,16 @@ import (
 
 // Offer is one offer by its id: the UUID, or "source:source_id".
 func (s *Store) Offer(ctx context.Context, id string) (catalog.Offer, error) {
+	return offer(ctx, s.db, id)
+}
+
+func offer(ctx context.Context, q rowQuerier, id string) (catalog.Offer, error) {
 	id = strings.TrimSpace(id)
 	var row *sql.Row
 	if _, err := uuid.Parse(id); err == nil {
-		row = s.db.QueryRowContext(ctx, `SELECT `+offerCols+` FROM `+offerFrom+` WHERE o.id = ?`, strings.ToLower(id))
+		row = q.QueryRowContext(ctx, `SELECT `+offerCols+` FROM `+offerFrom+` WHERE o.id = ?`, strings.ToLower(id))
 	} else if src, sid, ok := strings.Cut(id, ":"); ok && src != "" && sid != "" {
-		row = s.db.QueryRowContext(ctx, `SELECT `+offerCols+` FROM `+offerFrom+` WHERE o.source = ? AND o.source_id = ?`, src, sid)
+		row = q.QueryRowContext(ctx, `SELECT `+offerCols+` FROM `+offerFrom+` WHERE o.source = ? AND o.source_id = ?`, src, sid)
 	} else {
 		return catalog.Offer{}, fmt.Errorf("offer %q: %w", id, ErrNotFound)
 	}

@@ -22,30 +22,6 @@ type rowQuerier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// PersonSummary is one row of the people list.
-type PersonSummary struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Email     string    `json:"email,omitempty"`
-	BirthYear int       `json:"birth_year,omitempty"`
-	UpdatedAt time.Time `json:"updated_at"`
-	// LastSession is the date of the latest guidance session, if any.
-	LastSession time.Time `json:"-"`
-}
-
-// MarshalJSON writes LastSession as null when there is none.
-func (p PersonSummary) MarshalJSON() ([]byte, error) {
-	type plain PersonSummary
-	var last *time.Time
-	if !p.LastSession.IsZero() {
-		last = &p.LastSession
-	}
-	return json.Marshal(struct {
-		plain
-		LastSession *time.Time `json:"last_session"`
-	}{plain(p), last})
-}
-
 // CreatePerson validates p and stores it with a new id, stamped with the
 // actor; the audit log records the creation.
 func (s *Store) CreatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error) {
@@ -207,7 +183,7 @@ func (s *Store) person(ctx context.Context, q rowQuerier, id string) (sessions.P
 // word of the query must occur in the name, the e-mail or the id, with
 // case and diacritics folded ("chloe" finds "Chloé"). A centre's caseload
 // is a few thousand people, so the match runs in Go over one scan.
-func (s *Store) People(ctx context.Context, query string, limit int) ([]PersonSummary, error) {
+func (s *Store) People(ctx context.Context, query string, limit int) ([]sessions.PersonSummary, error) {
 	if limit <= 0 {
 		limit = 500
 	}
@@ -220,11 +196,11 @@ func (s *Store) People(ctx context.Context, query string, limit int) ([]PersonSu
 	defer rows.Close()
 	type hit struct {
 		key string
-		ps  PersonSummary
+		ps  sessions.PersonSummary
 	}
 	var hits []hit
 	for rows.Next() {
-		var ps PersonSummary
+		var ps sessions.PersonSummary
 		var upd, last string
 		if err := rows.Scan(&ps.ID, &ps.Name, &ps.Email, &ps.BirthYear, &upd, &last); err != nil {
 			return nil, err
@@ -247,7 +223,7 @@ func (s *Store) People(ctx context.Context, query string, limit int) ([]PersonSu
 		return nil, err
 	}
 	sort.Slice(hits, func(a, b int) bool { return hits[a].key < hits[b].key })
-	out := make([]PersonSummary, 0, min(len(hits), limit))
+	out := make([]sessions.PersonSummary, 0, min(len(hits), limit))
 	for _, h := range hits[:min(len(hits), limit)] {
 		out = append(out, h.ps)
 	}

@@ -84,7 +84,7 @@ func TestSessionAllOrNothing(t *testing.T) {
 	st := openTemp(t)
 	p := newPerson(t, st, "Chloé Dubois")
 	now := st.Now()
-	if err := st.SaveDraft(ctx, p.ID, DraftSession, `{"summary":"half"}`); err != nil {
+	if err := st.SaveDraft(ctx, p.ID, sessions.DraftSession, `{"summary":"half"}`); err != nil {
 		t.Fatal(err)
 	}
 	bad := sessions.Session{PersonID: p.ID, At: now, Attended: true, Summary: "x",
@@ -101,7 +101,7 @@ func TestSessionAllOrNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := st.Draft(ctx, p.ID, DraftSession); !errors.Is(err, ErrNotFound) {
+	if _, _, err := st.Draft(ctx, p.ID, sessions.DraftSession); !errors.Is(err, ErrNotFound) {
 		t.Errorf("draft kept after save: %v", err)
 	}
 	list, err := st.Sessions(ctx, p.ID, false)
@@ -147,7 +147,7 @@ func TestEraseLeavesNoTrace(t *testing.T) {
 		Goals: []sessions.Goal{{Summary: "goal of " + name}}, Actions: []sessions.Action{{Summary: "call " + name}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SaveDraft(ctx, p.ID, DraftSession, name); err != nil {
+	if err := st.SaveDraft(ctx, p.ID, sessions.DraftSession, name); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.AddCredential(ctx, sessions.Credential{PersonID: p.ID, Learner: name, Title: "Python", Country: "BE",

@@ -58,13 +58,13 @@ func BenchmarkSuggestRegister(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("planner index sync: %v", time.Since(t0))
-	var oc Occupation
+	var oc catalog.Occupation
 	var err error
 	if benchOccupation() == "taught" {
 		// A synthetic target: the 30 skills the register teaches most, so
 		// every essential skill has tens of thousands of teachers (a real
 		// occupation shares one or two skills with a generated register).
-		oc = Occupation{URI: "taught", Label: "30 most-taught skills"}
+		oc = catalog.Occupation{URI: "taught", Label: "30 most-taught skills"}
 		rows, err := st.DB().QueryContext(ctx, `SELECT u.uri FROM offer_skill_uris u JOIN plan_skill_offers s ON s.skill = u.id
 			GROUP BY u.id ORDER BY count(*) DESC, u.uri LIMIT 30`)
 		if err != nil {
@@ -146,7 +146,11 @@ func BenchmarkEditCheckTotals12Steps(b *testing.B) {
 		}
 		ids = append(ids, o.ID)
 	}
-	if p, err = st.AddOfferSteps(ctx, p.ID, ids...); err != nil {
+	var steps []sessions.Step
+	for _, id := range ids {
+		steps = append(steps, sessions.Step{Kind: sessions.KindOffer, OfferID: id, Title: id})
+	}
+	if p, err = st.AddStep(ctx, p.ID, steps...); err != nil {
 		b.Fatal(err)
 	}
 	today := catalog.NewDate(2026, 12, 3)
@@ -158,7 +162,7 @@ func BenchmarkEditCheckTotals12Steps(b *testing.B) {
 		if p, err = st.MoveStep(ctx, p.ID, step, (i*5)%12); err != nil {
 			b.Fatal(err)
 		}
-		rep, err := st.Report(ctx, p, today)
+		rep, err := planReport(ctx, st, p, today)
 		if err != nil || rep.Totals.Steps != 12 {
 			b.Fatal(err, rep.Totals.Steps)
 		}

@@ -10,27 +10,18 @@ import (
 	"github.com/koers-project/koers/sessions"
 )
 
-// Occupation is an ESCO occupation with its essential and optional skills,
-// labelled in the asked language (English, then any, where it lacks one).
-type Occupation struct {
-	URI       string             `json:"uri"`
-	Label     string             `json:"label"`
-	Essential []catalog.SkillRef `json:"essential"`
-	Optional  []catalog.SkillRef `json:"optional"`
-}
-
 // ResolveOccupation finds the occupation named by a URI or by a label
 // query (the best match).
-func (s *Store) ResolveOccupation(ctx context.Context, uriOrQuery, lang string) (Occupation, error) {
+func (s *Store) ResolveOccupation(ctx context.Context, uriOrQuery, lang string) (catalog.Occupation, error) {
 	q := strings.TrimSpace(uriOrQuery)
 	uri := q
 	if !strings.HasPrefix(q, "http://") && !strings.HasPrefix(q, "https://") {
 		ms, err := s.MatchConcepts(ctx, catalog.KindOccupation, q, lang, 1)
 		if err != nil {
-			return Occupation{}, err
+			return catalog.Occupation{}, err
 		}
 		if len(ms) == 0 {
-			return Occupation{}, fmt.Errorf("occupation %q: %w", q, ErrNotFound)
+			return catalog.Occupation{}, fmt.Errorf("occupation %q: %w", q, ErrNotFound)
 		}
 		uri = ms[0].URI
 	}
@@ -39,19 +30,19 @@ func (s *Store) ResolveOccupation(ctx context.Context, uriOrQuery, lang string) 
 
 // OccupationSkills is the occupation at uri with its skills, each list in
 // label order.
-func (s *Store) OccupationSkills(ctx context.Context, uri, lang string) (Occupation, error) {
+func (s *Store) OccupationSkills(ctx context.Context, uri, lang string) (catalog.Occupation, error) {
 	label, _, err := s.conceptLabel(ctx, uri, lang)
 	if err != nil {
-		return Occupation{}, err
+		return catalog.Occupation{}, err
 	}
 	var n int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM esco_concepts WHERE uri = ? AND kind = 'occupation'`, uri).Scan(&n); err != nil {
-		return Occupation{}, fmt.Errorf("occupation %s: %w", uri, err)
+		return catalog.Occupation{}, fmt.Errorf("occupation %s: %w", uri, err)
 	}
 	if n == 0 {
-		return Occupation{}, fmt.Errorf("occupation %s: %w", uri, ErrNotFound)
+		return catalog.Occupation{}, fmt.Errorf("occupation %s: %w", uri, ErrNotFound)
 	}
-	oc := Occupation{URI: uri, Label: label, Essential: []catalog.SkillRef{}, Optional: []catalog.SkillRef{}}
+	oc := catalog.Occupation{URI: uri, Label: label, Essential: []catalog.SkillRef{}, Optional: []catalog.SkillRef{}}
 	rows, err := s.db.QueryContext(ctx, `SELECT r.skill_uri, r.relation,
 		coalesce((SELECT preferred FROM esco_texts t WHERE t.uri = r.skill_uri ORDER BY CASE t.lang WHEN ? THEN 0 WHEN 'en' THEN 1 ELSE 2 END, t.lang LIMIT 1), '')
 		FROM esco_occupation_skills r WHERE r.occupation_uri = ?`, lang, uri)
@@ -116,8 +107,10 @@ func (s *Store) PlanContext(ctx context.Context, p *sessions.Plan, today catalog
 	if err != nil {
 		return c, err
 	}
+	c.Units = map[string]sessions.Unit{}
 	for _, b := range bs {
 		c.Available[b.Scheme] = b.Available
+		c.Units[b.Scheme] = b.Unit
 	}
 	if p.StackTarget != "" {
 		t, parts, err := s.StackParts(ctx, p.StackTarget)
@@ -126,27 +119,6 @@ func (s *Store) PlanContext(ctx context.Context, p *sessions.Plan, today catalog
 		}
 	}
 	return c, nil
-}
-
-// PlanReport is a plan with everything the planner shows about it.
-type PlanReport struct {
-	Plan     sessions.Plan        `json:"plan"`
-	Context  sessions.PlanContext `json:"-"`
-	Warnings []sessions.Warning   `json:"warnings"`
-	Totals   sessions.PlanTotals  `json:"totals"`
-}
-
-// Report checks and totals a plan as of today.
-func (s *Store) Report(ctx context.Context, p sessions.Plan, today catalog.Date) (PlanReport, error) {
-	c, err := s.PlanContext(ctx, &p, today)
-	if err != nil {
-		return PlanReport{}, err
-	}
-	ws := sessions.Check(&p, &c)
-	if ws == nil {
-		ws = []sessions.Warning{}
-	}
-	return PlanReport{Plan: p, Context: c, Warnings: ws, Totals: sessions.Tally(&p, &c)}, nil
 }
 
 // heldAndPlanned is the person's held skill URIs, the skills the plan's
@@ -175,7 +147,7 @@ func heldAndPlanned(person sessions.Person, p *sessions.Plan, c *sessions.PlanCo
 
 // Gap is the skill gap of the person (with the plan's steps) towards an
 // occupation, with the offers teaching each missing skill.
-func (s *Store) Gap(ctx context.Context, personID string, p *sessions.Plan, oc Occupation, today catalog.Date) (catalog.Gap, error) {
+func (s *Store) Gap(ctx context.Context, personID string, p *sessions.Plan, oc catalog.Occupation, today catalog.Date) (catalog.Gap, error) {
 	person, err := s.Person(ctx, personID)
 	if err != nil {
 		return catalog.Gap{}, err
@@ -205,7 +177,7 @@ func (s *Store) Gap(ctx context.Context, personID string, p *sessions.Plan, oc O
 // towards an occupation: held and planned skills count as covered; the
 // budget per scheme is what the account has available, less what the
 // plan's open steps already ask, unless k.Budget says otherwise.
-func (s *Store) SuggestInput(ctx context.Context, personID string, p *sessions.Plan, oc Occupation, k catalog.Constraints, today catalog.Date) (catalog.SuggestInput, error) {
+func (s *Store) SuggestInput(ctx context.Context, personID string, p *sessions.Plan, oc catalog.Occupation, k catalog.Constraints, today catalog.Date) (catalog.SuggestInput, error) {
 	person, err := s.Person(ctx, personID)
 	if err != nil {
 		return catalog.SuggestInput{}, err

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -18,6 +17,19 @@ import (
 type PlanTx struct {
 	s  *Store
 	tx *sql.Tx
+}
+
+// Balances are the person's positions, read inside the transaction.
+func (t *PlanTx) Balances(ctx context.Context, personID string) ([]sessions.Balance, error) {
+	return balances(ctx, t.tx, personID)
+}
+
+// Schemes are the scheme definitions, read inside the transaction.
+func (t *PlanTx) Schemes(ctx context.Context) ([]sessions.Scheme, error) { return schemes(ctx, t.tx) }
+
+// Offer is one register offer, read inside the transaction.
+func (t *PlanTx) Offer(ctx context.Context, id string) (catalog.Offer, error) {
+	return offer(ctx, t.tx, id)
 }
 
 // outstanding is what the ledger still reserves under ref, per scheme.
@@ -45,9 +57,6 @@ func (t *PlanTx) post(ctx context.Context, personID, scheme, ref string, kind se
 	e := sessions.Entry{PersonID: personID, Scheme: scheme, Kind: kind, Amount: amount, Ref: ref,
 		Key: fmt.Sprintf("%s:%s:%s:%d", ref, scheme, kind, n), Reason: "learning plan step"}
 	out, err := t.s.postEntry(ctx, t.tx, e)
-	if errors.Is(err, sessions.ErrInsufficient) && !errors.Is(err, ErrInsufficient) {
-		err = fmt.Errorf("%w: %w", ErrInsufficient, err)
-	}
 	if err != nil {
 		return out, fmt.Errorf("%s %s %s for step: %w", kind, catalog.Unit(scheme), scheme, err)
 	}

@@ -133,7 +133,7 @@ func TestSuggestThroughStore(t *testing.T) {
 		t.Fatalf("gap %+v", e)
 	}
 	// Module 2 without Module 1 earlier: a prerequisite warning.
-	rep, err := st.Report(ctx, p, today)
+	rep, err := planReport(ctx, st, p, today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestSuggestThroughStore(t *testing.T) {
 	// Stack progress towards the certificate: one of three parts planned.
 	whole, _ := st.Offer(ctx, "t:whole")
 	p, _ = st.UpdatePlan(ctx, p.ID, func(_ *PlanTx, p *sessions.Plan) error { p.StackTarget = whole.ID; return nil })
-	rep, _ = st.Report(ctx, p, today)
+	rep, _ = planReport(ctx, st, p, today)
 	if sp := rep.Totals.Stack; sp == nil || sp.Parts != 3 || sp.PartsPlanned != 1 || sp.PartsMissing != 2 {
 		t.Fatalf("stack %+v", rep.Totals.Stack)
 	}
@@ -223,4 +223,21 @@ func TestGapRealESCO(t *testing.T) {
 	if got := g.Essential.Covered[0].Label; got != "communicate with target community" {
 		t.Errorf("covered %q", got)
 	}
+}
+
+// planReport checks and totals a plan as the application does (app.Report).
+func planReport(ctx context.Context, st *Store, p sessions.Plan, today catalog.Date) (struct {
+	Warnings []sessions.Warning
+	Totals   sessions.PlanTotals
+}, error) {
+	var r struct {
+		Warnings []sessions.Warning
+		Totals   sessions.PlanTotals
+	}
+	c, err := st.PlanContext(ctx, &p, today)
+	if err != nil {
+		return r, err
+	}
+	r.Warnings, r.Totals = sessions.Check(&p, &c), sessions.Tally(&p, &c)
+	return r, nil
 }

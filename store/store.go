@@ -25,6 +25,8 @@ import (
 	"github.com/google/uuid"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/koers-project/koers/sessions"
 )
 
 //go:embed migrations/*.sql
@@ -32,9 +34,10 @@ var migrationFS embed.FS
 
 // Sentinel errors callers check with errors.Is.
 var (
-	ErrNotFound     = errors.New("not found")
-	ErrConflict     = errors.New("conflict")
-	ErrInsufficient = errors.New("insufficient balance")
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+	// ErrInsufficient is the ledger rule's sentinel (one for every layer).
+	ErrInsufficient = sessions.ErrInsufficient
 	ErrNotSQLite    = errors.New("not a koers database (not an SQLite file)")
 	ErrNewerSchema  = errors.New("database was written by a newer koers")
 	ErrReadOnlyRow  = errors.New("append-only record cannot be changed")

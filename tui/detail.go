@@ -132,10 +132,10 @@ func (d *detailView) content(w int) string {
 	fixed("detail.issued", onIssued)
 	row("detail.outcomes", outcomesText(sh, o, valW))
 	row("detail.workload", workloadText(sh, o))
-	row("detail.level", eqfLabel(tr, o.EQF))
-	row("detail.assessment", vocab(tr, "assessment", o.Assessment))
-	row("detail.mode", vocab(tr, "mode", string(o.Mode)))
-	row("detail.qa", vocab(tr, "qa", o.QA))
+	row("detail.level", sh.P.EQF(o.EQF))
+	row("detail.assessment", sh.P.Vocab("assessment", o.Assessment))
+	row("detail.mode", sh.P.Vocab("mode", string(o.Mode)))
+	row("detail.qa", sh.P.Vocab("qa", o.QA))
 
 	section("detail.optional")
 	opt := func(id, val string) {
@@ -145,8 +145,8 @@ func (d *detailView) content(w int) string {
 		row(id, val)
 	}
 	opt("detail.prerequisites", strings.Join(o.Prerequisites, "\n"))
-	opt("detail.supervision", vocab(tr, "supervision", o.Supervision))
-	opt("detail.grading", vocab(tr, "grade", o.Grade))
+	opt("detail.supervision", sh.P.Vocab("supervision", o.Supervision))
+	opt("detail.grading", sh.P.Vocab("grade", o.Grade))
 	opt("detail.stackability", stackText(sh, o))
 	opt("detail.further", strings.TrimSpace(o.FurtherInfo+"\n"+o.URL))
 
@@ -154,13 +154,13 @@ func (d *detailView) content(w int) string {
 	row("detail.provider", o.Provider)
 	row("detail.languages", langsText(sh, o.Languages))
 	row("detail.isced", o.ISCED)
-	row("detail.price", price(tr, o))
+	row("detail.price", sh.P.Price(o.Price, o.Currency))
 	row("detail.dates", dateRange(o))
 	row("detail.apply_by", o.ApplyBy.String())
 	row("detail.schedule", scheduleText(sh, o.Schedule))
 	row("detail.location", o.Location)
 	row("detail.schemes", schemesText(sh, o.Schemes))
-	row("detail.status", vocab(tr, "status", string(o.Status)))
+	row("detail.status", sh.P.Vocab("status", string(o.Status)))
 	row("detail.source", strings.TrimSpace(o.Source+" · "+o.SourceID))
 	for _, f := range o.Flags {
 		b.WriteString(st.Warning.Render("⚠ "+f) + "\n")
@@ -179,14 +179,13 @@ func titles(o catalog.Offer) string {
 }
 
 func issuerPlace(sh *Shared, o catalog.Offer) string {
-	tr := sh.Tr
 	var parts []string
 	if o.Country != "" {
-		parts = append(parts, vocab(tr, "country", o.Country)+" ("+o.Country+")")
+		parts = append(parts, sh.P.Vocab("country", o.Country)+" ("+o.Country+")")
 	}
 	if o.Region != "" {
 		r := o.Region
-		if l := region(tr, o.Region); l != "" {
+		if l := sh.P.Region(o.Region); l != "" {
 			r += " " + l
 		}
 		parts = append(parts, r)
@@ -227,14 +226,13 @@ func workloadText(sh *Shared, o catalog.Offer) string {
 }
 
 func stackText(sh *Shared, o catalog.Offer) string {
-	tr := sh.Tr
-	lines := []string{vocab(tr, "stack", o.Stackability)}
+	lines := []string{sh.P.Vocab("stack", o.Stackability)}
 	for _, r := range o.Relations {
 		target := r.Label
 		if target == "" {
 			target = r.Target
 		}
-		lines = append(lines, "→ "+vocab(tr, "relation", string(r.Kind))+": "+target)
+		lines = append(lines, "→ "+sh.P.Vocab("relation", string(r.Kind))+": "+target)
 	}
 	return strings.TrimSpace(strings.Join(lines, "\n"))
 }
@@ -242,7 +240,7 @@ func stackText(sh *Shared, o catalog.Offer) string {
 func langsText(sh *Shared, ls []string) string {
 	var out []string
 	for _, l := range ls {
-		out = append(out, vocab(sh.Tr, "lang", l))
+		out = append(out, sh.P.Vocab("lang", l))
 	}
 	return strings.Join(out, ", ")
 }
@@ -250,7 +248,7 @@ func langsText(sh *Shared, ls []string) string {
 func schemesText(sh *Shared, ss []string) string {
 	var out []string
 	for _, s := range ss {
-		out = append(out, vocab(sh.Tr, "scheme", s))
+		out = append(out, sh.P.Vocab("scheme", s))
 	}
 	if len(out) == 0 {
 		return sh.Tr.T("detail.no_schemes")

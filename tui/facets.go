@@ -6,7 +6,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/koers-project/koers/catalog"
-	"github.com/koers-project/koers/locale"
+	"github.com/koers-project/koers/present"
 )
 
 // barWidth is the longest facet bar, in cells.
@@ -37,7 +37,8 @@ func maxCount(bs []catalog.Bucket) int {
 
 // facetLines renders the counts of f in at most w cells and n lines: EQF
 // levels, then forms of participation, then languages and schemes.
-func facetLines(tr *locale.Tr, st *Styles, f *catalog.Facets, w, n int) []string {
+func facetLines(pr *present.Printer, st *Styles, f *catalog.Facets, w, n int) []string {
+	tr := pr.Tr()
 	if f == nil {
 		return []string{st.Muted.Render(" " + tr.T("search.counting"))}
 	}
@@ -51,18 +52,18 @@ func facetLines(tr *locale.Tr, st *Styles, f *catalog.Facets, w, n int) []string
 		case "unknown", "":
 			label = "?"
 		}
-		eqf = append(eqf, label+" "+st.Bar.Render(bar(b.Count, m, barWidth))+" "+count(tr, b.Count))
+		eqf = append(eqf, label+" "+st.Bar.Render(bar(b.Count, m, barWidth))+" "+pr.Count(b.Count))
 	}
 	// a cell is kept free on the right, so that beside the detail the
 	// counts never touch its border
 	lines := []string{" " + st.Label.Render("EQF") + " " + joinFit(eqf, "  ", w-6)}
-	mode := buckets(tr, st, "mode", f.Mode, true)
+	mode := buckets(pr, st, "mode", f.Mode, true)
 	lines = append(lines, " "+joinFit(mode, " · ", w-2))
 	var rest []string
-	rest = append(rest, buckets(tr, st, "lang", f.Language, false)...)
+	rest = append(rest, buckets(pr, st, "lang", f.Language, false)...)
 	if len(f.Scheme) > 0 {
 		rest = append(rest, "│")
-		rest = append(rest, buckets(tr, st, "scheme", f.Scheme, false)...)
+		rest = append(rest, buckets(pr, st, "scheme", f.Scheme, false)...)
 	}
 	lines = append(lines, " "+joinFit(rest, " · ", w-2))
 	if len(lines) > n {
@@ -71,18 +72,19 @@ func facetLines(tr *locale.Tr, st *Styles, f *catalog.Facets, w, n int) []string
 	return lines
 }
 
-func buckets(tr *locale.Tr, st *Styles, kind string, bs []catalog.Bucket, bars bool) []string {
+func buckets(pr *present.Printer, st *Styles, kind string, bs []catalog.Bucket, bars bool) []string {
+	tr := pr.Tr()
 	m := maxCount(bs)
 	var out []string
 	for _, b := range bs {
-		s := vocab(tr, kind, b.Value)
+		s := pr.Vocab(kind, b.Value)
 		if b.Value == "" || b.Value == "unknown" {
 			s = tr.T("app.unknown")
 		}
 		if bars {
 			s += " " + st.Bar.Render(bar(b.Count, m, 3))
 		}
-		out = append(out, s+" "+count(tr, b.Count))
+		out = append(out, s+" "+pr.Count(b.Count))
 	}
 	return out
 }

@@ -20,7 +20,7 @@ func TestFacetLinesKeepARightMargin(t *testing.T) {
 		Scheme:   []catalog.Bucket{{Value: "ila", Count: 59}, {Value: "leave", Count: 26}, {Value: "voucher", Count: 9}},
 	}
 	for w := 30; w <= 130; w++ {
-		lines := facetLines(sh.Tr, sh.Styles, f, w, facetRows)
+		lines := facetLines(sh.P, sh.Styles, f, w, facetRows)
 		if len(lines) != facetRows {
 			t.Fatalf("width %d: %d lines", w, len(lines))
 		}

@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/koers-project/koers/catalog"
-	"github.com/koers-project/koers/locale"
+	"github.com/koers-project/koers/present"
 )
 
 // Filter fields, in panel order.
@@ -101,27 +101,28 @@ func (s filterState) query(now time.Time) catalog.Query {
 }
 
 // value is the label of field f's current option.
-func (s filterState) value(tr *locale.Tr, f int, now time.Time) string {
+func (s filterState) value(pr *present.Printer, f int, now time.Time) string {
+	tr := pr.Tr()
 	n := s.idx[f]
 	if n == 0 {
 		return tr.T("filter.any")
 	}
 	switch f {
 	case fEQFMin, fEQFMax:
-		return eqfLabel(tr, catalog.EQF(n))
+		return pr.EQF(catalog.EQF(n))
 	case fMode:
-		return vocab(tr, "mode", string(catalog.Modes[n-1]))
+		return pr.Vocab("mode", string(catalog.Modes[n-1]))
 	case fLanguage:
-		return vocab(tr, "lang", filterLanguages[n-1])
+		return pr.Vocab("lang", filterLanguages[n-1])
 	case fRegion:
-		return vocab(tr, "region", filterRegions[n-1])
+		return pr.Vocab("region", filterRegions[n-1])
 	case fMaxPrice:
 		if filterPrices[n-1] == 0 {
 			return tr.T("search.free")
 		}
-		return "≤ " + euros(catalog.Money(filterPrices[n-1]*100))
+		return "≤ " + pr.MoneyShort(catalog.Money(filterPrices[n-1]*100), "EUR")
 	case fScheme:
-		return vocab(tr, "scheme", filterSchemes[n-1])
+		return pr.Vocab("scheme", filterSchemes[n-1])
 	case fStartAfter:
 		if filterStarts[n-1] == 0 {
 			return tr.T("filter.today")
@@ -132,7 +133,7 @@ func (s filterState) value(tr *locale.Tr, f int, now time.Time) string {
 }
 
 // summary is the active filters in one short line ("EQF 4–6 · online").
-func (s filterState) summary(tr *locale.Tr, now time.Time) string {
+func (s filterState) summary(pr *present.Printer, now time.Time) string {
 	var parts []string
 	i := s.idx
 	switch {
@@ -145,7 +146,7 @@ func (s filterState) summary(tr *locale.Tr, now time.Time) string {
 	}
 	for _, f := range []int{fMode, fLanguage, fRegion, fMaxPrice, fScheme} {
 		if i[f] > 0 {
-			parts = append(parts, s.value(tr, f, now))
+			parts = append(parts, s.value(pr, f, now))
 		}
 	}
 	if i[fStartAfter] > 0 {
@@ -224,7 +225,7 @@ func (fp *filterPanel) view(w int) string {
 	now := fp.sh.Now()
 	for f := range nFilters {
 		label := padRight(tr.T(filterNames[f]), labelW)
-		val := "‹ " + fp.state.value(tr, f, now) + " ›"
+		val := "‹ " + fp.state.value(fp.sh.P, f, now) + " ›"
 		line := "  " + label + "  " + val
 		if f == fp.cursor {
 			line = st.Selected.Render("▸ " + label + "  " + val)

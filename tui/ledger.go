@@ -13,19 +13,7 @@ import (
 
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
-
-// unitAmount writes minor units with the unit: "€1240.00", "7.5 h", "2 d".
-func unitAmount(u sessions.Unit, v int64) string {
-	switch u {
-	case sessions.UnitEUR:
-		return Euro(catalog.Money(v))
-	case sessions.UnitHours:
-		return u.Format(v) + " h"
-	}
-	return u.Format(v) + " d"
-}
 
 func dateOf(t time.Time) catalog.Date { return catalog.DateOf(t.Local()) }
 
@@ -125,7 +113,7 @@ func (p *ledgerPage) current() sessions.Scheme {
 }
 
 func (p *ledgerPage) openForm() {
-	f := &entryForm{key: store.NewID()}
+	f := &entryForm{key: sessions.NewID()}
 	ph := []string{p.sh.Tr.T("people.ph.amount", "Unit", string(p.current().Unit)), p.sh.Tr.T("people.ph.reason"), p.sh.Tr.T("people.ph.funder")}
 	for i := range f.inputs {
 		in := textinput.New()
@@ -152,7 +140,7 @@ func (p *ledgerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		p.schemes, p.bal, p.entries = msg.schemes, msg.balances, msg.entries
 		p.scheme = min(p.scheme, max(len(p.schemes)-1, 0))
 		// The header's available ILA follows what was just posted.
-		fc := focusFor(p.sh.Tr, personFile{person: p.person, balances: p.bal})
+		fc := focusFor(p.sh.P, personFile{person: p.person, balances: p.bal})
 		return p, func() tea.Msg { return FocusMsg{Focus: fc} }
 	case postedMsg:
 		tr := p.sh.Tr
@@ -161,8 +149,8 @@ func (p *ledgerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		p.form = nil
 		sc := p.current()
-		text := tr.T("people.posted_tui", "Kind", tr.T("people.kind."+string(msg.e.Kind)), "Amount", unitAmount(sc.Unit, msg.e.Amount),
-			"Available", unitAmount(sc.Unit, msg.e.BalanceAfter-msg.e.ReservedAfter))
+		text := tr.T("people.posted_tui", "Kind", tr.T("people.kind."+string(msg.e.Kind)), "Amount", p.sh.P.UnitAmount(sc.Unit, msg.e.Amount),
+			"Available", p.sh.P.UnitAmount(sc.Unit, msg.e.BalanceAfter-msg.e.ReservedAfter))
 		return p, tea.Batch(Status(text, false), p.load())
 	case tea.KeyPressMsg:
 		if p.form != nil {
@@ -228,7 +216,7 @@ func (p *ledgerPage) formKey(msg tea.KeyPressMsg) tea.Cmd {
 		return func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 			defer cancel()
-			got, err := dep.PostEntry(ctx, e)
+			got, _, err := dep.PostEntry(ctx, e)
 			return postedMsg{e: got, err: err}
 		}
 	}
@@ -277,7 +265,7 @@ func (p *ledgerPage) View() string {
 			note = strings.TrimSpace(note + " ⟶ " + e.Ref)
 		}
 		row := ansi.Truncate(fmt.Sprintf("%s%-10s %3d %-9s %12s %12s  %s", marker(i == selected), e.CreatedAt.Local().Format("2006-01-02"), e.Seq,
-			tr.T("people.kind."+string(e.Kind)), sign+unitAmount(sc.Unit, e.Amount), unitAmount(sc.Unit, e.BalanceAfter-e.ReservedAfter), note), p.w, "…")
+			tr.T("people.kind."+string(e.Kind)), sign+p.sh.P.UnitAmount(sc.Unit, e.Amount), p.sh.P.UnitAmount(sc.Unit, e.BalanceAfter-e.ReservedAfter), note), p.w, "…")
 		if i == selected {
 			row = st.Selected.Render(row)
 		}

@@ -59,7 +59,7 @@ func (p *ledgerPage) entryKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 			defer cancel()
-			got, err := dep.PostEntry(ctx, c)
+			got, _, err := dep.PostEntry(ctx, c)
 			return postedMsg{e: got, err: err}
 		}, true
 	}

@@ -11,13 +11,13 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // People is what the people pages need from the store.
 type People interface {
-	People(ctx context.Context, query string, limit int) ([]store.PersonSummary, error)
+	People(ctx context.Context, query string, limit int) ([]sessions.PersonSummary, error)
 	CreatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error)
 	UpdatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error)
 	Person(ctx context.Context, id string) (sessions.Person, error)
@@ -28,7 +28,7 @@ type People interface {
 	NextAppointment(ctx context.Context, personID string) (time.Time, error)
 	Entries(ctx context.Context, personID, scheme string) ([]sessions.Entry, error)
 	Schemes(ctx context.Context) ([]sessions.Scheme, error)
-	PostEntry(ctx context.Context, e sessions.Entry) (sessions.Entry, error)
+	PostEntry(ctx context.Context, e sessions.Entry) (sessions.Entry, sessions.Scheme, error)
 	AddSession(ctx context.Context, g sessions.Session) (sessions.Session, error)
 	SetActionStatus(ctx context.Context, actionID, status string) error
 	SaveDraft(ctx context.Context, personID, kind, body string) error
@@ -37,7 +37,7 @@ type People interface {
 	Audit(ctx context.Context, personID, action, detail string) error
 	// OccupationSkills names an ESCO occupation (its label in lang); the
 	// overview shows the target occupation by name.
-	OccupationSkills(ctx context.Context, uri, lang string) (store.Occupation, error)
+	OccupationSkills(ctx context.Context, uri, lang string) (catalog.Occupation, error)
 }
 
 // ioTimeout bounds every store call a people page makes.
@@ -61,7 +61,7 @@ func newPeopleKeys(sh *Shared) peopleKeys {
 // peopleMsg carries the people matching a query; seq drops stale replies.
 type peopleMsg struct {
 	seq  int
-	list []store.PersonSummary
+	list []sessions.PersonSummary
 	err  error
 }
 
@@ -76,7 +76,7 @@ type peoplePage struct {
 	sh     *Shared
 	keys   peopleKeys
 	input  textinput.Model
-	list   []store.PersonSummary
+	list   []sessions.PersonSummary
 	sel    int
 	seq    int
 	loaded bool

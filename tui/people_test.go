@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/sessions"
@@ -113,9 +114,10 @@ func startPeople(t *testing.T, lang string, w, h int) (*peopleRun, string) {
 func startPeopleWith(t *testing.T, lang string, w, h int, withRegister bool) (*peopleRun, string) {
 	t.Helper()
 	st, ann := peopleStore(t)
-	deps := Deps{People: st}
+	ap := appOver(t, st, func() time.Time { return peopleNow })
+	deps := Deps{People: ap}
 	if withRegister {
-		deps.Register = st
+		deps.Register = ap
 	}
 	sh := newShared(locale.Must(), deps, Options{Lang: lang, Now: func() time.Time { return peopleNow }})
 	p := &peopleProbe{m: newModel(sh, newBlankPage(sh, "Register"))}
@@ -217,7 +219,7 @@ func TestSessionScreenDraftAndSave(t *testing.T) {
 			r.waitFor("Draft saved 10:00:00", "• Send enrolment form · due 2026-12-05", "• Finish the Python course")
 			r.golden()
 			// The draft is in the database: a crash now loses nothing.
-			body, _, err := r.st.Draft(context.Background(), ann, store.DraftSession)
+			body, _, err := r.st.Draft(context.Background(), ann, sessions.DraftSession)
 			if err != nil || !strings.Contains(body, "prefers evening classes") || !strings.Contains(body, "Send enrolment form") {
 				t.Fatalf("draft %q, %v", body, err)
 			}
@@ -228,7 +230,7 @@ func TestSessionScreenDraftAndSave(t *testing.T) {
 			r.waitFor("Restored the draft", "Follow-up: course chosen")
 			r.tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
 			r.waitFor("Session saved", "Follow-up: course c", "Open actions (2)")
-			if _, _, err := r.st.Draft(context.Background(), ann, store.DraftSession); !errors.Is(err, store.ErrNotFound) {
+			if _, _, err := r.st.Draft(context.Background(), ann, sessions.DraftSession); !errors.Is(err, app.ErrNotFound) {
 				t.Errorf("draft left after save: %v", err)
 			}
 			list, err := r.st.Sessions(context.Background(), ann, true)
@@ -298,10 +300,10 @@ func TestSearchForPersonAddsToDraft(t *testing.T) {
 	r.keys("esc")
 	r.waitFor("p add as agreed action") // not "add to plan": the pick goes to the session draft
 	offer := catalog.Offer{ID: "offer-1", Title: "Data-analyse met Python"}
-	if err := addOfferToDraft(context.Background(), r.st, ann, offer, "Enrol in Data-analyse met Python", "person"); err != nil {
+	if err := addOfferToDraft(context.Background(), appOver(t, r.st, func() time.Time { return peopleNow }), ann, offer, "Enrol in Data-analyse met Python", "person"); err != nil {
 		t.Fatal(err)
 	}
-	if err := addOfferToDraft(context.Background(), r.st, ann, offer, "Enrol in Data-analyse met Python", "person"); err != nil {
+	if err := addOfferToDraft(context.Background(), appOver(t, r.st, func() time.Time { return peopleNow }), ann, offer, "Enrol in Data-analyse met Python", "person"); err != nil {
 		t.Fatal(err)
 	}
 	r.tm.Send(PopMsg{}) // close the search (its own back key is the search page's business)
@@ -363,7 +365,7 @@ func TestPersonOverviewDutch(t *testing.T) {
 	r, _ := startPeople(t, "nl", 80, 24)
 	r.waitFor("3 personen")
 	r.keys("enter")
-	r.waitFor("Open acties (1)", "€760.00 beschikbaar", "Ann Peeters · ILA €760.00 beschikbaar")
+	r.waitFor("Open acties (1)", "€ 760,00 beschikbaar", "Ann Peeters · ILA € 760,00 beschikbaar")
 	r.golden()
 	r.finish()
 }
@@ -378,7 +380,7 @@ func TestProfileFormTakesPickedOccupation(t *testing.T) {
 	r.keys("e")
 	r.waitFor("Profile and privacy record of Ann Peeters")
 	uri := "http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30"
-	r.tm.Send(ConceptPickedMsg{Tag: "target", Kind: catalog.KindOccupation, Concept: store.ConceptMatch{URI: uri, Label: "data analyst"}})
+	r.tm.Send(ConceptPickedMsg{Tag: "target", Kind: catalog.KindOccupation, Concept: catalog.ConceptMatch{URI: uri, Label: "data analyst"}})
 	r.waitFor("data analyst http://data.europa.eu/esco/occupation/258e")
 	r.tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
 	r.waitFor("Profile saved")

@@ -11,6 +11,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/sessions"
 )
 
@@ -118,11 +119,12 @@ func loadPersonFile(ctx context.Context, dep People, id, lang string) (personFil
 }
 
 // focusFor is the header summary: the name and the available ILA balance.
-func focusFor(tr interface{ T(string, ...any) string }, f personFile) *Focus {
+func focusFor(pr *present.Printer, f personFile) *Focus {
+	tr := pr.Tr()
 	fc := &Focus{PersonID: f.person.ID, Name: f.person.Name}
 	for _, b := range f.balances {
 		if b.Scheme == "ila" {
-			fc.Balance = tr.T("people.focus_balance", "Amount", unitAmount(b.Unit, b.Available))
+			fc.Balance = tr.T("people.focus_balance", "Amount", pr.UnitAmount(b.Unit, b.Available))
 		}
 	}
 	return fc
@@ -142,7 +144,7 @@ func (p *personPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return p, Status(msg.err.Error(), true)
 		}
 		p.file = msg.file
-		fc := focusFor(p.sh.Tr, p.file)
+		fc := focusFor(p.sh.P, p.file)
 		return p, func() tea.Msg { return FocusMsg{Focus: fc} }
 	case RevealMsg:
 		return p, p.load()
@@ -228,9 +230,9 @@ func balanceLine(sh *Shared, bl sessions.Balance, w int) string {
 	if bl.AsOf.IsZero() {
 		return name + " " + sh.Styles.Muted.Render(tr.T("people.never"))
 	}
-	line := name + " " + sh.Styles.Bold.Render(tr.T("people.available", "Amount", unitAmount(bl.Unit, bl.Available)))
+	line := name + " " + sh.Styles.Bold.Render(tr.T("people.available", "Amount", sh.P.UnitAmount(bl.Unit, bl.Available)))
 	if bl.Reserved != 0 {
-		line += " · " + tr.T("people.reserved", "Amount", unitAmount(bl.Unit, bl.Reserved))
+		line += " · " + tr.T("people.reserved", "Amount", sh.P.UnitAmount(bl.Unit, bl.Reserved))
 	}
 	line += " · " + sh.Styles.Muted.Render(tr.T("people.as_of", "Date", bl.AsOf.Local().Format("2006-01-02 15:04")))
 	return ansi.Truncate(line, w, "…")

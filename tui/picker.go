@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/koers-project/koers/catalog"
-	"github.com/koers-project/koers/store"
 )
 
 // ConceptPickedMsg is what a concept picker sends to the page that opened
@@ -20,13 +19,13 @@ import (
 type ConceptPickedMsg struct {
 	Tag     string
 	Kind    catalog.ConceptKind
-	Concept store.ConceptMatch
+	Concept catalog.ConceptMatch
 }
 
 // pickerResultsMsg is one query's answer; seq drops stale ones.
 type pickerResultsMsg struct {
 	seq   int
-	items []store.ConceptMatch
+	items []catalog.ConceptMatch
 	err   error
 }
 
@@ -43,7 +42,7 @@ type pickerPage struct {
 	tag   string
 	keys  pickerKeys
 	input textinput.Model
-	items []store.ConceptMatch
+	items []catalog.ConceptMatch
 	sel   int
 	seq   int
 	busy  bool

@@ -158,11 +158,11 @@ func TestPickerDropsStaleResults(t *testing.T) {
 	pg := NewConceptPicker(sh, catalog.KindOccupation, "", "").(*pickerPage)
 	pg.SetSize(80, 20)
 	pg.seq = 2
-	pg.Update(pickerResultsMsg{seq: 1, items: []store.ConceptMatch{{Label: "stale"}}})
+	pg.Update(pickerResultsMsg{seq: 1, items: []catalog.ConceptMatch{{Label: "stale"}}})
 	if len(pg.items) != 0 {
 		t.Fatal("stale results shown")
 	}
-	pg.Update(pickerResultsMsg{seq: 2, items: []store.ConceptMatch{{Label: "fresh"}}})
+	pg.Update(pickerResultsMsg{seq: 2, items: []catalog.ConceptMatch{{Label: "fresh"}}})
 	if len(pg.items) != 1 || !strings.Contains(pg.View(), "fresh") {
 		t.Fatal("current results not shown")
 	}

@@ -7,21 +7,21 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
-	"github.com/koers-project/koers/store"
 )
 
 // Plans is what the planner needs from the store.
 type Plans interface {
-	PlanView(ctx context.Context, personID string, today catalog.Date, lang string) (store.PlanView, error)
+	PlanView(ctx context.Context, personID string, today catalog.Date, lang string) (app.PlanView, error)
 	AddOfferSteps(ctx context.Context, planID string, offerIDs ...string) (sessions.Plan, error)
 	MoveStep(ctx context.Context, planID, stepID string, to int) (sessions.Plan, error)
 	SetStepStatus(ctx context.Context, planID, stepID string, status sessions.StepStatus) (sessions.Plan, error)
 	ReserveStep(ctx context.Context, planID, stepID string) (sessions.Plan, error)
 	ReleaseStep(ctx context.Context, planID, stepID string) (sessions.Plan, error)
-	SuggestFor(ctx context.Context, personID, planID string, k catalog.Constraints, today catalog.Date, lang string) (catalog.Suggestion, store.Occupation, error)
-	AcceptPathway(ctx context.Context, planID string, oc store.Occupation, pw catalog.Pathway) (sessions.Plan, error)
+	SuggestFor(ctx context.Context, personID, planID string, k catalog.Constraints, today catalog.Date, lang string) (catalog.Suggestion, catalog.Occupation, error)
+	AcceptPathway(ctx context.Context, planID string, oc catalog.Occupation, pw catalog.Pathway) (sessions.Plan, error)
 }
 
 // planTimeout bounds a planner store call. Most take milliseconds; the
@@ -66,7 +66,7 @@ const (
 type (
 	planViewMsg struct {
 		seq  int
-		view store.PlanView
+		view app.PlanView
 		err  error
 	}
 	planEditMsg struct {
@@ -76,7 +76,7 @@ type (
 	suggestMsg struct {
 		seq int
 		sg  catalog.Suggestion
-		oc  store.Occupation
+		oc  catalog.Occupation
 		err error
 	}
 )
@@ -91,7 +91,7 @@ type plannerPage struct {
 	seq      int
 	loaded   bool
 	err      error
-	view     store.PlanView
+	view     app.PlanView
 	mode     plannerMode
 	sel      int
 	scroll   int
@@ -208,7 +208,7 @@ func (p *plannerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 func (p *plannerPage) focus() tea.Cmd {
 	fc := &Focus{PersonID: p.personID, Name: p.view.PersonName}
 	if v, ok := p.view.Report.Context.Available[catalog.SchemeILA]; ok {
-		fc.Balance = p.sh.Tr.T("plan.focus", "Amount", Euro(catalog.Money(v)))
+		fc.Balance = p.sh.Tr.T("plan.focus", "Amount", p.sh.P.Money(catalog.Money(v), "EUR"))
 	}
 	return func() tea.Msg { return FocusMsg{Focus: fc} }
 }
@@ -233,7 +233,7 @@ func (p *plannerPage) stepsKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
 	case p.busy || !ok:
 		return p, nil
 	case !st.Status.Open() && (key.Matches(msg, k.Reserve) || key.Matches(msg, k.Status) || key.Matches(msg, k.Drop)):
-		return p, Status(tr.T("plan.not_open", "Status", StatusName(tr, st.Status)), false)
+		return p, Status(tr.T("plan.not_open", "Status", p.sh.P.StepStatus(st.Status)), false)
 	case key.Matches(msg, k.MoveUp) && p.sel > 0:
 		p.sel--
 		return p, p.edit(tr.T("plan.cli.moved", "N", p.sel+1), func(ctx context.Context, d Plans) error {
@@ -253,7 +253,7 @@ func (p *plannerPage) stepsKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
 		})
 	case key.Matches(msg, k.Status) && st.Status.Open():
 		next := nextStatus(st.Status)
-		return p, p.edit(tr.T("plan.cli.status", "Status", StatusName(tr, next)), func(ctx context.Context, d Plans) error {
+		return p, p.edit(tr.T("plan.cli.status", "Status", p.sh.P.StepStatus(next)), func(ctx context.Context, d Plans) error {
 			_, err := d.SetStepStatus(ctx, planID, st.ID, next)
 			return err
 		})

@@ -100,7 +100,7 @@ func plannerStore(t *testing.T) (*store.Store, string) {
 		must(err)
 		ids = append(ids, o.ID)
 	}
-	_, err = st.AddOfferSteps(ctx, p.ID, ids...)
+	_, err = appOver(t, st, func() time.Time { return peopleNow }).AddOfferSteps(ctx, p.ID, ids...)
 	must(err)
 	return st, ann.ID
 }
@@ -108,7 +108,7 @@ func plannerStore(t *testing.T) (*store.Store, string) {
 func startPlanner(t *testing.T, lang string, w, h int) (*peopleRun, string) {
 	t.Helper()
 	st, ann := plannerStore(t)
-	sh := newShared(locale.Must(), Deps{Plans: st, Register: nil}, Options{Lang: lang, Now: func() time.Time { return peopleNow }})
+	sh := newShared(locale.Must(), Deps{Plans: appOver(t, st, func() time.Time { return peopleNow }), Register: nil}, Options{Lang: lang, Now: func() time.Time { return peopleNow }})
 	p := &peopleProbe{m: newModel(sh, NewPlannerPage(sh, ann))}
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h))
 	return &peopleRun{t: t, tm: tm, p: p, st: st}, ann

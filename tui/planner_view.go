@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/sessions"
 )
 
@@ -69,9 +70,9 @@ func (p *plannerPage) headLine() string {
 // totalsBar is the always-visible totals line (wrapped on narrow screens)
 // and the stack progress.
 func (p *plannerPage) totalsBar() string {
-	tr, st := p.sh.Tr, p.sh.Styles
+	st := p.sh.Styles
 	t := p.view.Report.Totals
-	segs := strings.Split(TotalsLine(tr, t), " · ")
+	segs := strings.Split(p.sh.P.Totals(t), " · ")
 	var lines []string
 	cur := " Σ"
 	for _, s := range segs {
@@ -86,7 +87,7 @@ func (p *plannerPage) totalsBar() string {
 		}
 	}
 	lines = append(lines, cur)
-	if l := StackLine(tr, t.Stack); l != "" {
+	if l := p.sh.P.Stack(t.Stack); l != "" {
 		lines = append(lines, " "+ansi.Truncate(l, p.w-2, "…"))
 	}
 	return st.Bold.Render(strings.Join(lines[:min(len(lines), 3)], "\n"))
@@ -126,12 +127,12 @@ func (p *plannerPage) stepsView(h int) string {
 		if i == p.sel {
 			marker = "▸ "
 		}
-		status := StatusName(tr, s.Status)
+		status := p.sh.P.StepStatus(s.Status)
 		if s.Status == sessions.StepDropped {
 			status = "✗ " + status
 		}
 		row := fmt.Sprintf("%s%2d. %s %s %s %s", marker, i+1, padCell(status, statW), padCell(s.Title, titleW),
-			padCell(DateRange(start, end), dateW), padLeft(priceText(o, s), priceW))
+			padCell(p.sh.P.DateRange(start, end), dateW), padLeft(priceText(p.sh.P, o, s), priceW))
 		if wide {
 			row += "  " + padCell(p.fundingText(s), fundW)
 		}
@@ -143,7 +144,7 @@ func (p *plannerPage) stepsView(h int) string {
 		}
 		lines = append(lines, row)
 		for _, w := range warn[s.ID] {
-			lines = append(lines, "       "+st.Warning.Render(ansi.Truncate("! "+WarningText(tr, w), p.w-8, "…")))
+			lines = append(lines, "       "+st.Warning.Render(ansi.Truncate("! "+p.sh.P.Warning(w), p.w-8, "…")))
 		}
 	}
 	// Keep the selected step in view.
@@ -157,18 +158,17 @@ func (p *plannerPage) stepsView(h int) string {
 	return strings.Join(lines[p.scroll:min(len(lines), p.scroll+h)], "\n")
 }
 
-func priceText(o catalog.Candidate, s sessions.Step) string {
+func priceText(pr *present.Printer, o catalog.Candidate, s sessions.Step) string {
 	if s.OfferID == "" {
 		return ""
 	}
-	return Euro(o.Price)
+	return pr.Money(o.Price, "EUR")
 }
 
 func (p *plannerPage) fundingText(s sessions.Step) string {
-	tr := p.sh.Tr
 	var parts []string
 	for _, l := range s.Funding {
-		t := SchemeName(tr, l.Scheme) + " " + Amount(tr, l.Scheme, l.Amount)
+		t := p.sh.P.Scheme(l.Scheme) + " " + p.sh.P.Amount(l.Scheme, l.Amount)
 		if l.Reserved > 0 && l.Reserved >= l.Amount {
 			t += " ✓"
 		}
@@ -203,9 +203,9 @@ func (p *plannerPage) coverageView(h int) string {
 			l := "  " + st.Warning.Render("✗ ") + m.Label
 			if len(m.Offers) > 0 {
 				o := m.Offers[0]
-				l += st.Muted.Render(" · " + tr.T("plan.cov.best", "Title", o.Title, "Price", Euro(o.Price)))
+				l += st.Muted.Render(" · " + tr.T("plan.cov.best", "Title", o.Title, "Price", p.sh.P.Money(o.Price, "EUR")))
 			} else {
-				l += st.Muted.Render(" · " + ReasonText(tr, "untaught"))
+				l += st.Muted.Render(" · " + p.sh.P.Reason("untaught"))
 			}
 			lines = append(lines, ansi.Truncate(l, p.w-1, "…"))
 		}
@@ -232,7 +232,7 @@ func (p *plannerPage) suggestView(h int) string {
 		if b == nil {
 			b = &catalog.Blocker{Constraint: "combination"}
 		}
-		return " " + st.Warning.Render(tr.T("plan.cli.suggest.blocked", "Reason", ReasonText(tr, b.Constraint), "Offers", b.Offers))
+		return " " + st.Warning.Render(tr.T("plan.cli.suggest.blocked", "Reason", p.sh.P.Reason(b.Constraint), "Offers", b.Offers))
 	}
 	n := len(sg.Pathways)
 	colW := (p.w - 1) / n
@@ -274,9 +274,9 @@ func (p *plannerPage) pathwayColumn(i int, pw catalog.Pathway, missing int, titl
 	}
 	lines = append(lines,
 		tr.T("plan.sug.covers", "Covered", len(pw.Covered), "Missing", missing),
-		Euro(pw.Cost),
-		tr.T("plan.totals.own", "Own", Euro(pw.Own)),
-		Num(round1(pw.Hours))+" h · "+tr.N("plan.sug.weeks", pw.Weeks), "")
+		p.sh.P.Money(pw.Cost, "EUR"),
+		tr.T("plan.totals.own", "Own", p.sh.P.Money(pw.Own, "EUR")),
+		p.sh.P.Hours(pw.Hours)+" · "+tr.N("plan.sug.weeks", pw.Weeks), "")
 	for j, s := range pw.Steps {
 		lines = append(lines, fmt.Sprintf("%d. %s", j+1, s.Title))
 		var why []string

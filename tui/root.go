@@ -19,6 +19,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/koers-project/koers/locale"
+	"github.com/koers-project/koers/present"
+	"github.com/koers-project/koers/sessions"
 )
 
 // Minimum terminal size.
@@ -54,7 +56,9 @@ type Focus struct {
 // Shared is the state every page reads. The root owns it; pages change it
 // only by sending messages.
 type Shared struct {
-	Tr     *locale.Tr
+	Tr *locale.Tr
+	// P says values for people in the interface language (present).
+	P      *present.Printer
 	Styles *Styles
 	Keys   GlobalKeys
 	Now    func() time.Time
@@ -98,7 +102,9 @@ func Status(text string, isErr bool) tea.Cmd {
 // Options configure the program.
 type Options struct {
 	Lang string
-	Now  func() time.Time
+	// Schemes are the database's schemes: amounts show in their units.
+	Schemes []sessions.Scheme
+	Now     func() time.Time
 	// Light assumes a light background until the terminal answers (default dark).
 	Light bool
 }
@@ -135,7 +141,7 @@ func newShared(cat *locale.Catalog, deps Deps, opt Options) *Shared {
 		opt.Now = time.Now
 	}
 	tr := cat.For(opt.Lang)
-	return &Shared{Tr: tr, Styles: newStyles(!opt.Light), Keys: localizedKeys(tr), Now: opt.Now, Deps: deps}
+	return &Shared{Tr: tr, P: present.New(tr, opt.Schemes), Styles: newStyles(!opt.Light), Keys: localizedKeys(tr), Now: opt.Now, Deps: deps}
 }
 
 func localizedKeys(tr *locale.Tr) GlobalKeys {

@@ -65,7 +65,7 @@ func (p *searchPage) listView(w int) string {
 	if p.fseq == p.seq {
 		f = p.facets
 	}
-	b.WriteString(strings.Join(facetLines(tr, st, f, w, facetRows), "\n"))
+	b.WriteString(strings.Join(facetLines(p.sh.P, st, f, w, facetRows), "\n"))
 	return b.String()
 }
 
@@ -74,16 +74,16 @@ func (p *searchPage) summary() string {
 	tr := p.sh.Tr
 	total := "…"
 	if p.facets != nil && p.fseq == p.seq {
-		total = tr.N("search.count", p.facets.Total, "N", count(tr, p.facets.Total))
+		total = tr.N("search.count", p.facets.Total, "N", p.sh.P.Count(p.facets.Total))
 	}
-	if s := p.filters.summary(tr, p.sh.Now()); s != "" {
+	if s := p.filters.summary(p.sh.P, p.sh.Now()); s != "" {
 		return total + " · " + s
 	}
 	return total
 }
 
 func (p *searchPage) hitRow(cols columns, i, w int) string {
-	tr, st := p.sh.Tr, p.sh.Styles
+	st := p.sh.Styles
 	o := p.hits[i].Offer
 	start := o.Start.String()
 	if cols.start < 10 && len(start) >= 7 {
@@ -93,8 +93,8 @@ func (p *searchPage) hitRow(cols columns, i, w int) string {
 	if i == p.cursor {
 		mark = "▸ "
 	}
-	line := cols.row(mark, o.Title, o.Provider, eqfShort(o.EQF), workload(o),
-		vocab(tr, "modeshort", string(o.Mode)), price(tr, o), start)
+	line := cols.row(mark, o.Title, o.Provider, p.sh.P.EQFShort(o.EQF), p.sh.P.WorkloadShort(o.ECTS, o.Hours),
+		p.sh.P.Vocab("modeshort", string(o.Mode)), p.sh.P.Price(o.Price, o.Currency), start)
 	if i == p.cursor {
 		return st.Selected.Render(padRight(line, w))
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/locale"
+	"github.com/koers-project/koers/present"
 )
 
 func TestLabelsAndNumbers(t *testing.T) {
@@ -63,10 +64,10 @@ func TestFilterQuery(t *testing.T) {
 		t.Errorf("query %+v", q)
 	}
 	tr := locale.Must().For("en")
-	if got, want := s.summary(tr, now), "EQF 4–6 · onsite · Flanders · ≤ €500 · paid training leave · ≥ 2027-03-03"; got != want {
+	if got, want := s.summary(present.New(tr, nil), now), "EQF 4–6 · onsite · Flanders · ≤ €500 · paid training leave · ≥ 2027-03-03"; got != want {
 		t.Errorf("summary %q, want %q", got, want)
 	}
-	if (filterState{}).summary(tr, now) != "" {
+	if (filterState{}).summary(present.New(tr, nil), now) != "" {
 		t.Error("no filters should have an empty summary")
 	}
 }

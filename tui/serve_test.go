@@ -11,7 +11,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/koers-project/koers/locale"
-	"github.com/koers-project/koers/store"
+	"github.com/koers-project/koers/sessions"
 )
 
 // servedProbe runs the served root model and keeps the screen after every message.
@@ -40,7 +40,7 @@ func (p *servedProbe) screen() string {
 // the session form holds unsaved typing saves that draft, then quits.
 func TestShutdownSavesDraftsAndQuits(t *testing.T) {
 	st, ann := peopleStore(t)
-	sh := newShared(locale.Must(), Deps{People: st}, Options{Lang: "en", Now: func() time.Time { return peopleNow }})
+	sh := newShared(locale.Must(), Deps{People: appOver(t, st, func() time.Time { return peopleNow })}, Options{Lang: "en", Now: func() time.Time { return peopleNow }})
 	p := &servedProbe{s: &servedModel{Model: newModel(sh, newBlankPage(sh, "Register"))}}
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(80, 24))
 	wait := func(text string) {
@@ -59,7 +59,7 @@ func TestShutdownSavesDraftsAndQuits(t *testing.T) {
 	tm.Type("Server going down mid-sentence")
 	tm.Send(ShutdownMsg{Notice: "koers is stopping"})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(15*time.Second))
-	body, _, err := st.Draft(context.Background(), ann, store.DraftSession)
+	body, _, err := st.Draft(context.Background(), ann, sessions.DraftSession)
 	if err != nil || !strings.Contains(body, "Server going down mid-sentence") {
 		t.Fatalf("draft after shutdown = %q, %v", body, err)
 	}

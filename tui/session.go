@@ -20,7 +20,7 @@ import (
 // draftDebounce is how long typing pauses before the draft is saved.
 const draftDebounce = 300 * time.Millisecond
 
-// draftKind is the drafts kind of this screen (store.DraftSession).
+// draftKind is the drafts kind of this screen (sessions.DraftSession).
 const draftKind = "session"
 
 // sessionDraft is what the session screen saves as you type.

@@ -1,0 +1,244 @@
+package app
+
+import (
+	"context"
+	"iter"
+	"time"
+
+	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/sessions"
+	"github.com/koers-project/koers/store"
+)
+
+// Read models and reports of the store that faces show as they are.
+type (
+	// RegisterStats are the register's counts and sources.
+	RegisterStats = store.RegisterStats
+	// ImportOptions configure a file import.
+	ImportOptions = store.ImportOptions
+	// ImportReport is what an import added, changed, withdrew or refused.
+	ImportReport = store.ImportReport
+	// ImportProgress reports an import's progress.
+	ImportProgress = store.ImportProgress
+	// SourceCounts are one source's counts in an import.
+	SourceCounts = store.SourceCounts
+	// PersonFile is everything held on one person.
+	PersonFile = store.PersonFile
+	// AuditEntry is one row of a person's audit log.
+	AuditEntry = store.AuditEntry
+	// FactsProgress reports the planner index's progress.
+	FactsProgress = store.FactsProgress
+)
+
+// SearchOffers is one page of hits, best match first.
+func (a *App) SearchOffers(ctx context.Context, q catalog.Query) ([]catalog.Hit, error) {
+	return a.st.SearchOffers(ctx, q)
+}
+
+// CountFacets counts the whole match set of q.
+func (a *App) CountFacets(ctx context.Context, q catalog.Query) (catalog.Facets, error) {
+	return a.st.CountFacets(ctx, q)
+}
+
+// Offer is one offer with every element (id = UUID or SOURCE:SOURCE_ID).
+func (a *App) Offer(ctx context.Context, id string) (catalog.Offer, error) {
+	return a.st.Offer(ctx, id)
+}
+
+// EachOffer streams a source's offers ("" for all), for the register export.
+func (a *App) EachOffer(ctx context.Context, source string) iter.Seq2[catalog.Offer, error] {
+	return a.st.EachOffer(ctx, source)
+}
+
+// RegisterStats are the register's counts and sources.
+func (a *App) RegisterStats(ctx context.Context) (RegisterStats, error) {
+	return a.st.RegisterStats(ctx)
+}
+
+// MatchConcepts finds ESCO concepts by label in any loaded language.
+func (a *App) MatchConcepts(ctx context.Context, kind catalog.ConceptKind, query, lang string, limit int) ([]catalog.ConceptMatch, error) {
+	return a.st.MatchConcepts(ctx, kind, query, lang, limit)
+}
+
+// OccupationSkills is the occupation at uri with its skills, labelled in lang.
+func (a *App) OccupationSkills(ctx context.Context, uri, lang string) (catalog.Occupation, error) {
+	return a.st.OccupationSkills(ctx, uri, lang)
+}
+
+// ResolveOccupation finds an occupation by URI or by label (best match).
+func (a *App) ResolveOccupation(ctx context.Context, uriOrQuery, lang string) (catalog.Occupation, error) {
+	return a.st.ResolveOccupation(ctx, uriOrQuery, lang)
+}
+
+// People lists people matching query (name, e-mail, id), newest first.
+func (a *App) People(ctx context.Context, query string, limit int) ([]sessions.PersonSummary, error) {
+	return a.st.People(ctx, query, limit)
+}
+
+// Person is one person's profile.
+func (a *App) Person(ctx context.Context, id string) (sessions.Person, error) {
+	return a.st.Person(ctx, id)
+}
+
+// CreatePerson validates and stores a new person.
+func (a *App) CreatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error) {
+	return a.st.CreatePerson(ctx, p)
+}
+
+// UpdatePerson validates and stores a changed profile.
+func (a *App) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error) {
+	return a.st.UpdatePerson(ctx, p)
+}
+
+// Balances are the person's positions per scheme.
+func (a *App) Balances(ctx context.Context, personID string) ([]sessions.Balance, error) {
+	return a.st.Balances(ctx, personID)
+}
+
+// Entries are the person's ledger entries in a scheme ("" for all).
+func (a *App) Entries(ctx context.Context, personID, scheme string) ([]sessions.Entry, error) {
+	return a.st.Entries(ctx, personID, scheme)
+}
+
+// Schemes are the database's learning-account schemes.
+func (a *App) Schemes(ctx context.Context) ([]sessions.Scheme, error) { return a.st.Schemes(ctx) }
+
+// Scheme is one scheme by code (ErrUnknownScheme when there is none).
+func (a *App) Scheme(ctx context.Context, code string) (sessions.Scheme, error) {
+	return a.st.Scheme(ctx, code)
+}
+
+// Credentials are the person's earned credentials.
+func (a *App) Credentials(ctx context.Context, personID string) ([]sessions.Credential, error) {
+	return a.st.Credentials(ctx, personID)
+}
+
+// AddCredentials puts earned credentials on a person's file, together.
+func (a *App) AddCredentials(ctx context.Context, cs []sessions.Credential) ([]sessions.Credential, error) {
+	return a.st.AddCredentials(ctx, cs)
+}
+
+// OpenActions are the person's agreed actions not done yet.
+func (a *App) OpenActions(ctx context.Context, personID string) ([]sessions.Action, error) {
+	return a.st.OpenActions(ctx, personID)
+}
+
+// Sessions are the person's guidance sessions, newest first; notes only
+// when asked for.
+func (a *App) Sessions(ctx context.Context, personID string, withNotes bool) ([]sessions.Session, error) {
+	return a.st.Sessions(ctx, personID, withNotes)
+}
+
+// NextAppointment is the person's next appointment, or the zero time.
+func (a *App) NextAppointment(ctx context.Context, personID string) (time.Time, error) {
+	return a.st.NextAppointment(ctx, personID)
+}
+
+// AddSession records a guidance session with its goals and actions.
+func (a *App) AddSession(ctx context.Context, g sessions.Session) (sessions.Session, error) {
+	return a.st.AddSession(ctx, g)
+}
+
+// SetActionStatus changes an agreed action's status.
+func (a *App) SetActionStatus(ctx context.Context, actionID, status string) error {
+	return a.st.SetActionStatus(ctx, actionID, status)
+}
+
+// SaveDraft keeps a form's draft for the person.
+func (a *App) SaveDraft(ctx context.Context, personID, kind, body string) error {
+	return a.st.SaveDraft(ctx, personID, kind, body)
+}
+
+// Draft is a saved draft and when it was saved.
+func (a *App) Draft(ctx context.Context, personID, kind string) (string, time.Time, error) {
+	return a.st.Draft(ctx, personID, kind)
+}
+
+// DiscardDraft removes a draft.
+func (a *App) DiscardDraft(ctx context.Context, personID, kind string) error {
+	return a.st.DiscardDraft(ctx, personID, kind)
+}
+
+// Audit records a look at or a change of a person's file.
+func (a *App) Audit(ctx context.Context, personID, action, detail string) error {
+	return a.st.Audit(ctx, personID, action, detail)
+}
+
+// AuditLog is a person's audit trail.
+func (a *App) AuditLog(ctx context.Context, personID string) ([]AuditEntry, error) {
+	return a.st.AuditLog(ctx, personID)
+}
+
+// ExportPerson is everything held on the person (the export is audited by
+// the store).
+func (a *App) ExportPerson(ctx context.Context, id string) (PersonFile, error) {
+	return a.st.ExportPerson(ctx, id)
+}
+
+// ErasePerson removes the person for good.
+func (a *App) ErasePerson(ctx context.Context, id string) error { return a.st.ErasePerson(ctx, id) }
+
+// Plans are the person's plans.
+func (a *App) Plans(ctx context.Context, personID string) ([]sessions.Plan, error) {
+	return a.st.Plans(ctx, personID)
+}
+
+// Plan is one plan.
+func (a *App) Plan(ctx context.Context, planID string) (sessions.Plan, error) {
+	return a.st.Plan(ctx, planID)
+}
+
+// CurrentPlan is the person's plan being worked on (created if asked).
+func (a *App) CurrentPlan(ctx context.Context, personID string, create bool) (sessions.Plan, error) {
+	return a.st.CurrentPlan(ctx, personID, create)
+}
+
+// CreatePlan stores a new plan.
+func (a *App) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan, error) {
+	return a.st.CreatePlan(ctx, p)
+}
+
+// AddStep appends steps to a plan.
+func (a *App) AddStep(ctx context.Context, planID string, steps ...sessions.Step) (sessions.Plan, error) {
+	return a.st.AddStep(ctx, planID, steps...)
+}
+
+// MoveStep moves a step to position to.
+func (a *App) MoveStep(ctx context.Context, planID, stepID string, to int) (sessions.Plan, error) {
+	return a.st.MoveStep(ctx, planID, stepID, to)
+}
+
+// SetStepStatus changes a step's status (releasing what a dropped step holds).
+func (a *App) SetStepStatus(ctx context.Context, planID, stepID string, status sessions.StepStatus) (sessions.Plan, error) {
+	return a.st.SetStepStatus(ctx, planID, stepID, status)
+}
+
+// ReserveStep reserves in the ledger what the step's funding lines ask.
+func (a *App) ReserveStep(ctx context.Context, planID, stepID string) (sessions.Plan, error) {
+	return a.st.ReserveStep(ctx, planID, stepID)
+}
+
+// ReleaseStep releases what the ledger holds for the step.
+func (a *App) ReleaseStep(ctx context.Context, planID, stepID string) (sessions.Plan, error) {
+	return a.st.ReleaseStep(ctx, planID, stepID)
+}
+
+// Gap is the skill gap of the person (with the plan) towards oc.
+func (a *App) Gap(ctx context.Context, personID string, p *sessions.Plan, oc catalog.Occupation, today catalog.Date) (catalog.Gap, error) {
+	return a.st.Gap(ctx, personID, p, oc, today)
+}
+
+// SyncPlanFacts brings the planner's index of the register up to date.
+func (a *App) SyncPlanFacts(ctx context.Context, progress FactsProgress) error {
+	return a.st.SyncPlanFacts(ctx, progress)
+}
+
+// Import imports files, folders and zips in one transaction.
+func (a *App) Import(ctx context.Context, paths []string, opt ImportOptions) (ImportReport, error) {
+	return a.st.Import(ctx, paths, opt)
+}
+
+// AddCredential puts one earned credential on a person's file.
+func (a *App) AddCredential(ctx context.Context, c sessions.Credential) (sessions.Credential, error) {
+	return a.st.AddCredential(ctx, c)
+}

@@ -1,0 +1,78 @@
+package present
+
+import (
+	"math"
+	"strings"
+
+	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/sessions"
+)
+
+// Warning is a plan check's finding as a sentence, amounts in the
+// scheme's unit.
+func (p *Printer) Warning(w sessions.Warning) string {
+	tr := p.tr
+	switch w.Code {
+	case sessions.WarnFunding:
+		return tr.T("plan.warn.funding", "Scheme", p.Scheme(w.Scheme), "Gap", p.Amount(w.Scheme, w.Gap), "Own", p.Money(w.Own, "EUR"))
+	case sessions.WarnUnfunded:
+		return tr.T("plan.warn.unfunded", "Own", p.Money(w.Own, "EUR"))
+	case sessions.WarnLeave:
+		return tr.T("plan.warn.leave", "Gap", p.Amount(w.Scheme, w.Gap))
+	case sessions.WarnEQFJump:
+		return tr.T("plan.warn.eqf_jump", "From", int(w.From), "To", int(w.To))
+	case sessions.WarnPastStart, sessions.WarnDeadline:
+		return tr.T("plan.warn."+w.Code, "Date", p.Date(w.Date))
+	}
+	return tr.T("plan.warn."+w.Code, "Other", w.Other)
+}
+
+// Reason explains why a skill stays uncovered or a suggestion is blocked.
+func (p *Printer) Reason(reason string) string { return p.tr.T("plan.reason." + reason) }
+
+// Totals is the one-line summary of a plan's totals: steps · ECTS · hours
+// · cost · per scheme (with what it is short) · out of pocket · weeks.
+func (p *Printer) Totals(t sessions.PlanTotals) string {
+	tr := p.tr
+	parts := []string{
+		tr.N("plan.totals.steps", t.Steps),
+		p.Number(round1(t.ECTS)) + " ECTS",
+		p.Hours(round1(t.Hours)),
+		p.Money(t.Cost, "EUR"),
+	}
+	for _, s := range t.Schemes {
+		part := p.Scheme(s.Scheme) + " " + p.Amount(s.Scheme, s.Asked)
+		if s.Gap > 0 {
+			part += " (" + tr.T("plan.totals.short", "Gap", p.Amount(s.Scheme, s.Gap)) + ")"
+		}
+		parts = append(parts, part)
+	}
+	parts = append(parts, tr.T("plan.totals.own", "Own", p.Money(t.OutOfPocket, "EUR")))
+	if t.Weeks > 0 {
+		parts = append(parts, tr.N("plan.totals.weeks", t.Weeks, "Load", p.Number(round1(t.WeeklyHours))))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// Stack is the progress towards a stack target, or "".
+func (p *Printer) Stack(sp *sessions.StackProgress) string {
+	if sp == nil {
+		return ""
+	}
+	return p.tr.T("plan.stack", "Title", sp.Title, "Done", sp.PartsDone, "Planned", sp.PartsPlanned, "Missing", sp.PartsMissing,
+		"Parts", sp.Parts, "CDone", p.Number(round1(sp.CreditsDone)), "CPlanned", p.Number(round1(sp.CreditsPlanned)),
+		"CMissing", p.Number(round1(sp.CreditsMissing)))
+}
+
+// DateRange is "start–end", one date, or "".
+func (p *Printer) DateRange(a, b catalog.Date) string {
+	switch {
+	case a.IsZero():
+		return ""
+	case b.IsZero() || b == a:
+		return p.Date(a)
+	}
+	return p.Date(a) + "–" + p.Date(b)
+}
+
+func round1(f float64) float64 { return math.Round(f*10) / 10 }
