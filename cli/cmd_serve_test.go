@@ -24,16 +24,37 @@ import (
 	"github.com/koers-project/koers/sessions"
 )
 
-// lockedBuffer is a bytes.Buffer safe for the server's goroutines and the test.
+// lockedBuffer is a bytes.Buffer safe for the server's goroutines and the
+// test; wrote, when made, is signalled on every write.
 type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu    sync.Mutex
+	b     bytes.Buffer
+	wrote chan struct{}
 }
 
 func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.wrote != nil {
+		select {
+		case l.wrote <- struct{}{}:
+		default:
+		}
+	}
 	return l.b.Write(p)
+}
+
+// waitFor waits until the buffer holds text, or fails after 15 s.
+func (l *lockedBuffer) waitFor(t *testing.T, text string) {
+	t.Helper()
+	deadline := time.After(15 * time.Second)
+	for !strings.Contains(l.String(), text) {
+		select {
+		case <-l.wrote:
+		case <-deadline:
+			t.Fatalf("no %q within 15 s in:\n%s", text, l.String())
+		}
+	}
 }
 
 func (l *lockedBuffer) String() string {
@@ -77,7 +98,7 @@ func startServer(t *testing.T, o serveOpts) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := &testServer{t: t, st: st, logs: &lockedBuffer{}, keys: map[string]ssh.Signer{}, privs: map[string]ed25519.PrivateKey{}, recheck: make(chan struct{}), done: make(chan error, 1)}
+	ts := &testServer{t: t, st: st, logs: &lockedBuffer{wrote: make(chan struct{}, 1)}, keys: map[string]ssh.Signer{}, privs: map[string]ed25519.PrivateKey{}, recheck: make(chan struct{}), done: make(chan error, 1)}
 	for name, role := range map[string]sessions.Role{"cora": sessions.RoleCounsellor, "sam": sessions.RoleSupervisor, "ada": sessions.RoleAdmin, "otto": sessions.RoleAuditor} {
 		priv := newPriv(t)
 		signer, err := ssh.NewSignerFromKey(priv)
@@ -181,21 +202,23 @@ func (ts *testServer) run(account, command string) (string, string, int) {
 
 // screen is the output of an interactive session, read as it arrives.
 type screen struct {
-	t    *testing.T
-	sess *ssh.Session
-	in   io.WriteCloser
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	errb lockedBuffer
-	more chan struct{} // signalled on every read
-	eof  chan struct{} // closed when the output ends
-	exit chan error    // Wait's answer
+	t      *testing.T
+	client *ssh.Client
+	sess   *ssh.Session
+	in     io.WriteCloser
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	errb   lockedBuffer
+	more   chan struct{} // signalled on every read
+	eof    chan struct{} // closed when the output ends
+	exit   chan error    // Wait's answer
 }
 
 // openTUI starts an interactive session with a pty of w×h as account.
 func (ts *testServer) openTUI(account, lang string, w, h int) *screen {
 	ts.t.Helper()
-	sess, err := ts.dial(account).NewSession()
+	client := ts.dial(account)
+	sess, err := client.NewSession()
 	if err != nil {
 		ts.t.Fatal(err)
 	}
@@ -213,7 +236,7 @@ func (ts *testServer) openTUI(account, lang string, w, h int) *screen {
 	if err != nil {
 		ts.t.Fatal(err)
 	}
-	s := &screen{t: ts.t, sess: sess, in: in, more: make(chan struct{}, 1), eof: make(chan struct{}), exit: make(chan error, 1)}
+	s := &screen{t: ts.t, client: client, sess: sess, in: in, more: make(chan struct{}, 1), eof: make(chan struct{}), exit: make(chan error, 1)}
 	sess.Stderr = &s.errb
 	go func() {
 		defer close(s.eof)

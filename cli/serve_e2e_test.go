@@ -254,6 +254,41 @@ func TestServeDrainSavesDrafts(t *testing.T) {
 	}
 }
 
+// TestServeConnectionLostKeepsDraft: a client whose connection drops while
+// the session form holds typing loses nothing: the program saves the draft
+// before it stops.
+func TestServeConnectionLostKeepsDraft(t *testing.T) {
+	ts := startServer(t, serveOpts{})
+	out, errs, code := ts.run("cora", `koers person add --name "Dropped Line" --json`)
+	if code != 0 {
+		t.Fatalf("person add: %d %s", code, errs)
+	}
+	var p struct{ ID string }
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatal(err)
+	}
+	s := ts.openTUI("cora", "en", 100, 30)
+	s.waitFor("offers")
+	s.typeText("\t")
+	s.waitFor("Dropped Line")
+	s.reset()
+	s.typeText("\r")
+	s.waitFor("Dropped Line")
+	s.typeText("n")
+	s.waitFor("Session with")
+	s.typeText("Typed as the line dropped")
+	s.waitFor("Typed as the line dropped")
+	// Drop the connection at once, inside the form's 300 ms debounce.
+	if err := s.client.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ts.logs.waitFor(t, `msg="session end" session=s2`)
+	body, _, err := ts.st.Draft(context.Background(), p.ID, sessions.DraftSession)
+	if err != nil || !strings.Contains(body, "Typed as the line dropped") {
+		t.Errorf("draft = %q, %v", body, err)
+	}
+}
+
 // TestServeLogsHoldNoPersonData drives a session that creates a person,
 // records notes and searches for them, then looks for any of it in the log.
 func TestServeLogsHoldNoPersonData(t *testing.T) {

@@ -193,7 +193,9 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		l.code = 1
 		return nil
 	}
-	p := tea.NewProgram(t.Model, bubbletea.MakeOptions(sess)...)
+	// MakeOptions' own filter is replaced by connectionFilter, which does its work too.
+	opts := append(bubbletea.MakeOptions(sess), tea.WithFilter(connectionFilter(sess.Context(), t.Shutdown, l.say(NoticeStopping))))
+	p := tea.NewProgram(t.Model, opts...)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.notice != "" {
@@ -201,6 +203,28 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	}
 	l.program, l.shutdown = p, t.Shutdown
 	return p
+}
+
+// connectionFilter keeps a session's work when its connection drops: the
+// Bubble Tea middleware quits the program when the connection's context
+// ends, and the first such quit becomes the shutdown message, so open forms
+// save their drafts before the program stops. It also turns suspend into
+// resume, as the middleware's filter does: there is no shell to return to.
+// It runs on the program's goroutine only.
+func connectionFilter(ctx context.Context, shutdown func(string) tea.Msg, notice string) func(tea.Model, tea.Msg) tea.Msg {
+	flushed := false
+	return func(_ tea.Model, msg tea.Msg) tea.Msg {
+		switch msg.(type) {
+		case tea.SuspendMsg:
+			return tea.ResumeMsg{}
+		case tea.QuitMsg:
+			if ctx.Err() != nil && !flushed && shutdown != nil {
+				flushed = true
+				return shutdown(notice)
+			}
+		}
+		return msg
+	}
 }
 
 // commands runs a session's command; a session with neither a command nor
