@@ -14,8 +14,8 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// TestServeSIGTERM runs the real binary, opens an interactive session and
-// sends the process SIGTERM: the session is told, and the process exits 0
+// TestServeSIGTERM runs the real binary, opens interactive sessions and
+// sends the process SIGTERM: every session is told, and the process exits 0
 // within seconds.
 func TestServeSIGTERM(t *testing.T) {
 	if testing.Short() {
@@ -74,8 +74,14 @@ func TestServeSIGTERM(t *testing.T) {
 		t.Fatal(err)
 	}
 	ts := &testServer{t: t, addr: addr, hostKey: hostSigner.PublicKey(), keys: map[string]ssh.Signer{"cora": signer}}
-	s := ts.openTUI("cora", "en", 80, 24)
-	s.waitFor("offers")
+	// Several sessions: each is told (the programs must not quit on the
+	// process's signal by themselves, before the drain reaches them).
+	var screens []*screen
+	for range 4 {
+		s := ts.openTUI("cora", "en", 80, 24)
+		s.waitFor("offers")
+		screens = append(screens, s)
+	}
 
 	start := time.Now()
 	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
@@ -94,11 +100,13 @@ func TestServeSIGTERM(t *testing.T) {
 	if took > 5*time.Second {
 		t.Errorf("stopping took %s", took)
 	}
-	s.ended(5 * time.Second)
-	if !strings.Contains(s.errb.String(), "stopping") {
-		t.Errorf("no notice; stderr %q", s.errb.String())
+	for i, s := range screens {
+		s.ended(5 * time.Second)
+		if !strings.Contains(s.errb.String(), "stopping") {
+			t.Errorf("session %d: no notice; stderr %q", i, s.errb.String())
+		}
 	}
-	if l := logs.String(); !strings.Contains(l, "msg=stopped") || !strings.Contains(l, "sessions_drained=1") {
+	if l := logs.String(); !strings.Contains(l, "msg=stopped") || !strings.Contains(l, "sessions_drained=4") {
 		t.Errorf("log:\n%s", l)
 	}
 }

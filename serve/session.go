@@ -193,8 +193,11 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		l.code = 1
 		return nil
 	}
-	// MakeOptions' own filter is replaced by connectionFilter, which does its work too.
-	opts := append(bubbletea.MakeOptions(sess), tea.WithFilter(connectionFilter(sess.Context(), t.Shutdown, l.say(NoticeStopping))))
+	// MakeOptions' own filter is replaced by connectionFilter, which does its
+	// work too. The program must not quit on the server process's SIGTERM by
+	// itself: the drain tells it, so that it saves its drafts first.
+	opts := append(bubbletea.MakeOptions(sess), tea.WithoutSignalHandler(),
+		tea.WithFilter(connectionFilter(sess.Context(), t.Shutdown, l.say(NoticeStopping))))
 	p := tea.NewProgram(t.Model, opts...)
 	l.mu.Lock()
 	defer l.mu.Unlock()
