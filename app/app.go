@@ -14,7 +14,6 @@ import (
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/present"
-	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
 )
 
@@ -107,13 +106,4 @@ func (a *App) Printer(ctx context.Context, lang string) (*present.Printer, error
 		return nil, err
 	}
 	return present.New(a.cat.For(lang), schemes), nil
-}
-
-// schemeUnits maps the database's scheme codes to their units.
-func schemeUnits(schemes []sessions.Scheme) map[string]sessions.Unit {
-	out := make(map[string]sessions.Unit, len(schemes))
-	for _, s := range schemes {
-		out[s.Code] = s.Unit
-	}
-	return out
 }

@@ -32,7 +32,7 @@ func (a *App) Post(ctx context.Context, r PostRequest) (sessions.Entry, sessions
 	if !r.Kind.Valid() {
 		return sessions.Entry{}, sc, invalid("kind", "people.err.kind", nil, "Kind", string(r.Kind))
 	}
-	if _, err := a.MustPerson(ctx, "person", r.PersonID); err != nil {
+	if _, err := a.MustPerson(ctx, "--person", r.PersonID); err != nil {
 		return sessions.Entry{}, sc, err
 	}
 	sc, err := a.st.Scheme(ctx, r.Scheme)

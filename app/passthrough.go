@@ -242,3 +242,33 @@ func (a *App) Import(ctx context.Context, paths []string, opt ImportOptions) (Im
 func (a *App) AddCredential(ctx context.Context, c sessions.Credential) (sessions.Credential, error) {
 	return a.st.AddCredential(ctx, c)
 }
+
+// DefineScheme adds a learning-account scheme with its unit.
+func (a *App) DefineScheme(ctx context.Context, sc sessions.Scheme) error {
+	return a.st.DefineScheme(ctx, sc)
+}
+
+// ListPeople is People for a face that shows the list to someone: every
+// person listed gets a "view" row in their audit log, so a file that was
+// only seen in a list is still known to have been seen.
+func (a *App) ListPeople(ctx context.Context, query string, limit int) ([]sessions.PersonSummary, error) {
+	list, err := a.st.People(ctx, query, limit)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range list {
+		if err := a.st.Audit(ctx, p.ID, "view", "people list"); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
+}
+
+// ShowPlan is Report for a face that shows the plan: the look is audited.
+func (a *App) ShowPlan(ctx context.Context, p sessions.Plan) (PlanReport, error) {
+	rep, err := a.Report(ctx, p, a.Today())
+	if err != nil {
+		return rep, err
+	}
+	return rep, a.st.Audit(ctx, p.PersonID, "view", "plan "+p.ID)
+}

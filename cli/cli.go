@@ -174,7 +174,7 @@ func runWith(ctx context.Context, version string, args []string, stdin io.Reader
 		fmt.Fprintln(stderr, "koers:", err)
 		return exitFailure
 	}
-	a := &invocation{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, cat: cat, now: time.Now, served: sv}
+	a := &invocation{stdin: stdin, stdout: present.NewTerminalWriter(stdout), stderr: stderr, getenv: getenv, cat: cat, now: time.Now, served: sv}
 	root := newRoot(a)
 	root.SetArgs(args)
 	root.SetIn(stdin)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/present"
 )
 
 type importFlags struct {
@@ -108,7 +108,7 @@ func runImport(ctx context.Context, a *invocation, f importFlags, paths []string
 		if plans != nil {
 			sum["plans"] = plans
 		}
-		enc := json.NewEncoder(a.stdout)
+		enc := json.NewEncoder(present.Raw(a.stdout))
 		enc.SetIndent("", "  ")
 		if jerr := enc.Encode(sum); jerr != nil {
 			return jerr
@@ -276,7 +276,7 @@ func newExportRegisterCmd(a *invocation) *cobra.Command {
 }
 
 func exportRegister(ctx context.Context, a *invocation, st *app.App, source, out string) error {
-	var w io.Writer = a.stdout
+	w := present.Raw(a.stdout)
 	var tmp *os.File
 	if out != "-" && out != "" {
 		var err error
@@ -355,7 +355,7 @@ func newConceptCmd(a *invocation, kind catalog.ConceptKind) *cobra.Command {
 				for i, m := range ms {
 					out[i] = conceptJSON{URI: m.URI, Label: m.Label, LabelLang: m.LabelLang, MatchedLabel: m.MatchedLabel, MatchedLang: m.MatchedLang, ISCO: nstr(m.ISCO), Score: m.Score}
 				}
-				enc := json.NewEncoder(a.stdout)
+				enc := json.NewEncoder(present.Raw(a.stdout))
 				enc.SetIndent("", "  ")
 				return enc.Encode(out)
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/sessions"
 )
 
@@ -28,7 +29,7 @@ func peopleErr(a *invocation, err error) error {
 
 // printJSON writes v as the one JSON document on stdout.
 func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(present.Raw(w))
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
@@ -46,16 +47,21 @@ func withStore(ctx context.Context, a *invocation, fn func(st *app.App) error) e
 	return peopleErr(a, fn(st))
 }
 
+// withPerson opens the application, reads the person named by from (a flag
+// or an argument's name) and runs fn with both.
+func withPerson(ctx context.Context, a *invocation, from, id string, fn func(st *app.App, p sessions.Person) error) error {
+	return withStore(ctx, a, func(st *app.App) error {
+		p, err := mustPerson(ctx, a, st, from, id)
+		if err != nil {
+			return err
+		}
+		return fn(st, p)
+	})
+}
+
 // mustPerson reads a person or reports the id as bad input on the flag.
-func mustPerson(ctx context.Context, a *invocation, st *app.App, flag, id string) (sessions.Person, error) {
-	if strings.TrimSpace(id) == "" {
-		return sessions.Person{}, usageErr("%s", a.tr().T("people.err.person_required", "Flag", flag))
-	}
-	p, err := st.Person(ctx, id)
-	if errors.Is(err, app.ErrNotFound) {
-		return p, usageErr("%s", a.tr().T("people.err.no_person", "Flag", flag, "ID", id))
-	}
-	return p, err
+func mustPerson(ctx context.Context, _ *invocation, st *app.App, flag, id string) (sessions.Person, error) {
+	return st.MustPerson(ctx, flag, id)
 }
 
 // personFlags are the profile fields add and edit share.
@@ -235,15 +241,12 @@ func newPersonEditCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				p, err := mustPerson(ctx, a, st, "ID", args[0])
-				if err != nil {
-					return err
-				}
+			return withPerson(ctx, a, "ID", args[0], func(st *app.App, p sessions.Person) error {
 				if err := f.apply(a, cmd, &p); err != nil {
 					return err
 				}
-				if p, err = st.UpdatePerson(ctx, p); err != nil {
+				p, err := st.UpdatePerson(ctx, p)
+				if err != nil {
 					return err
 				}
 				if asJSON {
@@ -271,7 +274,7 @@ func newPersonListCmd(a *invocation) *cobra.Command {
 				q = args[0]
 			}
 			return withStore(cmd.Context(), a, func(st *app.App) error {
-				list, err := st.People(cmd.Context(), q, 0)
+				list, err := st.ListPeople(cmd.Context(), q, 0)
 				if err != nil {
 					return err
 				}
@@ -298,10 +301,7 @@ func newPersonExportCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				if _, err := mustPerson(ctx, a, st, "ID", args[0]); err != nil {
-					return err
-				}
+			return withPerson(ctx, a, "ID", args[0], func(st *app.App, _ sessions.Person) error {
 				f, err := st.ExportPerson(ctx, args[0])
 				if err != nil {
 					return err

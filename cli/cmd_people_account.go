@@ -122,10 +122,7 @@ func newAccountShowCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				if _, err := mustPerson(ctx, a, st, "--person", person); err != nil {
-					return err
-				}
+			return withPerson(ctx, a, "--person", person, func(st *app.App, _ sessions.Person) error {
 				bs, err := st.Balances(ctx, person)
 				if err != nil {
 					return err
@@ -161,10 +158,7 @@ func newAccountLedgerCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				if _, err := mustPerson(ctx, a, st, "--person", person); err != nil {
-					return err
-				}
+			return withPerson(ctx, a, "--person", person, func(st *app.App, _ sessions.Person) error {
 				schemes, err := st.Schemes(ctx)
 				if err != nil {
 					return err

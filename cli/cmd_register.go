@@ -16,6 +16,7 @@ import (
 
 	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/present"
 )
 
 // searchFlags are koers search's filters as typed.
@@ -248,7 +249,7 @@ func newGenCmd(a *invocation) *cobra.Command {
 				return bw.Flush()
 			}
 			if out == "-" {
-				return write(a.stdout)
+				return write(present.Raw(a.stdout))
 			}
 			// Write beside the target and rename: never a half-written file.
 			tmp, err := os.CreateTemp(filepath.Dir(out), ".koers-gen-*")

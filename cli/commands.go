@@ -21,5 +21,7 @@ func commands(a *invocation) []*cobra.Command {
 		newPlanCmd(a),
 		newCounsellorCmd(a),
 		newServeCmd(a),
+		newBackupCmd(a),
+		newRestoreCmd(a),
 	}
 }
