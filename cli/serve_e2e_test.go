@@ -67,6 +67,7 @@ func TestServeCommandsOverSSH(t *testing.T) {
 		{"counsellor may not manage accounts", "cora", "koers counsellor list", "roles:counsellor/manage-accounts/own"},
 		{"counsellor erase waits for approval", "cora", "koers person erase x --yes", "roles:counsellor/erase-person/own"},
 		{"restricted notes", "ada", "koers session list --person x --notes", "roles:admin/view-restricted-notes/own"},
+		{"backup is not a command over SSH", "sam", "koers backup /tmp/copy.db", "roles:unmapped-command"},
 	}
 	for _, tt := range rules {
 		t.Run(tt.name, func(t *testing.T) {
