@@ -88,6 +88,18 @@ func TestServeCommandsOverSSH(t *testing.T) {
 func TestServeRefusesUnknownKeysAndPasswords(t *testing.T) {
 	ts := startServer(t, serveOpts{failLimit: 3})
 	stranger, _ := newSigner(t)
+	// An agent with several keys offers them one by one: the refused ones
+	// before the right one are not failed logins.
+	var many []ssh.Signer
+	for range 5 {
+		k, _ := newSigner(t)
+		many = append(many, k)
+	}
+	c, err := ts.dialWith("cora", ssh.PublicKeys(append(many, ts.keys["cora"])...))
+	if err != nil {
+		t.Fatalf("five other keys before the right one: %v", err)
+	}
+	c.Close()
 	if _, err := ts.dialWith("cora", ssh.Password("secret")); err == nil {
 		t.Error("password login accepted")
 	}
@@ -104,7 +116,7 @@ func TestServeRefusesUnknownKeysAndPasswords(t *testing.T) {
 		t.Error("a rate-limited address logged in")
 	}
 	logs := ts.logs.String()
-	for _, want := range []string{`msg="login refused"`, "reason=\"unknown key\"", `msg="logins rate-limited"`, "remote=127.0.0.1"} {
+	for _, want := range []string{`msg="key refused"`, "reason=\"unknown key\"", `msg="login refused"`, `msg="logins rate-limited"`, "remote=127.0.0.1"} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("log lacks %s:\n%s", want, logs)
 		}

@@ -196,6 +196,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		return conn
 	}
+	srv.ConnectionFailedCallback = s.failed
 	s.ssh = srv
 	return s, nil
 }
@@ -228,11 +229,20 @@ func (s *Server) authenticate(ctx ssh.Context, key ssh.PublicKey) bool {
 	if reason == "" {
 		return true
 	}
-	s.log.Warn("login refused", "remote", remote, "fingerprint", fp, "reason", reason)
+	// A client offers its keys one by one: a refused key is not yet a
+	// failed login (the connection's failure is counted once, in failed).
+	s.log.Info("key refused", "remote", remote, "fingerprint", fp, "reason", reason)
+	return false
+}
+
+// failed counts a connection that did not log in (every key refused, a
+// password tried, or no SSH at all) against its address.
+func (s *Server) failed(conn net.Conn, err error) {
+	remote := host(conn.RemoteAddr())
+	s.log.Warn("login refused", "remote", remote, "err", err)
 	if s.limit.fail(remote) {
 		s.log.Warn("logins rate-limited", "remote", remote, "failures", s.cfg.FailLimit, "window", s.cfg.FailWindow.String())
 	}
-	return false
 }
 
 // AccountsChanged makes the server re-check its sessions' accounts now.
