@@ -11,8 +11,17 @@ import (
 // SSH server opens the database once and gives each session its own, so
 // the register's in-memory index is shared and every change is stamped
 // with the session's account. Closing it leaves the database open.
+// On PostgreSQL (no SQLite store) the people side keeps its own actor:
+// koers serve refuses that database until the people store can act as
+// each session's account.
 func (a *App) As(actor string) *App {
-	return &App{st: a.st.As(actor), cat: a.cat, now: a.now, actor: actor}
+	b := *a // every field carries over; only the actor and its views change
+	b.actor = actor
+	if a.st != nil {
+		v := a.st.As(actor)
+		b.st, b.people = v, v
+	}
+	return &b
 }
 
 // SchemaVersion is the open database's schema version and the one this

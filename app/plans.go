@@ -107,7 +107,7 @@ func (a *App) MustPerson(ctx context.Context, from, id string) (sessions.Person,
 	if strings.TrimSpace(id) == "" {
 		return sessions.Person{}, invalid(field, "people.err.person_required", nil, "Flag", from)
 	}
-	p, err := a.st.Person(ctx, id)
+	p, err := a.people.Person(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return p, notFound(field, "people.err.no_person", "Flag", from, "ID", id)
 	}

@@ -57,19 +57,16 @@ LearningOpportunity with EU vocabulary URIs); koers import reads it back.`,
 				req.Lang = a.lang
 			}
 			ctx := cmd.Context()
-			st, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			res, err := a.exportPlan(ctx, st, req)
-			if err != nil {
-				return err
-			}
-			if res.Path != "" {
-				fmt.Fprintln(a.stderr, a.tr().T("export.cli.wrote", "Path", res.Path, "Bytes", res.Bytes))
-			}
-			return nil
+			return withStore(ctx, a, func(st *app.App) error {
+				res, err := a.exportPlan(ctx, st, req)
+				if err != nil {
+					return err
+				}
+				if res.Path != "" {
+					fmt.Fprintln(a.stderr, a.tr().T("export.cli.wrote", "Path", res.Path, "Bytes", res.Bytes))
+				}
+				return nil
+			})
 		},
 	}
 	fl := cmd.Flags()

@@ -214,7 +214,7 @@ func newPersonAddCmd(a *invocation) *cobra.Command {
 			if err := f.apply(a, cmd, &p); err != nil {
 				return err
 			}
-			return withStore(cmd.Context(), a, func(st *app.App) error {
+			return withPeople(cmd.Context(), a, func(st *app.App) error {
 				p, err := st.CreatePerson(cmd.Context(), p)
 				if err != nil {
 					return err
@@ -241,7 +241,7 @@ func newPersonEditCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withPerson(ctx, a, "ID", args[0], func(st *app.App, p sessions.Person) error {
+			return withPeoplePerson(ctx, a, "ID", args[0], func(st *app.App, p sessions.Person) error {
 				if err := f.apply(a, cmd, &p); err != nil {
 					return err
 				}
@@ -273,7 +273,7 @@ func newPersonListCmd(a *invocation) *cobra.Command {
 			if len(args) == 1 {
 				q = args[0]
 			}
-			return withStore(cmd.Context(), a, func(st *app.App) error {
+			return withPeople(cmd.Context(), a, func(st *app.App) error {
 				list, err := st.ListPeople(cmd.Context(), q, 0)
 				if err != nil {
 					return err
@@ -301,7 +301,7 @@ func newPersonExportCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withPerson(ctx, a, "ID", args[0], func(st *app.App, _ sessions.Person) error {
+			return withPeoplePerson(ctx, a, "ID", args[0], func(st *app.App, _ sessions.Person) error {
 				f, err := st.ExportPerson(ctx, args[0])
 				if err != nil {
 					return err
@@ -340,7 +340,7 @@ func newPersonEraseCmd(a *invocation) *cobra.Command {
 				return usageErr("--yes: %s", a.tr().T("people.err.erase_confirm"))
 			}
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
+			return withPeople(ctx, a, func(st *app.App) error {
 				err := st.ErasePerson(ctx, args[0])
 				if errors.Is(err, app.ErrNotFound) {
 					return usageErr("%s", a.tr().T("people.err.no_person", "Flag", "ID", "ID", args[0]))

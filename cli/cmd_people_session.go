@@ -136,7 +136,7 @@ func newSessionAddCmd(a *invocation) *cobra.Command {
 				}
 				g.Actions = append(g.Actions, sessions.Action{Summary: sum, Due: d, Owner: kv["owner"], OfferID: kv["offer"], Type: kv["type"], Status: kv["status"]})
 			}
-			return withPerson(ctx, a, "--person", person, func(st *app.App, _ sessions.Person) error {
+			return withPeoplePerson(ctx, a, "--person", person, func(st *app.App, _ sessions.Person) error {
 				got, err := st.AddSession(ctx, g)
 				if err != nil {
 					return err
@@ -175,7 +175,7 @@ func newSessionListCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withPerson(ctx, a, "--person", person, func(st *app.App, _ sessions.Person) error {
+			return withPeoplePerson(ctx, a, "--person", person, func(st *app.App, _ sessions.Person) error {
 				list, err := st.Sessions(ctx, person, withNotes)
 				if err != nil {
 					return err

@@ -63,7 +63,7 @@ func newPersonShowCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withPerson(ctx, a, "ID", args[0], func(st *app.App, _ sessions.Person) error {
+			return withPeoplePerson(ctx, a, "ID", args[0], func(st *app.App, _ sessions.Person) error {
 				v, err := loadPersonView(ctx, st, args[0])
 				if err != nil {
 					return err
@@ -166,7 +166,7 @@ func newCredentialAddCmd(a *invocation) *cobra.Command {
 				}
 				c.Outcomes = append(c.Outcomes, lo)
 			}
-			return withPerson(ctx, a, "ID", args[0], func(st *app.App, p sessions.Person) error {
+			return withPeoplePerson(ctx, a, "ID", args[0], func(st *app.App, p sessions.Person) error {
 				if c.Learner == "" {
 					c.Learner = p.Name
 				}

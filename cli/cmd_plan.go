@@ -27,6 +27,18 @@ func (f *planFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.json, "json", false, "print JSON")
 }
 
+// withPlan opens the application, reads the person's plan (with create, a
+// person without a plan gets one) and runs fn with both.
+func (f *planFlags) withPlan(ctx context.Context, a *invocation, create bool, fn func(st *app.App, p sessions.Plan) error) error {
+	return withStore(ctx, a, func(st *app.App) error {
+		p, err := f.load(ctx, a, st, create)
+		if err != nil {
+			return err
+		}
+		return fn(st, p)
+	})
+}
+
 // load reads the person's plan; with create, a person without a plan gets one.
 func (f *planFlags) load(ctx context.Context, _ *invocation, st *app.App, create bool) (sessions.Plan, error) {
 	return st.LoadPlan(ctx, f.person, f.plan, create)
@@ -78,11 +90,7 @@ func newPlanShowCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				p, err := f.load(ctx, a, st, false)
-				if err != nil {
-					return err
-				}
+			return f.withPlan(ctx, a, false, func(st *app.App, p sessions.Plan) error {
 				return a.report(ctx, st, p, f.json)
 			})
 		},
@@ -207,11 +215,7 @@ func stepCmd(a *invocation, use, short string, extra func(*cobra.Command), do fu
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				p, err := f.load(ctx, a, st, false)
-				if err != nil {
-					return err
-				}
+			return f.withPlan(ctx, a, false, func(st *app.App, p sessions.Plan) error {
 				id, err := stepRef(a, &p, step)
 				if err != nil {
 					return err
@@ -298,11 +302,7 @@ func newPlanCheckCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				p, err := f.load(ctx, a, st, false)
-				if err != nil {
-					return err
-				}
+			return f.withPlan(ctx, a, false, func(st *app.App, p sessions.Plan) error {
 				rep, err := st.Report(ctx, p, a.today())
 				if err != nil {
 					return err
@@ -328,12 +328,8 @@ func newPlanTargetCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				p, err := f.load(ctx, a, st, true)
-				if err != nil {
-					return err
-				}
-				p, err = st.SetTarget(ctx, p.ID, occ, stack, a.lang)
+			return f.withPlan(ctx, a, true, func(st *app.App, p sessions.Plan) error {
+				p, err := st.SetTarget(ctx, p.ID, occ, stack, a.lang)
 				if err != nil {
 					return err
 				}

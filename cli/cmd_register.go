@@ -112,25 +112,22 @@ func newSearchCmd(a *invocation) *cobra.Command {
 				q.Limit = 1 << 30
 			}
 			ctx := cmd.Context()
-			st, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			hits, err := st.SearchOffers(ctx, q)
-			if err != nil {
-				return err
-			}
-			if f.json {
-				out := make([]offerJSON, len(hits))
-				for i, h := range hits {
-					out[i] = toOfferJSON(h.Offer)
-					score := h.Score
-					out[i].Score = &score
+			return withStore(ctx, a, func(st *app.App) error {
+				hits, err := st.SearchOffers(ctx, q)
+				if err != nil {
+					return err
 				}
-				return printJSON(a.stdout, out)
-			}
-			return printHits(a, hits)
+				if f.json {
+					out := make([]offerJSON, len(hits))
+					for i, h := range hits {
+						out[i] = toOfferJSON(h.Offer)
+						score := h.Score
+						out[i].Score = &score
+					}
+					return printJSON(a.stdout, out)
+				}
+				return printHits(a, hits)
+			})
 		},
 	}
 	fl := cmd.Flags()
@@ -156,22 +153,19 @@ func newOfferCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			st, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			o, err := st.Offer(ctx, args[0])
-			if errors.Is(err, app.ErrNotFound) {
-				return usageErr("%s", a.tr().T("register.err.no_offer", "ID", args[0]))
-			}
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return printJSON(a.stdout, toOfferJSON(o))
-			}
-			return printOffer(a, o)
+			return withStore(ctx, a, func(st *app.App) error {
+				o, err := st.Offer(ctx, args[0])
+				if errors.Is(err, app.ErrNotFound) {
+					return usageErr("%s", a.tr().T("register.err.no_offer", "ID", args[0]))
+				}
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(a.stdout, toOfferJSON(o))
+				}
+				return printOffer(a, o)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -186,31 +180,28 @@ func newStatsCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			st, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			s, err := st.RegisterStats(ctx)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return printJSON(a.stdout, s)
-			}
-			tr := a.tr()
-			w := a.stdout
-			fmt.Fprintf(w, "%s %s\n", tr.T("register.stats.path"), s.Path)
-			fmt.Fprintf(w, "%s %d · %s %d\n", tr.T("register.stats.active"), s.OffersActive, tr.T("register.stats.withdrawn"), s.OffersWithdrawn)
-			fmt.Fprintf(w, "%s %d\n", tr.T("register.stats.providers"), s.Providers)
-			fmt.Fprintf(w, "%s %d · %s %d · %s %d\n", tr.T("register.stats.occupations"), s.Occupations, tr.T("register.stats.skills"), s.Skills,
-				tr.T("register.stats.relations"), s.Relations)
-			fmt.Fprintf(w, "%s %d\n", tr.T("register.stats.people"), s.People)
-			for _, src := range s.Sources {
-				fmt.Fprintf(w, "%s %s: %s %s · %s %d\n", tr.T("register.stats.source"), src.Name, tr.T("register.stats.last_import"),
-					src.LastImport.Format("2006-01-02 15:04"), tr.T("register.stats.active"), src.Active)
-			}
-			return nil
+			return withStore(ctx, a, func(st *app.App) error {
+				s, err := st.RegisterStats(ctx)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(a.stdout, s)
+				}
+				tr := a.tr()
+				w := a.stdout
+				fmt.Fprintf(w, "%s %s\n", tr.T("register.stats.path"), s.Path)
+				fmt.Fprintf(w, "%s %d · %s %d\n", tr.T("register.stats.active"), s.OffersActive, tr.T("register.stats.withdrawn"), s.OffersWithdrawn)
+				fmt.Fprintf(w, "%s %d\n", tr.T("register.stats.providers"), s.Providers)
+				fmt.Fprintf(w, "%s %d · %s %d · %s %d\n", tr.T("register.stats.occupations"), s.Occupations, tr.T("register.stats.skills"), s.Skills,
+					tr.T("register.stats.relations"), s.Relations)
+				fmt.Fprintf(w, "%s %d\n", tr.T("register.stats.people"), s.People)
+				for _, src := range s.Sources {
+					fmt.Fprintf(w, "%s %s: %s %s · %s %d\n", tr.T("register.stats.source"), src.Name, tr.T("register.stats.last_import"),
+						src.LastImport.Format("2006-01-02 15:04"), tr.T("register.stats.active"), src.Active)
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")

@@ -45,6 +45,9 @@ func newServeCmd(a *invocation) *cobra.Command {
 			if err := f.validate(); err != nil {
 				return err
 			}
+			if app.IsPostgres(a.dbPath) {
+				return usageErr("--db: koers serve runs on an SQLite database for now (each session's account is stamped through it)")
+			}
 			if f.hostKey == "" {
 				f.hostKey = defaultHostKey(a.getenv)
 			}

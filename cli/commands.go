@@ -23,5 +23,7 @@ func commands(a *invocation) []*cobra.Command {
 		newServeCmd(a),
 		newBackupCmd(a),
 		newRestoreCmd(a),
+		newMigrateCmd(a),
+		newDoctorCmd(a),
 	}
 }
