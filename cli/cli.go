@@ -149,7 +149,7 @@ func newRoot(a *invocation) *cobra.Command {
 			return usageErr("--lang: %q is not en, nl or fr", a.lang)
 		}
 		if a.served != nil {
-			a.counsellor = a.served.account.Name
+			a.counsellor, a.dbPath = a.served.account.Name, unopenable
 			return a.served.check(cmd, args)
 		}
 		return nil

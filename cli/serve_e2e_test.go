@@ -68,6 +68,8 @@ func TestServeCommandsOverSSH(t *testing.T) {
 		{"counsellor erase waits for approval", "cora", "koers person erase x --yes", "roles:counsellor/erase-person/own"},
 		{"restricted notes", "ada", "koers session list --person x --notes", "roles:admin/view-restricted-notes/own"},
 		{"backup is not a command over SSH", "sam", "koers backup /tmp/copy.db", "roles:unmapped-command"},
+		{"restore is not a command over SSH", "ada", "koers restore /tmp/copy.db --yes", "roles:unmapped-command"},
+		{"migrate is not a command over SSH", "ada", "koers migrate", "roles:unmapped-command"},
 	}
 	for _, tt := range rules {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,6 +30,20 @@ func runServed(ctx context.Context, version string, args []string, stdin io.Read
 	return runWith(ctx, version, args, stdin, stdout, stderr, getenv, sv)
 }
 
+// openPeople opens the people side: for an SSH caller the server's own
+// database, as the caller; else --db, on either engine.
+func (a *invocation) openPeople(ctx context.Context) (*app.App, error) {
+	if a.served != nil {
+		return a.open(ctx)
+	}
+	return app.OpenPeople(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: true})
+}
+
+// unopenable is the --db of a served run: commands reach the server's
+// database through open and openPeople; code that opened by path instead
+// fails loudly here rather than writing to another file.
+const unopenable = "/dev/null/koers-serve-has-no-db-path"
+
 // commandOps maps a command path (without "koers") to the operation of the
 // role table it performs. A command that is not here is refused over SSH:
 // the table fails closed.
