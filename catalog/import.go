@@ -50,7 +50,7 @@ func DetectFormat(name string, head []byte) Format {
 	if _, _, ok := ESCOFileKind(base); ok {
 		return FormatESCO
 	}
-	if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
+	if IsZip(head) {
 		return FormatESCO // a zip: the ESCO download
 	}
 	switch strings.ToLower(path.Ext(base)) {
@@ -98,6 +98,9 @@ type ParseOptions struct {
 	Source string
 	// Map is the mapping for a provider's own CSV (nil: koers's columns).
 	Map *Mapping
+	// Limits bound what the parser reads and holds; zero fields take
+	// DefaultLimits.
+	Limits Limits
 }
 
 // sourceFor picks the source of an offer read from file name.
@@ -203,6 +206,9 @@ func clearField(o *Offer, field string) {
 func finishOffer(o *Offer, lenient bool, file string, line int, pointer string, where func(string) string, errs *Errs) bool {
 	if o.Status == "" {
 		o.Status = StatusActive
+	}
+	if refuseNonFinite(o, file, line, pointer, where, errs) {
+		return false
 	}
 	p := o.Validate()
 	if lenient {

@@ -24,7 +24,9 @@ import (
 func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, errs *Errs) iter.Seq[Offer] {
 	return func(yield func(Offer) bool) {
 		m := opt.Map
-		if m != nil {
+		br := bufio.NewReaderSize(r, 256<<10)
+		r, utf16 := decodeBOM(br) // a byte-order mark outranks the mapping's encoding
+		if m != nil && !utf16 {
 			switch strings.ToLower(m.Encoding) {
 			case "latin1", "latin-1", "iso-8859-1":
 				r = charmap.ISO8859_1.NewDecoder().Reader(r)
@@ -32,10 +34,7 @@ func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, e
 				r = charmap.Windows1252.NewDecoder().Reader(r)
 			}
 		}
-		br := bufio.NewReaderSize(r, 256<<10)
-		if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
-			_, _ = br.Discard(3)
-		}
+		br = bufio.NewReaderSize(newRecordLimiter(r, name, opt.Limits.or().RecordBytes), 256<<10)
 		cr := csv.NewReader(br)
 		cr.FieldsPerRecord = -1
 		cr.ReuseRecord = true
@@ -47,6 +46,10 @@ func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, e
 		var head []string
 		for i := 1; i <= headerRow; i++ {
 			rec, err := cr.Read()
+			if le, ok := asLimit(err); ok {
+				errs.Add(le.ImportError())
+				return
+			}
 			if err != nil {
 				if errors.Is(err, io.EOF) {
 					errs.Add(ImportError{File: name, Line: i, Msg: "no header row"})
@@ -56,6 +59,10 @@ func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, e
 				return
 			}
 			head = append(head[:0], rec...)
+		}
+		if i, bin := binaryHeader(head); bin {
+			errs.Add(ImportError{File: name, Line: headerRow, Field: fmt.Sprintf("column %d", i+1), Msg: "holds control bytes: binary data, not a CSV file"})
+			return
 		}
 		for i, h := range head {
 			if !utf8.ValidString(h) {
@@ -75,6 +82,10 @@ func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, e
 			if errors.Is(err, io.EOF) {
 				return
 			}
+			if le, ok := asLimit(err); ok {
+				errs.Add(le.ImportError())
+				return
+			}
 			line := 0
 			if err == nil {
 				line, _ = cr.FieldPos(0)
@@ -90,6 +101,12 @@ func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, e
 				continue
 			}
 			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+				continue
+			}
+			if len(rec) > len(head) {
+				if errs.Add(ImportError{File: name, Line: line, Msg: rowCellsError(len(rec), len(head))}) {
+					return
+				}
 				continue
 			}
 			if bad := firstInvalidUTF8(rec, head); bad != "" {

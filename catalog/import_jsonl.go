@@ -103,10 +103,17 @@ func decodeOfferLine(b []byte, name string, line int, errs *Errs) (Offer, bool) 
 	var se *json.SyntaxError
 	if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
 		msg := "not valid JSON: " + err.Error()
+		field := ""
 		if se != nil {
 			msg = fmt.Sprintf("not valid JSON at byte %d: %s", se.Offset, se.Error())
+			if f, nf := keyBefore(b, se.Offset); f != "" {
+				field = f
+				if nf != "" {
+					msg = nf + " is not a finite number (JSON has no NaN or infinity)"
+				}
+			}
 		}
-		errs.Add(ImportError{File: name, Line: line, Msg: msg})
+		errs.Add(ImportError{File: name, Line: line, Field: field, Msg: msg})
 		return Offer{}, false
 	}
 	// Find every field that fails, one at a time.

@@ -294,9 +294,9 @@ func (s *screen) waitFor(texts ...string) {
 		select {
 		case <-s.more:
 		case <-s.eof:
-			s.t.Fatalf("session ended before %q appeared; output %q", texts, tail(s.text()))
+			s.t.Fatalf("session ended before %q appeared; output %q", texts, lastChars(s.text()))
 		case <-deadline:
-			s.t.Fatalf("no %q within 15 s; output %q", texts, tail(s.text()))
+			s.t.Fatalf("no %q within 15 s; output %q", texts, lastChars(s.text()))
 		}
 	}
 }
@@ -327,7 +327,7 @@ func (s *screen) ended(d time.Duration) error {
 	return nil
 }
 
-func tail(s string) string {
+func lastChars(s string) string {
 	if len(s) > 600 {
 		return "…" + s[len(s)-600:]
 	}

@@ -21,6 +21,8 @@ func commands(a *invocation) []*cobra.Command {
 		newPlanCmd(a),
 		newCounsellorCmd(a),
 		newServeCmd(a),
+		newOutcomeCmd(a),
+		newReportCmd(a),
 		newBackupCmd(a),
 		newRestoreCmd(a),
 		newMigrateCmd(a),

@@ -308,12 +308,15 @@ func expandInputs(paths []string, force catalog.Format) ([]unit, []io.Closer, er
 		if err != nil {
 			return nil, closers, fmt.Errorf("%w: %v", ErrImportInput, err)
 		}
-		if strings.HasPrefix(string(head), "PK\x03\x04") {
+		if catalog.IsZip(head) {
 			z, err := zip.OpenReader(p)
 			if err != nil {
 				return nil, closers, fmt.Errorf("%w: %s: not a readable zip: %v", ErrImportInput, p, err)
 			}
 			closers = append(closers, z)
+			if err := checkZip(p, &z.Reader, catalog.Limits{}); err != nil {
+				return nil, closers, err
+			}
 			us, err := fsUnits(z, p, force, func(name string) (int64, func() (io.ReadCloser, error)) {
 				var size int64
 				if fi, err := fs.Stat(z, name); err == nil {
@@ -332,6 +335,9 @@ func expandInputs(paths []string, force catalog.Format) ([]unit, []io.Closer, er
 			f = catalog.DetectFormat(p, head)
 		}
 		if f == catalog.FormatESCO {
+			if _, _, ok := catalog.ESCOFileKind(p); !ok {
+				return nil, closers, fmt.Errorf("%w: %s: --format esco: %w", ErrImportInput, p, catalog.ErrNoESCOFiles)
+			}
 			dir, base := filepath.Dir(p), filepath.Base(p)
 			units = append(units, unit{name: p, format: f, size: st.Size(), esco: onlyFile{os.DirFS(dir), base}})
 			continue

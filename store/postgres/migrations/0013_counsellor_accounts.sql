@@ -1,6 +1,6 @@
--- 0011: no change on PostgreSQL yet. SQLite's migration of this number adds
+-- 0013: no change on PostgreSQL yet. SQLite's migration of this number adds
 -- the counsellor accounts and SSH keys of `koers serve`
--- (store/migrations/0011_counsellor_accounts.sql), which for now live in the
+-- (store/migrations/0013_counsellor_accounts.sql), which for now live in the
 -- serving process's SQLite database (koers serve refuses a PostgreSQL
 -- database). The number is kept so that both engines share one list of
 -- versions; the accounts move here with the network of centres.

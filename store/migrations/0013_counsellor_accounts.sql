@@ -1,4 +1,4 @@
--- 0011: counsellor accounts of a centre served by `koers serve`, and the SSH
+-- 0013: counsellor accounts of a centre served by `koers serve`, and the SSH
 -- public keys they log in with. An account is never deleted (its name stays
 -- on every change it stamped); it is disabled instead.
 
