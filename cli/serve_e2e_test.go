@@ -79,6 +79,15 @@ func TestServeCommandsOverSSH(t *testing.T) {
 			}
 		})
 	}
+	t.Run("auditor runs a report", func(t *testing.T) {
+		out, errs, code := ts.run("otto", "koers report --json")
+		if code != 0 || !json.Valid([]byte(out)) {
+			t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+		}
+		if _, errs, code := ts.run("cora", "koers report --json"); code != exitRule || !strings.Contains(errs, "roles:counsellor/run-report/own") {
+			t.Errorf("counsellor report: exit %d, stderr %q", code, errs)
+		}
+	})
 	t.Run("admin manages accounts", func(t *testing.T) {
 		out, errs, code := ts.run("ada", "koers counsellor list --json")
 		if code != 0 || !strings.Contains(out, `"cora"`) {

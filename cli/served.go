@@ -69,6 +69,10 @@ var commandOps = map[string]sessions.Operation{
 	"plan reserve": sessions.OpPostLedger, "plan release": sessions.OpPostLedger,
 	"export plan": sessions.OpExportPerson,
 
+	"outcome step": sessions.OpEditPerson, "outcome employment": sessions.OpEditPerson,
+	"outcome due": sessions.OpViewPerson, "outcome list": sessions.OpViewPerson,
+	"report": sessions.OpRunReport,
+
 	"counsellor": sessions.OpManageAccounts,
 }
 
