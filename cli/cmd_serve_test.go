@@ -98,6 +98,11 @@ func startServer(t *testing.T, o serveOpts) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A database on an explicit path starts empty: the commands over SSH
+	// search the sample register.
+	if _, err := st.SeedSample(ctx, true); err != nil {
+		t.Fatal(err)
+	}
 	ts := &testServer{t: t, st: st, logs: &lockedBuffer{wrote: make(chan struct{}, 1)}, keys: map[string]ssh.Signer{}, privs: map[string]ed25519.PrivateKey{}, recheck: make(chan struct{}), done: make(chan error, 1)}
 	for name, role := range map[string]sessions.Role{"cora": sessions.RoleCounsellor, "sam": sessions.RoleSupervisor, "ada": sessions.RoleAdmin, "otto": sessions.RoleAuditor} {
 		priv := newPriv(t)
