@@ -25,7 +25,7 @@ func TestImportDirections(t *testing.T) {
 		"":                    {"cli"},
 		"cli":                 {"app", "tui", "present", "export", "catalog", "sessions", "locale"},
 		"tui":                 {"app", "present", "export", "catalog", "sessions", "locale"},
-		"app":                 {"store", "export", "present", "catalog", "catalog/sample", "sessions", "locale"},
+		"app":                 {"store", "export", "present", "catalog", "catalog/sample", "catalog/esco", "sessions", "locale"},
 		"export":              {"present", "catalog", "sessions", "locale"},
 		"present":             {"catalog", "sessions", "locale"},
 		"store":               {"catalog", "sessions"},
@@ -33,7 +33,9 @@ func TestImportDirections(t *testing.T) {
 		"catalog":             {},
 		"locale":              {},
 		"catalog/sample":      {"catalog"},
-		"catalog/sample/gen":  {"catalog"},
+		"catalog/sample/gen":  {"catalog", "catalog/esco"},
+		"catalog/esco":        {"catalog"},
+		"catalog/esco/gen":    {"catalog", "catalog/esco"},
 		"bench/registerbench": {"store", "catalog"},
 	}
 	seen := 0

@@ -89,7 +89,7 @@ func (a *invocation) tr() *locale.Tr { return a.cat.For(a.lang) }
 // the embedded sample register into an empty one so that a first run is
 // useful at once. It is the one way commands reach the data.
 func (a *invocation) open(ctx context.Context) (*app.App, error) {
-	return app.Open(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: true})
+	return app.Open(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: true, SeedESCO: true})
 }
 
 func defaultDB(getenv func(string) string) string {
