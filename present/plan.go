@@ -76,3 +76,22 @@ func (p *Printer) DateRange(a, b catalog.Date) string {
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }
+
+// Blocked says, in words, why a suggestion holds no pathway: nothing is
+// missing; no offer teaches what is missing; one constraint rules offers
+// out on its own (named, with how many); or the offers fit one by one but
+// not together. "" when the suggestion has a pathway.
+func (p *Printer) Blocked(sg catalog.Suggestion) string {
+	tr := p.tr
+	switch {
+	case len(sg.Missing) == 0:
+		return tr.T("plan.cli.suggest.nothing_missing")
+	case len(sg.Pathways) > 0 || sg.Blocked == nil:
+		return ""
+	case sg.Blocked.Constraint == "untaught":
+		return tr.T("plan.suggest.blocked.untaught", "N", len(sg.Missing))
+	case sg.Blocked.Offers == 0:
+		return tr.T("plan.suggest.blocked.together", "Limits", tr.T("plan.suggest.limits"))
+	}
+	return tr.T("plan.cli.suggest.blocked", "Reason", p.Reason(sg.Blocked.Constraint), "Offers", sg.Blocked.Offers)
+}
