@@ -122,6 +122,13 @@ type Constraints struct {
 	Modes      []Mode
 	Languages  []string
 	Region     string // NUTS prefix
+	// Regions are the NUTS prefixes the person can travel to (from their
+	// home region and mobility); an online offer fits wherever it is
+	// given. Empty: no limit.
+	Regions []string
+	// WeeklyHours is the person's study pace, for offers without dates
+	// (0: WeeklyHours).
+	WeeklyHours float64
 	EQFMin     EQF
 	EQFMax     EQF
 	StartAfter Date
