@@ -49,3 +49,7 @@ func (a *App) SeedESCO(ctx context.Context) (bool, error) {
 		return err
 	}})
 }
+
+// ESCOAttribution is the notice the Commission's reuse policy asks of a
+// service that uses ESCO; faces print it where ESCO's data is listed.
+const ESCOAttribution = esco.Attribution
