@@ -152,6 +152,9 @@ func (s *Store) person(ctx context.Context, q rowQuerier, id string) (sessions.P
 		return p, fmt.Errorf("read person %s: %w", id, err)
 	}
 	_ = json.Unmarshal([]byte(langs), &p.Languages)
+	if len(p.Languages) == 0 {
+		p.Languages = nil // not stated, as on a new Person
+	}
 	p.NoticeShown, p.RetainUntil = civilDate(notice), civilDate(retain)
 	p.CreatedAt, p.UpdatedAt = readStamp(created), readStamp(updated)
 	rows, err := q.QueryContext(ctx, `SELECT uri, label, evidence, source_id FROM person_skills WHERE person_id=? ORDER BY created_at, uri`, id)
