@@ -101,7 +101,7 @@ func decodeOfferLine(b []byte, name string, line int, errs *Errs) (Offer, bool) 
 		}
 	}
 	var se *json.SyntaxError
-	if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected end of JSON") {
+	if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
 		msg := "not valid JSON: " + err.Error()
 		if se != nil {
 			msg = fmt.Sprintf("not valid JSON at byte %d: %s", se.Offset, se.Error())

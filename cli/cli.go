@@ -162,7 +162,7 @@ func run(ctx context.Context, version string, args []string, stdin io.Reader, st
 		fmt.Fprintln(stderr, "koers:", err)
 		return exitFailure
 	}
-	a := &invocation{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, cat: cat, now: time.Now}
+	a := &invocation{stdin: stdin, stdout: present.NewTerminalWriter(stdout), stderr: stderr, getenv: getenv, cat: cat, now: time.Now}
 	root := newRoot(a)
 	root.SetArgs(args)
 	root.SetIn(stdin)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/present"
 )
 
 type importFlags struct {
@@ -108,7 +108,7 @@ func runImport(ctx context.Context, a *invocation, f importFlags, paths []string
 		if plans != nil {
 			sum["plans"] = plans
 		}
-		enc := json.NewEncoder(a.stdout)
+		enc := json.NewEncoder(present.Raw(a.stdout))
 		enc.SetIndent("", "  ")
 		if jerr := enc.Encode(sum); jerr != nil {
 			return jerr
@@ -262,12 +262,9 @@ func newExportRegisterCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			st, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			return exportRegister(ctx, a, st, strings.TrimSpace(source), out)
+			return withStore(ctx, a, func(st *app.App) error {
+				return exportRegister(ctx, a, st, strings.TrimSpace(source), out)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&source, "source", "", "only this register source")
@@ -276,7 +273,7 @@ func newExportRegisterCmd(a *invocation) *cobra.Command {
 }
 
 func exportRegister(ctx context.Context, a *invocation, st *app.App, source, out string) error {
-	var w io.Writer = a.stdout
+	w := present.Raw(a.stdout)
 	var tmp *os.File
 	if out != "-" && out != "" {
 		var err error
@@ -338,41 +335,38 @@ func newConceptCmd(a *invocation, kind catalog.ConceptKind) *cobra.Command {
 				return usageErr("--limit: %d is not 1 or more", limit)
 			}
 			ctx := cmd.Context()
-			st, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			ms, err := st.MatchConcepts(ctx, kind, strings.Join(args, " "), a.lang, limit)
-			if err != nil {
-				return err
-			}
-			if len(ms) == 0 {
-				fmt.Fprintln(a.stderr, a.tr().T("import.concepts.none", "Query", strings.Join(args, " ")))
-			}
-			if asJSON {
-				out := make([]conceptJSON, len(ms))
-				for i, m := range ms {
-					out[i] = conceptJSON{URI: m.URI, Label: m.Label, LabelLang: m.LabelLang, MatchedLabel: m.MatchedLabel, MatchedLang: m.MatchedLang, ISCO: nstr(m.ISCO), Score: m.Score}
+			return withStore(ctx, a, func(st *app.App) error {
+				ms, err := st.MatchConcepts(ctx, kind, strings.Join(args, " "), a.lang, limit)
+				if err != nil {
+					return err
 				}
-				enc := json.NewEncoder(a.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(out)
-			}
-			for _, m := range ms {
-				line := m.Label
-				if m.LabelLang != a.lang {
-					line += " [" + m.LabelLang + "]"
+				if len(ms) == 0 {
+					fmt.Fprintln(a.stderr, a.tr().T("import.concepts.none", "Query", strings.Join(args, " ")))
 				}
-				if !strings.EqualFold(m.MatchedLabel, m.Label) {
-					line += "  ← " + m.MatchedLabel + " [" + m.MatchedLang + "]"
+				if asJSON {
+					out := make([]conceptJSON, len(ms))
+					for i, m := range ms {
+						out[i] = conceptJSON{URI: m.URI, Label: m.Label, LabelLang: m.LabelLang, MatchedLabel: m.MatchedLabel, MatchedLang: m.MatchedLang, ISCO: nstr(m.ISCO), Score: m.Score}
+					}
+					enc := json.NewEncoder(present.Raw(a.stdout))
+					enc.SetIndent("", "  ")
+					return enc.Encode(out)
 				}
-				if m.ISCO != "" {
-					line += "  ISCO " + m.ISCO
+				for _, m := range ms {
+					line := m.Label
+					if m.LabelLang != a.lang {
+						line += " [" + m.LabelLang + "]"
+					}
+					if !strings.EqualFold(m.MatchedLabel, m.Label) {
+						line += "  ← " + m.MatchedLabel + " [" + m.MatchedLang + "]"
+					}
+					if m.ISCO != "" {
+						line += "  ISCO " + m.ISCO
+					}
+					fmt.Fprintf(a.stdout, "%-70s %s\n", line, m.URI)
 				}
-				fmt.Fprintf(a.stdout, "%-70s %s\n", line, m.URI)
-			}
-			return nil
+				return nil
+			})
 		},
 	}
 	cmd.Flags().IntVar(&limit, "limit", 10, "at most this many results")

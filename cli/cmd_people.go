@@ -13,6 +13,7 @@ import (
 
 	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/sessions"
 )
 
@@ -28,7 +29,7 @@ func peopleErr(a *invocation, err error) error {
 
 // printJSON writes v as the one JSON document on stdout.
 func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(present.Raw(w))
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
@@ -46,16 +47,21 @@ func withStore(ctx context.Context, a *invocation, fn func(st *app.App) error) e
 	return peopleErr(a, fn(st))
 }
 
+// withPerson opens the application, reads the person named by from (a flag
+// or an argument's name) and runs fn with both.
+func withPerson(ctx context.Context, a *invocation, from, id string, fn func(st *app.App, p sessions.Person) error) error {
+	return withStore(ctx, a, func(st *app.App) error {
+		p, err := mustPerson(ctx, a, st, from, id)
+		if err != nil {
+			return err
+		}
+		return fn(st, p)
+	})
+}
+
 // mustPerson reads a person or reports the id as bad input on the flag.
-func mustPerson(ctx context.Context, a *invocation, st *app.App, flag, id string) (sessions.Person, error) {
-	if strings.TrimSpace(id) == "" {
-		return sessions.Person{}, usageErr("%s", a.tr().T("people.err.person_required", "Flag", flag))
-	}
-	p, err := st.Person(ctx, id)
-	if errors.Is(err, app.ErrNotFound) {
-		return p, usageErr("%s", a.tr().T("people.err.no_person", "Flag", flag, "ID", id))
-	}
-	return p, err
+func mustPerson(ctx context.Context, _ *invocation, st *app.App, flag, id string) (sessions.Person, error) {
+	return st.MustPerson(ctx, flag, id)
 }
 
 // personFlags are the profile fields add and edit share.
@@ -249,7 +255,7 @@ func newPersonAddCmd(a *invocation) *cobra.Command {
 			if err := f.apply(a, cmd, &p); err != nil {
 				return err
 			}
-			return withStore(cmd.Context(), a, func(st *app.App) error {
+			return withPeople(cmd.Context(), a, func(st *app.App) error {
 				p, err := st.CreatePerson(cmd.Context(), p)
 				if err != nil {
 					return err
@@ -276,15 +282,12 @@ func newPersonEditCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				p, err := mustPerson(ctx, a, st, "ID", args[0])
-				if err != nil {
-					return err
-				}
+			return withPeoplePerson(ctx, a, "ID", args[0], func(st *app.App, p sessions.Person) error {
 				if err := f.apply(a, cmd, &p); err != nil {
 					return err
 				}
-				if p, err = st.UpdatePerson(ctx, p); err != nil {
+				p, err := st.UpdatePerson(ctx, p)
+				if err != nil {
 					return err
 				}
 				if asJSON {
@@ -311,8 +314,8 @@ func newPersonListCmd(a *invocation) *cobra.Command {
 			if len(args) == 1 {
 				q = args[0]
 			}
-			return withStore(cmd.Context(), a, func(st *app.App) error {
-				list, err := st.People(cmd.Context(), q, 0)
+			return withPeople(cmd.Context(), a, func(st *app.App) error {
+				list, err := st.ListPeople(cmd.Context(), q, 0)
 				if err != nil {
 					return err
 				}
@@ -339,10 +342,7 @@ func newPersonExportCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				if _, err := mustPerson(ctx, a, st, "ID", args[0]); err != nil {
-					return err
-				}
+			return withPeoplePerson(ctx, a, "ID", args[0], func(st *app.App, _ sessions.Person) error {
 				f, err := st.ExportPerson(ctx, args[0])
 				if err != nil {
 					return err
@@ -381,7 +381,7 @@ func newPersonEraseCmd(a *invocation) *cobra.Command {
 				return usageErr("--yes: %s", a.tr().T("people.err.erase_confirm"))
 			}
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
+			return withPeople(ctx, a, func(st *app.App) error {
 				err := st.ErasePerson(ctx, args[0])
 				if errors.Is(err, app.ErrNotFound) {
 					return usageErr("%s", a.tr().T("people.err.no_person", "Flag", "ID", "ID", args[0]))

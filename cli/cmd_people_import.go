@@ -117,10 +117,7 @@ func newCredentialImportCmd(a *invocation) *cobra.Command {
 				return usageErr("%s: %s", file, a.tr().T("people.err.cred_none"))
 			}
 			learner, issued := credentialHolder(doc)
-			return withStore(ctx, a, func(st *app.App) error {
-				if _, err := mustPerson(ctx, a, st, "ID", id); err != nil {
-					return err
-				}
+			return withPeoplePerson(ctx, a, "ID", id, func(st *app.App, _ sessions.Person) error {
 				var creds []sessions.Credential
 				for _, o := range offers {
 					c := sessions.CredentialFromOffer(o, learner, issued)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/present"
 )
 
 // searchFlags are koers search's filters as typed.
@@ -111,25 +112,22 @@ func newSearchCmd(a *invocation) *cobra.Command {
 				q.Limit = 1 << 30
 			}
 			ctx := cmd.Context()
-			st, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			hits, err := st.SearchOffers(ctx, q)
-			if err != nil {
-				return err
-			}
-			if f.json {
-				out := make([]offerJSON, len(hits))
-				for i, h := range hits {
-					out[i] = toOfferJSON(h.Offer)
-					score := h.Score
-					out[i].Score = &score
+			return withStore(ctx, a, func(st *app.App) error {
+				hits, err := st.SearchOffers(ctx, q)
+				if err != nil {
+					return err
 				}
-				return printJSON(a.stdout, out)
-			}
-			return printHits(a, hits)
+				if f.json {
+					out := make([]offerJSON, len(hits))
+					for i, h := range hits {
+						out[i] = toOfferJSON(h.Offer)
+						score := h.Score
+						out[i].Score = &score
+					}
+					return printJSON(a.stdout, out)
+				}
+				return printHits(a, hits)
+			})
 		},
 	}
 	fl := cmd.Flags()
@@ -155,22 +153,19 @@ func newOfferCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			st, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			o, err := st.Offer(ctx, args[0])
-			if errors.Is(err, app.ErrNotFound) {
-				return usageErr("%s", a.tr().T("register.err.no_offer", "ID", args[0]))
-			}
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return printJSON(a.stdout, toOfferJSON(o))
-			}
-			return printOffer(a, o)
+			return withStore(ctx, a, func(st *app.App) error {
+				o, err := st.Offer(ctx, args[0])
+				if errors.Is(err, app.ErrNotFound) {
+					return usageErr("%s", a.tr().T("register.err.no_offer", "ID", args[0]))
+				}
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(a.stdout, toOfferJSON(o))
+				}
+				return printOffer(a, o)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -185,47 +180,44 @@ func newStatsCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			st, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			s, err := st.RegisterStats(ctx)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				// the stats' keys, plus the ESCO attribution the
-				// Commission's reuse policy asks for when ESCO is loaded.
-				raw, err := json.Marshal(s)
+			return withStore(ctx, a, func(st *app.App) error {
+				s, err := st.RegisterStats(ctx)
 				if err != nil {
 					return err
 				}
-				var m map[string]any
-				if err := json.Unmarshal(raw, &m); err != nil {
-					return err
+				if asJSON {
+					// the stats' keys, plus the ESCO attribution the
+					// Commission's reuse policy asks for when ESCO is loaded.
+					raw, err := json.Marshal(s)
+					if err != nil {
+						return err
+					}
+					var m map[string]any
+					if err := json.Unmarshal(raw, &m); err != nil {
+						return err
+					}
+					if s.Occupations > 0 {
+						m["esco_attribution"] = app.ESCOAttribution
+					}
+					return printJSON(a.stdout, m)
 				}
+				tr := a.tr()
+				w := a.stdout
+				fmt.Fprintf(w, "%s %s\n", tr.T("register.stats.path"), s.Path)
+				fmt.Fprintf(w, "%s %d · %s %d\n", tr.T("register.stats.active"), s.OffersActive, tr.T("register.stats.withdrawn"), s.OffersWithdrawn)
+				fmt.Fprintf(w, "%s %d\n", tr.T("register.stats.providers"), s.Providers)
+				fmt.Fprintf(w, "%s %d · %s %d · %s %d\n", tr.T("register.stats.occupations"), s.Occupations, tr.T("register.stats.skills"), s.Skills,
+					tr.T("register.stats.relations"), s.Relations)
+				fmt.Fprintf(w, "%s %d\n", tr.T("register.stats.people"), s.People)
 				if s.Occupations > 0 {
-					m["esco_attribution"] = app.ESCOAttribution
+					fmt.Fprintf(w, "%s %s\n", tr.T("register.stats.esco"), app.ESCOAttribution)
 				}
-				return printJSON(a.stdout, m)
-			}
-			tr := a.tr()
-			w := a.stdout
-			fmt.Fprintf(w, "%s %s\n", tr.T("register.stats.path"), s.Path)
-			fmt.Fprintf(w, "%s %d · %s %d\n", tr.T("register.stats.active"), s.OffersActive, tr.T("register.stats.withdrawn"), s.OffersWithdrawn)
-			fmt.Fprintf(w, "%s %d\n", tr.T("register.stats.providers"), s.Providers)
-			fmt.Fprintf(w, "%s %d · %s %d · %s %d\n", tr.T("register.stats.occupations"), s.Occupations, tr.T("register.stats.skills"), s.Skills,
-				tr.T("register.stats.relations"), s.Relations)
-			fmt.Fprintf(w, "%s %d\n", tr.T("register.stats.people"), s.People)
-			if s.Occupations > 0 {
-				fmt.Fprintf(w, "%s %s\n", tr.T("register.stats.esco"), app.ESCOAttribution)
-			}
-			for _, src := range s.Sources {
-				fmt.Fprintf(w, "%s %s: %s %s · %s %d\n", tr.T("register.stats.source"), src.Name, tr.T("register.stats.last_import"),
-					src.LastImport.Format("2006-01-02 15:04"), tr.T("register.stats.active"), src.Active)
-			}
-			return nil
+				for _, src := range s.Sources {
+					fmt.Fprintf(w, "%s %s: %s %s · %s %d\n", tr.T("register.stats.source"), src.Name, tr.T("register.stats.last_import"),
+						src.LastImport.Format("2006-01-02 15:04"), tr.T("register.stats.active"), src.Active)
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -264,7 +256,7 @@ func newGenCmd(a *invocation) *cobra.Command {
 				return bw.Flush()
 			}
 			if out == "-" {
-				return write(a.stdout)
+				return write(present.Raw(a.stdout))
 			}
 			// Write beside the target and rename: never a half-written file.
 			tmp, err := os.CreateTemp(filepath.Dir(out), ".koers-gen-*")

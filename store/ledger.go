@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/koers-project/koers/sessions"
 )
@@ -235,4 +236,20 @@ func balances(ctx context.Context, q rowQuerier, personID string) ([]sessions.Ba
 // Accounts is Balances under the name the planner knows.
 func (s *Store) Accounts(ctx context.Context, personID string) ([]sessions.Balance, error) {
 	return s.Balances(ctx, personID)
+}
+
+// DefineScheme adds a learning-account scheme (a centre's own, e.g. a
+// federal training-days right counted in days); an existing code is a
+// conflict: a scheme's unit never changes under its entries.
+func (s *Store) DefineScheme(ctx context.Context, sc sessions.Scheme) error {
+	if !sc.Unit.Valid() || strings.TrimSpace(sc.Code) == "" {
+		return fmt.Errorf("scheme %q unit %q: %w", sc.Code, sc.Unit, sessions.ErrBadEntry)
+	}
+	share := sc.SharePercent
+	if share == 0 {
+		share = 100
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO schemes (code, unit, annual, share_percent, cap, created_at, created_by) VALUES (?,?,?,?,?,?,?)`,
+		sc.Code, string(sc.Unit), sc.Annual, share, sc.Cap, s.stamp(), s.actor)
+	return mapErr(err)
 }
