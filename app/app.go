@@ -32,6 +32,9 @@ type Options struct {
 	// SeedESCO loads the ESCO snapshot that ships with the binary into a
 	// database that holds no ESCO yet, so that pathways work on first run.
 	SeedESCO bool
+	// Seeding, when set, is told before a seed that takes a moment starts
+	// ("esco"), so that a face can say why the first open waits.
+	Seeding func(what string)
 	// ReadOnly opens the database without migrating or writing.
 	ReadOnly bool
 }
@@ -64,6 +67,14 @@ func Open(ctx context.Context, path string, opt Options) (*App, error) {
 		return nil, err
 	}
 	if opt.SeedESCO && !opt.ReadOnly {
+		has, err := st.HasESCO(ctx)
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		if !has && opt.Seeding != nil {
+			opt.Seeding("esco")
+		}
 		if _, err := a.SeedESCO(ctx); err != nil {
 			st.Close()
 			return nil, fmt.Errorf("seed esco: %w", err)

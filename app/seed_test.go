@@ -11,7 +11,12 @@ import (
 
 func openFresh(t *testing.T, opt Options) *App {
 	t.Helper()
-	a, err := Open(context.Background(), filepath.Join(t.TempDir(), "koers.db"), opt)
+	return openAt(t, filepath.Join(t.TempDir(), "koers.db"), opt)
+}
+
+func openAt(t *testing.T, path string, opt Options) *App {
+	t.Helper()
+	a, err := Open(context.Background(), path, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +31,9 @@ func openFresh(t *testing.T, opt Options) *App {
 func TestFreshDatabaseHasESCO(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Now()
-	a := openFresh(t, Options{Actor: "test", SeedESCO: true})
+	var told []string
+	opt := Options{Actor: "test", SeedESCO: true, Seeding: func(what string) { told = append(told, what) }}
+	a := openFresh(t, opt)
 	t.Logf("open with ESCO seed: %v (snapshot %d bytes)", time.Since(t0), esco.Size())
 	st, err := a.st.ESCOStats(ctx)
 	if err != nil {
@@ -65,9 +72,15 @@ func TestFreshDatabaseHasESCO(t *testing.T) {
 			t.Errorf("%s: no essential skill of data analyst has its own %s label", lang, lang)
 		}
 	}
-	// A second open leaves the loaded taxonomy alone.
+	// A second open leaves the loaded taxonomy alone, and says nothing.
 	seeded, err := a.SeedESCO(ctx)
 	if err != nil || seeded {
 		t.Errorf("second seed = %v, %v; want false, nil", seeded, err)
+	}
+	path := a.Path()
+	a.Close()
+	openAt(t, path, opt)
+	if len(told) != 1 || told[0] != "esco" {
+		t.Errorf("seeding was told %v, want [esco] once", told)
 	}
 }

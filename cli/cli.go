@@ -9,12 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/user"
 	"path/filepath"
 	"time"
 
 	"charm.land/fang/v2"
 	"github.com/adrg/xdg"
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/koers-project/koers/app"
@@ -89,7 +91,14 @@ func (a *invocation) tr() *locale.Tr { return a.cat.For(a.lang) }
 // the embedded sample register into an empty one so that a first run is
 // useful at once. It is the one way commands reach the data.
 func (a *invocation) open(ctx context.Context) (*app.App, error) {
-	return app.Open(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: true, SeedESCO: true})
+	return app.Open(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: true, SeedESCO: true,
+		Seeding: func(what string) {
+			// a first open waits a few seconds: say why, on a terminal only
+			// (scripts and tests read stderr for errors).
+			if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(f.Fd()) {
+				fmt.Fprintln(a.stderr, a.tr().T("app.seeding."+what))
+			}
+		}})
 }
 
 func defaultDB(getenv func(string) string) string {

@@ -128,3 +128,12 @@ func (s *Store) SeedESCO(ctx context.Context, snap ESCOSnapshot) (bool, error) {
 	})
 	return seeded, err
 }
+
+// HasESCO reports whether the database holds any ESCO concept.
+func (s *Store) HasESCO(ctx context.Context) (bool, error) {
+	var has bool
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM esco_concepts)`).Scan(&has); err != nil {
+		return false, fmt.Errorf("check esco: %w", mapErr(err))
+	}
+	return has, nil
+}
