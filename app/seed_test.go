@@ -84,4 +84,3 @@ func TestFreshDatabaseHasESCO(t *testing.T) {
 		t.Errorf("seeding was told %v, want [esco] once", told)
 	}
 }
-
