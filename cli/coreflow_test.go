@@ -90,6 +90,14 @@ func TestCoreFlowFreshDatabase(t *testing.T) {
 	}
 	st.Close()
 
+	// the text says what the suggestion kept to, in the person's words.
+	text := cli("--lang", "fr", "plan", "suggest", "--person", person.ID)
+	t.Log(strings.SplitN(text, "\n", 2)[0])
+	for _, want := range []string{"Hainaut ou en ligne", "10 h par semaine"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("suggest text lacks %q:\n%s", want, text)
+		}
+	}
 	cli("plan", "accept", "--person", person.ID)
 	var plan planOutJSON
 	if err := json.Unmarshal([]byte(cli("plan", "show", "--person", person.ID, "--json")), &plan); err != nil {

@@ -95,3 +95,52 @@ func (p *Printer) Blocked(sg catalog.Suggestion) string {
 	}
 	return tr.T("plan.cli.suggest.blocked", "Reason", p.Reason(sg.Blocked.Constraint), "Offers", sg.Blocked.Offers)
 }
+
+// Constraints says, in words, what a suggestion keeps to besides the
+// budget: the languages of instruction, the regions (online offers always
+// fit), the forms of participation and the weekly pace. "" when nothing
+// limits it.
+func (p *Printer) Constraints(k catalog.Constraints) string {
+	tr := p.tr
+	var parts []string
+	list := func(xs []string) string { return strings.Join(xs, ", ") }
+	if len(k.Languages) > 0 {
+		var ls []string
+		for _, l := range k.Languages {
+			ls = append(ls, p.Vocab("lang", l))
+		}
+		parts = append(parts, tr.T("plan.suggest.k.languages", "List", list(ls)))
+	}
+	if len(k.Modes) == 1 && k.Modes[0] == catalog.ModeOnline {
+		parts = append(parts, tr.T("plan.suggest.k.online"))
+	} else {
+		if rs := append([]string(nil), k.Regions...); len(rs) > 0 || k.Region != "" {
+			if k.Region != "" {
+				rs = []string{k.Region}
+			}
+			var ns []string
+			for _, r := range rs {
+				if n := p.Region(r); n != "" {
+					ns = append(ns, n)
+				} else {
+					ns = append(ns, r)
+				}
+			}
+			parts = append(parts, tr.T("plan.suggest.k.regions", "List", list(ns)))
+		}
+		if len(k.Modes) > 0 {
+			var ms []string
+			for _, m := range k.Modes {
+				ms = append(ms, p.Mode(m))
+			}
+			parts = append(parts, tr.T("plan.suggest.k.modes", "List", list(ms)))
+		}
+	}
+	if k.WeeklyHours > 0 {
+		parts = append(parts, tr.T("plan.suggest.k.pace", "Hours", p.Hours(k.WeeklyHours)))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return tr.T("plan.suggest.within", "Parts", strings.Join(parts, " · "))
+}
