@@ -54,3 +54,25 @@ func TestReach(t *testing.T) {
 		t.Error("InReach")
 	}
 }
+
+// FuzzParseRegion: a region or postcode is read whole or refused with
+// ErrRegion; what is read is a code ParseRegion keeps as it is.
+func FuzzParseRegion(f *testing.F) {
+	for _, s := range []string{"Charleroi", "BE322", "luik", "6000", "L-1111", "B-9000", "", "BE", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, parse := range []func(string) (string, error){ParseRegion, RegionOfPostcode} {
+			r, err := parse(s)
+			if err != nil {
+				if !errors.Is(err, ErrRegion) {
+					t.Errorf("%q: %v", s, err)
+				}
+				continue
+			}
+			if again, err := ParseRegion(r); err != nil || again != r {
+				t.Errorf("%q read as %q, which reads back as %q, %v", s, r, again, err)
+			}
+		}
+	})
+}
