@@ -81,6 +81,8 @@ func (a *App) PostEntry(ctx context.Context, e sessions.Entry) (sessions.Entry, 
 		return got, sc, refused("no-overdraft", "", ie)
 	case errors.Is(err, ErrInsufficient):
 		return got, sc, refused("no-overdraft", "", err)
+	case errors.Is(err, ErrNoReservation):
+		return got, sc, refused("reservation-exists", "", err)
 	case errors.Is(err, ErrBadEntry):
 		return got, sc, invalid("", "", err)
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"time"
 
@@ -215,7 +216,11 @@ func (a *App) SetStepStatus(ctx context.Context, planID, stepID string, status s
 
 // ReserveStep reserves in the ledger what the step's funding lines ask.
 func (a *App) ReserveStep(ctx context.Context, planID, stepID string) (sessions.Plan, error) {
-	return a.st.ReserveStep(ctx, planID, stepID)
+	p, err := a.st.ReserveStep(ctx, planID, stepID)
+	if errors.Is(err, ErrStepClosed) {
+		return p, refused("open-step", "", err)
+	}
+	return p, err
 }
 
 // ReleaseStep releases what the ledger holds for the step.

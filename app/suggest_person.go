@@ -27,7 +27,7 @@ func FitPerson(p sessions.Person, k catalog.Constraints) catalog.Constraints {
 	if err != nil {
 		m = "" // older free text: not stated
 	}
-	regions, onlineOnly := catalog.Reach(p.HomeRegion, m)
+	regions, onlineOnly := catalog.Reach(p.Region, m)
 	if k.Region == "" && len(k.Regions) == 0 {
 		k.Regions = regions
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 func TestFitPerson(t *testing.T) {
-	amelie := sessions.Person{Language: "fr", HomeRegion: "BE32", Mobility: "province", Modes: []catalog.Mode{catalog.ModeOnsite, catalog.ModeOnline}, HoursPerWeek: 10}
+	amelie := sessions.Person{Language: "fr", Region: "BE32", Mobility: "province", Modes: []catalog.Mode{catalog.ModeOnsite, catalog.ModeOnline}, HoursPerWeek: 10}
 	cases := []struct {
 		name  string
 		p     sessions.Person
@@ -31,12 +31,12 @@ func TestFitPerson(t *testing.T) {
 				t.Errorf("constraints = %+v", k)
 			}
 		}},
-		{"neighbours", sessions.Person{HomeRegion: "BE322", Mobility: "neighbours"}, catalog.Constraints{}, func(t *testing.T, k catalog.Constraints) {
+		{"neighbours", sessions.Person{Region: "BE322", Mobility: "neighbours"}, catalog.Constraints{}, func(t *testing.T, k catalog.Constraints) {
 			if !slices.Contains(k.Regions, "BE32") || !slices.Contains(k.Regions, "BE35") || slices.Contains(k.Regions, "BE21") {
 				t.Errorf("regions = %v", k.Regions)
 			}
 		}},
-		{"older free-text mobility limits nothing", sessions.Person{HomeRegion: "BE32", Mobility: "has a bike"}, catalog.Constraints{}, func(t *testing.T, k catalog.Constraints) {
+		{"older free-text mobility limits nothing", sessions.Person{Region: "BE32", Mobility: "has a bike"}, catalog.Constraints{}, func(t *testing.T, k catalog.Constraints) {
 			if k.Regions != nil || k.Modes != nil || k.Languages != nil {
 				t.Errorf("constraints = %+v", k)
 			}

@@ -72,6 +72,7 @@ type personFlags struct {
 	homeRegion, postcode                           string
 	hoursPerWeek                                   float64
 	speaks                                         []string
+	gender, region, centre                         string
 	birthYear                                      int
 	modes, consents, withdraw, skills              []string
 	evidence                                       string
@@ -86,12 +87,15 @@ func (f *personFlags) register(cmd *cobra.Command, add bool) {
 	fl.StringVar(&f.language, "language", "", "preferred language (ISO 639-1)")
 	fl.StringVar(&f.eqf, "eqf", "", "highest education level (EQF 1-8)")
 	fl.StringVar(&f.employment, "employment", "", "employed, unemployed, self-employed, student or inactive")
+	fl.StringVar(&f.gender, "gender", "", "female, male or other, only as the person states it (empty: not recorded)")
+	fl.StringVar(&f.region, "region", "", "where the person lives (NUTS code, e.g. BE21)")
+	fl.StringVar(&f.centre, "centre", "", "guidance centre whose caseload the person is on")
 	fl.StringVar(&f.current, "current-occupation", "", "current occupation (ESCO URI)")
 	fl.StringVar(&f.target, "target-occupation", "", "target occupation (ESCO URI)")
 	fl.StringVar(&f.availability, "availability", "", "availability (free text)")
 	fl.StringVar(&f.mobility, "mobility", "", "how far the person can travel to a course: online (online only), province (own province), neighbours (own and neighbouring provinces) or anywhere")
-	fl.StringVar(&f.homeRegion, "home-region", "", "where the person lives: a NUTS code (BE32, BE322) or a province or city name (Charleroi, Gent, Luik)")
-	fl.StringVar(&f.postcode, "postcode", "", "where the person lives, as a Belgian or Luxembourg postcode (sets the home region's province)")
+	fl.StringVar(&f.homeRegion, "home-region", "", "where the person lives, as --region, or by a province or city name (Charleroi, Gent, Luik)")
+	fl.StringVar(&f.postcode, "postcode", "", "where the person lives, as a Belgian or Luxembourg postcode (sets --region to the province)")
 	fl.Float64Var(&f.hoursPerWeek, "hours-per-week", 0, "study hours the person can give each week (0: not stated)")
 	fl.StringSliceVar(&f.speaks, "speaks", nil, "languages the person can learn in, ISO 639-1 (repeatable; default: the preferred language)")
 	fl.StringSliceVar(&f.modes, "mode", nil, "preferred form of participation (repeatable)")
@@ -120,6 +124,9 @@ func (f *personFlags) apply(a *invocation, cmd *cobra.Command, p *sessions.Perso
 	set("phone", &p.Phone, f.phone)
 	set("language", &p.Language, f.language)
 	set("employment", &p.Employment, f.employment)
+	set("gender", &p.Gender, f.gender)
+	set("region", &p.Region, strings.ToUpper(f.region))
+	set("centre", &p.Centre, f.centre)
 	set("current-occupation", &p.CurrentOccupation, f.current)
 	set("target-occupation", &p.TargetOccupation, f.target)
 	set("availability", &p.Availability, f.availability)
@@ -130,22 +137,22 @@ func (f *personFlags) apply(a *invocation, cmd *cobra.Command, p *sessions.Perso
 		}
 		p.Mobility = string(m)
 	}
-	if ch("home-region") && ch("postcode") {
-		return usageErr("--home-region and --postcode: give one")
+	if n := btoi(ch("home-region")) + btoi(ch("postcode")) + btoi(ch("region")); n > 1 {
+		return usageErr("--region, --home-region and --postcode: give one")
 	}
 	if ch("home-region") {
 		r, err := catalog.ParseRegion(f.homeRegion)
 		if err != nil {
 			return usageErr("--home-region: %v", err)
 		}
-		p.HomeRegion = r
+		p.Region = r
 	}
 	if ch("postcode") {
 		r, err := catalog.RegionOfPostcode(f.postcode)
 		if err != nil {
 			return usageErr("--postcode: %v", err)
 		}
-		p.HomeRegion = r
+		p.Region = r
 	}
 	if ch("hours-per-week") {
 		p.HoursPerWeek = f.hoursPerWeek
@@ -255,6 +262,7 @@ func newPersonAddCmd(a *invocation) *cobra.Command {
 			if err := f.apply(a, cmd, &p); err != nil {
 				return err
 			}
+			a.realData = true // a database this creates starts empty (issue 12)
 			return withPeople(cmd.Context(), a, func(st *app.App) error {
 				p, err := st.CreatePerson(cmd.Context(), p)
 				if err != nil {
@@ -396,4 +404,11 @@ func newPersonEraseCmd(a *invocation) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&yes, "yes", false, "confirm the erasure")
 	return cmd
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -22,12 +22,16 @@ import (
 // searchFlags are koers search's filters as typed.
 type searchFlags struct {
 	eqf, language, region, maxPrice, scheme, startAfter, provider string
+	currency                                                      string
 	modes                                                         []string
 	limit                                                         int
 	withdrawn, json                                               bool
 }
 
-var reRegionFlag = regexp.MustCompile(`^[A-Za-z]{2}[0-9A-Za-z]{0,3}$`)
+var (
+	reRegionFlag   = regexp.MustCompile(`^[A-Za-z]{2}[0-9A-Za-z]{0,3}$`)
+	reCurrencyFlag = regexp.MustCompile(`^[A-Z]{3}$`)
+)
 
 // query checks the flags and builds the search; a bad value is a usage
 // error naming its flag.
@@ -73,6 +77,13 @@ func (f *searchFlags) query(a *invocation, text string) (catalog.Query, error) {
 			return q, bad("--max-price", f.maxPrice)
 		}
 		q.MaxPrice = &m
+	}
+	if f.currency != "" {
+		c := strings.ToUpper(strings.TrimSpace(f.currency))
+		if !reCurrencyFlag.MatchString(c) {
+			return q, bad("--currency", f.currency)
+		}
+		q.Currency = c
 	}
 	if f.startAfter != "" {
 		d, err := catalog.ParseDate(f.startAfter)
@@ -135,7 +146,8 @@ func newSearchCmd(a *invocation) *cobra.Command {
 	fl.StringSliceVar(&f.modes, "mode", nil, "form of participation: online, onsite, blended (repeatable)")
 	fl.StringVar(&f.language, "language", "", "language of instruction (ISO 639-1, e.g. nl)")
 	fl.StringVar(&f.region, "region", "", "region: a NUTS prefix (BE2, BE23)")
-	fl.StringVar(&f.maxPrice, "max-price", "", "highest price in EUR")
+	fl.StringVar(&f.maxPrice, "max-price", "", "highest price, in --currency (offers priced in another currency never pass)")
+	fl.StringVar(&f.currency, "currency", catalog.MainCurrency, "ISO 4217 currency of --max-price")
 	fl.StringVar(&f.scheme, "scheme", "", "eligible for funding scheme CODE (ila, voucher, leave)")
 	fl.StringVar(&f.startAfter, "start-after", "", "starts on or after DATE (YYYY-MM-DD)")
 	fl.StringVar(&f.provider, "provider", "", "provider or awarding body contains TEXT")
@@ -229,13 +241,17 @@ func newGenCmd(a *invocation) *cobra.Command {
 		n    int
 		seed uint64
 		out  string
+		pop  popFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "gen --offers N [--seed S] -o FILE",
-		Short: "Write a deterministic synthetic register (JSON lines, the import format)",
+		Use:   "gen --offers N [--seed S] -o FILE | gen --people N [--seed S] [-o DB]",
+		Short: "Write a deterministic synthetic register (JSON lines), or a synthetic population into a database",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			tr := a.tr()
+			if cmd.Flags().Changed("people") {
+				return genPeople(cmd, a, pop, seed, out)
+			}
 			if n <= 0 {
 				return usageErr("%s", tr.T("register.err.flag", "Flag", "--offers", "Value", strconv.Itoa(n), "Want", tr.T("register.want.offers")))
 			}
@@ -280,6 +296,7 @@ func newGenCmd(a *invocation) *cobra.Command {
 	}
 	cmd.Flags().IntVar(&n, "offers", 0, "how many offers")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed (same seed, same register)")
-	cmd.Flags().StringVarP(&out, "output", "o", "", "output file (- for stdout)")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "output file (- for stdout); with --people a new database file (default: --db)")
+	pop.register(cmd)
 	return cmd
 }

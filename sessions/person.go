@@ -79,7 +79,13 @@ type Person struct {
 	BirthYear int         `json:"birth_year,omitempty"` // optional
 	EQF       catalog.EQF `json:"eqf"`                  // highest education level
 	// Employment is one of EmploymentStatuses, or "".
-	Employment        string `json:"employment,omitempty"`
+	Employment string `json:"employment,omitempty"`
+	// Gender is one of Genders, or "" when the person did not state it.
+	Gender string `json:"gender,omitempty"`
+	// Region is the NUTS code where the person lives ("" unknown).
+	Region string `json:"region,omitempty"`
+	// Centre is the guidance centre whose caseload the person is on.
+	Centre            string `json:"centre,omitempty"`
 	CurrentOccupation string `json:"current_occupation,omitempty"` // ESCO URI
 	TargetOccupation  string `json:"target_occupation,omitempty"`  // ESCO URI
 
@@ -89,8 +95,6 @@ type Person struct {
 	Availability string         `json:"availability,omitempty"`
 	Mobility     string         `json:"mobility,omitempty"` // a catalog.Mobility; older free text reads as not stated
 	Modes        []catalog.Mode `json:"preferred_modes,omitempty"`
-	// HomeRegion is where the person lives, a NUTS code (province or finer).
-	HomeRegion string `json:"home_region,omitempty"`
 	// Languages are the languages the person can learn in (ISO 639-1);
 	// empty: their preferred Language only.
 	Languages []string `json:"languages,omitempty"`
@@ -138,6 +142,15 @@ func (p *Person) Validate(now time.Time) catalog.Problems {
 	if p.Employment != "" && !contains(EmploymentStatuses, p.Employment) {
 		add("employment", "%q is not one of %s", p.Employment, strings.Join(EmploymentStatuses, ", "))
 	}
+	if p.Gender != "" && !contains(Genders, p.Gender) {
+		add("gender", "%q is not one of %s (or left empty)", p.Gender, strings.Join(Genders, ", "))
+	}
+	if p.Region != "" && !validNUTS(p.Region) {
+		add("region", "%q is not a NUTS code such as BE21", p.Region)
+	}
+	if len(p.Centre) > 100 {
+		add("centre", "is longer than 100 characters")
+	}
 	for i, s := range p.Skills {
 		if !strings.HasPrefix(s.URI, "http") {
 			add(fmt.Sprintf("skills[%d].uri", i), "%q is not a URI", s.URI)
@@ -154,11 +167,6 @@ func (p *Person) Validate(now time.Time) catalog.Problems {
 	for _, m := range p.Modes {
 		if !m.Valid() {
 			add("preferred_modes", "%q is not a form of participation", m)
-		}
-	}
-	if p.HomeRegion != "" {
-		if r, err := catalog.ParseRegion(p.HomeRegion); err != nil || r != p.HomeRegion {
-			add("home_region", "%q is not a NUTS code (BE32, BE322, LU00, …)", p.HomeRegion)
 		}
 	}
 	for _, l := range p.Languages {
@@ -210,4 +218,19 @@ func contains[T comparable](list []T, v T) bool {
 		}
 	}
 	return false
+}
+
+// validNUTS reports whether s looks like a NUTS code: a two-letter country
+// and up to three more letters or digits (BE, BE2, BE21, BE211).
+func validNUTS(s string) bool {
+	if len(s) < 2 || len(s) > 5 {
+		return false
+	}
+	for i, r := range s {
+		upper := r >= 'A' && r <= 'Z'
+		if i < 2 && !upper || i >= 2 && !upper && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
 }

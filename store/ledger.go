@@ -83,8 +83,7 @@ func (s *Store) postEntry(ctx context.Context, tx *sql.Tx, e sessions.Entry) (se
 		return e, err
 	}
 	if orig, err := entryWhere(ctx, tx, `account_id=? AND idem_key=?`, accID, e.Key); err == nil {
-		orig.Replayed = true
-		return orig, nil
+		return sessions.Replay(orig, e)
 	} else if !errors.Is(err, ErrNotFound) {
 		return e, err
 	}
@@ -109,9 +108,11 @@ func (s *Store) postEntry(ctx context.Context, tx *sql.Tx, e sessions.Entry) (se
 		}
 	}
 	if e.Ref != "" {
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(d_reserved), 0) FROM ledger_entries WHERE account_id=? AND ref=?`, accID, e.Ref).Scan(&c.Outstanding); err != nil {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(d_reserved), 0), count(*) FROM ledger_entries WHERE account_id=? AND ref=?`, accID, e.Ref).Scan(&c.Outstanding, &n); err != nil {
 			return e, fmt.Errorf("read reservation %s: %w", e.Ref, err)
 		}
+		c.RefKnown = n > 0
 	}
 	p, err := sessions.Prepare(t, e, c)
 	if err != nil {

@@ -34,11 +34,11 @@ func (s *Store) CreatePerson(ctx context.Context, p sessions.Person) (sessions.P
 		modes, _ := json.Marshal(emptyIfNil(p.Modes))
 		_, err := tx.ExecContext(ctx, `INSERT INTO people (id, name, email, phone, language, birth_year, eqf, employment,
 			current_occupation, target_occupation, availability, mobility, modes, lawful_basis, notice_version,
-			notice_shown, retain_until, created_at, created_by, updated_at, updated_by)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			notice_shown, retain_until, created_at, created_by, updated_at, updated_by, gender, region, centre)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			p.ID, p.Name, p.Email, p.Phone, p.Language, p.BirthYear, int(p.EQF), p.Employment,
 			p.CurrentOccupation, p.TargetOccupation, p.Availability, p.Mobility, string(modes), p.LawfulBasis,
-			p.NoticeVersion, p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, now, s.actor)
+			p.NoticeVersion, p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, now, s.actor, p.Gender, p.Region, p.Centre)
 		if err != nil {
 			return fmt.Errorf("insert person: %w", err)
 		}
@@ -68,10 +68,10 @@ func (s *Store) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.P
 		modes, _ := json.Marshal(emptyIfNil(p.Modes))
 		res, err := tx.ExecContext(ctx, `UPDATE people SET name=?, email=?, phone=?, language=?, birth_year=?, eqf=?,
 			employment=?, current_occupation=?, target_occupation=?, availability=?, mobility=?, modes=?,
-			lawful_basis=?, notice_version=?, notice_shown=?, retain_until=?, updated_at=?, updated_by=? WHERE id=?`,
+			lawful_basis=?, notice_version=?, notice_shown=?, retain_until=?, updated_at=?, updated_by=?, gender=?, region=?, centre=? WHERE id=?`,
 			p.Name, p.Email, p.Phone, p.Language, p.BirthYear, int(p.EQF), p.Employment, p.CurrentOccupation,
 			p.TargetOccupation, p.Availability, p.Mobility, string(modes), p.LawfulBasis, p.NoticeVersion,
-			p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, p.ID)
+			p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, p.Gender, p.Region, p.Centre, p.ID)
 		if err != nil {
 			return fmt.Errorf("update person: %w", err)
 		}
@@ -135,10 +135,10 @@ func (s *Store) person(ctx context.Context, q rowQuerier, id string) (sessions.P
 	var modes, notice, retain, created, updated string
 	err := q.QueryRowContext(ctx, `SELECT id, name, email, phone, language, birth_year, eqf, employment,
 		current_occupation, target_occupation, availability, mobility, modes, lawful_basis, notice_version,
-		notice_shown, retain_until, created_at, created_by, updated_at, updated_by FROM people WHERE id=?`, id).Scan(
+		notice_shown, retain_until, created_at, created_by, updated_at, updated_by, gender, region, centre FROM people WHERE id=?`, id).Scan(
 		&p.ID, &p.Name, &p.Email, &p.Phone, &p.Language, &p.BirthYear, &eqf, &p.Employment,
 		&p.CurrentOccupation, &p.TargetOccupation, &p.Availability, &p.Mobility, &modes, &p.LawfulBasis,
-		&p.NoticeVersion, &notice, &retain, &created, &p.CreatedBy, &updated, &p.UpdatedBy)
+		&p.NoticeVersion, &notice, &retain, &created, &p.CreatedBy, &updated, &p.UpdatedBy, &p.Gender, &p.Region, &p.Centre)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, personNotFound(id)
 	}
@@ -148,7 +148,7 @@ func (s *Store) person(ctx context.Context, q rowQuerier, id string) (sessions.P
 	p.EQF = catalog.EQF(eqf)
 	_ = json.Unmarshal([]byte(modes), &p.Modes)
 	var langs string
-	if err := q.QueryRowContext(ctx, `SELECT home_region, languages, hours_per_week FROM people WHERE id=?`, id).Scan(&p.HomeRegion, &langs, &p.HoursPerWeek); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT languages, hours_per_week FROM people WHERE id=?`, id).Scan(&langs, &p.HoursPerWeek); err != nil {
 		return p, fmt.Errorf("read person %s: %w", id, err)
 	}
 	_ = json.Unmarshal([]byte(langs), &p.Languages)
@@ -307,12 +307,12 @@ func writeStamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
 }
 
-// writeReach stores what a suggestion reads to fit the person (0011).
+// writeReach stores what a suggestion reads to fit the person (0014).
 func writeReach(ctx context.Context, tx *sql.Tx, p sessions.Person) error {
 	langs, _ := json.Marshal(emptyIfNil(p.Languages))
-	if _, err := tx.ExecContext(ctx, `UPDATE people SET home_region=?, languages=?, hours_per_week=? WHERE id=?`,
-		p.HomeRegion, string(langs), p.HoursPerWeek, p.ID); err != nil {
-		return fmt.Errorf("write person's region and languages: %w", err)
+	if _, err := tx.ExecContext(ctx, `UPDATE people SET languages=?, hours_per_week=? WHERE id=?`,
+		string(langs), p.HoursPerWeek, p.ID); err != nil {
+		return fmt.Errorf("write person's languages and weekly hours: %w", err)
 	}
 	return nil
 }

@@ -103,17 +103,20 @@ func (s *Store) postEntry(ctx context.Context, tx pgx.Tx, e sessions.Entry) (ses
 	err = tx.QueryRow(ctx, `SELECT
 		(SELECT id::text FROM ledger_entries WHERE account_id=$1 AND idem_key=$2),
 		l.seq, l.balance_after, l.reserved_after,
-		(SELECT coalesce(sum(d_reserved), 0) FROM ledger_entries WHERE account_id=$1 AND ref=$3 AND $3 <> '')
+		(SELECT coalesce(sum(d_reserved), 0) FROM ledger_entries WHERE account_id=$1 AND ref=$3 AND $3 <> ''),
+		EXISTS (SELECT 1 FROM ledger_entries WHERE account_id=$1 AND ref=$3 AND $3 <> '')
 		FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT seq, balance_after, reserved_after FROM ledger_entries
 			WHERE account_id=$1 ORDER BY seq DESC LIMIT 1) l ON true`, accID, e.Key, ref).
-		Scan(&replay, &seq, &bal, &res, &c.Outstanding)
+		Scan(&replay, &seq, &bal, &res, &c.Outstanding, &c.RefKnown)
 	if err != nil {
 		return e, fmt.Errorf("read totals: %w", err)
 	}
 	if replay != nil {
 		orig, err := entryWhere(ctx, tx, `e.id=$1`, *replay)
-		orig.Replayed = true
-		return orig, err
+		if err != nil {
+			return orig, err
+		}
+		return sessions.Replay(orig, e) // the same request, or a key reused for another entry
 	}
 	if seq != nil {
 		t = sessions.Totals{Seq: *seq, Balance: *bal, Reserved: *res}

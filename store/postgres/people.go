@@ -178,7 +178,7 @@ func (s *Store) person(ctx context.Context, q querier, id string) (sessions.Pers
 	if len(p.Modes) == 0 {
 		p.Modes = nil // SQLite's store reads "[]" as nil too
 	}
-	if err := q.QueryRow(ctx, `SELECT home_region, languages, hours_per_week FROM people WHERE id=$1`, id).Scan(&p.HomeRegion, &p.Languages, &p.HoursPerWeek); err != nil {
+	if err := q.QueryRow(ctx, `SELECT languages, hours_per_week FROM people WHERE id=$1`, id).Scan(&p.Languages, &p.HoursPerWeek); err != nil {
 		return p, fmt.Errorf("read person %s: %w", id, mapErr(err))
 	}
 	if len(p.Languages) == 0 {
@@ -315,11 +315,11 @@ func emptyIfNil[T any](s []T) []T {
 	return s
 }
 
-// writeReach stores what a suggestion reads to fit the person (0011).
+// writeReach stores what a suggestion reads to fit the person (0014).
 func writeReach(ctx context.Context, tx pgx.Tx, p sessions.Person) error {
-	if _, err := tx.Exec(ctx, `UPDATE people SET home_region=$1, languages=$2, hours_per_week=$3 WHERE id=$4`,
-		p.HomeRegion, emptyIfNil(p.Languages), p.HoursPerWeek, p.ID); err != nil {
-		return fmt.Errorf("write person's region and languages: %w", mapErr(err))
+	if _, err := tx.Exec(ctx, `UPDATE people SET languages=$1, hours_per_week=$2 WHERE id=$3`,
+		emptyIfNil(p.Languages), p.HoursPerWeek, p.ID); err != nil {
+		return fmt.Errorf("write person's languages and weekly hours: %w", mapErr(err))
 	}
 	return nil
 }

@@ -56,6 +56,22 @@ func (s *Store) addCredential(ctx context.Context, tx pgx.Tx, c sessions.Credent
 	if err := exists(ctx, tx, c.PersonID); err != nil {
 		return c, err
 	}
+	// The same document on the same file already (by its id or content
+	// hash): importing it again changes nothing, as in SQLite's store.
+	if c.DocumentID != "" || c.ContentHash != "" {
+		var prev sessions.Credential
+		err := tx.QueryRow(ctx, `SELECT doc FROM credentials WHERE person_id=$1
+			AND (($2 <> '' AND doc->>'document_id' = $2) OR ($3 <> '' AND doc->>'content_hash' = $3))
+			ORDER BY created_at LIMIT 1`, c.PersonID, c.DocumentID, c.ContentHash).Scan(&prev)
+		if err == nil {
+			prev.AlreadyOnFile = true
+			return prev, nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return c, fmt.Errorf("read credentials: %w", err)
+		}
+	}
+	c.AlreadyOnFile = false
 	// doc is the credential as JSON; pgx encodes it for the jsonb column.
 	if _, err := tx.Exec(ctx, `INSERT INTO credentials (id, person_id, title, issued, source, doc, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
 		c.ID, c.PersonID, c.Title, dateArg(c.Issued), c.Source, c, now, s.actor); err != nil {

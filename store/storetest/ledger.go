@@ -56,9 +56,22 @@ func testLedgerPostReplayAndRules(t *testing.T, open func(t *testing.T) Target) 
 	if acc.Seq != 1 || acc.BalanceAfter != 100000 || acc.CreatedBy != "tester" || !acc.CreatedAt.Equal(Clock) || acc.Replayed {
 		t.Fatalf("accrual: %+v", acc)
 	}
-	again := post(t, st, sessions.Entry{PersonID: p.ID, Scheme: "ila", Kind: sessions.Accrual, Amount: 999, Key: "k1"})
+	again := post(t, st, sessions.Entry{PersonID: p.ID, Scheme: "ila", Kind: sessions.Accrual, Amount: 100000, Key: "k1"})
 	if !again.Replayed || again.ID != acc.ID || again.Amount != 100000 {
 		t.Fatalf("replay: %+v", again)
+	}
+	// The same key with other parameters is refused, naming the entry
+	// that holds it: a script must not believe its spend was made.
+	for _, e := range []sessions.Entry{{Kind: sessions.Accrual, Amount: 999}, {Kind: sessions.Spend, Amount: 100000}} {
+		e.PersonID, e.Scheme, e.Key = p.ID, "ila", "k1"
+		_, err := st.PostEntry(ctx, e)
+		var kr *sessions.KeyReusedError
+		if !errors.As(err, &kr) || kr.Original.ID != acc.ID || !errors.Is(err, sessions.ErrBadEntry) {
+			t.Fatalf("%s on an accrual's key: got %v, want a KeyReusedError naming %s", e.Kind, err, acc.ID)
+		}
+	}
+	if _, err := st.PostEntry(ctx, sessions.Entry{PersonID: p.ID, Scheme: "ila", Kind: sessions.Release, Amount: 1, Key: "k9", Ref: "plan-step:none"}); !errors.Is(err, sessions.ErrNoReservation) {
+		t.Fatalf("release of a reservation never made: got %v, want ErrNoReservation", err)
 	}
 	// The same key in another scheme's account is another entry.
 	if other := post(t, st, sessions.Entry{PersonID: p.ID, Scheme: "leave", Kind: sessions.Accrual, Amount: 600, Key: "k1"}); other.Replayed {
@@ -201,6 +214,14 @@ func (m *ledgerMachine) post(t *rapid.T) {
 	got, err := m.st.PostEntry(m.ctx, e)
 	prev, used := m.keys[scheme+"/"+e.Key]
 	switch {
+	case used && errors.Is(err, sessions.ErrKeyReused):
+		var kr *sessions.KeyReusedError
+		if !errors.As(err, &kr) || kr.Original.ID != prev.ID {
+			t.Fatalf("reused key %s: got %v; want it to name entry %s", e.Key, err, prev.ID)
+		}
+		if after := balanceOf(t, m.st, m.person, scheme); after != before {
+			t.Fatalf("refused reuse changed the balance: %+v -> %+v", before, after)
+		}
 	case used:
 		if err != nil || !got.Replayed || got.ID != prev.ID {
 			t.Fatalf("replayed key %s: got %+v, %v; want entry %s", e.Key, got, err, prev.ID)
@@ -213,7 +234,7 @@ func (m *ledgerMachine) post(t *rapid.T) {
 			t.Fatalf("fresh key %s reported as replayed", e.Key)
 		}
 		m.keys[scheme+"/"+e.Key] = got
-	case errors.Is(err, store.ErrInsufficient), errors.Is(err, sessions.ErrBadEntry):
+	case errors.Is(err, store.ErrInsufficient), errors.Is(err, sessions.ErrBadEntry), errors.Is(err, sessions.ErrNoReservation):
 		if after := balanceOf(t, m.st, m.person, scheme); after != before {
 			t.Fatalf("refused entry (%v) changed the balance: %+v -> %+v", err, before, after)
 		}
