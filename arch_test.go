@@ -26,7 +26,7 @@ func TestImportDirections(t *testing.T) {
 		"cli":             {"app", "tui", "serve", "present", "export", "catalog", "sessions", "locale", "report"},
 		"serve":           {"sessions"},
 		"tui":             {"app", "present", "export", "catalog", "sessions", "locale", "report"},
-		"app":             {"store", "store/postgres", "export", "present", "catalog", "catalog/sample", "sessions", "locale", "report"},
+		"app":             {"store", "store/postgres", "export", "present", "catalog", "catalog/sample", "catalog/esco", "sessions", "locale", "report"},
 		"export":          {"present", "catalog", "sessions", "locale", "report"},
 		"present":         {"catalog", "sessions", "locale"},
 		"store":           {"catalog", "sessions", "report"},
@@ -40,7 +40,9 @@ func TestImportDirections(t *testing.T) {
 		"catalog":             {},
 		"locale":              {},
 		"catalog/sample":      {"catalog"},
-		"catalog/sample/gen":  {"catalog"},
+		"catalog/sample/gen":  {"catalog", "catalog/esco"},
+		"catalog/esco":        {"catalog"},
+		"catalog/esco/gen":    {"catalog", "catalog/esco"},
 		"bench/registerbench": {"store", "catalog"},
 	}
 	seen := 0

@@ -29,6 +29,12 @@ type Options struct {
 	// SeedSample loads the embedded sample register into a database that
 	// has never held an offer (the demo database of a first run).
 	SeedSample bool
+	// SeedESCO loads the ESCO snapshot that ships with the binary into a
+	// database that holds no ESCO yet, so that pathways work on first run.
+	SeedESCO bool
+	// Seeding, when set, is told before a seed that takes a moment starts
+	// ("esco"), so that a face can say why the first open waits.
+	Seeding func(what string)
 	// ReadOnly opens the database without migrating or writing.
 	ReadOnly bool
 }
@@ -59,6 +65,20 @@ func Open(ctx context.Context, path string, opt Options) (*App, error) {
 	if err != nil {
 		st.Close()
 		return nil, err
+	}
+	if opt.SeedESCO && !opt.ReadOnly {
+		has, err := st.HasESCO(ctx)
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		if !has && opt.Seeding != nil {
+			opt.Seeding("esco")
+		}
+		if _, err := a.SeedESCO(ctx); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("seed esco: %w", err)
+		}
 	}
 	if opt.SeedSample && !opt.ReadOnly {
 		if _, err := a.SeedSample(ctx, false); err != nil {

@@ -228,10 +228,14 @@ func offerSteps(ctx context.Context, tx *store.PlanTx, personID string, offerIDs
 }
 
 // Suggest suggests pathways for the plan towards occupation (query; ""
-// for the plan's goal) within k.
+// for the plan's goal) within k, completed from the person's file
+// (FitPerson) and balances.
 func (a *App) Suggest(ctx context.Context, p *sessions.Plan, occupation string, k catalog.Constraints, lang string) (catalog.Suggestion, catalog.Occupation, error) {
 	oc, err := a.Goal(ctx, occupation, p, lang)
 	if err != nil {
+		return catalog.Suggestion{}, oc, err
+	}
+	if k, err = a.SuggestConstraints(ctx, p.PersonID, k); err != nil {
 		return catalog.Suggestion{}, oc, err
 	}
 	in, err := a.st.SuggestInput(ctx, p.PersonID, p, oc, k, a.Today())
@@ -249,6 +253,9 @@ func (a *App) SuggestFor(ctx context.Context, personID, planID string, k catalog
 	}
 	oc, err := a.goal(ctx, "", &p, lang)
 	if err != nil {
+		return catalog.Suggestion{}, oc, err
+	}
+	if k, err = a.SuggestConstraints(ctx, personID, k); err != nil {
 		return catalog.Suggestion{}, oc, err
 	}
 	in, err := a.st.SuggestInput(ctx, personID, &p, oc, k, today)
@@ -273,6 +280,32 @@ func (a *App) AcceptPathway(ctx context.Context, planID string, oc catalog.Occup
 		steps, err := offerSteps(ctx, tx, q.PersonID, ids)
 		if err != nil {
 			return err
+		}
+		// Fund the new steps as the suggestion did: the same function
+		// over the same budget, read in this transaction.
+		bs, err := tx.Balances(ctx, q.PersonID)
+		if err != nil {
+			return err
+		}
+		avail := map[string]int64{}
+		for _, b := range bs {
+			avail[b.Scheme] = b.Available
+		}
+		schemes, err := tx.Schemes(ctx)
+		if err != nil {
+			return err
+		}
+		cands := make([]catalog.Candidate, len(ids))
+		for i, id := range ids {
+			o, err := tx.Offer(ctx, id)
+			if err != nil {
+				return err
+			}
+			cands[i] = catalog.CandidateOf(&o)
+		}
+		lines := sessions.PathwayFunding(sessions.RulesFrom(schemes), cands, sessions.Spare(avail, q))
+		for i := range steps {
+			steps[i].Funding = lines[i]
 		}
 		if q.OccupationURI == "" && oc.URI != "" {
 			q.OccupationURI, q.OccupationLabel = oc.URI, oc.Label

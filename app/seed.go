@@ -6,6 +6,7 @@ import (
 	"iter"
 
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/catalog/esco"
 	"github.com/koers-project/koers/catalog/sample"
 	"github.com/koers-project/koers/store"
 )
@@ -41,3 +42,17 @@ func (a *App) SeedSample(ctx context.Context, force bool) (bool, error) {
 	}
 	return true, nil
 }
+
+// SeedESCO loads the ESCO snapshot that ships with the binary into a
+// database that holds no ESCO concept yet. It reports whether it loaded
+// anything; a database with ESCO (imported or seeded) is left alone.
+func (a *App) SeedESCO(ctx context.Context) (bool, error) {
+	return a.st.SeedESCO(ctx, store.ESCOSnapshot{Version: esco.Version, Read: func(v catalog.ESCOVisitor) error {
+		_, err := esco.Read(v)
+		return err
+	}})
+}
+
+// ESCOAttribution is the notice the Commission's reuse policy asks of a
+// service that uses ESCO; faces print it where ESCO's data is listed.
+const ESCOAttribution = esco.Attribution

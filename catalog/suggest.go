@@ -138,16 +138,23 @@ type Constraints struct {
 	// themselves. A money scheme absent from the map has nothing to give;
 	// an absent SchemeOwn means nothing out of pocket. Leave is not a limit:
 	// hours beyond it are the person's own time.
-	Budget     map[string]int64
-	MaxHours   float64
-	MaxWeeks   int
-	Modes      []Mode
-	Languages  []string
-	Region     string // NUTS prefix
-	EQFMin     EQF
-	EQFMax     EQF
-	StartAfter Date
-	MaxSteps   int // 0: DefaultMaxSteps
+	Budget    map[string]int64
+	MaxHours  float64
+	MaxWeeks  int
+	Modes     []Mode
+	Languages []string
+	Region    string // NUTS prefix
+	// Regions are the NUTS prefixes the person can travel to (from their
+	// home region and mobility); an online offer fits wherever it is
+	// given. Empty: no limit.
+	Regions []string
+	// WeeklyHours is the person's study pace, for offers without dates
+	// (0: WeeklyHours).
+	WeeklyHours float64
+	EQFMin      EQF
+	EQFMax      EQF
+	StartAfter  Date
+	MaxSteps    int // 0: DefaultMaxSteps
 }
 
 // DefaultMaxSteps is the longest pathway suggested when no limit is given.

@@ -39,8 +39,11 @@ func span(c *Candidate) (Date, Date, bool) {
 	return c.Start, e, true
 }
 
-func undatedWeeks(minutes int64) int {
+func (p *problem) undatedWeeks(minutes int64) int {
 	per := int64(WeeklyHours * 60)
+	if p.in.WeeklyHours > 0 {
+		per = Minutes(p.in.WeeklyHours)
+	}
 	return int((minutes + per - 1) / per)
 }
 
@@ -64,7 +67,7 @@ func (p *problem) addCheck(st *state, b []int) []string {
 		mins += p.minutes[i]
 		parts = parts.Add(p.parts[i])
 		if _, _, ok := span(p.cands[i]); !ok {
-			uw += undatedWeeks(p.minutes[i])
+			uw += p.undatedWeeks(p.minutes[i])
 		}
 	}
 	if p.maxMin > 0 && mins > p.maxMin {
@@ -147,7 +150,7 @@ func (p *problem) push(st *state, b []int) int {
 		st.minutes += p.minutes[i]
 		st.parts = st.parts.Add(p.parts[i])
 		if _, _, ok := span(p.cands[i]); !ok {
-			st.undatedW += undatedWeeks(p.minutes[i])
+			st.undatedW += p.undatedWeeks(p.minutes[i])
 		}
 		n++
 	}
@@ -164,7 +167,7 @@ func (p *problem) pop(st *state, n int) {
 		st.minutes -= p.minutes[i]
 		st.parts = st.parts.Sub(p.parts[i])
 		if _, _, ok := span(p.cands[i]); !ok {
-			st.undatedW -= undatedWeeks(p.minutes[i])
+			st.undatedW -= p.undatedWeeks(p.minutes[i])
 		}
 	}
 }

@@ -194,7 +194,7 @@ func (p *problem) pathway(r *result, best *result) Pathway {
 				last = e
 			}
 		} else {
-			uw += undatedWeeks(p.minutes[i])
+			uw += p.undatedWeeks(p.minutes[i])
 		}
 		pw.Steps = append(pw.Steps, st)
 	}

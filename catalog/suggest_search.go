@@ -201,7 +201,7 @@ func (p *problem) filterFailures(c *Candidate) []string {
 	add("withdrawn", c.Withdrawn)
 	add("mode", len(k.Modes) > 0 && !slices.Contains(k.Modes, c.Mode))
 	add("language", len(k.Languages) > 0 && !anyIn(c.Languages, k.Languages))
-	add("region", k.Region != "" && !strings.HasPrefix(c.Region, k.Region))
+	add("region", (k.Region != "" && !strings.HasPrefix(c.Region, k.Region)) || !InReach(c.Region, c.Mode, k.Regions))
 	add("eqf", (k.EQFMin > 0 && c.EQF < k.EQFMin) || (k.EQFMax > 0 && c.EQF > k.EQFMax))
 	add("start_after", !k.StartAfter.IsZero() && !c.Start.IsZero() && c.Start.Before(k.StartAfter))
 	add("deadline", !today.IsZero() && ((!c.Start.IsZero() && c.Start.Before(today)) || (!c.ApplyBy.IsZero() && c.ApplyBy.Before(today))))

@@ -9,12 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/user"
 	"path/filepath"
 	"time"
 
 	"charm.land/fang/v2"
 	"github.com/adrg/xdg"
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/koers-project/koers/app"
@@ -100,7 +102,14 @@ func (a *invocation) open(ctx context.Context) (*app.App, error) {
 	if a.served != nil {
 		return a.served.app.As(a.served.account.Name), nil
 	}
-	return app.Open(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo()})
+	return app.Open(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo(), SeedESCO: true,
+		Seeding: func(what string) {
+			// a first open waits a few seconds: say why, on a terminal only
+			// (scripts and tests read stderr for errors).
+			if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(f.Fd()) {
+				fmt.Fprintln(a.stderr, a.tr().T("app.seeding."+what))
+			}
+		}})
 }
 
 func defaultDB(getenv func(string) string) string {

@@ -69,6 +69,9 @@ type personFlags struct {
 	name, email, phone, language, eqf, employment  string
 	current, target, availability, mobility, basis string
 	noticeVersion, noticeShown, retain             string
+	homeRegion, postcode                           string
+	hoursPerWeek                                   float64
+	speaks                                         []string
 	gender, region, centre                         string
 	birthYear                                      int
 	modes, consents, withdraw, skills              []string
@@ -90,7 +93,11 @@ func (f *personFlags) register(cmd *cobra.Command, add bool) {
 	fl.StringVar(&f.current, "current-occupation", "", "current occupation (ESCO URI)")
 	fl.StringVar(&f.target, "target-occupation", "", "target occupation (ESCO URI)")
 	fl.StringVar(&f.availability, "availability", "", "availability (free text)")
-	fl.StringVar(&f.mobility, "mobility", "", "mobility (free text)")
+	fl.StringVar(&f.mobility, "mobility", "", "how far the person can travel to a course: online (online only), province (own province), neighbours (own and neighbouring provinces) or anywhere")
+	fl.StringVar(&f.homeRegion, "home-region", "", "where the person lives, as --region, or by a province or city name (Charleroi, Gent, Luik)")
+	fl.StringVar(&f.postcode, "postcode", "", "where the person lives, as a Belgian or Luxembourg postcode (sets --region to the province)")
+	fl.Float64Var(&f.hoursPerWeek, "hours-per-week", 0, "study hours the person can give each week (0: not stated)")
+	fl.StringSliceVar(&f.speaks, "speaks", nil, "languages the person can learn in, ISO 639-1 (repeatable; default: the preferred language)")
 	fl.StringSliceVar(&f.modes, "mode", nil, "preferred form of participation (repeatable)")
 	fl.StringVar(&f.basis, "lawful-basis", "", "lawful basis for processing")
 	fl.StringVar(&f.noticeVersion, "notice-version", "", "version of the privacy notice shown")
@@ -123,7 +130,41 @@ func (f *personFlags) apply(a *invocation, cmd *cobra.Command, p *sessions.Perso
 	set("current-occupation", &p.CurrentOccupation, f.current)
 	set("target-occupation", &p.TargetOccupation, f.target)
 	set("availability", &p.Availability, f.availability)
-	set("mobility", &p.Mobility, f.mobility)
+	if ch("mobility") {
+		m, err := catalog.ParseMobility(f.mobility)
+		if err != nil {
+			return usageErr("--mobility: %v", err)
+		}
+		p.Mobility = string(m)
+	}
+	if n := btoi(ch("home-region")) + btoi(ch("postcode")) + btoi(ch("region")); n > 1 {
+		return usageErr("--region, --home-region and --postcode: give one")
+	}
+	if ch("home-region") {
+		r, err := catalog.ParseRegion(f.homeRegion)
+		if err != nil {
+			return usageErr("--home-region: %v", err)
+		}
+		p.Region = r
+	}
+	if ch("postcode") {
+		r, err := catalog.RegionOfPostcode(f.postcode)
+		if err != nil {
+			return usageErr("--postcode: %v", err)
+		}
+		p.Region = r
+	}
+	if ch("hours-per-week") {
+		p.HoursPerWeek = f.hoursPerWeek
+	}
+	if ch("speaks") {
+		p.Languages = nil
+		for _, l := range f.speaks {
+			if l = strings.ToLower(strings.TrimSpace(l)); l != "" {
+				p.Languages = append(p.Languages, l)
+			}
+		}
+	}
 	set("lawful-basis", &p.LawfulBasis, f.basis)
 	set("notice-version", &p.NoticeVersion, f.noticeVersion)
 	if ch("birth-year") {
@@ -363,4 +404,11 @@ func newPersonEraseCmd(a *invocation) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&yes, "yes", false, "confirm the erasure")
 	return cmd
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -344,14 +344,7 @@ func suggestionJSON(sg catalog.Suggestion) []pathwayJSON {
 
 // blockedText says why nothing fits, or that nothing is missing.
 func blockedText(a *invocation, sg catalog.Suggestion) string {
-	tr := a.tr()
-	if len(sg.Missing) == 0 {
-		return tr.T("plan.cli.suggest.nothing_missing")
-	}
-	if sg.Blocked == nil {
-		return ""
-	}
-	return tr.T("plan.cli.suggest.blocked", "Reason", a.printer().Reason(sg.Blocked.Constraint), "Offers", sg.Blocked.Offers)
+	return a.printer().Blocked(sg)
 }
 
 func printSuggestion(a *invocation, oc catalog.Occupation, sg catalog.Suggestion) {

@@ -163,7 +163,7 @@ func newPlanSuggestCmd(a *invocation) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			return withStore(ctx, a, func(st *app.App) error {
-				_, oc, sg, err := a.suggest(ctx, st, &f, &sf)
+				p, oc, sg, err := a.suggest(ctx, st, &f, &sf)
 				if err != nil {
 					return err
 				}
@@ -172,6 +172,15 @@ func newPlanSuggestCmd(a *invocation) *cobra.Command {
 				}
 				if f.json {
 					return printJSON(a.stdout, suggestionJSON(sg))
+				}
+				// what the suggestion kept to, from the flags and the
+				// person's file, before the pathways themselves.
+				if k, err := sf.constraints(ctx, st); err == nil {
+					if k, err = st.SuggestConstraints(ctx, p.PersonID, k); err == nil {
+						if line := a.printer().Constraints(k); line != "" {
+							fmt.Fprintln(a.stdout, line)
+						}
+					}
 				}
 				printSuggestion(a, oc, sg)
 				return nil

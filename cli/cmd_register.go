@@ -198,7 +198,20 @@ func newStatsCmd(a *invocation) *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return printJSON(a.stdout, s)
+					// the stats' keys, plus the ESCO attribution the
+					// Commission's reuse policy asks for when ESCO is loaded.
+					raw, err := json.Marshal(s)
+					if err != nil {
+						return err
+					}
+					var m map[string]any
+					if err := json.Unmarshal(raw, &m); err != nil {
+						return err
+					}
+					if s.Occupations > 0 {
+						m["esco_attribution"] = app.ESCOAttribution
+					}
+					return printJSON(a.stdout, m)
 				}
 				tr := a.tr()
 				w := a.stdout
@@ -208,6 +221,9 @@ func newStatsCmd(a *invocation) *cobra.Command {
 				fmt.Fprintf(w, "%s %d · %s %d · %s %d\n", tr.T("register.stats.occupations"), s.Occupations, tr.T("register.stats.skills"), s.Skills,
 					tr.T("register.stats.relations"), s.Relations)
 				fmt.Fprintf(w, "%s %d\n", tr.T("register.stats.people"), s.People)
+				if s.Occupations > 0 {
+					fmt.Fprintf(w, "%s %s\n", tr.T("register.stats.esco"), app.ESCOAttribution)
+				}
 				for _, src := range s.Sources {
 					fmt.Fprintf(w, "%s %s: %s %s · %s %d\n", tr.T("register.stats.source"), src.Name, tr.T("register.stats.last_import"),
 						src.LastImport.Format("2006-01-02 15:04"), tr.T("register.stats.active"), src.Active)

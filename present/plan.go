@@ -76,3 +76,71 @@ func (p *Printer) DateRange(a, b catalog.Date) string {
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }
+
+// Blocked says, in words, why a suggestion holds no pathway: nothing is
+// missing; no offer teaches what is missing; one constraint rules offers
+// out on its own (named, with how many); or the offers fit one by one but
+// not together. "" when the suggestion has a pathway.
+func (p *Printer) Blocked(sg catalog.Suggestion) string {
+	tr := p.tr
+	switch {
+	case len(sg.Missing) == 0:
+		return tr.T("plan.cli.suggest.nothing_missing")
+	case len(sg.Pathways) > 0 || sg.Blocked == nil:
+		return ""
+	case sg.Blocked.Constraint == "untaught":
+		return tr.T("plan.suggest.blocked.untaught", "N", len(sg.Missing))
+	case sg.Blocked.Offers == 0:
+		return tr.T("plan.suggest.blocked.together", "Limits", tr.T("plan.suggest.limits"))
+	}
+	return tr.T("plan.cli.suggest.blocked", "Reason", p.Reason(sg.Blocked.Constraint), "Offers", sg.Blocked.Offers)
+}
+
+// Constraints says, in words, what a suggestion keeps to besides the
+// budget: the languages of instruction, the regions (online offers always
+// fit), the forms of participation and the weekly pace. "" when nothing
+// limits it.
+func (p *Printer) Constraints(k catalog.Constraints) string {
+	tr := p.tr
+	var parts []string
+	list := func(xs []string) string { return strings.Join(xs, ", ") }
+	if len(k.Languages) > 0 {
+		var ls []string
+		for _, l := range k.Languages {
+			ls = append(ls, p.Vocab("lang", l))
+		}
+		parts = append(parts, tr.T("plan.suggest.k.languages", "List", list(ls)))
+	}
+	if len(k.Modes) == 1 && k.Modes[0] == catalog.ModeOnline {
+		parts = append(parts, tr.T("plan.suggest.k.online"))
+	} else {
+		if rs := append([]string(nil), k.Regions...); len(rs) > 0 || k.Region != "" {
+			if k.Region != "" {
+				rs = []string{k.Region}
+			}
+			var ns []string
+			for _, r := range rs {
+				if n := p.Region(r); n != "" {
+					ns = append(ns, n)
+				} else {
+					ns = append(ns, r)
+				}
+			}
+			parts = append(parts, tr.T("plan.suggest.k.regions", "List", list(ns)))
+		}
+		if len(k.Modes) > 0 {
+			var ms []string
+			for _, m := range k.Modes {
+				ms = append(ms, p.Mode(m))
+			}
+			parts = append(parts, tr.T("plan.suggest.k.modes", "List", list(ms)))
+		}
+	}
+	if k.WeeklyHours > 0 {
+		parts = append(parts, tr.T("plan.suggest.k.pace", "Hours", p.Hours(k.WeeklyHours)))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return tr.T("plan.suggest.within", "Parts", strings.Join(parts, " · "))
+}

@@ -93,8 +93,14 @@ type Person struct {
 
 	// Constraints.
 	Availability string         `json:"availability,omitempty"`
-	Mobility     string         `json:"mobility,omitempty"`
+	Mobility     string         `json:"mobility,omitempty"` // a catalog.Mobility; older free text reads as not stated
 	Modes        []catalog.Mode `json:"preferred_modes,omitempty"`
+	// Languages are the languages the person can learn in (ISO 639-1);
+	// empty: their preferred Language only.
+	Languages []string `json:"languages,omitempty"`
+	// HoursPerWeek is the study time the person can give each week; 0:
+	// not stated.
+	HoursPerWeek float64 `json:"hours_per_week,omitempty"`
 
 	// Privacy.
 	LawfulBasis   string       `json:"lawful_basis,omitempty"`
@@ -162,6 +168,14 @@ func (p *Person) Validate(now time.Time) catalog.Problems {
 		if !m.Valid() {
 			add("preferred_modes", "%q is not a form of participation", m)
 		}
+	}
+	for _, l := range p.Languages {
+		if len(l) != 2 || strings.ToLower(l) != l {
+			add("languages", "%q is not an ISO 639-1 code (nl, fr, en, …)", l)
+		}
+	}
+	if p.HoursPerWeek < 0 || p.HoursPerWeek > 80 {
+		add("hours_per_week", "%v is not between 0 and 80", p.HoursPerWeek)
 	}
 	for i, c := range p.Consents {
 		if !contains(Purposes, c.Purpose) {

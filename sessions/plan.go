@@ -158,3 +158,50 @@ func RulesFrom(schemes []Scheme) catalog.FundingRules {
 	}
 	return r
 }
+
+// Spare is what the person's accounts can still give to new steps:
+// available per scheme, less what the plan's open steps ask and have not
+// reserved yet, never below zero. A suggestion plans within it and an
+// accepted pathway is funded from it, so the two agree.
+func Spare(available map[string]int64, p *Plan) map[string]int64 {
+	out := make(map[string]int64, len(available))
+	for sc, v := range available {
+		out[sc] = v
+	}
+	if p != nil {
+		for _, st := range p.Steps {
+			if !st.Status.Open() {
+				continue
+			}
+			for _, l := range st.Funding {
+				out[l.Scheme] -= max(l.Amount-l.Reserved, 0)
+			}
+		}
+	}
+	for sc, v := range out {
+		out[sc] = max(v, 0)
+	}
+	return out
+}
+
+// PathwayFunding is the funding lines of a pathway's new steps, from the
+// one function a suggestion costs them with (catalog.Allocate) within the
+// same budget (Spare): the accepted plan asks no scheme more than the
+// suggestion showed it giving, and what is beyond the budget stays the
+// person's (out of pocket, or their own time for hours).
+func PathwayFunding(r catalog.FundingRules, cs []catalog.Candidate, budget map[string]int64) [][]FundingLine {
+	fcs := make([]catalog.FundCourse, len(cs))
+	for i, c := range cs {
+		fcs[i] = catalog.FundCourse{Price: c.Price, Hours: c.Hours, Schemes: c.Schemes}
+	}
+	cov := catalog.Allocate(r, fcs, budget)
+	out := make([][]FundingLine, len(cs))
+	for i := range cs {
+		for _, sc := range []string{catalog.SchemeVoucher, catalog.SchemeILA, catalog.SchemeLeave} {
+			if v := cov[i][sc]; v > 0 {
+				out[i] = append(out[i], FundingLine{Scheme: sc, Amount: v})
+			}
+		}
+	}
+	return out
+}

@@ -42,6 +42,9 @@ func (s *Store) CreatePerson(ctx context.Context, p sessions.Person) (sessions.P
 		if err != nil {
 			return fmt.Errorf("insert person: %w", err)
 		}
+		if err := writeReach(ctx, tx, p); err != nil {
+			return err
+		}
 		if err := s.writeSkillsConsents(ctx, tx, p); err != nil {
 			return err
 		}
@@ -74,6 +77,9 @@ func (s *Store) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.P
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return personNotFound(p.ID)
+		}
+		if err := writeReach(ctx, tx, p); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM person_skills WHERE person_id=? AND evidence <> 'credential'`, p.ID); err != nil {
 			return err
@@ -141,6 +147,14 @@ func (s *Store) person(ctx context.Context, q rowQuerier, id string) (sessions.P
 	}
 	p.EQF = catalog.EQF(eqf)
 	_ = json.Unmarshal([]byte(modes), &p.Modes)
+	var langs string
+	if err := q.QueryRowContext(ctx, `SELECT languages, hours_per_week FROM people WHERE id=?`, id).Scan(&langs, &p.HoursPerWeek); err != nil {
+		return p, fmt.Errorf("read person %s: %w", id, err)
+	}
+	_ = json.Unmarshal([]byte(langs), &p.Languages)
+	if len(p.Languages) == 0 {
+		p.Languages = nil // not stated, as on a new Person
+	}
 	p.NoticeShown, p.RetainUntil = civilDate(notice), civilDate(retain)
 	p.CreatedAt, p.UpdatedAt = readStamp(created), readStamp(updated)
 	rows, err := q.QueryContext(ctx, `SELECT uri, label, evidence, source_id FROM person_skills WHERE person_id=? ORDER BY created_at, uri`, id)
@@ -291,4 +305,14 @@ func writeStamp(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+}
+
+// writeReach stores what a suggestion reads to fit the person (0014).
+func writeReach(ctx context.Context, tx *sql.Tx, p sessions.Person) error {
+	langs, _ := json.Marshal(emptyIfNil(p.Languages))
+	if _, err := tx.ExecContext(ctx, `UPDATE people SET languages=?, hours_per_week=? WHERE id=?`,
+		string(langs), p.HoursPerWeek, p.ID); err != nil {
+		return fmt.Errorf("write person's languages and weekly hours: %w", err)
+	}
+	return nil
 }

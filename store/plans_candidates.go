@@ -60,6 +60,15 @@ func (q CandidateQuery) filterSQL() (string, []any) {
 		w = append(w, "substr(f.region, 1, ?) = ?")
 		args = append(args, len(q.Region), q.Region)
 	}
+	if len(q.Regions) > 0 {
+		or := []string{"f.mode = ?"}
+		args = append(args, string(catalog.ModeOnline))
+		for _, r := range q.Regions {
+			or = append(or, "substr(f.region, 1, ?) = ?")
+			args = append(args, len(r), r)
+		}
+		w = append(w, "("+strings.Join(or, " OR ")+")")
+	}
 	if q.EQFMin > 0 {
 		w = append(w, "f.eqf >= ?")
 		args = append(args, int(q.EQFMin))

@@ -217,21 +217,7 @@ func (s *Store) SuggestInput(ctx context.Context, personID string, p *sessions.P
 	}
 	// What the plan's open steps already ask (and have not reserved yet)
 	// is spoken for: a suggestion plans with the rest.
-	budget := map[string]int64{}
-	for sc, v := range c.Available {
-		budget[sc] = v
-	}
-	for _, st := range p.Steps {
-		if !st.Status.Open() {
-			continue
-		}
-		for _, l := range st.Funding {
-			budget[l.Scheme] -= max(l.Amount-l.Reserved, 0)
-		}
-	}
-	for sc, v := range budget {
-		budget[sc] = max(v, 0)
-	}
+	budget := sessions.Spare(c.Available, p)
 	for sc, v := range k.Budget {
 		budget[sc] = v
 	}

@@ -269,12 +269,12 @@ func (b *batch) add(args ...any) error {
 	if b.full == nil {
 		st, err := b.tx.PrepareContext(b.ctx, b.sql(batchRows))
 		if err != nil {
-			return fmt.Errorf("planner index: %w", err)
+			return fmt.Errorf("batch insert: %w", err)
 		}
 		b.full = st
 	}
 	if _, err := b.full.ExecContext(b.ctx, b.args...); err != nil {
-		return fmt.Errorf("planner index: %w", err)
+		return fmt.Errorf("batch insert: %w", err)
 	}
 	b.args = b.args[:0]
 	return nil
@@ -286,7 +286,7 @@ func (b *batch) flush() error {
 		return nil
 	}
 	if _, err := b.tx.ExecContext(b.ctx, b.sql(len(b.args)/b.cols), b.args...); err != nil {
-		return fmt.Errorf("planner index: %w", err)
+		return fmt.Errorf("batch insert: %w", err)
 	}
 	b.args = b.args[:0]
 	return nil

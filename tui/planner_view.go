@@ -231,11 +231,10 @@ func (p *plannerPage) suggestView(h int) string {
 		return " " + tr.T("plan.cli.suggest.nothing_missing")
 	}
 	if len(sg.Pathways) == 0 {
-		b := sg.Blocked
-		if b == nil {
-			b = &catalog.Blocker{Constraint: "combination"}
+		if sg.Blocked == nil {
+			sg.Blocked = &catalog.Blocker{Constraint: "combination"}
 		}
-		return " " + st.Warning.Render(tr.T("plan.cli.suggest.blocked", "Reason", p.sh.P.Reason(b.Constraint), "Offers", b.Offers))
+		return " " + st.Warning.Render(p.sh.P.Blocked(sg))
 	}
 	n := len(sg.Pathways)
 	colW := (p.w - 1) / n

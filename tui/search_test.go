@@ -134,7 +134,7 @@ func TestSearchScreens(t *testing.T) {
 	for _, sz := range sizes {
 		t.Run("home/"+sz.name, func(t *testing.T) {
 			s := newSearchSession(t, "en", sz.w, sz.h, nil)
-			s.waitFor("512 offers", "EQF")
+			s.waitFor("764 offers", "EQF")
 			s.golden()
 		})
 		t.Run("typing/"+sz.name, func(t *testing.T) {

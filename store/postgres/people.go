@@ -67,6 +67,9 @@ func (s *Store) CreatePerson(ctx context.Context, p sessions.Person) (sessions.P
 		if err != nil {
 			return fmt.Errorf("insert person: %w", err)
 		}
+		if err := writeReach(ctx, tx, p); err != nil {
+			return err
+		}
 		if err := s.writeSkillsConsents(ctx, tx, p); err != nil {
 			return err
 		}
@@ -101,6 +104,9 @@ func (s *Store) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.P
 		}
 		if tag.RowsAffected() == 0 {
 			return personNotFound(p.ID)
+		}
+		if err := writeReach(ctx, tx, p); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM person_skills WHERE person_id=$1 AND evidence <> 'credential'`, p.ID); err != nil {
 			return err
@@ -171,6 +177,12 @@ func (s *Store) person(ctx context.Context, q querier, id string) (sessions.Pers
 	}
 	if len(p.Modes) == 0 {
 		p.Modes = nil // SQLite's store reads "[]" as nil too
+	}
+	if err := q.QueryRow(ctx, `SELECT languages, hours_per_week FROM people WHERE id=$1`, id).Scan(&p.Languages, &p.HoursPerWeek); err != nil {
+		return p, fmt.Errorf("read person %s: %w", id, mapErr(err))
+	}
+	if len(p.Languages) == 0 {
+		p.Languages = nil // not stated, as on a new Person
 	}
 	p.EQF = catalog.EQF(eqf)
 	p.NoticeShown, p.RetainUntil = civil(notice), civil(retain)
@@ -301,4 +313,13 @@ func emptyIfNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// writeReach stores what a suggestion reads to fit the person (0014).
+func writeReach(ctx context.Context, tx pgx.Tx, p sessions.Person) error {
+	if _, err := tx.Exec(ctx, `UPDATE people SET languages=$1, hours_per_week=$2 WHERE id=$3`,
+		emptyIfNil(p.Languages), p.HoursPerWeek, p.ID); err != nil {
+		return fmt.Errorf("write person's languages and weekly hours: %w", mapErr(err))
+	}
+	return nil
 }

@@ -45,7 +45,11 @@ func build(uris map[string]string) ([]catalog.Offer, error) {
 		}
 		offers = append(offers, os...)
 	}
-	return offers, nil
+	demo, err := demoOffers()
+	if err != nil {
+		return nil, err
+	}
+	return append(offers, demo...), nil
 }
 
 func has(xs []string, x string) bool {
