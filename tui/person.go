@@ -219,14 +219,28 @@ func (p *personPage) headView(w int) string {
 	}
 	b.WriteString(" " + st.Title.Render(tr.T("people.balances")) + " " + st.Warning.Render("("+tr.T("people.indicative")+")") + "\n")
 	for _, bl := range p.file.balances {
-		b.WriteString("  " + balanceLine(p.sh, bl, w-2) + "\n")
+		// A balance wraps rather than lose its date at 80 columns.
+		nameW := schemeWidth(p.sh, p.file.balances)
+		line := ansi.Wrap(balanceLine(p.sh, bl, 1<<16, nameW), w-2, "")
+		b.WriteString("  " + strings.ReplaceAll(line, "\n", "\n"+strings.Repeat(" ", nameW+3)) + "\n")
 	}
 	return b.String()
 }
 
-func balanceLine(sh *Shared, bl sessions.Balance, w int) string {
+// schemeWidth is the widest scheme name among bs, so the amounts line up.
+func schemeWidth(sh *Shared, bs []sessions.Balance) int {
+	w := 0
+	for _, b := range bs {
+		w = max(w, ansi.StringWidth(sh.P.Scheme(b.Scheme)))
+	}
+	return w
+}
+
+// balanceLine is one scheme's position, its name padded to nameW cells.
+func balanceLine(sh *Shared, bl sessions.Balance, w, nameW int) string {
 	tr := sh.Tr
-	name := fmt.Sprintf("%-8s", bl.Scheme)
+	name := sh.P.Scheme(bl.Scheme)
+	name += strings.Repeat(" ", max(nameW-ansi.StringWidth(name), 0))
 	if bl.AsOf.IsZero() {
 		return name + " " + sh.Styles.Muted.Render(tr.T("people.never"))
 	}
@@ -234,7 +248,7 @@ func balanceLine(sh *Shared, bl sessions.Balance, w int) string {
 	if bl.Reserved != 0 {
 		line += " · " + tr.T("people.reserved", "Amount", sh.P.UnitAmount(bl.Unit, bl.Reserved))
 	}
-	line += " · " + sh.Styles.Muted.Render(tr.T("people.as_of", "Date", bl.AsOf.Local().Format("2006-01-02 15:04")))
+	line += " · " + sh.Styles.Muted.Render(tr.T("people.as_of", "Date", sh.P.DateTime(bl.AsOf.Local())))
 	return ansi.Truncate(line, w, "…")
 }
 
@@ -244,7 +258,7 @@ func (p *personPage) planView(w int) string {
 	var b strings.Builder
 	next := tr.T("people.none")
 	if !p.file.next.IsZero() {
-		next = p.file.next.Local().Format("2006-01-02 15:04")
+		next = p.sh.P.DateTime(p.file.next.Local())
 	}
 	b.WriteString(" " + st.Label.Render(tr.T("people.next")+":") + " " + next + "\n")
 	b.WriteString(" " + st.Title.Render(tr.T("people.open_actions", "Count", len(p.file.actions))) + "\n")
