@@ -75,7 +75,7 @@ func TestSessionFormBehaves(t *testing.T) {
 				r.keys("tab") // When
 				r.tm.Type("60")
 				r.waitFor("2026-12-03 10:0060", lang.bad) // a time that cannot be: said at once
-				r.keys("tab", "tab", "tab")              // situation
+				r.keys("tab", "tab", "tab")               // situation
 				r.tm.Type("Visit to the training centre")
 				r.waitFor("Visit to the training centre")
 				r.tm.Send(ctrl('d'))

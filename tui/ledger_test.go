@@ -6,6 +6,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/koers-project/koers/sessions"
 )
 
 func ctrl(c rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: c, Mod: tea.ModCtrl} }
@@ -26,7 +28,7 @@ func (r *peopleRun) openLedger(ready ...string) {
 // correction of a correction re-posts the original effect.
 func TestLedgerChangesAreConfirmed(t *testing.T) {
 	r, ann := startPeople(t, "en", 100, 30)
-	r.openLedger("most in need", "€760.00 available")
+	r.openLedger("koers · Learning account", "most in need", "€760.00 available")
 	avail := func() int64 {
 		t.Helper()
 		bs, err := r.st.Balances(context.Background(), ann)
@@ -135,5 +137,30 @@ func TestLedgerScreens(t *testing.T) {
 				r.finish()
 			})
 		}
+	}
+}
+
+// TestTimelineSaysWhoChangedTheLedger: a correction made with a reason
+// shows on the person's timeline with who made it, in English and Dutch.
+func TestTimelineSaysWhoChangedTheLedger(t *testing.T) {
+	for _, lang := range []struct{ code, people, line, who string }{
+		{"en", "3 people", "ILA #4 correction €240.00 · by", "counsellor: VDAB withdrew the"},
+		{"nl", "3 personen", "ILA #4 correctie € 240,00 · door", "counsellor: VDAB withdrew the"},
+	} {
+		t.Run(lang.code, func(t *testing.T) {
+			r, ann := startPeople(t, lang.code, 120, 40)
+			r.waitFor(lang.people)
+			es, err := r.st.Entries(context.Background(), ann, "ila")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.st.PostEntry(context.Background(), sessions.Entry{PersonID: ann, Scheme: "ila", Kind: sessions.Correct,
+				Corrects: es[1].ID, Key: "c1", Reason: "VDAB withdrew the top-up"}); err != nil {
+				t.Fatal(err)
+			}
+			r.keys("enter")
+			r.waitFor(lang.line, lang.who)
+			r.finish()
+		})
 	}
 }

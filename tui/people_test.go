@@ -230,7 +230,7 @@ func TestSessionScreenDraftAndSave(t *testing.T) {
 			r.keys("n")
 			r.waitFor("Restored the draft", "Follow-up: course chosen")
 			r.tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
-			r.waitFor("Session saved", "Follow-up: course c", "Open actions (2)")
+			r.waitFor("Session saved", "Follow-up: course", "Open actions (2)")
 			if _, _, err := r.st.Draft(context.Background(), ann, sessions.DraftSession); !errors.Is(err, app.ErrNotFound) {
 				t.Errorf("draft left after save: %v", err)
 			}

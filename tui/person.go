@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -41,6 +42,9 @@ type personFile struct {
 	actions     []sessions.Action
 	sessions    []sessions.Session
 	next        time.Time
+	// entries are the ledger's entries; the timeline shows the changes a
+	// counsellor made (a reason, a correction) and who made them.
+	entries []sessions.Entry
 	// targetLabel names the target occupation ("" when ESCO is not loaded).
 	targetLabel string
 }
@@ -108,6 +112,9 @@ func loadPersonFile(ctx context.Context, dep People, id, lang string) (personFil
 		return f, err
 	}
 	if f.next, err = dep.NextAppointment(ctx, id); err != nil {
+		return f, err
+	}
+	if f.entries, err = dep.Entries(ctx, id, ""); err != nil {
 		return f, err
 	}
 	if uri := f.person.TargetOccupation; uri != "" {
@@ -322,15 +329,13 @@ func (p *personPage) historyView(w int) string {
 		b.WriteString(ansi.Truncate("  • "+strings.Join(parts, " · "), w, "…") + "\n")
 	}
 	b.WriteString(" " + st.Title.Render(tr.T("people.timeline")) + "\n")
-	if len(p.file.sessions) == 0 {
+	if len(p.timeline()) == 0 {
 		b.WriteString("  " + st.Muted.Render(tr.T("people.no_session")) + "\n")
 	}
-	for _, g := range p.file.sessions {
-		line := fmt.Sprintf("  %s %-12s %s", g.At.Local().Format("2006-01-02"), tr.T("people.channel."+string(g.Channel)), g.Summary)
-		if !g.Attended {
-			line += " " + st.Warning.Render("("+tr.T("people.not_attended")+")")
-		}
-		b.WriteString(ansi.Truncate(line, w, "…") + "\n")
+	for _, l := range p.timeline() {
+		// A timeline line wraps under its text: who did it is never cut off.
+		pad := strings.Repeat(" ", 13)
+		b.WriteString("  " + l.date + " " + strings.ReplaceAll(ansi.Wrap(l.text, max(w-13, 10), ""), "\n", "\n"+pad) + "\n")
 	}
 	b.WriteString(" " + st.Title.Render(tr.T("people.privacy")) + " " + st.Muted.Render(tr.T("people.edit_hint")) + "\n")
 	notice := tr.T("people.notice_missing")
@@ -362,3 +367,48 @@ func (p *personPage) ShortHelp() []key.Binding {
 	return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Plan, p.keys.Scroll, p.keys.Back}
 }
 func (p *personPage) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
+// timelineLine is one line of the timeline and when it happened.
+type timelineLine struct {
+	at   time.Time
+	date string
+	text string
+}
+
+// timeline is the sessions and the ledger changes made by hand (with a
+// reason, or a correction), newest first, each saying who did it.
+func (p *personPage) timeline() []timelineLine {
+	st, tr, pr := p.sh.Styles, p.sh.Tr, p.sh.P
+	by := func(who string) string {
+		if who == "" {
+			return ""
+		}
+		return " " + st.Muted.Render("· "+tr.T("people.done_by", "Who", who))
+	}
+	var out []timelineLine
+	for _, g := range p.file.sessions {
+		line := fmt.Sprintf("%-12s %s", tr.T("people.channel."+string(g.Channel)), g.Summary)
+		if !g.Attended {
+			line += " " + st.Warning.Render("("+tr.T("people.not_attended")+")")
+		}
+		who := g.Counsellor
+		if who == "" {
+			who = g.CreatedBy
+		}
+		out = append(out, timelineLine{at: g.At, date: pr.Date(dateOf(g.At)), text: line + by(who)})
+	}
+	for _, e := range p.file.entries {
+		if e.Kind != sessions.Correct && e.Reason == "" {
+			continue
+		}
+		text := tr.T("people.timeline_entry", "Kind", tr.T("people.kind."+string(e.Kind)), "Amount", pr.Amount(e.Scheme, e.Amount),
+			"Scheme", pr.Scheme(e.Scheme), "Seq", e.Seq)
+		text += by(e.CreatedBy)
+		if e.Reason != "" {
+			text += ": " + e.Reason
+		}
+		out = append(out, timelineLine{at: e.CreatedAt, date: pr.Date(dateOf(e.CreatedAt)), text: text})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].at.After(out[j].at) })
+	return out
+}
