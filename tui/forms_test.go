@@ -17,9 +17,9 @@ import (
 // English and Dutch: focus on the first field, labels from the catalogue,
 // and a date that cannot be a date said under its field as it is typed.
 func TestProfileFormScreens(t *testing.T) {
-	for _, lang := range []struct{ code, people, open, title, bad string }{
-		{"en", "3 people", "Open actions (1)", "Profile and privacy record of Ann Peeters", "2026-13-01 is not a date: write YYYY-MM-DD"},
-		{"nl", "3 personen", "Open acties (1)", "Ann Peeters", "2026-13-01 is geen datum: schrijf YYYY-MM-DD"},
+	for _, lang := range []struct{ code, people, open, title, bad, employment string }{
+		{"en", "3 people", "Open actions (1)", "Profile and privacy record of Ann Peeters", "2026-13-01 is not a date: write YYYY-MM-DD", "◂ job seeker ▸"},
+		{"nl", "3 personen", "Open acties (1)", "Ann Peeters", "2026-13-01 is geen datum: schrijf YYYY-MM-DD", "◂ werkzoekend ▸"},
 	} {
 		for _, sz := range peopleSizes {
 			t.Run(lang.code+"/"+sz.name, func(t *testing.T) {
@@ -30,6 +30,9 @@ func TestProfileFormScreens(t *testing.T) {
 				r.keys("e")
 				r.waitFor(lang.title, "▸")
 				t.Run("open", func(t *testing.T) { golden.RequireEqual(t, []byte(r.p.screen())) })
+				if scr := r.p.screen(); strings.Contains(scr, "unemployed") || !strings.Contains(scr, lang.employment) {
+					t.Errorf("the employment status is not in words (%q):\n%s", lang.employment, scr)
+				}
 				if !strings.Contains(firstMarked(r.p.screen()), "Ann Peeters") {
 					t.Errorf("focus is not on the first field (name): %q", firstMarked(r.p.screen()))
 				}

@@ -337,7 +337,7 @@ func TestProfileFormTakesPickedOccupation(t *testing.T) {
 	r.waitFor("Profile and privacy record of Ann Peeters")
 	uri := "http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30"
 	r.tm.Send(ConceptPickedMsg{Tag: "target", Kind: catalog.KindOccupation, Concept: catalog.ConceptMatch{URI: uri, Label: "data analyst"}})
-	r.waitFor("data analyst http://data.europa.eu/esco/occupation/258e")
+	r.waitFor("data analyst (ctrl+o)")
 	r.tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
 	r.waitFor("Profile saved")
 	p, err := r.st.Person(context.Background(), ann)

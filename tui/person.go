@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/sessions"
 )
@@ -148,7 +149,7 @@ func (p *personPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		p.err, p.loaded = msg.err, true
 		if msg.err != nil {
-			return p, Status(msg.err.Error(), true)
+			return p, Status(p.sh.P.Error(msg.err), true)
 		}
 		p.file = msg.file
 		fc := focusFor(p.sh.P, p.file)
@@ -182,7 +183,7 @@ func (p *personPage) View() string {
 		return Fit(" "+tr.T("people.loading"), p.w, p.h)
 	}
 	if p.err != nil {
-		return Fit(" "+p.sh.Styles.Error.Render("! "+p.err.Error()), p.w, p.h)
+		return Fit(" "+p.sh.Styles.Error.Render("! "+p.sh.P.Error(p.err)), p.w, p.h)
 	}
 	var body string
 	if p.w >= WideWidth {
@@ -211,10 +212,10 @@ func (p *personPage) headView(w int) string {
 		facts = append(facts, tr.T("people.employment."+pr.Employment))
 	}
 	if pr.EQF > 0 {
-		facts = append(facts, fmt.Sprintf("EQF %d", pr.EQF))
+		facts = append(facts, p.sh.P.EQFShort(pr.EQF))
 	}
 	if pr.Language != "" {
-		facts = append(facts, pr.Language)
+		facts = append(facts, p.sh.P.Vocab("lang", pr.Language))
 	}
 	b.WriteString(" " + strings.Join(facts, " · ") + "\n")
 	if pr.TargetOccupation != "" {
@@ -281,10 +282,10 @@ func (p *personPage) planView(w int) string {
 			line = st.Selected.Render("  ▸ " + a.Summary)
 		}
 		if a.Owner != "" {
-			line += " · " + a.Owner
+			line += " · " + ownerLabel(tr, a.Owner)
 		}
 		if !a.Due.IsZero() {
-			due := tr.T("people.due", "Date", a.Due.String())
+			due := tr.T("people.due", "Date", p.sh.P.Date(a.Due))
 			if a.Due.Before(dateOf(p.sh.Now())) {
 				due = st.Warning.Render("⚠ " + due)
 			}
@@ -301,7 +302,7 @@ func (p *personPage) planView(w int) string {
 		for _, g := range goals {
 			line := "  • " + g.Summary
 			if !g.Target.IsZero() {
-				line += " · " + tr.T("people.by", "Date", g.Target.String())
+				line += " · " + tr.T("people.by", "Date", p.sh.P.Date(g.Target))
 			}
 			line += " · " + tr.T("people.status."+g.Status)
 			b.WriteString(ansi.Truncate(line, w, "…") + "\n")
@@ -319,12 +320,12 @@ func (p *personPage) historyView(w int) string {
 		b.WriteString("  " + st.Muted.Render(tr.T("people.none")) + "\n")
 	}
 	for _, c := range p.file.credentials {
-		parts := []string{c.Title, c.AwardingBody, c.Issued.String()}
+		parts := []string{c.Title, c.AwardingBody, p.sh.P.Date(c.Issued)}
 		if c.ECTS != nil {
 			parts = append(parts, fmt.Sprintf("%g ECTS", *c.ECTS))
 		}
 		if c.EQF > 0 {
-			parts = append(parts, fmt.Sprintf("EQF %d", c.EQF))
+			parts = append(parts, p.sh.P.EQFShort(c.EQF))
 		}
 		b.WriteString(ansi.Truncate("  • "+strings.Join(parts, " · "), w, "…") + "\n")
 	}
@@ -340,7 +341,7 @@ func (p *personPage) historyView(w int) string {
 	b.WriteString(" " + st.Title.Render(tr.T("people.privacy")) + " " + st.Muted.Render(tr.T("people.edit_hint")) + "\n")
 	notice := tr.T("people.notice_missing")
 	if !pr.NoticeShown.IsZero() {
-		notice = tr.T("people.notice_shown", "Version", pr.NoticeVersion, "Date", pr.NoticeShown.String())
+		notice = tr.T("people.notice_shown", "Version", pr.NoticeVersion, "Date", p.sh.P.Date(pr.NoticeShown))
 	}
 	b.WriteString(ansi.Truncate("  "+notice, w, "…") + "\n")
 	var cs []string
@@ -411,4 +412,13 @@ func (p *personPage) timeline() []timelineLine {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].at.After(out[j].at) })
 	return out
+}
+
+// ownerLabel names who owns an action: the words for a known owner code
+// ("person", "counsellor"), or the name as it was typed.
+func ownerLabel(tr *locale.Tr, owner string) string {
+	if id := "people.owner." + owner; tr.Has(id) {
+		return tr.T(id)
+	}
+	return owner
 }

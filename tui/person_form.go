@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -48,16 +49,20 @@ type personFormPage struct {
 	problem string
 	// targetLabel names a target occupation picked from ESCO.
 	targetLabel string
-	save        key.Binding
-	pick        key.Binding
-	next        key.Binding
-	toggle      key.Binding
-	back        key.Binding
-	w, h        int
+	// employment are the codes the employment choice offers, "" first.
+	employment []string
+	save       key.Binding
+	pick       key.Binding
+	next       key.Binding
+	toggle     key.Binding
+	back       key.Binding
+	w, h       int
 }
 
-func newPersonFormPage(sh *Shared, p sessions.Person) *personFormPage {
-	f := &personFormPage{sh: sh, person: p, form: newFields(sh.Styles.IsDark),
+// newPersonFormPage edits p; targetLabel names p's target occupation
+// ("" when ESCO does not know it), so the form shows a name, not a URI.
+func newPersonFormPage(sh *Shared, p sessions.Person, targetLabel string) *personFormPage {
+	f := &personFormPage{sh: sh, person: p, form: newFields(sh.Styles.IsDark), targetLabel: targetLabel,
 		save:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", sh.Tr.T("people.key.save"))),
 		next:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", sh.Tr.T("people.key.next_field"))),
 		toggle: key.NewBinding(key.WithKeys("space"), key.WithHelp("space", sh.Tr.T("people.key.toggle"))),
@@ -76,7 +81,20 @@ func newPersonFormPage(sh *Shared, p sessions.Person) *personFormPage {
 	ph := map[int]string{pfEmployment: strings.Join(sessions.EmploymentStatuses, ", "), pfNoticeShown: "YYYY-MM-DD, today",
 		pfRetain: "YYYY-MM-DD", pfTarget: "http://data.europa.eu/esco/occupation/…", pfEQF: "1–8", pfLanguage: "nl, fr, en, …"}
 	checks := map[int]func(string) string{pfNoticeShown: dateCheck(sh, false, true), pfRetain: dateCheck(sh, false, false)}
+	f.employment = append([]string{""}, sessions.EmploymentStatuses...)
+	if p.Employment != "" && !slices.Contains(f.employment, p.Employment) {
+		f.employment = append(f.employment, p.Employment) // an older value is kept, not lost
+	}
 	for i := range pfTexts {
+		if i == pfEmployment {
+			var labels []string
+			for _, e := range f.employment {
+				labels = append(labels, employmentLabel(sh, e))
+			}
+			f.form.choose(labels)
+			f.form.list[i].choice = slices.Index(f.employment, p.Employment)
+			continue
+		}
 		f.form.text(ph[i], checks[i])
 		f.form.set(i, values[i])
 	}
@@ -98,7 +116,7 @@ func (f *personFormPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case personSavedMsg:
 		if msg.err != nil {
-			f.problem = msg.err.Error()
+			f.problem = f.sh.P.Error(msg.err)
 			return f, nil
 		}
 		return f, tea.Sequence(Status(f.sh.Tr.T("people.profile_saved"), false), Pop())
@@ -148,11 +166,12 @@ func (f *personFormPage) personFromForm() (sessions.Person, error) {
 	p := f.person
 	v := f.form.trimmed
 	p.Name, p.Email, p.Phone, p.Language = v(pfName), v(pfEmail), v(pfPhone), v(pfLanguage)
-	p.Employment, p.TargetOccupation, p.Availability, p.Mobility = v(pfEmployment), v(pfTarget), v(pfAvailability), v(pfMobility)
+	p.Employment = f.employment[f.form.list[pfEmployment].choice]
+	p.TargetOccupation, p.Availability, p.Mobility = v(pfTarget), v(pfAvailability), v(pfMobility)
 	p.LawfulBasis, p.NoticeVersion = v(pfBasis), v(pfNoticeVersion)
 	bad := func(field int, label string, err error) error {
 		f.form.focusOn(field)
-		return fmt.Errorf("%s", tr.T("people.err.field", "Field", tr.T(label), "Err", err.Error()))
+		return fmt.Errorf("%s", tr.T("people.err.field", "Field", tr.T(label), "Err", f.sh.P.Error(err)))
 	}
 	p.BirthYear = 0
 	if s := v(pfBirth); s != "" {
@@ -214,7 +233,7 @@ func (f *personFormPage) personFromForm() (sessions.Person, error) {
 func (f *personFormPage) submit() tea.Cmd {
 	p, err := f.personFromForm()
 	if err != nil {
-		f.problem = err.Error()
+		f.problem = f.sh.P.Error(err)
 		return nil
 	}
 	f.problem = ""
@@ -237,7 +256,8 @@ func (f *personFormPage) View() string {
 	for i := range pfTexts {
 		v := f.form.view(i)
 		if i == pfTarget && f.targetLabel != "" {
-			v = st.Bold.Render(f.targetLabel) + " " + st.Muted.Render(f.form.value(i))
+			// The occupation by name; its URI stays behind it.
+			v = st.Bold.Render(f.targetLabel) + " " + st.Muted.Render("(ctrl+o)")
 		}
 		lines = append(lines, f.form.label(st, i, tr.T(labels[i]), 20)+v)
 		if pl := f.form.problemLine(st, i, 21, f.w); pl != "" {
@@ -261,6 +281,19 @@ func (f *personFormPage) SetSize(w, h int) {
 func (f *personFormPage) Title() string      { return f.sh.Tr.T("people.edit") }
 func (f *personFormPage) InputFocused() bool { return true }
 func (f *personFormPage) ShortHelp() []key.Binding {
-	return []key.Binding{f.next, f.toggle, f.save, f.back}
+	return []key.Binding{f.next, f.pick, f.save, f.back}
 }
-func (f *personFormPage) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
+func (f *personFormPage) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{f.next, f.toggle, f.pick}, {f.save, f.back}}
+}
+
+// employmentLabel is an employment status in words ("–" when not given).
+func employmentLabel(sh *Shared, code string) string {
+	if code == "" {
+		return "–"
+	}
+	if id := "people.employment." + code; sh.Tr.Has(id) {
+		return sh.Tr.T(id)
+	}
+	return code
+}

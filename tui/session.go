@@ -333,7 +333,7 @@ func (p *sessionPage) addItem() tea.Cmd {
 	if s == "" {
 		return nil
 	}
-	a := sessions.Action{Summary: s, Owner: tr.T("people.owner.person"), Status: "open"}
+	a := sessions.Action{Summary: s, Owner: "person", Status: "open"}
 	if d := strings.TrimSpace(p.form.value(fDue)); d != "" {
 		due, err := catalog.ParseDate(d)
 		if err != nil {
@@ -388,7 +388,7 @@ func (p *sessionPage) session() (sessions.Session, error) {
 		g.Goals = append(append([]sessions.Goal(nil), g.Goals...), sessions.Goal{Summary: s, Status: "open"})
 	}
 	if s := strings.TrimSpace(p.form.value(fAction)); s != "" {
-		a := sessions.Action{Summary: s, Owner: tr.T("people.owner.person"), Status: "open"}
+		a := sessions.Action{Summary: s, Owner: "person", Status: "open"}
 		if d, err := catalog.ParseDate(p.form.value(fDue)); err == nil {
 			a.Due = d
 		}
@@ -400,8 +400,8 @@ func (p *sessionPage) session() (sessions.Session, error) {
 func (p *sessionPage) save() tea.Cmd {
 	g, err := p.session()
 	if err != nil {
-		p.problem = err.Error()
-		return Status(err.Error(), true)
+		p.problem = p.sh.P.Error(err)
+		return Status(p.problem, true)
 	}
 	p.saving, p.problem, p.closed = true, "", true
 	if p.draftBusy {
