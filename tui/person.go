@@ -20,6 +20,7 @@ import (
 type personKeys struct {
 	Session, Ledger, Search, Plan, Scroll, Back key.Binding
 	Down                                        key.Binding
+	Edit, Select, Done, Cancel                  key.Binding
 }
 
 func newPersonKeys(sh *Shared) personKeys {
@@ -32,6 +33,10 @@ func newPersonKeys(sh *Shared) personKeys {
 		Scroll:  key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", tr.T("people.key.scroll"))),
 		Down:    key.NewBinding(key.WithKeys("down", "j")),
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("key.back"))),
+		Edit:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", tr.T("people.key.edit"))),
+		Select:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", tr.T("people.key.select_action"))),
+		Done:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", tr.T("people.key.action_done"))),
+		Cancel:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", tr.T("people.key.action_cancel"))),
 	}
 }
 
@@ -363,11 +368,20 @@ func (p *personPage) Title() string      { return p.sh.Tr.T("people.overview") }
 func (p *personPage) InputFocused() bool { return false }
 func (p *personPage) ShortHelp() []key.Binding {
 	if p.sh.Deps.Plans == nil {
-		return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Scroll, p.keys.Back}
+		return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Edit, p.keys.Back}
 	}
-	return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Plan, p.keys.Scroll, p.keys.Back}
+	return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Plan, p.keys.Search, p.keys.Edit, p.keys.Back}
 }
-func (p *personPage) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
+// FullHelp lists every key of the overview: the pages it opens, the
+// actions on open actions, scrolling.
+func (p *personPage) FullHelp() [][]key.Binding {
+	open := []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Edit}
+	if p.sh.Deps.Plans != nil {
+		open = append(open, p.keys.Plan)
+	}
+	return [][]key.Binding{open, {p.keys.Select, p.keys.Done, p.keys.Cancel}, {p.keys.Scroll, p.keys.Back}}
+}
 
 // timelineLine is one line of the timeline and when it happened.
 type timelineLine struct {
