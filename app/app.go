@@ -14,7 +14,6 @@ import (
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/present"
-	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
 )
 
@@ -36,16 +35,22 @@ type Options struct {
 
 // App is an open koers: its store, clock, actor and message catalogue.
 type App struct {
-	st    *store.Store
-	cat   *locale.Catalog
-	now   func() time.Time
-	actor string
+	st *store.Store // nil when opened on PostgreSQL (OpenPeople)
+	// people is the people side: st itself, or the PostgreSQL store.
+	people peopleStore
+	db     string
+	cat    *locale.Catalog
+	now    func() time.Time
+	actor  string
 }
 
 // Open opens (creating and migrating) the database at path and returns the
 // application over it; with opt.SeedSample an empty register gets the
 // embedded sample register.
 func Open(ctx context.Context, path string, opt Options) (*App, error) {
+	if IsPostgres(path) {
+		return nil, postgresNotYet(path)
+	}
 	st, err := store.Open(ctx, path, store.Options{Actor: opt.Actor, Now: opt.Now, ReadOnly: opt.ReadOnly})
 	if err != nil {
 		return nil, err
@@ -78,14 +83,14 @@ func New(st *store.Store, opt Options) (*App, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &App{st: st, cat: cat, now: now, actor: opt.Actor}, nil
+	return &App{st: st, people: st, db: st.Path(), cat: cat, now: now, actor: opt.Actor}, nil
 }
 
 // Close closes the store.
-func (a *App) Close() error { return a.st.Close() }
+func (a *App) Close() error { return a.people.Close() }
 
-// Path is the database's location.
-func (a *App) Path() string { return a.st.Path() }
+// Path is the database's location (a URL without its password on PostgreSQL).
+func (a *App) Path() string { return a.db }
 
 // Actor is who acts through this application.
 func (a *App) Actor() string { return a.actor }
@@ -102,18 +107,9 @@ func (a *App) Catalog() *locale.Catalog { return a.cat }
 // Printer is the people-facing vocabulary in lang, with the units of the
 // schemes this database defines.
 func (a *App) Printer(ctx context.Context, lang string) (*present.Printer, error) {
-	schemes, err := a.st.Schemes(ctx)
+	schemes, err := a.people.Schemes(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return present.New(a.cat.For(lang), schemes), nil
-}
-
-// schemeUnits maps the database's scheme codes to their units.
-func schemeUnits(schemes []sessions.Scheme) map[string]sessions.Unit {
-	out := make(map[string]sessions.Unit, len(schemes))
-	for _, s := range schemes {
-		out[s.Code] = s.Unit
-	}
-	return out
 }

@@ -22,6 +22,11 @@ var (
 	ErrImportInput   = store.ErrImportInput
 	ErrNotSQLite     = store.ErrNotSQLite
 	ErrNewerSchema   = store.ErrNewerSchema
+	// ErrKeyReused is an idempotency key used before for another entry
+	// (a *sessions.KeyReusedError names it); it is also an ErrBadEntry.
+	ErrKeyReused     = sessions.ErrKeyReused
+	ErrNoReservation = sessions.ErrNoReservation
+	ErrStepClosed    = sessions.ErrStepClosed
 )
 
 // Kind classifies an error for every face: the CLI maps it to an exit
@@ -85,7 +90,7 @@ func KindOf(err error) Kind {
 		return Internal
 	case errors.As(err, &ae):
 		return ae.Kind
-	case errors.Is(err, ErrInsufficient):
+	case errors.Is(err, ErrInsufficient), errors.Is(err, ErrNoReservation), errors.Is(err, ErrStepClosed):
 		return Refused
 	case errors.Is(err, ErrNotFound), errors.Is(err, ErrUnknownScheme), errors.Is(err, ErrBadEntry),
 		errors.Is(err, ErrImportInput), errors.As(err, &ps):

@@ -41,7 +41,7 @@ type ExportResult struct {
 // export in the person's audit log and writes it (atomically when to a
 // file: a failure never leaves half a file).
 func (a *App) ExportPlan(ctx context.Context, req PlanExport) (ExportResult, error) {
-	if _, err := a.MustPerson(ctx, "person", req.PersonID); err != nil {
+	if _, err := a.MustPerson(ctx, "--person", req.PersonID); err != nil {
 		return ExportResult{}, err
 	}
 	p, tr, err := a.buildPlan(ctx, req)

@@ -32,10 +32,10 @@ func (a *App) Post(ctx context.Context, r PostRequest) (sessions.Entry, sessions
 	if !r.Kind.Valid() {
 		return sessions.Entry{}, sc, invalid("kind", "people.err.kind", nil, "Kind", string(r.Kind))
 	}
-	if _, err := a.MustPerson(ctx, "person", r.PersonID); err != nil {
+	if _, err := a.MustPerson(ctx, "--person", r.PersonID); err != nil {
 		return sessions.Entry{}, sc, err
 	}
-	sc, err := a.st.Scheme(ctx, r.Scheme)
+	sc, err := a.people.Scheme(ctx, r.Scheme)
 	if errors.Is(err, ErrUnknownScheme) {
 		return sessions.Entry{}, sc, invalid("scheme", "people.err.scheme", err, "Scheme", r.Scheme)
 	}
@@ -67,20 +67,22 @@ func (a *App) Post(ctx context.Context, r PostRequest) (sessions.Entry, sessions
 // PostEntry appends an entry already in minor units (the TUI's forms
 // parse as the person types); refusals are typed as Post's.
 func (a *App) PostEntry(ctx context.Context, e sessions.Entry) (sessions.Entry, sessions.Scheme, error) {
-	sc, err := a.st.Scheme(ctx, e.Scheme)
+	sc, err := a.people.Scheme(ctx, e.Scheme)
 	if errors.Is(err, ErrUnknownScheme) {
 		return e, sc, invalid("scheme", "people.err.scheme", err, "Scheme", e.Scheme)
 	}
 	if err != nil {
 		return e, sc, err
 	}
-	got, err := a.st.PostEntry(ctx, e)
+	got, err := a.people.PostEntry(ctx, e)
 	var ie *sessions.InsufficientError
 	switch {
 	case errors.As(err, &ie):
 		return got, sc, refused("no-overdraft", "", ie)
 	case errors.Is(err, ErrInsufficient):
 		return got, sc, refused("no-overdraft", "", err)
+	case errors.Is(err, ErrNoReservation):
+		return got, sc, refused("reservation-exists", "", err)
 	case errors.Is(err, ErrBadEntry):
 		return got, sc, invalid("", "", err)
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"time"
 
@@ -72,111 +73,111 @@ func (a *App) ResolveOccupation(ctx context.Context, uriOrQuery, lang string) (c
 
 // People lists people matching query (name, e-mail, id), newest first.
 func (a *App) People(ctx context.Context, query string, limit int) ([]sessions.PersonSummary, error) {
-	return a.st.People(ctx, query, limit)
+	return a.people.People(ctx, query, limit)
 }
 
 // Person is one person's profile.
 func (a *App) Person(ctx context.Context, id string) (sessions.Person, error) {
-	return a.st.Person(ctx, id)
+	return a.people.Person(ctx, id)
 }
 
 // CreatePerson validates and stores a new person.
 func (a *App) CreatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error) {
-	return a.st.CreatePerson(ctx, p)
+	return a.people.CreatePerson(ctx, p)
 }
 
 // UpdatePerson validates and stores a changed profile.
 func (a *App) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error) {
-	return a.st.UpdatePerson(ctx, p)
+	return a.people.UpdatePerson(ctx, p)
 }
 
 // Balances are the person's positions per scheme.
 func (a *App) Balances(ctx context.Context, personID string) ([]sessions.Balance, error) {
-	return a.st.Balances(ctx, personID)
+	return a.people.Balances(ctx, personID)
 }
 
 // Entries are the person's ledger entries in a scheme ("" for all).
 func (a *App) Entries(ctx context.Context, personID, scheme string) ([]sessions.Entry, error) {
-	return a.st.Entries(ctx, personID, scheme)
+	return a.people.Entries(ctx, personID, scheme)
 }
 
 // Schemes are the database's learning-account schemes.
-func (a *App) Schemes(ctx context.Context) ([]sessions.Scheme, error) { return a.st.Schemes(ctx) }
+func (a *App) Schemes(ctx context.Context) ([]sessions.Scheme, error) { return a.people.Schemes(ctx) }
 
 // Scheme is one scheme by code (ErrUnknownScheme when there is none).
 func (a *App) Scheme(ctx context.Context, code string) (sessions.Scheme, error) {
-	return a.st.Scheme(ctx, code)
+	return a.people.Scheme(ctx, code)
 }
 
 // Credentials are the person's earned credentials.
 func (a *App) Credentials(ctx context.Context, personID string) ([]sessions.Credential, error) {
-	return a.st.Credentials(ctx, personID)
+	return a.people.Credentials(ctx, personID)
 }
 
 // AddCredentials puts earned credentials on a person's file, together.
 func (a *App) AddCredentials(ctx context.Context, cs []sessions.Credential) ([]sessions.Credential, error) {
-	return a.st.AddCredentials(ctx, cs)
+	return a.people.AddCredentials(ctx, cs)
 }
 
 // OpenActions are the person's agreed actions not done yet.
 func (a *App) OpenActions(ctx context.Context, personID string) ([]sessions.Action, error) {
-	return a.st.OpenActions(ctx, personID)
+	return a.people.OpenActions(ctx, personID)
 }
 
 // Sessions are the person's guidance sessions, newest first; notes only
 // when asked for.
 func (a *App) Sessions(ctx context.Context, personID string, withNotes bool) ([]sessions.Session, error) {
-	return a.st.Sessions(ctx, personID, withNotes)
+	return a.people.Sessions(ctx, personID, withNotes)
 }
 
 // NextAppointment is the person's next appointment, or the zero time.
 func (a *App) NextAppointment(ctx context.Context, personID string) (time.Time, error) {
-	return a.st.NextAppointment(ctx, personID)
+	return a.people.NextAppointment(ctx, personID)
 }
 
 // AddSession records a guidance session with its goals and actions.
 func (a *App) AddSession(ctx context.Context, g sessions.Session) (sessions.Session, error) {
-	return a.st.AddSession(ctx, g)
+	return a.people.AddSession(ctx, g)
 }
 
 // SetActionStatus changes an agreed action's status.
 func (a *App) SetActionStatus(ctx context.Context, actionID, status string) error {
-	return a.st.SetActionStatus(ctx, actionID, status)
+	return a.people.SetActionStatus(ctx, actionID, status)
 }
 
 // SaveDraft keeps a form's draft for the person.
 func (a *App) SaveDraft(ctx context.Context, personID, kind, body string) error {
-	return a.st.SaveDraft(ctx, personID, kind, body)
+	return a.people.SaveDraft(ctx, personID, kind, body)
 }
 
 // Draft is a saved draft and when it was saved.
 func (a *App) Draft(ctx context.Context, personID, kind string) (string, time.Time, error) {
-	return a.st.Draft(ctx, personID, kind)
+	return a.people.Draft(ctx, personID, kind)
 }
 
 // DiscardDraft removes a draft.
 func (a *App) DiscardDraft(ctx context.Context, personID, kind string) error {
-	return a.st.DiscardDraft(ctx, personID, kind)
+	return a.people.DiscardDraft(ctx, personID, kind)
 }
 
 // Audit records a look at or a change of a person's file.
 func (a *App) Audit(ctx context.Context, personID, action, detail string) error {
-	return a.st.Audit(ctx, personID, action, detail)
+	return a.people.Audit(ctx, personID, action, detail)
 }
 
 // AuditLog is a person's audit trail.
 func (a *App) AuditLog(ctx context.Context, personID string) ([]AuditEntry, error) {
-	return a.st.AuditLog(ctx, personID)
+	return a.people.AuditLog(ctx, personID)
 }
 
 // ExportPerson is everything held on the person (the export is audited by
 // the store).
 func (a *App) ExportPerson(ctx context.Context, id string) (PersonFile, error) {
-	return a.st.ExportPerson(ctx, id)
+	return a.people.ExportPerson(ctx, id)
 }
 
 // ErasePerson removes the person for good.
-func (a *App) ErasePerson(ctx context.Context, id string) error { return a.st.ErasePerson(ctx, id) }
+func (a *App) ErasePerson(ctx context.Context, id string) error { return a.people.ErasePerson(ctx, id) }
 
 // Plans are the person's plans.
 func (a *App) Plans(ctx context.Context, personID string) ([]sessions.Plan, error) {
@@ -215,7 +216,11 @@ func (a *App) SetStepStatus(ctx context.Context, planID, stepID string, status s
 
 // ReserveStep reserves in the ledger what the step's funding lines ask.
 func (a *App) ReserveStep(ctx context.Context, planID, stepID string) (sessions.Plan, error) {
-	return a.st.ReserveStep(ctx, planID, stepID)
+	p, err := a.st.ReserveStep(ctx, planID, stepID)
+	if errors.Is(err, ErrStepClosed) {
+		return p, refused("open-step", "", err)
+	}
+	return p, err
 }
 
 // ReleaseStep releases what the ledger holds for the step.
@@ -240,5 +245,35 @@ func (a *App) Import(ctx context.Context, paths []string, opt ImportOptions) (Im
 
 // AddCredential puts one earned credential on a person's file.
 func (a *App) AddCredential(ctx context.Context, c sessions.Credential) (sessions.Credential, error) {
-	return a.st.AddCredential(ctx, c)
+	return a.people.AddCredential(ctx, c)
+}
+
+// DefineScheme adds a learning-account scheme with its unit.
+func (a *App) DefineScheme(ctx context.Context, sc sessions.Scheme) error {
+	return a.st.DefineScheme(ctx, sc)
+}
+
+// ListPeople is People for a face that shows the list to someone: every
+// person listed gets a "view" row in their audit log, so a file that was
+// only seen in a list is still known to have been seen.
+func (a *App) ListPeople(ctx context.Context, query string, limit int) ([]sessions.PersonSummary, error) {
+	list, err := a.people.People(ctx, query, limit)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range list {
+		if err := a.people.Audit(ctx, p.ID, "view", "people list"); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
+}
+
+// ShowPlan is Report for a face that shows the plan: the look is audited.
+func (a *App) ShowPlan(ctx context.Context, p sessions.Plan) (PlanReport, error) {
+	rep, err := a.Report(ctx, p, a.Today())
+	if err != nil {
+		return rep, err
+	}
+	return rep, a.st.Audit(ctx, p.PersonID, "view", "plan "+p.ID)
 }

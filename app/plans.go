@@ -79,7 +79,7 @@ func (a *App) PlanView(ctx context.Context, personID string, today catalog.Date,
 // the person's), else the person's current plan (created when create is
 // set). Bad ids are Invalid errors naming their field.
 func (a *App) LoadPlan(ctx context.Context, personID, planID string, create bool) (sessions.Plan, error) {
-	if _, err := a.MustPerson(ctx, "person", personID); err != nil {
+	if _, err := a.MustPerson(ctx, "--person", personID); err != nil {
 		return sessions.Plan{}, err
 	}
 	if planID != "" {
@@ -99,15 +99,17 @@ func (a *App) LoadPlan(ctx context.Context, personID, planID string, create bool
 	return p, err
 }
 
-// MustPerson reads a person; a missing or empty id is an Invalid error on
-// field.
-func (a *App) MustPerson(ctx context.Context, field, id string) (sessions.Person, error) {
+// MustPerson reads a person; a missing or empty id is an Invalid error
+// naming where the id came from (a flag such as "--person", or an
+// argument's name).
+func (a *App) MustPerson(ctx context.Context, from, id string) (sessions.Person, error) {
+	field := strings.TrimPrefix(from, "--")
 	if strings.TrimSpace(id) == "" {
-		return sessions.Person{}, invalid(field, "people.err.person_required", nil, "Flag", "--"+field)
+		return sessions.Person{}, invalid(field, "people.err.person_required", nil, "Flag", from)
 	}
-	p, err := a.st.Person(ctx, id)
+	p, err := a.people.Person(ctx, id)
 	if errors.Is(err, ErrNotFound) {
-		return p, notFound(field, "people.err.no_person", "Flag", "--"+field, "ID", id)
+		return p, notFound(field, "people.err.no_person", "Flag", from, "ID", id)
 	}
 	return p, err
 }

@@ -250,7 +250,7 @@ var escoColumns = map[escoFile][]string{
 }
 
 func readESCOFile(ctx context.Context, r io.Reader, name string, kind escoFile, lang string, v ESCOVisitor, rep *ESCOReport, errs *Errs) error {
-	br := bufio.NewReaderSize(r, 256<<10)
+	br := bufio.NewReaderSize(newRecordLimiter(r, name, DefaultLimits().RecordBytes), 256<<10)
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		_, _ = br.Discard(3)
 	}
@@ -258,6 +258,10 @@ func readESCOFile(ctx context.Context, r io.Reader, name string, kind escoFile, 
 	cr.FieldsPerRecord = -1 // skillsHierarchy and others have ragged rows
 	cr.ReuseRecord = true
 	head, err := cr.Read()
+	if le, ok := asLimit(err); ok {
+		errs.Add(le.ImportError())
+		return nil
+	}
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			errs.Add(ImportError{File: name, Line: 1, Msg: "empty file: no header row"})
@@ -297,6 +301,10 @@ func readESCOFile(ctx context.Context, r io.Reader, name string, kind escoFile, 
 		}
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if le, ok := asLimit(err); ok {
+			errs.Add(le.ImportError())
 			return nil
 		}
 		line := 0

@@ -17,7 +17,7 @@ import (
 // duration). A document without a title or awarding body is refused.
 func ParseELM(ctx context.Context, r io.Reader, name string, opt ParseOptions, errs *Errs) iter.Seq[Offer] {
 	return func(yield func(Offer) bool) {
-		d, ierr := readJSONDoc(r, name)
+		d, ierr := readJSONDoc(r, name, opt.Limits)
 		if ierr != nil {
 			errs.Add(*ierr)
 			return
@@ -197,19 +197,16 @@ func (d *jsonDoc) elmOffer(claim, spec map[string]any, ptr string) (Offer, map[s
 	}
 	if v := str(spec["volumeOfLearning"]); v != "" {
 		where["hours"] = sp + "/volumeOfLearning"
-		if du, err := ParseISODuration(v); err != nil {
-			o.Flags = append(o.Flags, fmt.Sprintf("hours: volumeOfLearning %v; dropped (%s/volumeOfLearning)", err, sp))
-		} else {
-			h := du.Hours
-			o.Hours = &h
-			if du.Calendar {
-				o.Flags = append(o.Flags, fmt.Sprintf("hours: volumeOfLearning %s read as %g h (%d h a day, %d a week, %d a month)", v, h, HoursPerDay, HoursPerWeek, HoursPerMonth))
-			}
-		}
+		o.Flags = append(o.Flags, isoVolume(&o, v, sp+"/volumeOfLearning")...)
 	}
 	o.Flags = append(o.Flags, d.implausibleActivities(claim, spec, ptr, sp)...)
 
 	// Level (8), assessment (9), form of participation (10), QA (11).
+	for i, n := range d.nodes(spec["nqfLevel"]) { // a national level: kept as a flag, the EQF level is what koers compares
+		if l := d.conceptLabel(n); l != "" {
+			o.Flags = append(o.Flags, fmt.Sprintf("level: %s (%s/nqfLevel/%d)", l, sp, i))
+		}
+	}
 	if e := idOf(d.node(spec["eqfLevel"])); e != "" {
 		where["eqf"] = sp + "/eqfLevel"
 		if lv, err := ParseEQF(e); err == nil {

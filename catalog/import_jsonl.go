@@ -47,7 +47,7 @@ func ParseJSONLines(ctx context.Context, r io.Reader, name string, opt ParseOpti
 				o, ok := decodeOfferLine(b, name, line, errs)
 				if ok {
 					o.Source = opt.sourceFor(o.Source, name)
-					if finishOffer(&o, false, name, line, "", nil, errs) && !yield(o) {
+					if finishOffer(&o, false, name, line, "", nil, errs) && !yieldAt(yield, o, line, opt.Lines) {
 						return
 					}
 				}
@@ -101,12 +101,19 @@ func decodeOfferLine(b []byte, name string, line int, errs *Errs) (Offer, bool) 
 		}
 	}
 	var se *json.SyntaxError
-	if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected end of JSON") {
+	if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
 		msg := "not valid JSON: " + err.Error()
+		field := ""
 		if se != nil {
 			msg = fmt.Sprintf("not valid JSON at byte %d: %s", se.Offset, se.Error())
+			if f, nf := keyBefore(b, se.Offset); f != "" {
+				field = f
+				if nf != "" {
+					msg = nf + " is not a finite number (JSON has no NaN or infinity)"
+				}
+			}
 		}
-		errs.Add(ImportError{File: name, Line: line, Msg: msg})
+		errs.Add(ImportError{File: name, Line: line, Field: field, Msg: msg})
 		return Offer{}, false
 	}
 	// Find every field that fails, one at a time.

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -24,12 +25,23 @@ type jsonDoc struct {
 // readJSONDoc decodes one JSON document of at most MaxDocumentBytes. The
 // embedded images (MediaObject "content") are dropped while indexing: they
 // are never stored or indexed.
-func readJSONDoc(r io.Reader, name string) (*jsonDoc, *ImportError) {
+// It stays within lim (nesting, values, strings; DefaultLimits when none is
+// given: the optional argument keeps every caller's two-argument form).
+func readJSONDoc(r io.Reader, name string, limits ...Limits) (*jsonDoc, *ImportError) {
+	var lim Limits
+	if len(limits) > 0 {
+		lim = limits[0]
+	}
+	lim = lim.or()
 	lr := &io.LimitedReader{R: r, N: MaxDocumentBytes + 1}
 	dec := json.NewDecoder(lr)
 	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := decodeJSONBounded(dec, name, lim)
+	if le, ok := asLimit(err); ok {
+		ie := le.ImportError()
+		return nil, &ie
+	}
+	if err != nil {
 		if lr.N <= 0 {
 			return nil, &ImportError{File: name, Msg: fmt.Sprintf("larger than %d MB: not a credential document (stopped reading)", MaxDocumentBytes>>20)}
 		}
@@ -52,10 +64,19 @@ func readJSONDoc(r io.Reader, name string) (*jsonDoc, *ImportError) {
 	}
 	// A signed credential wraps the credential as a JSON string payload.
 	if p, ok := root["payload"].(string); ok && strings.HasPrefix(strings.TrimSpace(p), "{") {
-		var inner map[string]any
 		dec := json.NewDecoder(strings.NewReader(p))
 		dec.UseNumber()
-		if err := dec.Decode(&inner); err != nil {
+		iv, err := decodeJSONBounded(dec, name, lim)
+		if le, ok := asLimit(err); ok {
+			ie := le.ImportError()
+			ie.Pointer = "/payload"
+			return nil, &ie
+		}
+		inner, isObj := iv.(map[string]any)
+		if err == nil && !isObj {
+			err = errors.New("not a JSON object")
+		}
+		if err != nil {
 			return nil, &ImportError{File: name, Pointer: "/payload", Msg: "signed payload is not a JSON credential: " + strings.TrimPrefix(err.Error(), "json: ")}
 		}
 		root = inner

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bufio"
 	"context"
 	"encoding/xml"
 	"errors"
@@ -73,10 +74,15 @@ func (n *xnode) langTexts(name string) map[string]string {
 
 // readXML builds the element tree of one document of at most
 // MaxDocumentBytes, keeping no text of embedded "content" elements.
-func readXML(r io.Reader, name string) (*xnode, *ImportError) {
+func readXML(r io.Reader, name string, lim Limits) (*xnode, *ImportError) {
+	lim = lim.or()
+	elements := 0
 	lr := &io.LimitedReader{R: r, N: MaxDocumentBytes + 1}
-	dec := xml.NewDecoder(lr)
+	text, utf16 := decodeBOM(bufio.NewReader(lr))
+	dec := xml.NewDecoder(text)
 	dec.Strict = true
+	var charsetErr error
+	dec.CharsetReader = xmlCharsetReader(utf16, &charsetErr)
 	var stack []*xnode
 	var root *xnode
 	count := map[string]int{}
@@ -90,6 +96,9 @@ func readXML(r io.Reader, name string) (*xnode, *ImportError) {
 			if lr.N <= 0 {
 				return nil, &ImportError{File: name, Line: line, Msg: fmt.Sprintf("larger than %d MB (stopped reading)", MaxDocumentBytes>>20)}
 			}
+			if charsetErr != nil {
+				return nil, &ImportError{File: name, Line: line, Msg: charsetErr.Error()}
+			}
 			msg := strings.TrimPrefix(err.Error(), "XML syntax error on line ")
 			var se *xml.SyntaxError
 			if errors.As(err, &se) {
@@ -99,8 +108,14 @@ func readXML(r io.Reader, name string) (*xnode, *ImportError) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if elements++; elements > lim.Elements {
+				return nil, limitAt(&LimitError{File: name, Line: line, Limit: "number of XML elements", Got: int64(elements), Max: int64(lim.Elements), Unit: "elements"})
+			}
 			n := &xnode{name: t.Name.Local, attrs: map[string]string{}, line: line}
 			for _, a := range t.Attr {
+				if len(a.Value) > lim.FieldBytes {
+					return nil, limitAt(&LimitError{File: name, Line: line, Limit: "attribute length", Got: int64(len(a.Value)), Max: int64(lim.FieldBytes), Unit: "bytes"})
+				}
 				n.attrs[a.Name.Local] = a.Value
 			}
 			parent := ""
@@ -117,8 +132,8 @@ func readXML(r io.Reader, name string) (*xnode, *ImportError) {
 				root = n
 			}
 			stack = append(stack, n)
-			if len(stack) > 256 {
-				return nil, &ImportError{File: name, Line: line, Msg: "XML nested deeper than 256 elements"}
+			if len(stack) > lim.Depth {
+				return nil, limitAt(&LimitError{File: name, Line: line, Limit: "nesting depth", Got: int64(len(stack)), Max: int64(lim.Depth), Unit: "levels"})
 			}
 		case xml.EndElement:
 			if len(stack) > 0 {
@@ -126,7 +141,11 @@ func readXML(r io.Reader, name string) (*xnode, *ImportError) {
 			}
 		case xml.CharData:
 			if len(stack) > 0 && stack[len(stack)-1].name != "content" {
-				stack[len(stack)-1].text += string(t)
+				top := stack[len(stack)-1]
+				if len(top.text)+len(t) > lim.FieldBytes {
+					return nil, limitAt(&LimitError{File: name, Line: line, Limit: "text of one element", Got: int64(len(top.text) + len(t)), Max: int64(lim.FieldBytes), Unit: "bytes"})
+				}
+				top.text += string(t)
 			}
 		}
 	}
@@ -145,7 +164,7 @@ func readXML(r io.Reader, name string) (*xnode, *ImportError) {
 // without its required id, title or provider is refused.
 func ParseLOQ(ctx context.Context, r io.Reader, name string, opt ParseOptions, errs *Errs) iter.Seq[Offer] {
 	return func(yield func(Offer) bool) {
-		root, ierr := readXML(r, name)
+		root, ierr := readXML(r, name, opt.Limits)
 		if ierr != nil {
 			errs.Add(*ierr)
 			return
@@ -327,13 +346,8 @@ func loqSpec(o *Offer, spec *xnode, byID map[string]*xnode, where map[string]str
 		where["ects"] = pt.at()
 	}
 	if v := spec.first("volumeOfLearning"); v != nil {
-		if du, err := ParseISODuration(v.text); err != nil {
-			flag(v, "hours", "%v", err)
-		} else {
-			h := du.Hours
-			o.Hours = &h
-			where["hours"] = v.at()
-		}
+		o.Flags = append(o.Flags, isoVolume(o, v.text, v.at())...)
+		where["hours"] = v.at()
 	}
 	for _, l := range spec.all("language") {
 		if c, ok := LanguageCode(l.attr("uri")); ok {

@@ -18,7 +18,7 @@ import (
 // other than MicroCredential is imported and flagged.
 func ParseOB3(ctx context.Context, r io.Reader, name string, opt ParseOptions, errs *Errs) iter.Seq[Offer] {
 	return func(yield func(Offer) bool) {
-		d, ierr := readJSONDoc(r, name)
+		d, ierr := readJSONDoc(r, name, opt.Limits)
 		if ierr != nil {
 			errs.Add(*ierr)
 			return
@@ -109,6 +109,7 @@ func (d *jsonDoc) ob3Offer(ach map[string]any, ptr string) (Offer, map[string]st
 				o.EQF = e
 				where["eqf"] = fmt.Sprintf("%s/alignment/%d/targetUrl", ptr, i)
 			}
+		case ob3KnownAlignment(al): // a wallet extension, read by ob3Extensions
 		default:
 			o.Flags = append(o.Flags, fmt.Sprintf("alignment %q (%s) is not an ESCO skill; not linked (%s/alignment/%d)", name, url, ptr, i))
 		}
@@ -122,5 +123,6 @@ func (d *jsonDoc) ob3Offer(ach map[string]any, ptr string) (Offer, map[string]st
 	if fs := str(ach["fieldOfStudy"]); fs != "" {
 		o.FurtherInfo = "Field of study: " + fs
 	}
+	d.ob3Extensions(ach, ptr, &o, where)
 	return o, where
 }

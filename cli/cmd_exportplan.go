@@ -9,6 +9,7 @@ import (
 
 	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/export"
+	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/tui"
 )
 
@@ -56,19 +57,16 @@ LearningOpportunity with EU vocabulary URIs); koers import reads it back.`,
 				req.Lang = a.lang
 			}
 			ctx := cmd.Context()
-			st, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			res, err := a.exportPlan(ctx, st, req)
-			if err != nil {
-				return err
-			}
-			if res.Path != "" {
-				fmt.Fprintln(a.stderr, a.tr().T("export.cli.wrote", "Path", res.Path, "Bytes", res.Bytes))
-			}
-			return nil
+			return withStore(ctx, a, func(st *app.App) error {
+				res, err := a.exportPlan(ctx, st, req)
+				if err != nil {
+					return err
+				}
+				if res.Path != "" {
+					fmt.Fprintln(a.stderr, a.tr().T("export.cli.wrote", "Path", res.Path, "Bytes", res.Bytes))
+				}
+				return nil
+			})
 		},
 	}
 	fl := cmd.Flags()
@@ -83,7 +81,7 @@ LearningOpportunity with EU vocabulary URIs); koers import reads it back.`,
 // exportPlan runs the export use-case with this invocation's streams.
 func (a *invocation) exportPlan(ctx context.Context, st *app.App, req planExport) (app.ExportResult, error) {
 	return st.ExportPlan(ctx, app.PlanExport{PersonID: req.PersonID, Format: req.Format, Lang: req.Lang, FallbackLang: a.lang,
-		Notes: req.Notes, PersonalTitles: req.PersonalTitles, Path: req.Path, Stdout: a.stdout})
+		Notes: req.Notes, PersonalTitles: req.PersonalTitles, Path: req.Path, Stdout: present.Raw(a.stdout)})
 }
 
 // tuiExporter lets the TUI's export dialog run the same export as the

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/present"
 )
 
 type importFlags struct {
@@ -41,7 +41,7 @@ func newImportCmd(a *invocation) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return runImport(cmd.Context(), a, f, args) },
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.format, "format", "auto", "auto, jsonl, csv, elm, ob3, loq or esco")
+	fl.StringVar(&f.format, "format", "auto", "auto, jsonl, csv, elm, ob3, loq, esco or ctdl")
 	fl.StringVar(&f.source, "source", "", "register source name of the entries (default: the file's own, else the file name)")
 	fl.StringVar(&f.mapFile, "map", "", "mapping file (JSON) for a provider's own CSV columns")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "read and check everything, change nothing")
@@ -74,11 +74,12 @@ func runImport(ctx context.Context, a *invocation, f importFlags, paths []string
 			return usageErr("%s", tr.T("import.err.path", "Path", p))
 		}
 	}
-	st, err := a.open(ctx)
+	a.realData = true // a database this creates starts empty (issue 12)
+	st, done, err := a.openForImport(ctx, f.dryRun)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer done()
 	// Learning-plan exports go onto the person's file, after the register
 	// they may refer to (export, issue 6: cmd_importplan.go).
 	planPaths, paths := planFiles(paths)
@@ -108,7 +109,7 @@ func runImport(ctx context.Context, a *invocation, f importFlags, paths []string
 		if plans != nil {
 			sum["plans"] = plans
 		}
-		enc := json.NewEncoder(a.stdout)
+		enc := json.NewEncoder(present.Raw(a.stdout))
 		enc.SetIndent("", "  ")
 		if jerr := enc.Encode(sum); jerr != nil {
 			return jerr
@@ -119,7 +120,7 @@ func runImport(ctx context.Context, a *invocation, f importFlags, paths []string
 			fmt.Fprintln(a.stderr, "  "+e.Error())
 		}
 		if rep.MoreErrors > 0 {
-			fmt.Fprintln(a.stderr, "  "+tr.N("import.err.more", rep.MoreErrors))
+			fmt.Fprintln(a.stderr, "  "+tr.N("import.err.shown", len(rep.Errors)+rep.MoreErrors, "Shown", len(rep.Errors)))
 		}
 		if len(rep.Errors) == 0 {
 			return usageErr("%v", err)
@@ -262,12 +263,9 @@ func newExportRegisterCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			st, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			return exportRegister(ctx, a, st, strings.TrimSpace(source), out)
+			return withStore(ctx, a, func(st *app.App) error {
+				return exportRegister(ctx, a, st, strings.TrimSpace(source), out)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&source, "source", "", "only this register source")
@@ -276,7 +274,7 @@ func newExportRegisterCmd(a *invocation) *cobra.Command {
 }
 
 func exportRegister(ctx context.Context, a *invocation, st *app.App, source, out string) error {
-	var w io.Writer = a.stdout
+	w := present.Raw(a.stdout)
 	var tmp *os.File
 	if out != "-" && out != "" {
 		var err error
@@ -338,41 +336,38 @@ func newConceptCmd(a *invocation, kind catalog.ConceptKind) *cobra.Command {
 				return usageErr("--limit: %d is not 1 or more", limit)
 			}
 			ctx := cmd.Context()
-			st, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			ms, err := st.MatchConcepts(ctx, kind, strings.Join(args, " "), a.lang, limit)
-			if err != nil {
-				return err
-			}
-			if len(ms) == 0 {
-				fmt.Fprintln(a.stderr, a.tr().T("import.concepts.none", "Query", strings.Join(args, " ")))
-			}
-			if asJSON {
-				out := make([]conceptJSON, len(ms))
-				for i, m := range ms {
-					out[i] = conceptJSON{URI: m.URI, Label: m.Label, LabelLang: m.LabelLang, MatchedLabel: m.MatchedLabel, MatchedLang: m.MatchedLang, ISCO: nstr(m.ISCO), Score: m.Score}
+			return withStore(ctx, a, func(st *app.App) error {
+				ms, err := st.MatchConcepts(ctx, kind, strings.Join(args, " "), a.lang, limit)
+				if err != nil {
+					return err
 				}
-				enc := json.NewEncoder(a.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(out)
-			}
-			for _, m := range ms {
-				line := m.Label
-				if m.LabelLang != a.lang {
-					line += " [" + m.LabelLang + "]"
+				if len(ms) == 0 {
+					fmt.Fprintln(a.stderr, a.tr().T("import.concepts.none", "Query", strings.Join(args, " ")))
 				}
-				if !strings.EqualFold(m.MatchedLabel, m.Label) {
-					line += "  ← " + m.MatchedLabel + " [" + m.MatchedLang + "]"
+				if asJSON {
+					out := make([]conceptJSON, len(ms))
+					for i, m := range ms {
+						out[i] = conceptJSON{URI: m.URI, Label: m.Label, LabelLang: m.LabelLang, MatchedLabel: m.MatchedLabel, MatchedLang: m.MatchedLang, ISCO: nstr(m.ISCO), Score: m.Score}
+					}
+					enc := json.NewEncoder(present.Raw(a.stdout))
+					enc.SetIndent("", "  ")
+					return enc.Encode(out)
 				}
-				if m.ISCO != "" {
-					line += "  ISCO " + m.ISCO
+				for _, m := range ms {
+					line := m.Label
+					if m.LabelLang != a.lang {
+						line += " [" + m.LabelLang + "]"
+					}
+					if !strings.EqualFold(m.MatchedLabel, m.Label) {
+						line += "  ← " + m.MatchedLabel + " [" + m.MatchedLang + "]"
+					}
+					if m.ISCO != "" {
+						line += "  ISCO " + m.ISCO
+					}
+					fmt.Fprintf(a.stdout, "%-70s %s\n", line, m.URI)
 				}
-				fmt.Fprintf(a.stdout, "%-70s %s\n", line, m.URI)
-			}
-			return nil
+				return nil
+			})
 		},
 	}
 	cmd.Flags().IntVar(&limit, "limit", 10, "at most this many results")

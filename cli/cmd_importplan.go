@@ -43,9 +43,16 @@ func isPlanFile(path string) bool {
 	if !bytes.HasPrefix(head, []byte("{")) || !bytes.Contains(head, []byte(export.Profile)) {
 		return false
 	}
-	data, err := os.ReadFile(path)
-	return err == nil && export.IsPlanJSON(data)
+	data, err := readBounded(path, maxPlanFile)
+	if err != nil {
+		return true // it says it is a plan: importPlans reports why it cannot be read
+	}
+	return export.IsPlanJSON(data)
 }
+
+// maxPlanFile bounds a learning-plan export read back (a plan of a
+// hundred steps is about 100 kB; its whole file is decoded at once).
+const maxPlanFile = 8 << 20
 
 // importedPlan is one plan recreated on a person's file.
 type importedPlan struct {
@@ -68,9 +75,9 @@ func (a *invocation) importPlans(ctx context.Context, st *app.App, paths []strin
 	}
 	var todo []parsed
 	for _, path := range paths {
-		data, err := os.ReadFile(path)
+		data, err := readBounded(path, maxPlanFile)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
+			return nil, usageErr("%s: %v", path, err)
 		}
 		p, err := export.ParsePlanJSON(data)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/sessions"
 )
 
@@ -28,7 +29,7 @@ func peopleErr(a *invocation, err error) error {
 
 // printJSON writes v as the one JSON document on stdout.
 func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(present.Raw(w))
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
@@ -46,16 +47,21 @@ func withStore(ctx context.Context, a *invocation, fn func(st *app.App) error) e
 	return peopleErr(a, fn(st))
 }
 
+// withPerson opens the application, reads the person named by from (a flag
+// or an argument's name) and runs fn with both.
+func withPerson(ctx context.Context, a *invocation, from, id string, fn func(st *app.App, p sessions.Person) error) error {
+	return withStore(ctx, a, func(st *app.App) error {
+		p, err := mustPerson(ctx, a, st, from, id)
+		if err != nil {
+			return err
+		}
+		return fn(st, p)
+	})
+}
+
 // mustPerson reads a person or reports the id as bad input on the flag.
-func mustPerson(ctx context.Context, a *invocation, st *app.App, flag, id string) (sessions.Person, error) {
-	if strings.TrimSpace(id) == "" {
-		return sessions.Person{}, usageErr("%s", a.tr().T("people.err.person_required", "Flag", flag))
-	}
-	p, err := st.Person(ctx, id)
-	if errors.Is(err, app.ErrNotFound) {
-		return p, usageErr("%s", a.tr().T("people.err.no_person", "Flag", flag, "ID", id))
-	}
-	return p, err
+func mustPerson(ctx context.Context, _ *invocation, st *app.App, flag, id string) (sessions.Person, error) {
+	return st.MustPerson(ctx, flag, id)
 }
 
 // personFlags are the profile fields add and edit share.
@@ -63,6 +69,7 @@ type personFlags struct {
 	name, email, phone, language, eqf, employment  string
 	current, target, availability, mobility, basis string
 	noticeVersion, noticeShown, retain             string
+	gender, region, centre                         string
 	birthYear                                      int
 	modes, consents, withdraw, skills              []string
 	evidence                                       string
@@ -77,6 +84,9 @@ func (f *personFlags) register(cmd *cobra.Command, add bool) {
 	fl.StringVar(&f.language, "language", "", "preferred language (ISO 639-1)")
 	fl.StringVar(&f.eqf, "eqf", "", "highest education level (EQF 1-8)")
 	fl.StringVar(&f.employment, "employment", "", "employed, unemployed, self-employed, student or inactive")
+	fl.StringVar(&f.gender, "gender", "", "female, male or other, only as the person states it (empty: not recorded)")
+	fl.StringVar(&f.region, "region", "", "where the person lives (NUTS code, e.g. BE21)")
+	fl.StringVar(&f.centre, "centre", "", "guidance centre whose caseload the person is on")
 	fl.StringVar(&f.current, "current-occupation", "", "current occupation (ESCO URI)")
 	fl.StringVar(&f.target, "target-occupation", "", "target occupation (ESCO URI)")
 	fl.StringVar(&f.availability, "availability", "", "availability (free text)")
@@ -107,6 +117,9 @@ func (f *personFlags) apply(a *invocation, cmd *cobra.Command, p *sessions.Perso
 	set("phone", &p.Phone, f.phone)
 	set("language", &p.Language, f.language)
 	set("employment", &p.Employment, f.employment)
+	set("gender", &p.Gender, f.gender)
+	set("region", &p.Region, strings.ToUpper(f.region))
+	set("centre", &p.Centre, f.centre)
 	set("current-occupation", &p.CurrentOccupation, f.current)
 	set("target-occupation", &p.TargetOccupation, f.target)
 	set("availability", &p.Availability, f.availability)
@@ -208,7 +221,8 @@ func newPersonAddCmd(a *invocation) *cobra.Command {
 			if err := f.apply(a, cmd, &p); err != nil {
 				return err
 			}
-			return withStore(cmd.Context(), a, func(st *app.App) error {
+			a.realData = true // a database this creates starts empty (issue 12)
+			return withPeople(cmd.Context(), a, func(st *app.App) error {
 				p, err := st.CreatePerson(cmd.Context(), p)
 				if err != nil {
 					return err
@@ -235,15 +249,12 @@ func newPersonEditCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				p, err := mustPerson(ctx, a, st, "ID", args[0])
-				if err != nil {
-					return err
-				}
+			return withPeoplePerson(ctx, a, "ID", args[0], func(st *app.App, p sessions.Person) error {
 				if err := f.apply(a, cmd, &p); err != nil {
 					return err
 				}
-				if p, err = st.UpdatePerson(ctx, p); err != nil {
+				p, err := st.UpdatePerson(ctx, p)
+				if err != nil {
 					return err
 				}
 				if asJSON {
@@ -270,8 +281,8 @@ func newPersonListCmd(a *invocation) *cobra.Command {
 			if len(args) == 1 {
 				q = args[0]
 			}
-			return withStore(cmd.Context(), a, func(st *app.App) error {
-				list, err := st.People(cmd.Context(), q, 0)
+			return withPeople(cmd.Context(), a, func(st *app.App) error {
+				list, err := st.ListPeople(cmd.Context(), q, 0)
 				if err != nil {
 					return err
 				}
@@ -298,10 +309,7 @@ func newPersonExportCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				if _, err := mustPerson(ctx, a, st, "ID", args[0]); err != nil {
-					return err
-				}
+			return withPeoplePerson(ctx, a, "ID", args[0], func(st *app.App, _ sessions.Person) error {
 				f, err := st.ExportPerson(ctx, args[0])
 				if err != nil {
 					return err
@@ -340,7 +348,7 @@ func newPersonEraseCmd(a *invocation) *cobra.Command {
 				return usageErr("--yes: %s", a.tr().T("people.err.erase_confirm"))
 			}
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
+			return withPeople(ctx, a, func(st *app.App) error {
 				err := st.ErasePerson(ctx, args[0])
 				if errors.Is(err, app.ErrNotFound) {
 					return usageErr("%s", a.tr().T("people.err.no_person", "Flag", "ID", "ID", args[0]))

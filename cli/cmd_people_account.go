@@ -80,7 +80,7 @@ func newAccountPostCmd(a *invocation) *cobra.Command {
 			if !k.Valid() {
 				return usageErr("--kind: %s", a.tr().T("people.err.kind", "Kind", kind))
 			}
-			return withStore(ctx, a, func(st *app.App) error {
+			return withPeople(ctx, a, func(st *app.App) error {
 				got, sc, err := st.Post(ctx, app.PostRequest{PersonID: person, Scheme: scheme, Kind: k, Amount: amount,
 					Key: key, Reason: reason, Funder: funder, Ref: ref, Corrects: corrects})
 				if err != nil {
@@ -122,10 +122,7 @@ func newAccountShowCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				if _, err := mustPerson(ctx, a, st, "--person", person); err != nil {
-					return err
-				}
+			return withPeoplePerson(ctx, a, "--person", person, func(st *app.App, _ sessions.Person) error {
 				bs, err := st.Balances(ctx, person)
 				if err != nil {
 					return err
@@ -161,10 +158,7 @@ func newAccountLedgerCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				if _, err := mustPerson(ctx, a, st, "--person", person); err != nil {
-					return err
-				}
+			return withPeoplePerson(ctx, a, "--person", person, func(st *app.App, _ sessions.Person) error {
 				schemes, err := st.Schemes(ctx)
 				if err != nil {
 					return err

@@ -136,10 +136,7 @@ func newSessionAddCmd(a *invocation) *cobra.Command {
 				}
 				g.Actions = append(g.Actions, sessions.Action{Summary: sum, Due: d, Owner: kv["owner"], OfferID: kv["offer"], Type: kv["type"], Status: kv["status"]})
 			}
-			return withStore(ctx, a, func(st *app.App) error {
-				if _, err := mustPerson(ctx, a, st, "--person", person); err != nil {
-					return err
-				}
+			return withPeoplePerson(ctx, a, "--person", person, func(st *app.App, _ sessions.Person) error {
 				got, err := st.AddSession(ctx, g)
 				if err != nil {
 					return err
@@ -178,10 +175,7 @@ func newSessionListCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				if _, err := mustPerson(ctx, a, st, "--person", person); err != nil {
-					return err
-				}
+			return withPeoplePerson(ctx, a, "--person", person, func(st *app.App, _ sessions.Person) error {
 				list, err := st.Sessions(ctx, person, withNotes)
 				if err != nil {
 					return err

@@ -27,26 +27,21 @@ func (f *planFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.json, "json", false, "print JSON")
 }
 
-// load reads the person's plan; with create, a person without a plan gets one.
-func (f *planFlags) load(ctx context.Context, a *invocation, st *app.App, create bool) (sessions.Plan, error) {
-	if _, err := mustPerson(ctx, a, st, "--person", f.person); err != nil {
-		return sessions.Plan{}, err
-	}
-	if f.plan != "" {
-		p, err := st.Plan(ctx, f.plan)
-		if err == nil && p.PersonID != f.person {
-			err = app.ErrNotFound
-		}
+// withPlan opens the application, reads the person's plan (with create, a
+// person without a plan gets one) and runs fn with both.
+func (f *planFlags) withPlan(ctx context.Context, a *invocation, create bool, fn func(st *app.App, p sessions.Plan) error) error {
+	return withStore(ctx, a, func(st *app.App) error {
+		p, err := f.load(ctx, a, st, create)
 		if err != nil {
-			return p, usageErr("--plan: %s", a.tr().T("plan.err.no_plan", "ID", f.plan))
+			return err
 		}
-		return p, nil
-	}
-	p, err := st.CurrentPlan(ctx, f.person, create)
-	if errors.Is(err, app.ErrNoPlan) {
-		return p, usageErr("--person: %s", a.tr().T("plan.err.none", "ID", f.person))
-	}
-	return p, err
+		return fn(st, p)
+	})
+}
+
+// load reads the person's plan; with create, a person without a plan gets one.
+func (f *planFlags) load(ctx context.Context, _ *invocation, st *app.App, create bool) (sessions.Plan, error) {
+	return st.LoadPlan(ctx, f.person, f.plan, create)
 }
 
 // stepRef finds a step by id or by its 1-based position.
@@ -76,7 +71,7 @@ func newPlanCmd(a *invocation) *cobra.Command {
 
 // report prints the plan with its checks and totals.
 func (a *invocation) report(ctx context.Context, st *app.App, p sessions.Plan, asJSON bool) error {
-	rep, err := st.Report(ctx, p, a.today())
+	rep, err := st.ShowPlan(ctx, p)
 	if err != nil {
 		return err
 	}
@@ -95,11 +90,7 @@ func newPlanShowCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				p, err := f.load(ctx, a, st, false)
-				if err != nil {
-					return err
-				}
+			return f.withPlan(ctx, a, false, func(st *app.App, p sessions.Plan) error {
 				return a.report(ctx, st, p, f.json)
 			})
 		},
@@ -116,10 +107,7 @@ func newPlanListCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				if _, err := mustPerson(ctx, a, st, "--person", f.person); err != nil {
-					return err
-				}
+			return withPerson(ctx, a, "--person", f.person, func(st *app.App, _ sessions.Person) error {
 				ps, err := st.Plans(ctx, f.person)
 				if err != nil {
 					return err
@@ -227,11 +215,7 @@ func stepCmd(a *invocation, use, short string, extra func(*cobra.Command), do fu
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				p, err := f.load(ctx, a, st, false)
-				if err != nil {
-					return err
-				}
+			return f.withPlan(ctx, a, false, func(st *app.App, p sessions.Plan) error {
 				id, err := stepRef(a, &p, step)
 				if err != nil {
 					return err
@@ -318,11 +302,7 @@ func newPlanCheckCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				p, err := f.load(ctx, a, st, false)
-				if err != nil {
-					return err
-				}
+			return f.withPlan(ctx, a, false, func(st *app.App, p sessions.Plan) error {
 				rep, err := st.Report(ctx, p, a.today())
 				if err != nil {
 					return err
@@ -348,12 +328,8 @@ func newPlanTargetCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				p, err := f.load(ctx, a, st, true)
-				if err != nil {
-					return err
-				}
-				p, err = st.SetTarget(ctx, p.ID, occ, stack, a.lang)
+			return f.withPlan(ctx, a, true, func(st *app.App, p sessions.Plan) error {
+				p, err := st.SetTarget(ctx, p.ID, occ, stack, a.lang)
 				if err != nil {
 					return err
 				}
@@ -365,15 +341,6 @@ func newPlanTargetCmd(a *invocation) *cobra.Command {
 	cmd.Flags().StringVar(&occ, "occupation", "", "occupation: its ESCO URI or label")
 	cmd.Flags().StringVar(&stack, "stack", "", "the larger credential (offer id) the steps stack towards")
 	return cmd
-}
-
-// occupation resolves --occupation, as bad input when nothing matches.
-func (a *invocation) occupation(ctx context.Context, st *app.App, q string) (catalog.Occupation, error) {
-	oc, err := st.ResolveOccupation(ctx, q, a.lang)
-	if errors.Is(err, app.ErrNotFound) {
-		return oc, usageErr("--occupation: %s", a.tr().T("plan.err.no_occupation", "Q", q))
-	}
-	return oc, err
 }
 
 func nullIfEmpty(s string) any {

@@ -117,11 +117,7 @@ func newPlanGapCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withStore(ctx, a, func(st *app.App) error {
-				p, err := f.load(ctx, a, st, true)
-				if err != nil {
-					return err
-				}
+			return f.withPlan(ctx, a, true, func(st *app.App, p sessions.Plan) error {
 				oc, err := a.goal(ctx, st, occ, &p)
 				if err != nil {
 					return err

@@ -16,17 +16,22 @@ import (
 
 	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/present"
 )
 
 // searchFlags are koers search's filters as typed.
 type searchFlags struct {
 	eqf, language, region, maxPrice, scheme, startAfter, provider string
+	currency                                                      string
 	modes                                                         []string
 	limit                                                         int
 	withdrawn, json                                               bool
 }
 
-var reRegionFlag = regexp.MustCompile(`^[A-Za-z]{2}[0-9A-Za-z]{0,3}$`)
+var (
+	reRegionFlag   = regexp.MustCompile(`^[A-Za-z]{2}[0-9A-Za-z]{0,3}$`)
+	reCurrencyFlag = regexp.MustCompile(`^[A-Z]{3}$`)
+)
 
 // query checks the flags and builds the search; a bad value is a usage
 // error naming its flag.
@@ -73,6 +78,13 @@ func (f *searchFlags) query(a *invocation, text string) (catalog.Query, error) {
 		}
 		q.MaxPrice = &m
 	}
+	if f.currency != "" {
+		c := strings.ToUpper(strings.TrimSpace(f.currency))
+		if !reCurrencyFlag.MatchString(c) {
+			return q, bad("--currency", f.currency)
+		}
+		q.Currency = c
+	}
 	if f.startAfter != "" {
 		d, err := catalog.ParseDate(f.startAfter)
 		if err != nil {
@@ -111,25 +123,22 @@ func newSearchCmd(a *invocation) *cobra.Command {
 				q.Limit = 1 << 30
 			}
 			ctx := cmd.Context()
-			st, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			hits, err := st.SearchOffers(ctx, q)
-			if err != nil {
-				return err
-			}
-			if f.json {
-				out := make([]offerJSON, len(hits))
-				for i, h := range hits {
-					out[i] = toOfferJSON(h.Offer)
-					score := h.Score
-					out[i].Score = &score
+			return withStore(ctx, a, func(st *app.App) error {
+				hits, err := st.SearchOffers(ctx, q)
+				if err != nil {
+					return err
 				}
-				return printJSON(a.stdout, out)
-			}
-			return printHits(a, hits)
+				if f.json {
+					out := make([]offerJSON, len(hits))
+					for i, h := range hits {
+						out[i] = toOfferJSON(h.Offer)
+						score := h.Score
+						out[i].Score = &score
+					}
+					return printJSON(a.stdout, out)
+				}
+				return printHits(a, hits)
+			})
 		},
 	}
 	fl := cmd.Flags()
@@ -137,7 +146,8 @@ func newSearchCmd(a *invocation) *cobra.Command {
 	fl.StringSliceVar(&f.modes, "mode", nil, "form of participation: online, onsite, blended (repeatable)")
 	fl.StringVar(&f.language, "language", "", "language of instruction (ISO 639-1, e.g. nl)")
 	fl.StringVar(&f.region, "region", "", "region: a NUTS prefix (BE2, BE23)")
-	fl.StringVar(&f.maxPrice, "max-price", "", "highest price in EUR")
+	fl.StringVar(&f.maxPrice, "max-price", "", "highest price, in --currency (offers priced in another currency never pass)")
+	fl.StringVar(&f.currency, "currency", catalog.MainCurrency, "ISO 4217 currency of --max-price")
 	fl.StringVar(&f.scheme, "scheme", "", "eligible for funding scheme CODE (ila, voucher, leave)")
 	fl.StringVar(&f.startAfter, "start-after", "", "starts on or after DATE (YYYY-MM-DD)")
 	fl.StringVar(&f.provider, "provider", "", "provider or awarding body contains TEXT")
@@ -155,22 +165,19 @@ func newOfferCmd(a *invocation) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			st, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			o, err := st.Offer(ctx, args[0])
-			if errors.Is(err, app.ErrNotFound) {
-				return usageErr("%s", a.tr().T("register.err.no_offer", "ID", args[0]))
-			}
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return printJSON(a.stdout, toOfferJSON(o))
-			}
-			return printOffer(a, o)
+			return withStore(ctx, a, func(st *app.App) error {
+				o, err := st.Offer(ctx, args[0])
+				if errors.Is(err, app.ErrNotFound) {
+					return usageErr("%s", a.tr().T("register.err.no_offer", "ID", args[0]))
+				}
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(a.stdout, toOfferJSON(o))
+				}
+				return printOffer(a, o)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -185,31 +192,28 @@ func newStatsCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			st, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			s, err := st.RegisterStats(ctx)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return printJSON(a.stdout, s)
-			}
-			tr := a.tr()
-			w := a.stdout
-			fmt.Fprintf(w, "%s %s\n", tr.T("register.stats.path"), s.Path)
-			fmt.Fprintf(w, "%s %d · %s %d\n", tr.T("register.stats.active"), s.OffersActive, tr.T("register.stats.withdrawn"), s.OffersWithdrawn)
-			fmt.Fprintf(w, "%s %d\n", tr.T("register.stats.providers"), s.Providers)
-			fmt.Fprintf(w, "%s %d · %s %d · %s %d\n", tr.T("register.stats.occupations"), s.Occupations, tr.T("register.stats.skills"), s.Skills,
-				tr.T("register.stats.relations"), s.Relations)
-			fmt.Fprintf(w, "%s %d\n", tr.T("register.stats.people"), s.People)
-			for _, src := range s.Sources {
-				fmt.Fprintf(w, "%s %s: %s %s · %s %d\n", tr.T("register.stats.source"), src.Name, tr.T("register.stats.last_import"),
-					src.LastImport.Format("2006-01-02 15:04"), tr.T("register.stats.active"), src.Active)
-			}
-			return nil
+			return withStore(ctx, a, func(st *app.App) error {
+				s, err := st.RegisterStats(ctx)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(a.stdout, s)
+				}
+				tr := a.tr()
+				w := a.stdout
+				fmt.Fprintf(w, "%s %s\n", tr.T("register.stats.path"), s.Path)
+				fmt.Fprintf(w, "%s %d · %s %d\n", tr.T("register.stats.active"), s.OffersActive, tr.T("register.stats.withdrawn"), s.OffersWithdrawn)
+				fmt.Fprintf(w, "%s %d\n", tr.T("register.stats.providers"), s.Providers)
+				fmt.Fprintf(w, "%s %d · %s %d · %s %d\n", tr.T("register.stats.occupations"), s.Occupations, tr.T("register.stats.skills"), s.Skills,
+					tr.T("register.stats.relations"), s.Relations)
+				fmt.Fprintf(w, "%s %d\n", tr.T("register.stats.people"), s.People)
+				for _, src := range s.Sources {
+					fmt.Fprintf(w, "%s %s: %s %s · %s %d\n", tr.T("register.stats.source"), src.Name, tr.T("register.stats.last_import"),
+						src.LastImport.Format("2006-01-02 15:04"), tr.T("register.stats.active"), src.Active)
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -221,13 +225,17 @@ func newGenCmd(a *invocation) *cobra.Command {
 		n    int
 		seed uint64
 		out  string
+		pop  popFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "gen --offers N [--seed S] -o FILE",
-		Short: "Write a deterministic synthetic register (JSON lines, the import format)",
+		Use:   "gen --offers N [--seed S] -o FILE | gen --people N [--seed S] [-o DB]",
+		Short: "Write a deterministic synthetic register (JSON lines), or a synthetic population into a database",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			tr := a.tr()
+			if cmd.Flags().Changed("people") {
+				return genPeople(cmd, a, pop, seed, out)
+			}
 			if n <= 0 {
 				return usageErr("%s", tr.T("register.err.flag", "Flag", "--offers", "Value", strconv.Itoa(n), "Want", tr.T("register.want.offers")))
 			}
@@ -248,7 +256,7 @@ func newGenCmd(a *invocation) *cobra.Command {
 				return bw.Flush()
 			}
 			if out == "-" {
-				return write(a.stdout)
+				return write(present.Raw(a.stdout))
 			}
 			// Write beside the target and rename: never a half-written file.
 			tmp, err := os.CreateTemp(filepath.Dir(out), ".koers-gen-*")
@@ -272,6 +280,7 @@ func newGenCmd(a *invocation) *cobra.Command {
 	}
 	cmd.Flags().IntVar(&n, "offers", 0, "how many offers")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed (same seed, same register)")
-	cmd.Flags().StringVarP(&out, "output", "o", "", "output file (- for stdout)")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "output file (- for stdout); with --people a new database file (default: --db)")
+	pop.register(cmd)
 	return cmd
 }

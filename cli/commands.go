@@ -19,5 +19,12 @@ func commands(a *invocation) []*cobra.Command {
 		newAccountCmd(a),
 		newSessionCmd(a),
 		newPlanCmd(a),
+		newOutcomeCmd(a),
+		newReportCmd(a),
+		newSeedCmd(a),
+		newBackupCmd(a),
+		newRestoreCmd(a),
+		newMigrateCmd(a),
+		newDoctorCmd(a),
 	}
 }

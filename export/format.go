@@ -53,7 +53,7 @@ func (f fmtr) mode(m catalog.Mode) string {
 	if m == "" {
 		return "–"
 	}
-	return f.code("export.mode.", string(m))
+	return f.p.Mode(m)
 }
 
 func (f fmtr) cost(m *catalog.Money, currency string) string {

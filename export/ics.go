@@ -9,6 +9,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/present"
 )
 
 // uidDomain ends every event UID; UIDs derive from koers ids, so
@@ -37,9 +38,9 @@ func WriteICS(w io.Writer, p *Plan, opt Options) error {
 		e.SetDtStampTime(stamp)
 		e.SetAllDayStartAt(d.Time())
 		e.SetAllDayEndAt(d.AddDays(1).Time())
-		e.SetSummary(summary)
+		e.SetSummary(present.TerminalText(summary))
 		if desc != "" {
-			e.SetDescription(desc)
+			e.SetDescription(present.TerminalText(desc))
 		}
 		e.SetTimeTransparency(ics.TransparencyTransparent)
 	}
@@ -72,9 +73,9 @@ func WriteICS(w io.Writer, p *Plan, opt Options) error {
 		e.SetDtStampTime(stamp)
 		e.SetStartAt(n.At.UTC())
 		e.SetEndAt(n.At.UTC().Add(time.Hour))
-		e.SetSummary(who + tr.T("export.ics.appointment"))
+		e.SetSummary(present.TerminalText(who + tr.T("export.ics.appointment")))
 		if n.Venue != "" {
-			e.SetLocation(n.Venue)
+			e.SetLocation(present.TerminalText(n.Venue))
 		}
 		if n.Channel != "" {
 			e.SetDescription(f.code("export.channel.", n.Channel))

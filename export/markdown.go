@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/koers-project/koers/present"
 )
 
 // WriteMarkdown renders the plan as Markdown (CommonMark with GFM tables).
@@ -102,10 +104,12 @@ func mdTable(w io.Writer, t table) {
 	}
 }
 
-// mdText escapes what Markdown would read as markup and flattens newlines.
+// mdText escapes what Markdown would read as markup and flattens newlines;
+// control characters, escape sequences and bidirectional overrides from data
+// are shown as placeholders (present.TerminalText).
 var mdEscaper = strings.NewReplacer(
 	`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "<", `&lt;`, ">", `&gt;`, "#", `\#`,
 	"\r\n", " ", "\n", " ", "\r", " ",
 )
 
-func mdText(s string) string { return mdEscaper.Replace(s) }
+func mdText(s string) string { return mdEscaper.Replace(present.TerminalText(s)) }

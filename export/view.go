@@ -173,7 +173,7 @@ func (f fmtr) funding(fs []Funding) string {
 	}
 	parts := make([]string, len(fs))
 	for i, x := range fs {
-		parts[i] = x.Scheme + " " + f.amount(x.Unit, x.Amount)
+		parts[i] = f.p.Scheme(x.Scheme) + " " + f.amount(x.Unit, x.Amount)
 	}
 	return strings.Join(parts, ", ")
 }

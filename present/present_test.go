@@ -1,6 +1,7 @@
 package present
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/koers-project/koers/catalog"
@@ -72,5 +73,24 @@ func TestTerminal(t *testing.T) {
 		if got := Terminal(tc.in); got != tc.want {
 			t.Errorf("Terminal(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+func TestTerminalWriter(t *testing.T) {
+	var b strings.Builder
+	w := NewTerminalWriter(&b)
+	title := "Evil\x1b]0;owned\x07 title\u202e\n"
+	// a rune cut across two writes is held, not broken
+	euro := []byte("€")
+	for _, p := range [][]byte{[]byte("col\t"), []byte(title), euro[:1], euro[1:], []byte("\n")} {
+		if n, err := w.Write(p); err != nil || n != len(p) {
+			t.Fatalf("Write(%q) = %d, %v", p, n, err)
+		}
+	}
+	if got, want := b.String(), "col\tEvil␛]0;owned␇ title‹U+202E›\n€\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if Raw(w) != &b {
+		t.Error("Raw is not the writer underneath")
 	}
 }

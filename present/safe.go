@@ -2,6 +2,7 @@ package present
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -16,7 +17,7 @@ import (
 func Terminal(s string) string { return terminal(s, false) }
 
 // TerminalText is Terminal for multi-line text (notes, descriptions): line
-// feeds stay, everything else is as Terminal.
+// feeds and tabs stay, everything else is as Terminal.
 func TerminalText(s string) string { return terminal(s, true) }
 
 func terminal(s string, multiline bool) string {
@@ -41,7 +42,11 @@ func terminal(s string, multiline bool) string {
 				b.WriteString(" ⏎ ")
 			}
 		case r == '\t':
-			b.WriteByte(' ')
+			if multiline {
+				b.WriteByte('\t')
+			} else {
+				b.WriteByte(' ')
+			}
 		case r < 0x20:
 			b.WriteRune(0x2400 + r) // ␛ for ESC, ␇ for BEL, …
 		case r == 0x7f:
@@ -102,4 +107,69 @@ func invisible(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// TerminalWriter makes everything written through it safe for a terminal
+// (TerminalText: line feeds and tabs stay, escape sequences, other
+// controls, bidirectional overrides and invisible characters are shown as
+// placeholders). The CLI's text output goes through one; JSON and files go
+// to Raw.
+type TerminalWriter struct {
+	w    io.Writer
+	part []byte // an incomplete UTF-8 sequence held for the next Write
+}
+
+// NewTerminalWriter wraps w.
+func NewTerminalWriter(w io.Writer) *TerminalWriter { return &TerminalWriter{w: w} }
+
+// Raw is the writer underneath, for output that is not for a terminal
+// (JSON documents, exported files written to stdout).
+func (t *TerminalWriter) Raw() io.Writer { return t.w }
+
+// Write writes p made safe; it reports len(p) when everything was written.
+func (t *TerminalWriter) Write(p []byte) (int, error) {
+	b := append(t.part, p...)
+	t.part = nil
+	// hold back a rune cut between two writes
+	if cut := incompleteTail(b); cut > 0 {
+		t.part = append([]byte(nil), b[len(b)-cut:]...)
+		b = b[:len(b)-cut]
+	}
+	if _, err := io.WriteString(t.w, terminal(string(b), true)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// incompleteTail is the length of an incomplete UTF-8 sequence at the end
+// of b (0 when b ends on a whole rune).
+func incompleteTail(b []byte) int {
+	for i := 1; i <= 3 && i <= len(b); i++ {
+		c := b[len(b)-i]
+		if c < 0x80 {
+			return 0
+		}
+		if c >= 0xc0 { // a leading byte: is its sequence complete?
+			need := 2
+			switch {
+			case c >= 0xf0:
+				need = 4
+			case c >= 0xe0:
+				need = 3
+			}
+			if i < need {
+				return i
+			}
+			return 0
+		}
+	}
+	return 0
+}
+
+// Raw is w's underlying writer when w is a TerminalWriter, else w.
+func Raw(w io.Writer) io.Writer {
+	if t, ok := w.(*TerminalWriter); ok {
+		return t.Raw()
+	}
+	return w
 }

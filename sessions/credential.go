@@ -28,6 +28,26 @@ type Credential struct {
 	Mode         catalog.Mode      `json:"mode"`              // 10
 	QA           string            `json:"quality_assurance"` // 11
 	Grade        string            `json:"grade,omitempty"`
+	Supervision  string            `json:"supervision,omitempty"` // optional: supervision and identity verification
+	// NQF is the level in a national framework ("NLQF 4"), as stated.
+	NQF string `json:"nqf,omitempty"`
+
+	// DocumentID and ContentHash identify the imported document (the
+	// credential's own id, and the SHA-256 of its canonical payload), so
+	// that importing it again onto the same file changes nothing.
+	DocumentID  string `json:"document_id,omitempty"`
+	ContentHash string `json:"content_hash,omitempty"`
+	// Signature is the signature status of the document: "unsigned", or
+	// "signed, not verified offline" (koers does not verify signatures);
+	// SignedBy is who the signature's certificate names, as it claims.
+	Signature string `json:"signature,omitempty"`
+	SignedBy  string `json:"signed_by,omitempty"`
+	// LearnerConfirmed records that the counsellor confirmed a learner
+	// name that differs from the person's name.
+	LearnerConfirmed bool `json:"learner_confirmed,omitempty"`
+	// AlreadyOnFile is set (never stored) when an import found the
+	// document on the person's file already and changed nothing.
+	AlreadyOnFile bool `json:"already_on_file,omitempty"`
 
 	// Source is how it reached the file: "manual", "elm" or "ob3".
 	Source string `json:"source"`
@@ -126,6 +146,6 @@ func CredentialFromOffer(o catalog.Offer, learner string, issued catalog.Date) C
 		Learner: learner, Title: o.Title, Country: o.Country, Region: o.Region,
 		AwardingBody: o.AwardingBody, Issued: issued, Outcomes: o.Outcomes,
 		ECTS: o.ECTS, Hours: o.Hours, EQF: o.EQF, Assessment: o.Assessment,
-		Mode: o.Mode, QA: o.QA, Grade: o.Grade,
+		Mode: o.Mode, QA: o.QA, Grade: o.Grade, Supervision: o.Supervision,
 	}
 }

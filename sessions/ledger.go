@@ -92,6 +92,10 @@ type Context struct {
 	// Outstanding is what is still reserved under e.Ref (reserves minus
 	// releases and spends with that Ref, corrections included).
 	Outstanding int64
+	// RefKnown says that the account holds an entry under e.Ref, so that a
+	// release or spend against a reservation that never existed is told
+	// apart from one that is used up.
+	RefKnown bool
 }
 
 // Effect is what kind k of amount a does to (balance, reserved). A spend
@@ -162,6 +166,9 @@ func Prepare(t Totals, e Entry, c Context) (Entry, error) {
 			return e, fmt.Errorf("%w: a top-up names its funder", ErrBadEntry)
 		}
 		e.DBalance, e.DReserved = Effect(e.Kind, e.Amount, e.Ref != "")
+		if (e.Kind == Release || (e.Kind == Spend && e.Ref != "")) && !c.RefKnown {
+			return e, fmt.Errorf("%w: %s names reservation %q, which this %s account does not hold", ErrNoReservation, e.Kind, e.Ref, e.Scheme)
+		}
 		if (e.Kind == Release || (e.Kind == Spend && e.Ref != "")) && e.Amount > c.Outstanding {
 			return e, &InsufficientError{Scheme: e.Scheme, Kind: e.Kind, Asked: e.Amount, Balance: t.Balance, Reserved: t.Reserved,
 				Available: t.Available(), Ref: e.Ref, Outstanding: c.Outstanding}

@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -25,9 +26,12 @@ func TestPrepare(t *testing.T) {
 		{"overdraft", Entry{Kind: Spend, Amount: 701}, Context{}, ErrInsufficient, 0, 0},
 		{"reserve over available", Entry{Kind: Reserve, Amount: 701, Ref: "s2"}, Context{}, ErrInsufficient, 0, 0},
 		{"reserve needs ref", Entry{Kind: Reserve, Amount: 1}, Context{}, ErrBadEntry, 0, 0},
-		{"spend from reservation", Entry{Kind: Spend, Amount: 300, Ref: "s1"}, Context{Outstanding: 300}, nil, 700, 0},
-		{"release more than reserved", Entry{Kind: Release, Amount: 301, Ref: "s1"}, Context{Outstanding: 300}, ErrInsufficient, 0, 0},
-		{"release", Entry{Kind: Release, Amount: 300, Ref: "s1"}, Context{Outstanding: 300}, nil, 1000, 0},
+		{"spend from reservation", Entry{Kind: Spend, Amount: 300, Ref: "s1"}, Context{Outstanding: 300, RefKnown: true}, nil, 700, 0},
+		{"spend from a reservation never made", Entry{Kind: Spend, Amount: 300, Ref: "s9"}, Context{}, ErrNoReservation, 0, 0},
+		{"release a reservation never made", Entry{Kind: Release, Amount: 1, Ref: "s9"}, Context{}, ErrNoReservation, 0, 0},
+		{"release a used-up reservation", Entry{Kind: Release, Amount: 1, Ref: "s1"}, Context{RefKnown: true}, ErrInsufficient, 0, 0},
+		{"release more than reserved", Entry{Kind: Release, Amount: 301, Ref: "s1"}, Context{Outstanding: 300, RefKnown: true}, ErrInsufficient, 0, 0},
+		{"release", Entry{Kind: Release, Amount: 300, Ref: "s1"}, Context{Outstanding: 300, RefKnown: true}, nil, 1000, 0},
 		{"expire", Entry{Kind: Expire, Amount: 700}, Context{}, nil, 300, 300},
 		{"correct reservation", Entry{Kind: Correct, Corrects: "r"}, Context{Corrected: &reserve, Outstanding: 300}, nil, 1000, 0},
 		{"correct accrual while reserved", Entry{Kind: Correct, Corrects: "a"}, Context{Corrected: &accrual}, ErrInsufficient, 0, 0},
@@ -48,6 +52,39 @@ func TestPrepare(t *testing.T) {
 			}
 			if got.Seq != 3 || got.BalanceAfter != tt.wantBal || got.ReservedAfter != tt.wantRes {
 				t.Errorf("got seq %d balance %d reserved %d, want 3 %d %d", got.Seq, got.BalanceAfter, got.ReservedAfter, tt.wantBal, tt.wantRes)
+			}
+		})
+	}
+}
+
+func TestReplay(t *testing.T) {
+	orig := Entry{ID: "e1", Scheme: "ila", Seq: 4, Kind: Accrual, Amount: 50000, Key: "k", Funder: ""}
+	tests := []struct {
+		name    string
+		e       Entry
+		differs []string
+	}{
+		{"same request", Entry{Kind: Accrual, Amount: 50000, Key: "k", Reason: "worded again"}, nil},
+		{"spend on an accrual's key", Entry{Kind: Spend, Amount: 50000, Key: "k"}, []string{"kind"}},
+		{"other amount", Entry{Kind: Accrual, Amount: 1, Key: "k"}, []string{"amount"}},
+		{"reserve on it", Entry{Kind: Reserve, Amount: 10, Key: "k", Ref: "s1"}, []string{"kind", "amount", "ref"}},
+		{"other funder", Entry{Kind: Accrual, Amount: 50000, Key: "k", Funder: "VDAB"}, []string{"funder"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Replay(orig, tt.e)
+			if tt.differs == nil {
+				if err != nil || !got.Replayed || got.ID != "e1" {
+					t.Fatalf("got %+v, %v; want the original replayed", got, err)
+				}
+				return
+			}
+			var kr *KeyReusedError
+			if !errors.As(err, &kr) || !errors.Is(err, ErrBadEntry) || !errors.Is(err, ErrKeyReused) || kr.Original.ID != "e1" {
+				t.Fatalf("got %v", err)
+			}
+			if strings.Join(kr.Differs, ",") != strings.Join(tt.differs, ",") || !strings.Contains(err.Error(), "entry e1") {
+				t.Errorf("differs %v (%v), want %v", kr.Differs, err, tt.differs)
 			}
 		})
 	}

@@ -162,6 +162,16 @@ func (s *Store) Import(ctx context.Context, paths []string, opt ImportOptions) (
 			stop() // the parser has finished: errs is ours again
 			rc.Close()
 			rep.Files = append(rep.Files, fr)
+			if dk := (*DuplicateKeyError)(nil); errors.As(err, &dk) {
+				before := errs.Total()
+				if err := reportDuplicates(ctx, u, opt, &errs); err != nil {
+					return err
+				}
+				if errs.Total() == before { // the second read found none: still refuse, naming the key
+					errs.Add(catalog.ImportError{File: u.name, Field: "source_id", Msg: dk.Error()})
+				}
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -261,6 +271,8 @@ func parse(ctx context.Context, f catalog.Format, r io.Reader, name string, opt 
 		return catalog.ParseOB3(ctx, r, name, opt, errs)
 	case catalog.FormatLOQ:
 		return catalog.ParseLOQ(ctx, r, name, opt, errs)
+	case catalog.FormatCTDL:
+		return catalog.ParseCTDL(ctx, r, name, opt, errs)
 	}
 	return catalog.ParseJSONLines(ctx, r, name, opt, errs)
 }
@@ -308,12 +320,15 @@ func expandInputs(paths []string, force catalog.Format) ([]unit, []io.Closer, er
 		if err != nil {
 			return nil, closers, fmt.Errorf("%w: %v", ErrImportInput, err)
 		}
-		if strings.HasPrefix(string(head), "PK\x03\x04") {
+		if catalog.IsZip(head) {
 			z, err := zip.OpenReader(p)
 			if err != nil {
 				return nil, closers, fmt.Errorf("%w: %s: not a readable zip: %v", ErrImportInput, p, err)
 			}
 			closers = append(closers, z)
+			if err := checkZip(p, &z.Reader, catalog.Limits{}); err != nil {
+				return nil, closers, err
+			}
 			us, err := fsUnits(z, p, force, func(name string) (int64, func() (io.ReadCloser, error)) {
 				var size int64
 				if fi, err := fs.Stat(z, name); err == nil {
@@ -332,6 +347,9 @@ func expandInputs(paths []string, force catalog.Format) ([]unit, []io.Closer, er
 			f = catalog.DetectFormat(p, head)
 		}
 		if f == catalog.FormatESCO {
+			if _, _, ok := catalog.ESCOFileKind(p); !ok {
+				return nil, closers, fmt.Errorf("%w: %s: --format esco: %w", ErrImportInput, p, catalog.ErrNoESCOFiles)
+			}
 			dir, base := filepath.Dir(p), filepath.Base(p)
 			units = append(units, unit{name: p, format: f, size: st.Size(), esco: onlyFile{os.DirFS(dir), base}})
 			continue

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/koers-project/koers/sessions"
 )
@@ -82,8 +83,7 @@ func (s *Store) postEntry(ctx context.Context, tx *sql.Tx, e sessions.Entry) (se
 		return e, err
 	}
 	if orig, err := entryWhere(ctx, tx, `account_id=? AND idem_key=?`, accID, e.Key); err == nil {
-		orig.Replayed = true
-		return orig, nil
+		return sessions.Replay(orig, e)
 	} else if !errors.Is(err, ErrNotFound) {
 		return e, err
 	}
@@ -108,9 +108,11 @@ func (s *Store) postEntry(ctx context.Context, tx *sql.Tx, e sessions.Entry) (se
 		}
 	}
 	if e.Ref != "" {
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(d_reserved), 0) FROM ledger_entries WHERE account_id=? AND ref=?`, accID, e.Ref).Scan(&c.Outstanding); err != nil {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(d_reserved), 0), count(*) FROM ledger_entries WHERE account_id=? AND ref=?`, accID, e.Ref).Scan(&c.Outstanding, &n); err != nil {
 			return e, fmt.Errorf("read reservation %s: %w", e.Ref, err)
 		}
+		c.RefKnown = n > 0
 	}
 	p, err := sessions.Prepare(t, e, c)
 	if err != nil {
@@ -235,4 +237,20 @@ func balances(ctx context.Context, q rowQuerier, personID string) ([]sessions.Ba
 // Accounts is Balances under the name the planner knows.
 func (s *Store) Accounts(ctx context.Context, personID string) ([]sessions.Balance, error) {
 	return s.Balances(ctx, personID)
+}
+
+// DefineScheme adds a learning-account scheme (a centre's own, e.g. a
+// federal training-days right counted in days); an existing code is a
+// conflict: a scheme's unit never changes under its entries.
+func (s *Store) DefineScheme(ctx context.Context, sc sessions.Scheme) error {
+	if !sc.Unit.Valid() || strings.TrimSpace(sc.Code) == "" {
+		return fmt.Errorf("scheme %q unit %q: %w", sc.Code, sc.Unit, sessions.ErrBadEntry)
+	}
+	share := sc.SharePercent
+	if share == 0 {
+		share = 100
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO schemes (code, unit, annual, share_percent, cap, created_at, created_by) VALUES (?,?,?,?,?,?,?)`,
+		sc.Code, string(sc.Unit), sc.Annual, share, sc.Cap, s.stamp(), s.actor)
+	return mapErr(err)
 }

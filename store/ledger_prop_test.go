@@ -53,6 +53,14 @@ func (m *ledgerMachine) post(t *rapid.T) {
 	got, err := m.st.PostEntry(m.ctx, e)
 	prev, used := m.keys[scheme+"/"+e.Key]
 	switch {
+	case used && errors.Is(err, sessions.ErrKeyReused):
+		var kr *sessions.KeyReusedError
+		if !errors.As(err, &kr) || kr.Original.ID != prev.ID {
+			t.Fatalf("reused key %s: got %v; want it to name entry %s", e.Key, err, prev.ID)
+		}
+		if after := m.balance(t, scheme); after != before {
+			t.Fatalf("refused reuse changed the balance: %+v -> %+v", before, after)
+		}
 	case used:
 		if err != nil || !got.Replayed || got.ID != prev.ID {
 			t.Fatalf("replayed key %s: got %+v, %v; want entry %s", e.Key, got, err, prev.ID)
@@ -65,7 +73,7 @@ func (m *ledgerMachine) post(t *rapid.T) {
 			t.Fatalf("fresh key %s reported as replayed", e.Key)
 		}
 		m.keys[scheme+"/"+e.Key] = got
-	case errors.Is(err, ErrInsufficient), errors.Is(err, sessions.ErrBadEntry):
+	case errors.Is(err, ErrInsufficient), errors.Is(err, sessions.ErrBadEntry), errors.Is(err, sessions.ErrNoReservation):
 		if after := m.balance(t, scheme); after != before {
 			t.Fatalf("refused entry (%v) changed the balance: %+v -> %+v", err, before, after)
 		}

@@ -49,9 +49,27 @@ func TestLedgerPostReplayAndRules(t *testing.T) {
 	if acc.Seq != 1 || acc.BalanceAfter != 100000 {
 		t.Fatalf("accrual: %+v", acc)
 	}
-	again := post(t, st, sessions.Entry{PersonID: p.ID, Scheme: "ila", Kind: sessions.Accrual, Amount: 999, Key: "k1"})
+	again := post(t, st, sessions.Entry{PersonID: p.ID, Scheme: "ila", Kind: sessions.Accrual, Amount: 100000, Key: "k1"})
 	if !again.Replayed || again.ID != acc.ID || again.Amount != 100000 {
 		t.Fatalf("replay: %+v", again)
+	}
+	// The same key with other parameters is refused, naming the entry
+	// that holds it: a script must not believe its spend was made.
+	for _, e := range []sessions.Entry{
+		{Kind: sessions.Accrual, Amount: 999},
+		{Kind: sessions.Spend, Amount: 100000},
+		{Kind: sessions.Reserve, Amount: 100000, Ref: "plan-step:9"},
+	} {
+		e.PersonID, e.Scheme, e.Key = p.ID, "ila", "k1"
+		_, err := st.PostEntry(ctx, e)
+		var kr *sessions.KeyReusedError
+		if !errors.As(err, &kr) || kr.Original.ID != acc.ID || !errors.Is(err, sessions.ErrBadEntry) {
+			t.Fatalf("%s on an accrual's key: got %v, want a KeyReusedError naming %s", e.Kind, err, acc.ID)
+		}
+	}
+	_, err0 := st.PostEntry(ctx, sessions.Entry{PersonID: p.ID, Scheme: "ila", Kind: sessions.Release, Amount: 1, Key: "k9", Ref: "plan-step:none"})
+	if !errors.Is(err0, sessions.ErrNoReservation) {
+		t.Fatalf("release of a reservation never made: got %v, want ErrNoReservation", err0)
 	}
 	post(t, st, sessions.Entry{PersonID: p.ID, Scheme: "ila", Kind: sessions.Reserve, Amount: 48000, Key: "k2", Ref: "plan-step:1"})
 	b := balanceOf(t, st, p.ID, "ila")

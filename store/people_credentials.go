@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/koers-project/koers/sessions"
@@ -53,6 +54,10 @@ func (s *Store) addCredential(ctx context.Context, tx *sql.Tx, c sessions.Creden
 	if err := exists(ctx, tx, c.PersonID); err != nil {
 		return c, err
 	}
+	if prev, found, err := sameCredential(ctx, tx, c); err != nil || found {
+		return prev, err
+	}
+	c.AlreadyOnFile = false
 	doc, err := json.Marshal(c)
 	if err != nil {
 		return c, fmt.Errorf("encode credential: %w", err)
@@ -90,4 +95,29 @@ func (s *Store) Credentials(ctx context.Context, personID string) ([]sessions.Cr
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// sameCredential finds the credential on c's person's file that is the
+// same document (by its id or its content hash): importing a credential
+// twice is a no-op that returns the first, marked AlreadyOnFile.
+func sameCredential(ctx context.Context, tx *sql.Tx, c sessions.Credential) (sessions.Credential, bool, error) {
+	if c.DocumentID == "" && c.ContentHash == "" {
+		return c, false, nil
+	}
+	var doc string
+	err := tx.QueryRowContext(ctx, `SELECT doc FROM credentials WHERE person_id=?1
+		AND ((?2 <> '' AND json_extract(doc, '$.document_id') = ?2) OR (?3 <> '' AND json_extract(doc, '$.content_hash') = ?3))
+		ORDER BY created_at LIMIT 1`, c.PersonID, c.DocumentID, c.ContentHash).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, false, nil
+	}
+	if err != nil {
+		return c, false, fmt.Errorf("read credentials: %w", err)
+	}
+	var prev sessions.Credential
+	if err := json.Unmarshal([]byte(doc), &prev); err != nil {
+		return c, false, fmt.Errorf("decode credential: %w", err)
+	}
+	prev.AlreadyOnFile = true
+	return prev, true, nil
 }

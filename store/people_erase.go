@@ -20,8 +20,11 @@ type PersonFile struct {
 	Credentials []sessions.Credential `json:"credentials"`
 	Sessions    []sessions.Session    `json:"sessions"`
 	Plans       []sessions.Plan       `json:"plans"`
-	Drafts      []Draft               `json:"drafts"`
-	Audit       []AuditEntry          `json:"audit"`
+	// Outcomes are the dated step outcomes and employment follow-ups.
+	StepOutcomes []sessions.StepOutcome       `json:"step_outcomes"`
+	FollowUps    []sessions.EmploymentOutcome `json:"follow_ups"`
+	Drafts       []Draft                      `json:"drafts"`
+	Audit        []AuditEntry                 `json:"audit"`
 }
 
 // Draft is a saved, unfinished form.
@@ -59,6 +62,12 @@ func (s *Store) ExportPerson(ctx context.Context, id string) (PersonFile, error)
 	}
 	if f.Plans == nil {
 		f.Plans = []sessions.Plan{}
+	}
+	if f.StepOutcomes, err = s.StepOutcomes(ctx, id); err != nil {
+		return f, err
+	}
+	if f.FollowUps, err = s.EmploymentOutcomes(ctx, id); err != nil {
+		return f, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT kind, body, updated_at FROM drafts WHERE person_id=? ORDER BY kind`, id)
 	if err != nil {
@@ -103,13 +112,24 @@ func (s *Store) ErasePerson(ctx context.Context, id string) error {
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA secure_delete = OFF`)
 	// A person erased before whose WAL could not be truncated then (see
-	// below) is not there any more: finish the job.
-	var erased int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM audit_log WHERE person_id=? AND action='erase'`, id).Scan(&erased); err != nil {
+	// below), or whose erase was killed after its marker (erase_resume.go),
+	// is not there any more or half-erased: finish the job.
+	var erased, pending int
+	if err := conn.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM audit_log WHERE person_id=?1 AND action='erase'),
+		(SELECT count(*) FROM erase_pending WHERE person_id=?1)`, id).Scan(&erased, &pending); err != nil {
 		return fmt.Errorf("erase: %w", mapErr(err))
 	}
-	if erased > 0 && errors.Is(exists(ctx, conn, id), ErrNotFound) {
-		return s.scrub(ctx, conn, id)
+	if (erased > 0 || pending > 0) && errors.Is(exists(ctx, conn, id), ErrNotFound) {
+		if err := s.scrub(ctx, conn, id); err != nil {
+			return err
+		}
+		return s.unmarkErase(ctx, conn, id)
+	}
+	if err := exists(ctx, conn, id); err != nil {
+		return mapErr(err)
+	}
+	if err := s.markErase(ctx, conn, id); err != nil {
+		return err
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -137,7 +157,10 @@ func (s *Store) ErasePerson(ctx context.Context, id string) error {
 	if err := tx.Commit(); err != nil {
 		return mapErr(err)
 	}
-	return s.scrub(ctx, conn, id)
+	if err := s.scrub(ctx, conn, id); err != nil {
+		return err
+	}
+	return s.unmarkErase(ctx, conn, id)
 }
 
 // scrub rewrites the file without free pages (VACUUM) and truncates the WAL.

@@ -74,7 +74,7 @@ func (t *PlanTx) Reserve(ctx context.Context, p *sessions.Plan, stepID string) (
 	}
 	st := &p.Steps[i]
 	if !st.Status.Open() {
-		return nil, fmt.Errorf("step %s is %s: nothing to reserve", stepID, st.Status)
+		return nil, fmt.Errorf("%w: step %s is %s: nothing to reserve", sessions.ErrStepClosed, stepID, st.Status)
 	}
 	ref := sessions.ReserveRef(st.ID)
 	held, n, err := t.outstanding(ctx, p.PersonID, ref)

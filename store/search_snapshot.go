@@ -363,8 +363,17 @@ type querier interface {
 // baseIndex is the index as stored for generation gen: the snapshot when
 // it is current, else a scan of the offers table.
 func baseIndex(ctx context.Context, q querier, gen string) (*memIndex, error) {
+	var saved int
+	// A database opened read-only before its migrations ran has no saved
+	// index table: it is scanned.
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type='table' AND name='register_index_parts'`).Scan(&saved); err != nil {
+		return nil, fmt.Errorf("register index: %w", err)
+	}
+	if saved == 0 {
+		return scanIndex(ctx, q)
+	}
 	idx, err := savedIndex(ctx, q, gen)
-	if err != nil && !strings.Contains(err.Error(), "no such table") {
+	if err != nil {
 		return nil, fmt.Errorf("register index: %w", err)
 	}
 	if idx != nil {

@@ -16,7 +16,6 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -139,8 +138,8 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	if !opt.ReadOnly {
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, fmt.Errorf("create folder for %s: %w", path, err)
+		if err := prepareFiles(path); err != nil {
+			return nil, err
 		}
 	}
 	// Each store has its own driver so that the register's SQL functions
@@ -193,6 +192,18 @@ func open(ctx context.Context, path string, opt Options, reg *register, drv *sql
 	if err := s.migrate(ctx, opt.TargetVersion, opt.ReadOnly); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if !opt.ReadOnly {
+		if err := tightenFiles(path); err != nil { // the -wal and -shm files exist now
+			db.Close()
+			return nil, err
+		}
+	}
+	if !opt.ReadOnly && (opt.TargetVersion == 0 || opt.TargetVersion >= eraseMarkerVersion) {
+		if err := s.resumeErasures(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
 	}
 	return s, nil
 }

@@ -215,10 +215,10 @@ func outcomesText(sh *Shared, o catalog.Offer, w int) string {
 func workloadText(sh *Shared, o catalog.Offer) string {
 	var parts []string
 	if o.ECTS != nil {
-		parts = append(parts, num(*o.ECTS)+" ECTS")
+		parts = append(parts, sh.P.Number(*o.ECTS)+" ECTS")
 	}
 	if o.Hours != nil {
-		parts = append(parts, sh.Tr.T("detail.hours", "Hours", num(*o.Hours)))
+		parts = append(parts, sh.P.Hours(*o.Hours))
 	}
 	s := strings.Join(parts, " · ")
 	if w := o.WorkloadWarning(); w != "" {

@@ -276,7 +276,7 @@ func (d *exportDialog) View() string {
 
 func (d *exportDialog) langLabel() string {
 	if l := exportLangs()[d.lang]; l != "" {
-		return d.sh.Tr.T("export.tui.lang." + l)
+		return d.sh.P.Vocab("lang", l)
 	}
 	return d.sh.Tr.T("export.tui.lang_auto")
 }

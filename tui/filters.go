@@ -118,7 +118,7 @@ func (s filterState) value(pr *present.Printer, f int, now time.Time) string {
 		return pr.Vocab("region", filterRegions[n-1])
 	case fMaxPrice:
 		if filterPrices[n-1] == 0 {
-			return tr.T("search.free")
+			return tr.T("present.free")
 		}
 		return "≤ " + pr.MoneyShort(catalog.Money(filterPrices[n-1]*100), "EUR")
 	case fScheme:

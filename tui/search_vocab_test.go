@@ -10,28 +10,28 @@ import (
 
 func TestLabelsAndNumbers(t *testing.T) {
 	cat := locale.Must()
-	en, nl, fr := cat.For("en"), cat.For("nl"), cat.For("fr")
+	en, nl, fr := present.New(cat.For("en"), nil), present.New(cat.For("nl"), nil), present.New(cat.For("fr"), nil)
 	ects, hours := 2.5, 60.0
 	free, paid := catalog.Money(0), catalog.Money(124050)
 	tests := []struct {
 		name, got, want string
 	}{
-		{"count en", count(en, 12480), "12,480"},
-		{"count nl", count(nl, 12480), "12.480"},
-		{"count small", count(fr, 512), "512"},
-		{"euros", euros(paid), "€1 240.50"},
-		{"euros round", euros(48000), "€480"},
-		{"price free nl", price(nl, catalog.Offer{Price: &free, Currency: "EUR"}), "gratis"},
-		{"price unknown", price(en, catalog.Offer{}), "–"},
-		{"price other currency", price(en, catalog.Offer{Price: &paid, Currency: "CHF"}), "1240.50 CHF"},
-		{"workload ects first", workload(catalog.Offer{ECTS: &ects, Hours: &hours}), "2.5 ECTS"},
-		{"workload hours", workload(catalog.Offer{Hours: &hours}), "60 h"},
-		{"eqf fr", eqfLabel(fr, 6), "CEC 6"},
-		{"eqf n/a nl", eqfLabel(nl, catalog.EQFNotApplicable), nl.T("app.na")},
-		{"mode nl", vocab(nl, "mode", "onsite"), "ter plaatse"},
-		{"unknown code stays", vocab(en, "assessment", "peer-review"), "peer-review"},
-		{"region nuts3 falls back", region(en, "BE221"), "Limburg (BE)"},
-		{"region unknown", region(en, "XX9"), ""},
+		{"count en", en.Count(12480), "12,480"},
+		{"count nl", nl.Count(12480), "12.480"},
+		{"count small", fr.Count(512), "512"},
+		{"euros", en.MoneyShort(paid, "EUR"), "€1,240.50"},
+		{"euros round", en.MoneyShort(48000, "EUR"), "€480"},
+		{"price free nl", nl.Price(&free, "EUR"), "gratis"},
+		{"price unknown", en.Price(nil, ""), "–"},
+		{"price other currency", en.Price(&paid, "CHF"), "CHF 1,240.50"},
+		{"workload ects first", en.WorkloadShort(&ects, &hours), "2.5 ECTS"},
+		{"workload hours", en.WorkloadShort(nil, &hours), "60 h"},
+		{"eqf fr", fr.EQF(6), "CEC 6"},
+		{"eqf n/a nl", nl.EQF(catalog.EQFNotApplicable), nl.Tr().T("app.na")},
+		{"mode nl", nl.Vocab("mode", "onsite"), "ter plaatse"},
+		{"unknown code stays", en.Vocab("assessment", "peer-review"), "peer-review"},
+		{"region nuts3 falls back", en.Region("BE221"), "Limburg (BE)"},
+		{"region unknown", en.Region("XX9"), ""},
 		{"bar full", bar(10, 10, 5), "█████"},
 		{"bar eighths", bar(1, 16, 5), "▎"},
 		{"bar zero", bar(0, 10, 5), ""},

@@ -1,0 +1,138 @@
+// Package storetest is one test suite for the people side of every koers
+// store engine: SQLite (package store) and PostgreSQL (store/postgres) run
+// the same assertions, so both prove the same behaviour: people and
+// consents, learning accounts and the ledger's rules, guidance sessions and
+// drafts, plans with reservations, credentials, export, erase and the
+// audit log, concurrent writers on one account, and a rapid state machine
+// over the ledger.
+package storetest
+
+import (
+	"context"
+	"flag"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/koers-project/koers/sessions"
+	"github.com/koers-project/koers/store"
+)
+
+// Engine is the people side of a store, as both engines offer it with the
+// same signatures and sentinel errors.
+type Engine interface {
+	Actor() string
+	Now() time.Time
+	Close() error
+
+	CreatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error)
+	UpdatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error)
+	Person(ctx context.Context, id string) (sessions.Person, error)
+	People(ctx context.Context, query string, limit int) ([]sessions.PersonSummary, error)
+	AddSkills(ctx context.Context, personID string, skills []sessions.HeldSkill) error
+
+	Audit(ctx context.Context, personID, action, detail string) error
+	AuditLog(ctx context.Context, personID string) ([]store.AuditEntry, error)
+
+	Schemes(ctx context.Context) ([]sessions.Scheme, error)
+	Scheme(ctx context.Context, code string) (sessions.Scheme, error)
+	PostEntry(ctx context.Context, e sessions.Entry) (sessions.Entry, error)
+	Entries(ctx context.Context, personID, scheme string) ([]sessions.Entry, error)
+	Balances(ctx context.Context, personID string) ([]sessions.Balance, error)
+	Accounts(ctx context.Context, personID string) ([]sessions.Balance, error)
+
+	AddSession(ctx context.Context, g sessions.Session) (sessions.Session, error)
+	Sessions(ctx context.Context, personID string, withNotes bool) ([]sessions.Session, error)
+	OpenActions(ctx context.Context, personID string) ([]sessions.Action, error)
+	SetActionStatus(ctx context.Context, actionID, status string) error
+	NextAppointment(ctx context.Context, personID string) (time.Time, error)
+	SaveDraft(ctx context.Context, personID, kind, body string) error
+	Draft(ctx context.Context, personID, kind string) (string, time.Time, error)
+	DiscardDraft(ctx context.Context, personID, kind string) error
+
+	Plans(ctx context.Context, personID string) ([]sessions.Plan, error)
+	Plan(ctx context.Context, planID string) (sessions.Plan, error)
+	CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan, error)
+	CurrentPlan(ctx context.Context, personID string, create bool) (sessions.Plan, error)
+	AgreePlan(ctx context.Context, planID string) error
+	SetStepStatus(ctx context.Context, planID, stepID string, status sessions.StepStatus) (sessions.Plan, error)
+	ReserveStep(ctx context.Context, planID, stepID string) (sessions.Plan, error)
+	ReleaseStep(ctx context.Context, planID, stepID string) (sessions.Plan, error)
+	MoveStep(ctx context.Context, planID, stepID string, to int) (sessions.Plan, error)
+	AddStep(ctx context.Context, planID string, steps ...sessions.Step) (sessions.Plan, error)
+
+	AddCredential(ctx context.Context, c sessions.Credential) (sessions.Credential, error)
+	AddCredentials(ctx context.Context, cs []sessions.Credential) ([]sessions.Credential, error)
+	Credentials(ctx context.Context, personID string) ([]sessions.Credential, error)
+
+	ExportPerson(ctx context.Context, id string) (store.PersonFile, error)
+	ErasePerson(ctx context.Context, id string) error
+}
+
+// Target is an open engine and what the suite needs of it beyond Engine.
+type Target struct {
+	Engine
+	// UpdatePlan is the engine's UpdatePlan with the callback's
+	// transaction left out (its type is the engine's own).
+	UpdatePlan func(ctx context.Context, planID string, fn func(p *sessions.Plan) error) (sessions.Plan, error)
+	// Exec runs SQL written to mean the same on every engine, around the
+	// store, with the error mapped to the store's sentinels.
+	Exec func(ctx context.Context, sql string) error
+	// Count runs a SELECT count(*) query.
+	Count func(ctx context.Context, sql string) (int, error)
+}
+
+// Opener opens a fresh, empty, migrated database of the engine under test,
+// with opt's actor and clock, closed when the test ends.
+type Opener func(t *testing.T, opt store.Options) Target
+
+// Clock is the suite's fixed time.
+var Clock = time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+
+// Stress, when set (go test … -koers.stress=10s), makes the concurrent
+// writers run for that long instead of a few hundred operations.
+var Stress = flag.Duration("koers.stress", 0, "run the concurrent-writers test of store/storetest for this long")
+
+type test struct {
+	name string
+	fn   func(t *testing.T, open func(t *testing.T) Target)
+}
+
+var tests = []test{
+	{"PersonRoundTrip", testPersonRoundTrip},
+	{"PersonNotFound", testPersonNotFound},
+	{"SessionAllOrNothing", testSessionAllOrNothing},
+	{"DraftsAndAppointments", testDraftsAndAppointments},
+	{"Credentials", testCredentials},
+	{"EraseLeavesNoRows", testEraseLeavesNoRows},
+	{"LedgerPostReplayAndRules", testLedgerPostReplayAndRules},
+	{"LedgerTriggers", testLedgerTriggers},
+	{"LedgerProperties", testLedgerProperties},
+	{"ConcurrentWriters", testConcurrentWriters},
+	{"PlanRoundTripAndOrder", testPlanRoundTripAndOrder},
+	{"PlanUpdateIsAllOrNothing", testPlanUpdateIsAllOrNothing},
+	{"PlanReservations", testPlanReservations},
+	{"ErasePersonRemovesPlans", testErasePersonRemovesPlans},
+}
+
+// Run runs every test of the suite as a subtest of t against the engine
+// that open makes, and logs how many ran and passed.
+func Run(t *testing.T, engine string, open Opener) {
+	opener := func(t *testing.T) Target {
+		t.Helper()
+		return open(t, store.Options{Actor: "tester", Now: func() time.Time { return Clock }})
+	}
+	var ran, passed atomic.Int64
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ran.Add(1)
+			defer func() {
+				if !t.Failed() && !t.Skipped() {
+					passed.Add(1)
+				}
+			}()
+			tt.fn(t, opener)
+		})
+	}
+	t.Logf("storetest on %s: %d tests run, %d passed", engine, ran.Load(), passed.Load())
+}
