@@ -112,15 +112,6 @@ func (f *fields) focusOn(i int) tea.Cmd {
 	return cmd
 }
 
-// typing reports whether the focused field takes printable keys.
-func (f *fields) typing() bool {
-	if len(f.list) == 0 {
-		return false
-	}
-	k := f.list[f.focus].kind
-	return k == fieldText || k == fieldArea
-}
-
 func (f *fields) value(i int) string {
 	switch fl := f.list[i]; fl.kind {
 	case fieldText:
@@ -161,16 +152,6 @@ func (f *fields) recheck(i int) {
 
 // problem is what is wrong with field i as typed ("" when nothing).
 func (f *fields) problem(i int) string { return f.list[i].problem }
-
-// firstProblem is the first field with a problem, or -1.
-func (f *fields) firstProblem() int {
-	for i, fl := range f.list {
-		if fl.problem != "" {
-			return i
-		}
-	}
-	return -1
-}
 
 // update handles a key or a paste: tab and shift+tab move the focus, ←/→
 // change a choice, space and enter a check box, anything else edits the
