@@ -192,6 +192,15 @@ func (a *App) AddOfferSteps(ctx context.Context, planID string, offerIDs ...stri
 		if err != nil {
 			return err
 		}
+		// One live step per offer: the same course twice would be booked
+		// and funded twice. A dropped step may be planned again.
+		for i, st := range steps {
+			for _, old := range append(append([]sessions.Step(nil), p.Steps...), steps[:i]...) {
+				if old.Kind == sessions.KindOffer && old.OfferID == st.OfferID && old.Status != sessions.StepDropped {
+					return refused("one-step-per-offer", "plan.err.offer_twice", nil, "Title", st.Title)
+				}
+			}
+		}
 		p.Steps = append(p.Steps, steps...)
 		return nil
 	})

@@ -121,7 +121,7 @@ func Effect(k Kind, a int64, hasRef bool) (dBalance, dReserved int64) {
 
 // Prepare checks e against the account's totals and the rules (no scheme
 // below zero, releases and spends within their reservation, one correction
-// per entry, never a correction of a correction) and returns it with its
+// per entry) and returns it with its
 // sequence number, deltas and running totals filled. It changes nothing.
 func Prepare(t Totals, e Entry, c Context) (Entry, error) {
 	if !e.Kind.Valid() {
@@ -132,12 +132,14 @@ func Prepare(t Totals, e Entry, c Context) (Entry, error) {
 	}
 	switch e.Kind {
 	case Correct:
+		// A correction reverses the deltas of the entry it names; when that
+		// entry is itself a correction, reversing it re-posts the original
+		// effect. Nothing is edited: the ledger only grows, and each entry
+		// is reversed at most once, so a chain of corrections alternates.
 		o := c.Corrected
 		switch {
 		case e.Corrects == "" || o == nil:
 			return e, fmt.Errorf("%w: a correction names the entry it reverses", ErrBadEntry)
-		case o.Kind == Correct:
-			return e, fmt.Errorf("%w: a correction cannot itself be corrected; post the entry again", ErrBadEntry)
 		case c.AlreadyCorrected:
 			return e, fmt.Errorf("%w: entry %s is already corrected", ErrBadEntry, o.ID)
 		case o.Scheme != e.Scheme || o.PersonID != e.PersonID:

@@ -9,7 +9,7 @@ import (
 func TestPrepare(t *testing.T) {
 	reserve := Entry{ID: "r", PersonID: "p", Scheme: "ila", Kind: Reserve, Amount: 300, Ref: "s1", DReserved: 300}
 	accrual := Entry{ID: "a", PersonID: "p", Scheme: "ila", Kind: Accrual, Amount: 1000, DBalance: 1000}
-	fix := Entry{ID: "c", PersonID: "p", Scheme: "ila", Kind: Correct, Corrects: "a"}
+	fix := Entry{ID: "c", PersonID: "p", Scheme: "ila", Kind: Correct, Corrects: "a", Amount: 1000, DBalance: -1000}
 	tot := Totals{Seq: 2, Balance: 1000, Reserved: 300}
 	tests := []struct {
 		name    string
@@ -36,7 +36,7 @@ func TestPrepare(t *testing.T) {
 		{"correct reservation", Entry{Kind: Correct, Corrects: "r"}, Context{Corrected: &reserve, Outstanding: 300}, nil, 1000, 0},
 		{"correct accrual while reserved", Entry{Kind: Correct, Corrects: "a"}, Context{Corrected: &accrual}, ErrInsufficient, 0, 0},
 		{"correct twice", Entry{Kind: Correct, Corrects: "r"}, Context{Corrected: &reserve, AlreadyCorrected: true, Outstanding: 300}, ErrBadEntry, 0, 0},
-		{"correct a correction", Entry{Kind: Correct, Corrects: "c"}, Context{Corrected: &fix}, ErrBadEntry, 0, 0},
+		{"correct a correction re-posts the original", Entry{Kind: Correct, Corrects: "c"}, Context{Corrected: &fix}, nil, 2000, 300},
 		{"correct unknown", Entry{Kind: Correct, Corrects: "zz"}, Context{}, ErrBadEntry, 0, 0},
 		{"unknown kind", Entry{Kind: "gift", Amount: 1}, Context{}, ErrBadEntry, 0, 0},
 	}

@@ -123,7 +123,17 @@ func (m *ledgerMachine) Check(t *rapid.T) {
 			t.Fatalf("%s: available %d (balance %d, reserved %d)", sc, b.Available, b.Balance, b.Reserved)
 		}
 		corrected := map[string]bool{}
+		byID := map[string]sessions.Entry{}
+		for _, e := range es {
+			byID[e.ID] = e
+		}
 		for i, e := range es {
+			// A correction, also of a correction, reverses exactly the
+			// deltas of the entry it names (re-posting the original effect
+			// when that entry is itself a correction).
+			if o, ok := byID[e.Corrects]; e.Kind == sessions.Correct && (!ok || e.DBalance != -o.DBalance || e.DReserved != -o.DReserved) {
+				t.Fatalf("%s: correction %+v does not reverse %+v", sc, e, o)
+			}
 			if e.Seq != int64(i+1) {
 				t.Fatalf("%s: entry %d has seq %d", sc, i, e.Seq)
 			}

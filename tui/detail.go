@@ -84,7 +84,7 @@ func (d *detailView) content(w int) string {
 	var b strings.Builder
 	b.WriteString(lipgloss.NewStyle().Width(w).Render(st.Bold.Render(o.Title)) + "\n")
 	if d.err != nil {
-		b.WriteString(st.Error.Render("! "+tr.T("search.error", "Err", d.err.Error())) + "\n")
+		b.WriteString(st.Error.Render("! "+tr.T("search.error", "Err", d.sh.P.Error(d.err))) + "\n")
 	}
 	if o.Description != "" {
 		b.WriteString(lipgloss.NewStyle().Width(w).Render(o.Description) + "\n")
@@ -181,12 +181,14 @@ func titles(o catalog.Offer) string {
 func issuerPlace(sh *Shared, o catalog.Offer) string {
 	var parts []string
 	if o.Country != "" {
-		parts = append(parts, sh.P.Vocab("country", o.Country)+" ("+o.Country+")")
+		parts = append(parts, sh.P.Vocab("country", o.Country))
 	}
 	if o.Region != "" {
-		r := o.Region
-		if l := sh.P.Region(o.Region); l != "" {
-			r += " " + l
+		// The region's name, never its NUTS code (the code only when
+		// koers knows no name for it or a larger region).
+		r := sh.P.Region(o.Region)
+		if r == "" {
+			r = o.Region
 		}
 		parts = append(parts, r)
 	}

@@ -140,7 +140,7 @@ func (d *exportDialog) Update(msg tea.Msg) (Page, tea.Cmd) {
 			d.cancel()
 		}
 		if msg.err != nil {
-			return d, Status(d.sh.Tr.T("export.tui.failed", "Err", msg.err.Error()), true)
+			return d, Status(d.sh.Tr.T("export.tui.failed", "Err", d.sh.P.Error(msg.err)), true)
 		}
 		text := d.sh.Tr.T("export.tui.done", "Path", msg.res.Path, "Size", humanBytes(msg.res.Bytes), "Dir", filepath.Dir(msg.res.Path))
 		return d, tea.Batch(Pop(), Status(text, false))

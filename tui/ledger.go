@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/koers-project/koers/catalog"
@@ -19,7 +19,7 @@ func dateOf(t time.Time) catalog.Date { return catalog.DateOf(t.Local()) }
 
 type ledgerKeys struct {
 	Scheme, Post, Kind, Submit, Cancel, Back key.Binding
-	Select, Correct                          key.Binding
+	Select, Correct, Confirm, Refuse, Review key.Binding
 }
 
 func newLedgerKeys(sh *Shared) ledgerKeys {
@@ -29,10 +29,13 @@ func newLedgerKeys(sh *Shared) ledgerKeys {
 		Post:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", tr.T("people.key.post"))),
 		Kind:    key.NewBinding(key.WithKeys("ctrl+k"), key.WithHelp("ctrl+k", tr.T("people.key.kind"))),
 		Submit:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tr.T("people.key.submit"))),
+		Review:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tr.T("people.key.review"))),
 		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("people.key.cancel"))),
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("key.back"))),
 		Select:  key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", tr.T("people.key.entry"))),
 		Correct: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", tr.T("people.key.correct"))),
+		Confirm: key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", tr.T("people.key.confirm"))),
+		Refuse:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", tr.T("people.key.not_yet"))),
 	}
 }
 
@@ -49,15 +52,31 @@ type postedMsg struct {
 	err error
 }
 
-// entryForm is the ledger's entry form: kind, amount, reason and funder.
+// Entry form fields, in tab order.
+const (
+	efKind = iota
+	efAmount
+	efReason
+	efFunder
+)
+
+// entryForm is the ledger's form for one change: a new entry (kind,
+// amount, reason, funder) or the correction of a selected entry (its
+// reason only). Nothing is posted before the counsellor confirms the
+// effect stated in words (confirm).
 type entryForm struct {
-	kind   int
-	inputs [3]textinput.Model // amount, reason, funder
-	focus  int
-	key    string // idempotency key, kept across retries of one entry
+	form *fields
+	// corrects is the entry a correction reverses (nil: a new entry).
+	corrects *sessions.Entry
+	// confirm is the effect in words once the form is read; the next
+	// y/enter posts, n/esc goes back to the form.
+	confirm string
+	entry   sessions.Entry
+	key     string // idempotency key, kept across retries of one entry
 }
 
-// formKinds are the kinds the form posts (a correction needs an entry id: CLI).
+// formKinds are the kinds the form posts; a correction comes from the
+// selected entry (c).
 var formKinds = []sessions.Kind{sessions.Accrual, sessions.TopUp, sessions.Reserve, sessions.Spend, sessions.Release, sessions.Expire}
 
 // ledgerPage lists one scheme's entries with the running available, and
@@ -112,19 +131,49 @@ func (p *ledgerPage) current() sessions.Scheme {
 	return p.schemes[p.scheme]
 }
 
-func (p *ledgerPage) openForm() {
-	f := &entryForm{key: sessions.NewID()}
-	ph := []string{p.sh.Tr.T("people.ph.amount", "Unit", string(p.current().Unit)), p.sh.Tr.T("people.ph.reason"), p.sh.Tr.T("people.ph.funder")}
-	for i := range f.inputs {
-		in := textinput.New()
-		in.Prompt = ""
-		in.Placeholder = ph[i]
-		in.SetStyles(peopleInputStyles(p.sh.Styles.IsDark))
-		in.SetWidth(max(p.w-24, 10))
-		f.inputs[i] = in
+func (p *ledgerPage) openForm() tea.Cmd {
+	tr := p.sh.Tr
+	f := &entryForm{key: sessions.NewID(), form: newFields(p.sh.Styles.IsDark)}
+	var kinds []string
+	for _, k := range formKinds {
+		kinds = append(kinds, tr.T("people.kind."+string(k)))
 	}
-	f.inputs[0].Focus()
+	f.form.choose(kinds)
+	unit := p.current().Unit
+	f.form.text(tr.T("people.ph.amount", "Unit", p.sh.P.UnitAmount(unit, 0)), func(s string) string {
+		if s == "" {
+			return ""
+		}
+		if _, err := unit.Parse(s); err != nil {
+			return tr.T("people.err.amount_typed", "Value", s, "Example", p.sh.P.UnitAmount(unit, 12550))
+		}
+		return ""
+	})
+	f.form.text(tr.T("people.ph.reason"), nil)
+	f.form.text(tr.T("people.ph.funder"), nil)
+	f.form.setWidth(max(p.w-24, 10))
 	p.form = f
+	return f.form.focusOn(efKind)
+}
+
+// openCorrection opens the form that reverses e: a reason, then the
+// confirmation.
+func (p *ledgerPage) openCorrection(e sessions.Entry) tea.Cmd {
+	f := &entryForm{key: "correct-" + e.ID, form: newFields(p.sh.Styles.IsDark), corrects: &e}
+	f.form.text(p.sh.Tr.T("people.ph.correct_reason"), nil)
+	f.form.setWidth(max(p.w-24, 10))
+	p.form = f
+	return f.form.focusOn(0)
+}
+
+// available is the scheme's available amount now.
+func (p *ledgerPage) available() int64 {
+	for _, b := range p.bal {
+		if b.Scheme == p.current().Code {
+			return b.Available
+		}
+	}
+	return 0
 }
 
 func (p *ledgerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
@@ -145,9 +194,12 @@ func (p *ledgerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	case postedMsg:
 		tr := p.sh.Tr
 		if msg.err != nil {
-			return p, Status(tr.T("people.err.post", "Err", msg.err.Error()), true)
+			if p.form != nil {
+				p.form.confirm = ""
+			}
+			return p, Status(tr.T("people.err.post", "Err", p.sh.P.Error(msg.err)), true)
 		}
-		p.form = nil
+		p.form, p.sel = nil, -1
 		sc := p.current()
 		text := tr.T("people.posted_tui", "Kind", tr.T("people.kind."+string(msg.e.Kind)), "Amount", p.sh.P.UnitAmount(sc.Unit, msg.e.Amount),
 			"Available", p.sh.P.UnitAmount(sc.Unit, msg.e.BalanceAfter-msg.e.ReservedAfter))
@@ -170,13 +222,11 @@ func (p *ledgerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 				p.scheme = (p.scheme + 1) % n
 			}
 		case key.Matches(msg, p.keys.Post) && p.err == nil && len(p.schemes) > 0:
-			p.openForm()
+			return p, p.openForm()
 		}
 	case tea.PasteMsg:
-		if p.form != nil {
-			var cmd tea.Cmd
-			f := p.form
-			f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
+		if p.form != nil && p.form.confirm == "" {
+			_, cmd := p.form.form.update(msg)
 			return p, cmd
 		}
 	}
@@ -184,66 +234,110 @@ func (p *ledgerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 }
 
 func (p *ledgerPage) formKey(msg tea.KeyPressMsg) tea.Cmd {
-	f, tr := p.form, p.sh.Tr
+	f := p.form
+	if f.confirm != "" {
+		switch {
+		case key.Matches(msg, p.keys.Confirm):
+			return p.post(f.entry)
+		case key.Matches(msg, p.keys.Refuse):
+			f.confirm = ""
+		}
+		return nil
+	}
 	switch {
 	case key.Matches(msg, p.keys.Cancel):
 		p.form = nil
 		return nil
-	case key.Matches(msg, p.keys.Kind):
-		f.kind = (f.kind + 1) % len(formKinds)
+	case key.Matches(msg, p.keys.Kind) && f.corrects == nil:
+		k := f.form.list[efKind]
+		k.choice = (k.choice + 1) % len(k.choices)
 		return nil
-	case msg.String() == "tab" || msg.String() == "shift+tab":
-		f.inputs[f.focus].Blur()
-		d := 1
-		if msg.String() == "shift+tab" {
-			d = len(f.inputs) - 1
-		}
-		f.focus = (f.focus + d) % len(f.inputs)
-		return f.inputs[f.focus].Focus()
 	case key.Matches(msg, p.keys.Submit):
-		sc := p.current()
-		amount, err := sc.Unit.Parse(f.inputs[0].Value())
-		if err != nil {
-			return Status(tr.T("people.err.field", "Field", tr.T("people.f.amount"), "Err", err.Error()), true)
-		}
-		kind := formKinds[f.kind]
-		e := sessions.Entry{PersonID: p.person.ID, Scheme: sc.Code, Kind: kind, Amount: amount, Key: f.key,
-			Reason: strings.TrimSpace(f.inputs[1].Value()), Funder: strings.TrimSpace(f.inputs[2].Value())}
-		if kind == sessions.Reserve || kind == sessions.Release {
-			e.Ref = e.Reason
-		}
-		dep := p.sh.Deps.People
-		return func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
-			defer cancel()
-			got, _, err := dep.PostEntry(ctx, e)
-			return postedMsg{e: got, err: err}
-		}
+		return p.review()
 	}
-	var cmd tea.Cmd
-	f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
+	_, cmd := f.form.update(msg)
 	return cmd
+}
+
+// review reads the form into an entry and states its effect for the
+// confirmation, or says what is missing.
+func (p *ledgerPage) review() tea.Cmd {
+	f, tr, pr := p.form, p.sh.Tr, p.sh.P
+	sc := p.current()
+	bad := func(field int, label, msg string) tea.Cmd {
+		f.form.focusOn(field)
+		return Status(tr.T("people.err.field", "Field", tr.T(label), "Err", msg), true)
+	}
+	before := p.available()
+	var dB, dR int64
+	if o := f.corrects; o != nil {
+		reason := f.form.trimmed(0)
+		if reason == "" {
+			return bad(0, "people.f.reason", tr.T("people.err.required"))
+		}
+		f.entry = sessions.Entry{PersonID: p.person.ID, Scheme: o.Scheme, Kind: sessions.Correct, Corrects: o.ID, Key: f.key, Reason: reason}
+		dB, dR = -o.DBalance, -o.DReserved
+		f.confirm = tr.T("people.confirm_correct", "Amount", pr.UnitAmount(sc.Unit, o.Amount), "Kind", tr.T("people.kind."+string(o.Kind)),
+			"Date", pr.Date(dateOf(o.CreatedAt)), "Scheme", pr.Scheme(sc.Code), "Before", pr.UnitAmount(sc.Unit, before),
+			"After", pr.UnitAmount(sc.Unit, before+dB-dR))
+		return nil
+	}
+	if s := f.form.problem(efAmount); s != "" {
+		return bad(efAmount, "people.f.amount", s)
+	}
+	amount, err := sc.Unit.Parse(f.form.trimmed(efAmount))
+	if err != nil || amount <= 0 {
+		return bad(efAmount, "people.f.amount", tr.T("people.err.zero"))
+	}
+	reason := f.form.trimmed(efReason)
+	if reason == "" {
+		return bad(efReason, "people.f.reason", tr.T("people.err.required"))
+	}
+	kind := formKinds[f.form.list[efKind].choice]
+	e := sessions.Entry{PersonID: p.person.ID, Scheme: sc.Code, Kind: kind, Amount: amount, Key: f.key,
+		Reason: reason, Funder: f.form.trimmed(efFunder)}
+	if kind == sessions.Reserve || kind == sessions.Release {
+		e.Ref = e.Reason
+	}
+	f.entry = e
+	dB, dR = sessions.Effect(kind, amount, e.Ref != "")
+	f.confirm = tr.T("people.confirm_post", "Kind", tr.T("people.kind."+string(kind)), "Amount", pr.UnitAmount(sc.Unit, amount),
+		"Scheme", pr.Scheme(sc.Code), "Before", pr.UnitAmount(sc.Unit, before), "After", pr.UnitAmount(sc.Unit, before+dB-dR))
+	return nil
+}
+
+// post sends a confirmed entry through the application.
+func (p *ledgerPage) post(e sessions.Entry) tea.Cmd {
+	dep := p.sh.Deps.People
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
+		defer cancel()
+		got, _, err := dep.PostEntry(ctx, e)
+		return postedMsg{e: got, err: err}
+	}
 }
 
 func (p *ledgerPage) View() string {
 	st, tr := p.sh.Styles, p.sh.Tr
 	if p.err != nil {
-		return Fit(" "+st.Error.Render("! "+p.err.Error()), p.w, p.h)
+		return Fit(" "+st.Error.Render("! "+p.sh.P.Error(p.err)), p.w, p.h)
 	}
 	var b strings.Builder
 	var tabs []string
 	for i, sc := range p.schemes {
 		if i == p.scheme {
-			tabs = append(tabs, st.Selected.Render("["+sc.Code+"]"))
+			tabs = append(tabs, st.Selected.Render("["+p.sh.P.Scheme(sc.Code)+"]"))
 		} else {
-			tabs = append(tabs, " "+sc.Code+" ")
+			tabs = append(tabs, " "+p.sh.P.Scheme(sc.Code)+" ")
 		}
 	}
 	b.WriteString(" " + st.Bold.Render(p.person.Name) + "  " + strings.Join(tabs, " ") + "\n")
 	sc := p.current()
 	for _, bl := range p.bal {
 		if bl.Scheme == sc.Code {
-			b.WriteString(" " + balanceLine(p.sh, bl, p.w-2) + " " + st.Warning.Render("("+tr.T("people.indicative")+")") + "\n")
+			// The whole line wraps at the width: "(indicative)" is never cut off.
+			line := balanceLine(p.sh, bl, 1<<16, 0) + " " + st.Warning.Render("("+tr.T("people.indicative")+")")
+			b.WriteString(" " + strings.ReplaceAll(ansi.Wrap(line, p.w-2, ""), "\n", "\n ") + "\n")
 		}
 	}
 	b.WriteString(st.Rule.Render(strings.Repeat("─", p.w)) + "\n")
@@ -264,7 +358,7 @@ func (p *ledgerPage) View() string {
 		if e.Ref != "" && e.Ref != e.Reason {
 			note = strings.TrimSpace(note + " ⟶ " + e.Ref)
 		}
-		row := ansi.Truncate(fmt.Sprintf("%s%-10s %3d %-9s %12s %12s  %s", marker(i == selected), e.CreatedAt.Local().Format("2006-01-02"), e.Seq,
+		row := ansi.Truncate(fmt.Sprintf("%s%-10s %3d %-9s %12s %12s  %s", marker(i == selected), p.sh.P.Date(dateOf(e.CreatedAt)), e.Seq,
 			tr.T("people.kind."+string(e.Kind)), sign+p.sh.P.UnitAmount(sc.Unit, e.Amount), p.sh.P.UnitAmount(sc.Unit, e.BalanceAfter-e.ReservedAfter), note), p.w, "…")
 		if i == selected {
 			row = st.Selected.Render(row)
@@ -274,11 +368,12 @@ func (p *ledgerPage) View() string {
 	if len(rows) == 0 {
 		rows = append(rows, " "+st.Muted.Render(tr.T("people.never")))
 	}
-	formH := 0
+	formH, form := 0, ""
 	if p.form != nil {
-		formH = 6
+		form = p.formView()
+		formH = lipgloss.Height(form)
 	}
-	avail := max(p.h-4-formH, 1)
+	avail := max(p.h-strings.Count(b.String(), "\n")-formH, 1)
 	if len(rows) > avail {
 		start := min(max(selected-avail+1, 0), len(rows)-avail)
 		if selected >= len(rows)-avail {
@@ -289,28 +384,42 @@ func (p *ledgerPage) View() string {
 	b.WriteString(strings.Join(rows, "\n") + "\n")
 	body := Fit(b.String(), p.w, p.h-formH)
 	if p.form != nil {
-		body += "\n" + p.formView()
+		body += "\n" + form
 	}
 	return Fit(body, p.w, p.h)
 }
 
 func (p *ledgerPage) formView() string {
-	st, tr, f := p.sh.Styles, p.sh.Tr, p.form
-	label := func(i int, s string) string {
-		l := fmt.Sprintf(" %-14s", s)
-		if i == f.focus {
-			return st.Label.Render("▸" + l[1:])
-		}
-		return l
+	st, tr, pr, f := p.sh.Styles, p.sh.Tr, p.sh.P, p.form
+	sc := p.current()
+	lines := []string{st.Rule.Render(strings.Repeat("─", p.w))}
+	labels := []string{tr.T("people.f.kind"), tr.T("people.f.amount"), tr.T("people.f.reason"), tr.T("people.f.funder")}
+	if o := f.corrects; o != nil {
+		lines = append(lines, " "+st.Title.Render(tr.T("people.correct_title", "Kind", tr.T("people.kind."+string(o.Kind)),
+			"Amount", pr.UnitAmount(sc.Unit, o.Amount), "Date", pr.Date(dateOf(o.CreatedAt)), "Seq", o.Seq)))
+		labels = []string{tr.T("people.f.reason")}
+	} else {
+		lines = append(lines, " "+st.Title.Render(tr.T("people.new_entry", "Scheme", pr.Scheme(sc.Code))))
 	}
-	lines := []string{
-		st.Rule.Render(strings.Repeat("─", p.w)),
-		" " + st.Title.Render(tr.T("people.new_entry", "Scheme", p.current().Code)) + "  " + tr.T("people.f.kind") + ": ◂ " +
-			st.Bold.Render(tr.T("people.kind."+string(formKinds[f.kind]))) + " ▸ " + st.Muted.Render("(ctrl+k)"),
-		label(0, tr.T("people.f.amount")) + f.inputs[0].View(),
-		label(1, tr.T("people.f.reason")) + f.inputs[1].View(),
-		label(2, tr.T("people.f.funder")) + f.inputs[2].View(),
-		" " + st.Muted.Render(tr.T("people.entry_hint")),
+	for i, l := range labels {
+		v := f.form.view(i)
+		if i == efKind && f.corrects == nil {
+			v = "◂ " + st.Bold.Render(f.form.value(i)) + " ▸ " + st.Muted.Render("(ctrl+k)")
+		}
+		lines = append(lines, f.form.label(st, i, l, 14)+v)
+		if pl := f.form.problemLine(st, i, 16, p.w); pl != "" {
+			lines = append(lines, pl)
+		}
+	}
+	if f.confirm != "" {
+		q := ansi.Wrap(f.confirm+" "+tr.T("people.confirm_keys"), p.w-3, "")
+		lines = append(lines, " "+st.Warning.Render(strings.ReplaceAll(q, "\n", "\n ")))
+	} else {
+		hint := tr.T("people.entry_hint")
+		if f.corrects != nil {
+			hint = tr.T("people.correct_hint")
+		}
+		lines = append(lines, " "+st.Muted.Render(strings.ReplaceAll(ansi.Wrap(hint, p.w-2, ""), "\n", "\n ")))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -319,8 +428,13 @@ func (p *ledgerPage) SetSize(w, h int)   { p.w, p.h = w, h }
 func (p *ledgerPage) Title() string      { return p.sh.Tr.T("people.ledger") }
 func (p *ledgerPage) InputFocused() bool { return p.form != nil }
 func (p *ledgerPage) ShortHelp() []key.Binding {
-	if p.form != nil {
-		return []key.Binding{p.keys.Kind, p.keys.Submit, p.keys.Cancel}
+	switch {
+	case p.form != nil && p.form.confirm != "":
+		return []key.Binding{p.keys.Confirm, p.keys.Refuse}
+	case p.form != nil && p.form.corrects != nil:
+		return []key.Binding{p.keys.Review, p.keys.Cancel}
+	case p.form != nil:
+		return []key.Binding{p.keys.Kind, p.keys.Review, p.keys.Cancel}
 	}
 	return []key.Binding{p.keys.Scheme, p.keys.Select, p.keys.Correct, p.keys.Post, p.keys.Back}
 }

@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"context"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/koers-project/koers/sessions"
@@ -29,9 +27,10 @@ func (p *ledgerPage) selected(n int) int {
 	return p.sel
 }
 
-// entryKey moves the selection (↑/↓) and posts a correction of the
-// selected entry (c). The correction's idempotency key is derived from the
-// entry, so pressing c twice corrects it once. It reports whether it took msg.
+// entryKey moves the selection (↑/↓) and opens the correction form of the
+// selected entry (c): a reason, then a confirmation that states the
+// effect. The correction's idempotency key is derived from the entry, so
+// confirming twice corrects it once. It reports whether it took msg.
 func (p *ledgerPage) entryKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	list := p.schemeEntries()
 	if len(list) == 0 {
@@ -50,18 +49,12 @@ func (p *ledgerPage) entryKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, false // the scheme switch handles it
 	case "c":
 		e := list[cur]
-		if e.Kind == sessions.Correct {
-			return Status(p.sh.Tr.T("people.err.correct_correction"), true), true
+		for _, x := range list {
+			if x.Kind == sessions.Correct && x.Corrects == e.ID {
+				return Status(p.sh.Tr.T("people.err.already_corrected", "Seq", e.Seq, "By", x.Seq), true), true
+			}
 		}
-		c := sessions.Entry{PersonID: p.person.ID, Scheme: e.Scheme, Kind: sessions.Correct, Corrects: e.ID, Key: "correct-" + e.ID}
-		dep := p.sh.Deps.People
-		p.sel = -1
-		return func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
-			defer cancel()
-			got, _, err := dep.PostEntry(ctx, c)
-			return postedMsg{e: got, err: err}
-		}, true
+		return p.openCorrection(e), true
 	}
 	return nil, false
 }

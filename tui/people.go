@@ -131,7 +131,7 @@ func (p *peoplePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		return p, nil
 	case personCreatedMsg:
 		if msg.err != nil {
-			return p, Status(p.sh.Tr.T("people.err.create", "Err", msg.err.Error()), true)
+			return p, Status(p.sh.Tr.T("people.err.create", "Err", p.sh.P.Error(msg.err)), true)
 		}
 		p.input.SetValue("")
 		return p, tea.Batch(p.query(), Push(newPersonPage(p.sh, msg.p.ID)))
@@ -190,7 +190,7 @@ func (p *peoplePage) View() string {
 	rows := max(p.h-4, 1)
 	switch {
 	case p.err != nil:
-		b.WriteString(" " + st.Error.Render("! "+p.err.Error()) + "\n")
+		b.WriteString(" " + st.Error.Render("! "+p.sh.P.Error(p.err)) + "\n")
 	case p.loaded && len(p.list) == 0:
 		if q := strings.TrimSpace(p.input.Value()); q != "" {
 			b.WriteString(" " + tr.T("people.none_match", "Query", q) + "\n")

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/sessions"
 )
@@ -18,6 +20,7 @@ import (
 type personKeys struct {
 	Session, Ledger, Search, Plan, Scroll, Back key.Binding
 	Down                                        key.Binding
+	Edit, Select, Done, Cancel                  key.Binding
 }
 
 func newPersonKeys(sh *Shared) personKeys {
@@ -30,6 +33,10 @@ func newPersonKeys(sh *Shared) personKeys {
 		Scroll:  key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", tr.T("people.key.scroll"))),
 		Down:    key.NewBinding(key.WithKeys("down", "j")),
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("key.back"))),
+		Edit:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", tr.T("people.key.edit"))),
+		Select:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", tr.T("people.key.select_action"))),
+		Done:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", tr.T("people.key.action_done"))),
+		Cancel:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", tr.T("people.key.action_cancel"))),
 	}
 }
 
@@ -41,6 +48,9 @@ type personFile struct {
 	actions     []sessions.Action
 	sessions    []sessions.Session
 	next        time.Time
+	// entries are the ledger's entries; the timeline shows the changes a
+	// counsellor made (a reason, a correction) and who made them.
+	entries []sessions.Entry
 	// targetLabel names the target occupation ("" when ESCO is not loaded).
 	targetLabel string
 }
@@ -110,6 +120,9 @@ func loadPersonFile(ctx context.Context, dep People, id, lang string) (personFil
 	if f.next, err = dep.NextAppointment(ctx, id); err != nil {
 		return f, err
 	}
+	if f.entries, err = dep.Entries(ctx, id, ""); err != nil {
+		return f, err
+	}
 	if uri := f.person.TargetOccupation; uri != "" {
 		if oc, err := dep.OccupationSkills(ctx, uri, lang); err == nil {
 			f.targetLabel = oc.Label
@@ -141,7 +154,7 @@ func (p *personPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		p.err, p.loaded = msg.err, true
 		if msg.err != nil {
-			return p, Status(msg.err.Error(), true)
+			return p, Status(p.sh.P.Error(msg.err), true)
 		}
 		p.file = msg.file
 		fc := focusFor(p.sh.P, p.file)
@@ -175,7 +188,7 @@ func (p *personPage) View() string {
 		return Fit(" "+tr.T("people.loading"), p.w, p.h)
 	}
 	if p.err != nil {
-		return Fit(" "+p.sh.Styles.Error.Render("! "+p.err.Error()), p.w, p.h)
+		return Fit(" "+p.sh.Styles.Error.Render("! "+p.sh.P.Error(p.err)), p.w, p.h)
 	}
 	var body string
 	if p.w >= WideWidth {
@@ -204,10 +217,10 @@ func (p *personPage) headView(w int) string {
 		facts = append(facts, tr.T("people.employment."+pr.Employment))
 	}
 	if pr.EQF > 0 {
-		facts = append(facts, fmt.Sprintf("EQF %d", pr.EQF))
+		facts = append(facts, p.sh.P.EQFShort(pr.EQF))
 	}
 	if pr.Language != "" {
-		facts = append(facts, pr.Language)
+		facts = append(facts, p.sh.P.Vocab("lang", pr.Language))
 	}
 	b.WriteString(" " + strings.Join(facts, " · ") + "\n")
 	if pr.TargetOccupation != "" {
@@ -219,14 +232,28 @@ func (p *personPage) headView(w int) string {
 	}
 	b.WriteString(" " + st.Title.Render(tr.T("people.balances")) + " " + st.Warning.Render("("+tr.T("people.indicative")+")") + "\n")
 	for _, bl := range p.file.balances {
-		b.WriteString("  " + balanceLine(p.sh, bl, w-2) + "\n")
+		// A balance wraps rather than lose its date at 80 columns.
+		nameW := schemeWidth(p.sh, p.file.balances)
+		line := ansi.Wrap(balanceLine(p.sh, bl, 1<<16, nameW), w-2, "")
+		b.WriteString("  " + strings.ReplaceAll(line, "\n", "\n"+strings.Repeat(" ", nameW+3)) + "\n")
 	}
 	return b.String()
 }
 
-func balanceLine(sh *Shared, bl sessions.Balance, w int) string {
+// schemeWidth is the widest scheme name among bs, so the amounts line up.
+func schemeWidth(sh *Shared, bs []sessions.Balance) int {
+	w := 0
+	for _, b := range bs {
+		w = max(w, ansi.StringWidth(sh.P.Scheme(b.Scheme)))
+	}
+	return w
+}
+
+// balanceLine is one scheme's position, its name padded to nameW cells.
+func balanceLine(sh *Shared, bl sessions.Balance, w, nameW int) string {
 	tr := sh.Tr
-	name := fmt.Sprintf("%-8s", bl.Scheme)
+	name := sh.P.Scheme(bl.Scheme)
+	name += strings.Repeat(" ", max(nameW-ansi.StringWidth(name), 0))
 	if bl.AsOf.IsZero() {
 		return name + " " + sh.Styles.Muted.Render(tr.T("people.never"))
 	}
@@ -234,7 +261,7 @@ func balanceLine(sh *Shared, bl sessions.Balance, w int) string {
 	if bl.Reserved != 0 {
 		line += " · " + tr.T("people.reserved", "Amount", sh.P.UnitAmount(bl.Unit, bl.Reserved))
 	}
-	line += " · " + sh.Styles.Muted.Render(tr.T("people.as_of", "Date", bl.AsOf.Local().Format("2006-01-02 15:04")))
+	line += " · " + sh.Styles.Muted.Render(tr.T("people.as_of", "Date", sh.P.DateTime(bl.AsOf.Local())))
 	return ansi.Truncate(line, w, "…")
 }
 
@@ -244,7 +271,7 @@ func (p *personPage) planView(w int) string {
 	var b strings.Builder
 	next := tr.T("people.none")
 	if !p.file.next.IsZero() {
-		next = p.file.next.Local().Format("2006-01-02 15:04")
+		next = p.sh.P.DateTime(p.file.next.Local())
 	}
 	b.WriteString(" " + st.Label.Render(tr.T("people.next")+":") + " " + next + "\n")
 	b.WriteString(" " + st.Title.Render(tr.T("people.open_actions", "Count", len(p.file.actions))) + "\n")
@@ -260,10 +287,10 @@ func (p *personPage) planView(w int) string {
 			line = st.Selected.Render("  ▸ " + a.Summary)
 		}
 		if a.Owner != "" {
-			line += " · " + a.Owner
+			line += " · " + ownerLabel(tr, a.Owner)
 		}
 		if !a.Due.IsZero() {
-			due := tr.T("people.due", "Date", a.Due.String())
+			due := tr.T("people.due", "Date", p.sh.P.Date(a.Due))
 			if a.Due.Before(dateOf(p.sh.Now())) {
 				due = st.Warning.Render("⚠ " + due)
 			}
@@ -280,7 +307,7 @@ func (p *personPage) planView(w int) string {
 		for _, g := range goals {
 			line := "  • " + g.Summary
 			if !g.Target.IsZero() {
-				line += " · " + tr.T("people.by", "Date", g.Target.String())
+				line += " · " + tr.T("people.by", "Date", p.sh.P.Date(g.Target))
 			}
 			line += " · " + tr.T("people.status."+g.Status)
 			b.WriteString(ansi.Truncate(line, w, "…") + "\n")
@@ -298,30 +325,28 @@ func (p *personPage) historyView(w int) string {
 		b.WriteString("  " + st.Muted.Render(tr.T("people.none")) + "\n")
 	}
 	for _, c := range p.file.credentials {
-		parts := []string{c.Title, c.AwardingBody, c.Issued.String()}
+		parts := []string{c.Title, c.AwardingBody, p.sh.P.Date(c.Issued)}
 		if c.ECTS != nil {
 			parts = append(parts, fmt.Sprintf("%g ECTS", *c.ECTS))
 		}
 		if c.EQF > 0 {
-			parts = append(parts, fmt.Sprintf("EQF %d", c.EQF))
+			parts = append(parts, p.sh.P.EQFShort(c.EQF))
 		}
 		b.WriteString(ansi.Truncate("  • "+strings.Join(parts, " · "), w, "…") + "\n")
 	}
 	b.WriteString(" " + st.Title.Render(tr.T("people.timeline")) + "\n")
-	if len(p.file.sessions) == 0 {
+	if len(p.timeline()) == 0 {
 		b.WriteString("  " + st.Muted.Render(tr.T("people.no_session")) + "\n")
 	}
-	for _, g := range p.file.sessions {
-		line := fmt.Sprintf("  %s %-12s %s", g.At.Local().Format("2006-01-02"), tr.T("people.channel."+string(g.Channel)), g.Summary)
-		if !g.Attended {
-			line += " " + st.Warning.Render("("+tr.T("people.not_attended")+")")
-		}
-		b.WriteString(ansi.Truncate(line, w, "…") + "\n")
+	for _, l := range p.timeline() {
+		// A timeline line wraps under its text: who did it is never cut off.
+		pad := strings.Repeat(" ", 13)
+		b.WriteString("  " + l.date + " " + strings.ReplaceAll(ansi.Wrap(l.text, max(w-13, 10), ""), "\n", "\n"+pad) + "\n")
 	}
 	b.WriteString(" " + st.Title.Render(tr.T("people.privacy")) + " " + st.Muted.Render(tr.T("people.edit_hint")) + "\n")
 	notice := tr.T("people.notice_missing")
 	if !pr.NoticeShown.IsZero() {
-		notice = tr.T("people.notice_shown", "Version", pr.NoticeVersion, "Date", pr.NoticeShown.String())
+		notice = tr.T("people.notice_shown", "Version", pr.NoticeVersion, "Date", p.sh.P.Date(pr.NoticeShown))
 	}
 	b.WriteString(ansi.Truncate("  "+notice, w, "…") + "\n")
 	var cs []string
@@ -343,8 +368,71 @@ func (p *personPage) Title() string      { return p.sh.Tr.T("people.overview") }
 func (p *personPage) InputFocused() bool { return false }
 func (p *personPage) ShortHelp() []key.Binding {
 	if p.sh.Deps.Plans == nil {
-		return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Scroll, p.keys.Back}
+		return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Edit, p.keys.Back}
 	}
-	return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Plan, p.keys.Scroll, p.keys.Back}
+	return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Plan, p.keys.Search, p.keys.Edit, p.keys.Back}
 }
-func (p *personPage) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
+// FullHelp lists every key of the overview: the pages it opens, the
+// actions on open actions, scrolling.
+func (p *personPage) FullHelp() [][]key.Binding {
+	open := []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Edit}
+	if p.sh.Deps.Plans != nil {
+		open = append(open, p.keys.Plan)
+	}
+	return [][]key.Binding{open, {p.keys.Select, p.keys.Done, p.keys.Cancel}, {p.keys.Scroll, p.keys.Back}}
+}
+
+// timelineLine is one line of the timeline and when it happened.
+type timelineLine struct {
+	at   time.Time
+	date string
+	text string
+}
+
+// timeline is the sessions and the ledger changes made by hand (with a
+// reason, or a correction), newest first, each saying who did it.
+func (p *personPage) timeline() []timelineLine {
+	st, tr, pr := p.sh.Styles, p.sh.Tr, p.sh.P
+	by := func(who string) string {
+		if who == "" {
+			return ""
+		}
+		return " " + st.Muted.Render("· "+tr.T("people.done_by", "Who", who))
+	}
+	var out []timelineLine
+	for _, g := range p.file.sessions {
+		line := fmt.Sprintf("%-12s %s", tr.T("people.channel."+string(g.Channel)), g.Summary)
+		if !g.Attended {
+			line += " " + st.Warning.Render("("+tr.T("people.not_attended")+")")
+		}
+		who := g.Counsellor
+		if who == "" {
+			who = g.CreatedBy
+		}
+		out = append(out, timelineLine{at: g.At, date: pr.Date(dateOf(g.At)), text: line + by(who)})
+	}
+	for _, e := range p.file.entries {
+		if e.Kind != sessions.Correct && e.Reason == "" {
+			continue
+		}
+		text := tr.T("people.timeline_entry", "Kind", tr.T("people.kind."+string(e.Kind)), "Amount", pr.Amount(e.Scheme, e.Amount),
+			"Scheme", pr.Scheme(e.Scheme), "Seq", e.Seq)
+		text += by(e.CreatedBy)
+		if e.Reason != "" {
+			text += ": " + e.Reason
+		}
+		out = append(out, timelineLine{at: e.CreatedAt, date: pr.Date(dateOf(e.CreatedAt)), text: text})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].at.After(out[j].at) })
+	return out
+}
+
+// ownerLabel names who owns an action: the words for a known owner code
+// ("person", "counsellor"), or the name as it was typed.
+func ownerLabel(tr *locale.Tr, owner string) string {
+	if id := "people.owner." + owner; tr.Has(id) {
+		return tr.T(id)
+	}
+	return owner
+}

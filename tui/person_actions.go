@@ -20,7 +20,7 @@ func (p *personPage) actionKey(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case actionStatusMsg:
 		if msg.err != nil {
-			return Status(msg.err.Error(), true), true
+			return Status(p.sh.P.Error(msg.err), true), true
 		}
 		p.actOn = false
 		return tea.Batch(Status(tr.T("people.action_marked", "Status", tr.T("people.status."+msg.status)), false), p.load()), true
@@ -30,7 +30,7 @@ func (p *personPage) actionKey(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, false
 		}
 		if msg.String() == "e" {
-			return Push(newPersonFormPage(p.sh, p.file.person)), true
+			return Push(newPersonFormPage(p.sh, p.file.person, p.file.targetLabel)), true
 		}
 		if n == 0 {
 			return nil, false

@@ -3,11 +3,11 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -40,26 +40,29 @@ type personSavedMsg struct {
 }
 
 // personFormPage edits a person's profile and privacy record: the notice
-// shown, consents per purpose, the retention date.
+// shown, consents per purpose, the retention date. Its fields are the
+// shared form fields: the texts in pf order, then one check box per purpose.
 type personFormPage struct {
-	sh       *Shared
-	person   sessions.Person
-	inputs   [pfTexts]textinput.Model
-	consents [3]bool // store, share, research
-	focus    int     // 0..pfTexts-1 inputs, then the three consents
-	problem  string
+	sh      *Shared
+	person  sessions.Person
+	form    *fields
+	problem string
 	// targetLabel names a target occupation picked from ESCO.
 	targetLabel string
-	save        key.Binding
-	pick        key.Binding
-	next        key.Binding
-	toggle      key.Binding
-	back        key.Binding
-	w, h        int
+	// employment are the codes the employment choice offers, "" first.
+	employment []string
+	save       key.Binding
+	pick       key.Binding
+	next       key.Binding
+	toggle     key.Binding
+	back       key.Binding
+	w, h       int
 }
 
-func newPersonFormPage(sh *Shared, p sessions.Person) *personFormPage {
-	f := &personFormPage{sh: sh, person: p,
+// newPersonFormPage edits p; targetLabel names p's target occupation
+// ("" when ESCO does not know it), so the form shows a name, not a URI.
+func newPersonFormPage(sh *Shared, p sessions.Person, targetLabel string) *personFormPage {
+	f := &personFormPage{sh: sh, person: p, form: newFields(sh.Styles.IsDark), targetLabel: targetLabel,
 		save:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", sh.Tr.T("people.key.save"))),
 		next:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", sh.Tr.T("people.key.next_field"))),
 		toggle: key.NewBinding(key.WithKeys("space"), key.WithHelp("space", sh.Tr.T("people.key.toggle"))),
@@ -77,35 +80,34 @@ func newPersonFormPage(sh *Shared, p sessions.Person) *personFormPage {
 		p.Availability, p.Mobility, p.LawfulBasis, p.NoticeVersion, p.NoticeShown.String(), p.RetainUntil.String()}
 	ph := map[int]string{pfEmployment: strings.Join(sessions.EmploymentStatuses, ", "), pfNoticeShown: "YYYY-MM-DD, today",
 		pfRetain: "YYYY-MM-DD", pfTarget: "http://data.europa.eu/esco/occupation/…", pfEQF: "1–8", pfLanguage: "nl, fr, en, …"}
-	for i := range f.inputs {
-		in := textinput.New()
-		in.Prompt = ""
-		in.Placeholder = ph[i]
-		in.SetStyles(peopleInputStyles(sh.Styles.IsDark))
-		in.SetValue(values[i])
-		f.inputs[i] = in
+	checks := map[int]func(string) string{pfNoticeShown: dateCheck(sh, false, true), pfRetain: dateCheck(sh, false, false)}
+	f.employment = append([]string{""}, sessions.EmploymentStatuses...)
+	if p.Employment != "" && !slices.Contains(f.employment, p.Employment) {
+		f.employment = append(f.employment, p.Employment) // an older value is kept, not lost
 	}
-	for _, c := range p.Consents {
-		for i, pur := range sessions.Purposes {
-			if c.Purpose == pur {
-				f.consents[i] = c.Active()
+	for i := range pfTexts {
+		if i == pfEmployment {
+			var labels []string
+			for _, e := range f.employment {
+				labels = append(labels, employmentLabel(sh, e))
+			}
+			f.form.choose(labels)
+			f.form.list[i].choice = slices.Index(f.employment, p.Employment)
+			continue
+		}
+		f.form.text(ph[i], checks[i])
+		f.form.set(i, values[i])
+	}
+	for i := range sessions.Purposes {
+		f.form.toggle()
+		for _, c := range p.Consents {
+			if c.Purpose == sessions.Purposes[i] {
+				f.form.list[pfTexts+i].on = c.Active()
 			}
 		}
 	}
-	f.setFocus(0)
+	f.form.focusOn(0)
 	return f
-}
-
-func (f *personFormPage) setFocus(i int) {
-	n := pfTexts + len(f.consents)
-	f.focus = (i + n) % n
-	for k := range f.inputs {
-		if k == f.focus {
-			f.inputs[k].Focus()
-		} else {
-			f.inputs[k].Blur()
-		}
-	}
 }
 
 func (f *personFormPage) Init() tea.Cmd { return nil }
@@ -114,13 +116,13 @@ func (f *personFormPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case personSavedMsg:
 		if msg.err != nil {
-			f.problem = msg.err.Error()
+			f.problem = f.sh.P.Error(msg.err)
 			return f, nil
 		}
 		return f, tea.Sequence(Status(f.sh.Tr.T("people.profile_saved"), false), Pop())
 	case ConceptPickedMsg:
 		if msg.Tag == "target" {
-			f.inputs[pfTarget].SetValue(msg.Concept.URI)
+			f.form.set(pfTarget, msg.Concept.URI)
 			f.targetLabel = msg.Concept.Label
 		}
 		return f, nil
@@ -128,56 +130,48 @@ func (f *personFormPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		switch msg.String() {
 		case "ctrl+o":
 			if f.sh.Deps.Concepts != nil {
-				f.setFocus(pfTarget)
+				f.form.focusOn(pfTarget)
 				return f, Push(NewConceptPicker(f.sh, catalog.KindOccupation, "target", ""))
 			}
 			return f, nil
 		case "esc":
 			return f, Pop()
-		case "tab", "down":
-			f.setFocus(f.focus + 1)
-			return f, nil
-		case "shift+tab", "up":
-			f.setFocus(f.focus - 1)
-			return f, nil
+		case "down":
+			return f, f.form.focusOn(f.form.focus + 1)
+		case "up":
+			return f, f.form.focusOn(f.form.focus - 1)
 		case "ctrl+s":
 			return f, f.submit()
-		case "space", "enter":
-			if f.focus >= pfTexts {
-				f.consents[f.focus-pfTexts] = !f.consents[f.focus-pfTexts]
-				return f, nil
-			}
 		}
-		if f.focus < pfTexts {
-			var cmd tea.Cmd
-			before := f.inputs[f.focus].Value()
-			f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
-			if f.focus == pfTarget && f.inputs[f.focus].Value() != before {
-				f.targetLabel = ""
-			}
-			return f, cmd
-		}
+		return f, f.edit(msg)
 	case tea.PasteMsg:
-		if f.focus < pfTexts {
-			var cmd tea.Cmd
-			f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
-			return f, cmd
-		}
+		return f, f.edit(msg)
 	}
 	return f, nil
+}
+
+// edit passes msg to the fields; a typed target occupation loses the
+// picked label.
+func (f *personFormPage) edit(msg tea.Msg) tea.Cmd {
+	changed, cmd := f.form.update(msg)
+	if changed && f.form.focus == pfTarget {
+		f.targetLabel = ""
+	}
+	return cmd
 }
 
 // person applies the form to the stored person, naming a field it cannot read.
 func (f *personFormPage) personFromForm() (sessions.Person, error) {
 	tr := f.sh.Tr
 	p := f.person
-	v := func(i int) string { return strings.TrimSpace(f.inputs[i].Value()) }
+	v := f.form.trimmed
 	p.Name, p.Email, p.Phone, p.Language = v(pfName), v(pfEmail), v(pfPhone), v(pfLanguage)
-	p.Employment, p.TargetOccupation, p.Availability, p.Mobility = v(pfEmployment), v(pfTarget), v(pfAvailability), v(pfMobility)
+	p.Employment = f.employment[f.form.list[pfEmployment].choice]
+	p.TargetOccupation, p.Availability, p.Mobility = v(pfTarget), v(pfAvailability), v(pfMobility)
 	p.LawfulBasis, p.NoticeVersion = v(pfBasis), v(pfNoticeVersion)
 	bad := func(field int, label string, err error) error {
-		f.setFocus(field)
-		return fmt.Errorf("%s", tr.T("people.err.field", "Field", tr.T(label), "Err", err.Error()))
+		f.form.focusOn(field)
+		return fmt.Errorf("%s", tr.T("people.err.field", "Field", tr.T(label), "Err", f.sh.P.Error(err)))
 	}
 	p.BirthYear = 0
 	if s := v(pfBirth); s != "" {
@@ -221,9 +215,9 @@ func (f *personFormPage) personFromForm() (sessions.Person, error) {
 			}
 		}
 		switch {
-		case f.consents[i] && old.Active():
+		case f.form.list[pfTexts+i].on && old.Active():
 			cs = append(cs, old)
-		case f.consents[i]:
+		case f.form.list[pfTexts+i].on:
 			cs = append(cs, sessions.Consent{Purpose: pur, Given: today})
 		case old.Active():
 			old.Withdrawn = today
@@ -239,7 +233,7 @@ func (f *personFormPage) personFromForm() (sessions.Person, error) {
 func (f *personFormPage) submit() tea.Cmd {
 	p, err := f.personFromForm()
 	if err != nil {
-		f.problem = err.Error()
+		f.problem = f.sh.P.Error(err)
 		return nil
 	}
 	f.problem = ""
@@ -257,28 +251,21 @@ func (f *personFormPage) View() string {
 	labels := [pfTexts]string{"people.pf.name", "people.email", "people.phone", "people.pf.birth", "people.pf.language", "people.pf.eqf",
 		"people.employment", "people.target", "people.pf.availability", "people.pf.mobility", "people.pf.basis",
 		"people.pf.notice_version", "people.pf.notice_shown", "people.pf.retain"}
-	row := func(i int, label, value string) string {
-		l := fmt.Sprintf(" %-20s", ansi.Truncate(tr.T(label), 19, "…"))
-		if i == f.focus {
-			l = st.Label.Render("▸" + l[1:])
-		}
-		return l + value
-	}
 	var lines []string
 	lines = append(lines, " "+st.Bold.Render(tr.T("people.edit_title", "Name", f.person.Name)))
-	for i := range f.inputs {
-		v := f.inputs[i].View()
+	for i := range pfTexts {
+		v := f.form.view(i)
 		if i == pfTarget && f.targetLabel != "" {
-			v = st.Bold.Render(f.targetLabel) + " " + st.Muted.Render(f.inputs[i].Value())
+			// The occupation by name; its URI stays behind it.
+			v = st.Bold.Render(f.targetLabel) + " " + st.Muted.Render("(ctrl+o)")
 		}
-		lines = append(lines, row(i, labels[i], v))
+		lines = append(lines, f.form.label(st, i, tr.T(labels[i]), 20)+v)
+		if pl := f.form.problemLine(st, i, 21, f.w); pl != "" {
+			lines = append(lines, pl)
+		}
 	}
 	for i, pur := range sessions.Purposes {
-		box := "[ ]"
-		if f.consents[i] {
-			box = "[x]"
-		}
-		lines = append(lines, row(pfTexts+i, "people.consent_label", box+" "+tr.T("people.consent."+string(pur))))
+		lines = append(lines, f.form.label(st, pfTexts+i, tr.T("people.consent_label"), 20)+f.form.view(pfTexts+i)+" "+tr.T("people.consent."+string(pur)))
 	}
 	if f.problem != "" {
 		lines = append(lines, " "+st.Error.Render("! "+ansi.Truncate(f.problem, f.w-4, "…")))
@@ -288,14 +275,25 @@ func (f *personFormPage) View() string {
 
 func (f *personFormPage) SetSize(w, h int) {
 	f.w, f.h = w, h
-	for i := range f.inputs {
-		f.inputs[i].SetWidth(max(w-24, 10))
-	}
+	f.form.setWidth(max(w-24, 10))
 }
 
 func (f *personFormPage) Title() string      { return f.sh.Tr.T("people.edit") }
 func (f *personFormPage) InputFocused() bool { return true }
 func (f *personFormPage) ShortHelp() []key.Binding {
-	return []key.Binding{f.next, f.toggle, f.save, f.back}
+	return []key.Binding{f.next, f.pick, f.save, f.back}
 }
-func (f *personFormPage) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
+func (f *personFormPage) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{f.next, f.toggle, f.pick}, {f.save, f.back}}
+}
+
+// employmentLabel is an employment status in words ("–" when not given).
+func employmentLabel(sh *Shared, code string) string {
+	if code == "" {
+		return "–"
+	}
+	if id := "people.employment." + code; sh.Tr.Has(id) {
+		return sh.Tr.T(id)
+	}
+	return code
+}

@@ -17,13 +17,13 @@ func (p *personPage) searchFor() tea.Cmd {
 	if p.sh.Deps.Register == nil {
 		return Status(p.sh.Tr.T("people.search_soon"), false)
 	}
-	person, dep, tr := p.file.person, p.sh.Deps.People, p.sh.Tr
+	person, dep, tr, pr := p.file.person, p.sh.Deps.People, p.sh.Tr, p.sh.P
 	target := &SearchTarget{Label: person.Name, Add: func(o catalog.Offer) tea.Cmd {
 		return func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 			defer cancel()
-			if err := addOfferToDraft(ctx, dep, person.ID, o, tr.T("people.enrol", "Title", o.Title), tr.T("people.owner.person")); err != nil {
-				return StatusMsg{Text: tr.T("people.err.draft", "Err", err.Error()), Err: true}
+			if err := addOfferToDraft(ctx, dep, person.ID, o, tr.T("people.enrol", "Title", o.Title), "person"); err != nil {
+				return StatusMsg{Text: tr.T("people.err.draft", "Err", pr.Error(err)), Err: true}
 			}
 			return StatusMsg{Text: tr.T("people.offer_added", "Title", o.Title)}
 		}

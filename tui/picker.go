@@ -139,7 +139,7 @@ func (p *pickerPage) View() string {
 	status := ""
 	switch {
 	case p.err != nil:
-		status = st.Error.Render("! " + p.err.Error())
+		status = st.Error.Render("! " + p.sh.P.Error(p.err))
 	case p.busy:
 		status = st.Muted.Render(tr.T("picker.searching"))
 	case len([]rune(strings.TrimSpace(p.input.Value()))) < minQuery:

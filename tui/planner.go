@@ -164,7 +164,7 @@ func (p *plannerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		p.loaded, p.err, p.busy = true, msg.err, false
 		if msg.err != nil {
-			return p, Status(msg.err.Error(), true)
+			return p, Status(p.sh.P.Error(msg.err), true)
 		}
 		p.view = msg.view
 		p.sel = max(0, min(p.sel, len(p.plan().Steps)-1))
@@ -172,7 +172,7 @@ func (p *plannerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	case planEditMsg:
 		p.busy = false
 		if msg.err != nil {
-			return p, tea.Batch(Status(msg.err.Error(), true), p.load())
+			return p, tea.Batch(Status(p.sh.P.Error(msg.err), true), p.load())
 		}
 		return p, tea.Batch(Status(msg.text, false), p.load())
 	case suggestMsg:
@@ -181,7 +181,7 @@ func (p *plannerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		p.sug = &msg
 		if msg.err != nil {
-			return p, Status(msg.err.Error(), true)
+			return p, Status(p.sh.P.Error(msg.err), true)
 		}
 		return p, nil
 	case RevealMsg:
@@ -286,7 +286,7 @@ func nextStatus(s sessions.StepStatus) sessions.StepStatus {
 
 // searchTarget opens the register "for" this plan: p adds the offer.
 func (p *plannerPage) searchTarget() *SearchTarget {
-	dep, planID, tr := p.sh.Deps.Plans, p.plan().ID, p.sh.Tr
+	dep, planID, tr, pr := p.sh.Deps.Plans, p.plan().ID, p.sh.Tr, p.sh.P
 	return &SearchTarget{
 		Label: tr.T("plan.search_for", "Name", p.view.PersonName),
 		Add: func(o catalog.Offer) tea.Cmd {
@@ -294,7 +294,7 @@ func (p *plannerPage) searchTarget() *SearchTarget {
 				ctx, cancel := context.WithTimeout(context.Background(), planTimeout)
 				defer cancel()
 				if _, err := dep.AddOfferSteps(ctx, planID, o.ID); err != nil {
-					return StatusMsg{Text: err.Error(), Err: true}
+					return StatusMsg{Text: pr.Error(err), Err: true}
 				}
 				return StatusMsg{Text: tr.T("plan.added", "Title", o.Title)}
 			}

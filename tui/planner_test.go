@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/sessions"
@@ -201,4 +203,37 @@ func TestPlannerEdits(t *testing.T) {
 		t.Fatalf("accepted pathway not in plan: %+v", p.Steps)
 	}
 	r.finish()
+}
+
+// TestPlanRefusesTheSameOfferTwice: adding an offer the plan has already
+// is refused with the reason, in the person's words (en and nl), and the
+// plan is unchanged.
+func TestPlanRefusesTheSameOfferTwice(t *testing.T) {
+	for _, lang := range []struct{ code, want string }{
+		{"en", "is in the plan already: an offer is planned once"},
+		{"nl", "staat al in het plan: een aanbod wordt één keer gepland"},
+	} {
+		t.Run(lang.code, func(t *testing.T) {
+			ctx := context.Background()
+			st, ann := plannerStore(t)
+			a := appOver(t, st, func() time.Time { return peopleNow })
+			p, err := st.CurrentPlan(ctx, ann, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := len(p.Steps)
+			_, err = a.AddOfferSteps(ctx, p.ID, p.Steps[0].OfferID)
+			var ae *app.Error
+			if !errors.As(err, &ae) || ae.Kind != app.Refused || ae.Rule != "one-step-per-offer" {
+				t.Fatalf("second add: %v", err)
+			}
+			sh := newShared(locale.Must(), Deps{}, Options{Lang: lang.code})
+			if got := sh.P.Error(err); !strings.Contains(got, lang.want) || !strings.Contains(got, p.Steps[0].Title) {
+				t.Errorf("refusal says %q, want %q with the title", got, lang.want)
+			}
+			if p, _ = st.CurrentPlan(ctx, ann, true); len(p.Steps) != before {
+				t.Errorf("plan has %d steps, want %d", len(p.Steps), before)
+			}
+		})
+	}
 }

@@ -18,7 +18,7 @@ func (p *plannerPage) View() string {
 		return Fit(" "+tr.T("plan.loading"), p.w, p.h)
 	}
 	if p.err != nil {
-		return Fit(" "+st.Error.Render("! "+p.err.Error()), p.w, p.h)
+		return Fit(" "+st.Error.Render("! "+p.sh.P.Error(p.err)), p.w, p.h)
 	}
 	head := p.headLine()
 	foot := p.totalsBar()
@@ -224,7 +224,7 @@ func (p *plannerPage) suggestView(h int) string {
 		return " " + tr.T("plan.suggesting")
 	}
 	if p.sug.err != nil {
-		return " " + st.Error.Render("! "+p.sug.err.Error())
+		return " " + st.Error.Render("! "+p.sh.P.Error(p.sug.err))
 	}
 	sg := p.sug.sg
 	if len(sg.Missing) == 0 {

@@ -119,6 +119,8 @@ type Model struct {
 	statusErr bool
 	statusSeq int
 	quitting  bool
+	// bodyW, bodyH are the size the pages were last given.
+	bodyW, bodyH int
 }
 
 // New builds the root model with the search screen as home.
@@ -149,6 +151,7 @@ func localizedKeys(tr *locale.Tr) GlobalKeys {
 	k.Quit.SetHelp("q", tr.T("key.quit"))
 	k.ForceQ.SetHelp("ctrl+c", tr.T("key.quit"))
 	k.Help.SetHelp("?", tr.T("key.help"))
+	k.HelpAny.SetHelp("f1", tr.T("key.help"))
 	k.Back.SetHelp("esc", tr.T("key.back"))
 	k.People.SetHelp("tab", tr.T("key.people"))
 	k.Register.SetHelp("ctrl+r", tr.T("key.register"))
@@ -170,7 +173,9 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) bodySize() (int, int) {
 	h := m.sh.Height - 3 // header, status, help
 	if m.fullHelp {
-		h -= lipgloss.Height(m.help.FullHelpView(m.Active().FullHelp())) - 1
+		h -= lipgloss.Height(m.help.FullHelpView(m.fullHelpKeys())) - 1
+	} else {
+		h -= len(m.shortHelpRows()) - 1
 	}
 	return m.sh.Width, max(h, 1)
 }
@@ -187,6 +192,17 @@ func (m *Model) resize() {
 // keys in the order the package comment gives, then everything else to the
 // active page.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	// The body's height follows the help under it (one or two lines,
+	// or the full help), which changes with the page on top.
+	if w, h := m.bodySize(); m.sh.Width > 0 && (w != m.bodyW || h != m.bodyH) {
+		m.bodyW, m.bodyH = w, h
+		m.resize()
+	}
+	return next, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.sh.Width, m.sh.Height = msg.Width, msg.Height
@@ -262,6 +278,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if key.Matches(msg, k.HelpAny) {
+		m.fullHelp = !m.fullHelp
+		m.resize()
+		return m, nil
+	}
 	if m.Active().InputFocused() {
 		return m, m.forward(msg)
 	}
@@ -274,7 +295,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.quitting = true
 		return m, tea.Quit
 	case key.Matches(msg, k.People) && len(m.stack) == 1:
-		return m.Update(OpenPeopleMsg{})
+		return m.update(OpenPeopleMsg{})
 	case key.Matches(msg, k.Export):
 		if _, open := m.Active().(*exportDialog); !open {
 			return m, OpenExport(m.sh)
@@ -312,20 +333,74 @@ func (m *Model) render() string {
 	b.WriteString(m.statusLine())
 	b.WriteByte('\n')
 	if m.fullHelp {
-		b.WriteString(m.help.FullHelpView(m.Active().FullHelp()))
+		b.WriteString(m.help.FullHelpView(m.fullHelpKeys()))
 	} else {
-		b.WriteString(m.help.ShortHelpView(append(m.Active().ShortHelp(), m.globalHelp()...)))
+		b.WriteString(strings.Join(m.shortHelpRows(), "\n"))
 	}
 	return b.String()
 }
 
+// shortHelpRows is the short help on one line, or on two when one line
+// would cut keys off at this width (80 columns): a key that matters is
+// never hidden behind "…".
+func (m *Model) shortHelpRows() []string {
+	keys := append(append([]key.Binding(nil), m.Active().ShortHelp()...), m.globalHelp()...)
+	measure := m.help
+	measure.SetWidth(0)
+	if w := lipgloss.Width(measure.ShortHelpView(keys)); w <= m.sh.Width {
+		return []string{measure.ShortHelpView(keys)}
+	}
+	split := len(keys)
+	for split > 1 && lipgloss.Width(measure.ShortHelpView(keys[:split])) > m.sh.Width {
+		split--
+	}
+	return []string{measure.ShortHelpView(keys[:split]), m.help.ShortHelpView(keys[split:])}
+}
+
+// fullHelpKeys are the page's keys and, in a last column, the keys that
+// work on every page.
+func (m *Model) fullHelpKeys() [][]key.Binding {
+	k := m.sh.Keys
+	typing := m.Active().InputFocused()
+	global := []key.Binding{k.HelpAny}
+	if !typing {
+		// ? q and ctrl+e reach the root only when no text field has focus.
+		global = []key.Binding{k.Help, k.HelpAny}
+		if m.sh.Focus != nil {
+			global = append(global, k.Export)
+		}
+		if len(m.stack) == 1 {
+			global = append(global, k.People)
+		}
+		global = append(global, k.Quit)
+	}
+	global = append(global, k.ForceQ)
+	page := m.Active().FullHelp()
+	shown := map[string]bool{}
+	for _, col := range page {
+		for _, b := range col {
+			shown[b.Help().Key] = true
+		}
+	}
+	var rest []key.Binding
+	for _, b := range global {
+		if !shown[b.Help().Key] { // a page that lists a global key itself keeps its place
+			rest = append(rest, b)
+		}
+	}
+	return append(append([][]key.Binding(nil), page...), rest)
+}
+
 func (m *Model) globalHelp() []key.Binding {
 	k := m.sh.Keys
-	out := []key.Binding{k.Help}
+	var out []key.Binding
 	if !m.Active().InputFocused() {
-		out = append(out, k.Quit)
+		if m.sh.Focus != nil {
+			out = append(out, k.Export) // the export dialog opens wherever a person is in focus
+		}
+		out = append(out, k.Help, k.Quit)
 	} else {
-		out = append(out, k.ForceQ)
+		out = append(out, k.HelpAny, k.ForceQ)
 	}
 	return out
 }

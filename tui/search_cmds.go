@@ -98,8 +98,8 @@ func (p *searchPage) gotHits(msg searchHitsMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		p.err = msg.err.Error()
-		return Status(p.sh.Tr.T("search.error", "Err", msg.err.Error()), true)
+		p.err = p.sh.P.Error(msg.err)
+		return Status(p.sh.Tr.T("search.error", "Err", p.sh.P.Error(msg.err)), true)
 	}
 	p.err = ""
 	if msg.offset == 0 {

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textarea"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/koers-project/koers/catalog"
@@ -99,17 +97,19 @@ type (
 // appointment. Every change is saved as a draft after a short pause, so a
 // crash or a closed terminal loses nothing; reopening restores it.
 type sessionPage struct {
-	sh      *Shared
-	keys    sessionKeys
-	person  sessions.Person
-	at      time.Time
-	channel int
-	inputs  [nFields]textinput.Model // fChannel and fNotes unused
-	notes   textarea.Model
+	sh     *Shared
+	keys   sessionKeys
+	person sessions.Person
+	at     time.Time
+	// form holds the fields in tab order (fChannel … fNext).
+	form    *fields
 	goals   []sessions.Goal
 	actions []sessions.Action
-	focus   int
 	editSeq int
+	// closed is set once the screen is leaving (esc, or a save under way):
+	// from then on it takes no keys, so nothing typed lands in a field
+	// that is about to go.
+	closed  bool
 	savedAt time.Time
 	restore time.Time // when the restored draft was last saved
 	problem string
@@ -119,34 +119,48 @@ type sessionPage struct {
 	// write can never bring back the draft the session save discards.
 	draftBusy   bool
 	pendingSave bool
-	w, h        int
-}
-
-func peopleInputStyles(isDark bool) textinput.Styles {
-	s := textinput.DefaultStyles(isDark)
-	s.Cursor.Blink = false
-	return s
+	// pendingDiscard is a ctrl+d asked while a draft write was in flight.
+	pendingDiscard bool
+	w, h           int
 }
 
 func newSessionPage(sh *Shared, p sessions.Person) *sessionPage {
-	sp := &sessionPage{sh: sh, keys: newSessionKeys(sh), person: p, at: sh.Now(), focus: fSummary}
+	sp := &sessionPage{sh: sh, keys: newSessionKeys(sh), person: p}
+	sp.reset()
+	return sp
+}
+
+// reset makes the form a clean new session: every field empty, the time
+// now, the first channel, the focus on the first field.
+func (p *sessionPage) reset() {
+	sh := p.sh
+	p.at = sh.Now()
+	p.form = newFields(sh.Styles.IsDark)
+	var channels []string
+	for _, c := range sessions.Channels {
+		channels = append(channels, sh.Tr.T("people.channel."+string(c)))
+	}
 	ph := map[int]string{fMinutes: sh.Tr.T("people.ph.minutes"), fVenue: sh.Tr.T("people.ph.venue"), fAbsent: sh.Tr.T("people.ph.absent"), fSummary: sh.Tr.T("people.ph.summary"), fGoal: sh.Tr.T("people.ph.goal"),
 		fAction: sh.Tr.T("people.ph.action"), fDue: "YYYY-MM-DD", fNext: "YYYY-MM-DD HH:MM"}
-	for i := range sp.inputs {
-		in := textinput.New()
-		in.Prompt = ""
-		in.Placeholder = ph[i]
-		in.SetStyles(peopleInputStyles(sh.Styles.IsDark))
-		sp.inputs[i] = in
+	checks := map[int]func(string) string{fWhen: dateCheck(sh, true, false), fDue: dateCheck(sh, false, false), fNext: dateCheck(sh, true, false)}
+	for i := range nFields {
+		switch i {
+		case fChannel:
+			p.form.choose(channels)
+		case fNotes:
+			p.form.area(sh.Tr.T("people.ph.notes"), 3)
+		default:
+			p.form.text(ph[i], checks[i])
+		}
 	}
-	sp.inputs[fWhen].SetValue(sp.at.Local().Format("2006-01-02 15:04"))
-	sp.notes = textarea.New()
-	sp.notes.ShowLineNumbers = false
-	sp.notes.Prompt = "│ "
-	sp.notes.Placeholder = sh.Tr.T("people.ph.notes")
-	sp.notes.SetHeight(3)
-	sp.setFocus(fSummary)
-	return sp
+	p.form.set(fWhen, p.at.Local().Format("2006-01-02 15:04"))
+	p.goals, p.actions = nil, nil
+	p.problem = ""
+	p.savedAt, p.restore = time.Time{}, time.Time{}
+	p.form.focusOn(fChannel)
+	if p.w > 0 {
+		p.SetSize(p.w, p.h)
+	}
 }
 
 func (p *sessionPage) Init() tea.Cmd {
@@ -159,47 +173,26 @@ func (p *sessionPage) Init() tea.Cmd {
 	}
 }
 
-func (p *sessionPage) setFocus(f int) {
-	p.focus = (f + nFields) % nFields
-	for i := range p.inputs {
-		if i == p.focus {
-			p.inputs[i].Focus()
-		} else {
-			p.inputs[i].Blur()
-		}
-	}
-	if p.focus == fNotes {
-		p.notes.Focus()
-	} else {
-		p.notes.Blur()
-	}
-}
-
 func (p *sessionPage) draft() sessionDraft {
-	return sessionDraft{Channel: string(sessions.Channels[p.channel]), When: p.inputs[fWhen].Value(), Minutes: p.inputs[fMinutes].Value(),
-		Venue: p.inputs[fVenue].Value(), Absent: p.inputs[fAbsent].Value(),
-		Summary: p.inputs[fSummary].Value(), Notes: p.notes.Value(), Goal: p.inputs[fGoal].Value(), Goals: p.goals,
-		Action: p.inputs[fAction].Value(), Due: p.inputs[fDue].Value(), Actions: p.actions, Next: p.inputs[fNext].Value()}
+	v := p.form.value
+	return sessionDraft{Channel: string(sessions.Channels[p.form.list[fChannel].choice]), When: v(fWhen), Minutes: v(fMinutes),
+		Venue: v(fVenue), Absent: v(fAbsent), Summary: v(fSummary), Notes: v(fNotes), Goal: v(fGoal), Goals: p.goals,
+		Action: v(fAction), Due: v(fDue), Actions: p.actions, Next: v(fNext)}
 }
 
 func (p *sessionPage) apply(d sessionDraft) {
 	for i, c := range sessions.Channels {
 		if string(c) == d.Channel {
-			p.channel = i
+			p.form.list[fChannel].choice = i
 		}
 	}
 	if d.When != "" {
-		p.inputs[fWhen].SetValue(d.When)
+		p.form.set(fWhen, d.When)
 	}
-	p.inputs[fMinutes].SetValue(d.Minutes)
-	p.inputs[fVenue].SetValue(d.Venue)
-	p.inputs[fAbsent].SetValue(d.Absent)
-	p.inputs[fSummary].SetValue(d.Summary)
-	p.notes.SetValue(d.Notes)
-	p.inputs[fGoal].SetValue(d.Goal)
-	p.inputs[fAction].SetValue(d.Action)
-	p.inputs[fDue].SetValue(d.Due)
-	p.inputs[fNext].SetValue(d.Next)
+	for f, v := range map[int]string{fMinutes: d.Minutes, fVenue: d.Venue, fAbsent: d.Absent, fSummary: d.Summary, fNotes: d.Notes,
+		fGoal: d.Goal, fAction: d.Action, fDue: d.Due, fNext: d.Next} {
+		p.form.set(f, v)
+	}
 	p.goals, p.actions = d.Goals, d.Actions
 }
 
@@ -208,6 +201,17 @@ func (p *sessionPage) changed() tea.Cmd {
 	p.editSeq++
 	seq := p.editSeq
 	return tea.Tick(draftDebounce, func(time.Time) tea.Msg { return draftTickMsg{seq: seq} })
+}
+
+// discardDraft deletes the stored draft.
+func (p *sessionPage) discardDraft() tea.Cmd {
+	id, dep := p.person.ID, p.sh.Deps.People
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
+		defer cancel()
+		_ = dep.DiscardDraft(ctx, id, draftKind)
+		return nil
+	}
 }
 
 func (p *sessionPage) saveDraft() tea.Cmd {
@@ -241,26 +245,37 @@ func (p *sessionPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		return p, nil
 	case draftSavedMsg:
 		p.draftBusy = false
+		if p.pendingDiscard {
+			p.pendingDiscard = false
+			return p, p.discardDraft()
+		}
 		if p.pendingSave {
 			p.pendingSave = false
 			return p, p.save()
 		}
 		if msg.err != nil {
-			return p, Status(p.sh.Tr.T("people.err.draft", "Err", msg.err.Error()), true)
+			return p, Status(p.sh.Tr.T("people.err.draft", "Err", p.sh.P.Error(msg.err)), true)
 		}
 		p.savedAt = msg.at
 		return p, nil
 	case sessionSavedMsg:
 		p.saving = false
 		if msg.err != nil {
-			p.problem = msg.err.Error()
+			p.closed = false
+			p.problem = p.sh.P.Error(msg.err)
 			return p, Status(p.sh.Tr.T("people.err.session"), true)
 		}
 		p.editSeq++ // drop pending draft saves: the store discarded the draft
 		return p, tea.Sequence(Status(p.sh.Tr.T("people.session_saved"), false), Pop())
 	case tea.KeyPressMsg:
+		if p.closed {
+			return p, nil
+		}
 		return p.key(msg)
 	case tea.PasteMsg:
+		if p.closed {
+			return p, nil
+		}
 		return p.edit(msg)
 	}
 	return p, nil
@@ -270,59 +285,34 @@ func (p *sessionPage) key(msg tea.KeyPressMsg) (Page, tea.Cmd) {
 	switch {
 	case key.Matches(msg, p.keys.Back):
 		p.editSeq++
+		p.closed = true
 		if p.draft().empty() {
 			return p, Pop()
 		}
 		return p, tea.Sequence(p.saveDraft(), Status(p.sh.Tr.T("people.draft_kept"), false), Pop())
-	case key.Matches(msg, p.keys.Next):
-		p.setFocus(p.focus + 1)
-		return p, nil
-	case key.Matches(msg, p.keys.Prev):
-		p.setFocus(p.focus - 1)
-		return p, nil
 	case key.Matches(msg, p.keys.Save):
 		return p, p.save()
 	case key.Matches(msg, p.keys.Discard):
-		p.apply(sessionDraft{})
+		p.reset()
 		p.editSeq++
-		id, dep := p.person.ID, p.sh.Deps.People
-		return p, tea.Batch(Status(p.sh.Tr.T("people.draft_discarded"), false), func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
-			defer cancel()
-			_ = dep.DiscardDraft(ctx, id, draftKind)
-			return nil
-		})
-	case p.focus == fChannel && key.Matches(msg, p.keys.Cycle):
-		n := len(sessions.Channels)
-		if msg.String() == "left" {
-			p.channel = (p.channel + n - 1) % n
-		} else {
-			p.channel = (p.channel + 1) % n
+		status := Status(p.sh.Tr.T("people.draft_discarded"), false)
+		if p.draftBusy {
+			// A draft write in flight would bring the draft back: discard
+			// once it has landed.
+			p.pendingDiscard = true
+			return p, status
 		}
-		return p, p.changed()
-	case key.Matches(msg, p.keys.Add) && (p.focus == fGoal || p.focus == fAction || p.focus == fDue):
+		return p, tea.Batch(status, p.discardDraft())
+	case key.Matches(msg, p.keys.Add) && (p.form.focus == fGoal || p.form.focus == fAction || p.form.focus == fDue):
 		return p, p.addItem()
 	}
 	return p.edit(msg)
 }
 
 func (p *sessionPage) edit(msg tea.Msg) (Page, tea.Cmd) {
-	var cmd tea.Cmd
-	switch p.focus {
-	case fChannel:
-		return p, nil
-	case fNotes:
-		before := p.notes.Value()
-		p.notes, cmd = p.notes.Update(msg)
-		if p.notes.Value() == before {
-			return p, cmd
-		}
-	default:
-		before := p.inputs[p.focus].Value()
-		p.inputs[p.focus], cmd = p.inputs[p.focus].Update(msg)
-		if p.inputs[p.focus].Value() == before {
-			return p, cmd
-		}
+	changed, cmd := p.form.update(msg)
+	if !changed {
+		return p, cmd
 	}
 	return p, tea.Batch(cmd, p.changed())
 }
@@ -330,74 +320,76 @@ func (p *sessionPage) edit(msg tea.Msg) (Page, tea.Cmd) {
 // addItem moves the goal or the action (with its due date) into the list.
 func (p *sessionPage) addItem() tea.Cmd {
 	tr := p.sh.Tr
-	if p.focus == fGoal {
-		s := strings.TrimSpace(p.inputs[fGoal].Value())
+	if p.form.focus == fGoal {
+		s := strings.TrimSpace(p.form.value(fGoal))
 		if s == "" {
 			return nil
 		}
 		p.goals = append(p.goals, sessions.Goal{Summary: s, Status: "open"})
-		p.inputs[fGoal].SetValue("")
+		p.form.set(fGoal, "")
 		return p.changed()
 	}
-	s := strings.TrimSpace(p.inputs[fAction].Value())
+	s := strings.TrimSpace(p.form.value(fAction))
 	if s == "" {
 		return nil
 	}
-	a := sessions.Action{Summary: s, Owner: tr.T("people.owner.person"), Status: "open"}
-	if d := strings.TrimSpace(p.inputs[fDue].Value()); d != "" {
+	a := sessions.Action{Summary: s, Owner: "person", Status: "open"}
+	if d := strings.TrimSpace(p.form.value(fDue)); d != "" {
 		due, err := catalog.ParseDate(d)
 		if err != nil {
-			return Status(tr.T("people.err.field", "Field", tr.T("people.f.due"), "Err", err.Error()), true)
+			return Status(tr.T("people.err.field", "Field", tr.T("people.f.due"), "Err", tr.T("people.err.date_typed", "Value", d, "Want", "YYYY-MM-DD")), true)
 		}
 		a.Due = due
 	}
 	p.actions = append(p.actions, a)
-	p.inputs[fAction].SetValue("")
-	p.inputs[fDue].SetValue("")
-	p.setFocus(fAction)
+	p.form.set(fAction, "")
+	p.form.set(fDue, "")
+	p.form.focusOn(fAction)
 	return p.changed()
 }
 
 // session builds the record from the form, or names the field in error.
 func (p *sessionPage) session() (sessions.Session, error) {
 	tr := p.sh.Tr
-	g := sessions.Session{PersonID: p.person.ID, At: p.at, Attended: true, Channel: sessions.Channels[p.channel],
-		Venue: strings.TrimSpace(p.inputs[fVenue].Value()), Summary: strings.TrimSpace(p.inputs[fSummary].Value()),
+	g := sessions.Session{PersonID: p.person.ID, At: p.at, Attended: true, Channel: sessions.Channels[p.form.list[fChannel].choice],
+		Venue: strings.TrimSpace(p.form.value(fVenue)), Summary: strings.TrimSpace(p.form.value(fSummary)),
 		Goals: p.goals, Actions: p.actions}
-	if v := strings.TrimSpace(p.inputs[fWhen].Value()); v != "" {
+	if v := strings.TrimSpace(p.form.value(fWhen)); v != "" {
 		t, err := parseLocalWhen(v)
 		if err != nil {
-			return g, errors.New(tr.T("people.err.field", "Field", tr.T("people.f.when"), "Err", err.Error()))
+			p.form.focusOn(fWhen)
+			return g, errors.New(tr.T("people.err.field", "Field", tr.T("people.f.when"), "Err", tr.T("people.err.date_typed", "Value", v, "Want", "YYYY-MM-DD [HH:MM]")))
 		}
 		g.At = t
 	}
-	if r := strings.TrimSpace(p.inputs[fAbsent].Value()); r != "" {
+	if r := strings.TrimSpace(p.form.value(fAbsent)); r != "" {
 		g.Attended, g.Reason = false, r
 	}
-	if m := strings.TrimSpace(p.inputs[fMinutes].Value()); m != "" {
+	if m := strings.TrimSpace(p.form.value(fMinutes)); m != "" {
 		n, err := strconv.Atoi(m)
 		if err != nil {
 			return g, errors.New(tr.T("people.err.field", "Field", tr.T("people.f.minutes"), "Err", strconv.Quote(m)))
 		}
 		g.Minutes = n
 	}
-	if n := strings.TrimSpace(p.notes.Value()); n != "" {
+	if n := strings.TrimSpace(p.form.value(fNotes)); n != "" {
 		g.Notes = []string{n}
 	}
-	if v := strings.TrimSpace(p.inputs[fNext].Value()); v != "" {
+	if v := strings.TrimSpace(p.form.value(fNext)); v != "" {
 		t, err := parseLocalWhen(v)
 		if err != nil {
-			return g, errors.New(tr.T("people.err.field", "Field", tr.T("people.f.next"), "Err", err.Error()))
+			p.form.focusOn(fNext)
+			return g, errors.New(tr.T("people.err.field", "Field", tr.T("people.f.next"), "Err", tr.T("people.err.date_typed", "Value", v, "Want", "YYYY-MM-DD [HH:MM]")))
 		}
 		g.Next = t
 	}
 	// A goal or action typed but not yet added with enter still counts.
-	if s := strings.TrimSpace(p.inputs[fGoal].Value()); s != "" {
+	if s := strings.TrimSpace(p.form.value(fGoal)); s != "" {
 		g.Goals = append(append([]sessions.Goal(nil), g.Goals...), sessions.Goal{Summary: s, Status: "open"})
 	}
-	if s := strings.TrimSpace(p.inputs[fAction].Value()); s != "" {
-		a := sessions.Action{Summary: s, Owner: tr.T("people.owner.person"), Status: "open"}
-		if d, err := catalog.ParseDate(p.inputs[fDue].Value()); err == nil {
+	if s := strings.TrimSpace(p.form.value(fAction)); s != "" {
+		a := sessions.Action{Summary: s, Owner: "person", Status: "open"}
+		if d, err := catalog.ParseDate(p.form.value(fDue)); err == nil {
 			a.Due = d
 		}
 		g.Actions = append(append([]sessions.Action(nil), g.Actions...), a)
@@ -408,10 +400,10 @@ func (p *sessionPage) session() (sessions.Session, error) {
 func (p *sessionPage) save() tea.Cmd {
 	g, err := p.session()
 	if err != nil {
-		p.problem = err.Error()
-		return Status(err.Error(), true)
+		p.problem = p.sh.P.Error(err)
+		return Status(p.problem, true)
 	}
-	p.saving, p.problem = true, ""
+	p.saving, p.problem, p.closed = true, "", true
 	if p.draftBusy {
 		p.pendingSave = true
 		return nil

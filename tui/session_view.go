@@ -7,8 +7,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
-
-	"github.com/koers-project/koers/sessions"
 )
 
 func parseLocalWhen(s string) (time.Time, error) {
@@ -23,39 +21,39 @@ func parseLocalWhen(s string) (time.Time, error) {
 func (p *sessionPage) View() string {
 	st, tr := p.sh.Styles, p.sh.Tr
 	labelW := 19
-	label := func(f int, text string) string {
-		l := fmt.Sprintf(" %-*s", labelW, ansi.Truncate(text, labelW-1, "…"))
-		if f == p.focus {
-			return st.Label.Render("▸" + l[1:])
-		}
-		return l
-	}
+	f := p.form
 	var b strings.Builder
+	field := func(i int, text, editor string) {
+		b.WriteString(f.label(st, i, text, labelW) + editor + "\n")
+		if pl := f.problemLine(st, i, labelW+2, p.w); pl != "" {
+			b.WriteString(pl + "\n")
+		}
+	}
 	b.WriteString(" " + st.Bold.Render(tr.T("people.new_session", "Name", p.person.Name)) + "\n")
-	b.WriteString(label(fChannel, tr.T("people.f.channel")) + "◂ " + tr.T("people.channel."+string(sessions.Channels[p.channel])) + " ▸\n")
-	b.WriteString(label(fWhen, tr.T("people.f.when")) + p.inputs[fWhen].View() + "\n")
-	b.WriteString(label(fMinutes, tr.T("people.f.minutes")) + p.inputs[fMinutes].View() + "\n")
-	b.WriteString(label(fVenue, tr.T("people.f.venue")) + p.inputs[fVenue].View() + "\n")
-	b.WriteString(label(fSummary, tr.T("people.f.summary")) + p.inputs[fSummary].View() + "\n")
-	b.WriteString(label(fNotes, tr.T("people.f.notes")) + st.Muted.Render(tr.T("people.restricted")) + "\n")
-	b.WriteString(indent(p.notes.View(), 2) + "\n")
-	b.WriteString(label(fAbsent, tr.T("people.f.absent")) + p.inputs[fAbsent].View() + "\n")
-	b.WriteString(label(fGoal, tr.T("people.f.goal")) + p.inputs[fGoal].View() + "\n")
+	field(fChannel, tr.T("people.f.channel"), f.view(fChannel))
+	field(fWhen, tr.T("people.f.when"), f.view(fWhen))
+	field(fMinutes, tr.T("people.f.minutes"), f.view(fMinutes))
+	field(fVenue, tr.T("people.f.venue"), f.view(fVenue))
+	field(fSummary, tr.T("people.f.summary"), f.view(fSummary))
+	field(fNotes, tr.T("people.f.notes"), st.Muted.Render(tr.T("people.restricted")))
+	b.WriteString(indent(f.view(fNotes), 2) + "\n")
+	field(fAbsent, tr.T("people.f.absent"), f.view(fAbsent))
+	field(fGoal, tr.T("people.f.goal"), f.view(fGoal))
 	for _, g := range p.goals {
 		b.WriteString(ansi.Truncate("   • "+g.Summary, p.w, "…") + "\n")
 	}
-	b.WriteString(label(fAction, tr.T("people.f.action")) + p.inputs[fAction].View() + "\n")
-	b.WriteString(label(fDue, tr.T("people.f.due")) + p.inputs[fDue].View() + "\n")
+	field(fAction, tr.T("people.f.action"), f.view(fAction))
+	field(fDue, tr.T("people.f.due"), f.view(fDue))
 	for _, a := range p.actions {
 		line := "   • " + a.Summary
 		if !a.Due.IsZero() {
-			line += " · " + tr.T("people.due", "Date", a.Due.String())
+			line += " · " + tr.T("people.due", "Date", p.sh.P.Date(a.Due))
 		}
 		b.WriteString(ansi.Truncate(line, p.w, "…") + "\n")
 	}
-	b.WriteString(label(fNext, tr.T("people.f.next")) + p.inputs[fNext].View() + "\n")
+	field(fNext, tr.T("people.f.next"), f.view(fNext))
 	if p.problem != "" {
-		b.WriteString(" " + st.Error.Render("! "+ansi.Truncate(p.problem, p.w-4, "…")) + "\n")
+		b.WriteString(" " + st.Error.Render(ansi.Wrap("! "+p.problem, p.w-2, "")) + "\n")
 	}
 	foot := ""
 	switch {
@@ -84,11 +82,10 @@ func indent(s string, n int) string {
 
 func (p *sessionPage) SetSize(w, h int) {
 	p.w, p.h = w, h
-	for i := range p.inputs {
-		p.inputs[i].SetWidth(max(w-23, 10))
-	}
-	p.notes.SetWidth(max(w-4, 20))
-	p.notes.SetHeight(max(min(h-17, 8), 2))
+	p.form.setWidth(max(w-23, 10))
+	notes := &p.form.list[fNotes].area
+	notes.SetWidth(max(w-4, 20))
+	notes.SetHeight(max(min(h-17, 8), 2))
 }
 
 func (p *sessionPage) Title() string      { return p.sh.Tr.T("people.session") }
