@@ -29,6 +29,9 @@ func (a *App) Backup(ctx context.Context, path string) (BackupInfo, error) {
 // backup passes every check; a bad backup is an Invalid error and leaves
 // dst as it was. It returns where the replaced database was kept.
 func Restore(ctx context.Context, src, dst string, now time.Time) (BackupInfo, string, error) {
+	if IsPostgres(dst) {
+		return BackupInfo{}, "", postgresNotYet(dst) // pg_dump and pg_restore there (README, PostgreSQL)
+	}
 	info, kept, err := store.Restore(ctx, src, dst, now)
 	if errors.Is(err, ErrBadBackup) || errors.Is(err, os.ErrNotExist) {
 		return info, kept, invalid("FILE", "", err)

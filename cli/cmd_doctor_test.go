@@ -64,7 +64,8 @@ func TestMigrateAndDoctorPostgres(t *testing.T) {
 	}
 	// The register's and the planner's commands refuse the URL (they run
 	// on SQLite only for now), and never take it for a file name.
-	for _, args := range [][]string{{"search", "data"}, {"plan", "show", "--person", "x"}, {"stats"}} {
+	for _, args := range [][]string{{"search", "data"}, {"plan", "show", "--person", "x"}, {"stats"},
+		{"backup", filepath.Join(t.TempDir(), "b.db")}, {"restore", filepath.Join(t.TempDir(), "b.db"), "--yes"}} {
 		code, _, stderr = peopleCLI(t, db, "", args...)
 		if code != exitUsage || !strings.Contains(stderr, "PostgreSQL") {
 			t.Errorf("%v on PostgreSQL: exit %d: %s", args, code, stderr)

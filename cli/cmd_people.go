@@ -69,6 +69,7 @@ type personFlags struct {
 	name, email, phone, language, eqf, employment  string
 	current, target, availability, mobility, basis string
 	noticeVersion, noticeShown, retain             string
+	gender, region, centre                         string
 	birthYear                                      int
 	modes, consents, withdraw, skills              []string
 	evidence                                       string
@@ -83,6 +84,9 @@ func (f *personFlags) register(cmd *cobra.Command, add bool) {
 	fl.StringVar(&f.language, "language", "", "preferred language (ISO 639-1)")
 	fl.StringVar(&f.eqf, "eqf", "", "highest education level (EQF 1-8)")
 	fl.StringVar(&f.employment, "employment", "", "employed, unemployed, self-employed, student or inactive")
+	fl.StringVar(&f.gender, "gender", "", "female, male or other, only as the person states it (empty: not recorded)")
+	fl.StringVar(&f.region, "region", "", "where the person lives (NUTS code, e.g. BE21)")
+	fl.StringVar(&f.centre, "centre", "", "guidance centre whose caseload the person is on")
 	fl.StringVar(&f.current, "current-occupation", "", "current occupation (ESCO URI)")
 	fl.StringVar(&f.target, "target-occupation", "", "target occupation (ESCO URI)")
 	fl.StringVar(&f.availability, "availability", "", "availability (free text)")
@@ -113,6 +117,9 @@ func (f *personFlags) apply(a *invocation, cmd *cobra.Command, p *sessions.Perso
 	set("phone", &p.Phone, f.phone)
 	set("language", &p.Language, f.language)
 	set("employment", &p.Employment, f.employment)
+	set("gender", &p.Gender, f.gender)
+	set("region", &p.Region, strings.ToUpper(f.region))
+	set("centre", &p.Centre, f.centre)
 	set("current-occupation", &p.CurrentOccupation, f.current)
 	set("target-occupation", &p.TargetOccupation, f.target)
 	set("availability", &p.Availability, f.availability)

@@ -213,13 +213,17 @@ func newGenCmd(a *invocation) *cobra.Command {
 		n    int
 		seed uint64
 		out  string
+		pop  popFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "gen --offers N [--seed S] -o FILE",
-		Short: "Write a deterministic synthetic register (JSON lines, the import format)",
+		Use:   "gen --offers N [--seed S] -o FILE | gen --people N [--seed S] [-o DB]",
+		Short: "Write a deterministic synthetic register (JSON lines), or a synthetic population into a database",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			tr := a.tr()
+			if cmd.Flags().Changed("people") {
+				return genPeople(cmd, a, pop, seed, out)
+			}
 			if n <= 0 {
 				return usageErr("%s", tr.T("register.err.flag", "Flag", "--offers", "Value", strconv.Itoa(n), "Want", tr.T("register.want.offers")))
 			}
@@ -264,6 +268,7 @@ func newGenCmd(a *invocation) *cobra.Command {
 	}
 	cmd.Flags().IntVar(&n, "offers", 0, "how many offers")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed (same seed, same register)")
-	cmd.Flags().StringVarP(&out, "output", "o", "", "output file (- for stdout)")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "output file (- for stdout); with --people a new database file (default: --db)")
+	pop.register(cmd)
 	return cmd
 }

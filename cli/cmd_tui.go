@@ -14,7 +14,7 @@ func runTUI(ctx context.Context, a *invocation) error {
 		return err
 	}
 	defer st.Close()
-	deps := tui.Deps{Register: st, Concepts: st, People: st, Plans: st, Exporter: tuiExporter{a: a, st: st}}
+	deps := tui.Deps{Register: st, Concepts: st, People: st, Plans: st, Exporter: tuiExporter{a: a, st: st}, Reports: st}
 	schemes, err := st.Schemes(ctx)
 	if err != nil {
 		return err

@@ -19,6 +19,8 @@ func commands(a *invocation) []*cobra.Command {
 		newAccountCmd(a),
 		newSessionCmd(a),
 		newPlanCmd(a),
+		newOutcomeCmd(a),
+		newReportCmd(a),
 		newBackupCmd(a),
 		newRestoreCmd(a),
 		newMigrateCmd(a),

@@ -79,7 +79,13 @@ type Person struct {
 	BirthYear int         `json:"birth_year,omitempty"` // optional
 	EQF       catalog.EQF `json:"eqf"`                  // highest education level
 	// Employment is one of EmploymentStatuses, or "".
-	Employment        string `json:"employment,omitempty"`
+	Employment string `json:"employment,omitempty"`
+	// Gender is one of Genders, or "" when the person did not state it.
+	Gender string `json:"gender,omitempty"`
+	// Region is the NUTS code where the person lives ("" unknown).
+	Region string `json:"region,omitempty"`
+	// Centre is the guidance centre whose caseload the person is on.
+	Centre            string `json:"centre,omitempty"`
 	CurrentOccupation string `json:"current_occupation,omitempty"` // ESCO URI
 	TargetOccupation  string `json:"target_occupation,omitempty"`  // ESCO URI
 
@@ -129,6 +135,15 @@ func (p *Person) Validate(now time.Time) catalog.Problems {
 	}
 	if p.Employment != "" && !contains(EmploymentStatuses, p.Employment) {
 		add("employment", "%q is not one of %s", p.Employment, strings.Join(EmploymentStatuses, ", "))
+	}
+	if p.Gender != "" && !contains(Genders, p.Gender) {
+		add("gender", "%q is not one of %s (or left empty)", p.Gender, strings.Join(Genders, ", "))
+	}
+	if p.Region != "" && !validNUTS(p.Region) {
+		add("region", "%q is not a NUTS code such as BE21", p.Region)
+	}
+	if len(p.Centre) > 100 {
+		add("centre", "is longer than 100 characters")
 	}
 	for i, s := range p.Skills {
 		if !strings.HasPrefix(s.URI, "http") {
@@ -189,4 +204,19 @@ func contains[T comparable](list []T, v T) bool {
 		}
 	}
 	return false
+}
+
+// validNUTS reports whether s looks like a NUTS code: a two-letter country
+// and up to three more letters or digits (BE, BE2, BE21, BE211).
+func validNUTS(s string) bool {
+	if len(s) < 2 || len(s) > 5 {
+		return false
+	}
+	for i, r := range s {
+		upper := r >= 'A' && r <= 'Z'
+		if i < 2 && !upper || i >= 2 && !upper && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
 }

@@ -59,4 +59,4 @@ func (s *Store) resumeErasures(ctx context.Context) error {
 }
 
 // eraseMarkerVersion is the schema version that has erase_pending.
-const eraseMarkerVersion = 11
+const eraseMarkerVersion = 12

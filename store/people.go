@@ -34,11 +34,11 @@ func (s *Store) CreatePerson(ctx context.Context, p sessions.Person) (sessions.P
 		modes, _ := json.Marshal(emptyIfNil(p.Modes))
 		_, err := tx.ExecContext(ctx, `INSERT INTO people (id, name, email, phone, language, birth_year, eqf, employment,
 			current_occupation, target_occupation, availability, mobility, modes, lawful_basis, notice_version,
-			notice_shown, retain_until, created_at, created_by, updated_at, updated_by)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			notice_shown, retain_until, created_at, created_by, updated_at, updated_by, gender, region, centre)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			p.ID, p.Name, p.Email, p.Phone, p.Language, p.BirthYear, int(p.EQF), p.Employment,
 			p.CurrentOccupation, p.TargetOccupation, p.Availability, p.Mobility, string(modes), p.LawfulBasis,
-			p.NoticeVersion, p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, now, s.actor)
+			p.NoticeVersion, p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, now, s.actor, p.Gender, p.Region, p.Centre)
 		if err != nil {
 			return fmt.Errorf("insert person: %w", err)
 		}
@@ -65,10 +65,10 @@ func (s *Store) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.P
 		modes, _ := json.Marshal(emptyIfNil(p.Modes))
 		res, err := tx.ExecContext(ctx, `UPDATE people SET name=?, email=?, phone=?, language=?, birth_year=?, eqf=?,
 			employment=?, current_occupation=?, target_occupation=?, availability=?, mobility=?, modes=?,
-			lawful_basis=?, notice_version=?, notice_shown=?, retain_until=?, updated_at=?, updated_by=? WHERE id=?`,
+			lawful_basis=?, notice_version=?, notice_shown=?, retain_until=?, updated_at=?, updated_by=?, gender=?, region=?, centre=? WHERE id=?`,
 			p.Name, p.Email, p.Phone, p.Language, p.BirthYear, int(p.EQF), p.Employment, p.CurrentOccupation,
 			p.TargetOccupation, p.Availability, p.Mobility, string(modes), p.LawfulBasis, p.NoticeVersion,
-			p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, p.ID)
+			p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, p.Gender, p.Region, p.Centre, p.ID)
 		if err != nil {
 			return fmt.Errorf("update person: %w", err)
 		}
@@ -129,10 +129,10 @@ func (s *Store) person(ctx context.Context, q rowQuerier, id string) (sessions.P
 	var modes, notice, retain, created, updated string
 	err := q.QueryRowContext(ctx, `SELECT id, name, email, phone, language, birth_year, eqf, employment,
 		current_occupation, target_occupation, availability, mobility, modes, lawful_basis, notice_version,
-		notice_shown, retain_until, created_at, created_by, updated_at, updated_by FROM people WHERE id=?`, id).Scan(
+		notice_shown, retain_until, created_at, created_by, updated_at, updated_by, gender, region, centre FROM people WHERE id=?`, id).Scan(
 		&p.ID, &p.Name, &p.Email, &p.Phone, &p.Language, &p.BirthYear, &eqf, &p.Employment,
 		&p.CurrentOccupation, &p.TargetOccupation, &p.Availability, &p.Mobility, &modes, &p.LawfulBasis,
-		&p.NoticeVersion, &notice, &retain, &created, &p.CreatedBy, &updated, &p.UpdatedBy)
+		&p.NoticeVersion, &notice, &retain, &created, &p.CreatedBy, &updated, &p.UpdatedBy, &p.Gender, &p.Region, &p.Centre)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, personNotFound(id)
 	}

@@ -20,8 +20,11 @@ type PersonFile struct {
 	Credentials []sessions.Credential `json:"credentials"`
 	Sessions    []sessions.Session    `json:"sessions"`
 	Plans       []sessions.Plan       `json:"plans"`
-	Drafts      []Draft               `json:"drafts"`
-	Audit       []AuditEntry          `json:"audit"`
+	// Outcomes are the dated step outcomes and employment follow-ups.
+	StepOutcomes []sessions.StepOutcome       `json:"step_outcomes"`
+	FollowUps    []sessions.EmploymentOutcome `json:"follow_ups"`
+	Drafts       []Draft                      `json:"drafts"`
+	Audit        []AuditEntry                 `json:"audit"`
 }
 
 // Draft is a saved, unfinished form.
@@ -59,6 +62,12 @@ func (s *Store) ExportPerson(ctx context.Context, id string) (PersonFile, error)
 	}
 	if f.Plans == nil {
 		f.Plans = []sessions.Plan{}
+	}
+	if f.StepOutcomes, err = s.StepOutcomes(ctx, id); err != nil {
+		return f, err
+	}
+	if f.FollowUps, err = s.EmploymentOutcomes(ctx, id); err != nil {
+		return f, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT kind, body, updated_at FROM drafts WHERE person_id=? ORDER BY kind`, id)
 	if err != nil {

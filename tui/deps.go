@@ -9,4 +9,5 @@ type Deps struct {
 	People   People
 	Plans    Plans
 	Exporter Exporter
+	Reports  Reports
 }

@@ -44,7 +44,7 @@ type People interface {
 const ioTimeout = 5 * time.Second
 
 type peopleKeys struct {
-	Up, Down, Open, New, Back key.Binding
+	Up, Down, Open, New, Back, Reports key.Binding
 }
 
 func newPeopleKeys(sh *Shared) peopleKeys {
@@ -55,6 +55,8 @@ func newPeopleKeys(sh *Shared) peopleKeys {
 		Open: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tr.T("people.key.open"))),
 		New:  key.NewBinding(key.WithKeys("ctrl+a"), key.WithHelp("ctrl+a", tr.T("people.key.new"))),
 		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("key.back"))),
+		// ctrl+g ("figures"): the list's search box takes every printable key.
+		Reports: key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", tr.T("report.key.reports"))),
 	}
 }
 
@@ -150,6 +152,11 @@ func (p *peoplePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 				return p, p.create(name)
 			}
 			return p, Status(p.sh.Tr.T("people.new_hint"), false)
+		case key.Matches(msg, p.keys.Reports):
+			if rp := newReportsPage(p.sh); rp != nil {
+				return p, Push(rp)
+			}
+			return p, nil
 		case key.Matches(msg, p.keys.Open):
 			if len(p.list) > 0 {
 				return p, Push(newPersonPage(p.sh, p.list[p.sel].ID))
@@ -227,6 +234,6 @@ func (p *peoplePage) SetSize(w, h int) {
 func (p *peoplePage) Title() string      { return p.sh.Tr.T("people.title") }
 func (p *peoplePage) InputFocused() bool { return true }
 func (p *peoplePage) ShortHelp() []key.Binding {
-	return []key.Binding{p.keys.Up, p.keys.Open, p.keys.New, p.keys.Back}
+	return []key.Binding{p.keys.Up, p.keys.Open, p.keys.New, p.keys.Reports, p.keys.Back}
 }
 func (p *peoplePage) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }

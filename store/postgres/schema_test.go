@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,7 +32,7 @@ type logicalTable struct {
 // peopleTables are the tables of the people side, which live in both engines.
 var peopleTables = []string{"meta", "people", "person_skills", "consents", "schemes", "accounts", "ledger_entries",
 	"credentials", "guidance_sessions", "session_notes", "goals", "actions", "drafts", "audit_log",
-	"plans", "plan_steps", "plan_funding"}
+	"plans", "plan_steps", "plan_funding", "step_outcomes", "employment_outcomes"}
 
 // TestMigrationVersionsInStep checks both engines have one list of
 // versions: PostgreSQL has a migration (maybe a no-op) of every number
@@ -199,4 +200,42 @@ func pgTable(ctx context.Context, pg *Store, name string) (logicalTable, error) 
 	slices.Sort(lt.Unique)
 	slices.Sort(lt.ForeignKeys)
 	return lt, err
+}
+
+// TestConcurrentMigrateAndNewerSchema opens an empty database from four
+// processes' worth of stores at once (the advisory lock makes each
+// migration run once), then refuses a schema a newer koers wrote.
+func TestConcurrentMigrateAndNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	url := h.DB(t, "")
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			st, err := Open(ctx, url, store.Options{Actor: "racer"})
+			if err == nil {
+				st.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatalf("concurrent open: %v", err)
+		}
+	}
+	st, err := Open(ctx, url, store.Options{Actor: "check"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := st.pool.QueryRow(ctx, `SELECT count(*) FROM koers_schema`).Scan(&n); err != nil || n != LatestVersion() {
+		t.Fatalf("koers_schema rows %d (%v), want one per migration", n, err)
+	}
+	if _, err := st.pool.Exec(ctx, `INSERT INTO koers_schema (version, name) VALUES ($1, 'from the future')`, LatestVersion()+1); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if _, err := Open(ctx, url, store.Options{Actor: "old koers"}); !errors.Is(err, store.ErrNewerSchema) {
+		t.Fatalf("newer schema: %v, want ErrNewerSchema", err)
+	}
 }

@@ -1,0 +1,64 @@
+package app
+
+import (
+	"context"
+	"iter"
+
+	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/report"
+	"github.com/koers-project/koers/sessions"
+	"github.com/koers-project/koers/store"
+)
+
+// FollowUp is an employment follow-up that is due.
+type FollowUp = store.FollowUp
+
+// RecordStepOutcome records a plan step's enrolment, completion or
+// drop-out; the step's status and its reservations follow in the same
+// transaction.
+func (a *App) RecordStepOutcome(ctx context.Context, o sessions.StepOutcome) (sessions.StepOutcome, error) {
+	return a.st.RecordStepOutcome(ctx, o)
+}
+
+// StepOutcomes are the person's dated step outcomes.
+func (a *App) StepOutcomes(ctx context.Context, personID string) ([]sessions.StepOutcome, error) {
+	return a.st.StepOutcomes(ctx, personID)
+}
+
+// RecordEmployment records the employment situation 6 or 12 months after a
+// plan, in a follow-up session (recorded with it when e names none).
+func (a *App) RecordEmployment(ctx context.Context, e sessions.EmploymentOutcome, channel sessions.Channel) (sessions.EmploymentOutcome, error) {
+	return a.st.RecordEmployment(ctx, e, channel)
+}
+
+// EmploymentOutcomes are the person's follow-ups.
+func (a *App) EmploymentOutcomes(ctx context.Context, personID string) ([]sessions.EmploymentOutcome, error) {
+	return a.st.EmploymentOutcomes(ctx, personID)
+}
+
+// FollowUpsDue lists the follow-ups due on or before until.
+func (a *App) FollowUpsDue(ctx context.Context, until catalog.Date) ([]FollowUp, error) {
+	return a.st.FollowUpsDue(ctx, until)
+}
+
+// CountFollowUpsDue is how many follow-ups are due on or before until.
+func (a *App) CountFollowUpsDue(ctx context.Context, until catalog.Date) (int, error) {
+	return a.st.CountFollowUpsDue(ctx, until)
+}
+
+// RunReport computes the anonymised report and audits the run. Until
+// roles exist (issue 15: supervisors and auditors), it is for whoever
+// runs it.
+func (a *App) RunReport(ctx context.Context, p report.Params, format string) (*report.Report, error) {
+	return a.st.RunReport(ctx, p, format)
+}
+
+// GenOffers is what the population generator needs of the register.
+func (a *App) GenOffers(ctx context.Context, limit int) ([]sessions.GenOffer, error) {
+	return a.st.GenOffers(ctx, limit)
+}
+
+// WritePopulation writes a generated population in one transaction.
+func (a *App) WritePopulation(ctx context.Context, people iter.Seq[sessions.GenPerson]) (int, int, error) {
+	return a.st.WritePopulation(ctx, people)
+}

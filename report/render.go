@@ -1,0 +1,199 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Labels is the message catalogue a report is written in; *locale.Tr
+// satisfies it. Codes without a message are printed as they are (NUTS
+// codes, funders, months).
+type Labels interface {
+	T(id string, kv ...any) string
+	Has(id string) bool
+	Lang() string
+}
+
+// Label is the text of a report message id, or fallback when the
+// catalogue has none.
+func Label(l Labels, id, fallback string) string {
+	if l != nil && l.Has(id) {
+		return l.T(id)
+	}
+	return fallback
+}
+
+// TableTitle, RowLabel, ColLabel and SectionTitle name the parts of a report.
+func TableTitle(l Labels, t *Table) string { return Label(l, "report.t."+t.ID, t.ID) }
+
+// RowLabel is the label of a row code.
+func RowLabel(l Labels, code string) string { return Label(l, "report.r."+code, code) }
+
+// ColLabel is the label of a column code.
+func ColLabel(l Labels, code string) string { return Label(l, "report.c."+code, code) }
+
+// SectionTitle is the label of a section.
+func SectionTitle(l Labels, id string) string { return Label(l, "report.s."+id, id) }
+
+// UnitLabel is the short unit printed beside an amount column.
+func UnitLabel(l Labels, unit string) string { return Label(l, "report.u."+unit, unit) }
+
+// Major is a cell's value in the unit people read: euros for cents, hours
+// for minutes; counts and days as they are.
+func Major(unit string, v int64) float64 {
+	switch unit {
+	case "EUR":
+		return float64(v) / 100
+	case "hours":
+		return float64(v) / 60
+	}
+	return float64(v)
+}
+
+// FormatValue writes a printed value for people: whole major units with
+// the language's digit grouping (amounts are rounded to the euro or hour:
+// reports are about magnitudes).
+func FormatValue(lang, unit string, v int64) string {
+	n := int64(Major(unit, v) + 0.5)
+	s := strconv.FormatInt(n, 10)
+	sep := ","
+	switch lang {
+	case "nl":
+		sep = "."
+	case "fr":
+		sep = "\u00a0"
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// FormatPercent writes a percentage with one decimal in the language.
+func FormatPercent(lang string, p float64) string {
+	s := strconv.FormatFloat(p, 'f', 1, 64)
+	if lang == "nl" || lang == "fr" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s + " %"
+}
+
+// Mark is what a suppressed cell prints as.
+const Mark = "x"
+
+// WriteText writes the report as aligned plain text.
+func (r *Report) WriteText(w io.Writer, l Labels) error {
+	lang := l.Lang()
+	bw := &errWriter{w: w}
+	bw.printf("%s\n", Label(l, "report.title", "Report"))
+	bw.printf("%s\n", r.periodLine(l))
+	bw.printf("%s\n\n", Label(l, "report.legend", "x: suppressed (fewer than k people, or it would reveal such a cell)"))
+	for _, x := range r.Ratios {
+		v := Mark
+		if !x.Suppressed {
+			v = FormatPercent(lang, x.Percent)
+		}
+		bw.printf("  %-52s %10s\n", Label(l, "report.x."+x.ID, x.ID), v)
+	}
+	if v, ok := r.SessionsPerPerson(); ok {
+		bw.printf("  %-52s %10s\n", Label(l, "report.x.sessions_per_person", "sessions per person"), strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), ".", decimalSep(lang), 1))
+	}
+	for _, s := range r.Sections {
+		bw.printf("\n== %s ==\n", SectionTitle(l, s.ID))
+		for _, t := range s.Tables {
+			bw.printf("\n%s\n", TableTitle(l, t))
+			width := 20
+			for _, row := range t.Rows {
+				width = max(width, len([]rune(RowLabel(l, row)))+1)
+			}
+			bw.printf("%-*s", width, "")
+			for j, c := range t.Cols {
+				h := ColLabel(l, c)
+				if u := t.Units[j]; u != "people" && u != "count" {
+					h += " (" + UnitLabel(l, u) + ")"
+				}
+				bw.printf(" %14s", h)
+			}
+			bw.printf("\n")
+			for i, row := range t.Rows {
+				bw.printf("%-*s", width, RowLabel(l, row))
+				for j, cl := range t.Cells[i] {
+					v := Mark
+					if !cl.Suppressed {
+						v = FormatValue(lang, t.Units[j], cl.Value)
+					}
+					bw.printf(" %14s", v)
+				}
+				bw.printf("\n")
+			}
+		}
+	}
+	return bw.err
+}
+
+func decimalSep(lang string) string {
+	if lang == "nl" || lang == "fr" {
+		return ","
+	}
+	return "."
+}
+
+func (r *Report) periodLine(l Labels) string {
+	p := r.Params
+	s := fmt.Sprintf("%s %s – %s · k = %d", Label(l, "report.period", "Period"), p.From, p.To, p.K)
+	if p.Centre != "" {
+		s += " · " + Label(l, "report.centre", "centre") + " " + p.Centre
+	}
+	if p.Region != "" {
+		s += " · " + Label(l, "report.region", "region") + " " + p.Region
+	}
+	return s
+}
+
+// WriteCSV writes one row per cell: section, table, row, column (codes),
+// unit, value in major units (empty when suppressed) and whether it is
+// suppressed; the ratios follow as a table of their own.
+func (r *Report) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"section", "table", "row", "col", "unit", "value", "suppressed"})
+	for _, s := range r.Sections {
+		for _, t := range s.Tables {
+			for i, row := range t.Rows {
+				for j, cl := range t.Cells[i] {
+					v := ""
+					if !cl.Suppressed {
+						v = strconv.FormatFloat(Major(t.Units[j], cl.Value), 'f', -1, 64)
+					}
+					_ = cw.Write([]string{s.ID, t.ID, row, t.Cols[j], t.Units[j], v, strconv.FormatBool(cl.Suppressed)})
+				}
+			}
+		}
+	}
+	for _, x := range r.Ratios {
+		v := ""
+		if !x.Suppressed {
+			v = strconv.FormatFloat(x.Percent, 'f', 1, 64)
+		}
+		_ = cw.Write([]string{"ratios", "ratios", x.ID, "percent", "percent", v, strconv.FormatBool(x.Suppressed)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
