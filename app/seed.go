@@ -10,6 +10,9 @@ import (
 	"github.com/koers-project/koers/store"
 )
 
+// SampleSource is the register source of the embedded sample register.
+const SampleSource = sample.Source
+
 // SeedSample imports the embedded sample register (source "sample"). Unless
 // force is set, only a register that has never held an offer is seeded: the
 // counsellor's own register is never mixed with the sample behind their

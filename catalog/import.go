@@ -27,7 +27,7 @@ const (
 )
 
 // Formats lists the concrete formats.
-var Formats = []Format{FormatJSONL, FormatCSV, FormatELM, FormatOB3, FormatLOQ, FormatESCO}
+var Formats = []Format{FormatJSONL, FormatCSV, FormatELM, FormatOB3, FormatLOQ, FormatESCO, FormatCTDL}
 
 // ParseFormat reads a --format value.
 func ParseFormat(s string) (Format, error) {
@@ -40,7 +40,7 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("%q is not a format (auto, jsonl, csv, elm, ob3, loq, esco)", s)
+	return "", fmt.Errorf("%q is not a format (auto, jsonl, csv, elm, ob3, loq, esco, ctdl)", s)
 }
 
 // DetectFormat guesses the format of a file from its first bytes and its
@@ -65,6 +65,8 @@ func DetectFormat(name string, head []byte) Format {
 		return FormatJSONL
 	case h[0] == '<':
 		return FormatLOQ
+	case (h[0] == '{' || h[0] == '[') && looksLikeCTDL(h):
+		return FormatCTDL
 	case h[0] == '{':
 		first, _, _ := bytes.Cut(h, []byte("\n"))
 		if json.Valid(bytes.TrimSpace(first)) && !looksLikeCredential(first) {
@@ -101,6 +103,10 @@ type ParseOptions struct {
 	// Limits bound what the parser reads and holds; zero fields take
 	// DefaultLimits.
 	Limits Limits
+	// Lines, if set, gets the line of each offer yielded, in order (CSV
+	// and JSON lines; other formats add nothing). Messages about a whole
+	// file's offers (a key used twice) use it to name lines.
+	Lines *[]int
 }
 
 // sourceFor picks the source of an offer read from file name.
@@ -347,6 +353,9 @@ func LanguageCode(s string) (string, bool) {
 		return strings.ToLower(s), true
 	}
 	c, ok := lang3to2[strings.ToUpper(s)]
+	if !ok {
+		c, ok = languageNames[FoldSearch(s)] // catalogues write "English", "Français"
+	}
 	return c, ok
 }
 

@@ -121,10 +121,12 @@ func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, e
 				}
 				return ""
 			}
+			cols.row++
 			if m != nil && skipRow(m, cols, cell) {
 				continue
 			}
 			o, probs := csvOffer(cols, cell, m)
+			locateFlags(&o, name, line)
 			src := ""
 			if m != nil {
 				src = m.Source
@@ -141,7 +143,7 @@ func ParseCSV(ctx context.Context, r io.Reader, name string, opt ParseOptions, e
 			if len(probs) > 0 {
 				continue
 			}
-			if finishOffer(&o, false, name, line, "", nil, errs) && !yield(o) {
+			if finishOffer(&o, false, name, line, "", nil, errs) && !yieldAt(yield, o, line, opt.Lines) {
 				return
 			}
 			if errs.Full() {
@@ -177,12 +179,14 @@ func sniffDelimiter(br *bufio.Reader, m *Mapping) rune {
 type csvCols struct {
 	idx     map[string]int // field → column
 	col     map[string]string
-	perWeek map[string]int // field → per-week column
-	header  map[string]int // header (folded) → column, for skip rules
+	perWeek map[string]int   // field → per-week column
+	header  map[string]int   // header (folded) → column, for skip rules
+	multi   map[string][]int // field → columns joined (a mapping's columns)
+	row     int              // the data row being read, 1-based (a mapping's row)
 }
 
 func csvColumns(head []string, m *Mapping, name string, line int, errs *Errs) (csvCols, bool) {
-	c := csvCols{idx: map[string]int{}, col: map[string]string{}, perWeek: map[string]int{}, header: map[string]int{}}
+	c := csvCols{idx: map[string]int{}, col: map[string]string{}, perWeek: map[string]int{}, header: map[string]int{}, multi: map[string][]int{}}
 	exact := map[string]int{}
 	for i, h := range head {
 		h = strings.TrimSpace(h)
@@ -226,6 +230,18 @@ func csvColumns(head []string, m *Mapping, name string, line int, errs *Errs) (c
 				continue
 			}
 			c.idx[f], c.col[f] = i, fm.Column
+		}
+		for j, col := range fm.Columns {
+			i, has := find(col)
+			if !has {
+				errs.Add(ImportError{File: m.name, Pointer: fmt.Sprintf("/fields/%s/columns/%d", f, j), Field: f, Msg: fmt.Sprintf("column %q is not in %s's header", col, name)})
+				ok = false
+				continue
+			}
+			c.multi[f] = append(c.multi[f], i)
+		}
+		if len(fm.Columns) > 0 {
+			c.col[f] = strings.Join(fm.Columns, "+")
 		}
 		if fm.PerWeekColumn != "" {
 			i, has := find(fm.PerWeekColumn)
@@ -281,6 +297,7 @@ func csvOffer(c csvCols, cell func(int) string, m *Mapping) (Offer, Problems) {
 		}
 		if m != nil {
 			fm := m.Fields[f]
+			v = mappedCell(fm, c, f, v, cell)
 			if v == "" {
 				v = fm.Default
 			}
@@ -368,13 +385,15 @@ func csvOffer(c csvCols, cell func(int) string, m *Mapping) (Offer, Problems) {
 		o.Outcomes = append(o.Outcomes, Outcome{Text: t})
 	}
 	if sk := split("skills"); len(sk) > 0 {
-		var refs []SkillRef
-		for _, s := range sk {
-			uri, label, _ := strings.Cut(s, " ")
-			refs = append(refs, SkillRef{URI: uri, Label: strings.TrimSpace(label)})
+		refs, msg := skillRefs(sk)
+		if msg != "" {
+			bad("skills", msg)
 		}
-		o.Outcomes = append(o.Outcomes, Outcome{Skills: refs})
+		if len(refs) > 0 {
+			o.Outcomes = append(o.Outcomes, Outcome{Skills: refs})
+		}
 	}
+	o.Level, o.Keywords = str("level"), split("keywords")
 	for _, k := range []RelationKind{PartOf, StacksTowards, PrerequisiteOf} {
 		for _, t := range split(string(k)) {
 			o.Relations = append(o.Relations, Relation{Kind: k, Target: t})
@@ -388,34 +407,7 @@ func csvOffer(c csvCols, cell func(int) string, m *Mapping) (Offer, Problems) {
 			o.ECTS = &f
 		}
 	}
-	if v, ok := get("hours"); ok {
-		unit, perWeek := "", 0.0
-		if m != nil {
-			fm := m.Fields["hours"]
-			unit, perWeek = fm.Unit, fm.PerWeek
-			if i, has := c.perWeek["hours"]; has {
-				if pw := cell(i); pw != "" {
-					ph, note, err := ParsePerWeek(pw)
-					if err != nil {
-						bad("hours", "hours per week: "+err.Error())
-					}
-					perWeek = ph
-					if note != "" {
-						o.Flags = append(o.Flags, "hours: "+note)
-					}
-				}
-			}
-		}
-		h, note, err := ParseHours(v, unit, perWeek)
-		if err != nil {
-			bad("hours", err.Error())
-		} else {
-			o.Hours = &h
-			if note != "" {
-				o.Flags = append(o.Flags, "hours: "+note)
-			}
-		}
-	}
+	csvWorkload(&o, c, cell, m, get)
 	if v, ok := get("eqf"); ok {
 		e, err := parseEQFCell(v)
 		if err != nil {
@@ -432,20 +424,7 @@ func csvOffer(c csvCols, cell func(int) string, m *Mapping) (Offer, Problems) {
 			bad("mode", fmt.Sprintf("%q is not a form of participation (online, onsite, blended, volunteering, work-experience)", v))
 		}
 	}
-	if v, ok := get("price"); ok {
-		pr, cur, err := ParsePrice(v)
-		if err != nil {
-			bad("price", err.Error())
-		} else {
-			o.Price = &pr
-			if o.Currency == "" {
-				o.Currency = cur
-			}
-			if o.Currency == "" {
-				o.Currency = "EUR"
-			}
-		}
-	}
+	csvPrice(&o, c, get, bad)
 	for _, d := range []struct {
 		f   string
 		dst *Date

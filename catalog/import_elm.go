@@ -197,15 +197,7 @@ func (d *jsonDoc) elmOffer(claim, spec map[string]any, ptr string) (Offer, map[s
 	}
 	if v := str(spec["volumeOfLearning"]); v != "" {
 		where["hours"] = sp + "/volumeOfLearning"
-		if du, err := ParseISODuration(v); err != nil {
-			o.Flags = append(o.Flags, fmt.Sprintf("hours: volumeOfLearning %v; dropped (%s/volumeOfLearning)", err, sp))
-		} else {
-			h := du.Hours
-			o.Hours = &h
-			if du.Calendar {
-				o.Flags = append(o.Flags, fmt.Sprintf("hours: volumeOfLearning %s read as %g h (%d h a day, %d a week, %d a month)", v, h, HoursPerDay, HoursPerWeek, HoursPerMonth))
-			}
-		}
+		o.Flags = append(o.Flags, isoVolume(&o, v, sp+"/volumeOfLearning")...)
 	}
 	o.Flags = append(o.Flags, d.implausibleActivities(claim, spec, ptr, sp)...)
 

@@ -52,26 +52,37 @@ func (es ImportErrors) Error() string {
 	return fmt.Sprintf("%d problem(s):\n  %s", len(es), strings.Join(s, "\n  "))
 }
 
-// Errs collects import errors up to MaxImportErrors.
+// Errs collects import errors up to MaxImportErrors, and counts the rest
+// (up to MaxCountedErrors) so that a summary can say "100 of 974 problems
+// shown" rather than stop at the first hundred.
 type Errs struct {
 	List ImportErrors
 	// Dropped counts problems beyond the limit.
 	Dropped int
 }
 
-// Add records a problem; it reports whether the limit is now reached, so
-// a reader can stop early.
+// MaxCountedErrors is how many problems a reader counts before it stops:
+// a file that is not what it claims to be (a binary read as CSV) should
+// not be read to its end just to count.
+const MaxCountedErrors = 100000
+
+// Add records a problem (or, beyond MaxImportErrors, counts it); it
+// reports whether the reader should now stop (see Full).
 func (c *Errs) Add(e ImportError) bool {
 	if len(c.List) >= MaxImportErrors {
 		c.Dropped++
-		return true
+	} else {
+		c.List = append(c.List, e)
 	}
-	c.List = append(c.List, e)
-	return len(c.List) >= MaxImportErrors
+	return c.Full()
 }
 
-// Full reports whether the limit is reached.
-func (c *Errs) Full() bool { return len(c.List) >= MaxImportErrors }
+// Full reports whether MaxCountedErrors problems were counted: readers
+// stop there.
+func (c *Errs) Full() bool { return len(c.List)+c.Dropped >= MaxCountedErrors }
+
+// Total is every problem counted, shown or not.
+func (c *Errs) Total() int { return len(c.List) + c.Dropped }
 
 // Err is nil when nothing was recorded, else the ImportErrors.
 func (c *Errs) Err() error {

@@ -47,7 +47,7 @@ func ParseJSONLines(ctx context.Context, r io.Reader, name string, opt ParseOpti
 				o, ok := decodeOfferLine(b, name, line, errs)
 				if ok {
 					o.Source = opt.sourceFor(o.Source, name)
-					if finishOffer(&o, false, name, line, "", nil, errs) && !yield(o) {
+					if finishOffer(&o, false, name, line, "", nil, errs) && !yieldAt(yield, o, line, opt.Lines) {
 						return
 					}
 				}

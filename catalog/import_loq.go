@@ -346,13 +346,8 @@ func loqSpec(o *Offer, spec *xnode, byID map[string]*xnode, where map[string]str
 		where["ects"] = pt.at()
 	}
 	if v := spec.first("volumeOfLearning"); v != nil {
-		if du, err := ParseISODuration(v.text); err != nil {
-			flag(v, "hours", "%v", err)
-		} else {
-			h := du.Hours
-			o.Hours = &h
-			where["hours"] = v.at()
-		}
+		o.Flags = append(o.Flags, isoVolume(o, v.text, v.at())...)
+		where["hours"] = v.at()
 	}
 	for _, l := range spec.all("language") {
 		if c, ok := LanguageCode(l.attr("uri")); ok {

@@ -30,6 +30,9 @@ type Mapping struct {
 	// Fields maps an offer field (its JSON name, or title_LANG /
 	// description_LANG) to where its value comes from.
 	Fields map[string]FieldMap `json:"fields"`
+	// Unknown lists placeholder cells that mean "not known" in every
+	// column ("None", "n/a", "-"), compared folded; such a cell is empty.
+	Unknown []string `json:"unknown,omitempty"`
 
 	name string // the mapping file, for messages
 }
@@ -52,8 +55,19 @@ type FieldMap struct {
 	// Default is used when the column is absent or its cell is empty.
 	Default string `json:"default,omitempty"`
 	// Map translates cell values (compared folded: case, accents) to field
-	// values; the key "*" catches every other value.
-	Map map[string]string `json:"map,omitempty"`
+	// values; the key "*" catches every other value. Values may be strings
+	// or numbers ("Introductory": 3 for eqf).
+	Map map[string]MapValue `json:"map,omitempty"`
+	// Columns builds the value from several columns joined by Join
+	// (default "-"): a key such as provider code + course code.
+	Columns []string `json:"columns,omitempty"`
+	// Join separates the parts of Columns.
+	Join string `json:"join,omitempty"`
+	// Row uses the data row's number (1 for the first row under the
+	// header) as the value: a key for a file without one.
+	Row bool `json:"row,omitempty"`
+	// Unknown lists this column's placeholder cells meaning "not known".
+	Unknown []string `json:"unknown,omitempty"`
 	// Unit is how a workload cell counts: hours (default for hours), days,
 	// weeks (× PerWeek or PerWeekColumn) or months.
 	Unit string `json:"unit,omitempty"`
@@ -64,7 +78,8 @@ type FieldMap struct {
 	// Split separates several values in one cell (default "|").
 	Split string `json:"split,omitempty"`
 
-	folded map[string]string
+	folded  map[string]string
+	unknown map[string]bool // folded placeholders, the mapping's and the field's
 }
 
 // csvFields are the columns of koers's own CSV and the fields a mapping
@@ -75,6 +90,7 @@ var csvFields = []string{
 	"prerequisites", "supervision", "stackability", "further_information", "url", "grading",
 	"languages", "isced", "price", "currency", "start", "end", "apply_by", "schedule", "location",
 	"schemes", "status", "part_of", "stacks_towards", "prerequisite_of",
+	"length", "weekly_hours", "certificate_price", "level", "keywords",
 }
 
 var reI18nField = regexp.MustCompile(`^(title|description)_([a-z]{2})$`)
@@ -110,7 +126,16 @@ func ParseMapping(r io.Reader, name string) (*Mapping, error) {
 			line = 1 + bytes.Count(b[:min(int(se.Offset), len(b))], []byte("\n"))
 		case errors.As(err, &te):
 			line = 1 + bytes.Count(b[:min(int(te.Offset), len(b))], []byte("\n"))
-			return nil, ImportErrors{{File: name, Line: line, Pointer: "/" + strings.ReplaceAll(te.Field, ".", "/"), Msg: fmt.Sprintf("%s is not %s", te.Value, te.Type)}}
+			return nil, ImportErrors{{File: name, Line: line, Pointer: pointerAt(b, te.Offset), Msg: fmt.Sprintf("%s is not %s", te.Value, te.Type)}}
+		}
+		if line == 0 {
+			if ptrs := unknownKeys(b); len(ptrs) > 0 {
+				var es ImportErrors
+				for _, p := range ptrs {
+					es = append(es, ImportError{File: name, Pointer: p, Msg: "is not a mapping key" + keyHint(p)})
+				}
+				return nil, es
+			}
 		}
 		return nil, ImportErrors{{File: name, Line: line, Msg: "not a mapping: " + strings.TrimPrefix(err.Error(), "json: ")}}
 	}
@@ -148,19 +173,17 @@ func ParseMapping(r io.Reader, name string) (*Mapping, error) {
 			bad(ptr, "is not an offer field")
 			continue
 		}
-		if fm.Column == "" && fm.Default == "" {
-			bad(ptr, "needs a column or a default")
-		}
+		checkSources(fm, ptr, bad)
 		switch fm.Unit {
-		case "", "hours", "days", "weeks", "months":
+		case "", "hours", "minutes", "days", "weeks", "months", "years":
 		default:
-			bad(ptr+"/unit", fmt.Sprintf("%q is not hours, days, weeks or months", fm.Unit))
+			bad(ptr+"/unit", fmt.Sprintf("%q is not hours, minutes, days, weeks, months or years", fm.Unit))
 		}
-		if fm.Unit != "" && k != "hours" {
-			bad(ptr+"/unit", "only the hours field has a unit")
+		if fm.Unit != "" && !workloadField(k) {
+			bad(ptr+"/unit", "only hours, length and weekly_hours have a unit")
 		}
-		if fm.Unit == "weeks" && fm.PerWeek <= 0 && fm.PerWeekColumn == "" {
-			bad(ptr, "unit weeks needs per_week or per_week_column")
+		if (fm.PerWeek != 0 || fm.PerWeekColumn != "") && k != "hours" {
+			bad(ptr, "only hours has per_week or per_week_column")
 		}
 		if fm.PerWeek < 0 || math.IsNaN(fm.PerWeek) {
 			bad(ptr+"/per_week", "is negative")
@@ -168,13 +191,20 @@ func ParseMapping(r io.Reader, name string) (*Mapping, error) {
 		if len(fm.Map) > 0 {
 			fm.folded = map[string]string{}
 			for mk, mv := range fm.Map {
+				if raw, isBad := strings.CutPrefix(string(mv), badMapValue); isBad {
+					bad(ptr+"/map/"+escapePtr(mk), raw+" is not a string or a number")
+				}
 				if mk != "*" {
 					mk = Fold(mk)
 				}
-				fm.folded[mk] = mv
+				fm.folded[mk] = string(mv)
 			}
 		}
+		fm.unknown = foldSet(m.Unknown, fm.Unknown)
 		m.Fields[k] = fm
+	}
+	if _, ok := m.Fields["provider"]; !ok && len(m.Fields) > 0 {
+		bad("/fields/provider", "is required (a column, or a default naming the provider)")
 	}
 	for i := range m.Skip {
 		ptr := fmt.Sprintf("/skip/%d", i)
@@ -199,206 +229,6 @@ func ParseMapping(r io.Reader, name string) (*Mapping, error) {
 }
 
 // ---- value conversions ----------------------------------------------------
-
-var reQty = regexp.MustCompile(`(?i)(\d+(?:[.,]\d+)?)(?:\s*(?:–|—|-|to|tot|à|a|till|bis)\s*(\d+(?:[.,]\d+)?))?\s*((?:hours?|hrs?|h|uur|uren|u|heures?|days?|dagen|dag|jours?|j|weeks?|weken|week|semaines?|wk|wks|months?|maanden|maand|mois|ects|ec|sp|credits?|studiepunten)\b)?\s*((?:per|/|a|par|p\.?)\s*(?:week|wk|w|semaine))?`)
-
-func num(s string) float64 {
-	f, _ := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
-	return f
-}
-
-type quantity struct {
-	val     float64
-	ranged  bool
-	unit    string // h, d, w, m, ects, or ""
-	perWeek bool
-}
-
-func quantities(s string) []quantity {
-	var out []quantity
-	for _, m := range reQty.FindAllStringSubmatch(s, 8) {
-		q := quantity{val: num(m[1])}
-		if m[2] != "" {
-			q.val = (num(m[1]) + num(m[2])) / 2
-			q.ranged = true
-		}
-		u := strings.ToLower(m[3])
-		switch {
-		case u == "":
-		case strings.HasPrefix(u, "h") || strings.HasPrefix(u, "u"):
-			q.unit = "h"
-		case strings.HasPrefix(u, "d") || strings.HasPrefix(u, "j"):
-			q.unit = "d"
-		case strings.HasPrefix(u, "w") || strings.HasPrefix(u, "s"):
-			if u == "sp" {
-				q.unit = "ects"
-			} else {
-				q.unit = "w"
-			}
-		case strings.HasPrefix(u, "m"):
-			q.unit = "m"
-		default:
-			q.unit = "ects"
-		}
-		q.perWeek = m[4] != ""
-		out = append(out, q)
-	}
-	return out
-}
-
-// ParseHours reads a workload cell as hours: "60", "60 h", "60 uur",
-// "PT60H", "2 days", "12 weeks, 9–10 hours per week". unit is how a bare
-// number counts (hours, days, weeks, months); perWeek multiplies weeks.
-// A range counts as its midpoint, noted in note.
-func ParseHours(cell, unit string, perWeek float64) (hours float64, note string, err error) {
-	cell = strings.TrimSpace(cell)
-	if cell == "" {
-		return 0, "", errors.New("is empty")
-	}
-	if d, err := ParseISODuration(cell); err == nil {
-		return d.Hours, "", nil
-	}
-	qs := quantities(cell)
-	if len(qs) == 0 {
-		return 0, "", fmt.Errorf("%q is not a workload (want e.g. 60, 60 h, PT60H, 12 weeks)", cell)
-	}
-	var h, weeks float64
-	var haveH, haveW bool
-	for _, q := range qs {
-		if q.ranged {
-			note = fmt.Sprintf("%q is a range: midpoint used", cell)
-		}
-		u := q.unit
-		if u == "" {
-			switch unit {
-			case "days":
-				u = "d"
-			case "weeks":
-				u = "w"
-			case "months":
-				u = "m"
-			default:
-				u = "h"
-			}
-		}
-		switch {
-		case q.perWeek:
-			perWeek = q.val
-		case u == "h":
-			h += q.val
-			haveH = true
-		case u == "d":
-			h += q.val * HoursPerDay
-			haveH = true
-		case u == "m":
-			h += q.val * HoursPerMonth
-			haveH = true
-		case u == "w":
-			weeks += q.val
-			haveW = true
-		case u == "ects":
-			return 0, "", fmt.Errorf("%q is credits, not hours", cell)
-		}
-	}
-	if haveW {
-		if perWeek <= 0 {
-			if !haveH {
-				h += weeks * HoursPerWeek
-				note = strings.TrimSpace(note + fmt.Sprintf(" %g weeks read as %d hours a week", weeks, HoursPerWeek))
-			}
-		} else {
-			h += weeks * perWeek
-		}
-	} else if perWeek > 0 && !haveH && unit != "weeks" {
-		return 0, "", fmt.Errorf("%q gives hours per week but no number of weeks", cell)
-	}
-	if !haveH && !haveW {
-		return 0, "", fmt.Errorf("%q is not a workload", cell)
-	}
-	return math.Round(h*100) / 100, note, nil
-}
-
-var (
-	reMoney  = regexp.MustCompile(`\d[\d .,'\x{00a0}\x{202f}]*`)
-	reCurISO = regexp.MustCompile(`\b(EUR|USD|GBP|CHF|SEK|DKK|NOK|PLN|CZK|HUF|RON|BGN|ISK)\b`)
-	freeWord = regexp.MustCompile(`(?i)^\s*(free|gratis|gratuit|kosteloos|0)\s*$`)
-)
-
-// ParsePrice reads a price cell with its currency and words around it:
-// "€ 480", "480,00 EUR", "EUR 1.250,50 incl. btw", "£99", "free".
-// cur is "" when the cell names none.
-func ParsePrice(cell string) (Money, string, error) {
-	s := strings.TrimSpace(cell)
-	if s == "" {
-		return 0, "", errors.New("is empty")
-	}
-	if freeWord.MatchString(s) {
-		return 0, "", nil
-	}
-	cur := ""
-	switch {
-	case strings.Contains(s, "€"):
-		cur = "EUR"
-	case strings.Contains(s, "£"):
-		cur = "GBP"
-	case strings.Contains(s, "$"):
-		cur = "USD"
-	default:
-		if m := reCurISO.FindString(strings.ToUpper(s)); m != "" {
-			cur = m
-		}
-	}
-	if strings.Contains(s, "-") && strings.Index(s, "-") < strings.IndexAny(s, "0123456789") {
-		return 0, cur, fmt.Errorf("%q is negative", cell)
-	}
-	n := strings.TrimRight(reMoney.FindString(s), " .,'")
-	if n == "" {
-		return 0, cur, fmt.Errorf("%q is not a price", cell)
-	}
-	n = strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\'' || r == '\u00a0' || r == '\u202f' {
-			return -1
-		}
-		return r
-	}, n)
-	dot, comma := strings.LastIndexByte(n, '.'), strings.LastIndexByte(n, ',')
-	dec := -1
-	switch {
-	case dot >= 0 && comma >= 0:
-		dec = max(dot, comma)
-	case comma >= 0 && len(n)-comma-1 <= 2 && strings.Count(n, ",") == 1:
-		dec = comma
-	case dot >= 0 && (len(n)-dot-1 <= 2 && strings.Count(n, ".") == 1):
-		dec = dot
-	}
-	whole, frac := n, ""
-	if dec >= 0 {
-		whole, frac = n[:dec], n[dec+1:]
-	}
-	whole = strings.NewReplacer(".", "", ",", "").Replace(whole)
-	m, err := ParseMoney(whole + "." + frac)
-	if frac == "" {
-		m, err = ParseMoney(whole)
-	}
-	if err != nil {
-		return 0, cur, fmt.Errorf("%q is not a price", cell)
-	}
-	return m, cur, nil
-}
-
-// ParsePerWeek reads an hours-per-week cell: "8", "9–10 hours per week",
-// "6 uur/week". A range counts as its midpoint, noted in note.
-func ParsePerWeek(cell string) (float64, string, error) {
-	qs := quantities(cell)
-	if len(qs) == 0 || (qs[0].unit != "" && qs[0].unit != "h") {
-		return 0, "", fmt.Errorf("%q is not hours per week", cell)
-	}
-	note := ""
-	if qs[0].ranged {
-		note = fmt.Sprintf("%q is a range: midpoint used", cell)
-	}
-	return qs[0].val, note, nil
-}
 
 var reEQFCell = regexp.MustCompile(`(?i)^\s*(?:eqf|level|niveau|nqf|klq|qf)?\s*[-:]?\s*(\d{1,2})\s*$`)
 

@@ -113,6 +113,14 @@ type Offer struct {
 	Schemes   []string `json:"schemes"` // eligible funding scheme codes
 	Status    Status   `json:"status"`
 	Flags     []string `json:"flags,omitempty"` // import warnings kept with the entry
+
+	// Issue 12: what real registers state beyond the columns above (see offer_extra.go).
+	HoursRange       *Range   `json:"hours_range,omitempty"`       // workload stated as a range (hours then null)
+	WeeklyHours      *Range   `json:"weekly_hours,omitempty"`      // effort per week, as stated
+	Length           *Length  `json:"length,omitempty"`            // calendar length, as stated
+	CertificatePrice *Money   `json:"certificate_price,omitempty"` // an optional paid certificate, in Currency
+	Level            string   `json:"level,omitempty"`             // the provider's own level label
+	Keywords         []string `json:"keywords,omitempty"`          // free-text subjects and keywords, searched
 }
 
 // Skills is every distinct skill of the offer's learning outcomes, in order.
@@ -226,8 +234,8 @@ func (o *Offer) Validate() Problems {
 	if o.Price != nil && *o.Price < 0 {
 		p.add("price", "is negative")
 	}
-	if o.Price != nil && o.Currency == "" {
-		p.add("currency", "is required with a price")
+	if o.Price != nil && *o.Price != 0 && o.Currency == "" {
+		p.add("currency", "is required with a price (free needs none)")
 	}
 	if o.Currency != "" && !reCurrency.MatchString(o.Currency) {
 		p.add("currency", "%q is not an ISO 4217 code", o.Currency)
@@ -258,6 +266,7 @@ func (o *Offer) Validate() Problems {
 	default:
 		p.add("status", "%q is not active or withdrawn", o.Status)
 	}
+	o.validateExtra(&p)
 	return p
 }
 

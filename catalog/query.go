@@ -9,7 +9,8 @@ type Query struct {
 	Modes      []Mode   // any of these; empty: all
 	Language   string   // ISO 639-1 language of instruction
 	Region     string   // NUTS prefix ("BE2", "BE21")
-	MaxPrice   *Money   // in EUR
+	MaxPrice   *Money   // in Currency; offers priced in another currency never pass
+	Currency   string   // ISO 4217 code of MaxPrice; "" is MainCurrency
 	Scheme     string   // eligible for this funding scheme
 	StartAfter Date     // starts on or after
 	Provider   string   // provider or awarding body contains this text (folded)
@@ -39,3 +40,7 @@ type Facets struct {
 	Language []Bucket
 	Scheme   []Bucket
 }
+
+// MainCurrency is the register's main currency: the currency of a price
+// filter that names none, and of the money schemes (ila, voucher).
+const MainCurrency = "EUR"

@@ -18,6 +18,8 @@ type Candidate struct {
 	ECTS      float64
 	Hours     float64 // workload; from ECTS when only ECTS is known
 	Price     Money   // 0 when free or unknown
+	Currency  string  // ISO 4217 code of Price; "" when the price is unknown (see PriceKnown)
+	Weeks     int     // calendar length in weeks where the offer states one (0: not stated)
 	Mode      Mode
 	Languages []string
 	Region    string
@@ -36,6 +38,20 @@ type Candidate struct {
 	// requirement ("upper secondary education"), which links to nothing and
 	// blocks nothing.
 	PrereqRefs []string
+}
+
+// PriceKnown reports whether the offer states its price (Price is then
+// an amount in Currency; otherwise Price is 0 and means nothing).
+func (c Candidate) PriceKnown() bool { return c.Currency != "" }
+
+// FundablePrice is the part of the price a money scheme can be asked for:
+// the price when it is in MainCurrency (the schemes' currency), else 0 (a
+// scheme pays only in its own currency).
+func (c Candidate) FundablePrice() Money {
+	if c.Currency == MainCurrency {
+		return c.Price
+	}
+	return 0
 }
 
 // CandidateOf is the candidate view of a full offer.
@@ -59,7 +75,13 @@ func CandidateOf(o *Offer) Candidate {
 		c.Hours = *o.ECTS * HoursPerECTS
 	}
 	if o.Price != nil {
-		c.Price = *o.Price
+		c.Price, c.Currency = *o.Price, o.Currency
+		if c.Currency == "" {
+			c.Currency = MainCurrency // free: nothing in any currency
+		}
+	}
+	if o.Length != nil {
+		c.Weeks, _ = o.Length.Weeks()
 	}
 	for _, r := range o.Relations {
 		if r.Kind == PrerequisiteOf {

@@ -16,10 +16,15 @@ var reasonOrder = []string{"withdrawn", "deadline", "start_after", "mode", "lang
 // nothing fits, Blocked names the constraint that rules out the most offers
 // on its own.
 //
+// Costs and budgets are in MainCurrency: offers priced in another
+// currency are left out of suggestions (issue 12: they are never added to
+// euros); they stay searchable and can be planned by hand.
+//
 // Below PruneAbove usable candidates (and within the node limit) the answer
 // is exact: the best by the order "more skills, less cost, fewer hours,
 // fewer steps, smaller ids".
 func Suggest(in SuggestInput) Suggestion {
+	in.Candidates = inMainCurrency(in.Candidates)
 	p := prepare(&in)
 	sg := Suggestion{Missing: p.missing, Exhaustive: !p.pruned, Pathways: []Pathway{}, Untaught: []SkillRef{}}
 	taught := newBits(len(p.missing))

@@ -12,6 +12,10 @@ import (
 func TestListsAndPlansAreAudited(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "koers.db")
 	id := addPersonCLI(t, db, "Bram Claes")
+	// An explicit --db starts empty (issue 12): the stack target below is a sample offer.
+	if code, _, errs := peopleCLI(t, db, "", "seed", "sample"); code != 0 {
+		t.Fatal(errs)
+	}
 	details := func() []string {
 		_, out, _ := peopleCLI(t, db, "", "person", "export", id)
 		var f struct {

@@ -69,6 +69,12 @@ type invocation struct {
 	getenv     func(string) string
 	cat        *locale.Catalog
 	now        func() time.Time
+	// dbDefault is true when neither --db nor KOERS_DB chose the database:
+	// only then may a new database get the sample register (cmd_seed.go).
+	dbDefault bool
+	// realData is set by commands that write a user's own data (import,
+	// person add): the database they create starts empty.
+	realData bool
 	// pr says values for people in the interface language, with the
 	// database's scheme units once it is open.
 	pr *present.Printer
@@ -85,11 +91,12 @@ func (a *invocation) printer() *present.Printer {
 // tr is the catalogue in the chosen interface language.
 func (a *invocation) tr() *locale.Tr { return a.cat.For(a.lang) }
 
-// open opens the application over the database, migrating it, and seeds
-// the embedded sample register into an empty one so that a first run is
-// useful at once. It is the one way commands reach the data.
+// open opens the application over the database, migrating it. The
+// embedded sample register seeds only a new default database for a
+// command that is not writing the user's own data (cmd_seed.go), so that a
+// first `go run .` is useful at once. It is the one way commands reach the data.
 func (a *invocation) open(ctx context.Context) (*app.App, error) {
-	return app.Open(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: true})
+	return app.Open(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo()})
 }
 
 func defaultDB(getenv func(string) string) string {
@@ -139,6 +146,7 @@ func newRoot(a *invocation) *cobra.Command {
 	pf.StringVar(&a.lang, "lang", defaultLang(a.getenv), "interface language: en, nl or fr")
 	pf.StringVar(&a.counsellor, "counsellor", defaultCounsellor(a.getenv), "who is acting, stamped on every change (env KOERS_COUNSELLOR)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		a.dbDefault = !cmd.Flags().Changed("db") && a.getenv("KOERS_DB") == ""
 		switch a.lang {
 		case "en", "nl", "fr":
 		default:

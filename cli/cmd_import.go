@@ -41,7 +41,7 @@ func newImportCmd(a *invocation) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return runImport(cmd.Context(), a, f, args) },
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.format, "format", "auto", "auto, jsonl, csv, elm, ob3, loq or esco")
+	fl.StringVar(&f.format, "format", "auto", "auto, jsonl, csv, elm, ob3, loq, esco or ctdl")
 	fl.StringVar(&f.source, "source", "", "register source name of the entries (default: the file's own, else the file name)")
 	fl.StringVar(&f.mapFile, "map", "", "mapping file (JSON) for a provider's own CSV columns")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "read and check everything, change nothing")
@@ -74,11 +74,12 @@ func runImport(ctx context.Context, a *invocation, f importFlags, paths []string
 			return usageErr("%s", tr.T("import.err.path", "Path", p))
 		}
 	}
-	st, err := a.open(ctx)
+	a.realData = true // a database this creates starts empty (issue 12)
+	st, done, err := a.openForImport(ctx, f.dryRun)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer done()
 	// Learning-plan exports go onto the person's file, after the register
 	// they may refer to (export, issue 6: cmd_importplan.go).
 	planPaths, paths := planFiles(paths)
@@ -119,7 +120,7 @@ func runImport(ctx context.Context, a *invocation, f importFlags, paths []string
 			fmt.Fprintln(a.stderr, "  "+e.Error())
 		}
 		if rep.MoreErrors > 0 {
-			fmt.Fprintln(a.stderr, "  "+tr.N("import.err.more", rep.MoreErrors))
+			fmt.Fprintln(a.stderr, "  "+tr.N("import.err.shown", len(rep.Errors)+rep.MoreErrors, "Shown", len(rep.Errors)))
 		}
 		if len(rep.Errors) == 0 {
 			return usageErr("%v", err)

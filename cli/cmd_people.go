@@ -221,6 +221,7 @@ func newPersonAddCmd(a *invocation) *cobra.Command {
 			if err := f.apply(a, cmd, &p); err != nil {
 				return err
 			}
+			a.realData = true // a database this creates starts empty (issue 12)
 			return withPeople(cmd.Context(), a, func(st *app.App) error {
 				p, err := st.CreatePerson(cmd.Context(), p)
 				if err != nil {

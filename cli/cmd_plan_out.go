@@ -83,6 +83,10 @@ type totalsJSON struct {
 	Weeks       int                     `json:"weeks"`
 	WeeklyHours float64                 `json:"weekly_hours"`
 	Stack       *sessions.StackProgress `json:"stack"`
+	// Issue 12: cost and out-of-pocket per currency (never added across),
+	// and how many steps state no price.
+	Currencies    []sessions.CurrencyTotal `json:"currencies"`
+	UnknownPrices int                      `json:"unknown_prices"`
 }
 
 type planOutJSON struct {
@@ -112,7 +116,11 @@ func planJSON(rep app.PlanReport) planOutJSON {
 			Start: s.Start, End: s.End, Currency: "EUR", Funding: []lineJSON{}, Warnings: []string{}}
 		if o, ok := rep.Context.Offers[s.OfferID]; ok && s.OfferID != "" {
 			id, price, hours, ects := o.ID, o.Price, o.Hours, o.ECTS
-			sj.OfferID, sj.Price, sj.Hours, sj.ECTS, sj.EQF = &id, &price, &hours, &ects, o.EQF
+			sj.OfferID, sj.Hours, sj.ECTS, sj.EQF = &id, &hours, &ects, o.EQF
+			sj.Currency = o.Currency // issue 12: the offer's own currency; unknown price: null
+			if o.PriceKnown() {
+				sj.Price = &price
+			}
 			if sj.Start.IsZero() {
 				sj.Start, sj.End = o.Start, o.End
 			}
@@ -132,7 +140,8 @@ func planJSON(rep app.PlanReport) planOutJSON {
 	}
 	t := rep.Totals
 	out.Totals = totalsJSON{Steps: t.Steps, Done: t.Done, ECTS: t.ECTS, Hours: t.Hours, Cost: t.Cost, Currency: "EUR",
-		OutOfPocket: t.OutOfPocket, Schemes: []schemeTotalJSON{}, Start: t.Start, End: t.End, Weeks: t.Weeks, WeeklyHours: t.WeeklyHours, Stack: t.Stack}
+		OutOfPocket: t.OutOfPocket, Schemes: []schemeTotalJSON{}, Start: t.Start, End: t.End, Weeks: t.Weeks, WeeklyHours: t.WeeklyHours, Stack: t.Stack,
+		Currencies: t.Currencies, UnknownPrices: t.UnknownPrices}
 	for _, s := range t.Schemes {
 		out.Totals.Schemes = append(out.Totals.Schemes, schemeTotalJSON{s.Scheme, s.Unit, major(s.Scheme, s.Asked), major(s.Scheme, s.Covered),
 			major(s.Scheme, s.Reserved), major(s.Scheme, s.Gap), currencyOf(s.Scheme)})
@@ -183,7 +192,7 @@ func printPlan(a *invocation, rep app.PlanReport) {
 			fund = append(fund, f)
 		}
 		fmt.Fprintf(a.stdout, "%2d. [%s] %s  %s  %s  %s\n", i+1, a.printer().StepStatus(s.Status), s.Title, a.printer().DateRange(start, end),
-			a.printer().Money(o.Price, "EUR"), strings.Join(fund, " · "))
+			candidatePrice(a, o), strings.Join(fund, " · "))
 		for _, w := range rep.Warnings {
 			if w.StepID == s.ID {
 				fmt.Fprintln(a.stdout, "    ! "+a.printer().Warning(w))
@@ -394,4 +403,13 @@ func printSuggestion(a *invocation, oc catalog.Occupation, sg catalog.Suggestion
 			fmt.Fprintln(a.stdout, "  "+tr.T("plan.cli.suggest.uncovered", "Skills", strings.Join(byReason[r], ", "))+" ("+a.printer().Reason(r)+")")
 		}
 	}
+}
+
+// candidatePrice is an offer's price in its own currency, "–" when the
+// offer states none (issue 12: never € for a USD price, never 0 for unknown).
+func candidatePrice(a *invocation, o catalog.Candidate) string {
+	if !o.PriceKnown() {
+		return "–"
+	}
+	return a.printer().Money(o.Price, o.Currency)
 }

@@ -22,12 +22,16 @@ import (
 // searchFlags are koers search's filters as typed.
 type searchFlags struct {
 	eqf, language, region, maxPrice, scheme, startAfter, provider string
+	currency                                                      string
 	modes                                                         []string
 	limit                                                         int
 	withdrawn, json                                               bool
 }
 
-var reRegionFlag = regexp.MustCompile(`^[A-Za-z]{2}[0-9A-Za-z]{0,3}$`)
+var (
+	reRegionFlag   = regexp.MustCompile(`^[A-Za-z]{2}[0-9A-Za-z]{0,3}$`)
+	reCurrencyFlag = regexp.MustCompile(`^[A-Z]{3}$`)
+)
 
 // query checks the flags and builds the search; a bad value is a usage
 // error naming its flag.
@@ -73,6 +77,13 @@ func (f *searchFlags) query(a *invocation, text string) (catalog.Query, error) {
 			return q, bad("--max-price", f.maxPrice)
 		}
 		q.MaxPrice = &m
+	}
+	if f.currency != "" {
+		c := strings.ToUpper(strings.TrimSpace(f.currency))
+		if !reCurrencyFlag.MatchString(c) {
+			return q, bad("--currency", f.currency)
+		}
+		q.Currency = c
 	}
 	if f.startAfter != "" {
 		d, err := catalog.ParseDate(f.startAfter)
@@ -135,7 +146,8 @@ func newSearchCmd(a *invocation) *cobra.Command {
 	fl.StringSliceVar(&f.modes, "mode", nil, "form of participation: online, onsite, blended (repeatable)")
 	fl.StringVar(&f.language, "language", "", "language of instruction (ISO 639-1, e.g. nl)")
 	fl.StringVar(&f.region, "region", "", "region: a NUTS prefix (BE2, BE23)")
-	fl.StringVar(&f.maxPrice, "max-price", "", "highest price in EUR")
+	fl.StringVar(&f.maxPrice, "max-price", "", "highest price, in --currency (offers priced in another currency never pass)")
+	fl.StringVar(&f.currency, "currency", catalog.MainCurrency, "ISO 4217 currency of --max-price")
 	fl.StringVar(&f.scheme, "scheme", "", "eligible for funding scheme CODE (ila, voucher, leave)")
 	fl.StringVar(&f.startAfter, "start-after", "", "starts on or after DATE (YYYY-MM-DD)")
 	fl.StringVar(&f.provider, "provider", "", "provider or awarding body contains TEXT")

@@ -49,6 +49,13 @@ type offerJSON struct {
 	Status        catalog.Status     `json:"status"`
 	Flags         []string           `json:"flags"`
 	Score         *float64           `json:"score,omitempty"`
+	// Added by issue 12 (additive: nothing above changes).
+	HoursRange       *catalog.Range  `json:"hours_range"`
+	WeeklyHours      *catalog.Range  `json:"weekly_hours"`
+	Length           *catalog.Length `json:"length"`
+	CertificatePrice *catalog.Money  `json:"certificate_price"`
+	Level            *string         `json:"level"`
+	Keywords         []string        `json:"keywords"`
 }
 
 // nstr is nil for an empty (unknown) string.
@@ -84,6 +91,8 @@ func toOfferJSON(o catalog.Offer) offerJSON {
 		Prerequisites: nlist(o.Prerequisites), Supervision: nstr(o.Supervision), Stackability: nstr(o.Stackability),
 		Relations: nlist(o.Relations), FurtherInfo: nstr(o.FurtherInfo), URL: nstr(o.URL), Grade: nstr(o.Grade), ISCED: nstr(o.ISCED),
 		Schedule: nstr(o.Schedule), Location: nstr(o.Location), Status: o.Status, Flags: nlist(o.Flags),
+		HoursRange: o.HoursRange, WeeklyHours: o.WeeklyHours, Length: o.Length, CertificatePrice: o.CertificatePrice,
+		Level: nstr(o.Level), Keywords: nlist(o.Keywords),
 	}
 }
 

@@ -21,6 +21,7 @@ func commands(a *invocation) []*cobra.Command {
 		newPlanCmd(a),
 		newOutcomeCmd(a),
 		newReportCmd(a),
+		newSeedCmd(a),
 		newBackupCmd(a),
 		newRestoreCmd(a),
 		newMigrateCmd(a),

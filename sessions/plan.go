@@ -139,7 +139,7 @@ func DefaultFunding(r catalog.FundingRules, c catalog.Candidate, held []string) 
 			}
 		}
 	}
-	req := catalog.Request(r, c.Price, c.Hours, eligible)
+	req := catalog.Request(r, c.FundablePrice(), c.Hours, eligible) // a scheme pays only in its own currency
 	var out []FundingLine
 	for _, sc := range []string{catalog.SchemeVoucher, catalog.SchemeILA, catalog.SchemeLeave} {
 		if v := req[sc]; v > 0 {

@@ -67,6 +67,7 @@ type stepView struct {
 	start  catalog.Date
 	end    catalog.Date
 	price  catalog.Money
+	cur    string // price's currency; "" unknown
 	hours  float64
 	ects   float64
 	eqf    catalog.EQF
@@ -81,7 +82,7 @@ func views(p *Plan, c *PlanContext) []stepView {
 		v := stepView{Step: s, start: s.Start, end: s.End, active: s.Status.Active()}
 		if o, ok := c.Offers[s.OfferID]; ok && s.OfferID != "" {
 			v.offer = &o
-			v.price, v.hours, v.ects, v.eqf = o.Price, o.Hours, o.ECTS, o.EQF
+			v.price, v.cur, v.hours, v.ects, v.eqf = o.Price, o.Currency, o.Hours, o.ECTS, o.EQF
 			if v.start.IsZero() {
 				v.start, v.end = o.Start, o.End
 			}
@@ -151,8 +152,8 @@ func Check(p *Plan, c *PlanContext) []Warning {
 		}
 	}
 	for _, v := range vs {
-		if !v.Status.Open() || v.price <= 0 {
-			continue
+		if !v.Status.Open() || v.price <= 0 || v.cur != catalog.MainCurrency {
+			continue // a price in another currency is out of pocket whole: see Tally's per-currency totals
 		}
 		asked := int64(0)
 		for _, l := range v.Funding {

@@ -12,7 +12,7 @@ import (
 )
 
 func offer(id string, price catalog.Money, hours float64, eqf catalog.EQF) catalog.Candidate {
-	return catalog.Candidate{ID: id, Source: "t", SourceID: "src-" + id, Title: "Offer " + id, Price: price,
+	return catalog.Candidate{ID: id, Source: "t", SourceID: "src-" + id, Title: "Offer " + id, Price: price, Currency: catalog.MainCurrency,
 		Hours: hours, ECTS: hours / 25, EQF: eqf, Schemes: []string{catalog.SchemeILA, catalog.SchemeVoucher, catalog.SchemeLeave}}
 }
 
@@ -185,6 +185,7 @@ func TestTally(t *testing.T) {
 		Weeks: 6 + 2, WeeklyHours: 91.0 / 8,
 		Stack: &StackProgress{TargetID: "t", Title: "Certificate", Parts: 4, PartsDone: 2, PartsPlanned: 1, PartsMissing: 1,
 			Credits: 6, CreditsDone: 3, CreditsPlanned: 1, CreditsMissing: 2},
+		Currencies: []CurrencyTotal{{Currency: "EUR", Cost: 70000, OutOfPocket: 15000}},
 	}
 	if diff := cmp.Diff(want, got, cmpopts.EquateComparable(catalog.Date{})); diff != "" {
 		t.Errorf("totals (-want +got):\n%s", diff)

@@ -42,10 +42,17 @@ type PlanTotals struct {
 	Start       catalog.Date  `json:"start"`
 	End         catalog.Date  `json:"end"`
 	// Weeks is the calendar span of dated steps plus, for undated ones,
-	// their hours at catalog.WeeklyHours a week.
+	// the offer's stated length, else their hours at catalog.WeeklyHours a week.
 	Weeks       int            `json:"weeks"`
 	WeeklyHours float64        `json:"weekly_hours"`
 	Stack       *StackProgress `json:"stack,omitempty"`
+	// Currencies is the cost and out-of-pocket per currency, main currency
+	// first (issue 12: unlike currencies are never added). Cost and
+	// OutOfPocket above are the main currency's line.
+	Currencies []CurrencyTotal `json:"currencies"`
+	// UnknownPrices counts active steps whose offer states no price: the
+	// totals leave them out, and say so.
+	UnknownPrices int `json:"unknown_prices"`
 }
 
 // Tally computes the plan's totals. Like Check it is pure and cheap.
@@ -54,6 +61,7 @@ func Tally(p *Plan, c *PlanContext) PlanTotals {
 	f := fund(vs, c)
 	t := PlanTotals{Schemes: []SchemeTotal{}}
 	per := map[string]*SchemeTotal{}
+	cur := currencyTotals{}
 	undated := 0
 	for i, v := range vs {
 		if !v.active {
@@ -65,6 +73,15 @@ func Tally(p *Plan, c *PlanContext) PlanTotals {
 		}
 		t.ECTS += v.ects
 		t.Hours += v.hours
+		t.tallyDates(v, &undated)
+		if v.offer != nil && v.cur == "" {
+			t.UnknownPrices++
+		}
+		if v.cur != "" && v.cur != catalog.MainCurrency {
+			// No scheme pays in another currency: all of it is the person's.
+			cur.add(v.cur, v.price, v.price)
+			continue
+		}
 		t.Cost += v.price
 		own := int64(v.price)
 		for _, l := range v.Funding {
@@ -82,23 +99,40 @@ func Tally(p *Plan, c *PlanContext) PlanTotals {
 			}
 		}
 		t.OutOfPocket += catalog.Money(max(own, 0))
-		if v.dated {
-			if t.Start.IsZero() || v.start.Before(t.Start) {
-				t.Start = v.start
-			}
-			if t.End.IsZero() || v.end.After(t.End) {
-				t.End = v.end
-			}
-		} else {
-			per := int64(catalog.WeeklyHours * 60)
-			undated += int((catalog.Minutes(v.hours) + per - 1) / per)
-		}
 	}
 	for _, sc := range f.schemes {
 		if st := per[sc]; st != nil {
 			t.Schemes = append(t.Schemes, *st)
 		}
 	}
+	t.Currencies = cur.list(t.Cost, t.OutOfPocket)
+	t.finishWeeks(undated)
+	if c.Stack != nil {
+		t.Stack = stackProgress(vs, c)
+	}
+	return t
+}
+
+// tallyDates adds a step's dates, or for an undated step its weeks, to t.
+func (t *PlanTotals) tallyDates(v stepView, undated *int) {
+	switch {
+	case v.dated:
+		if t.Start.IsZero() || v.start.Before(t.Start) {
+			t.Start = v.start
+		}
+		if t.End.IsZero() || v.end.After(t.End) {
+			t.End = v.end
+		}
+	case v.offer != nil && v.offer.Weeks > 0:
+		*undated += v.offer.Weeks // the offer's stated length
+	default:
+		per := int64(catalog.WeeklyHours * 60)
+		*undated += int((catalog.Minutes(v.hours) + per - 1) / per)
+	}
+}
+
+// finishWeeks sets the plan's span in weeks and the weekly hours.
+func (t *PlanTotals) finishWeeks(undated int) {
 	t.Weeks = undated
 	if !t.Start.IsZero() {
 		t.Weeks += (t.Start.DaysUntil(t.End) + 7) / 7
@@ -106,10 +140,6 @@ func Tally(p *Plan, c *PlanContext) PlanTotals {
 	if t.Weeks > 0 {
 		t.WeeklyHours = t.Hours / float64(t.Weeks)
 	}
-	if c.Stack != nil {
-		t.Stack = stackProgress(vs, c)
-	}
-	return t
 }
 
 func stackProgress(vs []stepView, c *PlanContext) *StackProgress {

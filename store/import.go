@@ -162,6 +162,16 @@ func (s *Store) Import(ctx context.Context, paths []string, opt ImportOptions) (
 			stop() // the parser has finished: errs is ours again
 			rc.Close()
 			rep.Files = append(rep.Files, fr)
+			if dk := (*DuplicateKeyError)(nil); errors.As(err, &dk) {
+				before := errs.Total()
+				if err := reportDuplicates(ctx, u, opt, &errs); err != nil {
+					return err
+				}
+				if errs.Total() == before { // the second read found none: still refuse, naming the key
+					errs.Add(catalog.ImportError{File: u.name, Field: "source_id", Msg: dk.Error()})
+				}
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -261,6 +271,8 @@ func parse(ctx context.Context, f catalog.Format, r io.Reader, name string, opt 
 		return catalog.ParseOB3(ctx, r, name, opt, errs)
 	case catalog.FormatLOQ:
 		return catalog.ParseLOQ(ctx, r, name, opt, errs)
+	case catalog.FormatCTDL:
+		return catalog.ParseCTDL(ctx, r, name, opt, errs)
 	}
 	return catalog.ParseJSONLines(ctx, r, name, opt, errs)
 }

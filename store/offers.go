@@ -141,7 +141,13 @@ func (s *Store) importOffers(ctx context.Context, tx *sql.Tx, source string, off
 		}
 		rid, outcome, err := w.put(ctx, &p)
 		if err != nil {
+			if w.twice(ctx, &p.o, err) {
+				return n, &DuplicateKeyError{Source: source, SourceID: p.o.SourceID}
+			}
 			return n, &OfferError{Index: p.index, SourceID: p.o.SourceID, Err: err}
+		}
+		if seen.has(rid) {
+			return n, &DuplicateKeyError{Source: source, SourceID: p.o.SourceID}
 		}
 		seen.set(rid)
 		switch outcome {

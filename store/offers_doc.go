@@ -58,6 +58,9 @@ func textOf(o *catalog.Offer) offerText {
 			sk = append(sk, s.Label)
 		}
 	}
+	// Free-text subjects and keywords (issue 12) are searched with the
+	// skills: words that say what the offer teaches.
+	sk = append(sk, o.Keywords...)
 	t.outcomes = strings.Join(lo, "\n")
 	t.skills = strings.Join(sk, "\n")
 	t.provider = o.Provider

@@ -20,7 +20,7 @@ type CandidateQuery struct {
 }
 
 const factCols = `f.rid, f.id, f.source, f.source_id, f.title, f.status, f.eqf, f.mode, f.languages, f.region, f.price, f.minutes,
-	f.ects, f.start, f.end_date, f.apply_by, f.schemes`
+	f.ects, f.start, f.end_date, f.apply_by, f.schemes, f.currency, f.weeks`
 
 func scanFact(sc interface{ Scan(...any) error }) (int64, catalog.Candidate, error) {
 	var c catalog.Candidate
@@ -28,7 +28,7 @@ func scanFact(sc interface{ Scan(...any) error }) (int64, catalog.Candidate, err
 	var eqf int
 	var status, mode, langs, start, end, apply, schemes string
 	err := sc.Scan(&rid, &c.ID, &c.Source, &c.SourceID, &c.Title, &status, &eqf, &mode, &langs, &c.Region, &price, &mins,
-		&c.ECTS, &start, &end, &apply, &schemes)
+		&c.ECTS, &start, &end, &apply, &schemes, &c.Currency, &c.Weeks)
 	c.Withdrawn, c.EQF, c.Mode, c.Price = status == string(catalog.StatusWithdrawn), catalog.EQF(eqf), catalog.Mode(mode), catalog.Money(price)
 	c.Hours = float64(mins) / 60
 	c.Languages, c.Schemes = strings.Fields(langs), strings.Fields(schemes)

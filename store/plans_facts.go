@@ -117,7 +117,7 @@ func (s *Store) refreshFacts(ctx context.Context, tx *sql.Tx, stale []int64, pro
 	}
 	rows.Close()
 	facts := newBatch(ctx, tx, `INSERT OR REPLACE INTO plan_offer_facts (rid, id, hash, source, source_id, title, status, eqf, mode,
-		languages, region, price, minutes, ects, start, end_date, apply_by, schemes) VALUES `, 18)
+		languages, region, price, minutes, ects, start, end_date, apply_by, schemes, currency, weeks) VALUES `, 20)
 	skills := newBatch(ctx, tx, `INSERT OR IGNORE INTO plan_skill_offers (skill, price, minutes, rid) VALUES `, 4)
 	refs := newBatch(ctx, tx, `INSERT OR IGNORE INTO plan_offer_refs (rid, kind, target) VALUES `, 3)
 	defer facts.close()
@@ -150,7 +150,7 @@ func (s *Store) refreshFacts(ctx context.Context, tx *sql.Tx, stale []int64, pro
 			mins := catalog.Minutes(c.Hours)
 			if err := facts.add(d.rid, d.id, d.hash, o.Source, o.SourceID, o.Title, d.status, int(o.EQF), string(o.Mode),
 				" "+strings.Join(o.Languages, " ")+" ", o.Region, price, mins, c.ECTS, o.Start.String(), o.End.String(),
-				o.ApplyBy.String(), strings.Join(o.Schemes, " ")); err != nil {
+				o.ApplyBy.String(), strings.Join(o.Schemes, " "), c.Currency, c.Weeks); err != nil {
 				return err
 			}
 			if d.status == string(catalog.StatusActive) {

@@ -98,6 +98,7 @@ type filter struct {
 	orgOK      []bool // nil: any
 	maxPrice   int32
 	hasPrice   bool
+	otherCur   bitset // offers priced in another currency than the filter's
 	startAfter int32
 	hasStart   bool
 	skills     bitset // nil: any
@@ -143,7 +144,7 @@ func (f *filter) keep(rid uint32) bool {
 	if f.orgOK != nil && !f.orgOK[x.prov[rid]] && !f.orgOK[x.award[rid]] {
 		return false
 	}
-	if f.hasPrice && (x.price[rid] < 0 || x.price[rid] > f.maxPrice) {
+	if f.hasPrice && (x.price[rid] < 0 || x.price[rid] > f.maxPrice || f.otherCur.has(int64(rid))) {
 		return false
 	}
 	if f.hasStart && x.start[rid] < f.startAfter {
@@ -164,8 +165,8 @@ func filterKey(q catalog.Query) string {
 	if q.MaxPrice != nil {
 		price = fmt.Sprint(int64(*q.MaxPrice))
 	}
-	return fmt.Sprintf("%d %d %q %q %q %s %q %s %q %q %t", q.EQFMin, q.EQFMax, q.Modes, q.Language, q.Region, price, q.Scheme,
-		q.StartAfter, q.Provider, q.Skills, q.Withdrawn)
+	return fmt.Sprintf("%d %d %q %q %q %s %q %s %q %q %t %q", q.EQFMin, q.EQFMax, q.Modes, q.Language, q.Region, price, q.Scheme,
+		q.StartAfter, q.Provider, q.Skills, q.Withdrawn, q.Currency)
 }
 
 // compileFilter checks q and resolves its values against the index.
@@ -230,6 +231,9 @@ func (s *Store) compileFilter(ctx context.Context, q catalog.Query, idx *memInde
 			return nil, fmt.Errorf("search: max price is negative")
 		}
 		f.hasPrice, f.maxPrice = true, int32(min(int64(*q.MaxPrice), math.MaxInt32))
+		if err := s.pricedElsewhere(ctx, q.Currency, &f.otherCur); err != nil {
+			return nil, err
+		}
 	}
 	if !q.StartAfter.IsZero() {
 		f.hasStart, f.startAfter = true, int32(q.StartAfter.Time().Unix()/86400)
@@ -266,8 +270,9 @@ type scored struct {
 }
 
 // SearchOffers returns the first page of offers matching q, best match
-// first. Ranking is weighted bm25 (title above provider, outcomes and
-// skills, above description), exact for up to 1,000 matching offers and
+// first: offers matching in their title before the others (rankTitleFirst),
+// each by weighted bm25 (title above provider, outcomes and skills, above
+// description), exact for up to 1,000 matching offers and
 // over the first 1,000 (in register order) beyond that; with filters, over
 // the first 250 that pass. An empty text lists
 // the offers that pass the filters in register order. The offers' slices
@@ -299,11 +304,7 @@ func (s *Store) SearchOffers(ctx context.Context, q catalog.Query) ([]catalog.Hi
 				ranked = append(ranked, scored{rid: uint32(rid)})
 			}
 		}
-	} else if !f.onlyStatus() && f.initial == 0 {
-		if ranked, err = s.rankInGo(ctx, fq, f, max(want, budgetFor(f))); err != nil {
-			return nil, err
-		}
-	} else if ranked, err = s.rank(ctx, fq.expr, f, max(want, budgetFor(f))); err != nil {
+	} else if ranked, err = s.rankTitleFirst(ctx, fq, f, want); err != nil {
 		return nil, err
 	}
 	if q.Offset >= len(ranked) {

@@ -47,29 +47,17 @@ func (s *Store) searchCold(ctx context.Context, q catalog.Query) ([]catalog.Hit,
 			return nil, fmt.Errorf("search: %w", mapErr(err))
 		}
 	} else {
-		rows, err := s.db.QueryContext(ctx, `SELECT rowid, bm25(offers_fts, `+bm25Weights+`) FROM offers_fts WHERE offers_fts MATCH ?1 LIMIT ?2`,
-			fq.expr, max(want, rankBudget))
-		if err != nil {
-			return nil, fmt.Errorf("search %s: %w", fq.expr, mapErr(err))
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var rid int64
-			var sc float64
-			if err := rows.Scan(&rid, &sc); err != nil {
+		// Title matches first, as SearchOffers ranks them.
+		for _, expr := range []string{titleExpr(fq.expr), fq.expr} {
+			tier, err := s.coldRank(ctx, expr, max(want, rankBudget))
+			if err != nil {
 				return nil, err
 			}
-			ranked = append(ranked, scored{uint32(rid), sc})
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("search %s: %w", fq.expr, mapErr(err))
-		}
-		slices.SortFunc(ranked, func(a, b scored) int {
-			if c := cmp.Compare(a.score, b.score); c != 0 {
-				return c
+			ranked = appendTier(ranked, tier)
+			if len(ranked) >= want+16 {
+				break
 			}
-			return cmp.Compare(a.rid, b.rid)
-		})
+		}
 	}
 	// Decode a little more than the page, in case some are withdrawn.
 	rids := make([]uint32, 0, want+16)
@@ -95,4 +83,33 @@ func (s *Store) searchCold(ctx context.Context, q catalog.Query) ([]catalog.Hit,
 		return []catalog.Hit{}, nil
 	}
 	return hits[max(q.Offset, 0):min(want, len(hits))], nil
+}
+
+// coldRank scores up to budget matches of expr with FTS5's bm25 and sorts them.
+func (s *Store) coldRank(ctx context.Context, expr string, budget int) ([]scored, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT rowid, bm25(offers_fts, `+bm25Weights+`) FROM offers_fts WHERE offers_fts MATCH ?1 LIMIT ?2`,
+		expr, budget)
+	if err != nil {
+		return nil, fmt.Errorf("search %s: %w", expr, mapErr(err))
+	}
+	defer rows.Close()
+	var out []scored
+	for rows.Next() {
+		var rid int64
+		var sc float64
+		if err := rows.Scan(&rid, &sc); err != nil {
+			return nil, err
+		}
+		out = append(out, scored{uint32(rid), sc})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search %s: %w", expr, mapErr(err))
+	}
+	slices.SortFunc(out, func(a, b scored) int {
+		if c := cmp.Compare(a.score, b.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.rid, b.rid)
+	})
+	return out, nil
 }

@@ -162,7 +162,10 @@ func priceText(pr *present.Printer, o catalog.Candidate, s sessions.Step) string
 	if s.OfferID == "" {
 		return ""
 	}
-	return pr.Money(o.Price, "EUR")
+	if !o.PriceKnown() {
+		return "–" // unknown, never 0 (issue 12)
+	}
+	return pr.Money(o.Price, o.Currency) // the offer's own currency (issue 12)
 }
 
 func (p *plannerPage) fundingText(s sessions.Step) string {
