@@ -75,6 +75,7 @@ type invocation struct {
 	// realData is set by commands that write a user's own data (import,
 	// person add): the database they create starts empty.
 	realData bool
+	served   *served // set when `koers serve` runs the tree for an SSH caller (served.go)
 	// pr says values for people in the interface language, with the
 	// database's scheme units once it is open.
 	pr *present.Printer
@@ -96,6 +97,9 @@ func (a *invocation) tr() *locale.Tr { return a.cat.For(a.lang) }
 // command that is not writing the user's own data (cmd_seed.go), so that a
 // first `go run .` is useful at once. It is the one way commands reach the data.
 func (a *invocation) open(ctx context.Context) (*app.App, error) {
+	if a.served != nil {
+		return a.served.app.As(a.served.account.Name), nil
+	}
 	return app.Open(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo()})
 }
 
@@ -145,12 +149,16 @@ func newRoot(a *invocation) *cobra.Command {
 	pf.StringVar(&a.dbPath, "db", defaultDB(a.getenv), "database file (env KOERS_DB)")
 	pf.StringVar(&a.lang, "lang", defaultLang(a.getenv), "interface language: en, nl or fr")
 	pf.StringVar(&a.counsellor, "counsellor", defaultCounsellor(a.getenv), "who is acting, stamped on every change (env KOERS_COUNSELLOR)")
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		a.dbDefault = !cmd.Flags().Changed("db") && a.getenv("KOERS_DB") == ""
 		switch a.lang {
 		case "en", "nl", "fr":
 		default:
 			return usageErr("--lang: %q is not en, nl or fr", a.lang)
+		}
+		if a.served != nil {
+			a.counsellor, a.dbPath = a.served.account.Name, unopenable
+			return a.served.check(cmd, args)
 		}
 		return nil
 	}
@@ -165,12 +173,16 @@ func newRoot(a *invocation) *cobra.Command {
 // run executes koers with args and returns the exit status. Tests call it
 // in-process.
 func run(ctx context.Context, version string, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	return runWith(ctx, version, args, stdin, stdout, stderr, getenv, nil)
+}
+
+func runWith(ctx context.Context, version string, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, sv *served) int {
 	cat, err := locale.New()
 	if err != nil {
 		fmt.Fprintln(stderr, "koers:", err)
 		return exitFailure
 	}
-	a := &invocation{stdin: stdin, stdout: present.NewTerminalWriter(stdout), stderr: stderr, getenv: getenv, cat: cat, now: time.Now}
+	a := &invocation{stdin: stdin, stdout: present.NewTerminalWriter(stdout), stderr: stderr, getenv: getenv, cat: cat, now: time.Now, served: sv}
 	root := newRoot(a)
 	root.SetArgs(args)
 	root.SetIn(stdin)

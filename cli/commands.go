@@ -19,6 +19,8 @@ func commands(a *invocation) []*cobra.Command {
 		newAccountCmd(a),
 		newSessionCmd(a),
 		newPlanCmd(a),
+		newCounsellorCmd(a),
+		newServeCmd(a),
 		newOutcomeCmd(a),
 		newReportCmd(a),
 		newSeedCmd(a),

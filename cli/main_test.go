@@ -30,8 +30,8 @@ func TestMain(m *testing.M) {
 			os.Exit(125)
 		}
 		code := Main(context.Background(), "test", args, os.Stdin, os.Stdout, os.Stderr, os.Getenv)
-		if f := os.Getenv("KOERS_TEST_HWM_FILE"); f != "" {
-			writeHWM(f)
+		if f := os.Getenv("KOERS_TEST_PEAK_FILE"); f != "" {
+			writePeak(f)
 		}
 		os.Exit(code)
 	}
@@ -46,53 +46,47 @@ func childCmd(t *testing.T, args ...string) *exec.Cmd {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "KOERS_TEST_CHILD=1", "KOERS_TEST_ARGS="+string(b), "KOERS_COUNSELLOR=tester", "LANG=en")
+	peak := filepath.Join(t.TempDir(), "peak")
+	cmd.Env = append(os.Environ(), "KOERS_TEST_CHILD=1", "KOERS_TEST_ARGS="+string(b), "KOERS_COUNSELLOR=tester", "LANG=en",
+		"KOERS_TEST_PEAK_FILE="+peak)
 	return cmd
 }
 
-// peakRSS is a finished child's peak resident set size in bytes: the
-// VmHWM the child read from /proc/self/status as it ended (run it with
-// measured). rusage's Maxrss is no use here: Linux keeps it across exec,
-// so a child forked from a big test process reports the parent's size.
-func peakRSS(t *testing.T, cmd *exec.Cmd) int64 {
-	t.Helper()
-	for _, e := range cmd.Env {
-		if f, ok := strings.CutPrefix(e, "KOERS_TEST_HWM_FILE="); ok {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatalf("the child did not report its peak memory: %v", err)
-			}
-			kb, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-			if err != nil {
-				t.Fatalf("peak memory %q: %v", b, err)
-			}
-			return kb * 1024
-		}
-	}
-	t.Fatal("peakRSS needs a command made by measured")
-	return 0
-}
-
-// measured makes cmd report its peak memory (VmHWM) into a file when done.
-func measured(t *testing.T, cmd *exec.Cmd) *exec.Cmd {
-	t.Helper()
-	if _, err := os.Stat("/proc/self/status"); err != nil {
-		t.Skip("no /proc/self/status on this platform")
-	}
-	cmd.Env = append(cmd.Env, "KOERS_TEST_HWM_FILE="+filepath.Join(t.TempDir(), "hwm"))
-	return cmd
-}
-
-// writeHWM writes this process's VmHWM (kB) to path.
-func writeHWM(path string) {
+// writePeak writes this process's peak resident set (VmHWM, in kB) to
+// file. It is read in the child itself: the rusage a parent gets from
+// wait4 is no measure, since Linux carries the high-water mark of the
+// memory the child shared with its parent before exec (Go forks with
+// CLONE_VM) into the child's ru_maxrss, so a large test binary would make
+// every child look large.
+func writePeak(file string) {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			_ = os.WriteFile(path, []byte(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB"))), 0o600)
-			return
+			_ = os.WriteFile(file, []byte(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB"))), 0o600)
 		}
 	}
+}
+
+// peakRSS is a finished child's peak resident set size in bytes, as the
+// child read it (writePeak).
+func peakRSS(t *testing.T, cmd *exec.Cmd) int64 {
+	t.Helper()
+	for _, kv := range cmd.Env {
+		if f, ok := strings.CutPrefix(kv, "KOERS_TEST_PEAK_FILE="); ok {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Skipf("no peak memory from the child (%v): needs /proc", err)
+			}
+			kb, err := strconv.ParseInt(string(b), 10, 64)
+			if err != nil {
+				t.Fatalf("peak file %q: %v", b, err)
+			}
+			return kb * 1024
+		}
+	}
+	t.Fatal("not a childCmd")
+	return 0
 }

@@ -11,7 +11,7 @@ import (
 // run on PostgreSQL (--db postgres://…): person, account, session and
 // credential import.
 func withPeople(ctx context.Context, a *invocation, fn func(st *app.App) error) error {
-	st, err := app.OpenPeople(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo()})
+	st, err := a.openPeople(ctx)
 	if err != nil {
 		return err
 	}

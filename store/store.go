@@ -61,6 +61,7 @@ type Store struct {
 	actor string
 	now   func() time.Time
 	reg   *register // register search state (search_index.go)
+	view  bool      // made by As: Close leaves the shared database open
 }
 
 type migration struct {
@@ -324,6 +325,9 @@ func (s *Store) Version(ctx context.Context) (int, error) {
 // Close stops a background index load, then closes the database,
 // checkpointing the WAL.
 func (s *Store) Close() error {
+	if s.view {
+		return nil
+	}
 	s.reg.stopBackground()
 	_, _ = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	return s.db.Close()

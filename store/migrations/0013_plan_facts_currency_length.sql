@@ -1,4 +1,4 @@
--- 0011: the planner index keeps each offer's currency (totals and funding
+-- 0013: the planner index keeps each offer's currency (totals and funding
 -- never add unlike currencies, issue 12) and its calendar length in weeks
 -- where the offer states one (0: not stated), so a plan's weeks come from
 -- the stated length rather than an estimate from hours. The index is

@@ -1,0 +1,51 @@
+package sessions
+
+import (
+	"fmt"
+	"time"
+)
+
+// Counsellor is a counsellor's login to a centre's koers server. Its name is
+// what every change and audit row made through it is stamped with.
+type Counsellor struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Role     Role   `json:"role"`
+	Disabled bool   `json:"disabled"`
+	// Language is the profile's interface language; empty means the
+	// language the SSH client sends (LANG).
+	Language  string          `json:"language,omitempty"`
+	Keys      []CounsellorKey `json:"keys"`
+	CreatedAt time.Time       `json:"created_at"`
+	CreatedBy string          `json:"created_by"`
+	UpdatedAt time.Time       `json:"updated_at"`
+	UpdatedBy string          `json:"updated_by"`
+}
+
+// CounsellorKey is one SSH public key an account logs in with.
+type CounsellorKey struct {
+	// Fingerprint is the key's SHA256 fingerprint as ssh-keygen prints it.
+	Fingerprint string `json:"fingerprint"`
+	// PublicKey is the key in authorized_keys form (type and base64).
+	PublicKey string    `json:"public_key"`
+	CreatedAt time.Time `json:"created_at"`
+	CreatedBy string    `json:"created_by"`
+}
+
+// ValidCounsellorName checks an account name: 1 to 64 ASCII letters, digits,
+// dots, hyphens and underscores, starting with a letter or digit. Names
+// appear in logs and on every change, so they stay plain.
+func ValidCounsellorName(name string) error {
+	if name == "" || len(name) > 64 {
+		return fmt.Errorf("%q: an account name has 1 to 64 characters", name)
+	}
+	for i, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case (r == '.' || r == '-' || r == '_') && i > 0:
+		default:
+			return fmt.Errorf("%q: an account name has only letters, digits, '.', '-' and '_' and starts with a letter or digit", name)
+		}
+	}
+	return nil
+}
