@@ -252,6 +252,7 @@ func TestServeDrainSavesDrafts(t *testing.T) {
 	s.waitFor("Drain Tester")
 	s.typeText("n") // a new session
 	s.waitFor("Session with")
+	s.typeText("\t\t\t\t") // focus opens on the first field: on to the summary
 	s.typeText("Half-typed summary")
 	s.waitFor("Half-typed summary")
 	start := time.Now()
@@ -300,6 +301,7 @@ func TestServeConnectionLostKeepsDraft(t *testing.T) {
 	s.waitFor("Dropped Line")
 	s.typeText("n")
 	s.waitFor("Session with")
+	s.typeText("\t\t\t\t") // focus opens on the first field: on to the summary
 	s.typeText("Typed as the line dropped")
 	s.waitFor("Typed as the line dropped")
 	// Drop the connection at once, inside the form's 300 ms debounce.

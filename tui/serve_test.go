@@ -56,6 +56,9 @@ func TestShutdownSavesDraftsAndQuits(t *testing.T) {
 	wait("Session with Ann Peeters")
 	// The shutdown follows the typing at once, well inside the 300 ms
 	// debounce: only the shutdown's own save can put the draft in the database.
+	for range 4 { // focus opens on the first field: on to the summary
+		tm.Send(keyPress("tab"))
+	}
 	tm.Type("Server going down mid-sentence")
 	tm.Send(ShutdownMsg{Notice: "koers is stopping"})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(15*time.Second))
