@@ -48,6 +48,8 @@ type App struct {
 	cat    *locale.Catalog
 	now    func() time.Time
 	actor  string
+	// esco loads the ESCO snapshot on first use (nil: never).
+	esco *escoLoader
 }
 
 // Open opens (creating and migrating) the database at path and returns the
@@ -67,18 +69,9 @@ func Open(ctx context.Context, path string, opt Options) (*App, error) {
 		return nil, err
 	}
 	if opt.SeedESCO && !opt.ReadOnly {
-		has, err := st.HasESCO(ctx)
-		if err != nil {
-			st.Close()
-			return nil, err
-		}
-		if !has && opt.Seeding != nil {
-			opt.Seeding("esco")
-		}
-		if _, err := a.SeedESCO(ctx); err != nil {
-			st.Close()
-			return nil, fmt.Errorf("seed esco: %w", err)
-		}
+		// Loaded on first use (ensureESCO), not here: most commands never
+		// touch the taxonomy, and the load takes seconds of CPU.
+		a.esco = &escoLoader{told: opt.Seeding}
 	}
 	if opt.SeedSample && !opt.ReadOnly {
 		if _, err := a.SeedSample(ctx, false); err != nil {

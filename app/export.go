@@ -41,6 +41,9 @@ type ExportResult struct {
 // export in the person's audit log and writes it (atomically when to a
 // file: a failure never leaves half a file).
 func (a *App) ExportPlan(ctx context.Context, req PlanExport) (ExportResult, error) {
+	if err := a.ensureESCO(ctx); err != nil {
+		return ExportResult{}, err
+	}
 	if _, err := a.MustPerson(ctx, "--person", req.PersonID); err != nil {
 		return ExportResult{}, err
 	}

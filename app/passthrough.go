@@ -53,21 +53,33 @@ func (a *App) EachOffer(ctx context.Context, source string) iter.Seq2[catalog.Of
 
 // RegisterStats are the register's counts and sources.
 func (a *App) RegisterStats(ctx context.Context) (RegisterStats, error) {
+	if err := a.ensureESCO(ctx); err != nil {
+		return RegisterStats{}, err
+	}
 	return a.st.RegisterStats(ctx)
 }
 
 // MatchConcepts finds ESCO concepts by label in any loaded language.
 func (a *App) MatchConcepts(ctx context.Context, kind catalog.ConceptKind, query, lang string, limit int) ([]catalog.ConceptMatch, error) {
+	if err := a.ensureESCO(ctx); err != nil {
+		return nil, err
+	}
 	return a.st.MatchConcepts(ctx, kind, query, lang, limit)
 }
 
 // OccupationSkills is the occupation at uri with its skills, labelled in lang.
 func (a *App) OccupationSkills(ctx context.Context, uri, lang string) (catalog.Occupation, error) {
+	if err := a.ensureESCO(ctx); err != nil {
+		return catalog.Occupation{}, err
+	}
 	return a.st.OccupationSkills(ctx, uri, lang)
 }
 
 // ResolveOccupation finds an occupation by URI or by label (best match).
 func (a *App) ResolveOccupation(ctx context.Context, uriOrQuery, lang string) (catalog.Occupation, error) {
+	if err := a.ensureESCO(ctx); err != nil {
+		return catalog.Occupation{}, err
+	}
 	return a.st.ResolveOccupation(ctx, uriOrQuery, lang)
 }
 
@@ -230,6 +242,9 @@ func (a *App) ReleaseStep(ctx context.Context, planID, stepID string) (sessions.
 
 // Gap is the skill gap of the person (with the plan) towards oc.
 func (a *App) Gap(ctx context.Context, personID string, p *sessions.Plan, oc catalog.Occupation, today catalog.Date) (catalog.Gap, error) {
+	if err := a.ensureESCO(ctx); err != nil {
+		return catalog.Gap{}, err
+	}
 	return a.st.Gap(ctx, personID, p, oc, today)
 }
 

@@ -47,6 +47,9 @@ func (a *App) Report(ctx context.Context, p sessions.Plan, today catalog.Date) (
 // PlanView loads (creating if needed) the person's current plan and
 // everything the planner shows about it.
 func (a *App) PlanView(ctx context.Context, personID string, today catalog.Date, lang string) (PlanView, error) {
+	if err := a.ensureESCO(ctx); err != nil {
+		return PlanView{}, err
+	}
 	p, err := a.st.CurrentPlan(ctx, personID, true)
 	if err != nil {
 		return PlanView{}, err
@@ -117,6 +120,9 @@ func (a *App) MustPerson(ctx context.Context, from, id string) (sessions.Person,
 // Occupation resolves an occupation by URI or label; nothing found is an
 // Invalid error on the occupation field.
 func (a *App) Occupation(ctx context.Context, q, lang string) (catalog.Occupation, error) {
+	if err := a.ensureESCO(ctx); err != nil {
+		return catalog.Occupation{}, err
+	}
 	oc, err := a.st.ResolveOccupation(ctx, q, lang)
 	if errors.Is(err, ErrNotFound) {
 		return oc, notFound("occupation", "plan.err.no_occupation", "Q", q)
@@ -128,6 +134,9 @@ func (a *App) Occupation(ctx context.Context, q, lang string) (catalog.Occupatio
 // plan's, else the person's target. No goal at all is an Invalid error on
 // the occupation field.
 func (a *App) Goal(ctx context.Context, query string, p *sessions.Plan, lang string) (catalog.Occupation, error) {
+	if err := a.ensureESCO(ctx); err != nil {
+		return catalog.Occupation{}, err
+	}
 	oc, err := a.goal(ctx, query, p, lang)
 	if errors.Is(err, errNoGoal) {
 		return oc, invalid("occupation", "plan.err.occupation_required", err)
@@ -240,6 +249,9 @@ func offerSteps(ctx context.Context, tx *store.PlanTx, personID string, offerIDs
 // for the plan's goal) within k, completed from the person's file
 // (FitPerson) and balances.
 func (a *App) Suggest(ctx context.Context, p *sessions.Plan, occupation string, k catalog.Constraints, lang string) (catalog.Suggestion, catalog.Occupation, error) {
+	if err := a.ensureESCO(ctx); err != nil {
+		return catalog.Suggestion{}, catalog.Occupation{}, err
+	}
 	oc, err := a.Goal(ctx, occupation, p, lang)
 	if err != nil {
 		return catalog.Suggestion{}, oc, err
@@ -256,6 +268,9 @@ func (a *App) Suggest(ctx context.Context, p *sessions.Plan, occupation string, 
 
 // SuggestFor suggests pathways for the person's plan towards its goal.
 func (a *App) SuggestFor(ctx context.Context, personID, planID string, k catalog.Constraints, today catalog.Date, lang string) (catalog.Suggestion, catalog.Occupation, error) {
+	if err := a.ensureESCO(ctx); err != nil {
+		return catalog.Suggestion{}, catalog.Occupation{}, err
+	}
 	p, err := a.st.Plan(ctx, planID)
 	if err != nil {
 		return catalog.Suggestion{}, catalog.Occupation{}, err

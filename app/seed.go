@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"sync"
 
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/catalog/esco"
@@ -56,3 +57,45 @@ func (a *App) SeedESCO(ctx context.Context) (bool, error) {
 // ESCOAttribution is the notice the Commission's reuse policy asks of a
 // service that uses ESCO; faces print it where ESCO's data is listed.
 const ESCOAttribution = esco.Attribution
+
+// escoLoader loads the ESCO snapshot once, on the first use of the
+// taxonomy; copies of an App (As) share it.
+type escoLoader struct {
+	mu   sync.Mutex
+	done bool
+	told func(what string)
+}
+
+// ensureESCO loads the embedded ESCO snapshot into a database that holds
+// no ESCO yet, the first time a use-case needs occupations or skills. A
+// database that has ESCO (the snapshot, or an import of a newer one) is
+// left as it is.
+func (a *App) ensureESCO(ctx context.Context) error {
+	l := a.esco
+	if l == nil || a.st == nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.done {
+		return nil
+	}
+	has, err := a.st.HasESCO(ctx)
+	if err != nil {
+		return err
+	}
+	if !has {
+		if l.told != nil {
+			l.told("esco")
+		}
+		if _, err := a.SeedESCO(ctx); err != nil {
+			return fmt.Errorf("seed esco: %w", err)
+		}
+	}
+	l.done = true
+	return nil
+}
+
+// EnsureESCO loads the ESCO snapshot now if this database still lacks it
+// (the TUI starts it in the background so the planner does not wait).
+func (a *App) EnsureESCO(ctx context.Context) error { return a.ensureESCO(ctx) }

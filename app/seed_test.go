@@ -34,6 +34,12 @@ func TestFreshDatabaseHasESCO(t *testing.T) {
 	var told []string
 	opt := Options{Actor: "test", SeedESCO: true, Seeding: func(what string) { told = append(told, what) }}
 	a := openFresh(t, opt)
+	if len(told) != 0 {
+		t.Errorf("the open itself loaded ESCO (%v): it is loaded on first use", told)
+	}
+	if err := a.EnsureESCO(ctx); err != nil {
+		t.Fatal(err)
+	}
 	t.Logf("open with ESCO seed: %v wall, %v CPU (snapshot %d bytes)", time.Since(t0), cpuTime()-cpu0, esco.Size())
 	st, err := a.st.ESCOStats(ctx)
 	if err != nil {
@@ -79,7 +85,10 @@ func TestFreshDatabaseHasESCO(t *testing.T) {
 	}
 	path := a.Path()
 	a.Close()
-	openAt(t, path, opt)
+	b := openAt(t, path, opt)
+	if err := b.EnsureESCO(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if len(told) != 1 || told[0] != "esco" {
 		t.Errorf("seeding was told %v, want [esco] once", told)
 	}

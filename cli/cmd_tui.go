@@ -13,7 +13,19 @@ func runTUI(ctx context.Context, a *invocation) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	// The taxonomy of a new database loads while the counsellor searches,
+	// so the planner does not wait for it (its first use waits otherwise).
+	escoCtx, stopESCO := context.WithCancel(ctx)
+	escoDone := make(chan struct{})
+	go func() {
+		defer close(escoDone)
+		_ = st.EnsureESCO(escoCtx)
+	}()
+	defer func() {
+		stopESCO()
+		<-escoDone
+		st.Close()
+	}()
 	deps := tui.Deps{Register: st, Concepts: st, People: st, Plans: st, Exporter: tuiExporter{a: a, st: st}, Reports: st}
 	schemes, err := st.Schemes(ctx)
 	if err != nil {
