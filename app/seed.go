@@ -97,5 +97,5 @@ func (a *App) ensureESCO(ctx context.Context) error {
 }
 
 // EnsureESCO loads the ESCO snapshot now if this database still lacks it
-// (the TUI starts it in the background so the planner does not wait).
+// (for a face or a test that wants the load done up front).
 func (a *App) EnsureESCO(ctx context.Context) error { return a.ensureESCO(ctx) }
