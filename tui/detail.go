@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/present"
 )
 
 // detailView shows one offer with every Annex I element, labelled, and
@@ -82,12 +83,12 @@ func (d *detailView) content(w int) string {
 		labelW, valW = w, max(w-2, 10)
 	}
 	var b strings.Builder
-	b.WriteString(lipgloss.NewStyle().Width(w).Render(st.Bold.Render(o.Title)) + "\n")
+	b.WriteString(lipgloss.NewStyle().Width(w).Render(st.Bold.Render(present.Terminal(o.Title))) + "\n")
 	if d.err != nil {
 		b.WriteString(st.Error.Render("! "+tr.T("search.error", "Err", d.sh.P.Error(d.err))) + "\n")
 	}
 	if o.Description != "" {
-		b.WriteString(lipgloss.NewStyle().Width(w).Render(o.Description) + "\n")
+		b.WriteString(lipgloss.NewStyle().Width(w).Render(present.TerminalText(o.Description)) + "\n")
 	}
 	// the description in the interface language too, when the offer has it
 	if d, ok := o.DescI18n[tr.Lang()]; ok && d != "" && d != o.Description && !slices.Contains(o.Languages, tr.Lang()) {
@@ -95,6 +96,7 @@ func (d *detailView) content(w int) string {
 	}
 	unknown := st.Muted.Render(tr.T("app.unknown"))
 	row := func(id, val string) {
+		val = present.TerminalText(val) // data: never a terminal sequence
 		if strings.TrimSpace(val) == "" {
 			val = unknown
 		}

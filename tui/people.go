@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/sessions"
 )
 
@@ -209,7 +210,7 @@ func (p *peoplePage) View() string {
 		if !ps.LastSession.IsZero() {
 			last = tr.T("people.last_session", "Date", ps.LastSession.Format("2006-01-02"))
 		}
-		line := fmt.Sprintf("%s %-*s %-*s %s", marker(i == p.sel), nameW, ansi.Truncate(ps.Name, nameW, "…"),
+		line := fmt.Sprintf("%s %-*s %-*s %s", marker(i == p.sel), nameW, ansi.Truncate(present.Terminal(ps.Name), nameW, "…"),
 			max(p.w-nameW-24, 10), ansi.Truncate(ps.Email, max(p.w-nameW-24, 10), "…"), last)
 		if i == p.sel {
 			line = st.Selected.Render(line)

@@ -134,7 +134,7 @@ func loadPersonFile(ctx context.Context, dep People, id, lang string) (personFil
 // focusFor is the header summary: the name and the available ILA balance.
 func focusFor(pr *present.Printer, f personFile) *Focus {
 	tr := pr.Tr()
-	fc := &Focus{PersonID: f.person.ID, Name: f.person.Name}
+	fc := &Focus{PersonID: f.person.ID, Name: present.Terminal(f.person.Name)}
 	for _, b := range f.balances {
 		if b.Scheme == "ila" {
 			fc.Balance = tr.T("people.focus_balance", "Amount", pr.UnitAmount(b.Unit, b.Available))

@@ -7,6 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/koers-project/koers/catalog"
+	"github.com/koers-project/koers/present"
 )
 
 // facetRows is how many lines the facet counts take under the list.
@@ -93,7 +94,7 @@ func (p *searchPage) hitRow(cols columns, i, w int) string {
 	if i == p.cursor {
 		mark = "▸ "
 	}
-	line := cols.row(mark, o.Title, o.Provider, p.sh.P.EQFShort(o.EQF), p.sh.P.WorkloadShort(o.ECTS, o.Hours),
+	line := cols.row(mark, present.Terminal(o.Title), present.Terminal(o.Provider), p.sh.P.EQFShort(o.EQF), p.sh.P.WorkloadShort(o.ECTS, o.Hours),
 		p.sh.P.Vocab("modeshort", string(o.Mode)), p.sh.P.Price(o.Price, o.Currency), start)
 	if i == p.cursor {
 		return st.Selected.Render(padRight(line, w))
