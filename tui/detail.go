@@ -96,7 +96,6 @@ func (d *detailView) content(w int) string {
 	}
 	unknown := st.Muted.Render(tr.T("app.unknown"))
 	row := func(id, val string) {
-		val = present.TerminalText(val) // data: never a terminal sequence
 		if strings.TrimSpace(val) == "" {
 			val = unknown
 		}
@@ -130,7 +129,7 @@ func (d *detailView) content(w int) string {
 	fixed("detail.learner", onIssued)
 	row("detail.title_el", titles(o))
 	row("detail.country", issuerPlace(sh, o))
-	row("detail.awarding", o.AwardingBody)
+	row("detail.awarding", present.Terminal(o.AwardingBody))
 	fixed("detail.issued", onIssued)
 	row("detail.outcomes", outcomesText(sh, o, valW))
 	row("detail.workload", workloadText(sh, o))
@@ -153,7 +152,7 @@ func (d *detailView) content(w int) string {
 	opt("detail.further", strings.TrimSpace(o.FurtherInfo+"\n"+o.URL))
 
 	section("detail.register")
-	row("detail.provider", o.Provider)
+	row("detail.provider", present.Terminal(o.Provider))
 	row("detail.languages", langsText(sh, o.Languages))
 	row("detail.isced", o.ISCED)
 	row("detail.price", sh.P.Price(o.Price, o.Currency))
@@ -171,10 +170,10 @@ func (d *detailView) content(w int) string {
 }
 
 func titles(o catalog.Offer) string {
-	s := o.Title
+	s := present.Terminal(o.Title)
 	for _, l := range []string{"en", "nl", "fr", "de"} {
 		if t, ok := o.TitleI18n[l]; ok && t != "" && t != o.Title {
-			s += "\n" + l + ": " + t
+			s += "\n" + l + ": " + present.Terminal(t)
 		}
 	}
 	return s

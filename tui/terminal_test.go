@@ -17,7 +17,7 @@ func TestDataCannotDriveTheTerminal(t *testing.T) {
 	p, _ := searchTestPage(t)
 	runSearch(p, p.Init())
 	p.Update(keyPress("x"))
-	o := catalog.Offer{ID: "1", Title: evil, Provider: "Prov\x1b[2J", Description: "desc\x1b]0;t\x07"}
+	o := catalog.Offer{ID: "1", Title: evil, Provider: "Prov\x1b[2J", AwardingBody: "Body\x1b]52;c;eA==\x07", Description: "desc\x1b]0;t\x07"}
 	p.Update(searchHitsMsg{seq: p.seq, hits: []catalog.Hit{{Offer: o}}})
 	list := p.View()
 	for _, raw := range []string{"\x1b]0;", "\x1b]8;", "\x1b]52;", "\x1b[2J", "\u202e"} {
