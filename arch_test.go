@@ -34,8 +34,9 @@ func TestImportDirections(t *testing.T) {
 		"store/pgtest":    {},
 		"store/storetest": {"store", "catalog", "sessions"},
 		// report is functional core like sessions: aggregates from plain
-		// rows, no SQL, no terminal; the store feeds it, faces print it.
-		"report":              {},
+		// rows, no SQL, no terminal; the store feeds it, faces print it; its
+		// renderers make data safe through present.
+		"report":              {"present"},
 		"sessions":            {"catalog"},
 		"catalog":             {},
 		"locale":              {},

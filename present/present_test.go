@@ -94,3 +94,19 @@ func TestTerminalWriter(t *testing.T) {
 		t.Error("Raw is not the writer underneath")
 	}
 }
+
+func TestCSVCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"=HYPERLINK(\"http://x\")": "'=HYPERLINK(\"http://x\")",
+		"+1-2":                     "'+1-2",
+		"-cmd|' /C calc'!A0":       "'-cmd|' /C calc'!A0",
+		"@SUM(A1)":                 "'@SUM(A1)",
+		"\tx":                      "'\tx",
+		"Stad Gent":                "Stad Gent",
+		"":                         "",
+	} {
+		if got := CSVCell(in); got != want {
+			t.Errorf("CSVCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

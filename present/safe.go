@@ -173,3 +173,19 @@ func Raw(w io.Writer) io.Writer {
 	}
 	return w
 }
+
+// CSVCell makes a value safe for a CSV file that a spreadsheet may open: a
+// cell starting with =, +, -, @, a tab or a carriage return would be read
+// as a formula (CSV injection), so it is prefixed with an apostrophe, the
+// spreadsheets' own "this is text" mark. Numbers written by koers itself
+// do not go through here.
+func CSVCell(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/koers-project/koers/present"
 )
 
 // Labels is the message catalogue a report is written in; *locale.Tr
@@ -171,7 +173,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 					if !cl.Suppressed {
 						v = strconv.FormatFloat(Major(t.Units[j], cl.Value), 'f', -1, 64)
 					}
-					_ = cw.Write([]string{s.ID, t.ID, row, t.Cols[j], t.Units[j], v, strconv.FormatBool(cl.Suppressed)})
+					_ = cw.Write([]string{s.ID, t.ID, present.CSVCell(row), present.CSVCell(t.Cols[j]), t.Units[j], v, strconv.FormatBool(cl.Suppressed)})
 				}
 			}
 		}
