@@ -36,7 +36,13 @@ func printJSON(w io.Writer, v any) error {
 
 // withStore opens the store, runs fn and closes it.
 func withStore(ctx context.Context, a *invocation, fn func(st *app.App) error) error {
-	st, err := a.open(ctx)
+	return withOpen(ctx, a, a.open, fn)
+}
+
+// withOpen opens the application with open, sets the run's printer to the
+// database's scheme units, runs fn and closes it.
+func withOpen(ctx context.Context, a *invocation, open func(context.Context) (*app.App, error), fn func(st *app.App) error) error {
+	st, err := open(ctx)
 	if err != nil {
 		return err
 	}
@@ -50,7 +56,12 @@ func withStore(ctx context.Context, a *invocation, fn func(st *app.App) error) e
 // withPerson opens the application, reads the person named by from (a flag
 // or an argument's name) and runs fn with both.
 func withPerson(ctx context.Context, a *invocation, from, id string, fn func(st *app.App, p sessions.Person) error) error {
-	return withStore(ctx, a, func(st *app.App) error {
+	return withOpenPerson(ctx, a, a.open, from, id, fn)
+}
+
+// withOpenPerson is withPerson over the opener given.
+func withOpenPerson(ctx context.Context, a *invocation, open func(context.Context) (*app.App, error), from, id string, fn func(st *app.App, p sessions.Person) error) error {
+	return withOpen(ctx, a, open, func(st *app.App) error {
 		p, err := mustPerson(ctx, a, st, from, id)
 		if err != nil {
 			return err
