@@ -63,21 +63,21 @@ func ruleErr(rule string, err error) error {
 // invocation is one run of koers: what every command shares: global flags, streams, the catalogue
 // and the clock. Commands open the store through it.
 type invocation struct {
-	dbPath     string
-	keyFile    string // --key-file: unlocks an encrypted database (keys.go)
-	cmdPath    string // the command run, without "koers" ("person show")
+	dbPath  string
+	keyFile string // --key-file: unlocks an encrypted database (keys.go)
+	cmdPath string // the command run, without "koers" ("person show")
 	// skipUnlock keeps open from unlocking (key recover unlocks its own way);
 	// unlockedWith is the key open unlocked with (key rotate wraps anew with it).
 	skipUnlock   bool
 	unlockedWith app.Secret
-	lang       string
-	counsellor string
-	stdin      io.Reader
-	stdout     io.Writer
-	stderr     io.Writer
-	getenv     func(string) string
-	cat        *locale.Catalog
-	now        func() time.Time
+	lang         string
+	counsellor   string
+	stdin        io.Reader
+	stdout       io.Writer
+	stderr       io.Writer
+	getenv       func(string) string
+	cat          *locale.Catalog
+	now          func() time.Time
 	// dbDefault is true when neither --db nor KOERS_DB chose the database:
 	// only then may a new database get the sample register (cmd_seed.go).
 	dbDefault bool
