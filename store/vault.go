@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -241,10 +242,11 @@ func writeTokens(ctx context.Context, q rowQuerier, z seals, personID, name, ema
 	if _, err := q.ExecContext(ctx, `DELETE FROM person_tokens WHERE person_id=?`, personID); err != nil {
 		return fmt.Errorf("index person: %w", err)
 	}
-	for _, t := range z.box.Tokens(name, email) {
-		if _, err := q.ExecContext(ctx, `INSERT OR IGNORE INTO person_tokens (token, person_id) VALUES (?, ?)`, t, personID); err != nil {
-			return fmt.Errorf("index person: %w", err)
-		}
+	// One statement for the two dozen tokens of a name: a statement each
+	// made a person's write 2.5 times as slow as in clear.
+	toks, _ := json.Marshal(z.box.Tokens(name, email))
+	if _, err := q.ExecContext(ctx, `INSERT OR IGNORE INTO person_tokens (token, person_id) SELECT value, ? FROM json_each(?)`, personID, string(toks)); err != nil {
+		return fmt.Errorf("index person: %w", err)
 	}
 	return nil
 }

@@ -316,3 +316,6 @@ func (s *Store) scrubFile(ctx context.Context) error {
 	}
 	return nil
 }
+
+// DefaultKeyParams are the Argon2id costs of a new passphrase wrap.
+func DefaultKeyParams() vault.Params { return vault.DefaultParams }

@@ -428,3 +428,5 @@ func TestRestoreNeedsTheKey(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func passphraseOnly(p []byte) vault.Secret { return vault.Secret{Passphrase: p} }

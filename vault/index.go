@@ -4,9 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -21,14 +20,29 @@ const (
 )
 
 // Fold is s in the form the index compares: lower case, accents removed
-// ("Chloé" and "CHLOE" fold alike), through Unicode normalisation.
+// ("Chloé" and "CHLOE" fold alike), through Unicode normalisation (NFD,
+// combining marks dropped). ASCII, most names, takes a short path: a
+// search opens and folds every name of a caseload.
 func Fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
 	}
-	return strings.ToLower(out)
+	if ascii {
+		return strings.ToLower(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return norm.NFC.String(b.String())
 }
 
 // Words splits folded text into words: runs of letters and digits.
