@@ -70,14 +70,17 @@ type invocation struct {
 	// unlockedWith is the key open unlocked with (key rotate wraps anew with it).
 	skipUnlock   bool
 	unlockedWith app.Secret
-	lang         string
-	counsellor   string
-	stdin        io.Reader
-	stdout       io.Writer
-	stderr       io.Writer
-	getenv       func(string) string
-	cat          *locale.Catalog
-	now          func() time.Time
+	// firstPassphrase is the passphrase asked when a new file is protected
+	// at its first person (protectNew), before it is asked again.
+	firstPassphrase []byte
+	lang            string
+	counsellor      string
+	stdin           io.Reader
+	stdout          io.Writer
+	stderr          io.Writer
+	getenv          func(string) string
+	cat             *locale.Catalog
+	now             func() time.Time
 	// dbDefault is true when neither --db nor KOERS_DB chose the database:
 	// only then may a new database get the sample register (cmd_seed.go).
 	dbDefault bool
@@ -121,6 +124,10 @@ func (a *invocation) open(ctx context.Context) (*app.App, error) {
 		return nil, err
 	}
 	if err := a.unlock(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := a.protectNew(ctx, st); err != nil {
 		st.Close()
 		return nil, err
 	}

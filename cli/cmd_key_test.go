@@ -147,3 +147,31 @@ func TestKeyCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstPersonProtectsNewFile: a new database given a passphrase is
+// encrypted at its first person (the recovery key on stderr, once); given
+// none and no terminal, it stays in clear; one that already holds people
+// is left to key init.
+func TestFirstPersonProtectsNewFile(t *testing.T) {
+	dir := t.TempDir()
+	sealed := filepath.Join(dir, "sealed.db")
+	pass := map[string]string{"KOERS_PASSPHRASE": "a long enough passphrase"}
+	code, _, errs := keyCLI(t, sealed, pass, "person", "add", "--name", "Ann Peeters")
+	if code != 0 || !recoveryRe.MatchString(errs) {
+		t.Fatalf("person add with a passphrase on a new file: %d %s", code, errs)
+	}
+	if code, _, errs := keyCLI(t, sealed, nil, "person", "list"); code != 3 {
+		t.Fatalf("person list without the key: %d %s", code, errs)
+	}
+	if code, out, _ := keyCLI(t, sealed, pass, "person", "list"); code != 0 || !strings.Contains(out, "Ann Peeters") {
+		t.Fatalf("person list with the key: %d %q", code, out)
+	}
+	clear := filepath.Join(dir, "clear.db")
+	addPersonCLI(t, clear, "Bram Claes")
+	if code, out, _ := keyCLI(t, clear, pass, "person", "add", "--name", "Chloé Dubois"); code != 0 || recoveryRe.MatchString(out) {
+		t.Fatalf("a file with people was encrypted by person add: %d %q", code, out)
+	}
+	if code, out, _ := keyCLI(t, clear, nil, "key", "status"); code != 0 || !strings.Contains(out, "in clear") {
+		t.Fatalf("key status: %d %q", code, out)
+	}
+}

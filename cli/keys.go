@@ -100,6 +100,47 @@ func (a *invocation) unlock(ctx context.Context, st *app.App) error {
 	return nil
 }
 
+// protectNew turns encryption on for a database the user makes for real
+// people (an explicit --db or KOERS_DB, `person add` on a file that holds
+// no one yet): with KOERS_PASSPHRASE and/or --key-file when given (a key
+// file that does not exist is made), else by asking for a new passphrase
+// on a terminal (Enter keeps the file in clear). The demo database and
+// files that already hold people are left as they are: `koers key init`
+// is the explicit step there. The recovery key goes to stderr, once.
+func (a *invocation) protectNew(ctx context.Context, st *app.App) error {
+	if st.Encrypted() || !a.realData || a.dbDefault || a.served != nil || a.skipUnlock ||
+		app.IsPostgres(a.dbPath) || a.cmdPath != "person add" {
+		return nil
+	}
+	if list, err := st.People(ctx, "", 1); err != nil || len(list) > 0 {
+		return err
+	}
+	_, tty := a.terminal()
+	given := a.getenv("KOERS_PASSPHRASE") != "" || a.keyFile != "" || a.getenv("KOERS_KEY_FILE") != ""
+	if !given {
+		if !tty {
+			return nil
+		}
+		p, err := a.readPassphrase(a.tr().T("key.prompt.first", "DB", app.DisplayDB(a.dbPath)))
+		if err != nil || len(p) == 0 {
+			return err
+		}
+		a.firstPassphrase = p
+	}
+	setup, err := a.keySetup(false)
+	if err != nil {
+		return err
+	}
+	ch, err := st.InitKey(ctx, setup)
+	if err != nil {
+		return err
+	}
+	a.unlockedWith = app.Secret{Passphrase: setup.Passphrase, KeyFile: setup.KeyFile}
+	fmt.Fprintln(a.stderr, a.tr().T("key.init.done", "DB", app.DisplayDB(a.dbPath), "Rows", ch.Rows, "KeyID", ch.KeyID))
+	fmt.Fprintln(a.stderr, a.tr().T("key.recovery", "Key", ch.Recovery))
+	return nil
+}
+
 // explainKey turns a bare locked error (from a use-case that met a sealed
 // value) into the refusal that says how to unlock.
 func (a *invocation) explainKey(err error) error {
@@ -115,6 +156,16 @@ func (a *invocation) explainKey(err error) error {
 // key init), and holds it to a least length.
 func (a *invocation) newPassphrase(env string) ([]byte, error) {
 	p := []byte(a.getenv(env))
+	if len(p) == 0 && len(a.firstPassphrase) > 0 { // asked once by protectNew
+		p = a.firstPassphrase
+		again, err := a.readPassphrase(a.tr().T("key.prompt.again"))
+		if err != nil {
+			return nil, err
+		}
+		if string(again) != string(p) {
+			return nil, usageErr("%s", a.tr().T("key.err.mismatch"))
+		}
+	}
 	if len(p) == 0 {
 		if _, ok := a.terminal(); !ok {
 			return nil, nil

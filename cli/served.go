@@ -44,6 +44,10 @@ func (a *invocation) openPeople(ctx context.Context) (*app.App, error) {
 		st.Close()
 		return nil, err
 	}
+	if err := a.protectNew(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
 	return st, nil
 }
 
