@@ -26,7 +26,7 @@ var (
 )
 
 // vaultVersion is the schema version that brings the vault's tables.
-const vaultVersion = 16
+const vaultVersion = 17
 
 // keyring is a store's state of encryption: whether the database holds
 // wraps (on), and the data key once unlocked. Views made by As share it.

@@ -1,4 +1,4 @@
--- 0016: encryption at rest of personal data (issue 14, item 3).
+-- 0017: encryption at rest of personal data (issue 14, item 3).
 --
 -- Personal columns hold values sealed by package vault (XChaCha20-Poly1305
 -- under a data key, bound to table, column and row id) once `koers key

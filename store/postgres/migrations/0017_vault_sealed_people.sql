@@ -1,5 +1,5 @@
--- 0016: the tables of encryption at rest (as
--- store/migrations/0016_vault_sealed_people.sql): the wraps of the data
+-- 0017: the tables of encryption at rest (as
+-- store/migrations/0017_vault_sealed_people.sql): the wraps of the data
 -- key and the blind index of people search. The PostgreSQL store does not
 -- seal yet (README, Encryption at rest): both stay empty here, and the
 -- tables exist so that both engines keep one schema.
