@@ -166,6 +166,15 @@ func (s *Store) writeSeals(ctx context.Context, q rowQuerier) (seals, error) {
 		if box == nil {
 			return seals{}, ErrLocked
 		}
+		// Another process may have rotated the key since this one
+		// unlocked: a value sealed with the old key would be lost.
+		var current string
+		if err := q.QueryRowContext(ctx, `SELECT coalesce(min(key_id), '') FROM vault_wraps`).Scan(&current); err != nil {
+			return seals{}, fmt.Errorf("read key wraps: %w", mapErr(err))
+		}
+		if current != box.ID() {
+			return seals{}, fmt.Errorf("the database's key was changed by another koers since this one unlocked it (key %s, now %s): start koers again: %w", box.ID(), current, ErrLocked)
+		}
 		return seals{box: box}, nil
 	}
 	if tables {

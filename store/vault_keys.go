@@ -134,6 +134,14 @@ func (s *Store) changeKey(ctx context.Context, setup KeySetup, old *vault.Box) (
 		return KeyChange{}, err
 	}
 	out := KeyChange{KeyID: box.ID(), Recovery: printed}
+	s.keys.mu.RLock()
+	prev := struct {
+		on  bool
+		box *vault.Box
+		dek []byte
+	}{s.keys.on, s.keys.box, s.keys.dek}
+	s.keys.mu.RUnlock()
+	swapped := false
 	err = s.Tx(ctx, func(tx *sql.Tx) error {
 		var have int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM vault_wraps`).Scan(&have); err != nil {
@@ -162,14 +170,23 @@ func (s *Store) changeKey(ctx context.Context, setup KeySetup, old *vault.Box) (
 				return err
 			}
 		}
+		// The new key takes over before the commit lets the next writer
+		// of this process in (views of serve share the keyring), so that
+		// no one seals with the old key after the rows moved to the new.
+		s.keys.mu.Lock()
+		swapped = true
+		s.keys.on, s.keys.box, s.keys.dek = true, box, dek
 		return nil
 	})
+	if swapped {
+		if err != nil {
+			s.keys.on, s.keys.box, s.keys.dek = prev.on, prev.box, prev.dek
+		}
+		s.keys.mu.Unlock()
+	}
 	if err != nil {
 		return KeyChange{}, fmt.Errorf("key: %w", err)
 	}
-	s.keys.mu.Lock()
-	s.keys.on, s.keys.box, s.keys.dek = true, box, dek
-	s.keys.mu.Unlock()
 	if out.Wraps, err = s.Wraps(ctx); err != nil {
 		return out, err
 	}

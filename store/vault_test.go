@@ -430,3 +430,37 @@ func TestRestoreNeedsTheKey(t *testing.T) {
 }
 
 func passphraseOnly(p []byte) vault.Secret { return vault.Secret{Passphrase: p} }
+
+// TestRotationSeenByOtherProcess: a store that unlocked before another
+// rotated the key refuses to write with its old key (the value would be
+// lost) and says to start again; a fresh unlock writes.
+func TestRotationSeenByOtherProcess(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "koers.db")
+	a := openAt(t, path)
+	defer a.Close()
+	if _, err := a.InitKey(ctx, fastKey); err != nil {
+		t.Fatal(err)
+	}
+	b := openAt(t, path)
+	defer b.Close()
+	if err := b.Unlock(ctx, vault.Secret{KeyFile: fastKey.KeyFile}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.RotateKey(ctx, KeySetup{KeyFile: fastKey.KeyFile}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CreatePerson(ctx, sessions.Person{Name: "Ann Peeters"}); !errors.Is(err, ErrLocked) {
+		t.Fatalf("write with the old key: %v, want ErrLocked", err)
+	}
+	if err := b.Unlock(ctx, vault.Secret{KeyFile: fastKey.KeyFile}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := b.CreatePerson(ctx, sessions.Person{Name: "Ann Peeters"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := a.Person(ctx, p.ID); err != nil || got.Name != "Ann Peeters" {
+		t.Fatalf("read by the rotating store: %q %v", got.Name, err)
+	}
+}

@@ -5,7 +5,9 @@
 -- init` has run; the register stays in clear. The data key itself is only
 -- here wrapped: by a passphrase (Argon2id), a key file or a recovery key,
 -- one row a wrap. A database with no wrap is in clear (the demo database).
-CREATE TABLE vault_wraps (
+-- Every statement may run twice (IF NOT EXISTS, triggers dropped first):
+-- a file whose user_version was set back re-applies it unharmed.
+CREATE TABLE IF NOT EXISTS vault_wraps (
     id         TEXT PRIMARY KEY,
     kind       TEXT NOT NULL CHECK (kind IN ('passphrase', 'keyfile', 'recovery')),
     key_id     TEXT NOT NULL, -- names the data key inside (vault.Box.ID), never the key
@@ -17,21 +19,21 @@ CREATE TABLE vault_wraps (
 -- The blind index of people search: keyed hashes (HMAC-SHA256 under a key
 -- derived from the data key) of the prefixes of the folded words of a
 -- person's name and e-mail. Empty while the database is in clear.
-CREATE TABLE person_tokens (
+CREATE TABLE IF NOT EXISTS person_tokens (
     token     TEXT NOT NULL,
     person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
     PRIMARY KEY (token, person_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX person_tokens_person ON person_tokens (person_id);
+CREATE INDEX IF NOT EXISTS person_tokens_person ON person_tokens (person_id);
 
 -- One row at most, inside the transaction of `koers key init` or `koers
 -- key rotate`: the only time an append-only row may change, and then only
 -- its sealed column (the ledger's reason, a note's body).
-CREATE TABLE resealing (
+CREATE TABLE IF NOT EXISTS resealing (
     one INTEGER PRIMARY KEY CHECK (one = 1)
 ) STRICT;
 
-DROP TRIGGER ledger_no_update;
+DROP TRIGGER IF EXISTS ledger_no_update;
 CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger_entries
 WHEN NOT EXISTS (SELECT 1 FROM resealing)
     OR NEW.id IS NOT OLD.id OR NEW.account_id IS NOT OLD.account_id OR NEW.person_id IS NOT OLD.person_id
@@ -45,7 +47,7 @@ BEGIN
     SELECT RAISE(ABORT, 'ledger entries are append-only: post a correcting entry instead');
 END;
 
-DROP TRIGGER notes_no_update;
+DROP TRIGGER IF EXISTS notes_no_update;
 CREATE TRIGGER notes_no_update BEFORE UPDATE ON session_notes
 WHEN NOT EXISTS (SELECT 1 FROM resealing)
     OR NEW.id IS NOT OLD.id OR NEW.session_id IS NOT OLD.session_id OR NEW.person_id IS NOT OLD.person_id
