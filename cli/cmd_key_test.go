@@ -175,3 +175,19 @@ func TestFirstPersonProtectsNewFile(t *testing.T) {
 		t.Fatalf("key status: %d %q", code, out)
 	}
 }
+
+// TestServeRefusesToStartLocked: koers serve unlocks once at start; on an
+// encrypted database without a key it exits 3 with how to unlock, before
+// it listens.
+func TestServeRefusesToStartLocked(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "koers.db")
+	pass := map[string]string{"KOERS_PASSPHRASE": "a long enough passphrase"}
+	if code, _, errs := keyCLI(t, db, pass, "person", "add", "--name", "Ann Peeters"); code != 0 {
+		t.Fatalf("person add: %d %s", code, errs)
+	}
+	code, _, errs := keyCLI(t, db, nil, "serve", "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host_key"))
+	if code != 3 || !strings.Contains(errs, "KOERS_PASSPHRASE") {
+		t.Fatalf("serve without the key: %d %s", code, errs)
+	}
+}
