@@ -464,3 +464,30 @@ func TestRotationSeenByOtherProcess(t *testing.T) {
 		t.Fatalf("read by the rotating store: %q %v", got.Name, err)
 	}
 }
+
+// TestEraseEncrypted: erasing a person on an encrypted file removes their
+// index tokens with them, and works without the key (nothing is opened).
+func TestEraseEncrypted(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "koers.db")
+	st := openAt(t, path)
+	if _, err := st.InitKey(ctx, fastKey); err != nil {
+		t.Fatal(err)
+	}
+	_, p := fillFile(t, st, "E")
+	kept := newPerson(t, st, "Kept Person")
+	st.Close()
+	st = openAt(t, path)
+	defer st.Close()
+	if err := st.ErasePerson(ctx, p.ID); err != nil {
+		t.Fatalf("erase while locked: %v", err)
+	}
+	var tokens, keptTokens int
+	if err := st.DB().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM person_tokens WHERE person_id=?1), (SELECT count(*) FROM person_tokens WHERE person_id=?2)`,
+		p.ID, kept.ID).Scan(&tokens, &keptTokens); err != nil {
+		t.Fatal(err)
+	}
+	if tokens != 0 || keptTokens == 0 {
+		t.Fatalf("index tokens after erase: erased %d, kept %d", tokens, keptTokens)
+	}
+}
