@@ -168,7 +168,7 @@ func callerLang(c serve.Caller) string {
 func (a *invocation) sessionTUI(ctx context.Context, st *app.App, c serve.Caller) (serve.TUI, error) {
 	lang := callerLang(c)
 	view := st.As(c.Account.Name)
-	deps := tui.Deps{Register: view, Concepts: view}
+	deps := tui.Deps{Register: view, Concepts: view, Changes: view}
 	if sessions.Decide(c.Account.Role, sessions.OpViewPerson, sessions.ScopeOwn).Permitted() {
 		deps.People, deps.Plans = view, view
 	}
@@ -176,10 +176,12 @@ func (a *invocation) sessionTUI(ctx context.Context, st *app.App, c serve.Caller
 	if err != nil {
 		return serve.TUI{}, err
 	}
-	return serve.TUI{
-		Model:    tui.NewSession(deps, a.cat, tui.Options{Lang: lang, Now: a.now, Schemes: schemes}),
-		Shutdown: func(notice string) tea.Msg { return tui.ShutdownMsg{Notice: notice} },
-	}, nil
+	model := tui.NewSession(deps, a.cat, tui.Options{Lang: lang, Now: a.now, Schemes: schemes})
+	t := serve.TUI{Model: model, Shutdown: func(notice string) tea.Msg { return tui.ShutdownMsg{Notice: notice} }}
+	if c, ok := model.(interface{ Close() }); ok {
+		t.Close = c.Close // ends the watch of the person in focus
+	}
+	return t, nil
 }
 
 // serveAccounts gives the server the accounts of the store.
