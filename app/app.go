@@ -52,8 +52,9 @@ type App struct {
 	esco *escoLoader
 	// hub tells the sessions of this process about each other's changes;
 	// every view (As) shares it and has its own origin.
-	hub    *Hub
-	origin uint64
+	hub     *Hub
+	origin  uint64
+	session string // InSession
 }
 
 // Open opens (creating and migrating) the database at path and returns the

@@ -30,6 +30,9 @@ type Change struct {
 	PersonID string
 	What     string
 	By       string
+	// Session is the server's id of the session that made it ("" outside
+	// koers serve), for the log.
+	Session string
 	// origin is the App view that made the change: its own watchers are
 	// not told (the screen that saved reloads by itself).
 	origin uint64
@@ -40,9 +43,10 @@ type Change struct {
 // yet misses the next ones, which it loses nothing by, because a watcher
 // reloads the whole file on any change.
 type Hub struct {
-	mu      sync.Mutex
-	watches map[*Watch]struct{}
-	origins atomic.Uint64
+	mu        sync.Mutex
+	watches   map[*Watch]struct{}
+	observers []func(Change)
+	origins   atomic.Uint64
 }
 
 func newHub() *Hub { return &Hub{watches: map[*Watch]struct{}{}} }
@@ -84,11 +88,33 @@ func (a *App) Watch(personID string) *Watch {
 	return w
 }
 
+// InSession is the view a with the server's id of the session it serves,
+// which the changes it makes carry (for the log).
+func (a *App) InSession(id string) *App {
+	b := *a
+	b.session = id
+	return &b
+}
+
+// OnChange calls fn after every change any view commits (koers serve logs
+// them: session, account and action, never whose file). fn must not block.
+func (a *App) OnChange(fn func(Change)) {
+	a.hub.mu.Lock()
+	a.hub.observers = append(a.hub.observers, fn)
+	a.hub.mu.Unlock()
+}
+
 // publish tells the watchers of personID, after a commit, what changed.
 func (a *App) publish(personID, what string) {
-	ch := Change{PersonID: personID, What: what, By: a.actor, origin: a.origin}
+	ch := Change{PersonID: personID, What: what, By: a.actor, Session: a.session, origin: a.origin}
 	a.hub.mu.Lock()
-	defer a.hub.mu.Unlock()
+	observers := a.hub.observers
+	defer func() {
+		a.hub.mu.Unlock()
+		for _, fn := range observers {
+			fn(ch)
+		}
+	}()
 	for w := range a.hub.watches {
 		if w.origin == ch.origin || (personID != "" && w.personID != personID) {
 			continue

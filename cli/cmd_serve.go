@@ -126,8 +126,17 @@ func (a *invocation) newServer(st *app.App, cfg serve.Config) (*serve.Server, er
 	}
 	cfg.NewTUI = func(c serve.Caller) (serve.TUI, error) { return a.sessionTUI(context.Background(), st, c) }
 	cfg.Exec = func(ctx context.Context, c serve.Caller, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-		return runServed(ctx, cfg.Version, args, stdin, stdout, stderr, callerEnv(c), &served{app: st, account: c.Account, changed: c.AccountsChanged})
+		return runServed(ctx, cfg.Version, args, stdin, stdout, stderr, callerEnv(c), &served{app: st, account: c.Account, session: c.SessionID, changed: c.AccountsChanged})
 	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	// Every change a session commits: which session, account and action
+	// (the part of a file changed), never whose file.
+	st.OnChange(func(ch app.Change) {
+		log.Info("change", "session", ch.Session, "account", ch.By, "action", ch.What)
+	})
 	return serve.New(cfg)
 }
 
@@ -167,7 +176,7 @@ func callerLang(c serve.Caller) string {
 // to a file is not offered (the file would be written on the server).
 func (a *invocation) sessionTUI(ctx context.Context, st *app.App, c serve.Caller) (serve.TUI, error) {
 	lang := callerLang(c)
-	view := st.As(c.Account.Name)
+	view := st.As(c.Account.Name).InSession(c.SessionID)
 	deps := tui.Deps{Register: view, Concepts: view, Changes: view}
 	if sessions.Decide(c.Account.Role, sessions.OpViewPerson, sessions.ScopeOwn).Permitted() {
 		deps.People, deps.Plans = view, view

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -120,7 +121,13 @@ func TestServeTwoSessionsOnOnePerson(t *testing.T) {
 	b.typeText("\x03")
 	a.ended(10 * time.Second)
 	b.ended(10 * time.Second)
-	if logs := ts.logs.String(); strings.Contains(logs, "Lena") || strings.Contains(logs, p.ID) || strings.Contains(logs, "lena@") {
+	logs := ts.logs.String()
+	for _, want := range []string{"account=cora action=ledger", "account=cora action=profile", "account=sam action=profile"} {
+		if !regexp.MustCompile(`msg=change session=s\d+ ` + want).MatchString(logs) {
+			t.Errorf("the log lacks the change %q:\n%s", want, logs)
+		}
+	}
+	if strings.Contains(logs, "Lena") || strings.Contains(logs, p.ID) || strings.Contains(logs, "lena@") {
 		t.Errorf("the log holds person data:\n%s", logs)
 	}
 }
