@@ -131,3 +131,44 @@ func TestServeTwoSessionsOnOnePerson(t *testing.T) {
 		t.Errorf("the log holds person data:\n%s", logs)
 	}
 }
+
+// TestVtermReadsTheScreen: the vterm replays a session's output into the
+// screen the TUI drew: the header, the search box with what was typed,
+// and the count once the results are in.
+func TestVtermReadsTheScreen(t *testing.T) {
+	ts := startServer(t, serveOpts{})
+	c := ts.dial("cora")
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm-256color", 30, 100, nil); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := sess.StdoutPipe()
+	in, _ := sess.StdinPipe()
+	s := &loadScreen{vt: newVterm(100, 30), more: make(chan struct{}, 1), eof: make(chan struct{})}
+	go s.read(out)
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	if _, err := s.until(deadline, counted("")); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range "data an" {
+		if _, err := in.Write([]byte(string(r))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.until(deadline, counted("data an")); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	text := s.vt.text()
+	s.mu.Unlock()
+	lines := strings.Split(text, "\n")
+	if !strings.HasPrefix(lines[0], " koers · Register") || !strings.Contains(text, "Data") {
+		t.Errorf("screen:\n%s", text)
+	}
+}
