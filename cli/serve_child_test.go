@@ -46,11 +46,11 @@ func buildKoers(t *testing.T) string {
 // over db, with one account per key.
 type childServer struct {
 	*testServer
-	bin    string
-	db     string
-	env    []string
-	cmd    *exec.Cmd
-	logs   *lockedBuffer
+	bin  string
+	db   string
+	env  []string
+	cmd  *exec.Cmd
+	logs *lockedBuffer
 	// done is closed when the process has exited, with waitErr set.
 	done    chan struct{}
 	waitErr error

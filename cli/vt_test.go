@@ -14,15 +14,15 @@ import (
 // change, so the text a session shows can be read only off such a screen,
 // not off the byte stream. Colours and styles are ignored.
 type vterm struct {
-	w, h    int
-	x, y    int
+	w, h int
+	x, y int
 	// top and bot are the scrolling region's first and last rows.
 	top, bot int
-	sx, sy  int
-	cells   [][]rune
-	last    rune
-	pending []byte
-	p       *ansi.Parser
+	sx, sy   int
+	cells    [][]rune
+	last     rune
+	pending  []byte
+	p        *ansi.Parser
 }
 
 func newVterm(w, h int) *vterm {
