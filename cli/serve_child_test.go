@@ -49,6 +49,8 @@ type childServer struct {
 	bin  string
 	db   string
 	env  []string
+	dir  string
+	args []string // serve's own flags
 	cmd  *exec.Cmd
 	logs *lockedBuffer
 	// done is closed when the process has exited, with waitErr set.
@@ -77,7 +79,7 @@ func (c *childServer) koers(args ...string) string {
 func startChild(t *testing.T, db string, roles map[string]string, serveArgs ...string) *childServer {
 	t.Helper()
 	dir := t.TempDir()
-	c := &childServer{bin: buildKoers(t), db: db, logs: &lockedBuffer{wrote: make(chan struct{}, 1)}, done: make(chan struct{}),
+	c := &childServer{bin: buildKoers(t), db: db, dir: dir, args: serveArgs,
 		env: append(os.Environ(), "XDG_DATA_HOME="+filepath.Join(dir, "data"), "KOERS_DB="+db, "KOERS_COUNSELLOR=setup")}
 	c.testServer = &testServer{t: t, keys: map[string]ssh.Signer{}}
 	for name, role := range roles {
@@ -85,6 +87,26 @@ func startChild(t *testing.T, db string, roles map[string]string, serveArgs ...s
 		c.keys[name] = signer
 		c.koers("counsellor", "add", name, "--role", role, "--key", string(ssh.MarshalAuthorizedKey(pub)))
 	}
+	c.start()
+	return c
+}
+
+// restart serves the same database again, with the same host key and
+// accounts, after the process ended.
+func (c *childServer) restart() *childServer {
+	c.t.Helper()
+	<-c.done
+	n := &childServer{testServer: &testServer{t: c.t, keys: c.keys}, bin: c.bin, db: c.db, dir: c.dir, args: c.args, env: c.env}
+	n.start()
+	return n
+}
+
+// start runs `koers serve` and waits for it to listen.
+func (c *childServer) start() {
+	t := c.t
+	t.Helper()
+	dir := c.dir
+	c.logs, c.done = &lockedBuffer{wrote: make(chan struct{}, 1)}, make(chan struct{})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +114,7 @@ func startChild(t *testing.T, db string, roles map[string]string, serveArgs ...s
 	c.addr = ln.Addr().String()
 	ln.Close()
 	hk := filepath.Join(dir, "hk")
-	c.cmd = exec.Command(c.bin, append([]string{"serve", "--listen", c.addr, "--host-key", hk}, serveArgs...)...)
+	c.cmd = exec.Command(c.bin, append([]string{"serve", "--listen", c.addr, "--host-key", hk}, c.args...)...)
 	c.cmd.Env = c.env
 	c.cmd.Stderr = c.logs
 	if err := c.cmd.Start(); err != nil {
@@ -124,5 +146,4 @@ func startChild(t *testing.T, db string, roles map[string]string, serveArgs ...s
 		t.Fatal(err)
 	}
 	c.hostKey = host.PublicKey()
-	return c
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -170,5 +171,40 @@ func TestVtermReadsTheScreen(t *testing.T) {
 	lines := strings.Split(text, "\n")
 	if !strings.HasPrefix(lines[0], " koers · Register") || !strings.Contains(text, "Data") {
 		t.Errorf("screen:\n%s", text)
+	}
+}
+
+// TestServeNoOverdraftAcrossSessions: two counsellors reserve from one
+// account at once over SSH, more than it holds: exactly what it holds is
+// reserved; every other reservation is refused with exit status 3.
+func TestServeNoOverdraftAcrossSessions(t *testing.T) {
+	ts := startServer(t, serveOpts{})
+	out, errs, code := ts.run("cora", `koers person add --name "Shared Account" --json`)
+	var p struct{ ID string }
+	if code != 0 || json.Unmarshal([]byte(out), &p) != nil {
+		t.Fatalf("person add: %d %s", code, errs)
+	}
+	if _, errs, code := ts.run("cora", "koers account post --person "+p.ID+" --scheme ila --kind accrual --amount 100"); code != 0 {
+		t.Fatalf("accrual: %d %s", code, errs)
+	}
+	const tries = 16
+	codes := make(chan int, tries)
+	for i := range tries {
+		account := []string{"cora", "sam"}[i%2]
+		go func() {
+			_, _, code := ts.run(account, fmt.Sprintf("koers account post --person %s --scheme ila --kind reserve --amount 10 --ref step-%d", p.ID, i))
+			codes <- code
+		}()
+	}
+	got := map[int]int{}
+	for range tries {
+		got[<-codes]++
+	}
+	if got[0] != 10 || got[exitRule] != tries-10 {
+		t.Errorf("exit statuses %v; want 10 reserved (0) and %d refused (3)", got, tries-10)
+	}
+	out, errs, code = ts.run("sam", "koers account show --person "+p.ID+" --json")
+	if code != 0 || !strings.Contains(out, `"available": 0`) {
+		t.Errorf("show: %d %s %s; want nothing available", code, out, errs)
 	}
 }
