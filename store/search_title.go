@@ -15,7 +15,11 @@ func titleExpr(expr string) string { return "title : (" + expr + ")" }
 // matches in register order were never ranked at all). The title matches
 // are ranked among themselves; only when they fill less than want are the
 // other matches ranked and appended, each tier by weighted bm25.
-func (s *Store) rankTitleFirst(ctx context.Context, fq ftsQuery, f *filter, want int) ([]scored, error) {
+//
+// With passed (not nil), each tier orders the offers passed reports after
+// the others, and the title tier is enough only when it holds want offers
+// that have not passed.
+func (s *Store) rankTitleFirst(ctx context.Context, fq ftsQuery, f *filter, want int, passed func(uint32) bool) ([]scored, error) {
 	rankExpr := func(q ftsQuery) ([]scored, error) {
 		if !f.onlyStatus() && f.initial == 0 {
 			return s.rankInGo(ctx, q, f, max(want, budgetFor(f)))
@@ -28,14 +32,15 @@ func (s *Store) rankTitleFirst(ctx context.Context, fq ftsQuery, f *filter, want
 	if err != nil {
 		return nil, fmt.Errorf("title matches: %w", err)
 	}
-	if len(first) >= want {
+	first = bookableFirst(first, passed)
+	if len(first) >= want && (passed == nil || !passed(first[want-1].rid)) {
 		return first, nil
 	}
 	rest, err := rankExpr(fq)
 	if err != nil {
 		return nil, err
 	}
-	return appendTier(first, rest), nil
+	return bookableFirst(appendTier(first, rest), passed), nil
 }
 
 // appendTier appends to first the entries of rest it does not hold.
