@@ -20,7 +20,7 @@ type Query struct {
 	// on that day (their start, or within a page their application
 	// deadline, has passed) after the others; zero keeps rank order.
 	BookableOn Date
-	Limit      int      // 0: a default page size
+	Limit      int // 0: a default page size
 	Offset     int
 }
 
