@@ -1,7 +1,13 @@
 package tui
 
 import (
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/koers-project/koers/locale"
 
 	"github.com/koers-project/koers/catalog"
 )
@@ -73,4 +79,50 @@ func TestPassedOffersMarkedAndLast(t *testing.T) {
 		}
 		s.golden()
 	})
+}
+
+// TestPlannerMarksPassedSteps (issue 13 item 6): on a day after a planned
+// step's start, the planner says so under the step, in the language; a
+// long warning wraps rather than being cut at 80 columns.
+func TestPlannerMarksPassedSteps(t *testing.T) {
+	later := func() time.Time { return time.Date(2027, 1, 10, 9, 0, 0, 0, time.UTC) }
+	for _, c := range []struct{ lang, mark, wrapped string }{
+		{"en", "! start date 2027-01-04 has passed", "arts: basics"},
+		{"nl", "! startdatum 04-01-2027 is voorbij", "basics"},
+	} {
+		for _, sz := range peopleSizes {
+			t.Run(c.lang+"/"+sz.name, func(t *testing.T) {
+				st, ann := plannerStore(t)
+				sh := newShared(locale.Must(), Deps{Plans: appOver(t, st, later)}, Options{Lang: c.lang, Now: later})
+				p := &peopleProbe{m: newModel(sh, NewPlannerPage(sh, ann))}
+				r := &peopleRun{t: t, tm: teatest.NewTestModel(t, p, teatest.WithInitialTermSize(sz.w, sz.h)), p: p, st: st}
+				r.waitFor("Participatory art projects", c.mark, c.wrapped, "Σ")
+				if strings.Contains(r.p.screen(), "…\n") {
+					t.Error("a line is cut with …")
+				}
+				r.golden()
+				r.finish()
+			})
+		}
+	}
+}
+
+// TestDetailSaysPassed (issue 13 item 6): the detail of an offer whose
+// start has passed says so in words, in the language.
+func TestDetailSaysPassed(t *testing.T) {
+	for _, c := range []struct{ lang, text, mark string }{
+		{"en", "machine learning in practice aachen", "! start passed 24\u00a0Aug"},
+		{"nl", "machine learning in de praktijk intensief", "! start voorbij: 26\u00a0okt"},
+	} {
+		for _, sz := range peopleSizes {
+			t.Run(c.lang+"/"+sz.name, func(t *testing.T) {
+				s := newSearchSession(t, c.lang, sz.w, sz.h, nil)
+				s.tm.Type(c.text)
+				s.waitFor(s.count(c.text))
+				s.keys("enter")
+				s.waitFor(c.mark)
+				s.golden()
+			})
+		}
+	}
 }
