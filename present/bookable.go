@@ -43,3 +43,15 @@ func (p *Printer) Lapse(o catalog.Offer, today catalog.Date) string {
 	}
 	return ""
 }
+
+// RefPrice is the price of an offer listed in a skill gap, in its own
+// currency: "unknown" when it states none, "free" at zero.
+func (p *Printer) RefPrice(o catalog.OfferRef) string {
+	switch {
+	case !o.PriceKnown():
+		return p.Price(nil, "")
+	case o.Price == 0:
+		return p.Price(&o.Price, o.Currency)
+	}
+	return p.Money(o.Price, o.Currency)
+}

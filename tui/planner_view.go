@@ -240,7 +240,7 @@ func (p *plannerPage) coverageView(h int) string {
 			l := "  " + st.Warning.Render("✗ ") + m.Label
 			if len(m.Offers) > 0 {
 				o := m.Offers[0]
-				l += st.Muted.Render(" · " + tr.T("plan.cov.best", "Title", o.Title, "Price", p.sh.P.Money(o.Price, "EUR")))
+				l += st.Muted.Render(" · " + tr.T("plan.cov.best", "Title", o.Title, "Price", p.sh.P.RefPrice(o)))
 			} else {
 				l += st.Muted.Render(" · " + p.sh.P.Reason("untaught"))
 			}
