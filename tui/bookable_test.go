@@ -96,7 +96,7 @@ func TestPlannerMarksPassedSteps(t *testing.T) {
 				sh := newShared(locale.Must(), Deps{Plans: appOver(t, st, later)}, Options{Lang: c.lang, Now: later})
 				p := &peopleProbe{m: newModel(sh, NewPlannerPage(sh, ann))}
 				r := &peopleRun{t: t, tm: teatest.NewTestModel(t, p, teatest.WithInitialTermSize(sz.w, sz.h)), p: p, st: st}
-				r.waitFor("Participatory art projects", c.mark, c.wrapped, "Σ")
+				r.waitFor("Participatory art projects", c.mark, c.wrapped, "Σ", "Ann Peeters")
 				if strings.Contains(r.p.screen(), "…\n") {
 					t.Error("a line is cut with …")
 				}
