@@ -86,3 +86,24 @@ func TestPDFBreaksAtWordBoundaries(t *testing.T) {
 		})
 	}
 }
+
+// TestEmptyPlanSaysSo (issue 13 item 13): a plan without steps exports
+// with a sentence that says so, in every format that has the pathway.
+func TestEmptyPlanSaysSo(t *testing.T) {
+	for _, lang := range []string{"fr", "nl"} {
+		p := samplePlan()
+		p.Steps = nil
+		want := trFor(lang).T("export.no_steps")
+		for _, f := range []Format{Markdown, HTML} {
+			if out := string(render(t, f, p, opts(lang))); !strings.Contains(out, want) {
+				t.Errorf("%s %s: no %q", lang, f, want)
+			}
+		}
+		if _, err := exec.LookPath("pdftotext"); err == nil {
+			text := strings.Join(strings.Fields(pdfText(t, render(t, PDF, p, opts(lang)))), " ")
+			if !strings.Contains(text, strings.Join(strings.Fields(want), " ")) {
+				t.Errorf("%s PDF: no %q in %q", lang, want, text)
+			}
+		}
+	}
+}

@@ -97,6 +97,9 @@ func layout(p *Plan, opt Options) doc {
 			"EQF", tr.T("export.c.workload"), tr.T("export.c.cost"), tr.T("export.c.funding")},
 		Num: []bool{true, false, false, false, false, true, true, true, false},
 	}
+	if len(p.Steps) == 0 { // an empty plan says so in words (issue 13)
+		d.Pathway.Rows = append(d.Pathway.Rows, []string{"", tr.T("export.no_steps"), "", "", "", "", "", "", ""})
+	}
 	for i, s := range p.Steps {
 		d.Pathway.Rows = append(d.Pathway.Rows, []string{
 			strconv.Itoa(i + 1), s.Title, orDash(s.Provider), f.dates(s.Start, s.End), f.mode(s.Mode),
