@@ -62,6 +62,9 @@ type Store struct {
 	now   func() time.Time
 	reg   *register // register search state (search_index.go)
 	view  bool      // made by As: Close leaves the shared database open
+	// session and centre are stamped on audit rows: the server session the
+	// actor works in and the centre they act from (Acting).
+	session, centre string
 }
 
 type migration struct {

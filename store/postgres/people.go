@@ -70,6 +70,9 @@ func (s *Store) CreatePerson(ctx context.Context, p sessions.Person) (sessions.P
 		if err := writeReach(ctx, tx, p); err != nil {
 			return err
 		}
+		if err := writeTeam(ctx, tx, p, true); err != nil {
+			return err
+		}
 		if err := s.writeSkillsConsents(ctx, tx, p); err != nil {
 			return err
 		}
@@ -106,6 +109,9 @@ func (s *Store) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.P
 			return personNotFound(p.ID)
 		}
 		if err := writeReach(ctx, tx, p); err != nil {
+			return err
+		}
+		if err := writeTeam(ctx, tx, p, false); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM person_skills WHERE person_id=$1 AND evidence <> 'credential'`, p.ID); err != nil {
@@ -178,7 +184,7 @@ func (s *Store) person(ctx context.Context, q querier, id string) (sessions.Pers
 	if len(p.Modes) == 0 {
 		p.Modes = nil // SQLite's store reads "[]" as nil too
 	}
-	if err := q.QueryRow(ctx, `SELECT languages, hours_per_week FROM people WHERE id=$1`, id).Scan(&p.Languages, &p.HoursPerWeek); err != nil {
+	if err := q.QueryRow(ctx, `SELECT languages, hours_per_week, centre, counsellor FROM people WHERE id=$1`, id).Scan(&p.Languages, &p.HoursPerWeek, &p.Centre, &p.Counsellor); err != nil {
 		return p, fmt.Errorf("read person %s: %w", id, mapErr(err))
 	}
 	if len(p.Languages) == 0 {
