@@ -14,6 +14,7 @@ import (
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/present"
+	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
 )
 
@@ -50,6 +51,12 @@ type App struct {
 	actor  string
 	// esco loads the ESCO snapshot on first use (nil: never).
 	esco *escoLoader
+	// caller is the authenticated account of a server session (nil: the
+	// local user, who may do everything); session its server session id;
+	// glass the break-glass reasons it gave (team.go).
+	caller  *sessions.Counsellor
+	session string
+	glass   *glass
 }
 
 // Open opens (creating and migrating) the database at path and returns the

@@ -78,6 +78,9 @@ type invocation struct {
 	// person add): the database they create starts empty.
 	realData bool
 	served   *served // set when `koers serve` runs the tree for an SSH caller (served.go)
+	// reason is why the caller opens files outside their caseload
+	// (--reason, or a command's own --reason): break-glass, audited.
+	reason string
 	// pr says values for people in the interface language, with the
 	// database's scheme units once it is open.
 	pr *present.Printer
@@ -100,7 +103,13 @@ func (a *invocation) tr() *locale.Tr { return a.cat.For(a.lang) }
 // first `go run .` is useful at once. It is the one way commands reach the data.
 func (a *invocation) open(ctx context.Context) (*app.App, error) {
 	if a.served != nil {
-		return a.served.app.As(a.served.account.Name), nil
+		st := a.served.app.AsCaller(app.Caller{Account: a.served.account, Session: a.served.session})
+		if a.reason != "" {
+			if err := st.GiveReason("", a.reason); err != nil {
+				return nil, err
+			}
+		}
+		return st, nil
 	}
 	return app.Open(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo(), SeedESCO: true,
 		Seeding: func(what string) {
@@ -158,8 +167,14 @@ func newRoot(a *invocation) *cobra.Command {
 	pf.StringVar(&a.dbPath, "db", defaultDB(a.getenv), "database file (env KOERS_DB)")
 	pf.StringVar(&a.lang, "lang", defaultLang(a.getenv), "interface language: en, nl or fr")
 	pf.StringVar(&a.counsellor, "counsellor", defaultCounsellor(a.getenv), "who is acting, stamped on every change (env KOERS_COUNSELLOR)")
+	pf.StringVar(&a.reason, "reason", "", "why you open a file outside your caseload (koers serve): audited and shown on the file")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		a.dbDefault = !cmd.Flags().Changed("db") && a.getenv("KOERS_DB") == ""
+		if f := cmd.Flags().Lookup("reason"); f != nil && f.Changed {
+			// A command's own --reason (a ledger entry's, a rejection's)
+			// is also the reason for opening the file it concerns.
+			a.reason = f.Value.String()
+		}
 		switch a.lang {
 		case "en", "nl", "fr":
 		default:

@@ -23,6 +23,9 @@ type personView struct {
 	OpenActions []sessions.Action     `json:"open_actions"`
 	Sessions    int                   `json:"sessions"`
 	Next        *time.Time            `json:"next_appointment"`
+	// ViewedBy are the looks at the file from outside the caseload, with
+	// who, when and the reason given.
+	ViewedBy []app.AuditEntry `json:"viewed_outside_caseload"`
 }
 
 func loadPersonView(ctx context.Context, st *app.App, id string) (personView, error) {
@@ -51,6 +54,9 @@ func loadPersonView(ctx context.Context, st *app.App, id string) (personView, er
 	v.Sessions = len(list)
 	if n, err := st.NextAppointment(ctx, id); err == nil && !n.IsZero() {
 		v.Next = &n
+	}
+	if v.ViewedBy, err = st.GlassViews(ctx, id); err != nil {
+		return v, err
 	}
 	return v, st.Audit(ctx, id, "view", "person file")
 }
@@ -96,6 +102,9 @@ func newPersonShowCmd(a *invocation) *cobra.Command {
 				}
 				if v.Next != nil {
 					fmt.Fprintf(w, "  %s: %s\n", tr.T("people.next"), v.Next.Local().Format("2006-01-02 15:04"))
+				}
+				for _, g := range v.ViewedBy {
+					fmt.Fprintf(w, "  %s\n", tr.T("team.viewed_by", "Who", g.Actor, "When", a.printer().DateTime(g.At), "Reason", g.Reason))
 				}
 				for _, sk := range v.Skills {
 					fmt.Fprintf(w, "  %s: %s (%s)\n", tr.T("people.skill"), sk.URI, sk.Evidence)
