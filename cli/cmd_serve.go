@@ -128,7 +128,9 @@ func (a *invocation) newServer(st *app.App, cfg serve.Config) (*serve.Server, er
 	// them prefixed with this run's own id, so rows of two runs never mix.
 	run := sessions.NewID()
 	run = run[len(run)-8:]
-	cfg.NewTUI = func(c serve.Caller) (serve.TUI, error) { return a.sessionTUI(context.Background(), st, c, run+"/"+c.SessionID) }
+	cfg.NewTUI = func(c serve.Caller) (serve.TUI, error) {
+		return a.sessionTUI(context.Background(), st, c, run+"/"+c.SessionID)
+	}
 	cfg.Exec = func(ctx context.Context, c serve.Caller, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runServed(ctx, cfg.Version, args, stdin, stdout, stderr, callerEnv(c),
 			&served{app: st, account: c.Account, session: run + "/" + c.SessionID, changed: c.AccountsChanged})
