@@ -95,6 +95,9 @@ type ledgerPage struct {
 	seq  int
 	err  error
 	w, h int
+	// audited is set once this opening's view is audited: a reload after a
+	// posting is not a new look.
+	audited bool
 }
 
 func newLedgerPage(sh *Shared, p sessions.Person) *ledgerPage {
@@ -105,7 +108,8 @@ func (p *ledgerPage) Init() tea.Cmd { return p.load() }
 
 func (p *ledgerPage) load() tea.Cmd {
 	p.seq++
-	seq, id, dep := p.seq, p.person.ID, p.sh.Deps.People
+	seq, id, dep, audit := p.seq, p.person.ID, p.sh.Deps.People, !p.audited
+	p.audited = true
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 		defer cancel()
@@ -117,7 +121,7 @@ func (p *ledgerPage) load() tea.Cmd {
 			return m
 		}
 		m.entries, m.err = dep.Entries(ctx, id, "")
-		if m.err == nil {
+		if m.err == nil && audit {
 			m.err = dep.Audit(ctx, id, "view", "ledger")
 		}
 		return m

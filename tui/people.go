@@ -210,7 +210,11 @@ func (p *peoplePage) View() string {
 		if !ps.LastSession.IsZero() {
 			last = tr.T("people.last_session", "Date", ps.LastSession.Format("2006-01-02"))
 		}
-		line := fmt.Sprintf("%s %-*s %-*s %s", marker(i == p.sel), nameW, ansi.Truncate(present.Terminal(ps.Name), nameW, "…"),
+		name := present.Terminal(ps.Name)
+		if ps.OutsideCaseload { // found by id; the name waits for a reason
+			name = "(" + tr.T("team.reason_title") + ")"
+		}
+		line := fmt.Sprintf("%s %-*s %-*s %s", marker(i == p.sel), nameW, ansi.Truncate(name, nameW, "…"),
 			max(p.w-nameW-24, 10), ansi.Truncate(ps.Email, max(p.w-nameW-24, 10), "…"), last)
 		if i == p.sel {
 			line = st.Selected.Render(line)
