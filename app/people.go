@@ -53,6 +53,7 @@ type peopleStore interface {
 	DecideRequest(ctx context.Context, id string, approve bool, reason string) (sessions.LedgerRequest, error)
 	AuditReason(ctx context.Context, personID, action, detail, reason string) error
 	AuditBy(ctx context.Context, actor string) ([]store.AuditEntry, error)
+	Owners(ctx context.Context) (map[string]sessions.Owner, error)
 }
 
 // OpenPeople opens db for the people-side use-cases only (people, ledger,

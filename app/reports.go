@@ -55,14 +55,15 @@ func (a *App) FollowUpsDue(ctx context.Context, until catalog.Date) ([]FollowUp,
 	if err != nil || a.caller == nil {
 		return all, err
 	}
+	owners, err := a.people.Owners(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := []FollowUp{}
 	c := *a.caller
 	for _, f := range all {
-		p, err := a.people.Person(ctx, f.PersonID)
-		if err != nil {
-			return nil, err
-		}
-		if sessions.Decide(c.Role, sessions.OpViewPerson, sessions.ScopeOf(c, p.Counsellor, p.Centre)) == sessions.Allow {
+		o := owners[f.PersonID]
+		if sessions.Decide(c.Role, sessions.OpViewPerson, sessions.ScopeOf(c, o.Counsellor, o.Centre)) == sessions.Allow {
 			out = append(out, f)
 		}
 	}

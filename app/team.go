@@ -225,20 +225,21 @@ func (a *App) caseload(ctx context.Context, query string, limit int) ([]sessions
 	if err != nil {
 		return nil, err
 	}
+	owners, err := a.people.Owners(ctx)
+	if err != nil {
+		return nil, err
+	}
 	c := *a.caller
 	out := []sessions.PersonSummary{}
 	for _, ps := range all {
 		if len(out) == limit {
 			break
 		}
-		p, err := a.people.Person(ctx, ps.ID)
-		if errors.Is(err, ErrNotFound) {
+		o, ok := owners[ps.ID]
+		if !ok {
 			continue // erased meanwhile
 		}
-		if err != nil {
-			return nil, err
-		}
-		switch sessions.Decide(c.Role, sessions.OpViewPerson, sessions.ScopeOf(c, p.Counsellor, p.Centre)) {
+		switch sessions.Decide(c.Role, sessions.OpViewPerson, sessions.ScopeOf(c, o.Counsellor, o.Centre)) {
 		case sessions.Allow:
 			out = append(out, ps)
 		case sessions.BreakGlass:

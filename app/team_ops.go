@@ -132,14 +132,15 @@ func (a *App) PendingRequests(ctx context.Context) ([]sessions.LedgerRequest, er
 	if err != nil || a.caller == nil {
 		return list, err
 	}
+	owners, err := a.people.Owners(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := []sessions.LedgerRequest{}
 	for _, r := range list {
-		p, err := a.people.Person(ctx, r.PersonID)
-		if err != nil {
-			return nil, err
-		}
+		o := owners[r.PersonID]
 		c := *a.caller
-		if sessions.Decide(c.Role, sessions.OpApprove, sessions.ScopeOf(c, p.Counsellor, p.Centre)) == sessions.Allow {
+		if sessions.Decide(c.Role, sessions.OpApprove, sessions.ScopeOf(c, o.Counsellor, o.Centre)) == sessions.Allow {
 			out = append(out, r)
 		}
 	}

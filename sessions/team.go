@@ -94,3 +94,10 @@ func (r LedgerRequest) Entry() Entry {
 	return Entry{PersonID: r.PersonID, Scheme: r.Scheme, Kind: r.Kind, Amount: r.Amount, Key: r.Key,
 		Funder: r.Funder, Reason: r.Reason, Corrects: r.Corrects}
 }
+
+// Owner is where a person's file stands for the caseload rules: the
+// responsible counsellor and the centre.
+type Owner struct {
+	Counsellor string `json:"counsellor"`
+	Centre     string `json:"centre"`
+}

@@ -307,3 +307,22 @@ func (s *Store) DecideRequest(ctx context.Context, id string, approve bool, reas
 	})
 	return out, err
 }
+
+// Owners is every person's responsible counsellor and centre, by id.
+func (s *Store) Owners(ctx context.Context) (map[string]sessions.Owner, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id::text, counsellor, centre FROM people`)
+	if err != nil {
+		return nil, fmt.Errorf("read caseloads: %w", mapErr(err))
+	}
+	defer rows.Close()
+	out := map[string]sessions.Owner{}
+	for rows.Next() {
+		var id string
+		var o sessions.Owner
+		if err := rows.Scan(&id, &o.Counsellor, &o.Centre); err != nil {
+			return nil, err
+		}
+		out[id] = o
+	}
+	return out, mapErr(rows.Err())
+}

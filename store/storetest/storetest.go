@@ -81,6 +81,7 @@ type Engine interface {
 	DecideRequest(ctx context.Context, id string, approve bool, reason string) (sessions.LedgerRequest, error)
 	AuditReason(ctx context.Context, personID, action, detail, reason string) error
 	AuditBy(ctx context.Context, actor string) ([]store.AuditEntry, error)
+	Owners(ctx context.Context) (map[string]sessions.Owner, error)
 }
 
 // Target is an open engine and what the suite needs of it beyond Engine.

@@ -55,6 +55,10 @@ func testCaseloadTransferAndMove(t *testing.T, open func(t *testing.T) Target) {
 	if err != nil || got.Counsellor != "bob" || got.Centre != "brugge" {
 		t.Fatalf("after transfer and move: %q %q %v", got.Counsellor, got.Centre, err)
 	}
+	owners, err := st.Owners(ctx)
+	if err != nil || owners[p.ID] != (sessions.Owner{Counsellor: "bob", Centre: "brugge"}) {
+		t.Errorf("owners: %+v %v", owners, err)
+	}
 	changes := auditDetails(t, st, p.ID, "change")[before:]
 	want := []string{`transfer from "ann" to "bob"`, `move from "gent" to "brugge"`}
 	if strings.Join(changes, "|") != strings.Join(want, "|") {
