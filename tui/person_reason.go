@@ -74,7 +74,8 @@ func (p *personPage) reasonKey(msg tea.KeyPressMsg) tea.Cmd {
 // reasonView is the prompt: why the file asks, the field, and an error.
 func (p *personPage) reasonView() string {
 	st, tr := p.sh.Styles, p.sh.Tr
-	body := " " + st.Title.Render(tr.T("team.reason_title")) + "\n\n " + tr.T("team.reason_prompt") + "\n\n " + p.reason.input.View() + "\n"
+	prompt := strings.ReplaceAll(ansi.Wrap(tr.T("team.reason_prompt"), max(p.w-2, 20), ""), "\n", "\n ")
+	body := " " + st.Title.Render(tr.T("team.reason_title")) + "\n\n " + prompt + "\n\n " + p.reason.input.View() + "\n"
 	if p.reason.err != "" {
 		body += "\n " + st.Error.Render("! "+present.Terminal(p.reason.err)) + "\n"
 	}
