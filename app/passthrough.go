@@ -211,6 +211,15 @@ func (a *App) AddSession(ctx context.Context, g sessions.Session) (sessions.Sess
 
 // SetActionStatus changes an agreed action's status.
 func (a *App) SetActionStatus(ctx context.Context, actionID, status string) error {
+	if a.caller != nil {
+		pid, err := a.people.ActionPerson(ctx, actionID)
+		if err != nil {
+			return err
+		}
+		if _, err := a.gate(ctx, pid, sessions.OpEditPerson); err != nil {
+			return err
+		}
+	}
 	return a.people.SetActionStatus(ctx, actionID, status)
 }
 

@@ -54,6 +54,7 @@ type peopleStore interface {
 	AuditReason(ctx context.Context, personID, action, detail, reason string) error
 	AuditBy(ctx context.Context, actor string) ([]store.AuditEntry, error)
 	Owners(ctx context.Context) (map[string]sessions.Owner, error)
+	ActionPerson(ctx context.Context, actionID string) (string, error)
 }
 
 // OpenPeople opens db for the people-side use-cases only (people, ledger,

@@ -346,6 +346,24 @@ func TestRoleOnlyUseCases(t *testing.T) {
 	if _, err := tm.as["ann"].CreatePerson(ctx, sessions.Person{Name: "X", Centre: "nowhere"}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("person at an unknown centre: %v", err)
 	}
+	p, err := tm.as["ann"].CreatePerson(ctx, sessions.Person{Name: "Erik Maes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tm.as["ann"].AddSession(ctx, sessions.Session{PersonID: p.ID, At: tm.local.Now().Add(-3600e9), Attended: true,
+		Actions: []sessions.Action{{Summary: "send the CV"}}}); err != nil {
+		t.Fatal(err)
+	}
+	acts, err := tm.as["ann"].OpenActions(ctx, p.ID)
+	if err != nil || len(acts) != 1 {
+		t.Fatalf("actions: %v %v", acts, err)
+	}
+	if err := tm.as["bob"].SetActionStatus(ctx, acts[0].ID, "done"); outcome(err) != "reason" {
+		t.Errorf("bob closes ann's person's action: %v", err)
+	}
+	if err := tm.as["ann"].SetActionStatus(ctx, acts[0].ID, "done"); err != nil {
+		t.Errorf("ann closes her person's action: %v", err)
+	}
 	if _, err := tm.as["ann"].AuditTrail(ctx, AuditQuery{Counsellor: "bob"}); outcome(err) != "denied" {
 		t.Errorf("ann reads bob's trail: %v", err)
 	}

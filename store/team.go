@@ -312,3 +312,17 @@ func (s *Store) Owners(ctx context.Context) (map[string]sessions.Owner, error) {
 	}
 	return out, rows.Err()
 }
+
+// ActionPerson is the person an agreed action belongs to (ErrNotFound if
+// none), so a change of its status is checked against their file.
+func (s *Store) ActionPerson(ctx context.Context, actionID string) (string, error) {
+	var pid string
+	err := s.db.QueryRowContext(ctx, `SELECT person_id FROM actions WHERE id=?`, actionID).Scan(&pid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("action %s: %w", actionID, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("read action %s: %w", actionID, mapErr(err))
+	}
+	return pid, nil
+}

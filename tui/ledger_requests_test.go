@@ -103,6 +103,20 @@ func TestLedgerSupervisorApproves(t *testing.T) {
 	if got := ila(); got != 90000 {
 		t.Errorf("ila balance %d after approval, want 90000", got)
 	}
+	// One look per opening: the reload after the approval is not another.
+	log, err := st.AuditLog(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	views := 0
+	for _, e := range log {
+		if e.Action == "view" && e.Detail == "ledger" && e.Actor == "sue" {
+			views++
+		}
+	}
+	if views != 1 {
+		t.Errorf("sue's ledger views audited %d times, want 1", views)
+	}
 	// The counsellor's ledger has no approve key.
 	annPage := newLedgerPage(newShared(locale.Must(), Deps{People: ann}, Options{Lang: "en", Now: func() time.Time { return peopleNow }}), p)
 	annPage.SetSize(100, 24)

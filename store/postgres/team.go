@@ -326,3 +326,19 @@ func (s *Store) Owners(ctx context.Context) (map[string]sessions.Owner, error) {
 	}
 	return out, mapErr(rows.Err())
 }
+
+// ActionPerson is the person an agreed action belongs to (ErrNotFound if none).
+func (s *Store) ActionPerson(ctx context.Context, actionID string) (string, error) {
+	if !isID(actionID) {
+		return "", fmt.Errorf("action %s: %w", actionID, store.ErrNotFound)
+	}
+	var pid string
+	err := s.pool.QueryRow(ctx, `SELECT person_id::text FROM actions WHERE id=$1`, actionID).Scan(&pid)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("action %s: %w", actionID, store.ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("read action %s: %w", actionID, mapErr(err))
+	}
+	return pid, nil
+}

@@ -82,6 +82,7 @@ type Engine interface {
 	AuditReason(ctx context.Context, personID, action, detail, reason string) error
 	AuditBy(ctx context.Context, actor string) ([]store.AuditEntry, error)
 	Owners(ctx context.Context) (map[string]sessions.Owner, error)
+	ActionPerson(ctx context.Context, actionID string) (string, error)
 }
 
 // Target is an open engine and what the suite needs of it beyond Engine.

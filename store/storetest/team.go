@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
@@ -64,7 +65,21 @@ func testCaseloadTransferAndMove(t *testing.T, open func(t *testing.T) Target) {
 	if strings.Join(changes, "|") != strings.Join(want, "|") {
 		t.Errorf("audited changes %q, want %q", changes, want)
 	}
+	if _, err := st.AddSession(ctx, sessions.Session{PersonID: p.ID, At: st.Now().Add(-time.Hour), Attended: true,
+		Actions: []sessions.Action{{Summary: "call back"}}}); err != nil {
+		t.Fatal(err)
+	}
+	acts, err := st.OpenActions(ctx, p.ID)
+	if err != nil || len(acts) != 1 {
+		t.Fatalf("actions: %+v %v", acts, err)
+	}
+	if pid, err := st.ActionPerson(ctx, acts[0].ID); err != nil || pid != p.ID {
+		t.Errorf("ActionPerson = %q %v, want %s", pid, err, p.ID)
+	}
 	for _, id := range []string{"missing", missingID} {
+		if _, err := st.ActionPerson(ctx, id); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("ActionPerson(%q): %v", id, err)
+		}
 		if err := st.TransferPerson(ctx, id, "bob"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("TransferPerson(%q): %v", id, err)
 		}
