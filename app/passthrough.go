@@ -411,10 +411,12 @@ func (a *App) ListPeople(ctx context.Context, query string, limit int) ([]sessio
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range list {
-		if err := a.people.Audit(ctx, p.ID, "view", "people list"); err != nil {
-			return nil, err
-		}
+	ids := make([]string, len(list))
+	for i, p := range list {
+		ids[i] = p.ID
+	}
+	if err := a.people.AuditViews(ctx, ids, "people list"); err != nil {
+		return nil, err
 	}
 	return list, nil
 }

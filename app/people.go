@@ -55,6 +55,7 @@ type peopleStore interface {
 	AuditBy(ctx context.Context, actor string) ([]store.AuditEntry, error)
 	Owners(ctx context.Context) (map[string]sessions.Owner, error)
 	ActionPerson(ctx context.Context, actionID string) (string, error)
+	AuditViews(ctx context.Context, ids []string, detail string) error
 }
 
 // OpenPeople opens db for the people-side use-cases only (people, ledger,

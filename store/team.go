@@ -326,3 +326,20 @@ func (s *Store) ActionPerson(ctx context.Context, actionID string) (string, erro
 	}
 	return pid, nil
 }
+
+// AuditViews appends one view row per person in ids, in one transaction: a
+// list shows many files at once, and one commit per row would make a list
+// as slow as its length.
+func (s *Store) AuditViews(ctx context.Context, ids []string, detail string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			if err := s.audit(ctx, tx, id, "view", detail); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -89,3 +89,57 @@ func TestPersonBreakGlassPrompt(t *testing.T) {
 		t.Errorf("audit: %d overview views and %d break-glass rows, want 1 and 1", views, glass)
 	}
 }
+
+// TestPeopleListAuditsOncePerOpening: typing in the people list audits each
+// person it shows once per opening of the list, not once per keystroke.
+func TestPeopleListAuditsOncePerOpening(t *testing.T) {
+	ctx := context.Background()
+	st, ann := peopleStore(t)
+	base, err := app.New(st, app.Options{Actor: "counsellor", Now: func() time.Time { return peopleNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := newShared(locale.Must(), Deps{People: base}, Options{Lang: "en", Now: func() time.Time { return peopleNow }})
+	pg := newPeoplePage(sh)
+	pg.SetSize(100, 24)
+	queries := 0
+	var play func(cmd tea.Cmd)
+	play = func(cmd tea.Cmd) {
+		t.Helper()
+		for cmd != nil {
+			msg := cmd()
+			if b, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range b {
+					play(c)
+				}
+				return
+			}
+			if _, ok := msg.(peopleMsg); !ok {
+				return
+			}
+			queries++
+			_, cmd = pg.Update(msg)
+		}
+	}
+	play(pg.Init())
+	for _, r := range "ann" {
+		_, cmd := pg.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+		play(cmd)
+	}
+	if list := pg.(*peoplePage).list; queries != 4 || len(list) != 1 || list[0].ID != ann {
+		t.Fatalf("%d queries, list %+v", queries, list)
+	}
+	log, err := st.AuditLog(ctx, ann)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range log {
+		if e.Action == "view" && e.Detail == "people list" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("Ann's list views audited %d times over 4 queries, want 1", n)
+	}
+}

@@ -342,3 +342,23 @@ func (s *Store) ActionPerson(ctx context.Context, actionID string) (string, erro
 	}
 	return pid, nil
 }
+
+// AuditViews appends one view row per person in ids, in one unit of work.
+func (s *Store) AuditViews(ctx context.Context, ids []string, detail string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	for _, id := range ids {
+		if !isID(id) {
+			return fmt.Errorf("audit view %s: %w", id, store.ErrNotFound)
+		}
+	}
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		for _, id := range ids {
+			if err := s.audit(ctx, tx, id, "view", detail); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

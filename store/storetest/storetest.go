@@ -83,6 +83,7 @@ type Engine interface {
 	AuditBy(ctx context.Context, actor string) ([]store.AuditEntry, error)
 	Owners(ctx context.Context) (map[string]sessions.Owner, error)
 	ActionPerson(ctx context.Context, actionID string) (string, error)
+	AuditViews(ctx context.Context, ids []string, detail string) error
 }
 
 // Target is an open engine and what the suite needs of it beyond Engine.

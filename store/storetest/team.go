@@ -233,8 +233,15 @@ func testAuditStamps(t *testing.T, open func(t *testing.T) Target) {
 	if log[0].Actor != "tester" || log[0].Session != "" {
 		t.Errorf("the store's own row: %+v", log[0])
 	}
+	q := newPerson(t, st, "Dirk Janssens")
+	if err := ann.AuditViews(ctx, []string{p.ID, q.ID}, "people list"); err != nil {
+		t.Fatal(err)
+	}
+	if log, _ := st.AuditLog(ctx, q.ID); len(log) < 2 || log[1].Detail != "people list" || log[1].Session != "sess-42" {
+		t.Errorf("list view of q: %+v", log)
+	}
 	by, err := st.AuditBy(ctx, "ann")
-	if err != nil || len(by) != 2 || by[1].Detail != "person file" {
+	if err != nil || len(by) < 4 || by[1].Detail != "person file" || by[2].Detail != "people list" {
 		t.Errorf("audit by ann: %+v %v", by, err)
 	}
 	if none, err := st.AuditBy(ctx, "nobody"); err != nil || len(none) != 0 {
