@@ -52,11 +52,17 @@ type App struct {
 	// esco loads the ESCO snapshot on first use (nil: never).
 	esco *escoLoader
 	// caller is the authenticated account of a server session (nil: the
-	// local user, who may do everything); session its server session id;
-	// glass the break-glass reasons it gave (team.go).
-	caller  *sessions.Counsellor
+	// local user, who may do everything); glass the break-glass reasons it
+	// gave (team.go).
+	caller *sessions.Counsellor
+	glass  *glass
+	// hub tells the sessions of this process about each other's changes;
+	// every view (As) shares it and has its own origin.
+	hub    *Hub
+	origin uint64
+	// session is the server's id of the session this view serves
+	// (InSession, AsCaller): on audit rows and in the change log.
 	session string
-	glass   *glass
 }
 
 // Open opens (creating and migrating) the database at path and returns the
@@ -103,7 +109,8 @@ func New(st *store.Store, opt Options) (*App, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &App{st: st, people: st, db: st.Path(), cat: cat, now: now, actor: opt.Actor}, nil
+	hub := newHub()
+	return &App{st: st, people: st, db: st.Path(), cat: cat, now: now, actor: opt.Actor, hub: hub, origin: hub.origins.Add(1)}, nil
 }
 
 // Close closes the store.

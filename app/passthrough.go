@@ -116,6 +116,8 @@ func (a *App) CreatePerson(ctx context.Context, p sessions.Person) (sessions.Per
 }
 
 // UpdatePerson validates and stores a changed profile.
+// A profile saved since p was read (p.Version) is refused with an
+// "unchanged-since-read" Refused *Error.
 func (a *App) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error) {
 	old, err := a.gate(ctx, p.ID, sessions.OpEditPerson)
 	if err != nil {
@@ -127,7 +129,12 @@ func (a *App) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.Per
 			return p, err
 		}
 	}
-	return a.people.UpdatePerson(ctx, p)
+	got, err := a.people.UpdatePerson(ctx, p)
+	if err != nil {
+		return got, changedErr(err)
+	}
+	a.publish(p.ID, ChangedProfile)
+	return got, nil
 }
 
 // Balances are the person's positions per scheme.
@@ -169,7 +176,17 @@ func (a *App) AddCredentials(ctx context.Context, cs []sessions.Credential) ([]s
 			return nil, err
 		}
 	}
-	return a.people.AddCredentials(ctx, cs)
+	got, err := a.people.AddCredentials(ctx, cs)
+	if err == nil {
+		seen := map[string]bool{}
+		for _, c := range got {
+			if !seen[c.PersonID] {
+				seen[c.PersonID] = true
+				a.publish(c.PersonID, ChangedCredentials)
+			}
+		}
+	}
+	return got, err
 }
 
 // OpenActions are the person's agreed actions not done yet.
@@ -206,7 +223,11 @@ func (a *App) AddSession(ctx context.Context, g sessions.Session) (sessions.Sess
 	if _, err := a.gate(ctx, g.PersonID, sessions.OpEditPerson); err != nil {
 		return g, err
 	}
-	return a.people.AddSession(ctx, g)
+	got, err := a.people.AddSession(ctx, g)
+	if err == nil {
+		a.publish(g.PersonID, ChangedGuidance)
+	}
+	return got, err
 }
 
 // SetActionStatus changes an agreed action's status.
@@ -220,7 +241,11 @@ func (a *App) SetActionStatus(ctx context.Context, actionID, status string) erro
 			return err
 		}
 	}
-	return a.people.SetActionStatus(ctx, actionID, status)
+	err := a.people.SetActionStatus(ctx, actionID, status)
+	if err == nil {
+		a.publish("", ChangedGuidance) // the action's person is not known here: every watcher reloads
+	}
+	return err
 }
 
 // SaveDraft keeps a form's draft for the person.
@@ -280,7 +305,11 @@ func (a *App) ErasePerson(ctx context.Context, id string) error {
 	if _, err := a.gate(ctx, id, sessions.OpErasePerson); err != nil {
 		return err
 	}
-	return a.people.ErasePerson(ctx, id)
+	err := a.people.ErasePerson(ctx, id)
+	if err == nil {
+		a.publish(id, ChangedErased)
+	}
+	return err
 }
 
 // Plans are the person's plans.
@@ -316,7 +345,7 @@ func (a *App) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan, e
 	if _, err := a.gate(ctx, p.PersonID, sessions.OpEditPerson); err != nil {
 		return p, err
 	}
-	return a.st.CreatePlan(ctx, p)
+	return a.published(a.st.CreatePlan(ctx, p))
 }
 
 // AddStep appends steps to a plan.
@@ -324,7 +353,7 @@ func (a *App) AddStep(ctx context.Context, planID string, steps ...sessions.Step
 	if err := a.planGate(ctx, planID, sessions.OpEditPerson); err != nil {
 		return sessions.Plan{}, err
 	}
-	return a.st.AddStep(ctx, planID, steps...)
+	return a.published(a.st.AddStep(ctx, planID, steps...))
 }
 
 // MoveStep moves a step to position to.
@@ -332,7 +361,7 @@ func (a *App) MoveStep(ctx context.Context, planID, stepID string, to int) (sess
 	if err := a.planGate(ctx, planID, sessions.OpEditPerson); err != nil {
 		return sessions.Plan{}, err
 	}
-	return a.st.MoveStep(ctx, planID, stepID, to)
+	return a.published(a.st.MoveStep(ctx, planID, stepID, to))
 }
 
 // SetStepStatus changes a step's status (releasing what a dropped step holds).
@@ -340,7 +369,7 @@ func (a *App) SetStepStatus(ctx context.Context, planID, stepID string, status s
 	if err := a.planGate(ctx, planID, sessions.OpEditPerson); err != nil {
 		return sessions.Plan{}, err
 	}
-	return a.st.SetStepStatus(ctx, planID, stepID, status)
+	return a.published(a.st.SetStepStatus(ctx, planID, stepID, status))
 }
 
 // ReserveStep reserves in the ledger what the step's funding lines ask.
@@ -352,7 +381,7 @@ func (a *App) ReserveStep(ctx context.Context, planID, stepID string) (sessions.
 	if errors.Is(err, ErrStepClosed) {
 		return p, refused("open-step", "", err)
 	}
-	return p, err
+	return a.published(p, err)
 }
 
 // ReleaseStep releases what the ledger holds for the step.
@@ -360,7 +389,7 @@ func (a *App) ReleaseStep(ctx context.Context, planID, stepID string) (sessions.
 	if err := a.planGate(ctx, planID, sessions.OpPostLedger); err != nil {
 		return sessions.Plan{}, err
 	}
-	return a.st.ReleaseStep(ctx, planID, stepID)
+	return a.published(a.st.ReleaseStep(ctx, planID, stepID))
 }
 
 // Gap is the skill gap of the person (with the plan) towards oc.
@@ -392,7 +421,11 @@ func (a *App) AddCredential(ctx context.Context, c sessions.Credential) (session
 	if _, err := a.gate(ctx, c.PersonID, sessions.OpEditPerson); err != nil {
 		return c, err
 	}
-	return a.people.AddCredential(ctx, c)
+	got, err := a.people.AddCredential(ctx, c)
+	if err == nil {
+		a.publish(c.PersonID, ChangedCredentials)
+	}
+	return got, err
 }
 
 // DefineScheme adds a learning-account scheme with its unit.

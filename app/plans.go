@@ -183,7 +183,7 @@ func (a *App) SetTarget(ctx context.Context, planID, occupation, stack, lang str
 			return sessions.Plan{}, err
 		}
 	}
-	return a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, p *sessions.Plan) error {
+	return a.published(a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, p *sessions.Plan) error {
 		if occupation != "" {
 			p.OccupationURI, p.OccupationLabel = oc.URI, oc.Label
 		}
@@ -195,7 +195,7 @@ func (a *App) SetTarget(ctx context.Context, planID, occupation, stack, lang str
 			p.StackTarget = o.ID
 		}
 		return nil
-	})
+	}))
 }
 
 // AddOfferSteps appends a step per register offer, each with the default
@@ -205,7 +205,7 @@ func (a *App) AddOfferSteps(ctx context.Context, planID string, offerIDs ...stri
 	if err := a.planGate(ctx, planID, sessions.OpEditPerson); err != nil {
 		return sessions.Plan{}, err
 	}
-	return a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, p *sessions.Plan) error {
+	return a.published(a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, p *sessions.Plan) error {
 		steps, err := offerSteps(ctx, tx, p.PersonID, offerIDs)
 		if err != nil {
 			return err
@@ -221,7 +221,7 @@ func (a *App) AddOfferSteps(ctx context.Context, planID string, offerIDs ...stri
 		}
 		p.Steps = append(p.Steps, steps...)
 		return nil
-	})
+	}))
 }
 
 // offerSteps are new plan steps for offers with their default funding,
@@ -312,7 +312,7 @@ func (a *App) AcceptPathway(ctx context.Context, planID string, oc catalog.Occup
 	if err := a.planGate(ctx, planID, sessions.OpEditPerson); err != nil {
 		return sessions.Plan{}, err
 	}
-	return a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, q *sessions.Plan) error {
+	return a.published(a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, q *sessions.Plan) error {
 		var ids []string
 		for _, ps := range pw.Steps {
 			if !slices.ContainsFunc(q.Steps, func(st sessions.Step) bool { return st.OfferID == ps.ID && st.Status.Active() }) {
@@ -354,5 +354,5 @@ func (a *App) AcceptPathway(ctx context.Context, planID string, oc catalog.Occup
 		}
 		q.Steps = append(q.Steps, steps...)
 		return nil
-	})
+	}))
 }

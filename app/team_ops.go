@@ -36,6 +36,7 @@ func (a *App) TransferPerson(ctx context.Context, id, to string) (sessions.Perso
 	if err := a.people.TransferPerson(ctx, id, to); err != nil {
 		return p, err
 	}
+	a.publish(id, ChangedProfile)
 	return a.people.Person(ctx, id)
 }
 
@@ -63,6 +64,7 @@ func (a *App) MovePerson(ctx context.Context, id, centre string) (sessions.Perso
 	if err := a.people.MovePerson(ctx, id, centre); err != nil {
 		return p, err
 	}
+	a.publish(id, ChangedProfile)
 	return a.people.Person(ctx, id)
 }
 
@@ -168,6 +170,9 @@ func (a *App) DecideRequest(ctx context.Context, id string, approve bool, reason
 		return r, invalid("reason", "people.err.required", nil)
 	}
 	got, err := a.people.DecideRequest(ctx, id, approve, strings.TrimSpace(reason))
+	if err == nil {
+		a.publish(r.PersonID, ChangedLedger)
+	}
 	var ie *sessions.InsufficientError
 	switch {
 	case errors.Is(err, ErrDecided):
@@ -219,6 +224,7 @@ func (a *App) holdIfAbove(ctx context.Context, p sessions.Person, e sessions.Ent
 		if err != nil {
 			return err
 		}
+		a.publish(p.ID, ChangedLedger)
 		return &HeldError{Request: r}
 	}
 	return nil

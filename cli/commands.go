@@ -29,6 +29,7 @@ func commands(a *invocation) []*cobra.Command {
 		newSeedCmd(a),
 		newBackupCmd(a),
 		newRestoreCmd(a),
+		newKeyCmd(a),
 		newMigrateCmd(a),
 		newDoctorCmd(a),
 	}

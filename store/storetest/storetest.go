@@ -137,6 +137,7 @@ var tests = []test{
 	{"CentresAndThresholds", testCentresAndThresholds},
 	{"LedgerRequestsApproval", testLedgerRequestsApproval},
 	{"AuditStampsSessionCentreReason", testAuditStamps},
+	{"EditVersions", testEditVersions},
 }
 
 // Run runs every test of the suite as a subtest of t against the engine

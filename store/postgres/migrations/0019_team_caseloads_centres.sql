@@ -1,4 +1,4 @@
--- 0017: a centre's team (as store/migrations/0017_team_caseloads_centres.sql):
+-- 0019: a centre's team (as store/migrations/0019_team_caseloads_centres.sql):
 -- the responsible counsellor, centres and their approval thresholds, ledger
 -- entries held for approval, and the audit log's centre, session and
 -- break-glass reason. The counsellor accounts still live in the serving

@@ -1,4 +1,4 @@
--- 0017: a centre's team (issue 15.4, 16.4, 15.5): the counsellor responsible
+-- 0019: a centre's team (issue 15.4, 16.4, 15.5): the counsellor responsible
 -- for each person (the caseload), the centres people, accounts and audit
 -- rows belong to, the approval threshold each centre sets per scheme,
 -- ledger entries held for a supervisor's approval, and the audit log's
