@@ -465,3 +465,12 @@ func (a *App) ShowPlan(ctx context.Context, p sessions.Plan) (PlanReport, error)
 	}
 	return rep, a.st.Audit(ctx, p.PersonID, "view", "plan "+p.ID)
 }
+
+// ConceptLabel is an ESCO concept's label in lang (else English, else any
+// language); "" when the taxonomy does not know it.
+func (a *App) ConceptLabel(ctx context.Context, uri, lang string) (string, error) {
+	if err := a.ensureESCO(ctx); err != nil {
+		return "", err
+	}
+	return a.st.ConceptLabel(ctx, uri, lang)
+}

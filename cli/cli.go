@@ -63,6 +63,9 @@ func ruleErr(rule string, err error) error {
 // invocation is one run of koers: what every command shares: global flags, streams, the catalogue
 // and the clock. Commands open the store through it.
 type invocation struct {
+	// inTUI is set while the terminal interface owns the screen: nothing
+	// may then be written to stderr.
+	inTUI   bool
 	dbPath  string
 	keyFile string // --key-file: unlocks an encrypted database (keys.go)
 	cmdPath string // the command run, without "koers" ("person show")
@@ -125,7 +128,9 @@ func (a *invocation) open(ctx context.Context) (*app.App, error) {
 		Seeding: func(what string) {
 			// a first open waits a few seconds: say why, on a terminal only
 			// (scripts and tests read stderr for errors).
-			if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(f.Fd()) {
+			// Never while the TUI owns the screen: the line landed in the
+			// middle of the occupation picker.
+			if f, ok := a.stderr.(*os.File); ok && !a.inTUI && term.IsTerminal(f.Fd()) {
 				fmt.Fprintln(a.stderr, a.tr().T("app.seeding."+what))
 			}
 		}})
