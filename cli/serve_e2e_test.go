@@ -245,7 +245,7 @@ func TestServeDrainSavesDrafts(t *testing.T) {
 	}
 	s := ts.openTUI("cora", "en", 100, 30)
 	s.waitFor("offers")
-	s.typeText("\t") // the people list
+	s.typeText("\t")      // the people list
 	s.waitFor("1 person") // the list (the name may reuse cells the search screen drew: the renderer writes changes only)
 	s.reset()
 	s.typeText("\r") // the person
