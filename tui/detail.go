@@ -203,14 +203,15 @@ func outcomesText(sh *Shared, o catalog.Offer, w int) string {
 	st := sh.Styles
 	var lines []string
 	for _, lo := range o.Outcomes {
-		lines = append(lines, "• "+lo.Text)
+		lines = append(lines, "• "+present.Terminal(lo.Text))
 		for _, s := range lo.Skills {
+			// The skill's label; its URI only when the register gave no
+			// label (a counsellor reads words, the URI is for machines).
 			label := s.Label
 			if label == "" {
 				label = s.URI
 			}
-			lines = append(lines, st.Muted.Render(ansi.Truncate("  ESCO: "+label, w, "…")),
-				st.Muted.Render(ansi.Truncate("  "+s.URI, w, "…")))
+			lines = append(lines, st.Muted.Render(ansi.Truncate("  ESCO: "+present.Terminal(label), w, "…")))
 		}
 	}
 	return strings.Join(lines, "\n")
