@@ -36,6 +36,7 @@ func TestEngine(t *testing.T) {
 				err := st.DB().QueryRowContext(ctx, sql).Scan(&n)
 				return n, err
 			},
+			As: func(actor string) storetest.Engine { return st.As(actor) },
 		}
 	})
 }

@@ -64,6 +64,9 @@ type Store struct {
 	// retryFor bounds how long a unit of work keeps retrying (a server
 	// restart takes a few seconds).
 	retryFor time.Duration
+	// view is set on a store made by As: it shares its parent's pool and
+	// does not close it.
+	view bool
 }
 
 // querier is what both the pool and a transaction offer, so reads compose
@@ -122,10 +125,21 @@ func Redact(dbURL string) string {
 	return u.Redacted()
 }
 
-// Close closes every connection of the pool.
+// Close closes every connection of the pool (a view made by As leaves
+// the pool to its parent).
 func (s *Store) Close() error {
-	s.pool.Close()
+	if !s.view {
+		s.pool.Close()
+	}
 	return nil
+}
+
+// As is the same database acting as actor: koers serve opens PostgreSQL
+// once and gives each SSH session a view stamped with its account.
+func (s *Store) As(actor string) *Store {
+	v := *s
+	v.actor, v.view = actor, true
+	return &v
 }
 
 // Actor is who acts on this store.

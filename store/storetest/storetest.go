@@ -2,8 +2,8 @@
 // store engine: SQLite (package store) and PostgreSQL (store/postgres) run
 // the same assertions, so both prove the same behaviour: people and
 // consents, learning accounts and the ledger's rules, guidance sessions and
-// drafts, plans with reservations, credentials, export, erase and the
-// audit log, concurrent writers on one account, and a rapid state machine
+// drafts, plans with reservations, credentials, export, erase, the
+// audit log and counsellor accounts, concurrent writers on one account, and a rapid state machine
 // over the ledger.
 package storetest
 
@@ -67,6 +67,14 @@ type Engine interface {
 
 	ExportPerson(ctx context.Context, id string) (store.PersonFile, error)
 	ErasePerson(ctx context.Context, id string) error
+
+	AddCounsellor(ctx context.Context, a sessions.Counsellor, key sessions.CounsellorKey) (sessions.Counsellor, error)
+	AddCounsellorKey(ctx context.Context, name string, k sessions.CounsellorKey) error
+	RemoveCounsellorKey(ctx context.Context, name, fingerprint string) error
+	DisableCounsellor(ctx context.Context, name string) error
+	Counsellor(ctx context.Context, name string) (sessions.Counsellor, error)
+	CounsellorByKey(ctx context.Context, fingerprint string) (sessions.Counsellor, error)
+	Counsellors(ctx context.Context) ([]sessions.Counsellor, error)
 }
 
 // Target is an open engine and what the suite needs of it beyond Engine.
@@ -80,6 +88,8 @@ type Target struct {
 	Exec func(ctx context.Context, sql string) error
 	// Count runs a SELECT count(*) query.
 	Count func(ctx context.Context, sql string) (int, error)
+	// As is the engine's As: the same database acting as actor.
+	As func(actor string) Engine
 }
 
 // Opener opens a fresh, empty, migrated database of the engine under test,
@@ -113,6 +123,7 @@ var tests = []test{
 	{"PlanUpdateIsAllOrNothing", testPlanUpdateIsAllOrNothing},
 	{"PlanReservations", testPlanReservations},
 	{"ErasePersonRemovesPlans", testErasePersonRemovesPlans},
+	{"CounsellorAccounts", testCounsellorAccounts},
 }
 
 // Run runs every test of the suite as a subtest of t against the engine
