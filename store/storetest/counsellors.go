@@ -80,4 +80,3 @@ func testCounsellorAccounts(t *testing.T, open func(t *testing.T) Target) {
 		}
 	})
 }
-
