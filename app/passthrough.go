@@ -193,42 +193,42 @@ func (a *App) ErasePerson(ctx context.Context, id string) error { return a.peopl
 
 // Plans are the person's plans.
 func (a *App) Plans(ctx context.Context, personID string) ([]sessions.Plan, error) {
-	return a.st.Plans(ctx, personID)
+	return a.people.Plans(ctx, personID)
 }
 
 // Plan is one plan.
 func (a *App) Plan(ctx context.Context, planID string) (sessions.Plan, error) {
-	return a.st.Plan(ctx, planID)
+	return a.people.Plan(ctx, planID)
 }
 
 // CurrentPlan is the person's plan being worked on (created if asked).
 func (a *App) CurrentPlan(ctx context.Context, personID string, create bool) (sessions.Plan, error) {
-	return a.st.CurrentPlan(ctx, personID, create)
+	return a.people.CurrentPlan(ctx, personID, create)
 }
 
 // CreatePlan stores a new plan.
 func (a *App) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan, error) {
-	return a.st.CreatePlan(ctx, p)
+	return a.people.CreatePlan(ctx, p)
 }
 
 // AddStep appends steps to a plan.
 func (a *App) AddStep(ctx context.Context, planID string, steps ...sessions.Step) (sessions.Plan, error) {
-	return a.st.AddStep(ctx, planID, steps...)
+	return a.people.AddStep(ctx, planID, steps...)
 }
 
 // MoveStep moves a step to position to.
 func (a *App) MoveStep(ctx context.Context, planID, stepID string, to int) (sessions.Plan, error) {
-	return a.st.MoveStep(ctx, planID, stepID, to)
+	return a.people.MoveStep(ctx, planID, stepID, to)
 }
 
 // SetStepStatus changes a step's status (releasing what a dropped step holds).
 func (a *App) SetStepStatus(ctx context.Context, planID, stepID string, status sessions.StepStatus) (sessions.Plan, error) {
-	return a.st.SetStepStatus(ctx, planID, stepID, status)
+	return a.people.SetStepStatus(ctx, planID, stepID, status)
 }
 
 // ReserveStep reserves in the ledger what the step's funding lines ask.
 func (a *App) ReserveStep(ctx context.Context, planID, stepID string) (sessions.Plan, error) {
-	p, err := a.st.ReserveStep(ctx, planID, stepID)
+	p, err := a.people.ReserveStep(ctx, planID, stepID)
 	if errors.Is(err, ErrStepClosed) {
 		return p, refused("open-step", "", err)
 	}
@@ -237,7 +237,7 @@ func (a *App) ReserveStep(ctx context.Context, planID, stepID string) (sessions.
 
 // ReleaseStep releases what the ledger holds for the step.
 func (a *App) ReleaseStep(ctx context.Context, planID, stepID string) (sessions.Plan, error) {
-	return a.st.ReleaseStep(ctx, planID, stepID)
+	return a.people.ReleaseStep(ctx, planID, stepID)
 }
 
 // Gap is the skill gap of the person (with the plan) towards oc.
@@ -245,7 +245,7 @@ func (a *App) Gap(ctx context.Context, personID string, p *sessions.Plan, oc cat
 	if err := a.ensureESCO(ctx); err != nil {
 		return catalog.Gap{}, err
 	}
-	return a.st.Gap(ctx, personID, p, oc, today)
+	return a.st.GapFor(ctx, a.people, personID, p, oc, today)
 }
 
 // SyncPlanFacts brings the planner's index of the register up to date.
@@ -254,7 +254,11 @@ func (a *App) SyncPlanFacts(ctx context.Context, progress FactsProgress) error {
 }
 
 // Import imports files, folders and zips in one transaction.
+// On PostgreSQL the register is the network's (importNetwork).
 func (a *App) Import(ctx context.Context, paths []string, opt ImportOptions) (ImportReport, error) {
+	if a.Network() {
+		return a.importNetwork(ctx, paths, opt)
+	}
 	return a.st.Import(ctx, paths, opt)
 }
 
@@ -265,6 +269,9 @@ func (a *App) AddCredential(ctx context.Context, c sessions.Credential) (session
 
 // DefineScheme adds a learning-account scheme with its unit.
 func (a *App) DefineScheme(ctx context.Context, sc sessions.Scheme) error {
+	if err := a.sqliteOnly(); err != nil {
+		return err
+	}
 	return a.st.DefineScheme(ctx, sc)
 }
 
@@ -290,5 +297,5 @@ func (a *App) ShowPlan(ctx context.Context, p sessions.Plan) (PlanReport, error)
 	if err != nil {
 		return rep, err
 	}
-	return rep, a.st.Audit(ctx, p.PersonID, "view", "plan "+p.ID)
+	return rep, a.people.Audit(ctx, p.PersonID, "view", "plan "+p.ID)
 }
