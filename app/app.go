@@ -52,11 +52,11 @@ type App struct {
 	// people is the people side: st itself, or the PostgreSQL store.
 	people peopleStore
 	// pg is the PostgreSQL store when the database is one (nil on SQLite).
-	pg *postgres.Store
-	db     string
-	cat    *locale.Catalog
-	now    func() time.Time
-	actor  string
+	pg    *postgres.Store
+	db    string
+	cat   *locale.Catalog
+	now   func() time.Time
+	actor string
 	// view is set on an App made by As, whose Close leaves the stores open.
 	view bool
 	// esco loads the ESCO snapshot on first use (nil: never).

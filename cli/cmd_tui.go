@@ -19,6 +19,9 @@ func runTUI(ctx context.Context, a *invocation) error {
 	// from 141 to 217 MB peak RSS (bench/tui-mem.sh, 2026-12-07).
 	defer st.Close()
 	deps := tui.Deps{Register: st, Concepts: st, People: st, Plans: st, Exporter: tuiExporter{a: a, st: st}, Reports: st}
+	if st.Network() {
+		deps.Sync = st
+	}
 	schemes, err := st.Schemes(ctx)
 	if err != nil {
 		return err

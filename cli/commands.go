@@ -28,5 +28,6 @@ func commands(a *invocation) []*cobra.Command {
 		newRestoreCmd(a),
 		newMigrateCmd(a),
 		newDoctorCmd(a),
+		newRegisterCmd(a),
 	}
 }

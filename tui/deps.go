@@ -10,4 +10,7 @@ type Deps struct {
 	Plans    Plans
 	Exporter Exporter
 	Reports  Reports
+	// Sync keeps a PostgreSQL database's local register index up to date
+	// in the background (nil: the register is the database's own).
+	Sync RegisterSyncer
 }
