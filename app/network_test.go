@@ -19,7 +19,12 @@ import (
 // that need it skip without one, unless KOERS_REQUIRE_PG=1).
 var pg pgtest.Harness
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, &pg, nil)) }
+func TestMain(m *testing.M) {
+	if os.Getenv("KOERS_REGBENCH_CHILD") == "1" {
+		os.Exit(runBenchChild())
+	}
+	os.Exit(pgtest.Main(m, &pg, nil))
+}
 
 // writeRegister writes offers as a JSON-lines register file.
 func writeRegister(t *testing.T, path string, offers []catalog.Offer) string {
