@@ -174,6 +174,9 @@ func TestRegisterSyncMatchesSQLiteImport(t *testing.T) {
 	if rep.Offers.Changed != 30 || rep.Offers.Withdrawn != 10 || rep.Offers.Added != 0 {
 		t.Errorf("second import: %+v", rep.Offers)
 	}
+	if len(rep.Sources) != 1 || rep.Sources[0].Source != offers[0].Source || rep.Sources[0].OfferCounts != rep.Offers {
+		t.Errorf("second import by source: %+v, want one source with %+v", rep.Sources, rep.Offers)
+	}
 	var seen []app.SyncProgress
 	got, err = b.SyncRegister(ctx, func(p app.SyncProgress) { seen = append(seen, p) })
 	if err != nil {

@@ -210,7 +210,7 @@ func (a *App) importNetwork(ctx context.Context, paths []string, opt ImportOptio
 		return rep, err
 	}
 	rep.Offers = push.OfferCounts
-	rep.Sources = []store.SourceCounts{} // per source: the staging's counts say nothing of the network's
+	rep.Sources = push.Sources
 	if _, err := a.SyncRegister(ctx, nil); err != nil {
 		return rep, fmt.Errorf("import done (generation %d); bringing the local index up to date: %w", push.Generation, err)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"iter"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +28,7 @@ const registerLock = 0x6b6f657273726567 // "koersreg"
 type RegisterPush struct {
 	Generation int64 `json:"generation"`
 	store.OfferCounts
+	Sources []store.SourceCounts `json:"sources"` // by source name
 }
 
 // RegisterHead is the register's newest generation and its epoch (the
@@ -136,31 +139,67 @@ func (s *Store) PushRegister(ctx context.Context, offers iter.Seq2[catalog.Offer
 		out.Generation, now, s.actor); err != nil {
 		return out, fmt.Errorf("register push: %w", mapErr(err))
 	}
-	tag, err := tx.Exec(ctx, `UPDATE register_offers r SET withdrawn = s.withdrawn, hash = s.hash, doc = s.doc, generation = $1, updated_at = $2, updated_by = $3
-		FROM register_stage s WHERE r.source = s.source AND r.source_id = s.source_id AND (r.hash <> s.hash OR r.withdrawn <> s.withdrawn)`,
-		out.Generation, now, s.actor)
-	if err != nil {
-		return out, fmt.Errorf("register push: change: %w", mapErr(err))
-	}
-	out.Changed = int(tag.RowsAffected())
-	tag, err = tx.Exec(ctx, `INSERT INTO register_offers (id, source, source_id, generation, withdrawn, hash, doc, created_at, created_by, updated_at, updated_by)
-		SELECT s.id, s.source, s.source_id, $1, s.withdrawn, s.hash, s.doc, $2, $3, $2, $3 FROM register_stage s
-		WHERE NOT EXISTS (SELECT 1 FROM register_offers r WHERE r.source = s.source AND r.source_id = s.source_id)`,
-		out.Generation, now, s.actor)
-	if err != nil {
-		return out, fmt.Errorf("register push: add: %w", mapErr(err))
-	}
-	out.Added = int(tag.RowsAffected())
-	if full {
-		tag, err = tx.Exec(ctx, `UPDATE register_offers r SET withdrawn = true, generation = $1, updated_at = $2, updated_by = $3
-			WHERE r.source IN (SELECT DISTINCT source FROM register_stage) AND NOT r.withdrawn
-			AND NOT EXISTS (SELECT 1 FROM register_stage s WHERE s.source = r.source AND s.source_id = r.source_id)`,
-			out.Generation, now, s.actor)
+	bySource := map[string]*store.SourceCounts{}
+	count := func(what string, sql string, args ...any) error {
+		rows, err := tx.Query(ctx, `WITH w AS (`+sql+`) SELECT source, count(*) FROM w GROUP BY source`, args...)
 		if err != nil {
-			return out, fmt.Errorf("register push: withdraw: %w", mapErr(err))
+			return fmt.Errorf("register push: %s: %w", what, mapErr(err))
 		}
-		out.Withdrawn = int(tag.RowsAffected())
+		var src string
+		var k int
+		_, err = pgx.ForEachRow(rows, []any{&src, &k}, func() error {
+			c := bySource[src]
+			if c == nil {
+				c = &store.SourceCounts{Source: src}
+				bySource[src] = c
+			}
+			switch what {
+			case "change":
+				c.Changed += k
+				out.Changed += k
+			case "add":
+				c.Added += k
+				out.Added += k
+			case "withdraw":
+				c.Withdrawn += k
+				out.Withdrawn += k
+			case "read":
+				c.Unchanged += k // less what changed or was added, below
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("register push: %s: %w", what, mapErr(err))
+		}
+		return nil
 	}
+	if err := count("read", `SELECT source FROM register_stage`); err != nil {
+		return out, err
+	}
+	if err := count("change", `UPDATE register_offers r SET withdrawn = s.withdrawn, hash = s.hash, doc = s.doc, generation = $1, updated_at = $2, updated_by = $3
+		FROM register_stage s WHERE r.source = s.source AND r.source_id = s.source_id AND (r.hash <> s.hash OR r.withdrawn <> s.withdrawn) RETURNING r.source`,
+		out.Generation, now, s.actor); err != nil {
+		return out, err
+	}
+	if err := count("add", `INSERT INTO register_offers (id, source, source_id, generation, withdrawn, hash, doc, created_at, created_by, updated_at, updated_by)
+		SELECT s.id, s.source, s.source_id, $1, s.withdrawn, s.hash, s.doc, $2, $3, $2, $3 FROM register_stage s
+		WHERE NOT EXISTS (SELECT 1 FROM register_offers r WHERE r.source = s.source AND r.source_id = s.source_id) RETURNING source`,
+		out.Generation, now, s.actor); err != nil {
+		return out, err
+	}
+	if full {
+		if err := count("withdraw", `UPDATE register_offers r SET withdrawn = true, generation = $1, updated_at = $2, updated_by = $3
+			WHERE r.source IN (SELECT DISTINCT source FROM register_stage) AND NOT r.withdrawn
+			AND NOT EXISTS (SELECT 1 FROM register_stage s WHERE s.source = r.source AND s.source_id = r.source_id) RETURNING r.source`,
+			out.Generation, now, s.actor); err != nil {
+			return out, err
+		}
+	}
+	for _, c := range bySource {
+		c.Unchanged -= c.Added + c.Changed
+		out.Sources = append(out.Sources, *c)
+	}
+	slices.SortFunc(out.Sources, func(a, b store.SourceCounts) int { return strings.Compare(a.Source, b.Source) })
 	out.Unchanged = n - out.Added - out.Changed
 	if out.Added+out.Changed+out.Withdrawn == 0 {
 		out.Generation = 0
