@@ -18,6 +18,8 @@ func (a *App) As(actor string) *App {
 	b := *a // every field carries over; only the actor and its views change
 	b.actor, b.view = actor, true
 	switch {
+	case a.offline != nil:
+		b.st = a.st.As(actor)
 	case a.pg != nil:
 		b.pg = a.pg.As(actor)
 		b.people = b.pg
@@ -31,6 +33,9 @@ func (a *App) As(actor string) *App {
 // SchemaVersion is the open database's schema version and the one this
 // build writes (koers serve --check).
 func (a *App) SchemaVersion(ctx context.Context) (have, want int, err error) {
+	if a.offline != nil {
+		return 0, postgres.LatestVersion(), a.people.(offlinePeople).fail()
+	}
 	if a.pg != nil {
 		have, err = a.pg.Version(ctx)
 		return have, postgres.LatestVersion(), err

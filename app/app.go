@@ -51,12 +51,19 @@ type App struct {
 	st *store.Store
 	// people is the people side: st itself, or the PostgreSQL store.
 	people peopleStore
-	// pg is the PostgreSQL store when the database is one (nil on SQLite).
-	pg    *postgres.Store
-	db    string
-	cat   *locale.Catalog
-	now   func() time.Time
-	actor string
+	// pg is the PostgreSQL store when the database is one (nil on SQLite,
+	// and while PostgreSQL cannot be reached: see offline).
+	pg *postgres.Store
+	// network is set on a PostgreSQL database opened whole (Open): st is
+	// then the local register index, never the people's record.
+	network bool
+	// offline is why PostgreSQL could not be reached when the App opened
+	// on its local register index alone (people is offlinePeople).
+	offline error
+	db      string
+	cat     *locale.Catalog
+	now     func() time.Time
+	actor   string
 	// view is set on an App made by As, whose Close leaves the stores open.
 	view bool
 	// esco loads the ESCO snapshot on first use (nil: never).
@@ -88,7 +95,7 @@ func Open(ctx context.Context, path string, opt Options) (*App, error) {
 		// touch the taxonomy, and the load takes seconds of CPU.
 		a.esco = &escoLoader{told: opt.Seeding}
 	}
-	if opt.SeedSample && !opt.ReadOnly && a.pg == nil {
+	if opt.SeedSample && !opt.ReadOnly && !a.network && a.pg == nil {
 		if _, err := a.SeedSample(ctx, false); err != nil {
 			a.Close()
 			return nil, fmt.Errorf("seed sample register: %w", err)
@@ -120,7 +127,7 @@ func (a *App) Close() error {
 		return a.people.Close() // a no-op on either engine's view
 	}
 	err := a.people.Close()
-	if a.pg != nil && a.st != nil {
+	if a.network {
 		if e := a.st.Close(); err == nil {
 			err = e
 		}

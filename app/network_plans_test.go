@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -128,5 +129,59 @@ func TestPersonWholeOnPostgres(t *testing.T) {
 	// What stays on SQLite is refused, not written to the index.
 	if _, err := a.StepOutcomes(ctx, person.ID); app.KindOf(err) != app.Invalid {
 		t.Errorf("outcomes on PostgreSQL: %v, want an Invalid refusal", err)
+	}
+}
+
+// TestOfflineSearchesLocalCopy: a process that cannot reach PostgreSQL
+// opens on its local register index alone when it was synced before: the
+// search answers from it, the mark says how old it is, and every people
+// use-case (and a sync) answers ErrOffline instead of touching the index.
+// Without an index synced before, the connection error stands.
+func TestOfflineSearchesLocalCopy(t *testing.T) {
+	ctx := context.Background()
+	db := pg.DB(t, "")
+	dir := t.TempDir()
+	cache := filepath.Join(dir, "index.db")
+	v1 := writeRegister(t, filepath.Join(dir, "v1.jsonl"), slices.Collect(catalog.Generate(11, 80)))
+	a, err := app.Open(ctx, db, app.Options{Actor: "tester", RegisterCache: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Import(ctx, []string{v1}, app.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := a.SearchOffers(ctx, catalog.Query{Text: "data", Limit: 20})
+	if err != nil || len(want) == 0 {
+		t.Fatalf("search online: %d hits, %v", len(want), err)
+	}
+	a.Close()
+
+	dead := "postgres://koers@127.0.0.1:1/koers"
+	if _, err := app.Open(ctx, dead, app.Options{Actor: "tester", RegisterCache: filepath.Join(dir, "never-synced.db")}); err == nil {
+		t.Fatal("offline without a synced index: opened")
+	}
+	off, err := app.Open(ctx, dead, app.Options{Actor: "tester", RegisterCache: cache})
+	if err != nil {
+		t.Fatalf("offline with a synced index: %v", err)
+	}
+	defer off.Close()
+	if off.Offline() == nil {
+		t.Error("Offline() is nil")
+	}
+	got, err := off.SearchOffers(ctx, catalog.Query{Text: "data", Limit: 20})
+	if err != nil || len(got) != len(want) || got[0].Offer.ID != want[0].Offer.ID {
+		t.Errorf("search offline: %d hits (%v), want the %d of before", len(got), err, len(want))
+	}
+	if m, err := off.RegisterMark(ctx); err != nil || m.Generation != 1 || m.SyncedAt.IsZero() {
+		t.Errorf("mark offline: %+v, %v", m, err)
+	}
+	if _, err := off.People(ctx, "", 10); !errors.Is(err, app.ErrOffline) {
+		t.Errorf("people offline: %v, want ErrOffline", err)
+	}
+	if _, err := off.As("ann").CreatePlan(ctx, sessions.Plan{PersonID: "x"}); !errors.Is(err, app.ErrOffline) {
+		t.Errorf("plan offline: %v, want ErrOffline", err)
+	}
+	if _, err := off.SyncRegister(ctx, nil); !errors.Is(err, app.ErrOffline) {
+		t.Errorf("sync offline: %v, want ErrOffline", err)
 	}
 }

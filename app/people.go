@@ -79,6 +79,9 @@ type planTx interface {
 // updatePlan runs fn on the plan in one unit of work of the engine that
 // holds plans; what fn leaves in the plan is written, nothing if it fails.
 func (a *App) updatePlan(ctx context.Context, planID string, fn func(tx planTx, p *sessions.Plan) error) (sessions.Plan, error) {
+	if a.offline != nil {
+		return sessions.Plan{}, a.people.(offlinePeople).fail()
+	}
 	if a.pg != nil {
 		return a.people.(*postgres.Store).UpdatePlan(ctx, planID, func(tx *postgres.PlanTx, p *sessions.Plan) error { return fn(tx, p) })
 	}
@@ -130,13 +133,13 @@ func OpenPeople(ctx context.Context, db string, opt Options) (*App, error) {
 // and the local SQLite index of its register (opt.RegisterCache, else
 // RegisterCachePath), which RegisterSync brings up to date.
 func openNetwork(ctx context.Context, db string, opt Options) (*App, error) {
-	a, err := OpenPeople(ctx, db, opt)
-	if err != nil {
-		return nil, err
-	}
 	path := opt.RegisterCache
 	if path == "" {
 		path = RegisterCachePath(db)
+	}
+	a, err := OpenPeople(ctx, db, opt)
+	if err != nil {
+		return openOffline(ctx, db, path, opt, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		a.Close()
@@ -147,9 +150,46 @@ func openNetwork(ctx context.Context, db string, opt Options) (*App, error) {
 		a.Close()
 		return nil, fmt.Errorf("register index %s: %w", path, err)
 	}
-	a.st = st
+	a.st, a.network = st, true
 	return a, nil
 }
+
+// openOffline opens the local register index alone when PostgreSQL could
+// not be reached (cause) and the index has been synced before: search
+// goes on, and every people-side use-case answers ErrOffline. Any other
+// failure (a wrong password, a newer schema) is returned as it is.
+func openOffline(ctx context.Context, db, path string, opt Options, cause error) (*App, error) {
+	if !postgres.Unreachable(cause) {
+		return nil, cause
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, cause
+	}
+	st, err := store.Open(ctx, path, store.Options{Actor: opt.Actor, Now: opt.Now})
+	if err != nil {
+		return nil, cause
+	}
+	if m, err := st.RegisterMark(ctx); err != nil || m.SyncedAt.IsZero() {
+		st.Close()
+		return nil, cause
+	}
+	cat := opt.Catalog
+	if cat == nil {
+		if cat, err = locale.New(); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &App{st: st, people: offlinePeople{err: cause, db: DisplayDB(db)}, network: true, offline: cause, db: DisplayDB(db), cat: cat, now: now, actor: opt.Actor}, nil
+}
+
+// Offline is why PostgreSQL could not be reached when this App opened on
+// its local register index alone (nil when it was reached).
+func (a *App) Offline() error { return a.offline }
 
 // RegisterCachePath is where a process keeps its local index of the
 // register of the PostgreSQL database db: $XDG_CACHE_HOME/koers/

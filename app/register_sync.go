@@ -39,7 +39,7 @@ type SyncProgress struct{ Done, Total int }
 
 // Network reports whether the database is PostgreSQL, whose register the
 // process searches in a local index that SyncRegister brings up to date.
-func (a *App) Network() bool { return a.pg != nil && a.st != nil }
+func (a *App) Network() bool { return a.network }
 
 // RegisterMark is the local index's mark: the generation it holds and
 // when it last heard from PostgreSQL (zero on SQLite and before the first
@@ -62,6 +62,9 @@ func (a *App) SyncRegister(ctx context.Context, progress func(SyncProgress)) (Re
 		return RegisterSync{}, invalid("db", "register.sync.sqlite", ErrNotNetwork)
 	}
 	out := RegisterSync{Cache: a.st.Path()}
+	if a.offline != nil {
+		return out, a.people.(offlinePeople).fail()
+	}
 	mark, err := a.st.RegisterMark(ctx)
 	if err != nil {
 		return out, err

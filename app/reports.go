@@ -97,7 +97,7 @@ var ErrNotOnPostgres = errors.New("not on PostgreSQL yet")
 // sqliteOnly is ErrNotOnPostgres, as an Invalid error on the db field, on
 // a PostgreSQL database, and nil on SQLite.
 func (a *App) sqliteOnly() error {
-	if a.pg == nil {
+	if !a.network && a.pg == nil {
 		return nil
 	}
 	return invalid("db", "db.postgres.not_yet", ErrNotOnPostgres, "DB", a.db)

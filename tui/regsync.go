@@ -102,7 +102,9 @@ func (m *Model) updateSync(msg tea.Msg) tea.Cmd {
 		}
 		_, clear := m.update(StatusMsg{Text: tr.T("register.sync.done", "Generation", msg.out.Generation,
 			"Changed", m.sh.P.Count(msg.out.Changed), "Withdrawn", m.sh.P.Count(msg.out.Withdrawn), "Active", m.sh.P.Count(msg.out.Active))})
-		return tea.Batch(next, clear)
+		// The page on top shows the register as it was: refresh it as on
+		// a return to it (the search runs again, keeping the selection).
+		return tea.Batch(next, clear, m.forward(revealMsg{}))
 	case syncTickMsg:
 		return startSync(m.sh.Deps.Sync)
 	}
