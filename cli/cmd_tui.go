@@ -2,6 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
+
+	"github.com/koers-project/koers/app"
 
 	"github.com/koers-project/koers/tui"
 )
@@ -23,7 +26,7 @@ func runTUI(ctx context.Context, a *invocation) error {
 		deps.Sync = st
 	}
 	schemes, err := st.Schemes(ctx)
-	if err != nil {
+	if err != nil && !errors.Is(err, app.ErrOffline) { // offline: the register alone, with its age in the status line
 		return err
 	}
 	return tui.Run(ctx, deps, a.cat, tui.Options{Lang: a.lang, Now: a.now, Schemes: schemes})
