@@ -17,6 +17,7 @@ import (
 func (a *App) As(actor string) *App {
 	b := *a // every field carries over; only the actor and its views change
 	b.actor, b.view = actor, true
+	b.origin = a.hub.origins.Add(1) // its own changes are not told back to it
 	switch {
 	case a.offline != nil:
 		b.st = a.st.As(actor)

@@ -126,7 +126,8 @@ func OpenPeople(ctx context.Context, db string, opt Options) (*App, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &App{people: pg, pg: pg, db: DisplayDB(db), cat: cat, now: now, actor: opt.Actor}, nil
+	hub := newHub()
+	return &App{people: pg, pg: pg, db: DisplayDB(db), cat: cat, now: now, actor: opt.Actor, hub: hub, origin: hub.origins.Add(1)}, nil
 }
 
 // openNetwork opens a PostgreSQL database whole: the people side there,
@@ -184,7 +185,9 @@ func openOffline(ctx context.Context, db, path string, opt Options, cause error)
 	if now == nil {
 		now = time.Now
 	}
-	return &App{st: st, people: offlinePeople{err: cause, db: DisplayDB(db)}, network: true, offline: cause, db: DisplayDB(db), cat: cat, now: now, actor: opt.Actor}, nil
+	hub := newHub()
+	return &App{st: st, people: offlinePeople{err: cause, db: DisplayDB(db)}, network: true, offline: cause, db: DisplayDB(db), cat: cat, now: now, actor: opt.Actor,
+		hub: hub, origin: hub.origins.Add(1)}, nil
 }
 
 // Offline is why PostgreSQL could not be reached when this App opened on

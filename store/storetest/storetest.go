@@ -123,6 +123,7 @@ var tests = []test{
 	{"PlanUpdateIsAllOrNothing", testPlanUpdateIsAllOrNothing},
 	{"PlanReservations", testPlanReservations},
 	{"ErasePersonRemovesPlans", testErasePersonRemovesPlans},
+	{"EditVersions", testEditVersions},
 	{"CounsellorAccounts", testCounsellorAccounts},
 }
 
