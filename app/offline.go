@@ -178,3 +178,57 @@ func (o offlinePeople) Counsellors(ctx context.Context) ([]sessions.Counsellor, 
 func (o offlinePeople) CounsellorByKey(ctx context.Context, fingerprint string) (sessions.Counsellor, error) {
 	return sessions.Counsellor{}, o.fail()
 }
+
+func (o offlinePeople) TransferPerson(ctx context.Context, id, to string) error { return o.fail() }
+
+func (o offlinePeople) MovePerson(ctx context.Context, id, centre string) error { return o.fail() }
+
+func (o offlinePeople) AddCentre(ctx context.Context, c sessions.Centre) (sessions.Centre, error) {
+	return sessions.Centre{}, o.fail()
+}
+
+func (o offlinePeople) Centres(ctx context.Context) ([]sessions.Centre, error) { return nil, o.fail() }
+
+func (o offlinePeople) SetThreshold(ctx context.Context, centre, scheme string, amount int64) error {
+	return o.fail()
+}
+
+func (o offlinePeople) Threshold(ctx context.Context, centre, scheme string) (int64, bool, error) {
+	return 0, false, o.fail()
+}
+
+func (o offlinePeople) RequestEntry(ctx context.Context, r sessions.LedgerRequest) (sessions.LedgerRequest, error) {
+	return sessions.LedgerRequest{}, o.fail()
+}
+
+func (o offlinePeople) LedgerRequest(ctx context.Context, id string) (sessions.LedgerRequest, error) {
+	return sessions.LedgerRequest{}, o.fail()
+}
+
+func (o offlinePeople) LedgerRequests(ctx context.Context, personID string, pendingOnly bool) ([]sessions.LedgerRequest, error) {
+	return nil, o.fail()
+}
+
+func (o offlinePeople) DecideRequest(ctx context.Context, id string, approve bool, reason string) (sessions.LedgerRequest, error) {
+	return sessions.LedgerRequest{}, o.fail()
+}
+
+func (o offlinePeople) AuditReason(ctx context.Context, personID, action, detail, reason string) error {
+	return o.fail()
+}
+
+func (o offlinePeople) AuditBy(ctx context.Context, actor string) ([]store.AuditEntry, error) {
+	return nil, o.fail()
+}
+
+func (o offlinePeople) Owners(ctx context.Context) (map[string]sessions.Owner, error) {
+	return nil, o.fail()
+}
+
+func (o offlinePeople) ActionPerson(ctx context.Context, actionID string) (string, error) {
+	return "", o.fail()
+}
+
+func (o offlinePeople) AuditViews(ctx context.Context, ids []string, detail string) error {
+	return o.fail()
+}

@@ -21,12 +21,18 @@ func (a *App) RecordStepOutcome(ctx context.Context, o sessions.StepOutcome) (se
 	if err := a.sqliteOnly(); err != nil {
 		return sessions.StepOutcome{}, err
 	}
+	if _, err := a.gate(ctx, o.PersonID, sessions.OpEditPerson); err != nil {
+		return o, err
+	}
 	return a.st.RecordStepOutcome(ctx, o)
 }
 
 // StepOutcomes are the person's dated step outcomes.
 func (a *App) StepOutcomes(ctx context.Context, personID string) ([]sessions.StepOutcome, error) {
 	if err := a.sqliteOnly(); err != nil {
+		return nil, err
+	}
+	if _, err := a.gate(ctx, personID, sessions.OpViewPerson); err != nil {
 		return nil, err
 	}
 	return a.st.StepOutcomes(ctx, personID)
@@ -38,6 +44,9 @@ func (a *App) RecordEmployment(ctx context.Context, e sessions.EmploymentOutcome
 	if err := a.sqliteOnly(); err != nil {
 		return sessions.EmploymentOutcome{}, err
 	}
+	if _, err := a.gate(ctx, e.PersonID, sessions.OpEditPerson); err != nil {
+		return e, err
+	}
 	return a.st.RecordEmployment(ctx, e, channel)
 }
 
@@ -46,15 +55,35 @@ func (a *App) EmploymentOutcomes(ctx context.Context, personID string) ([]sessio
 	if err := a.sqliteOnly(); err != nil {
 		return nil, err
 	}
+	if _, err := a.gate(ctx, personID, sessions.OpViewPerson); err != nil {
+		return nil, err
+	}
 	return a.st.EmploymentOutcomes(ctx, personID)
 }
 
-// FollowUpsDue lists the follow-ups due on or before until.
+// FollowUpsDue lists the follow-ups due on or before until (of the
+// caller's caseload on a server).
 func (a *App) FollowUpsDue(ctx context.Context, until catalog.Date) ([]FollowUp, error) {
 	if err := a.sqliteOnly(); err != nil {
 		return nil, err
 	}
-	return a.st.FollowUpsDue(ctx, until)
+	all, err := a.st.FollowUpsDue(ctx, until)
+	if err != nil || a.caller == nil {
+		return all, err
+	}
+	owners, err := a.people.Owners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []FollowUp{}
+	c := *a.caller
+	for _, f := range all {
+		o := owners[f.PersonID]
+		if sessions.Decide(c.Role, sessions.OpViewPerson, sessions.ScopeOf(c, o.Counsellor, o.Centre)) == sessions.Allow {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 // CountFollowUpsDue is how many follow-ups are due on or before until.
@@ -65,11 +94,13 @@ func (a *App) CountFollowUpsDue(ctx context.Context, until catalog.Date) (int, e
 	return a.st.CountFollowUpsDue(ctx, until)
 }
 
-// RunReport computes the anonymised report and audits the run. Until
-// roles exist (issue 15: supervisors and auditors), it is for whoever
-// runs it.
+// RunReport computes the anonymised report and audits the run (on a
+// server for the roles the table allows: supervisors, admins, auditors).
 func (a *App) RunReport(ctx context.Context, p report.Params, format string) (*report.Report, error) {
 	if err := a.sqliteOnly(); err != nil {
+		return nil, err
+	}
+	if err := a.allowed(sessions.OpRunReport); err != nil {
 		return nil, err
 	}
 	return a.st.RunReport(ctx, p, format)
@@ -83,6 +114,9 @@ func (a *App) GenOffers(ctx context.Context, limit int) ([]sessions.GenOffer, er
 // WritePopulation writes a generated population in one transaction.
 func (a *App) WritePopulation(ctx context.Context, people iter.Seq[sessions.GenPerson]) (int, int, error) {
 	if err := a.sqliteOnly(); err != nil {
+		return 0, 0, err
+	}
+	if err := a.allowed(sessions.OpImportRegister); err != nil {
 		return 0, 0, err
 	}
 	return a.st.WritePopulation(ctx, people)

@@ -64,9 +64,10 @@ type Store struct {
 	// retryFor bounds how long a unit of work keeps retrying (a server
 	// restart takes a few seconds).
 	retryFor time.Duration
-	// view is set on a store made by As: it shares its parent's pool and
-	// does not close it.
-	view bool
+	// session and centre are stamped on audit rows (Acting); view marks a
+	// copy made by Acting, whose Close leaves the shared pool open.
+	session, centre string
+	view            bool
 }
 
 // querier is what both the pool and a transaction offer, so reads compose
@@ -128,9 +129,10 @@ func Redact(dbURL string) string {
 // Close closes every connection of the pool (a view made by As leaves
 // the pool to its parent).
 func (s *Store) Close() error {
-	if !s.view {
-		s.pool.Close()
+	if s.view {
+		return nil
 	}
+	s.pool.Close()
 	return nil
 }
 

@@ -33,7 +33,7 @@ type logicalTable struct {
 var peopleTables = []string{"meta", "people", "person_skills", "consents", "schemes", "accounts", "ledger_entries",
 	"credentials", "guidance_sessions", "session_notes", "goals", "actions", "drafts", "audit_log",
 	"plans", "plan_steps", "plan_funding", "step_outcomes", "employment_outcomes", "vault_wraps", "person_tokens",
-	"counsellors", "counsellor_keys"}
+	"centres", "centre_thresholds", "ledger_requests", "ledger_decisions", "counsellors", "counsellor_keys"}
 
 // registerTables are PostgreSQL's alone: the network's register and its
 // generations (each process's SQLite holds its local index of it instead).

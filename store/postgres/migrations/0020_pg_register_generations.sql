@@ -1,4 +1,4 @@
--- 0019: the counsellor accounts of the network (as SQLite's 0014) and the
+-- 0020: the counsellor accounts of the network (as SQLite's 0014) and the
 -- register's source of truth with its generations (issue 16).
 
 CREATE TABLE counsellors (
