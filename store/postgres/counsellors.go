@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -21,11 +22,15 @@ func (s *Store) AddCounsellor(ctx context.Context, a sessions.Counsellor, key se
 	if _, err := sessions.ParseRole(string(a.Role)); err != nil {
 		return a, err
 	}
+	if err := sessions.ValidCentres(a.Role, a.Centres); err != nil {
+		return a, err
+	}
 	a.ID = NewID()
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		now := s.stamp()
-		if _, err := tx.Exec(ctx, `INSERT INTO counsellors (id, name, role, disabled, language, created_at, created_by, updated_at, updated_by)
-			VALUES ($1,$2,$3,false,$4,$5,$6,$5,$6)`, a.ID, a.Name, string(a.Role), a.Language, now, s.actor); err != nil {
+		centres, _ := json.Marshal(emptyIfNil(a.Centres))
+		if _, err := tx.Exec(ctx, `INSERT INTO counsellors (id, name, role, disabled, language, created_at, created_by, updated_at, updated_by, centres)
+			VALUES ($1,$2,$3,false,$4,$5,$6,$5,$6,$7)`, a.ID, a.Name, string(a.Role), a.Language, now, s.actor, string(centres)); err != nil {
 			return fmt.Errorf("add account %s: %w", a.Name, mapErr(err))
 		}
 		return s.insertKey(ctx, tx, a.ID, key, now)
@@ -139,7 +144,7 @@ func (s *Store) Counsellors(ctx context.Context) ([]sessions.Counsellor, error) 
 }
 
 func (s *Store) accounts(ctx context.Context, where string, args ...any) ([]sessions.Counsellor, error) {
-	rows, err := s.pool.Query(ctx, `SELECT c.id::text, c.name, c.role, c.disabled, c.language, c.created_at, c.created_by, c.updated_at, c.updated_by
+	rows, err := s.pool.Query(ctx, `SELECT c.id::text, c.name, c.role, c.disabled, c.language, c.created_at, c.created_by, c.updated_at, c.updated_by, c.centres::text
 		FROM counsellors c `+where+` ORDER BY c.name COLLATE "C"`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read accounts: %w", mapErr(err))
@@ -148,8 +153,13 @@ func (s *Store) accounts(ctx context.Context, where string, args ...any) ([]sess
 		var a sessions.Counsellor
 		var role string
 		var ca, ua time.Time
-		err := r.Scan(&a.ID, &a.Name, &role, &a.Disabled, &a.Language, &ca, &a.CreatedBy, &ua, &a.UpdatedBy)
+		var centres string
+		err := r.Scan(&a.ID, &a.Name, &role, &a.Disabled, &a.Language, &ca, &a.CreatedBy, &ua, &a.UpdatedBy, &centres)
 		a.Role, a.CreatedAt, a.UpdatedAt = sessions.Role(role), ca.UTC(), ua.UTC()
+		if err == nil {
+			err = json.Unmarshal([]byte(centres), &a.Centres)
+		}
+		a.Centres = emptyIfNil(a.Centres)
 		a.Keys = []sessions.CounsellorKey{}
 		return a, err
 	})

@@ -1,16 +1,17 @@
--- 0020: the counsellor accounts of the network (as SQLite's 0014) and the
+-- 0020: the counsellor accounts of the network (as SQLite's 0014 and 0019) and the
 -- register's source of truth with its generations (issue 16).
 
 CREATE TABLE counsellors (
     id         uuid PRIMARY KEY,
     name       text NOT NULL UNIQUE CHECK (name <> ''),
-    role       text NOT NULL CHECK (role IN ('counsellor', 'supervisor', 'admin', 'auditor')),
+    role       text NOT NULL CHECK (role IN ('counsellor', 'supervisor', 'regional', 'admin', 'auditor')),
     disabled   boolean NOT NULL DEFAULT false,
     language   text NOT NULL DEFAULT '', -- interface language of the profile; '' = the client's LANG
     created_at timestamptz NOT NULL,
     created_by text NOT NULL,
     updated_at timestamptz NOT NULL,
-    updated_by text NOT NULL
+    updated_by text NOT NULL,
+    centres    jsonb NOT NULL DEFAULT '[]' -- centre codes; the first is the home centre (as SQLite's 0019)
 );
 
 CREATE TABLE counsellor_keys (
