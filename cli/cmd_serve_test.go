@@ -224,6 +224,7 @@ type screen struct {
 	in     io.WriteCloser
 	mu     sync.Mutex
 	buf    bytes.Buffer
+	vt     *vterm // the screen as the terminal shows it
 	errb   lockedBuffer
 	more   chan struct{} // signalled on every read
 	eof    chan struct{} // closed when the output ends
@@ -252,7 +253,7 @@ func (ts *testServer) openTUI(account, lang string, w, h int) *screen {
 	if err != nil {
 		ts.t.Fatal(err)
 	}
-	s := &screen{t: ts.t, client: client, sess: sess, in: in, more: make(chan struct{}, 1), eof: make(chan struct{}), exit: make(chan error, 1)}
+	s := &screen{t: ts.t, client: client, sess: sess, in: in, vt: newVterm(w, h), more: make(chan struct{}, 1), eof: make(chan struct{}), exit: make(chan error, 1)}
 	sess.Stderr = &s.errb
 	go func() {
 		defer close(s.eof)
@@ -261,6 +262,7 @@ func (ts *testServer) openTUI(account, lang string, w, h int) *screen {
 			n, err := out.Read(b)
 			s.mu.Lock()
 			s.buf.Write(b[:n])
+			s.vt.write(b[:n])
 			s.mu.Unlock()
 			select {
 			case s.more <- struct{}{}:
@@ -291,13 +293,34 @@ func squeeze(s string) string {
 	return strings.Join(strings.Fields(s), "")
 }
 
+// onScreen is what the session's screen shows now, white space squeezed
+// out. The stream alone can miss a word: the renderer leaves cells that
+// already hold the right character alone, so "Drain Tester" written where
+// "Data …" stood arrives as "rain Tester".
+func (s *screen) onScreen() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return squeeze(s.vt.text())
+}
+
 // waitFor reads the stream until every text has appeared since the last
 // reset (white space aside), or fails after a deadline.
 func (s *screen) waitFor(texts ...string) {
 	s.t.Helper()
+	s.waitUntil(func() string { return squeeze(s.text()) }, texts)
+}
+
+// waitScreen waits until every text stands on the screen at once.
+func (s *screen) waitScreen(texts ...string) {
+	s.t.Helper()
+	s.waitUntil(s.onScreen, texts)
+}
+
+func (s *screen) waitUntil(read func() string, texts []string) {
+	s.t.Helper()
 	deadline := time.After(15 * time.Second)
 	for {
-		got := squeeze(s.text())
+		got := read()
 		all := true
 		for _, x := range texts {
 			if !strings.Contains(got, squeeze(x)) {
@@ -317,7 +340,6 @@ func (s *screen) waitFor(texts ...string) {
 	}
 }
 
-// reset forgets what was read so far, so the next waitFor sees only new output.
 func (s *screen) reset() {
 	s.mu.Lock()
 	s.buf.Reset()

@@ -246,10 +246,10 @@ func TestServeDrainSavesDrafts(t *testing.T) {
 	s := ts.openTUI("cora", "en", 100, 30)
 	s.waitFor("offers")
 	s.typeText("\t") // the people list
-	s.waitFor("Drain Tester")
+	s.waitScreen("1 person", "Drain Tester")
 	s.reset()
 	s.typeText("\r") // the person
-	s.waitFor("Drain Tester")
+	s.waitScreen("Person", "Drain Tester", "no session yet")
 	s.typeText("n") // a new session
 	s.waitFor("Session with")
 	s.typeText("\t\t\t\t") // focus opens on the first field: on to the summary

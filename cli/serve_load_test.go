@@ -105,11 +105,14 @@ func boxLine(text string) string {
 // while counting).
 var countShown = regexp.MustCompile(`\d offers?$`)
 
-// counted: the box shows typed and, at its right, the count of its results.
+// counted: the box shows typed and, at its right, the count of its
+// results, and the first result row is drawn (the count and the page come
+// in messages of their own, in either order).
 func counted(typed string) func(string) bool {
 	return func(text string) bool {
-		l := boxLine(text)
-		return strings.Contains(l, "> "+typed) && countShown.MatchString(l)
+		lines := strings.SplitN(text, "\n", 6)
+		return len(lines) > 4 && strings.Contains(lines[1], "> "+typed) && countShown.MatchString(lines[1]) &&
+			strings.TrimSpace(lines[4]) != ""
 	}
 }
 

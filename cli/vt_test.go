@@ -239,6 +239,7 @@ func (v *vterm) csi() {
 		}
 	case 'S':
 		v.scroll(arg(0, 1))
+
 	case 'T':
 		v.scroll(-arg(0, 1))
 	case 'r':

@@ -56,7 +56,9 @@ func facetLines(pr *present.Printer, st *Styles, f *catalog.Facets, w, n int) []
 	}
 	// a cell is kept free on the right, so that beside the detail the
 	// counts never touch its border
-	lines := []string{" " + st.Label.Render("EQF") + " " + joinFit(eqf, "  ", w-6)}
+	// the framework's name in the language (CEC in French)
+	fw := strings.TrimSpace(strings.TrimSuffix(tr.T("vocab.eqf.level", "Level", 0), "0"))
+	lines := []string{" " + st.Label.Render(fw) + " " + joinFit(eqf, "  ", w-6)}
 	mode := buckets(pr, st, "mode", f.Mode, true)
 	lines = append(lines, " "+joinFit(mode, " · ", w-2))
 	var rest []string

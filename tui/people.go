@@ -248,12 +248,12 @@ func (p *peoplePage) View() string {
 		if !ps.LastSession.IsZero() {
 			last = tr.T("people.last_session", "Date", p.sh.P.Date(catalog.DateOf(ps.LastSession)))
 		}
-		// the date gets its whole width (issue 13: the Dutch one was cut
-		// even at 120 columns); the e-mail takes what is left
 		name := present.Terminal(ps.Name)
 		if ps.OutsideCaseload { // found by id; the name waits for a reason
 			name = "(" + tr.T("team.reason_title") + ")"
 		}
+		// the date gets its whole width (issue 13: the Dutch one was cut
+		// even at 120 columns); the e-mail takes what is left
 		emailW := max(p.w-nameW-ansi.StringWidth(last)-4, 0)
 		line := fmt.Sprintf("%s %-*s %s %s", marker(i == p.sel), nameW, ansi.Truncate(name, nameW, "…"),
 			padRight(ansi.Truncate(ps.Email, emailW, "…"), emailW), last)
