@@ -5,20 +5,26 @@ import (
 
 	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
+	"github.com/koers-project/koers/store/postgres"
 )
 
 // As is the application over the same open database acting as actor: the
 // SSH server opens the database once and gives each session its own, so
 // the register's in-memory index is shared and every change is stamped
 // with the session's account. Closing it leaves the database open.
-// On PostgreSQL (no SQLite store) the people side keeps its own actor:
-// koers serve refuses that database until the people store can act as
-// each session's account.
+// On PostgreSQL the people store gives a view as actor too, and the
+// register index is shared as it is.
 func (a *App) As(actor string) *App {
 	b := *a // every field carries over; only the actor and its views change
-	b.actor = actor
+	b.actor, b.view = actor, true
 	b.origin = a.hub.origins.Add(1) // its own changes are not told back to it
-	if a.st != nil {
+	switch {
+	case a.offline != nil:
+		b.st = a.st.As(actor)
+	case a.pg != nil:
+		b.pg = a.pg.As(actor)
+		b.people = b.pg
+	case a.st != nil:
 		v := a.st.As(actor)
 		b.st, b.people = v, v
 	}
@@ -28,6 +34,13 @@ func (a *App) As(actor string) *App {
 // SchemaVersion is the open database's schema version and the one this
 // build writes (koers serve --check).
 func (a *App) SchemaVersion(ctx context.Context) (have, want int, err error) {
+	if a.offline != nil {
+		return 0, postgres.LatestVersion(), a.people.(offlinePeople).fail()
+	}
+	if a.pg != nil {
+		have, err = a.pg.Version(ctx)
+		return have, postgres.LatestVersion(), err
+	}
 	have, err = a.st.Version(ctx)
 	return have, store.LatestVersion(), err
 }
@@ -40,31 +53,31 @@ func (a *App) AddCounsellor(ctx context.Context, c sessions.Counsellor, k sessio
 			return c, err
 		}
 	}
-	return a.st.AddCounsellor(ctx, c, k)
+	return a.people.AddCounsellor(ctx, c, k)
 }
 
 // AddCounsellorKey adds a key to an account.
 func (a *App) AddCounsellorKey(ctx context.Context, name string, k sessions.CounsellorKey) error {
-	return a.st.AddCounsellorKey(ctx, name, k)
+	return a.people.AddCounsellorKey(ctx, name, k)
 }
 
 // RemoveCounsellorKey removes a key (by fingerprint) from an account.
 func (a *App) RemoveCounsellorKey(ctx context.Context, name, fingerprint string) error {
-	return a.st.RemoveCounsellorKey(ctx, name, fingerprint)
+	return a.people.RemoveCounsellorKey(ctx, name, fingerprint)
 }
 
 // DisableCounsellor disables an account; a server ends its sessions.
 func (a *App) DisableCounsellor(ctx context.Context, name string) error {
-	return a.st.DisableCounsellor(ctx, name)
+	return a.people.DisableCounsellor(ctx, name)
 }
 
 // Counsellors lists every account with its keys.
 func (a *App) Counsellors(ctx context.Context) ([]sessions.Counsellor, error) {
-	return a.st.Counsellors(ctx)
+	return a.people.Counsellors(ctx)
 }
 
 // CounsellorByKey finds the account holding the key with fingerprint
 // (ErrNotFound if none), disabled or not.
 func (a *App) CounsellorByKey(ctx context.Context, fingerprint string) (sessions.Counsellor, error) {
-	return a.st.CounsellorByKey(ctx, fingerprint)
+	return a.people.CounsellorByKey(ctx, fingerprint)
 }

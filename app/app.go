@@ -16,6 +16,7 @@ import (
 	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
+	"github.com/koers-project/koers/store/postgres"
 )
 
 // Options configure an App.
@@ -38,17 +39,34 @@ type Options struct {
 	Seeding func(what string)
 	// ReadOnly opens the database without migrating or writing.
 	ReadOnly bool
+	// RegisterCache is where a PostgreSQL database's local index of the
+	// register lives ("": RegisterCachePath's default under XDG cache).
+	RegisterCache string
 }
 
 // App is an open koers: its store, clock, actor and message catalogue.
 type App struct {
-	st *store.Store // nil when opened on PostgreSQL (OpenPeople)
+	// st holds the register and ESCO: the SQLite database itself, or on
+	// PostgreSQL the process's local index of the network's register
+	// (nil when opened by OpenPeople on PostgreSQL).
+	st *store.Store
 	// people is the people side: st itself, or the PostgreSQL store.
 	people peopleStore
-	db     string
-	cat    *locale.Catalog
-	now    func() time.Time
-	actor  string
+	// pg is the PostgreSQL store when the database is one (nil on SQLite,
+	// and while PostgreSQL cannot be reached: see offline).
+	pg *postgres.Store
+	// network is set on a PostgreSQL database opened whole (Open): st is
+	// then the local register index, never the people's record.
+	network bool
+	// offline is why PostgreSQL could not be reached when the App opened
+	// on its local register index alone (people is offlinePeople).
+	offline error
+	db      string
+	cat     *locale.Catalog
+	now     func() time.Time
+	actor   string
+	// view is set on an App made by As, whose Close leaves the stores open.
+	view bool
 	// esco loads the ESCO snapshot on first use (nil: never).
 	esco *escoLoader
 	// caller is the authenticated account of a server session (nil: the
@@ -69,26 +87,30 @@ type App struct {
 // application over it; with opt.SeedSample an empty register gets the
 // embedded sample register.
 func Open(ctx context.Context, path string, opt Options) (*App, error) {
+	var a *App
 	if IsPostgres(path) {
-		return nil, postgresNotYet(path)
-	}
-	st, err := store.Open(ctx, path, store.Options{Actor: opt.Actor, Now: opt.Now, ReadOnly: opt.ReadOnly})
-	if err != nil {
-		return nil, err
-	}
-	a, err := New(st, opt)
-	if err != nil {
-		st.Close()
-		return nil, err
+		var err error
+		if a, err = openNetwork(ctx, path, opt); err != nil {
+			return nil, err
+		}
+	} else {
+		st, err := store.Open(ctx, path, store.Options{Actor: opt.Actor, Now: opt.Now, ReadOnly: opt.ReadOnly})
+		if err != nil {
+			return nil, err
+		}
+		if a, err = New(st, opt); err != nil {
+			st.Close()
+			return nil, err
+		}
 	}
 	if opt.SeedESCO && !opt.ReadOnly {
 		// Loaded on first use (ensureESCO), not here: most commands never
 		// touch the taxonomy, and the load takes seconds of CPU.
 		a.esco = &escoLoader{told: opt.Seeding}
 	}
-	if opt.SeedSample && !opt.ReadOnly {
+	if opt.SeedSample && !opt.ReadOnly && !a.network && a.pg == nil {
 		if _, err := a.SeedSample(ctx, false); err != nil {
-			st.Close()
+			a.Close()
 			return nil, fmt.Errorf("seed sample register: %w", err)
 		}
 	}
@@ -113,8 +135,19 @@ func New(st *store.Store, opt Options) (*App, error) {
 	return &App{st: st, people: st, db: st.Path(), cat: cat, now: now, actor: opt.Actor, hub: hub, origin: hub.origins.Add(1)}, nil
 }
 
-// Close closes the store.
-func (a *App) Close() error { return a.people.Close() }
+// Close closes the store (on PostgreSQL, also the local register index).
+func (a *App) Close() error {
+	if a.view {
+		return a.people.Close() // a no-op on either engine's view
+	}
+	err := a.people.Close()
+	if a.network {
+		if e := a.st.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
 
 // Path is the database's location (a URL without its password on PostgreSQL).
 func (a *App) Path() string { return a.db }

@@ -18,6 +18,9 @@ var ErrBadBackup = store.ErrBadBackup
 // Backup writes a consistent copy of the database to path while others
 // keep working; an existing path is an Invalid error.
 func (a *App) Backup(ctx context.Context, path string) (BackupInfo, error) {
+	if err := a.sqliteOnly(); err != nil {
+		return BackupInfo{}, err // pg_dump there (README, PostgreSQL)
+	}
 	info, err := a.st.Backup(ctx, path)
 	if errors.Is(err, os.ErrExist) {
 		return info, invalid("FILE", "app.err.exists", err, "Path", path)
@@ -33,7 +36,7 @@ func (a *App) Backup(ctx context.Context, path string) (BackupInfo, error) {
 // is a refusal saying how to give one, another key is Invalid.
 func Restore(ctx context.Context, src, dst string, now time.Time, secret Secret) (BackupInfo, string, error) {
 	if IsPostgres(dst) {
-		return BackupInfo{}, "", postgresNotYet(dst) // pg_dump and pg_restore there (README, PostgreSQL)
+		return BackupInfo{}, "", invalid("db", "db.postgres.not_yet", ErrNotOnPostgres, "DB", DisplayDB(dst)) // pg_restore there (README)
 	}
 	info, kept, err := store.Restore(ctx, src, dst, now, secret)
 	switch {

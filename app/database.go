@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"os"
 	"strconv"
 	"time"
@@ -10,10 +9,6 @@ import (
 	"github.com/koers-project/koers/store"
 	"github.com/koers-project/koers/store/postgres"
 )
-
-// ErrPostgresNotYet refuses a use-case that does not run on PostgreSQL
-// yet: there, only Migrate and Doctor do for now.
-var ErrPostgresNotYet = errors.New("on PostgreSQL only migrate and doctor run for now")
 
 // IsPostgres reports whether db (--db, KOERS_DB) names a PostgreSQL
 // database (postgres:// or postgresql://) rather than an SQLite file.
@@ -25,12 +20,6 @@ func DisplayDB(db string) string {
 		return postgres.Redact(db)
 	}
 	return db
-}
-
-// postgresNotYet is the refusal Open gives a PostgreSQL URL, so that no
-// face takes it for a file name.
-func postgresNotYet(db string) error {
-	return invalid("db", "db.postgres.only", ErrPostgresNotYet, "DB", DisplayDB(db))
 }
 
 // Migration is what Migrate did.

@@ -61,7 +61,7 @@ func (a *App) ExportPlan(ctx context.Context, req PlanExport) (ExportResult, err
 		return ExportResult{}, err
 	}
 	detail := fmt.Sprintf("plan %s format=%s lang=%s notes=%t", p.ID, req.Format, tr.Lang(), req.Notes)
-	if err := a.st.Audit(ctx, req.PersonID, "export", detail); err != nil {
+	if err := a.people.Audit(ctx, req.PersonID, "export", detail); err != nil {
 		return ExportResult{}, fmt.Errorf("record export: %w", err)
 	}
 	if req.Path == "" || req.Path == "-" {
@@ -83,7 +83,7 @@ func (a *App) ExportPlan(ctx context.Context, req PlanExport) (ExportResult, err
 func (a *App) buildPlan(ctx context.Context, req PlanExport) (*export.Plan, *locale.Tr, error) {
 	lang := req.Lang
 	if lang == "" {
-		person, err := a.st.Person(ctx, req.PersonID)
+		person, err := a.people.Person(ctx, req.PersonID)
 		if err != nil {
 			return nil, nil, fmt.Errorf("person %s: %w", req.PersonID, err)
 		}
@@ -93,12 +93,12 @@ func (a *App) buildPlan(ctx context.Context, req PlanExport) (*export.Plan, *loc
 		lang = req.FallbackLang
 	}
 	tr := a.cat.For(lang)
-	schemes, err := a.st.Schemes(ctx)
+	schemes, err := a.people.Schemes(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	pr := present.New(tr, schemes)
-	p, err := export.Build(ctx, a.st, req.PersonID, export.BuildOptions{
+	p, err := export.Build(ctx, a.people, req.PersonID, export.BuildOptions{
 		Counsellor: a.actor,
 		Notes:      req.Notes,
 		Now:        a.now,
@@ -117,7 +117,7 @@ func (a *App) buildPlan(ctx context.Context, req PlanExport) (*export.Plan, *loc
 // person without a plan gets an empty pathway.
 func (a *App) pathwayLoader(tr *locale.Tr) func(ctx context.Context, personID string) (export.Pathway, error) {
 	return func(ctx context.Context, personID string) (export.Pathway, error) {
-		p, err := a.st.CurrentPlan(ctx, personID, false)
+		p, err := a.people.CurrentPlan(ctx, personID, false)
 		if errors.Is(err, ErrNoPlan) {
 			return export.Pathway{Steps: []export.Step{}}, nil
 		}
@@ -155,7 +155,7 @@ func (a *App) pathwayLoader(tr *locale.Tr) func(ctx context.Context, personID st
 				if oc.Label != "" {
 					in.Plan.OccupationLabel = oc.Label // in the document language where ESCO has it
 				}
-				g, err := a.st.Gap(ctx, personID, &p, oc, today)
+				g, err := a.st.GapFor(ctx, a.people, personID, &p, oc, today)
 				if err != nil {
 					return export.Pathway{}, fmt.Errorf("skill gap: %w", err)
 				}
@@ -164,7 +164,7 @@ func (a *App) pathwayLoader(tr *locale.Tr) func(ctx context.Context, personID st
 				return export.Pathway{}, fmt.Errorf("occupation %s: %w", p.OccupationURI, err)
 			}
 		}
-		if in.Schemes, err = a.st.Schemes(ctx); err != nil {
+		if in.Schemes, err = a.people.Schemes(ctx); err != nil {
 			return export.Pathway{}, err
 		}
 		return export.FromPlan(in, tr), nil

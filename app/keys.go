@@ -71,15 +71,15 @@ func Locked(db string, err error) error {
 }
 
 // Encrypted reports whether the database's personal data is sealed.
-func (a *App) Encrypted() bool { return a.st != nil && a.st.Encrypted() }
+func (a *App) Encrypted() bool { return a.ownStore() && a.st.Encrypted() }
 
 // Unlocked reports whether personal data can be read and written.
-func (a *App) Unlocked() bool { return a.st == nil || a.st.Unlocked() }
+func (a *App) Unlocked() bool { return !a.ownStore() || a.st.Unlocked() }
 
 // Unlock opens the database's data key with s; a wrong key is Invalid and
 // changes nothing.
 func (a *App) Unlock(ctx context.Context, s Secret) error {
-	if a.st == nil {
+	if !a.ownStore() {
 		return nil
 	}
 	return a.keyErr(a.st.Unlock(ctx, s))
@@ -89,7 +89,7 @@ func (a *App) Unlock(ctx context.Context, s Secret) error {
 // its wraps.
 func (a *App) KeyStatus(ctx context.Context) (KeyStatus, error) {
 	out := KeyStatus{DB: a.db, Encrypted: a.Encrypted(), Unlocked: a.Unlocked(), Wraps: []KeyWrap{}}
-	if a.st == nil {
+	if !a.ownStore() {
 		return out, postgresNotYet(a.db)
 	}
 	out.KeyID = a.st.KeyID()
@@ -103,7 +103,7 @@ func (a *App) KeyStatus(ctx context.Context) (KeyStatus, error) {
 // InitKey turns encryption on, sealing every personal value already held
 // in one transaction.
 func (a *App) InitKey(ctx context.Context, setup KeySetup) (KeyChange, error) {
-	if a.st == nil {
+	if !a.ownStore() {
 		return KeyChange{}, postgresNotYet(a.db)
 	}
 	ch, err := a.st.InitKey(ctx, setup)
@@ -112,7 +112,7 @@ func (a *App) InitKey(ctx context.Context, setup KeySetup) (KeyChange, error) {
 
 // RotateKey seals everything anew under a new data key (all or nothing).
 func (a *App) RotateKey(ctx context.Context, setup KeySetup) (KeyChange, error) {
-	if a.st == nil {
+	if !a.ownStore() {
 		return KeyChange{}, postgresNotYet(a.db)
 	}
 	ch, err := a.st.RotateKey(ctx, setup)
@@ -122,7 +122,7 @@ func (a *App) RotateKey(ctx context.Context, setup KeySetup) (KeyChange, error) 
 // AddWrap wraps the unlocked data key with one more passphrase or key
 // file; replace drops the wraps of that kind first.
 func (a *App) AddWrap(ctx context.Context, kind vault.Kind, secret []byte, replace bool) (KeyWrap, error) {
-	if a.st == nil {
+	if !a.ownStore() {
 		return KeyWrap{}, postgresNotYet(a.db)
 	}
 	w, err := a.st.AddWrap(ctx, kind, secret, vault.Params{}, replace)
@@ -157,4 +157,13 @@ func NewKeyFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	return ReadKeyFile(path)
+}
+
+// ownStore reports whether st is the database itself (SQLite), not the
+// local register index of a PostgreSQL database (nor absent).
+func (a *App) ownStore() bool { return a.st != nil && !a.network }
+
+// postgresNotYet refuses on PostgreSQL what runs on SQLite only for now.
+func postgresNotYet(db string) error {
+	return invalid("db", "db.postgres.not_yet", ErrNotOnPostgres, "DB", db)
 }

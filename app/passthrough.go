@@ -317,7 +317,7 @@ func (a *App) Plans(ctx context.Context, personID string) ([]sessions.Plan, erro
 	if _, err := a.gate(ctx, personID, sessions.OpViewPerson); err != nil {
 		return nil, err
 	}
-	return a.st.Plans(ctx, personID)
+	return a.people.Plans(ctx, personID)
 }
 
 // Plan is one plan.
@@ -325,7 +325,7 @@ func (a *App) Plan(ctx context.Context, planID string) (sessions.Plan, error) {
 	if err := a.planGate(ctx, planID, sessions.OpViewPerson); err != nil {
 		return sessions.Plan{}, err
 	}
-	return a.st.Plan(ctx, planID)
+	return a.people.Plan(ctx, planID)
 }
 
 // CurrentPlan is the person's plan being worked on (created if asked).
@@ -337,7 +337,7 @@ func (a *App) CurrentPlan(ctx context.Context, personID string, create bool) (se
 	if _, err := a.gate(ctx, personID, op); err != nil {
 		return sessions.Plan{}, err
 	}
-	return a.st.CurrentPlan(ctx, personID, create)
+	return a.people.CurrentPlan(ctx, personID, create)
 }
 
 // CreatePlan stores a new plan.
@@ -345,7 +345,7 @@ func (a *App) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan, e
 	if _, err := a.gate(ctx, p.PersonID, sessions.OpEditPerson); err != nil {
 		return p, err
 	}
-	return a.published(a.st.CreatePlan(ctx, p))
+	return a.published(a.people.CreatePlan(ctx, p))
 }
 
 // AddStep appends steps to a plan.
@@ -353,7 +353,7 @@ func (a *App) AddStep(ctx context.Context, planID string, steps ...sessions.Step
 	if err := a.planGate(ctx, planID, sessions.OpEditPerson); err != nil {
 		return sessions.Plan{}, err
 	}
-	return a.published(a.st.AddStep(ctx, planID, steps...))
+	return a.published(a.people.AddStep(ctx, planID, steps...))
 }
 
 // MoveStep moves a step to position to.
@@ -361,7 +361,7 @@ func (a *App) MoveStep(ctx context.Context, planID, stepID string, to int) (sess
 	if err := a.planGate(ctx, planID, sessions.OpEditPerson); err != nil {
 		return sessions.Plan{}, err
 	}
-	return a.published(a.st.MoveStep(ctx, planID, stepID, to))
+	return a.published(a.people.MoveStep(ctx, planID, stepID, to))
 }
 
 // SetStepStatus changes a step's status (releasing what a dropped step holds).
@@ -369,7 +369,7 @@ func (a *App) SetStepStatus(ctx context.Context, planID, stepID string, status s
 	if err := a.planGate(ctx, planID, sessions.OpEditPerson); err != nil {
 		return sessions.Plan{}, err
 	}
-	return a.published(a.st.SetStepStatus(ctx, planID, stepID, status))
+	return a.published(a.people.SetStepStatus(ctx, planID, stepID, status))
 }
 
 // ReserveStep reserves in the ledger what the step's funding lines ask.
@@ -377,7 +377,7 @@ func (a *App) ReserveStep(ctx context.Context, planID, stepID string) (sessions.
 	if err := a.planGate(ctx, planID, sessions.OpPostLedger); err != nil {
 		return sessions.Plan{}, err
 	}
-	p, err := a.st.ReserveStep(ctx, planID, stepID)
+	p, err := a.people.ReserveStep(ctx, planID, stepID)
 	if errors.Is(err, ErrStepClosed) {
 		return p, refused("open-step", "", err)
 	}
@@ -389,7 +389,7 @@ func (a *App) ReleaseStep(ctx context.Context, planID, stepID string) (sessions.
 	if err := a.planGate(ctx, planID, sessions.OpPostLedger); err != nil {
 		return sessions.Plan{}, err
 	}
-	return a.published(a.st.ReleaseStep(ctx, planID, stepID))
+	return a.published(a.people.ReleaseStep(ctx, planID, stepID))
 }
 
 // Gap is the skill gap of the person (with the plan) towards oc.
@@ -400,7 +400,7 @@ func (a *App) Gap(ctx context.Context, personID string, p *sessions.Plan, oc cat
 	if err := a.ensureESCO(ctx); err != nil {
 		return catalog.Gap{}, err
 	}
-	return a.st.Gap(ctx, personID, p, oc, today)
+	return a.st.GapFor(ctx, a.people, personID, p, oc, today)
 }
 
 // SyncPlanFacts brings the planner's index of the register up to date.
@@ -409,9 +409,13 @@ func (a *App) SyncPlanFacts(ctx context.Context, progress FactsProgress) error {
 }
 
 // Import imports files, folders and zips in one transaction.
+// On PostgreSQL the register is the network's (importNetwork).
 func (a *App) Import(ctx context.Context, paths []string, opt ImportOptions) (ImportReport, error) {
 	if err := a.allowed(sessions.OpImportRegister); err != nil {
 		return ImportReport{}, err
+	}
+	if a.Network() {
+		return a.importNetwork(ctx, paths, opt)
 	}
 	return a.st.Import(ctx, paths, opt)
 }
@@ -430,6 +434,9 @@ func (a *App) AddCredential(ctx context.Context, c sessions.Credential) (session
 
 // DefineScheme adds a learning-account scheme with its unit.
 func (a *App) DefineScheme(ctx context.Context, sc sessions.Scheme) error {
+	if err := a.sqliteOnly(); err != nil {
+		return err
+	}
 	if err := a.allowed(sessions.OpManageAccounts); err != nil {
 		return err
 	}
@@ -463,7 +470,7 @@ func (a *App) ShowPlan(ctx context.Context, p sessions.Plan) (PlanReport, error)
 	if err != nil {
 		return rep, err
 	}
-	return rep, a.st.Audit(ctx, p.PersonID, "view", "plan "+p.ID)
+	return rep, a.people.Audit(ctx, p.PersonID, "view", "plan "+p.ID)
 }
 
 // ConceptLabel is an ESCO concept's label in lang (else English, else any

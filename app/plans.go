@@ -33,7 +33,7 @@ type PlanView struct {
 
 // Report checks and totals a plan as of today.
 func (a *App) Report(ctx context.Context, p sessions.Plan, today catalog.Date) (PlanReport, error) {
-	c, err := a.st.PlanContext(ctx, &p, today)
+	c, err := a.st.PlanContextFor(ctx, a.people, &p, today)
 	if err != nil {
 		return PlanReport{}, err
 	}
@@ -53,7 +53,7 @@ func (a *App) PlanView(ctx context.Context, personID string, today catalog.Date,
 	if err := a.ensureESCO(ctx); err != nil {
 		return PlanView{}, err
 	}
-	p, err := a.st.CurrentPlan(ctx, personID, true)
+	p, err := a.people.CurrentPlan(ctx, personID, true)
 	if err != nil {
 		return PlanView{}, err
 	}
@@ -61,7 +61,7 @@ func (a *App) PlanView(ctx context.Context, personID string, today catalog.Date,
 	if err != nil {
 		return PlanView{}, err
 	}
-	person, err := a.st.Person(ctx, personID)
+	person, err := a.people.Person(ctx, personID)
 	if err != nil {
 		return PlanView{}, err
 	}
@@ -73,7 +73,7 @@ func (a *App) PlanView(ctx context.Context, personID string, today catalog.Date,
 	if err != nil {
 		return v, err
 	}
-	g, err := a.st.Gap(ctx, personID, &p, oc, today)
+	g, err := a.st.GapFor(ctx, a.people, personID, &p, oc, today)
 	if err != nil {
 		return v, err
 	}
@@ -89,7 +89,7 @@ func (a *App) LoadPlan(ctx context.Context, personID, planID string, create bool
 		return sessions.Plan{}, err
 	}
 	if planID != "" {
-		p, err := a.st.Plan(ctx, planID)
+		p, err := a.people.Plan(ctx, planID)
 		if err == nil && p.PersonID != personID {
 			err = ErrNotFound
 		}
@@ -98,7 +98,7 @@ func (a *App) LoadPlan(ctx context.Context, personID, planID string, create bool
 		}
 		return p, nil
 	}
-	p, err := a.st.CurrentPlan(ctx, personID, create)
+	p, err := a.people.CurrentPlan(ctx, personID, create)
 	if errors.Is(err, store.ErrNoPlan) {
 		return p, &Error{Kind: Invalid, Field: "person", Msg: "plan.err.none", Args: []any{"ID", personID}, Err: err}
 	}
@@ -155,7 +155,7 @@ func (a *App) goal(ctx context.Context, query string, p *sessions.Plan, lang str
 		q = p.OccupationURI
 	}
 	if q == "" && p != nil {
-		person, err := a.st.Person(ctx, p.PersonID)
+		person, err := a.people.Person(ctx, p.PersonID)
 		if err != nil {
 			return catalog.Occupation{}, err
 		}
@@ -183,12 +183,12 @@ func (a *App) SetTarget(ctx context.Context, planID, occupation, stack, lang str
 			return sessions.Plan{}, err
 		}
 	}
-	return a.published(a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, p *sessions.Plan) error {
+	return a.published(a.updatePlan(ctx, planID, func(tx planTx, p *sessions.Plan) error {
 		if occupation != "" {
 			p.OccupationURI, p.OccupationLabel = oc.URI, oc.Label
 		}
 		if stack != "" {
-			o, err := tx.Offer(ctx, stack)
+			o, err := a.offerIn(ctx, tx, stack)
 			if err != nil {
 				return notFound("stack", "plan.err.no_offer", "ID", stack)
 			}
@@ -205,8 +205,8 @@ func (a *App) AddOfferSteps(ctx context.Context, planID string, offerIDs ...stri
 	if err := a.planGate(ctx, planID, sessions.OpEditPerson); err != nil {
 		return sessions.Plan{}, err
 	}
-	return a.published(a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, p *sessions.Plan) error {
-		steps, err := offerSteps(ctx, tx, p.PersonID, offerIDs)
+	return a.published(a.updatePlan(ctx, planID, func(tx planTx, p *sessions.Plan) error {
+		steps, err := a.offerSteps(ctx, tx, p.PersonID, offerIDs)
 		if err != nil {
 			return err
 		}
@@ -226,7 +226,7 @@ func (a *App) AddOfferSteps(ctx context.Context, planID string, offerIDs ...stri
 
 // offerSteps are new plan steps for offers with their default funding,
 // read inside the plan's transaction.
-func offerSteps(ctx context.Context, tx *store.PlanTx, personID string, offerIDs []string) ([]sessions.Step, error) {
+func (a *App) offerSteps(ctx context.Context, tx planTx, personID string, offerIDs []string) ([]sessions.Step, error) {
 	bs, err := tx.Balances(ctx, personID)
 	if err != nil {
 		return nil, err
@@ -244,7 +244,7 @@ func offerSteps(ctx context.Context, tx *store.PlanTx, personID string, offerIDs
 	rules := sessions.RulesFrom(schemes)
 	var steps []sessions.Step
 	for _, id := range offerIDs {
-		o, err := tx.Offer(ctx, id)
+		o, err := a.offerIn(ctx, tx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -271,7 +271,7 @@ func (a *App) Suggest(ctx context.Context, p *sessions.Plan, occupation string, 
 	if k, err = a.SuggestConstraints(ctx, p.PersonID, k); err != nil {
 		return catalog.Suggestion{}, oc, err
 	}
-	in, err := a.st.SuggestInput(ctx, p.PersonID, p, oc, k, a.Today())
+	in, err := a.st.SuggestInputFor(ctx, a.people, p.PersonID, p, oc, k, a.Today())
 	if err != nil {
 		return catalog.Suggestion{}, oc, err
 	}
@@ -286,7 +286,7 @@ func (a *App) SuggestFor(ctx context.Context, personID, planID string, k catalog
 	if err := a.ensureESCO(ctx); err != nil {
 		return catalog.Suggestion{}, catalog.Occupation{}, err
 	}
-	p, err := a.st.Plan(ctx, planID)
+	p, err := a.people.Plan(ctx, planID)
 	if err != nil {
 		return catalog.Suggestion{}, catalog.Occupation{}, err
 	}
@@ -297,7 +297,7 @@ func (a *App) SuggestFor(ctx context.Context, personID, planID string, k catalog
 	if k, err = a.SuggestConstraints(ctx, personID, k); err != nil {
 		return catalog.Suggestion{}, oc, err
 	}
-	in, err := a.st.SuggestInput(ctx, personID, &p, oc, k, today)
+	in, err := a.st.SuggestInputFor(ctx, a.people, personID, &p, oc, k, today)
 	if err != nil {
 		return catalog.Suggestion{}, oc, err
 	}
@@ -312,14 +312,14 @@ func (a *App) AcceptPathway(ctx context.Context, planID string, oc catalog.Occup
 	if err := a.planGate(ctx, planID, sessions.OpEditPerson); err != nil {
 		return sessions.Plan{}, err
 	}
-	return a.published(a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, q *sessions.Plan) error {
+	return a.published(a.updatePlan(ctx, planID, func(tx planTx, q *sessions.Plan) error {
 		var ids []string
 		for _, ps := range pw.Steps {
 			if !slices.ContainsFunc(q.Steps, func(st sessions.Step) bool { return st.OfferID == ps.ID && st.Status.Active() }) {
 				ids = append(ids, ps.ID)
 			}
 		}
-		steps, err := offerSteps(ctx, tx, q.PersonID, ids)
+		steps, err := a.offerSteps(ctx, tx, q.PersonID, ids)
 		if err != nil {
 			return err
 		}
@@ -339,7 +339,7 @@ func (a *App) AcceptPathway(ctx context.Context, planID string, oc catalog.Occup
 		}
 		cands := make([]catalog.Candidate, len(ids))
 		for i, id := range ids {
-			o, err := tx.Offer(ctx, id)
+			o, err := a.offerIn(ctx, tx, id)
 			if err != nil {
 				return err
 			}

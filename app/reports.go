@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"iter"
 
 	"github.com/koers-project/koers/catalog"
@@ -17,6 +18,9 @@ type FollowUp = store.FollowUp
 // drop-out; the step's status and its reservations follow in the same
 // transaction.
 func (a *App) RecordStepOutcome(ctx context.Context, o sessions.StepOutcome) (sessions.StepOutcome, error) {
+	if err := a.sqliteOnly(); err != nil {
+		return sessions.StepOutcome{}, err
+	}
 	if _, err := a.gate(ctx, o.PersonID, sessions.OpEditPerson); err != nil {
 		return o, err
 	}
@@ -25,6 +29,9 @@ func (a *App) RecordStepOutcome(ctx context.Context, o sessions.StepOutcome) (se
 
 // StepOutcomes are the person's dated step outcomes.
 func (a *App) StepOutcomes(ctx context.Context, personID string) ([]sessions.StepOutcome, error) {
+	if err := a.sqliteOnly(); err != nil {
+		return nil, err
+	}
 	if _, err := a.gate(ctx, personID, sessions.OpViewPerson); err != nil {
 		return nil, err
 	}
@@ -34,6 +41,9 @@ func (a *App) StepOutcomes(ctx context.Context, personID string) ([]sessions.Ste
 // RecordEmployment records the employment situation 6 or 12 months after a
 // plan, in a follow-up session (recorded with it when e names none).
 func (a *App) RecordEmployment(ctx context.Context, e sessions.EmploymentOutcome, channel sessions.Channel) (sessions.EmploymentOutcome, error) {
+	if err := a.sqliteOnly(); err != nil {
+		return sessions.EmploymentOutcome{}, err
+	}
 	if _, err := a.gate(ctx, e.PersonID, sessions.OpEditPerson); err != nil {
 		return e, err
 	}
@@ -42,6 +52,9 @@ func (a *App) RecordEmployment(ctx context.Context, e sessions.EmploymentOutcome
 
 // EmploymentOutcomes are the person's follow-ups.
 func (a *App) EmploymentOutcomes(ctx context.Context, personID string) ([]sessions.EmploymentOutcome, error) {
+	if err := a.sqliteOnly(); err != nil {
+		return nil, err
+	}
 	if _, err := a.gate(ctx, personID, sessions.OpViewPerson); err != nil {
 		return nil, err
 	}
@@ -51,6 +64,9 @@ func (a *App) EmploymentOutcomes(ctx context.Context, personID string) ([]sessio
 // FollowUpsDue lists the follow-ups due on or before until (of the
 // caller's caseload on a server).
 func (a *App) FollowUpsDue(ctx context.Context, until catalog.Date) ([]FollowUp, error) {
+	if err := a.sqliteOnly(); err != nil {
+		return nil, err
+	}
 	all, err := a.st.FollowUpsDue(ctx, until)
 	if err != nil || a.caller == nil {
 		return all, err
@@ -72,12 +88,18 @@ func (a *App) FollowUpsDue(ctx context.Context, until catalog.Date) ([]FollowUp,
 
 // CountFollowUpsDue is how many follow-ups are due on or before until.
 func (a *App) CountFollowUpsDue(ctx context.Context, until catalog.Date) (int, error) {
+	if err := a.sqliteOnly(); err != nil {
+		return 0, err
+	}
 	return a.st.CountFollowUpsDue(ctx, until)
 }
 
 // RunReport computes the anonymised report and audits the run (on a
 // server for the roles the table allows: supervisors, admins, auditors).
 func (a *App) RunReport(ctx context.Context, p report.Params, format string) (*report.Report, error) {
+	if err := a.sqliteOnly(); err != nil {
+		return nil, err
+	}
 	if err := a.allowed(sessions.OpRunReport); err != nil {
 		return nil, err
 	}
@@ -91,8 +113,26 @@ func (a *App) GenOffers(ctx context.Context, limit int) ([]sessions.GenOffer, er
 
 // WritePopulation writes a generated population in one transaction.
 func (a *App) WritePopulation(ctx context.Context, people iter.Seq[sessions.GenPerson]) (int, int, error) {
+	if err := a.sqliteOnly(); err != nil {
+		return 0, 0, err
+	}
 	if err := a.allowed(sessions.OpImportRegister); err != nil {
 		return 0, 0, err
 	}
 	return a.st.WritePopulation(ctx, people)
+}
+
+// ErrNotOnPostgres refuses a use-case whose data has not moved to
+// PostgreSQL yet (outcomes and reports, scheme definitions, file
+// backups): on a PostgreSQL database it must not read or write the
+// process's local register index as if it were the shared record.
+var ErrNotOnPostgres = errors.New("not on PostgreSQL yet")
+
+// sqliteOnly is ErrNotOnPostgres, as an Invalid error on the db field, on
+// a PostgreSQL database, and nil on SQLite.
+func (a *App) sqliteOnly() error {
+	if !a.network && a.pg == nil {
+		return nil
+	}
+	return invalid("db", "db.postgres.not_yet", ErrNotOnPostgres, "DB", a.db)
 }

@@ -49,7 +49,7 @@ func FitPerson(p sessions.Person, k catalog.Constraints) catalog.Constraints {
 // when a face sets k: k completed from the person's file (FitPerson), so
 // that a face can show them before it asks.
 func (a *App) SuggestConstraints(ctx context.Context, personID string, k catalog.Constraints) (catalog.Constraints, error) {
-	p, err := a.st.Person(ctx, personID)
+	p, err := a.people.Person(ctx, personID)
 	if err != nil {
 		return k, err
 	}

@@ -90,7 +90,10 @@ type invocation struct {
 	// realData is set by commands that write a user's own data (import,
 	// person add): the database they create starts empty.
 	realData bool
-	served   *served // set when `koers serve` runs the tree for an SSH caller (served.go)
+	// registerCache is --register-cache: where a PostgreSQL database's
+	// local register index lives ("": under the XDG cache folder).
+	registerCache string
+	served        *served // set when `koers serve` runs the tree for an SSH caller (served.go)
 	// reason is why the caller opens files outside their caseload
 	// (--reason, or a command's own --reason): break-glass, audited.
 	reason string
@@ -125,6 +128,7 @@ func (a *invocation) open(ctx context.Context) (*app.App, error) {
 		return st, nil
 	}
 	st, err := app.Open(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo(), SeedESCO: true,
+		RegisterCache: a.registerCachePath(),
 		Seeding: func(what string) {
 			// a first open waits a few seconds: say why, on a terminal only
 			// (scripts and tests read stderr for errors).
@@ -146,6 +150,19 @@ func (a *invocation) open(ctx context.Context) (*app.App, error) {
 		return nil, err
 	}
 	return st, nil
+}
+
+// registerCachePath is --register-cache, else the default index file
+// under $XDG_CACHE_HOME as this run's environment names it ("" leaves the
+// default to app.RegisterCachePath).
+func (a *invocation) registerCachePath() string {
+	if a.registerCache != "" || !app.IsPostgres(a.dbPath) {
+		return a.registerCache
+	}
+	if d := a.getenv("XDG_CACHE_HOME"); d != "" {
+		return filepath.Join(d, "koers", filepath.Base(app.RegisterCachePath(a.dbPath)))
+	}
+	return ""
 }
 
 func defaultDB(getenv func(string) string) string {
@@ -194,6 +211,7 @@ func newRoot(a *invocation) *cobra.Command {
 	pf.StringVar(&a.dbPath, "db", defaultDB(a.getenv), "database file (env KOERS_DB)")
 	pf.StringVar(&a.keyFile, "key-file", "", "key file that unlocks an encrypted database (env KOERS_KEY_FILE; or KOERS_PASSPHRASE)")
 	pf.StringVar(&a.lang, "lang", defaultLang(a.getenv), "interface language: en, nl or fr")
+	pf.StringVar(&a.registerCache, "register-cache", a.getenv("KOERS_REGISTER_CACHE"), "with --db postgres://…: the local register index file (env KOERS_REGISTER_CACHE; default under $XDG_CACHE_HOME/koers)")
 	pf.StringVar(&a.counsellor, "counsellor", defaultCounsellor(a.getenv), "who is acting, stamped on every change (env KOERS_COUNSELLOR)")
 	pf.StringVar(&a.reason, "reason", "", "why you open a file outside your caseload (koers serve): audited and shown on the file")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {

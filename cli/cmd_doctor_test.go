@@ -62,11 +62,20 @@ func TestMigrateAndDoctorPostgres(t *testing.T) {
 	if code != exitFailure || !strings.Contains(stderr, "1 check(s)") {
 		t.Errorf("doctor text: exit %d: %s", code, stderr)
 	}
-	// The register's and the planner's commands refuse the URL (they run
-	// on SQLite only for now), and never take it for a file name.
-	for _, args := range [][]string{{"search", "data"}, {"plan", "show", "--person", "x"}, {"stats"},
-		{"backup", filepath.Join(t.TempDir(), "b.db")}, {"restore", filepath.Join(t.TempDir(), "b.db"), "--yes"}} {
-		code, _, stderr = peopleCLI(t, db, "", args...)
+	// The register's and the planner's commands run on PostgreSQL (the
+	// register from the local index); file backups refuse the URL in
+	// words, and never take it for a file name.
+	cache := filepath.Join(t.TempDir(), "index.db")
+	for _, args := range [][]string{{"search", "data"}, {"stats"}} {
+		if code, _, stderr = peopleCLI(t, db, "", append([]string{"--register-cache", cache}, args...)...); code != 0 {
+			t.Errorf("%v on PostgreSQL: exit %d: %s", args, code, stderr)
+		}
+	}
+	if code, _, stderr = peopleCLI(t, db, "", "--register-cache", cache, "plan", "show", "--person", "x"); code != exitUsage || !strings.Contains(stderr, "no person") {
+		t.Errorf("plan show for nobody on PostgreSQL: exit %d: %s", code, stderr)
+	}
+	for _, args := range [][]string{{"backup", filepath.Join(t.TempDir(), "b.db")}, {"restore", filepath.Join(t.TempDir(), "b.db"), "--yes"}} {
+		code, _, stderr = peopleCLI(t, db, "", append([]string{"--register-cache", cache}, args...)...)
 		if code != exitUsage || !strings.Contains(stderr, "PostgreSQL") {
 			t.Errorf("%v on PostgreSQL: exit %d: %s", args, code, stderr)
 		}

@@ -15,6 +15,9 @@ import (
 
 // newDB reports whether the database file does not exist yet.
 func (a *invocation) newDB() bool {
+	if app.IsPostgres(a.dbPath) {
+		return false
+	}
 	_, err := os.Stat(a.dbPath)
 	return errors.Is(err, fs.ErrNotExist)
 }

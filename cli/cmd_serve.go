@@ -47,9 +47,6 @@ func newServeCmd(a *invocation) *cobra.Command {
 			if err := f.validate(); err != nil {
 				return err
 			}
-			if app.IsPostgres(a.dbPath) {
-				return usageErr("--db: koers serve runs on an SQLite database for now (each session's account is stamped through it)")
-			}
 			if f.hostKey == "" {
 				f.hostKey = defaultHostKey(a.getenv)
 			}
@@ -229,7 +226,7 @@ func (a *invocation) serveCheck(ctx context.Context, f serveFlags) error {
 	} else {
 		fmt.Fprintf(w, "host key\t%s\n", f.hostKey)
 	}
-	if _, err := os.Stat(a.dbPath); err != nil {
+	if _, err := os.Stat(a.dbPath); err != nil && !app.IsPostgres(a.dbPath) {
 		return usageErr("--db: %s: %v", a.dbPath, err)
 	}
 	st, err := app.Open(ctx, a.dbPath, app.Options{ReadOnly: true, Catalog: a.cat})
@@ -241,7 +238,7 @@ func (a *invocation) serveCheck(ctx context.Context, f serveFlags) error {
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
-	fmt.Fprintf(w, "database\t%s (schema %d of %d)\n", a.dbPath, v, latest)
+	fmt.Fprintf(w, "database\t%s (schema %d of %d)\n", app.DisplayDB(a.dbPath), v, latest)
 	if v < latest {
 		fmt.Fprintf(w, "database\tserve will migrate it on start\n")
 		return nil

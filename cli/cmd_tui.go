@@ -2,6 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
+
+	"github.com/koers-project/koers/app"
 
 	"github.com/koers-project/koers/tui"
 )
@@ -20,8 +23,11 @@ func runTUI(ctx context.Context, a *invocation) error {
 	// from 141 to 217 MB peak RSS (bench/tui-mem.sh, 2026-12-07).
 	defer st.Close()
 	deps := tui.Deps{Register: st, Concepts: st, People: st, Plans: st, Exporter: tuiExporter{a: a, st: st}, Reports: st, Changes: st}
+	if st.Network() {
+		deps.Sync = st
+	}
 	schemes, err := st.Schemes(ctx)
-	if err != nil {
+	if err != nil && !errors.Is(err, app.ErrOffline) { // offline: the register alone, with its age in the status line
 		return err
 	}
 	return tui.Run(ctx, deps, a.cat, tui.Options{Lang: a.lang, Now: a.now, Schemes: schemes})

@@ -32,5 +32,6 @@ func commands(a *invocation) []*cobra.Command {
 		newKeyCmd(a),
 		newMigrateCmd(a),
 		newDoctorCmd(a),
+		newRegisterCmd(a),
 	}
 }

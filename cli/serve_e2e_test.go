@@ -372,8 +372,8 @@ func TestServeCheck(t *testing.T) {
 	if code, out, errs := peopleCLI(t, db, "", "serve", "--check", "--host-key", hk); code != 0 || !strings.Contains(out, "1 active of 1") {
 		t.Errorf("ready: exit %d, out %q, err %q", code, out, errs)
 	}
-	if code, _, errs := peopleCLI(t, "postgres://koers@127.0.0.1:1/koers", "", "serve", "--check"); code != exitUsage || !strings.Contains(errs, "--db") {
-		t.Errorf("postgres: exit %d, err %q", code, errs)
+	if code, _, errs := peopleCLI(t, "postgres://koers@127.0.0.1:1/koers", "", "serve", "--check", "--host-key", hk); code == 0 || !strings.Contains(errs, "127.0.0.1:1") {
+		t.Errorf("unreachable postgres: exit %d, err %q", code, errs)
 	}
 	for _, args := range [][]string{{"--listen", "nowhere"}, {"--max-sessions", "-1"}, {"--idle-timeout", "-1s"}} {
 		if code, _, errs := peopleCLI(t, db, "", append([]string{"serve", "--check"}, args...)...); code != exitUsage || !strings.Contains(errs, args[0]) {

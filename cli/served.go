@@ -66,7 +66,7 @@ var commandOps = map[string]sessions.Operation{
 	"occupation": sessions.OpSearchRegister, "skill": sessions.OpSearchRegister,
 	"help": sessions.OpSearchRegister, "completion": sessions.OpSearchRegister,
 
-	"import": sessions.OpImportRegister, "gen": sessions.OpImportRegister, "seed": sessions.OpImportRegister,
+	"import": sessions.OpImportRegister, "register sync": sessions.OpImportRegister, "gen": sessions.OpImportRegister, "seed": sessions.OpImportRegister,
 	"export register": sessions.OpImportRegister, "plan index": sessions.OpImportRegister,
 
 	"person add": sessions.OpEditPerson, "person edit": sessions.OpEditPerson, "person credential": sessions.OpEditPerson,

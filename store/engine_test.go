@@ -37,6 +37,7 @@ func TestEngine(t *testing.T) {
 				err := st.DB().QueryRowContext(ctx, sql).Scan(&n)
 				return n, err
 			},
+			As: func(actor string) storetest.Engine { return st.As(actor) },
 		}
 	})
 }

@@ -73,10 +73,25 @@ func (s *Store) OccupationSkills(ctx context.Context, uri, lang string) (catalog
 	return oc, rows.Err()
 }
 
+// PersonSide is what the planner reads of a person's file besides the
+// register: this store itself on SQLite, or the PostgreSQL store when the
+// register here is a local index of the network's (issue 16).
+type PersonSide interface {
+	Person(ctx context.Context, id string) (sessions.Person, error)
+	Credentials(ctx context.Context, personID string) ([]sessions.Credential, error)
+	Balances(ctx context.Context, personID string) ([]sessions.Balance, error)
+	Schemes(ctx context.Context) ([]sessions.Scheme, error)
+}
+
 // PlanContext gathers what checks and totals read about a plan: its steps'
 // offers, the person's earned credentials, what each scheme has available,
 // and the stack target's parts.
 func (s *Store) PlanContext(ctx context.Context, p *sessions.Plan, today catalog.Date) (sessions.PlanContext, error) {
+	return s.PlanContextFor(ctx, s, p, today)
+}
+
+// PlanContextFor is PlanContext with the person's file read from ps.
+func (s *Store) PlanContextFor(ctx context.Context, ps PersonSide, p *sessions.Plan, today catalog.Date) (sessions.PlanContext, error) {
 	c := sessions.PlanContext{Offers: map[string]catalog.Candidate{}, Available: map[string]int64{}, Today: today}
 	var ids []string
 	for _, st := range p.Steps {
@@ -94,7 +109,7 @@ func (s *Store) PlanContext(ctx context.Context, p *sessions.Plan, today catalog
 	for _, cd := range cands {
 		c.Offers[cd.ID] = cd
 	}
-	creds, err := s.Credentials(ctx, p.PersonID)
+	creds, err := ps.Credentials(ctx, p.PersonID)
 	if err != nil {
 		return c, err
 	}
@@ -103,7 +118,7 @@ func (s *Store) PlanContext(ctx context.Context, p *sessions.Plan, today catalog
 			c.Earned = append(c.Earned, cr.OfferID)
 		}
 	}
-	bs, err := s.Balances(ctx, p.PersonID)
+	bs, err := ps.Balances(ctx, p.PersonID)
 	if err != nil {
 		return c, err
 	}
@@ -148,13 +163,18 @@ func heldAndPlanned(person sessions.Person, p *sessions.Plan, c *sessions.PlanCo
 // Gap is the skill gap of the person (with the plan's steps) towards an
 // occupation, with the offers teaching each missing skill.
 func (s *Store) Gap(ctx context.Context, personID string, p *sessions.Plan, oc catalog.Occupation, today catalog.Date) (catalog.Gap, error) {
-	person, err := s.Person(ctx, personID)
+	return s.GapFor(ctx, s, personID, p, oc, today)
+}
+
+// GapFor is Gap with the person's file read from ps.
+func (s *Store) GapFor(ctx context.Context, ps PersonSide, personID string, p *sessions.Plan, oc catalog.Occupation, today catalog.Date) (catalog.Gap, error) {
+	person, err := ps.Person(ctx, personID)
 	if err != nil {
 		return catalog.Gap{}, err
 	}
 	c := sessions.PlanContext{}
 	if p != nil {
-		if c, err = s.PlanContext(ctx, p, today); err != nil {
+		if c, err = s.PlanContextFor(ctx, ps, p, today); err != nil {
 			return catalog.Gap{}, err
 		}
 	} else {
@@ -178,18 +198,23 @@ func (s *Store) Gap(ctx context.Context, personID string, p *sessions.Plan, oc c
 // budget per scheme is what the account has available, less what the
 // plan's open steps already ask, unless k.Budget says otherwise.
 func (s *Store) SuggestInput(ctx context.Context, personID string, p *sessions.Plan, oc catalog.Occupation, k catalog.Constraints, today catalog.Date) (catalog.SuggestInput, error) {
-	person, err := s.Person(ctx, personID)
+	return s.SuggestInputFor(ctx, s, personID, p, oc, k, today)
+}
+
+// SuggestInputFor is SuggestInput with the person's file read from ps.
+func (s *Store) SuggestInputFor(ctx context.Context, ps PersonSide, personID string, p *sessions.Plan, oc catalog.Occupation, k catalog.Constraints, today catalog.Date) (catalog.SuggestInput, error) {
+	person, err := ps.Person(ctx, personID)
 	if err != nil {
 		return catalog.SuggestInput{}, err
 	}
 	c := sessions.PlanContext{}
 	if p != nil {
-		if c, err = s.PlanContext(ctx, p, today); err != nil {
+		if c, err = s.PlanContextFor(ctx, ps, p, today); err != nil {
 			return catalog.SuggestInput{}, err
 		}
 	} else {
 		p = &sessions.Plan{}
-		bs, err := s.Balances(ctx, personID)
+		bs, err := ps.Balances(ctx, personID)
 		if err != nil {
 			return catalog.SuggestInput{}, err
 		}
@@ -211,7 +236,7 @@ func (s *Store) SuggestInput(ctx context.Context, personID string, p *sessions.P
 	if err != nil {
 		return catalog.SuggestInput{}, err
 	}
-	schemes, err := s.Schemes(ctx)
+	schemes, err := ps.Schemes(ctx)
 	if err != nil {
 		return catalog.SuggestInput{}, err
 	}

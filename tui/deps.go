@@ -13,4 +13,7 @@ type Deps struct {
 	// Changes, when set, tells the session about other sessions' changes
 	// of the person in focus (see live.go).
 	Changes Changes
+	// Sync keeps a PostgreSQL database's local register index up to date
+	// in the background (nil: the register is the database's own).
+	Sync RegisterSyncer
 }

@@ -118,7 +118,12 @@ type Model struct {
 	status    string
 	statusErr bool
 	statusSeq int
-	quitting  bool
+	// syncLine is the background register sync's state (progress, or how
+	// old the local copy is when PostgreSQL cannot be reached); it shows
+	// when no other status does.
+	syncLine string
+	syncErr  bool
+	quitting bool
 	// bodyW, bodyH are the size the pages were last given.
 	bodyW, bodyH int
 	// live follows the person in focus (live.go).
@@ -169,7 +174,7 @@ func (m *Model) Active() Page { return m.stack[len(m.stack)-1] }
 
 // Init starts the home page and asks the terminal for its background.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.Active().Init())
+	return tea.Batch(tea.RequestBackgroundColor, m.Active().Init(), startSync(m.sh.Deps.Sync))
 }
 
 func (m *Model) bodySize() (int, int) {
@@ -241,6 +246,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status, m.statusErr = msg.Text, msg.Err
 		seq := m.statusSeq
 		return m, tea.Tick(6*time.Second, func(time.Time) tea.Msg { return clearStatusMsg{seq: seq} })
+	case syncProgressMsg, syncDoneMsg, syncTickMsg:
+		return m, m.updateSync(msg)
 	case clearStatusMsg:
 		if msg.seq == m.statusSeq {
 			m.status = ""
@@ -434,6 +441,12 @@ func (m *Model) header() string {
 
 func (m *Model) statusLine() string {
 	st := m.sh.Styles
+	if m.status == "" && m.syncLine != "" {
+		if m.syncErr {
+			return ansi.Truncate(" "+st.Error.Render("! "+m.syncLine), m.sh.Width, "…")
+		}
+		return ansi.Truncate(" "+st.Status.Render(m.syncLine), m.sh.Width, "…")
+	}
 	if m.status == "" {
 		return ""
 	}

@@ -62,6 +62,7 @@ func target(st *Store) storetest.Target {
 			err := st.pool.QueryRow(ctx, sql).Scan(&n)
 			return n, err
 		},
+		As: func(actor string) storetest.Engine { return st.As(actor) },
 	}
 }
 

@@ -126,13 +126,22 @@ func Redact(dbURL string) string {
 	return u.Redacted()
 }
 
-// Close closes every connection of the pool.
+// Close closes every connection of the pool (a view made by As leaves
+// the pool to its parent).
 func (s *Store) Close() error {
 	if s.view {
 		return nil
 	}
 	s.pool.Close()
 	return nil
+}
+
+// As is the same database acting as actor: koers serve opens PostgreSQL
+// once and gives each SSH session a view stamped with its account.
+func (s *Store) As(actor string) *Store {
+	v := *s
+	v.actor, v.view = actor, true
+	return &v
 }
 
 // Actor is who acts on this store.

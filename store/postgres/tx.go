@@ -138,6 +138,17 @@ func retryable(err error) bool {
 	return connLost(err)
 }
 
+// Unreachable reports whether err says the server could not be reached
+// (refused, reset, timed out, or lost), as opposed to a refusal by a
+// server that answered (a wrong password, a missing database).
+func Unreachable(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code[:2] == "08" || pe.Code == "57P03"
+	}
+	return connLost(err)
+}
+
 // connLost reports whether err says the connection (not the statement) failed.
 func connLost(err error) bool {
 	var ce *pgconn.ConnectError

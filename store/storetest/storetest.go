@@ -2,8 +2,8 @@
 // store engine: SQLite (package store) and PostgreSQL (store/postgres) run
 // the same assertions, so both prove the same behaviour: people and
 // consents, learning accounts and the ledger's rules, guidance sessions and
-// drafts, plans with reservations, credentials, export, erase and the
-// audit log, concurrent writers on one account, and a rapid state machine
+// drafts, plans with reservations, credentials, export, erase, the
+// audit log and counsellor accounts, concurrent writers on one account, and a rapid state machine
 // over the ledger.
 package storetest
 
@@ -68,6 +68,13 @@ type Engine interface {
 	ExportPerson(ctx context.Context, id string) (store.PersonFile, error)
 	ErasePerson(ctx context.Context, id string) error
 
+	AddCounsellor(ctx context.Context, a sessions.Counsellor, key sessions.CounsellorKey) (sessions.Counsellor, error)
+	AddCounsellorKey(ctx context.Context, name string, k sessions.CounsellorKey) error
+	RemoveCounsellorKey(ctx context.Context, name, fingerprint string) error
+	DisableCounsellor(ctx context.Context, name string) error
+	Counsellor(ctx context.Context, name string) (sessions.Counsellor, error)
+	CounsellorByKey(ctx context.Context, fingerprint string) (sessions.Counsellor, error)
+	Counsellors(ctx context.Context) ([]sessions.Counsellor, error)
 	// A centre's team (team.go).
 	TransferPerson(ctx context.Context, id, to string) error
 	MovePerson(ctx context.Context, id, centre string) error
@@ -97,6 +104,8 @@ type Target struct {
 	Exec func(ctx context.Context, sql string) error
 	// Count runs a SELECT count(*) query.
 	Count func(ctx context.Context, sql string) (int, error)
+	// As is the engine's As: the same database acting as actor.
+	As func(actor string) Engine
 	// Acting is the engine's view acting as actor in a server session
 	// from a centre (stamped on every audit row).
 	Acting func(actor, session, centre string) Engine
@@ -138,6 +147,7 @@ var tests = []test{
 	{"LedgerRequestsApproval", testLedgerRequestsApproval},
 	{"AuditStampsSessionCentreReason", testAuditStamps},
 	{"EditVersions", testEditVersions},
+	{"CounsellorAccounts", testCounsellorAccounts},
 }
 
 // Run runs every test of the suite as a subtest of t against the engine
