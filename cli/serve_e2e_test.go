@@ -294,11 +294,11 @@ func TestServeConnectionLostKeepsDraft(t *testing.T) {
 	}
 	s := ts.openTUI("cora", "en", 100, 30)
 	s.waitFor("offers")
-	s.typeText("\t")
-	s.waitFor("Dropped Line")
+	s.typeText("\t") // the people list
+	s.waitScreen("1 person", "Dropped Line")
 	s.reset()
-	s.typeText("\r")
-	s.waitFor("Dropped Line")
+	s.typeText("\r") // the person
+	s.waitScreen("Person", "Dropped Line", "no session yet")
 	s.typeText("n")
 	s.waitFor("Session with")
 	s.typeText("\t\t\t\t") // focus opens on the first field: on to the summary
