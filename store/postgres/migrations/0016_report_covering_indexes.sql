@@ -1,0 +1,12 @@
+-- 0016: indexes for the report (issue 18), as SQLite's 0016: the
+-- ledger's rows of a period as one range of (effective) with the columns
+-- the report reads (INCLUDE: an index-only scan where the visibility map
+-- allows), sessions by person with their actions, when plans were made, a step's
+-- outcomes and funding.
+CREATE INDEX ledger_entries_report ON ledger_entries (effective) INCLUDE (kind, account_id, amount, funder, ref);
+CREATE INDEX guidance_sessions_report ON guidance_sessions (person_id, at) INCLUDE (attended, id);
+CREATE INDEX actions_session_report ON actions (session_id) INCLUDE (status);
+CREATE INDEX step_outcomes_report ON step_outcomes (step_id) INCLUDE (status, on_date);
+CREATE INDEX plan_funding_report ON plan_funding (step_id) INCLUDE (scheme, amount);
+CREATE INDEX plans_report ON plans (person_id) INCLUDE (created_at, id);
+CREATE INDEX plan_steps_report ON plan_steps (id) INCLUDE (person_id, offer_id);
