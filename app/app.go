@@ -14,6 +14,7 @@ import (
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/present"
+	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
 )
 
@@ -48,6 +49,9 @@ type App struct {
 	cat    *locale.Catalog
 	now    func() time.Time
 	actor  string
+	// role is the actor's role in server mode; "" on a single-user
+	// laptop, where whoever runs koers may do everything.
+	role sessions.Role
 	// esco loads the ESCO snapshot on first use (nil: never).
 	esco *escoLoader
 }

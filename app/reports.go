@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"iter"
 
 	"github.com/koers-project/koers/catalog"
@@ -46,10 +47,19 @@ func (a *App) CountFollowUpsDue(ctx context.Context, until catalog.Date) (int, e
 	return a.st.CountFollowUpsDue(ctx, until)
 }
 
-// RunReport computes the anonymised report and audits the run. Until
-// roles exist (issue 15: supervisors and auditors), it is for whoever
-// runs it.
+// ErrRoleDenied is a use-case the role table does not permit the caller's
+// role (server mode).
+var ErrRoleDenied = errors.New("the role may not do this")
+
+// RunReport computes the anonymised report and audits the run (its
+// parameters, the format and who ran it). Reports are for supervisors and
+// auditors: in server mode another role is refused (rule
+// roles:ROLE/run-report/own) before anything is read; a single-user
+// laptop runs them for whoever runs koers.
 func (a *App) RunReport(ctx context.Context, p report.Params, format string) (*report.Report, error) {
+	if err := a.allowed(sessions.OpRunReport); err != nil {
+		return nil, err
+	}
 	return a.st.RunReport(ctx, p, format)
 }
 

@@ -27,8 +27,8 @@ func newReportCmd(a *invocation) *cobra.Command {
 		Long: "Aggregates only: every cell about fewer than k people (default 5; --k may only raise it) is\n" +
 			"suppressed, and so is any cell that would let a suppressed one be recomputed from the totals\n" +
 			"printed; no name, id, birth date or note appears. The period defaults to the last 12 months.\n" +
-			"Every run is recorded in the audit log (its parameters, never a figure). Until roles exist\n" +
-			"(supervisors and auditors), the report is for whoever runs it.",
+			"Every run is recorded in the audit log (its parameters and who ran it, never a figure). On a\n" +
+			"koers server, reports are for supervisors and auditors; on a laptop, for whoever runs koers.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()

@@ -163,14 +163,19 @@ func callerLang(c serve.Caller) string {
 }
 
 // sessionTUI is the root model of one interactive session, as its account.
-// Roles that may not view people's files get the register only; exporting
-// to a file is not offered (the file would be written on the server).
+// Roles that may not view people's files get the register only; roles
+// that may run reports (supervisors, auditors) get the Reports screen;
+// exporting to a file is not offered (the file would be written on the
+// server).
 func (a *invocation) sessionTUI(ctx context.Context, st *app.App, c serve.Caller) (serve.TUI, error) {
 	lang := callerLang(c)
-	view := st.As(c.Account.Name)
+	view := st.As(c.Account.Name).WithRole(c.Account.Role)
 	deps := tui.Deps{Register: view, Concepts: view}
 	if sessions.Decide(c.Account.Role, sessions.OpViewPerson, sessions.ScopeOwn).Permitted() {
 		deps.People, deps.Plans = view, view
+	}
+	if sessions.Decide(c.Account.Role, sessions.OpRunReport, sessions.ScopeOwn).Permitted() {
+		deps.Reports = view
 	}
 	schemes, err := view.Schemes(ctx)
 	if err != nil {

@@ -16,7 +16,8 @@ const (
 	RoleCounsellor Role = "counsellor"
 	// RoleSupervisor sees the whole centre and alone approves what is held.
 	RoleSupervisor Role = "supervisor"
-	// RoleAdmin manages accounts, schemes and imports, never a person's file.
+	// RoleAdmin manages accounts, schemes and imports, never a person's
+	// file, and runs no report (reports are for supervisors and auditors).
 	RoleAdmin Role = "admin"
 	// RoleAuditor reads the audit trail and reports, never a person's file.
 	RoleAuditor Role = "auditor"
@@ -148,7 +149,7 @@ var roleTable = map[Role]map[Operation]cell{
 		OpImportRegister:     {Allow, Allow},
 		OpManageAccounts:     {Allow, Allow},
 		OpReadAudit:          {Deny, Deny},
-		OpRunReport:          {Allow, Allow},
+		OpRunReport:          {Deny, Deny},
 		OpExportPerson:       {Deny, Deny},
 		OpErasePerson:        {Deny, Deny},
 	},

@@ -19,7 +19,7 @@ const wantRoles = `
 | import-register | deny | deny | deny | deny | allow | allow | deny | deny |
 | manage-accounts | deny | deny | deny | deny | allow | allow | deny | deny |
 | read-audit | deny | deny | allow | allow | deny | deny | allow | allow |
-| run-report | deny | deny | allow | allow | allow | allow | allow | allow |
+| run-report | deny | deny | allow | allow | deny | deny | allow | allow |
 | export-person | allow | break-glass | allow | allow | deny | deny | deny | deny |
 | erase-person | pending | deny | allow | allow | deny | deny | deny | deny |
 `
