@@ -90,8 +90,10 @@ func KindOf(err error) Kind {
 		return Internal
 	case errors.As(err, &ae):
 		return ae.Kind
-	case errors.Is(err, ErrInsufficient), errors.Is(err, ErrNoReservation), errors.Is(err, ErrStepClosed):
+	case errors.Is(err, ErrInsufficient), errors.Is(err, ErrNoReservation), errors.Is(err, ErrStepClosed), errors.Is(err, store.ErrLocked):
 		return Refused
+	case errors.Is(err, store.ErrWrongKey):
+		return Invalid
 	case errors.Is(err, ErrNotFound), errors.Is(err, ErrUnknownScheme), errors.Is(err, ErrBadEntry),
 		errors.Is(err, ErrImportInput), errors.As(err, &ps):
 		return Invalid

@@ -38,7 +38,9 @@ func newServeCmd(a *invocation) *cobra.Command {
 		Short: "Serve koers to a centre's team over SSH: the interface per session, and every command",
 		Long: "serve opens the database once and serves it over SSH to the counsellor accounts (koers counsellor add):\n" +
 			"`ssh -t -p 23234 HOST` opens the interface, `ssh -p 23234 HOST koers search data --json` runs a command\n" +
-			"as the caller's account. SIGTERM tells every session, saves the drafts and stops.",
+			"as the caller's account. SIGTERM tells every session, saves the drafts and stops. An encrypted\n" +
+			"database is unlocked once at start: KOERS_PASSPHRASE, --key-file PATH (a key file readable by the\n" +
+			"service's user only) or the passphrase prompt of the terminal serve was started on.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.version = cmd.Root().Version
@@ -102,6 +104,12 @@ func (a *invocation) serve(ctx context.Context, f serveFlags) error {
 		return err
 	}
 	defer st.Close()
+	// The server unlocks once, at start (KOERS_PASSPHRASE, --key-file or
+	// the prompt of the terminal it was started on), and serves every
+	// session with the key; it never starts locked.
+	if !st.Unlocked() {
+		return app.Locked(a.dbPath, app.ErrLocked)
+	}
 	srv, err := a.newServer(st, serve.Config{HostKey: signer, MaxSessions: f.maxSessions, IdleTimeout: f.idle, Logger: log, Version: f.version})
 	if err != nil {
 		return err

@@ -36,7 +36,19 @@ func (a *invocation) openPeople(ctx context.Context) (*app.App, error) {
 	if a.served != nil {
 		return a.open(ctx)
 	}
-	return app.OpenPeople(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo()})
+	st, err := app.OpenPeople(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo()})
+	if err != nil {
+		return nil, err
+	}
+	if err := a.unlock(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := a.protectNew(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // unopenable is the --db of a served run: commands reach the server's

@@ -31,16 +31,24 @@ func (s *Store) CreatePerson(ctx context.Context, p sessions.Person) (sessions.P
 	p.ID = NewID()
 	now := s.stamp()
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
 		modes, _ := json.Marshal(emptyIfNil(p.Modes))
-		_, err := tx.ExecContext(ctx, `INSERT INTO people (id, name, email, phone, language, birth_year, eqf, employment,
+		_, err = tx.ExecContext(ctx, `INSERT INTO people (id, name, email, phone, language, birth_year, eqf, employment,
 			current_occupation, target_occupation, availability, mobility, modes, lawful_basis, notice_version,
 			notice_shown, retain_until, created_at, created_by, updated_at, updated_by, gender, region, centre)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			p.ID, p.Name, p.Email, p.Phone, p.Language, p.BirthYear, int(p.EQF), p.Employment,
-			p.CurrentOccupation, p.TargetOccupation, p.Availability, p.Mobility, string(modes), p.LawfulBasis,
+			p.ID, z.seal(p.Name, "people", "name", p.ID), z.seal(p.Email, "people", "email", p.ID), z.seal(p.Phone, "people", "phone", p.ID),
+			p.Language, p.BirthYear, int(p.EQF), p.Employment, p.CurrentOccupation, p.TargetOccupation,
+			z.seal(p.Availability, "people", "availability", p.ID), p.Mobility, string(modes), p.LawfulBasis,
 			p.NoticeVersion, p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, now, s.actor, p.Gender, p.Region, p.Centre)
 		if err != nil {
 			return fmt.Errorf("insert person: %w", err)
+		}
+		if err := writeTokens(ctx, tx, z, p.ID, p.Name, p.Email); err != nil {
+			return err
 		}
 		if err := writeReach(ctx, tx, p); err != nil {
 			return err
@@ -65,18 +73,26 @@ func (s *Store) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.P
 	}
 	now := s.stamp()
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
 		modes, _ := json.Marshal(emptyIfNil(p.Modes))
 		res, err := tx.ExecContext(ctx, `UPDATE people SET name=?, email=?, phone=?, language=?, birth_year=?, eqf=?,
 			employment=?, current_occupation=?, target_occupation=?, availability=?, mobility=?, modes=?,
 			lawful_basis=?, notice_version=?, notice_shown=?, retain_until=?, updated_at=?, updated_by=?, gender=?, region=?, centre=? WHERE id=?`,
-			p.Name, p.Email, p.Phone, p.Language, p.BirthYear, int(p.EQF), p.Employment, p.CurrentOccupation,
-			p.TargetOccupation, p.Availability, p.Mobility, string(modes), p.LawfulBasis, p.NoticeVersion,
+			z.seal(p.Name, "people", "name", p.ID), z.seal(p.Email, "people", "email", p.ID), z.seal(p.Phone, "people", "phone", p.ID),
+			p.Language, p.BirthYear, int(p.EQF), p.Employment, p.CurrentOccupation, p.TargetOccupation,
+			z.seal(p.Availability, "people", "availability", p.ID), p.Mobility, string(modes), p.LawfulBasis, p.NoticeVersion,
 			p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, p.Gender, p.Region, p.Centre, p.ID)
 		if err != nil {
 			return fmt.Errorf("update person: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return personNotFound(p.ID)
+		}
+		if err := writeTokens(ctx, tx, z, p.ID, p.Name, p.Email); err != nil {
+			return err
 		}
 		if err := writeReach(ctx, tx, p); err != nil {
 			return err
@@ -145,6 +161,14 @@ func (s *Store) person(ctx context.Context, q rowQuerier, id string) (sessions.P
 	if err != nil {
 		return p, fmt.Errorf("read person %s: %w", id, err)
 	}
+	z, err := s.readSeals()
+	if err != nil {
+		return p, err
+	}
+	if err := z.openFields("people", p.ID, field{"name", &p.Name}, field{"email", &p.Email}, field{"phone", &p.Phone},
+		field{"availability", &p.Availability}); err != nil {
+		return p, fmt.Errorf("read person %s: %w", id, err)
+	}
 	p.EQF = catalog.EQF(eqf)
 	_ = json.Unmarshal([]byte(modes), &p.Modes)
 	var langs string
@@ -201,6 +225,13 @@ func (s *Store) People(ctx context.Context, query string, limit int) ([]sessions
 	if limit <= 0 {
 		limit = 500
 	}
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
+	if z.box != nil {
+		return s.peopleSealed(ctx, z, query, limit)
+	}
 	words := strings.Fields(catalog.FoldSearch(query))
 	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.name, p.email, p.birth_year, p.updated_at, coalesce(g.last, '')
 		FROM people p LEFT JOIN (SELECT person_id, max(at) AS last FROM guidance_sessions GROUP BY person_id) g ON g.person_id = p.id`)
@@ -217,6 +248,9 @@ func (s *Store) People(ctx context.Context, query string, limit int) ([]sessions
 		var ps sessions.PersonSummary
 		var upd, last string
 		if err := rows.Scan(&ps.ID, &ps.Name, &ps.Email, &ps.BirthYear, &upd, &last); err != nil {
+			return nil, err
+		}
+		if err := z.openFields("people", ps.ID, field{"name", &ps.Name}, field{"email", &ps.Email}); err != nil {
 			return nil, err
 		}
 		name := catalog.FoldSearch(ps.Name)

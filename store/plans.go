@@ -72,6 +72,10 @@ func (s *Store) plan(ctx context.Context, q rowQuerier, planID string) (sessions
 }
 
 func (s *Store) readSteps(ctx context.Context, q rowQuerier, p *sessions.Plan) error {
+	z, err := s.readSeals()
+	if err != nil {
+		return err
+	}
 	rows, err := q.QueryContext(ctx, `SELECT id, kind, offer_id, title, status, start, end_date, note, created_at, created_by, updated_at, updated_by
 		FROM plan_steps WHERE plan_id=? ORDER BY position`, p.ID)
 	if err != nil {
@@ -83,6 +87,10 @@ func (s *Store) readSteps(ctx context.Context, q rowQuerier, p *sessions.Plan) e
 		var st sessions.Step
 		var kind, status, start, end, ca, ua string
 		if err := rows.Scan(&st.ID, &kind, &st.OfferID, &st.Title, &status, &start, &end, &st.Note, &ca, &st.CreatedBy, &ua, &st.UpdatedBy); err != nil {
+			rows.Close()
+			return fmt.Errorf("read steps: %w", err)
+		}
+		if err := z.openFields("plan_steps", st.ID, field{"note", &st.Note}); err != nil {
 			rows.Close()
 			return fmt.Errorf("read steps: %w", err)
 		}
@@ -249,6 +257,10 @@ func (s *Store) writeSteps(ctx context.Context, tx *sql.Tx, p *sessions.Plan, be
 	if _, err := tx.ExecContext(ctx, `UPDATE plan_steps SET position = position + 1000000 WHERE plan_id=?`, p.ID); err != nil {
 		return fmt.Errorf("reorder steps: %w", err)
 	}
+	z, err := s.writeSeals(ctx, tx)
+	if err != nil {
+		return err
+	}
 	now := s.stamp()
 	for i := range p.Steps {
 		st := &p.Steps[i]
@@ -271,8 +283,8 @@ func (s *Store) writeSteps(ctx context.Context, tx *sql.Tx, p *sessions.Plan, be
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO plan_steps (id, plan_id, person_id, position, kind, offer_id, title, status, start, end_date, note,
 				created_at, created_by, updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-				st.ID, p.ID, p.PersonID, i, string(st.Kind), st.OfferID, st.Title, string(st.Status), st.Start.String(), st.End.String(), st.Note,
-				now, s.actor, now, s.actor)
+				st.ID, p.ID, p.PersonID, i, string(st.Kind), st.OfferID, st.Title, string(st.Status), st.Start.String(), st.End.String(),
+				z.seal(st.Note, "plan_steps", "note", st.ID), now, s.actor, now, s.actor)
 			if err != nil {
 				return fmt.Errorf("insert step %d: %w", i+1, mapErr(err))
 			}
@@ -283,7 +295,7 @@ func (s *Store) writeSteps(ctx context.Context, tx *sql.Tx, p *sessions.Plan, be
 				ua, ub = now, s.actor
 			}
 			_, err := tx.ExecContext(ctx, `UPDATE plan_steps SET position=?, title=?, status=?, start=?, end_date=?, note=?, updated_at=?, updated_by=? WHERE id=?`,
-				i, st.Title, string(st.Status), st.Start.String(), st.End.String(), st.Note, ua, ub, st.ID)
+				i, st.Title, string(st.Status), st.Start.String(), st.End.String(), z.seal(st.Note, "plan_steps", "note", st.ID), ua, ub, st.ID)
 			if err != nil {
 				return fmt.Errorf("update step %d: %w", i+1, mapErr(err))
 			}
