@@ -72,7 +72,7 @@ func newReportCmd(a *invocation) *cobra.Command {
 				var buf bytes.Buffer
 				switch format {
 				case "text":
-					err = r.WriteText(&buf, a.tr())
+					err = r.WriteText(&buf, a.printer())
 				case "csv":
 					err = r.WriteCSV(&buf)
 				case "json":
@@ -80,7 +80,7 @@ func newReportCmd(a *invocation) *cobra.Command {
 					enc.SetIndent("", "  ")
 					err = enc.Encode(r)
 				case "pdf":
-					err = export.ReportPDF(&buf, r, a.tr())
+					err = export.ReportPDF(&buf, r, a.printer())
 				}
 				if err != nil {
 					return fmt.Errorf("report: %w", err)
