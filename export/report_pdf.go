@@ -66,7 +66,7 @@ func periodText(r *report.Report, l report.Labels) string {
 }
 
 type reportPDF struct {
-	w    *pdfWriter
+	w  *pdfWriter
 	l  report.Labels
 	pr *present.Printer
 	y  float64
