@@ -64,7 +64,7 @@ func newReportCmd(a *invocation) *cobra.Command {
 			if err := p.Check(); err != nil {
 				return usageErr("--%v", err)
 			}
-			return withStore(ctx, a, func(s *app.App) error {
+			return withPeople(ctx, a, func(s *app.App) error {
 				r, err := s.RunReport(ctx, p, format)
 				if err != nil {
 					return err
