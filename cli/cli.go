@@ -110,7 +110,7 @@ func (a *invocation) tr() *locale.Tr { return a.cat.For(a.lang) }
 // first `go run .` is useful at once. It is the one way commands reach the data.
 func (a *invocation) open(ctx context.Context) (*app.App, error) {
 	if a.served != nil {
-		return a.served.app.As(a.served.account.Name).WithRole(a.served.account.Role), nil
+		return a.served.app.As(a.served.account.Name).InSession(a.served.session).WithRole(a.served.account.Role), nil
 	}
 	st, err := app.Open(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo(), SeedESCO: true,
 		Seeding: func(what string) {

@@ -134,8 +134,17 @@ func (a *invocation) newServer(st *app.App, cfg serve.Config) (*serve.Server, er
 	}
 	cfg.NewTUI = func(c serve.Caller) (serve.TUI, error) { return a.sessionTUI(context.Background(), st, c) }
 	cfg.Exec = func(ctx context.Context, c serve.Caller, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-		return runServed(ctx, cfg.Version, args, stdin, stdout, stderr, callerEnv(c), &served{app: st, account: c.Account, changed: c.AccountsChanged})
+		return runServed(ctx, cfg.Version, args, stdin, stdout, stderr, callerEnv(c), &served{app: st, account: c.Account, session: c.SessionID, changed: c.AccountsChanged})
 	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	// Every change a session commits: which session, account and action
+	// (the part of a file changed), never whose file.
+	st.OnChange(func(ch app.Change) {
+		log.Info("change", "session", ch.Session, "account", ch.By, "action", ch.What)
+	})
 	return serve.New(cfg)
 }
 
@@ -177,8 +186,8 @@ func callerLang(c serve.Caller) string {
 // server).
 func (a *invocation) sessionTUI(ctx context.Context, st *app.App, c serve.Caller) (serve.TUI, error) {
 	lang := callerLang(c)
-	view := st.As(c.Account.Name).WithRole(c.Account.Role)
-	deps := tui.Deps{Register: view, Concepts: view}
+	view := st.As(c.Account.Name).InSession(c.SessionID).WithRole(c.Account.Role)
+	deps := tui.Deps{Register: view, Concepts: view, Changes: view}
 	if sessions.Decide(c.Account.Role, sessions.OpViewPerson, sessions.ScopeOwn).Permitted() {
 		deps.People, deps.Plans = view, view
 	}
@@ -189,10 +198,12 @@ func (a *invocation) sessionTUI(ctx context.Context, st *app.App, c serve.Caller
 	if err != nil {
 		return serve.TUI{}, err
 	}
-	return serve.TUI{
-		Model:    tui.NewSession(deps, a.cat, tui.Options{Lang: lang, Now: a.now, Schemes: schemes}),
-		Shutdown: func(notice string) tea.Msg { return tui.ShutdownMsg{Notice: notice} },
-	}, nil
+	model := tui.NewSession(deps, a.cat, tui.Options{Lang: lang, Now: a.now, Schemes: schemes})
+	t := serve.TUI{Model: model, Shutdown: func(notice string) tea.Msg { return tui.ShutdownMsg{Notice: notice} }}
+	if c, ok := model.(interface{ Close() }); ok {
+		t.Close = c.Close // ends the watch of the person in focus
+	}
+	return t, nil
 }
 
 // serveAccounts gives the server the accounts of the store.

@@ -19,6 +19,7 @@ import (
 type served struct {
 	app     *app.App
 	account sessions.Counsellor
+	session string // the server's id of the SSH session
 	// changed tells the server that accounts changed, so it re-checks its
 	// open sessions at once instead of at its next poll.
 	changed func()

@@ -66,7 +66,9 @@ func (s *Store) CreatePerson(ctx context.Context, p sessions.Person) (sessions.P
 
 // UpdatePerson replaces the stored profile of p.ID with p (skills with
 // evidence "credential" stay tied to their credentials); the audit log
-// records the change.
+// records the change. When p.Version is set and the stored profile has
+// another version (someone saved it since p was read), nothing is written
+// and the error is a *sessions.ChangedError.
 func (s *Store) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error) {
 	if err := p.Validate(s.now()).Err(); err != nil {
 		return p, err
@@ -78,18 +80,24 @@ func (s *Store) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.P
 			return err
 		}
 		modes, _ := json.Marshal(emptyIfNil(p.Modes))
+		// version=0 in the condition never matches a stored version (they
+		// start at 1): an update without a version takes the second arm.
 		res, err := tx.ExecContext(ctx, `UPDATE people SET name=?, email=?, phone=?, language=?, birth_year=?, eqf=?,
 			employment=?, current_occupation=?, target_occupation=?, availability=?, mobility=?, modes=?,
-			lawful_basis=?, notice_version=?, notice_shown=?, retain_until=?, updated_at=?, updated_by=?, gender=?, region=?, centre=? WHERE id=?`,
+			lawful_basis=?, notice_version=?, notice_shown=?, retain_until=?, updated_at=?, updated_by=?, gender=?, region=?, centre=?,
+			version=version+1 WHERE id=? AND (version=? OR ?=0)`,
 			z.seal(p.Name, "people", "name", p.ID), z.seal(p.Email, "people", "email", p.ID), z.seal(p.Phone, "people", "phone", p.ID),
 			p.Language, p.BirthYear, int(p.EQF), p.Employment, p.CurrentOccupation, p.TargetOccupation,
 			z.seal(p.Availability, "people", "availability", p.ID), p.Mobility, string(modes), p.LawfulBasis, p.NoticeVersion,
-			p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, p.Gender, p.Region, p.Centre, p.ID)
+			p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, p.Gender, p.Region, p.Centre, p.ID, p.Version, p.Version)
 		if err != nil {
 			return fmt.Errorf("update person: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return personNotFound(p.ID)
+			if err := exists(ctx, tx, p.ID); err != nil {
+				return err
+			}
+			return changedError(ctx, tx, "people", sessions.ChangedProfile, p.ID, p.Version)
 		}
 		if err := writeTokens(ctx, tx, z, p.ID, p.Name, p.Email); err != nil {
 			return err
@@ -172,7 +180,7 @@ func (s *Store) person(ctx context.Context, q rowQuerier, id string) (sessions.P
 	p.EQF = catalog.EQF(eqf)
 	_ = json.Unmarshal([]byte(modes), &p.Modes)
 	var langs string
-	if err := q.QueryRowContext(ctx, `SELECT languages, hours_per_week FROM people WHERE id=?`, id).Scan(&langs, &p.HoursPerWeek); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT languages, hours_per_week, version FROM people WHERE id=?`, id).Scan(&langs, &p.HoursPerWeek, &p.Version); err != nil {
 		return p, fmt.Errorf("read person %s: %w", id, err)
 	}
 	_ = json.Unmarshal([]byte(langs), &p.Languages)

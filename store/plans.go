@@ -15,11 +15,14 @@ var ErrNoPlan = errors.New("no learning plan")
 
 const planCols = `id, person_id, name, occupation_uri, occupation_label, stack_target, agreed, created_at, created_by, updated_at, updated_by`
 
+// planRead is planCols and the version (which inserts leave at its default).
+const planRead = planCols + `, version`
+
 func scanPlan(sc interface{ Scan(...any) error }) (sessions.Plan, error) {
 	var p sessions.Plan
 	var agreed int
 	var ca, ua string
-	err := sc.Scan(&p.ID, &p.PersonID, &p.Name, &p.OccupationURI, &p.OccupationLabel, &p.StackTarget, &agreed, &ca, &p.CreatedBy, &ua, &p.UpdatedBy)
+	err := sc.Scan(&p.ID, &p.PersonID, &p.Name, &p.OccupationURI, &p.OccupationLabel, &p.StackTarget, &agreed, &ca, &p.CreatedBy, &ua, &p.UpdatedBy, &p.Version)
 	p.Agreed, p.CreatedAt, p.UpdatedAt = agreed == 1, readStamp(ca), readStamp(ua)
 	return p, err
 }
@@ -30,7 +33,7 @@ func (s *Store) Plans(ctx context.Context, personID string) ([]sessions.Plan, er
 	if err := exists(ctx, s.db, personID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+planCols+` FROM plans WHERE person_id=? ORDER BY agreed DESC, created_at DESC, id DESC`, personID)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+planRead+` FROM plans WHERE person_id=? ORDER BY agreed DESC, created_at DESC, id DESC`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("read plans: %w", mapErr(err))
 	}
@@ -61,7 +64,7 @@ func (s *Store) Plan(ctx context.Context, planID string) (sessions.Plan, error) 
 }
 
 func (s *Store) plan(ctx context.Context, q rowQuerier, planID string) (sessions.Plan, error) {
-	p, err := scanPlan(q.QueryRowContext(ctx, `SELECT `+planCols+` FROM plans WHERE id=?`, planID))
+	p, err := scanPlan(q.QueryRowContext(ctx, `SELECT `+planRead+` FROM plans WHERE id=?`, planID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("plan %s: %w", planID, ErrNotFound)
 	}
@@ -213,12 +216,18 @@ func (s *Store) CurrentPlan(ctx context.Context, personID string, create bool) (
 // one immediate transaction: goal and name, step order, new steps (without
 // an id), statuses and funding lines. Steps cannot be deleted, only
 // dropped. fn may post ledger entries through the transaction it gets.
+// When ctx expects a version of the plan (ExpectVersion) and the stored
+// plan has another, nothing is written: the error is a
+// *sessions.ChangedError naming who changed it last, and when.
 func (s *Store) UpdatePlan(ctx context.Context, planID string, fn func(tx *PlanTx, p *sessions.Plan) error) (sessions.Plan, error) {
 	var out sessions.Plan
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		p, err := s.plan(ctx, tx, planID)
 		if err != nil {
 			return err
+		}
+		if read, ok := ExpectedVersion(ctx, planID); ok && read != p.Version {
+			return &sessions.ChangedError{What: sessions.ChangedPlan, ID: planID, Read: read, Now: p.Version, By: p.UpdatedBy, At: p.UpdatedAt}
 		}
 		before := map[string]sessions.Step{}
 		for _, st := range p.Steps {
@@ -233,7 +242,7 @@ func (s *Store) UpdatePlan(ctx context.Context, planID string, fn func(tx *PlanT
 			}
 		}
 		p.ID = planID
-		_, err = tx.ExecContext(ctx, `UPDATE plans SET name=?, occupation_uri=?, occupation_label=?, stack_target=?, updated_at=?, updated_by=? WHERE id=?`,
+		_, err = tx.ExecContext(ctx, `UPDATE plans SET name=?, occupation_uri=?, occupation_label=?, stack_target=?, updated_at=?, updated_by=?, version=version+1 WHERE id=?`,
 			p.Name, p.OccupationURI, p.OccupationLabel, p.StackTarget, s.stamp(), s.actor, planID)
 		if err != nil {
 			return fmt.Errorf("update plan: %w", err)
@@ -336,10 +345,10 @@ func (s *Store) AgreePlan(ctx context.Context, planID string) error {
 			return err
 		}
 		now := s.stamp()
-		if _, err := tx.ExecContext(ctx, `UPDATE plans SET agreed=0, updated_at=?, updated_by=? WHERE person_id=? AND agreed=1 AND id<>?`, now, s.actor, p.PersonID, planID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE plans SET agreed=0, updated_at=?, updated_by=?, version=version+1 WHERE person_id=? AND agreed=1 AND id<>?`, now, s.actor, p.PersonID, planID); err != nil {
 			return fmt.Errorf("agree plan: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE plans SET agreed=1, updated_at=?, updated_by=? WHERE id=?`, now, s.actor, planID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE plans SET agreed=1, updated_at=?, updated_by=?, version=version+1 WHERE id=?`, now, s.actor, planID); err != nil {
 			return fmt.Errorf("agree plan: %w", err)
 		}
 		return s.audit(ctx, tx, p.PersonID, "change", "plan agree "+planID)

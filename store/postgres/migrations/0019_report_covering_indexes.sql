@@ -1,4 +1,4 @@
--- 0018: indexes for the report (issue 18), as SQLite's 0018: the
+-- 0019: indexes for the report (issue 18), as SQLite's 0019: the
 -- ledger's rows of a period as one range of (effective) with the columns
 -- the report reads (INCLUDE: an index-only scan where the visibility map
 -- allows), sessions by person with their actions, when plans were made, a step's
