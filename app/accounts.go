@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
@@ -26,32 +25,6 @@ func (a *App) As(actor string) *App {
 	return &b
 }
 
-// WithRole is a's view for an account of role r (server mode): the
-// use-cases the role table reserves to some roles check it. An App without
-// a role is a single-user laptop's, and checks none.
-func (a *App) WithRole(r sessions.Role) *App {
-	b := *a
-	b.role = r
-	return &b
-}
-
-// Role is the role the application acts in ("" on a single-user laptop).
-func (a *App) Role() sessions.Role { return a.role }
-
-// allowed refuses op when the application acts in a role the role table
-// does not permit it to (exit 3, naming the rule); operations that concern
-// no person decide the same for every scope.
-func (a *App) allowed(op sessions.Operation) error {
-	if a.role == "" {
-		return nil
-	}
-	if d := sessions.Decide(a.role, op, sessions.ScopeOwn); d != sessions.Allow {
-		return refused(sessions.Rule(a.role, op, sessions.ScopeOwn), "roles.err.denied",
-			fmt.Errorf("%s is %s for role %s: %w", op, d, a.role, ErrRoleDenied), "Op", string(op), "Role", string(a.role))
-	}
-	return nil
-}
-
 // SchemaVersion is the open database's schema version and the one this
 // build writes (koers serve --check).
 func (a *App) SchemaVersion(ctx context.Context) (have, want int, err error) {
@@ -62,6 +35,11 @@ func (a *App) SchemaVersion(ctx context.Context) (have, want int, err error) {
 // AddCounsellor creates a counsellor account with its first key (a name or
 // key already in use is ErrConflict).
 func (a *App) AddCounsellor(ctx context.Context, c sessions.Counsellor, k sessions.CounsellorKey) (sessions.Counsellor, error) {
+	for _, code := range c.Centres {
+		if err := a.knownCentre(ctx, "centre", code); err != nil {
+			return c, err
+		}
+	}
 	return a.st.AddCounsellor(ctx, c, k)
 }
 

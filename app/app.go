@@ -49,16 +49,20 @@ type App struct {
 	cat    *locale.Catalog
 	now    func() time.Time
 	actor  string
-	// role is the actor's role in server mode; "" on a single-user
-	// laptop, where whoever runs koers may do everything.
-	role sessions.Role
 	// esco loads the ESCO snapshot on first use (nil: never).
 	esco *escoLoader
+	// caller is the authenticated account of a server session (nil: the
+	// local user, who may do everything); glass the break-glass reasons it
+	// gave (team.go).
+	caller *sessions.Counsellor
+	glass  *glass
 	// hub tells the sessions of this process about each other's changes;
 	// every view (As) shares it and has its own origin.
-	hub     *Hub
-	origin  uint64
-	session string // InSession
+	hub    *Hub
+	origin uint64
+	// session is the server's id of the session this view serves
+	// (InSession, AsCaller): on audit rows and in the change log.
+	session string
 }
 
 // Open opens (creating and migrating) the database at path and returns the

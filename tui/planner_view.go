@@ -314,7 +314,7 @@ func (p *plannerPage) pathwayColumn(i int, pw catalog.Pathway, missing int, titl
 		tr.T("plan.totals.own", "Own", p.sh.P.Money(pw.Own, "EUR")),
 		p.sh.P.Hours(pw.Hours)+" · "+tr.N("plan.sug.weeks", pw.Weeks), "")
 	for j, s := range pw.Steps {
-		for k, l := range strings.Split(ansi.Wrap(fmt.Sprintf("%d. %s", j+1, s.Title), w, ""), "\n") {
+		for k, l := range strings.Split(ansi.Wrap(fmt.Sprintf("%d. %s", j+1, s.Title), max(w-3, 10), ""), "\n") {
 			if k > 0 {
 				l = "   " + l
 			}

@@ -1,4 +1,4 @@
--- 0019: indexes for the report (issue 18), as SQLite's 0019: the
+-- 0020: indexes for the report (issue 18), as SQLite's 0020: the
 -- ledger's rows of a period as one range of (effective) with the columns
 -- the report reads (INCLUDE: an index-only scan where the visibility map
 -- allows), sessions by person with their actions, when plans were made, a step's
