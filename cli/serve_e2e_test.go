@@ -67,7 +67,6 @@ func TestServeCommandsOverSSH(t *testing.T) {
 		{"counsellor may not manage accounts", "cora", "koers counsellor list", "roles:counsellor/manage-accounts/own"},
 		{"counsellor erase waits for approval", "cora", "koers person erase x --yes", "roles:counsellor/erase-person/own"},
 		{"restricted notes", "ada", "koers session list --person x --notes", "roles:admin/view-restricted-notes/own"},
-		{"reports are for supervisors and auditors", "ada", "koers report --json", "roles:admin/run-report/own"},
 		{"backup is not a command over SSH", "sam", "koers backup /tmp/copy.db", "roles:unmapped-command"},
 		{"restore is not a command over SSH", "ada", "koers restore /tmp/copy.db --yes", "roles:unmapped-command"},
 		{"migrate is not a command over SSH", "ada", "koers migrate", "roles:unmapped-command"},
