@@ -30,7 +30,7 @@ func TestImportDirections(t *testing.T) {
 		"export":          {"present", "catalog", "sessions", "locale", "report"},
 		"present":         {"catalog", "sessions", "locale"},
 		"store":           {"vault", "catalog", "sessions", "report"},
-		"store/postgres":  {"vault", "store", "catalog", "sessions"},
+		"store/postgres":  {"vault", "store", "catalog", "sessions", "report"},
 		"store/pgtest":    {},
 		"store/storetest": {"store", "catalog", "sessions"},
 		// report is functional core like sessions: aggregates from plain

@@ -27,8 +27,8 @@ func newReportCmd(a *invocation) *cobra.Command {
 		Long: "Aggregates only: every cell about fewer than k people (default 5; --k may only raise it) is\n" +
 			"suppressed, and so is any cell that would let a suppressed one be recomputed from the totals\n" +
 			"printed; no name, id, birth date or note appears. The period defaults to the last 12 months.\n" +
-			"Every run is recorded in the audit log (its parameters, never a figure). Until roles exist\n" +
-			"(supervisors and auditors), the report is for whoever runs it.",
+			"Every run is recorded in the audit log (its parameters and who ran it, never a figure). On a\n" +
+			"koers server, reports are for supervisors and auditors; on a laptop, for whoever runs koers.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -64,7 +64,7 @@ func newReportCmd(a *invocation) *cobra.Command {
 			if err := p.Check(); err != nil {
 				return usageErr("--%v", err)
 			}
-			return withStore(ctx, a, func(s *app.App) error {
+			return withPeople(ctx, a, func(s *app.App) error {
 				r, err := s.RunReport(ctx, p, format)
 				if err != nil {
 					return err
@@ -72,7 +72,7 @@ func newReportCmd(a *invocation) *cobra.Command {
 				var buf bytes.Buffer
 				switch format {
 				case "text":
-					err = r.WriteText(&buf, a.tr())
+					err = r.WriteText(&buf, a.printer())
 				case "csv":
 					err = r.WriteCSV(&buf)
 				case "json":
@@ -80,7 +80,7 @@ func newReportCmd(a *invocation) *cobra.Command {
 					enc.SetIndent("", "  ")
 					err = enc.Encode(r)
 				case "pdf":
-					err = export.ReportPDF(&buf, r, a.tr())
+					err = export.ReportPDF(&buf, r, a.printer())
 				}
 				if err != nil {
 					return fmt.Errorf("report: %w", err)

@@ -11,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/koers-project/koers/locale"
+	"github.com/koers-project/koers/present"
 )
 
 // reportJSON is the shape of koers report --json.
@@ -133,6 +136,7 @@ func TestReportFormatsAgree(t *testing.T) {
 	}
 	printed, hidden := 0, 0
 	var figures []string
+	var values []int64 // the figures' values, for the other languages
 	for _, s := range r.Sections {
 		for _, tb := range s.Tables {
 			for i, row := range tb.Rows {
@@ -155,6 +159,7 @@ func TestReportFormatsAgree(t *testing.T) {
 					}
 					if tb.Units[j] == "people" && *c.Value >= 100 && len(figures) < 12 {
 						figures = append(figures, groupThousands(*c.Value))
+						values = append(values, *c.Value)
 					}
 				}
 			}
@@ -189,6 +194,42 @@ func TestReportFormatsAgree(t *testing.T) {
 	}
 	if msg := reportCLI(t, db, 2, "--format", "pdf"); !strings.Contains(msg, "-o") {
 		t.Errorf("pdf to stdout: %s", msg)
+	}
+	// Text and PDF print figures in the reader's language (present's
+	// grouping); CSV and JSON are data: the same bytes in every language.
+	cat, err := locale.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	csvEN, jsonEN := reportCLI(t, db, 0, "--format", "csv"), reportCLI(t, db, 0, "--json")
+	for _, lang := range []string{"nl", "fr"} {
+		pr := present.New(cat.For(lang), nil)
+		if got := reportCLI(t, db, 0, "--lang", lang, "--format", "csv"); got != csvEN {
+			t.Errorf("%s: the CSV differs from the English one", lang)
+		}
+		if got := reportCLI(t, db, 0, "--lang", lang, "--json"); got != jsonEN {
+			t.Errorf("%s: the JSON differs from the English one", lang)
+		}
+		text := reportCLI(t, db, 0, "--lang", lang)
+		pdf := filepath.Join(t.TempDir(), "report-"+lang+".pdf")
+		reportCLI(t, db, 0, "--lang", lang, "--format", "pdf", "-o", pdf)
+		out, err := exec.Command("pdftotext", "-layout", pdf, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range values {
+			want := pr.Figure("people", v)
+			if !strings.Contains(text, want) {
+				t.Errorf("%s text lacks %q", lang, want)
+			}
+			// pdftotext writes a no-break space as a space.
+			if sp := strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(want); !strings.Contains(string(out), sp) {
+				t.Errorf("%s pdftotext lacks %q", lang, sp)
+			}
+		}
+		if len(values) > 0 && pr.Figure("people", values[0]) == groupThousands(values[0]) && values[0] >= 1000 {
+			t.Errorf("%s groups digits as English does", lang)
+		}
 	}
 }
 

@@ -181,14 +181,19 @@ func callerLang(c serve.Caller) string {
 }
 
 // sessionTUI is the root model of one interactive session, as its account.
-// Roles that may not view people's files get the register only; exporting
-// to a file is not offered (the file would be written on the server).
+// Roles that may not view people's files get the register only; roles
+// that may run reports get the Reports screen (tab reaches it for an
+// auditor, who has no people list); exporting to a file is not offered
+// (the file would be written on the server).
 func (a *invocation) sessionTUI(ctx context.Context, st *app.App, c serve.Caller, session string) (serve.TUI, error) {
 	lang := callerLang(c)
 	view := st.AsCaller(app.Caller{Account: c.Account, Session: session})
 	deps := tui.Deps{Register: view, Concepts: view, Changes: view}
 	if sessions.Decide(c.Account.Role, sessions.OpViewPerson, sessions.ScopeOwn).Permitted() {
 		deps.People, deps.Plans = view, view
+	}
+	if sessions.Decide(c.Account.Role, sessions.OpRunReport, sessions.ScopeOwn).Permitted() {
+		deps.Reports = view
 	}
 	schemes, err := view.Schemes(ctx)
 	if err != nil {

@@ -64,11 +64,14 @@ func (a *invocation) readPassphrase(prompt string) ([]byte, error) {
 	return p, nil
 }
 
-// registerOnly reports whether the command being run touches the register
-// alone (its operation in the role table), so never needs the key.
+// registerOnly reports whether the command being run reads no sealed
+// column (its operation in the role table: the register's, or a report),
+// so never needs the key.
 func (a *invocation) registerOnly() bool {
 	op, ok := commandOps[a.cmdPath]
-	return ok && (op == sessions.OpSearchRegister || op == sessions.OpImportRegister)
+	// A report reads no sealed column either (ages, groups, dates and
+	// amounts only), so it runs on a locked database too.
+	return ok && (op == sessions.OpSearchRegister || op == sessions.OpImportRegister || op == sessions.OpRunReport)
 }
 
 // unlock unlocks st when its personal data is encrypted: with the key this

@@ -7,6 +7,7 @@ import (
 
 	"github.com/signintech/gopdf"
 
+	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/report"
 )
 
@@ -14,13 +15,16 @@ import (
 // then every table with its figures and a bar chart of its main column
 // (suppressed cells print "x" and draw no bar). Only what the report
 // holds is drawn, so nothing suppressed can reach the page.
-func ReportPDF(w io.Writer, r *report.Report, l report.Labels) error {
+// Labels come from pr's catalogue and figures from pr (present), so the
+// PDF prints what the text report and the Reports screen print.
+func ReportPDF(w io.Writer, r *report.Report, pr *present.Printer) error {
+	l := pr.Tr()
 	pw, err := newPDFWriter(Options{})
 	if err != nil {
 		return err
 	}
 	pw.pdf.SetInfo(gopdf.PdfInfo{Title: report.Label(l, "report.title", "Report"), Creator: "koers", Producer: "koers"})
-	rp := &reportPDF{w: pw, l: l, lang: l.Lang(), y: marginTop}
+	rp := &reportPDF{w: pw, l: l, pr: pr, y: marginTop}
 	rp.text(report.Label(l, "report.title", "Report"), true, sizeTitle)
 	rp.text(periodText(r, l), false, sizeBody)
 	rp.text(report.Label(l, "report.legend", "x: suppressed"), false, sizeTable)
@@ -28,7 +32,7 @@ func ReportPDF(w io.Writer, r *report.Report, l report.Labels) error {
 	for _, x := range r.Ratios {
 		v := report.Mark
 		if !x.Suppressed {
-			v = report.FormatPercent(rp.lang, x.Percent)
+			v = pr.Percent(x.Percent)
 		}
 		rp.pair(report.Label(l, "report.x."+x.ID, x.ID), v)
 	}
@@ -62,10 +66,10 @@ func periodText(r *report.Report, l report.Labels) string {
 }
 
 type reportPDF struct {
-	w    *pdfWriter
-	l    report.Labels
-	lang string
-	y    float64
+	w  *pdfWriter
+	l  report.Labels
+	pr *present.Printer
+	y  float64
 }
 
 // space starts a new page unless h fits above the bottom margin.
@@ -147,7 +151,7 @@ func (rp *reportPDF) table(t *report.Table) {
 		for j, cl := range t.Cells[i] {
 			v := report.Mark
 			if !cl.Suppressed {
-				v = report.FormatValue(rp.lang, t.Units[j], cl.Value)
+				v = rp.pr.Figure(t.Units[j], cl.Value)
 			}
 			rp.right(marginX+labelW+colW*float64(j+1), v, row == "total", sizeTable)
 		}

@@ -1,25 +1,38 @@
 package report
 
 import (
-	"slices"
 	"sort"
 	"strings"
 )
 
-// acc adds up one cell: its value and the distinct people it is about
-// (records arrive one person at a time, so the last serial is enough).
+// acc adds up one cell: its value and the distinct people it is about.
+// People are counted in a bitset of their index in the builder, so facts
+// may arrive in any order (one table at a time, each in its own order).
 type acc struct {
 	v    int64
 	n    int
-	last int
+	seen []uint64
 }
 
-func (a *acc) add(v int64, serial int) {
+// add adds v about person p.
+func (a *acc) add(v int64, p int32) {
 	a.v += v
-	if a.last != serial {
-		a.last = serial
-		a.n++
+	a.once(p)
+}
+
+// once counts person p if not counted yet, and reports whether it did.
+func (a *acc) once(p int32) bool {
+	w := int(p >> 6)
+	if w >= len(a.seen) {
+		a.seen = append(a.seen, make([]uint64, w+1-len(a.seen))...)
 	}
+	bit := uint64(1) << (p & 63)
+	if a.seen[w]&bit != 0 {
+		return false
+	}
+	a.seen[w] |= bit
+	a.n++
+	return true
 }
 
 // grid is a table being added up: rows by code, a fixed number of columns.
@@ -63,232 +76,7 @@ var spentDims = []string{"eqf", "field", "mode", "micro", "stackable"}
 // Employment situations in the follow-up table.
 var situations = []string{"employed", "self-employed", "unemployed", "student", "inactive"}
 
-// Builder adds up records into a report. Use NewBuilder, Add every
-// person, then Report.
-type Builder struct {
-	p      Params
-	units  map[string]string // scheme → unit (EUR, hours, days)
-	serial int
-
-	part    map[string]*grid // dimension → rows × (stages + total)
-	schemes *grid            // scheme held → stages + total (rows overlap)
-	focus   *grid            // low-qualified, unemployed, both → stages + total
-
-	months  int                // months in the period
-	ledger  map[string][][]acc // scheme → month × kind
-	ledgerT map[string][]acc   // scheme → kind totals
-	funders map[string]*grid   // scheme → funder × 1
-	spent   map[string]*grid   // dimension → category × (schemes + out of pocket)
-	spentS  []string           // schemes columns of spent tables, sorted
-	spentC  map[string]int     // scheme → column
-
-	steps      *grid // "steps" × enrolled, completed, dropped
-	creds      *grid
-	employment *grid // situation × m6, m12
-	guidance   *grid // "sessions" × held, no_show, people
-	actions    *grid // "actions" × agreed, done
-	waits      []int // days from first session to first enrolment
-	waitN      acc
-}
-
-// NewBuilder starts a report for p; units gives each scheme's unit (EUR,
-// hours or days), which orders and labels the money columns.
-func NewBuilder(p Params, units map[string]string) *Builder {
-	b := &Builder{p: p, units: units, part: map[string]*grid{}, ledger: map[string][][]acc{}, ledgerT: map[string][]acc{},
-		funders: map[string]*grid{}, spent: map[string]*grid{}, spentC: map[string]int{}}
-	for _, d := range dims {
-		b.part[d] = newGrid(len(stages) + 1)
-	}
-	b.schemes, b.focus = newGrid(len(stages)+1), newGrid(len(stages)+1)
-	b.months = monthIndex(p.To) - monthIndex(p.From) + 1
-	for sc := range units {
-		b.spentS = append(b.spentS, sc)
-	}
-	sort.Strings(b.spentS)
-	for i, sc := range b.spentS {
-		b.spentC[sc] = i
-	}
-	for _, d := range spentDims {
-		b.spent[d] = newGrid(len(b.spentS) + 1)
-	}
-	b.steps, b.creds = newGrid(3), newGrid(1)
-	b.employment, b.guidance, b.actions = newGrid(2), newGrid(3), newGrid(2)
-	return b
-}
-
-func monthIndex(d Day) int { return int(d)/10000*12 + int(d)/100%100 - 1 }
-
-// Add adds one person's record (it is not kept).
-func (b *Builder) Add(r *Record) {
-	p := b.p
-	if !p.keep(r) {
-		return
-	}
-	b.serial++
-	s := b.serial
-
-	// Guidance: sessions in the period, first session ever.
-	guided, anySession := false, false
-	var first Day
-	for _, x := range r.Sessions {
-		if x.Attended && (first == 0 || x.At < first) {
-			first = x.At
-		}
-		if !p.in(x.At) {
-			continue
-		}
-		anySession = true
-		if x.Attended {
-			guided = true
-			b.guidance.at("sessions")[0].add(1, s)
-		} else {
-			b.guidance.at("sessions")[1].add(1, s)
-		}
-	}
-	if anySession {
-		b.guidance.at("sessions")[2].add(1, s)
-	}
-	for _, a := range r.Actions {
-		if p.in(a.Agreed) {
-			b.actions.at("actions")[0].add(1, s)
-			if a.Done {
-				b.actions.at("actions")[1].add(1, s)
-			}
-		}
-	}
-
-	// Steps: outcomes in the period, participation stage, first enrolment.
-	started, completed := false, false
-	var firstEnrol Day
-	for _, st := range r.Steps {
-		if st.Enrolled != 0 && (firstEnrol == 0 || st.Enrolled < firstEnrol) {
-			firstEnrol = st.Enrolled
-		}
-		closed := st.Completed
-		if closed == 0 {
-			closed = st.Dropped
-		}
-		if st.Enrolled != 0 && st.Enrolled <= p.To && (closed == 0 || closed >= p.From) {
-			started = true
-		}
-		if p.in(st.Completed) {
-			completed = true
-		}
-		for i, d := range []Day{st.Enrolled, st.Completed, st.Dropped} {
-			if p.in(d) {
-				b.steps.at("steps")[i].add(1, s)
-			}
-		}
-		if p.in(st.Enrolled) && st.OutOfPocket > 0 {
-			b.addSpent(st, len(b.spentS), st.OutOfPocket, s)
-		}
-	}
-	if p.in(firstEnrol) && first != 0 && first <= firstEnrol {
-		b.waits = append(b.waits, int(firstEnrol.Time().Sub(first.Time()).Hours()/24))
-		b.waitN.add(1, s)
-	}
-	if guided {
-		stage := 0
-		switch {
-		case completed:
-			stage = 3
-		case started:
-			stage = 2
-		case r.PlanMade != 0 && r.PlanMade <= p.To:
-			stage = 1
-		}
-		for _, d := range dims {
-			for _, row := range [][]acc{b.part[d].at(b.dimValue(d, r)), b.part[d].at("total")} {
-				row[stage].add(1, s)
-				row[len(stages)].add(1, s)
-			}
-		}
-		for _, sc := range r.Schemes {
-			row := b.schemes.at(sc)
-			row[stage].add(1, s)
-			row[len(stages)].add(1, s)
-		}
-		low, unemp := r.EQF >= 1 && r.EQF <= 2, r.Employment == "unemployed"
-		for _, f := range []struct {
-			row string
-			on  bool
-		}{{"low_qualified", low}, {"unemployed", unemp}, {"low_qualified_unemployed", low && unemp}} {
-			if f.on {
-				row := b.focus.at(f.row)
-				row[stage].add(1, s)
-				row[len(stages)].add(1, s)
-			}
-		}
-	}
-
-	// Ledger: per scheme and month; top-ups by funder; spending by what.
-	from := monthIndex(p.From)
-	for _, e := range r.Entries {
-		if !p.in(e.On) {
-			continue
-		}
-		k := slices.Index(kinds, e.Kind)
-		if k < 0 {
-			continue
-		}
-		m, ok := b.ledger[e.Scheme]
-		if !ok {
-			m = make([][]acc, b.months)
-			for i := range m {
-				m[i] = make([]acc, len(kinds))
-			}
-			b.ledger[e.Scheme], b.ledgerT[e.Scheme] = m, make([]acc, len(kinds))
-		}
-		m[monthIndex(e.On)-from][k].add(e.Amount, s)
-		b.ledgerT[e.Scheme][k].add(e.Amount, s)
-		switch e.Kind {
-		case "top-up":
-			g, ok := b.funders[e.Scheme]
-			if !ok {
-				g = newGrid(1)
-				b.funders[e.Scheme] = g
-			}
-			f := e.Funder
-			if f == "" {
-				f = "unknown"
-			}
-			g.at(f)[0].add(e.Amount, s)
-			g.at("total")[0].add(e.Amount, s)
-		case "spend":
-			if c, ok := b.spentC[e.Scheme]; ok {
-				var st Step
-				if e.Step >= 0 && e.Step < len(r.Steps) {
-					st = r.Steps[e.Step]
-				}
-				b.addSpent(st, c, e.Amount, s)
-			}
-		}
-	}
-
-	// Outcomes.
-	for _, d := range r.Credentials {
-		if p.in(d) {
-			b.creds.at("credentials")[0].add(1, s)
-		}
-	}
-	for i, f := range []Follow{r.Employment6, r.Employment12} {
-		if f.Situation != "" && p.in(f.On) {
-			b.employment.at(f.Situation)[i].add(1, s)
-			b.employment.at("total")[i].add(1, s)
-		}
-	}
-}
-
-// addSpent adds v to column c of every spent-on table, in the step's row.
-func (b *Builder) addSpent(st Step, c int, v int64, s int) {
-	for _, d := range spentDims {
-		row := b.spent[d].at(spentValue(d, st))
-		row[c].add(v, s)
-		b.spent[d].at("total")[c].add(v, s)
-	}
-}
-
-func (b *Builder) dimValue(d string, r *Record) string {
+func (b *Builder) dimValue(d string, r *Attrs) string {
 	switch d {
 	case "age":
 		if r.BirthYear == 0 {

@@ -9,6 +9,7 @@ import (
 // (primary and complementary, across the tables that share totals), then
 // the ratios from the printed cells.
 func (b *Builder) Report() *Report {
+	b.finishPeople()
 	r := &Report{Params: b.p}
 	k := max(b.p.K, DefaultK)
 	partCols := append(slices.Clone(stages), "total")
@@ -86,7 +87,7 @@ func (b *Builder) Report() *Report {
 	r.Sections = append(r.Sections, Section{ID: "spent", Tables: spent})
 
 	// Outcomes.
-	steps := fromGrid("outcomes.steps", b.steps, []string{"steps"}, []string{"enrolled", "completed", "dropped"}, repeat("count", 3))
+	steps := fromGrid("outcomes.steps", b.stepsG, []string{"steps"}, []string{"enrolled", "completed", "dropped"}, repeat("count", 3))
 	creds := fromGrid("outcomes.credentials", b.creds, []string{"credentials"}, []string{"earned"}, []string{"count"})
 	emp := fromGrid("outcomes.employment", b.employment, append(slices.Clone(situations), "total"), []string{"m6", "m12"}, people(2))
 	emp.ColSums = true

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/koers-project/koers/present"
 )
@@ -55,44 +54,14 @@ func Major(unit string, v int64) float64 {
 	return float64(v)
 }
 
-// FormatValue writes a printed value for people: whole major units with
-// the language's digit grouping (amounts are rounded to the euro or hour:
-// reports are about magnitudes).
-func FormatValue(lang, unit string, v int64) string {
-	n := int64(Major(unit, v) + 0.5)
-	s := strconv.FormatInt(n, 10)
-	sep := ","
-	switch lang {
-	case "nl":
-		sep = "."
-	case "fr":
-		sep = "\u00a0"
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-// FormatPercent writes a percentage with one decimal in the language.
-func FormatPercent(lang string, p float64) string {
-	s := strconv.FormatFloat(p, 'f', 1, 64)
-	if lang == "nl" || lang == "fr" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s + " %"
-}
-
 // Mark is what a suppressed cell prints as.
 const Mark = "x"
 
-// WriteText writes the report as aligned plain text.
-func (r *Report) WriteText(w io.Writer, l Labels) error {
-	lang := l.Lang()
+// WriteText writes the report as aligned plain text for people: labels
+// from pr's catalogue, figures and rates in pr's language (present is the
+// one place numbers become digits).
+func (r *Report) WriteText(w io.Writer, pr *present.Printer) error {
+	l := pr.Tr()
 	bw := &errWriter{w: w}
 	bw.printf("%s\n", Label(l, "report.title", "Report"))
 	bw.printf("%s\n", r.periodLine(l))
@@ -100,12 +69,12 @@ func (r *Report) WriteText(w io.Writer, l Labels) error {
 	for _, x := range r.Ratios {
 		v := Mark
 		if !x.Suppressed {
-			v = FormatPercent(lang, x.Percent)
+			v = pr.Percent(x.Percent)
 		}
 		bw.printf("  %-52s %10s\n", Label(l, "report.x."+x.ID, x.ID), v)
 	}
 	if v, ok := r.SessionsPerPerson(); ok {
-		bw.printf("  %-52s %10s\n", Label(l, "report.x.sessions_per_person", "sessions per person"), strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), ".", decimalSep(lang), 1))
+		bw.printf("  %-52s %10s\n", Label(l, "report.x.sessions_per_person", "sessions per person"), pr.Decimal1(v))
 	}
 	for _, s := range r.Sections {
 		bw.printf("\n== %s ==\n", SectionTitle(l, s.ID))
@@ -129,7 +98,7 @@ func (r *Report) WriteText(w io.Writer, l Labels) error {
 				for j, cl := range t.Cells[i] {
 					v := Mark
 					if !cl.Suppressed {
-						v = FormatValue(lang, t.Units[j], cl.Value)
+						v = pr.Figure(t.Units[j], cl.Value)
 					}
 					bw.printf(" %14s", v)
 				}
@@ -138,13 +107,6 @@ func (r *Report) WriteText(w io.Writer, l Labels) error {
 		}
 	}
 	return bw.err
-}
-
-func decimalSep(lang string) string {
-	if lang == "nl" || lang == "fr" {
-		return ","
-	}
-	return "."
 }
 
 func (r *Report) periodLine(l Labels) string {
@@ -161,7 +123,9 @@ func (r *Report) periodLine(l Labels) string {
 
 // WriteCSV writes one row per cell: section, table, row, column (codes),
 // unit, value in major units (empty when suppressed) and whether it is
-// suppressed; the ratios follow as a table of their own.
+// suppressed; the ratios follow as a table of their own. CSV is for
+// analysts' tools: numbers are plain (a point for decimals, no grouping)
+// in every language, as in JSON.
 func (r *Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"section", "table", "row", "col", "unit", "value", "suppressed"})

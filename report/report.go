@@ -183,7 +183,7 @@ func (p Params) in(d Day) bool { return d != 0 && d >= p.From && d <= p.To }
 
 // keep reports whether the record is in the report's population (centre
 // and region).
-func (p Params) keep(r *Record) bool {
+func (p Params) keep(r *Attrs) bool {
 	return (p.Centre == "" || r.Centre == p.Centre) && (p.Region == "" || strings.HasPrefix(r.Region, p.Region))
 }
 

@@ -56,6 +56,7 @@ func TestStages(t *testing.T) {
 		b.Add(&recs[i])
 	}
 	// k = 1 is below the default, so the builder raises it: use the raw grid.
+	b.finishPeople()
 	got := map[string]int64{}
 	for c, st := range stages {
 		got[st] = b.part["age"].rows["total"][c].v

@@ -8,11 +8,11 @@ import (
 	"github.com/koers-project/koers/report"
 )
 
-// reportOffers reads what reports need of every offer a plan step names:
+// ReportOffers reads what reports need of every offer a plan step names:
 // level, form, field, whether a micro-credential (a notional workload under
 // 60 ECTS, or 1,500 hours when only hours are known; unknown without
 // either), stackable (stated stackability or a stacking relation) and price.
-func (s *Store) reportOffers(ctx context.Context) (map[string]offerAttrs, error) {
+func (s *Store) ReportOffers(ctx context.Context) (map[string]OfferAttrs, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT o.rid FROM offers o WHERE o.id IN (SELECT DISTINCT offer_id FROM plan_steps WHERE offer_id <> '')`)
 	if err != nil {
 		return nil, fmt.Errorf("report offers: %w", err)
@@ -30,7 +30,7 @@ func (s *Store) reportOffers(ctx context.Context) (map[string]offerAttrs, error)
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := make(map[string]offerAttrs, len(rids))
+	out := make(map[string]OfferAttrs, len(rids))
 	for start := 0; start < len(rids); start += 2000 {
 		list, err := s.offersByRIDs(ctx, rids[start:min(start+2000, len(rids))])
 		if err != nil {
@@ -45,27 +45,27 @@ func (s *Store) reportOffers(ctx context.Context) (map[string]offerAttrs, error)
 	return out, nil
 }
 
-func attrsOf(o catalog.Offer) offerAttrs {
-	a := offerAttrs{mode: string(o.Mode), field: o.ISCED, price: -1}
+func attrsOf(o catalog.Offer) OfferAttrs {
+	a := OfferAttrs{Mode: string(o.Mode), Field: o.ISCED, Price: -1}
 	if o.EQF >= 1 && o.EQF <= 8 {
-		a.eqf = int(o.EQF)
+		a.EQF = int(o.EQF)
 	}
 	if o.Price != nil {
-		a.price = int64(*o.Price)
+		a.Price = int64(*o.Price)
 	}
 	switch {
 	case o.ECTS != nil:
-		a.micro = yesNo(*o.ECTS < 60)
+		a.Micro = yesNo(*o.ECTS < 60)
 	case o.Hours != nil:
-		a.micro = yesNo(*o.Hours < 1500)
+		a.Micro = yesNo(*o.Hours < 1500)
 	}
 	switch {
 	case o.Stackability == "stackable":
-		a.stackable = report.Yes
+		a.Stackable = report.Yes
 	case hasStacking(o):
-		a.stackable = report.Yes
+		a.Stackable = report.Yes
 	case o.Stackability == "stand-alone":
-		a.stackable = report.No
+		a.Stackable = report.No
 	}
 	return a
 }

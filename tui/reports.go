@@ -168,7 +168,7 @@ func (p *reportsPage) View() string {
 // section, then each table's chart column as bars with the value.
 func (p *reportsPage) sectionLines(s report.Section) []string {
 	st, tr := p.sh.Styles, p.sh.Tr
-	lang := tr.Lang()
+
 	labelW := min(30, p.w/3)
 	valW := 12
 	barW := max(p.w-labelW-valW-5, 8)
@@ -186,12 +186,12 @@ func (p *reportsPage) sectionLines(s report.Section) []string {
 		for _, x := range p.r.Ratios {
 			v, n := report.Mark, int64(0)
 			if !x.Suppressed {
-				v, n = report.FormatPercent(lang, x.Percent), int64(x.Percent*10)
+				v, n = p.sh.P.Percent(x.Percent), int64(x.Percent*10)
 			}
 			row(report.Label(tr, "report.x."+x.ID, x.ID), v, n, 1000)
 		}
 		if v, ok := p.r.SessionsPerPerson(); ok {
-			row(report.Label(tr, "report.x.sessions_per_person", ""), strings.Replace(fmt.Sprintf("%.1f", v), ".", decimalSepOf(lang), 1), 0, 0)
+			row(report.Label(tr, "report.x.sessions_per_person", ""), p.sh.P.Decimal1(v), 0, 0)
 		}
 		out = append(out, "")
 	}
@@ -216,7 +216,7 @@ func (p *reportsPage) sectionLines(s report.Section) []string {
 			v := report.Mark
 			var n int64
 			if !cl.Suppressed {
-				v = report.FormatValue(lang, t.Units[c], cl.Value)
+				v = p.sh.P.Figure(t.Units[c], cl.Value)
 				if rw != "total" {
 					n = cl.Value
 				}
@@ -249,13 +249,6 @@ func chartColumn(t *report.Table) int {
 // builds for, but cents add up).
 func barOf(n, top int64, width int) string {
 	return bar(int(n*1000/top), 1000, width)
-}
-
-func decimalSepOf(lang string) string {
-	if lang == "nl" || lang == "fr" {
-		return ","
-	}
-	return "."
 }
 
 func (p *reportsPage) SetSize(w, h int) { p.w, p.h = w, h }

@@ -145,3 +145,27 @@ func TestReportsFromPeopleList(t *testing.T) {
 		t.Errorf("%d report runs, want 1", f.runs)
 	}
 }
+
+// TestTabOpensReportsWithoutPeople: an account that may run reports but
+// not open people's files (an auditor over SSH: Deps without People)
+// reaches the Reports screen with tab, where others reach the people list;
+// with neither, tab does nothing.
+func TestTabOpensReportsWithoutPeople(t *testing.T) {
+	f := &fakeReports{}
+	sh := newShared(locale.Must(), Deps{Reports: f}, Options{Lang: "en", Now: func() time.Time { return reportsNow }})
+	p := &peopleProbe{m: newModel(sh, newBlankPage(sh, "Register"))}
+	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(100, 30))
+	r := &peopleRun{t: t, tm: tm, p: p}
+	r.special(tea.KeyTab)
+	r.waitFor("3 follow-ups due this week", "Took part in training")
+	if f.runs == 0 {
+		t.Error("the report did not run")
+	}
+	r.finish()
+
+	none := newShared(locale.Must(), Deps{}, Options{Lang: "en"})
+	m := newModel(none, newBlankPage(none, "Register"))
+	if _, cmd := m.Update(OpenPeopleMsg{}); cmd != nil {
+		t.Error("tab with neither people nor reports opened something")
+	}
+}

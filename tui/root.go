@@ -260,6 +260,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if p := newPeoplePage(m.sh); p != nil {
 			return m, Push(p)
 		}
+		// An account that may run reports but not open people's files (an
+		// auditor over SSH) reaches the Reports screen the same way.
+		if p := newReportsPage(m.sh); p != nil {
+			return m, Push(p)
+		}
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
