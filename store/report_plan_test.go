@@ -14,7 +14,7 @@ import (
 func TestReportQueryPlans(t *testing.T) {
 	ctx := context.Background()
 	st := openTemp(t)
-	// The passes over large tables, each with its index (migration 0020).
+	// The passes over large tables, each with its index (migration 0021).
 	covered := map[string]bool{"Sessions": true, "Actions": true, "PlanMade": true, "Steps": true,
 		"Entries": true, "TopUps": true, "Spends": true}
 	v := reflect.ValueOf(sqliteReport)

@@ -1,4 +1,4 @@
--- 0020: indexes for the report (issue 18), as SQLite's 0020: the
+-- 0021: indexes for the report (issue 18), as SQLite's 0021: the
 -- ledger's rows of a period as one range of (effective) with the columns
 -- the report reads (INCLUDE: an index-only scan where the visibility map
 -- allows), sessions by person with their actions, when plans were made, a step's

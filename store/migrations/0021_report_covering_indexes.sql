@@ -1,4 +1,4 @@
--- 0020: covering indexes for the report (issue 18). Each lets one of the
+-- 0021: covering indexes for the report (issue 18). Each lets one of the
 -- report's passes read a narrow index instead of the table's rows: the
 -- ledger's rows of the period as one range of (effective), sessions
 -- grouped by person in index order (no sort), with the actions of the
