@@ -62,6 +62,11 @@ type Store struct {
 	now   func() time.Time
 	reg   *register // register search state (search_index.go)
 	view  bool      // made by As: Close leaves the shared database open
+	// stageEvery and stagePause are the store's own tests' hold on an
+	// import (import_stage.go): batch length (0: stageBatch) and a call
+	// after each batch commits.
+	stageEvery time.Duration
+	stagePause func()
 }
 
 type migration struct {
