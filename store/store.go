@@ -357,8 +357,16 @@ func NewID() string {
 
 // Tx runs fn in one immediate transaction, committing if fn returns nil and
 // rolling back otherwise. Read-then-write work goes through here.
+//
+// Beginning waits for the write lock up to the busy timeout (15 s: an
+// import's batches hold it for a fraction of a second each), and tries
+// twice more if it still gets SQLITE_BUSY, so that "database is locked"
+// does not reach a person for a short write.
 func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
+	for attempt := 0; err != nil && isBusy(err) && attempt < 2 && ctx.Err() == nil; attempt++ {
+		tx, err = s.db.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return mapErr(err)
 	}
