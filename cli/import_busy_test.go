@@ -72,10 +72,11 @@ func TestImportBesideWritersAndKilled(t *testing.T) {
 		}
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
-		pct := waitImportPercent(t, db, 30, exited)
-		if err := cmd.Process.Kill(); err != nil {
-			t.Fatal(err)
-		}
+		pct := waitImportPercent(t, db, 30, exited, func() {
+			if err := cmd.Process.Kill(); err != nil {
+				t.Error(err)
+			}
+		})
 		<-exited
 		if got := registerView(t, db); got != before {
 			t.Errorf("killed at %d %%: the register changed:\nbefore %s\nafter  %s", pct, before, got)
@@ -315,9 +316,9 @@ func registerView(t *testing.T, db string) string {
 	return b.String()
 }
 
-// waitImportPercent polls the import's progress row until it reaches pct,
-// the process exits, or a deadline passes.
-func waitImportPercent(t *testing.T, db string, pct int, exited <-chan error) int {
+// waitImportPercent polls the import's progress row until it reaches pct
+// (then calls kill at once), the process exits, or a deadline passes.
+func waitImportPercent(t *testing.T, db string, pct int, exited <-chan error, kill func()) int {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Minute)
 	tick := time.NewTicker(100 * time.Millisecond)
@@ -333,10 +334,12 @@ func waitImportPercent(t *testing.T, db string, pct int, exited <-chan error) in
 			continue
 		}
 		s, err := st.ImportStatus(context.Background())
-		st.Close()
 		if err == nil && s.Running && s.Percent >= pct {
+			kill()
+			st.Close()
 			return s.Percent
 		}
+		st.Close()
 	}
 	t.Fatalf("the import did not reach %d %% in time", pct)
 	return 0
