@@ -31,7 +31,7 @@ func lineH(size float64) float64 { return size * 1.3 }
 // on every page, and step blocks that are not split across pages when they
 // fit on one. The bytes depend only on the plan and the clock.
 func WritePDF(w io.Writer, p *Plan, opt Options) error {
-	d := layout(p, opt)
+	d := safeDoc(layout(p, opt))
 	r, err := newPDFWriter(opt)
 	if err != nil {
 		return err
