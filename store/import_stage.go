@@ -145,9 +145,7 @@ func (s *Store) beginStage(ctx context.Context, percent func() int) (*stage, err
 	}
 	// No FTS merging while staging (the segments merge in short steps once
 	// the generation is swapped in, mergeFTS), one segment a batch.
-	for _, q := range []string{`INSERT INTO offers_fts (offers_fts, rank) VALUES ('automerge', 0)`,
-		`INSERT INTO offers_fts (offers_fts, rank) VALUES ('crisismerge', 1000)`,
-		`INSERT INTO offers_fts (offers_fts, rank) VALUES ('hashsize', 67108864)`} {
+	for _, q := range ftsConfig(0, 1000, 64<<20) {
 		if _, err := st.tx.ExecContext(ctx, q); err != nil {
 			_ = st.tx.Rollback()
 			st.release()
@@ -281,9 +279,7 @@ func (st *stage) finish(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err == nil {
 		_, err = tx.ExecContext(ctx, `DELETE FROM meta WHERE key = 'register.import'`)
 	}
-	for _, q := range []string{`INSERT INTO offers_fts (offers_fts, rank) VALUES ('automerge', 4)`,
-		`INSERT INTO offers_fts (offers_fts, rank) VALUES ('crisismerge', 16)`,
-		`INSERT INTO offers_fts (offers_fts, rank) VALUES ('hashsize', 1048576)`} {
+	for _, q := range ftsConfig(4, 16, 1<<20) {
 		if err == nil {
 			_, err = tx.ExecContext(ctx, q)
 		}
@@ -319,10 +315,7 @@ func (st *stage) abort(ctx context.Context) error {
 		return err
 	}
 	return st.s.Tx(ctx, func(tx *sql.Tx) error {
-		for _, q := range []string{`DELETE FROM meta WHERE key = 'register.import'`,
-			`INSERT INTO offers_fts (offers_fts, rank) VALUES ('automerge', 4)`,
-			`INSERT INTO offers_fts (offers_fts, rank) VALUES ('crisismerge', 16)`,
-			`INSERT INTO offers_fts (offers_fts, rank) VALUES ('hashsize', 1048576)`} {
+		for _, q := range append([]string{`DELETE FROM meta WHERE key = 'register.import'`}, ftsConfig(4, 16, 1<<20)...) {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}
@@ -391,6 +384,9 @@ func dropStagedBatch(ctx context.Context, tx *sql.Tx, ceiling int64, limit int) 
 			g.rid, t.title, t.description, t.outcomes, t.skills, t.provider); err != nil {
 			return 0, err
 		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO offers_title_fts (offers_title_fts, rowid, title) VALUES ('delete', ?, ?)`, g.rid, t.title); err != nil {
+			return 0, err
+		}
 		for _, uri := range g.skills {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM offer_skills WHERE skill = (SELECT id FROM offer_skill_uris WHERE uri = ?) AND offer = ?`, uri, g.rid); err != nil {
 				return 0, err
@@ -407,6 +403,12 @@ func dropStagedBatch(ctx context.Context, tx *sql.Tx, ceiling int64, limit int) 
 // transaction until nothing is left to merge (what 'optimize' does in one
 // long transaction). Errors end it quietly: merging only speeds searches.
 func (s *Store) mergeFTS(ctx context.Context) {
+	for _, t := range ftsTables {
+		s.mergeFTSTable(ctx, t)
+	}
+}
+
+func (s *Store) mergeFTSTable(ctx context.Context, table string) {
 	for range 10000 {
 		var changed int64
 		err := s.Tx(ctx, func(tx *sql.Tx) error {
@@ -414,7 +416,7 @@ func (s *Store) mergeFTS(ctx context.Context) {
 			if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO offers_fts (offers_fts, rank) VALUES ('merge', -500)`); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('merge', -500)`); err != nil {
 				return err
 			}
 			if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
@@ -427,6 +429,23 @@ func (s *Store) mergeFTS(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// ftsTables are the register's FTS indexes an import writes.
+var ftsTables = []string{"offers_fts", "offers_title_fts"}
+
+// ftsConfig sets automerge, crisismerge and hashsize on every FTS index:
+// while staging no merging and one segment a batch; between imports the
+// values migration 0019 wrote.
+func ftsConfig(automerge, crisismerge, hashsize int) []string {
+	var qs []string
+	for _, t := range ftsTables {
+		qs = append(qs,
+			fmt.Sprintf(`INSERT INTO %[1]s (%[1]s, rank) VALUES ('automerge', %d)`, t, automerge),
+			fmt.Sprintf(`INSERT INTO %[1]s (%[1]s, rank) VALUES ('crisismerge', %d)`, t, crisismerge),
+			fmt.Sprintf(`INSERT INTO %[1]s (%[1]s, rank) VALUES ('hashsize', %d)`, t, hashsize))
+	}
+	return qs
 }
 
 // setMeta upserts one meta key.

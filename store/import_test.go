@@ -30,7 +30,7 @@ func dbHash(t *testing.T, st *Store) string {
 // row uses). registerUnchanged checks the FTS index by what it finds.
 func registerHash(t *testing.T, st *Store) string {
 	t.Helper()
-	return tablesHash(t, st, map[string]bool{"offers_fts_data": true, "offers_fts_idx": true, "offer_orgs": true, "offer_skill_uris": true})
+	return tablesHash(t, st, map[string]bool{"offers_fts_data": true, "offers_fts_idx": true, "offers_title_fts_data": true, "offers_title_fts_idx": true, "offer_orgs": true, "offer_skill_uris": true})
 }
 
 func tablesHash(t *testing.T, st *Store, skip map[string]bool) string {

@@ -275,6 +275,8 @@ type offerWriter struct {
 	skDel          *sql.Stmt
 	orgIns         *sql.Stmt
 	skillIns       *sql.Stmt
+	// titleIns and titleDel keep offers_title_fts beside offers_fts.
+	titleIns, titleDel *sql.Stmt
 	// fresh: the run's source had no offers, so every offer is new (no look-up).
 	fresh bool
 	// hadOffers: the register held offers of any source before.
@@ -398,6 +400,8 @@ func (w *offerWriter) bind(ctx context.Context, tx dbConn) error {
 		{&w.upd, `UPDATE offers SET id = ?, source_id = ?, created_at = ?, created_by = ? WHERE rid = ?`},
 		{&w.ftsIns, `INSERT INTO offers_fts (rowid, title, description, outcomes, skills, provider) VALUES (?, ?, ?, ?, ?, ?)`},
 		{&w.ftsDel, `INSERT INTO offers_fts (offers_fts, rowid, title, description, outcomes, skills, provider) VALUES ('delete', ?, ?, ?, ?, ?, ?)`},
+		{&w.titleIns, `INSERT INTO offers_title_fts (rowid, title) VALUES (?, ?)`},
+		{&w.titleDel, `INSERT INTO offers_title_fts (offers_title_fts, rowid, title) VALUES ('delete', ?, ?)`},
 		{&w.skDel, `DELETE FROM offer_skills WHERE skill = ? AND offer = ?`},
 		{&w.orgIns, `INSERT INTO offer_orgs (name) VALUES (?)`},
 		{&w.skillIns, `INSERT INTO offer_skill_uris (uri) VALUES (?)`},
@@ -438,12 +442,13 @@ func (w *offerWriter) commit(ctx context.Context, last bool) error {
 }
 
 func (w *offerWriter) close() {
-	for _, st := range []*sql.Stmt{w.find, w.old, w.ins, w.upd, w.ftsIns, w.ftsDel, w.skDel, w.orgIns, w.skillIns} {
+	for _, st := range []*sql.Stmt{w.find, w.old, w.ins, w.upd, w.ftsIns, w.ftsDel, w.titleIns, w.titleDel, w.skDel, w.orgIns, w.skillIns} {
 		if st != nil {
 			st.Close()
 		}
 	}
 	w.find, w.old, w.ins, w.upd, w.ftsIns, w.ftsDel, w.skDel, w.orgIns, w.skillIns = nil, nil, nil, nil, nil, nil, nil, nil, nil
+	w.titleIns, w.titleDel = nil, nil
 }
 
 // org is the interned id of a provider or awarding body, or nil for "".
@@ -572,6 +577,9 @@ func (w *offerWriter) put(ctx context.Context, p *prepared, seen *bitset) (rid, 
 		pr, o.Start.String(), provID, awardID, p.initials)
 	t := p.text
 	if _, err := w.ftsIns.ExecContext(ctx, newRid, t.title, t.description, t.outcomes, t.skills, t.provider); err != nil {
+		return 0, 0, 0, fmt.Errorf("index: %w", err)
+	}
+	if _, err := w.titleIns.ExecContext(ctx, newRid, t.title); err != nil {
 		return 0, 0, 0, fmt.Errorf("index: %w", err)
 	}
 	for _, ph := range p.phrases {

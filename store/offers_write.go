@@ -20,6 +20,9 @@ func (w *offerWriter) unindex(ctx context.Context, rid int64) error {
 	if _, err := w.ftsDel.ExecContext(ctx, rid, ot.title, ot.description, ot.outcomes, ot.skills, ot.provider); err != nil {
 		return fmt.Errorf("unindex: %w", err)
 	}
+	if _, err := w.titleDel.ExecContext(ctx, rid, ot.title); err != nil {
+		return fmt.Errorf("unindex: %w", err)
+	}
 	for _, ph := range termPhrases(ot, &w.seen) {
 		w.termRows[ph]--
 	}

@@ -61,6 +61,7 @@ type Store struct {
 	actor string
 	now   func() time.Time
 	reg   *register // register search state (search_index.go)
+	keys  *keyring  // encryption at rest (vault.go), shared with views
 	view  bool      // made by As: Close leaves the shared database open
 	// stageEvery and stagePause are the store's own tests' hold on an
 	// import (import_stage.go): batch length (0: stageBatch) and a call
@@ -103,6 +104,19 @@ func migrations() ([]migration, error) {
 		}
 	}
 	return ms, nil
+}
+
+// goSteps are the migrations that also need Go (data SQL cannot compute),
+// by name without number, so that renumbering a migration keeps its step.
+// A step runs in the migration's transaction, after its SQL.
+var goSteps = map[string]func(context.Context, *sql.Tx) error{
+	"offer_title_index": backfillTitles,
+}
+
+// migrationKey is a migration file's name without its number and ".sql".
+func migrationKey(name string) string {
+	_, rest, _ := strings.Cut(name, "_")
+	return strings.TrimSuffix(rest, ".sql")
 }
 
 // LatestVersion is the schema version this build writes.
@@ -184,7 +198,7 @@ func open(ctx context.Context, path string, opt Options, reg *register, drv *sql
 	db := sql.OpenDB(connector{dsn: DSN(path, opt.ReadOnly), drv: drv})
 	db.SetMaxOpenConns(4)
 	db.SetConnMaxIdleTime(0)
-	s := &Store{db: db, path: path, actor: opt.Actor, now: opt.Now, reg: reg}
+	s := &Store{db: db, path: path, actor: opt.Actor, now: opt.Now, reg: reg, keys: &keyring{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -196,6 +210,10 @@ func open(ctx context.Context, path string, opt Options, reg *register, drv *sql
 		return nil, fmt.Errorf("open %s: %w", path, mapErr(err))
 	}
 	if err := s.migrate(ctx, opt.TargetVersion, opt.ReadOnly); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := s.loadKeyring(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -309,6 +327,11 @@ func (s *Store) migrate(ctx context.Context, target int, readOnly bool) error {
 			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			if step := goSteps[migrationKey(m.name)]; step != nil {
+				if err := step(ctx, tx); err != nil {
+					return fmt.Errorf("migration %s: %w", m.name, err)
+				}
 			}
 			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
 			return err

@@ -10,4 +10,7 @@ type Deps struct {
 	Plans    Plans
 	Exporter Exporter
 	Reports  Reports
+	// Changes, when set, tells the session about other sessions' changes
+	// of the person in focus (see live.go).
+	Changes Changes
 }

@@ -124,6 +124,8 @@ type Model struct {
 	bodyW, bodyH int
 	// importState is the last answer about a running import (import_status.go).
 	importState app.ImportState
+	// live follows the person in focus (live.go).
+	live liveState
 }
 
 // New builds the root model with the search screen as home.
@@ -196,6 +198,9 @@ func (m *Model) resize() {
 // active page.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, cmd := m.update(msg)
+	if follow := m.follow(); follow != nil {
+		cmd = tea.Batch(cmd, follow)
+	}
 	// The body's height follows the help under it (one or two lines,
 	// or the full help), which changes with the page on top.
 	if w, h := m.bodySize(); m.sh.Width > 0 && (w != m.bodyW || h != m.bodyH) {
@@ -206,6 +211,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.liveUpdate(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.sh.Width, m.sh.Height = msg.Width, msg.Height
