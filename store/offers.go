@@ -53,12 +53,6 @@ func (e *OfferError) Error() string {
 
 func (e *OfferError) Unwrap() error { return e.Err }
 
-// errDryRun rolls a dry-run import back.
-var errDryRun = errors.New("dry run")
-
-// bulkRows is from how many written rows an import ends with a full FTS
-// optimize (one merge of every segment) instead of incremental merging.
-const bulkRows = 20000
 
 // ImportOffers imports offers of one source: all of them or, on the first
 // bad one, none. It stages them in short transactions (import_stage.go):
