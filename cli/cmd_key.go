@@ -17,7 +17,8 @@ func newKeyCmd(a *invocation) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "key",
 		Short: "Encryption at rest of personal data: turn it on, rotate the key, add a passphrase or key file, recover",
-		Long: "Names, contact details, notes, goals and actions, ledger reasons and earned credentials are sealed\n" +
+		Long: "Names, contact details, notes, goals and actions, plan names and notes, ledger reasons and earned\n" +
+			"credentials are sealed " +
 			"(XChaCha20-Poly1305) under a data key once `koers key init` has run; the register stays in clear.\n" +
 			"The data key is wrapped by a passphrase (Argon2id), a key file and a recovery key printed once.\n" +
 			"Unlock with KOERS_PASSPHRASE, --key-file PATH (env KOERS_KEY_FILE) or the prompt on a terminal.",

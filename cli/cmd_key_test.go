@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/koers-project/koers/app"
 )
 
 // keyCLI runs koers in-process against db with env added to the usual.
@@ -174,4 +176,45 @@ func TestFirstPersonProtectsNewFile(t *testing.T) {
 	if code, out, _ := keyCLI(t, clear, nil, "key", "status"); code != 0 || !strings.Contains(out, "in clear") {
 		t.Fatalf("key status: %d %q", code, out)
 	}
+}
+
+// TestServeRefusesToStartLocked: koers serve unlocks once at start; on an
+// encrypted database without a key it exits 3 with how to unlock, before
+// it listens.
+func TestServeRefusesToStartLocked(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "koers.db")
+	pass := map[string]string{"KOERS_PASSPHRASE": "a long enough passphrase"}
+	if code, _, errs := keyCLI(t, db, pass, "person", "add", "--name", "Ann Peeters"); code != 0 {
+		t.Fatalf("person add: %d %s", code, errs)
+	}
+	code, _, errs := keyCLI(t, db, nil, "serve", "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host_key"))
+	if code != 3 || !strings.Contains(errs, "KOERS_PASSPHRASE") {
+		t.Fatalf("serve without the key: %d %s", code, errs)
+	}
+}
+
+// TestDoctorSaysEncryption: doctor tells whether the personal data is
+// encrypted, without asking for the key.
+func TestDoctorSaysEncryption(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "koers.db")
+	addPersonCLI(t, db, "Ann Peeters")
+	if _, out := doctorJSON(t, db); !strings.Contains(mustCheck(t, out, "encryption").Detail, "in clear") {
+		t.Fatalf("doctor on a clear file: %+v", out)
+	}
+	if code, _, errs := keyCLI(t, db, map[string]string{"KOERS_PASSPHRASE": "a long enough passphrase"}, "key", "init"); code != 0 {
+		t.Fatalf("key init: %d %s", code, errs)
+	}
+	if _, out := doctorJSON(t, db); !strings.Contains(mustCheck(t, out, "encryption").Detail, "encrypted") {
+		t.Fatalf("doctor on an encrypted file: %+v", out)
+	}
+}
+
+func mustCheck(t *testing.T, out app.Health, name string) app.Check {
+	t.Helper()
+	c, ok := check(out, name)
+	if !ok {
+		t.Fatalf("no %s check in %+v", name, out)
+	}
+	return c
 }

@@ -9,6 +9,7 @@ import (
 // runTUI opens the store (reporting a bad database on stderr before the
 // screen is taken over) and runs the terminal interface.
 func runTUI(ctx context.Context, a *invocation) error {
+	a.inTUI = true
 	st, err := a.open(ctx)
 	if err != nil {
 		return err

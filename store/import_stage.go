@@ -436,7 +436,7 @@ var ftsTables = []string{"offers_fts", "offers_title_fts"}
 
 // ftsConfig sets automerge, crisismerge and hashsize on every FTS index:
 // while staging no merging and one segment a batch; between imports the
-// values migration 0019 wrote.
+// values migration 0020 wrote.
 func ftsConfig(automerge, crisismerge, hashsize int) []string {
 	var qs []string
 	for _, t := range ftsTables {

@@ -18,13 +18,16 @@ const planCols = `id, person_id, name, occupation_uri, occupation_label, stack_t
 // planRead is planCols and the version (which inserts leave at its default).
 const planRead = planCols + `, version`
 
-func scanPlan(sc interface{ Scan(...any) error }) (sessions.Plan, error) {
+func scanPlan(sc interface{ Scan(...any) error }, z seals) (sessions.Plan, error) {
 	var p sessions.Plan
 	var agreed int
 	var ca, ua string
 	err := sc.Scan(&p.ID, &p.PersonID, &p.Name, &p.OccupationURI, &p.OccupationLabel, &p.StackTarget, &agreed, &ca, &p.CreatedBy, &ua, &p.UpdatedBy, &p.Version)
+	if err != nil {
+		return p, err
+	}
 	p.Agreed, p.CreatedAt, p.UpdatedAt = agreed == 1, readStamp(ca), readStamp(ua)
-	return p, err
+	return p, z.openFields("plans", p.ID, field{"name", &p.Name})
 }
 
 // Plans lists the person's plans, the agreed one first, then newest first,
@@ -33,13 +36,17 @@ func (s *Store) Plans(ctx context.Context, personID string) ([]sessions.Plan, er
 	if err := exists(ctx, s.db, personID); err != nil {
 		return nil, err
 	}
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+planRead+` FROM plans WHERE person_id=? ORDER BY agreed DESC, created_at DESC, id DESC`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("read plans: %w", mapErr(err))
 	}
 	var out []sessions.Plan
 	for rows.Next() {
-		p, err := scanPlan(rows)
+		p, err := scanPlan(rows, z)
 		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read plans: %w", err)
@@ -64,7 +71,11 @@ func (s *Store) Plan(ctx context.Context, planID string) (sessions.Plan, error) 
 }
 
 func (s *Store) plan(ctx context.Context, q rowQuerier, planID string) (sessions.Plan, error) {
-	p, err := scanPlan(q.QueryRowContext(ctx, `SELECT `+planRead+` FROM plans WHERE id=?`, planID))
+	z, err := s.readSeals()
+	if err != nil {
+		return sessions.Plan{}, err
+	}
+	p, err := scanPlan(q.QueryRowContext(ctx, `SELECT `+planRead+` FROM plans WHERE id=?`, planID), z)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("plan %s: %w", planID, ErrNotFound)
 	}
@@ -179,8 +190,12 @@ func (s *Store) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan,
 		if strings.TrimSpace(p.Name) == "" {
 			p.Name = fmt.Sprintf("Plan %d", n+1)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO plans (`+planCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
-			p.ID, p.PersonID, p.Name, p.OccupationURI, p.OccupationLabel, p.StackTarget, boolInt(p.Agreed), now, s.actor, now, s.actor)
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO plans (`+planCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+			p.ID, p.PersonID, z.seal(p.Name, "plans", "name", p.ID), p.OccupationURI, p.OccupationLabel, p.StackTarget, boolInt(p.Agreed), now, s.actor, now, s.actor)
 		if err != nil {
 			return fmt.Errorf("insert plan: %w", err)
 		}
@@ -242,8 +257,12 @@ func (s *Store) UpdatePlan(ctx context.Context, planID string, fn func(tx *PlanT
 			}
 		}
 		p.ID = planID
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE plans SET name=?, occupation_uri=?, occupation_label=?, stack_target=?, updated_at=?, updated_by=?, version=version+1 WHERE id=?`,
-			p.Name, p.OccupationURI, p.OccupationLabel, p.StackTarget, s.stamp(), s.actor, planID)
+			z.seal(p.Name, "plans", "name", planID), p.OccupationURI, p.OccupationLabel, p.StackTarget, s.stamp(), s.actor, planID)
 		if err != nil {
 			return fmt.Errorf("update plan: %w", err)
 		}

@@ -160,7 +160,7 @@ func (w *popWriter) write(ctx context.Context, gp sessions.GenPerson) error {
 	}
 	if pl := gp.Plan; pl != nil {
 		mc := writeStamp(pl.CreatedAt)
-		if err := w.exec(ctx, "plan", pl.ID, p.ID, pl.Name, boolInt(pl.Agreed), mc, pl.CreatedBy, writeStamp(pl.UpdatedAt), pl.UpdatedBy); err != nil {
+		if err := w.exec(ctx, "plan", pl.ID, p.ID, z.seal(pl.Name, "plans", "name", pl.ID), boolInt(pl.Agreed), mc, pl.CreatedBy, writeStamp(pl.UpdatedAt), pl.UpdatedBy); err != nil {
 			return err
 		}
 		for i, st := range pl.Steps {

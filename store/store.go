@@ -68,6 +68,9 @@ type Store struct {
 	// after each batch commits.
 	stageEvery time.Duration
 	stagePause func()
+	// session and centre are stamped on audit rows: the server session the
+	// actor works in and the centre they act from (Acting).
+	session, centre string
 }
 
 type migration struct {

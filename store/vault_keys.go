@@ -17,7 +17,7 @@ type sealedColumn struct {
 
 // sealedColumns are every column sealed once encryption is on: people's
 // names and contact details, the free text of guidance (session summary,
-// reason not attended, notes, goals, actions, drafts), plan step notes,
+// reason not attended, notes, goals, actions, drafts), plan names and step notes,
 // step outcome reasons, ledger entry reasons and earned credentials (the
 // document with the learner's fields, and its title). A new column of
 // personal data joins this list and its read and write points (README,
@@ -29,7 +29,7 @@ var sealedColumns = []sealedColumn{
 	{"goals", "summary", "id"},
 	{"actions", "summary", "id"},
 	{"drafts", "body", "person_id || '/' || kind"},
-	{"plan_steps", "note", "id"},
+	{"plans", "name", "id"}, {"plan_steps", "note", "id"},
 	{"step_outcomes", "reason", "id"},
 	{"ledger_entries", "reason", "id"},
 	{"credentials", "title", "id"}, {"credentials", "doc", "id"},

@@ -41,7 +41,8 @@ func fillFile(t *testing.T, st *Store, tag string) ([]string, sessions.Person) {
 	n := func(s string) string { return s + "-" + tag }
 	needles := []string{n("Zoltana Quetzalmeyer"), n("zq-secret"), n("+32 499 77 66"), n("Tuesdays-only"), n("situation-confidential"),
 		n("reason-not-attended"), n("note-about-divorce"), n("goal-become-nurse"), n("action-call-aunt"), n("draft-typed-half"),
-		n("ledger-most-in-need"), n("learner-Quetzalmeyer"), n("credential-title-Bakery"), n("step-note-private"), n("dropped-reason-illness")}
+		n("ledger-most-in-need"), n("learner-Quetzalmeyer"), n("credential-title-Bakery"), n("step-note-private"), n("dropped-reason-illness"),
+		n("plan-for-Quetzalmeyer")}
 	p, err := st.CreatePerson(ctx, sessions.Person{Name: needles[0], Email: needles[1] + "@example.org", Phone: needles[2], Availability: needles[3]})
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +64,7 @@ func fillFile(t *testing.T, st *Store, tag string) ([]string, sessions.Person) {
 		ECTS: new(2.0), EQF: 5, Assessment: "exam", Mode: catalog.ModeOnline, QA: "accredited"}); err != nil {
 		t.Fatal(err)
 	}
-	pl, err := st.CreatePlan(ctx, sessions.Plan{PersonID: p.ID, Name: "plan"})
+	pl, err := st.CreatePlan(ctx, sessions.Plan{PersonID: p.ID, Name: needles[15]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +140,7 @@ func TestEncryptedFilesHoldNoPersonalData(t *testing.T) {
 	f, err := st.ExportPerson(ctx, p.ID)
 	if err != nil || f.Person.Name != after[0] || f.Sessions[0].Notes[0] != after[6] || f.Drafts[0].Body != after[9] ||
 		f.Ledger[0].Reason != after[10] || f.Credentials[0].Learner != after[11] || f.Plans[0].Steps[0].Note != after[13] ||
-		f.StepOutcomes[0].Reason != after[14] {
+		f.StepOutcomes[0].Reason != after[14] || f.Plans[0].Name != after[15] {
 		t.Fatalf("the sealed file does not read back: %v\n%+v", err, f)
 	}
 	if err := st.Close(); err != nil {
@@ -462,5 +463,32 @@ func TestRotationSeenByOtherProcess(t *testing.T) {
 	}
 	if got, err := a.Person(ctx, p.ID); err != nil || got.Name != "Ann Peeters" {
 		t.Fatalf("read by the rotating store: %q %v", got.Name, err)
+	}
+}
+
+// TestEraseEncrypted: erasing a person on an encrypted file removes their
+// index tokens with them, and works without the key (nothing is opened).
+func TestEraseEncrypted(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "koers.db")
+	st := openAt(t, path)
+	if _, err := st.InitKey(ctx, fastKey); err != nil {
+		t.Fatal(err)
+	}
+	_, p := fillFile(t, st, "E")
+	kept := newPerson(t, st, "Kept Person")
+	st.Close()
+	st = openAt(t, path)
+	defer st.Close()
+	if err := st.ErasePerson(ctx, p.ID); err != nil {
+		t.Fatalf("erase while locked: %v", err)
+	}
+	var tokens, keptTokens int
+	if err := st.DB().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM person_tokens WHERE person_id=?1), (SELECT count(*) FROM person_tokens WHERE person_id=?2)`,
+		p.ID, kept.ID).Scan(&tokens, &keptTokens); err != nil {
+		t.Fatal(err)
+	}
+	if tokens != 0 || keptTokens == 0 {
+		t.Fatalf("index tokens after erase: erased %d, kept %d", tokens, keptTokens)
 	}
 }

@@ -100,6 +100,9 @@ type plannerPage struct {
 	alt      int
 	busy     bool
 	w, h     int
+	// audited is set once this opening's view is audited (reloads after
+	// an edit are not new looks).
+	audited bool
 }
 
 // NewPlannerPage opens the planner for a person's current plan.
@@ -114,10 +117,17 @@ func (p *plannerPage) Init() tea.Cmd { return p.load() }
 func (p *plannerPage) load() tea.Cmd {
 	p.seq++
 	seq, dep, id, today, lang := p.seq, p.sh.Deps.Plans, p.personID, p.today(), p.sh.Tr.Lang()
+	var auditor People
+	if !p.audited {
+		auditor, p.audited = p.sh.Deps.People, true
+	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), planTimeout)
 		defer cancel()
 		v, err := dep.PlanView(ctx, id, today, lang)
+		if err == nil && auditor != nil {
+			err = auditor.Audit(ctx, id, "view", "plan screen")
+		}
 		return planViewMsg{seq: seq, view: v, err: err}
 	}
 }

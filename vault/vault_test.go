@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
@@ -45,6 +46,17 @@ func TestSealOpenProperty(t *testing.T) {
 		flipped[i] ^= bit
 		if got, err := b.Open(string(flipped), ad); err == nil {
 			t.Fatalf("flipped bit %d of byte %d opened to %q", bit, i, got)
+		}
+		// and any bit of the raw envelope (nonce, ciphertext, tag), re-encoded
+		nonce, ct, err := ParseEnvelope(sealed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw := append(append([]byte{}, nonce...), ct...)
+		j := rapid.IntRange(0, len(raw)-1).Draw(t, "raw byte")
+		raw[j] ^= byte(1) << rapid.IntRange(0, 7).Draw(t, "raw bit")
+		if got, err := b.Open(Prefix+base64.RawStdEncoding.EncodeToString(raw), ad); !errors.Is(err, ErrTampered) {
+			t.Fatalf("raw bit flipped in byte %d opened to %q (%v)", j, got, err)
 		}
 		other := ad + rapid.StringN(1, 5, -1).Draw(t, "suffix")
 		if _, err := b.Open(sealed, other); !errors.Is(err, ErrTampered) {

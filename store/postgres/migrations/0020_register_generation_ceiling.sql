@@ -1,4 +1,4 @@
--- 0019: no change on PostgreSQL. SQLite's migration of this number
+-- 0020: no change on PostgreSQL. SQLite's migration of this number
 -- concerns the register's generation ceiling (store/import_stage.go),
 -- which stays in each process's local SQLite; PostgreSQL holds the people
 -- side only. The number is kept so that both engines share one list of

@@ -1,4 +1,4 @@
--- 0019: the register generation's ceiling (store/import_stage.go). An
+-- 0020: the register generation's ceiling (store/import_stage.go). An
 -- import stages its offer rows above meta 'register.ceiling', the last
 -- rowid of the current generation, in short transactions; readers leave
 -- rows above it out; the import's final transaction raises it. The FTS
@@ -6,7 +6,7 @@
 -- their values between imports, so that an import that fails leaves the
 -- database as it found it.
 INSERT INTO meta (key, value, updated_at, updated_by)
-    SELECT 'register.ceiling', CAST(coalesce(max(rid), 0) AS TEXT), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'migration 0019' FROM offers
+    SELECT 'register.ceiling', CAST(coalesce(max(rid), 0) AS TEXT), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'migration 0020' FROM offers
     WHERE true
     ON CONFLICT (key) DO NOTHING;
 INSERT INTO offers_fts (offers_fts, rank) VALUES ('automerge', 4);
