@@ -53,7 +53,6 @@ func (e *OfferError) Error() string {
 
 func (e *OfferError) Unwrap() error { return e.Err }
 
-
 // ImportOffers imports offers of one source: all of them or, on the first
 // bad one, none. It stages them in short transactions (import_stage.go):
 // other writers are never held up for long. See importOffers.
