@@ -127,16 +127,16 @@ func TestImportBesideWritersAndKilled(t *testing.T) {
 		took := time.Since(start)
 		close(stop)
 		wg.Wait()
-		if ierr != nil {
-			t.Fatalf("import: %v\n%s", ierr, out.String())
-		}
 		var all []time.Duration
-		for i, r := range results {
+		for i, r := range results { // reported even when the import failed
 			for _, f := range r.failures {
 				t.Errorf("writer %d: %s", i, f)
 			}
 			all = append(all, r.took...)
 			checkAcknowledged(t, db, ids[i], r)
+		}
+		if ierr != nil {
+			t.Fatalf("import: %v (%d commands ran beside it)\n%s", ierr, len(all), lastLines(out.String(), 5))
 		}
 		slices.Sort(all)
 		if len(all) < 10 {
@@ -156,6 +156,12 @@ func TestImportBesideWritersAndKilled(t *testing.T) {
 			t.Errorf("%d active offers after the import, want at least %d", stats.Active, want)
 		}
 	})
+}
+
+// lastLines is the end of a child's output.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // writerLog is what one stream of writers did.
