@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/koers-project/koers/catalog"
@@ -36,6 +37,9 @@ type PlanExport struct {
 type ExportResult struct {
 	Path  string // as given ("" for stdout)
 	Bytes int64
+	// Undrawable are the distinct characters the PDF's fonts could not
+	// draw (shown as U+FFFD), in order of first use: the face warns.
+	Undrawable []rune
 }
 
 // ExportPlan builds the person's plan document, renders it, records the
@@ -55,7 +59,12 @@ func (a *App) ExportPlan(ctx context.Context, req PlanExport) (ExportResult, err
 	if err != nil {
 		return ExportResult{}, err
 	}
-	opt := export.Options{Tr: tr, Now: a.now, PersonalTitles: req.PersonalTitles, Location: time.Local}
+	var undrawable []rune
+	opt := export.Options{Tr: tr, Now: a.now, PersonalTitles: req.PersonalTitles, Location: time.Local, Undrawable: func(r rune) {
+		if !slices.Contains(undrawable, r) {
+			undrawable = append(undrawable, r)
+		}
+	}}
 	var buf bytes.Buffer
 	if err := export.Write(&buf, req.Format, p, opt); err != nil {
 		return ExportResult{}, err
@@ -70,12 +79,12 @@ func (a *App) ExportPlan(ctx context.Context, req PlanExport) (ExportResult, err
 			w = io.Discard
 		}
 		n, err := w.Write(buf.Bytes())
-		return ExportResult{Bytes: int64(n)}, err
+		return ExportResult{Bytes: int64(n), Undrawable: undrawable}, err
 	}
 	if err := WriteAtomic(req.Path, buf.Bytes()); err != nil {
 		return ExportResult{}, err
 	}
-	return ExportResult{Path: req.Path, Bytes: int64(buf.Len())}, nil
+	return ExportResult{Path: req.Path, Bytes: int64(buf.Len()), Undrawable: undrawable}, nil
 }
 
 // buildPlan assembles the document and picks its language: req.Lang, else

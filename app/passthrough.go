@@ -29,7 +29,19 @@ type (
 	AuditEntry = store.AuditEntry
 	// FactsProgress reports the planner index's progress.
 	FactsProgress = store.FactsProgress
+	// ImportState says whether an import runs on the database (in any
+	// process) and how far it is.
+	ImportState = store.ImportState
 )
+
+// ImportStatus reports an import running on the database, in this process
+// or another, for a status line.
+func (a *App) ImportStatus(ctx context.Context) (ImportState, error) {
+	if a.st == nil {
+		return ImportState{}, nil
+	}
+	return a.st.ImportStatus(ctx)
+}
 
 // SearchOffers is one page of hits, best match first.
 func (a *App) SearchOffers(ctx context.Context, q catalog.Query) ([]catalog.Hit, error) {

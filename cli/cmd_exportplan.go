@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -65,6 +66,9 @@ LearningOpportunity with EU vocabulary URIs); koers import reads it back.`,
 				if res.Path != "" {
 					fmt.Fprintln(a.stderr, a.tr().T("export.cli.wrote", "Path", res.Path, "Bytes", res.Bytes))
 				}
+				if len(res.Undrawable) > 0 {
+					fmt.Fprintln(a.stderr, a.tr().T("export.warn.undrawable", "Count", len(res.Undrawable), "Chars", undrawableList(res.Undrawable)))
+				}
 				return nil
 			})
 		},
@@ -76,6 +80,17 @@ LearningOpportunity with EU vocabulary URIs); koers import reads it back.`,
 	fl.BoolVar(&req.Notes, "notes", false, "include the session notes (restricted)")
 	fl.BoolVar(&req.PersonalTitles, "personal-titles", false, "Put the person's name in iCalendar event titles")
 	return cmd
+}
+
+// undrawableList names characters a PDF could not draw: each as itself
+// (made safe for the terminal) and as its code point, so that one the
+// terminal cannot show either is still named.
+func undrawableList(rs []rune) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = fmt.Sprintf("%s (U+%04X)", present.TerminalText(string(r)), r)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // exportPlan runs the export use-case with this invocation's streams.
@@ -109,5 +124,5 @@ func (e tuiExporter) ExportPlan(ctx context.Context, req tui.ExportRequest) (tui
 	if err != nil {
 		return tui.ExportResult{}, err
 	}
-	return tui.ExportResult{Path: res.Path, Bytes: res.Bytes}, nil
+	return tui.ExportResult{Path: res.Path, Bytes: res.Bytes, Undrawable: res.Undrawable}, nil
 }

@@ -23,6 +23,9 @@ var pg pgtest.Harness
 // and kill tests need a process of their own to measure or to kill.
 // Otherwise the tests run with their PostgreSQL harness.
 func TestMain(m *testing.M) {
+	if os.Getenv("KOERS_TEST_CHILD") == "draft" {
+		os.Exit(runDraftChild())
+	}
 	if os.Getenv("KOERS_TEST_CHILD") == "1" {
 		var args []string
 		if err := json.Unmarshal([]byte(os.Getenv("KOERS_TEST_ARGS")), &args); err != nil {

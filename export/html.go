@@ -17,7 +17,7 @@ func WriteHTML(w io.Writer, p *Plan, opt Options) error {
 	if err != nil {
 		return fmt.Errorf("html template: %w", err)
 	}
-	if err := t.Execute(w, layout(p, opt)); err != nil {
+	if err := t.Execute(w, safeDoc(layout(p, opt))); err != nil {
 		return fmt.Errorf("write html: %w", err)
 	}
 	return nil

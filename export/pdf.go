@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	"github.com/signintech/gopdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
 )
 
 // A4 in points, and the page frame.
@@ -34,7 +32,7 @@ func lineH(size float64) float64 { return size * 1.3 }
 // on every page, and step blocks that are not split across pages when they
 // fit on one. The bytes depend only on the plan and the clock.
 func WritePDF(w io.Writer, p *Plan, opt Options) error {
-	d := layout(p, opt)
+	d := safeDoc(layout(p, opt))
 	r, err := newPDFWriter(opt)
 	if err != nil {
 		return err
@@ -83,22 +81,26 @@ func (b *block) add(o block, dy float64) {
 }
 
 type pdfWriter struct {
-	pdf  *gopdf.GoPdf
-	y    float64
-	err  error
-	head *block // table header to repeat after a page break, or nil
+	pdf   *gopdf.GoPdf
+	fonts *fontChain // the fallback chain text is drawn in (pdf_fonts.go)
+	y     float64
+	err   error
+	head  *block // table header to repeat after a page break, or nil
 }
 
 func newPDFWriter(opt Options) (*pdfWriter, error) {
 	pdf := &gopdf.GoPdf{}
 	pdf.Start(gopdf.Config{PageSize: gopdf.Rect{W: pageW, H: pageH}, Unit: gopdf.UnitPT})
-	if err := pdf.AddTTFFontData("go", goregular.TTF); err != nil {
+	for _, f := range fontData {
+		if err := pdf.AddTTFFontData(f.family, f.ttf); err != nil {
+			return nil, fmt.Errorf("pdf font: %w", err)
+		}
+	}
+	fonts, err := newFontChain(opt.Undrawable)
+	if err != nil {
 		return nil, fmt.Errorf("pdf font: %w", err)
 	}
-	if err := pdf.AddTTFFontData("go-bold", gobold.TTF); err != nil {
-		return nil, fmt.Errorf("pdf font: %w", err)
-	}
-	r := &pdfWriter{pdf: pdf}
+	r := &pdfWriter{pdf: pdf, fonts: fonts}
 	r.newPage()
 	return r, nil
 }
@@ -179,10 +181,16 @@ func (r *pdfWriter) breakWord(w string, width float64) (head, tail string) {
 }
 
 func (r *pdfWriter) width(text string, bold bool, size float64) float64 {
-	r.setFont(bold, size)
-	w, err := r.pdf.MeasureTextWidth(text)
-	if err != nil && r.err == nil {
-		r.err = err
+	var w float64
+	for _, run := range r.fonts.runs(text, bold) {
+		if err := r.pdf.SetFont(run.family, "", size); err != nil && r.err == nil {
+			r.err = err
+		}
+		rw, err := r.pdf.MeasureTextWidth(run.text)
+		if err != nil && r.err == nil {
+			r.err = err
+		}
+		w += rw
 	}
 	return w
 }
@@ -271,10 +279,14 @@ func (r *pdfWriter) drawItem(it item, y float64) {
 		if it.text == "" {
 			return
 		}
-		r.setFont(it.bold, it.size)
 		r.pdf.SetXY(it.x, y)
-		if err := r.pdf.Cell(nil, it.text); err != nil && r.err == nil {
-			r.err = err
+		for _, run := range r.fonts.runs(it.text, it.bold) {
+			if err := r.pdf.SetFont(run.family, "", it.size); err != nil && r.err == nil {
+				r.err = err
+			}
+			if err := r.pdf.Cell(nil, run.text); err != nil && r.err == nil {
+				r.err = err
+			}
 		}
 	}
 }

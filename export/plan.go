@@ -182,6 +182,9 @@ type Options struct {
 	// Location is the time zone appointment and note times are shown in
 	// (nil: UTC). iCalendar always writes UTC.
 	Location *time.Location
+	// Undrawable, if set, hears of every character the PDF's fonts cannot
+	// draw (shown as U+FFFD instead), so that the export can say so.
+	Undrawable func(r rune)
 }
 
 func (o Options) loc() *time.Location {

@@ -88,11 +88,12 @@ type unit struct {
 	esco   fs.FS // for FormatESCO
 }
 
-// Import reads every path (files, folders, zips) and writes all of it in
-// one transaction: every offer and ESCO row, or, if any input has a
-// problem, nothing. The report lists every problem (up to
-// catalog.MaxImportErrors) with its file and line or pointer; the error is
-// then ErrImportInput.
+// Import reads every path (files, folders, zips) and writes all of it as
+// one new register generation: every offer and ESCO row, or, if any input
+// has a problem, nothing. Offers are staged in short transactions and swapped
+// in by a short final one (import_stage.go), so that other writers never
+// wait long. The report lists every problem (up to catalog.MaxImportErrors)
+// with its file and line or pointer; the error is then ErrImportInput.
 func (s *Store) Import(ctx context.Context, paths []string, opt ImportOptions) (ImportReport, error) {
 	rep := ImportReport{DryRun: opt.DryRun, Errors: catalog.ImportErrors{}}
 	units, closers, err := expandInputs(paths, opt.Format)
@@ -110,86 +111,61 @@ func (s *Store) Import(ctx context.Context, paths []string, opt ImportOptions) (
 	}
 	var errs catalog.Errs
 	prog := &progress{fn: opt.Progress, total: total}
-	err = s.Tx(ctx, func(tx *sql.Tx) error {
-		var ew *escoWriter
-		var escoCounts ESCOCounts
-		defer func() {
-			if ew != nil {
-				ew.close()
-			}
-		}()
-		bySource := map[string]int{}
-		seenFull := map[string]bool{}
-		for _, u := range units {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			prog.file = u.name
-			fr := FileReport{Path: u.name, Format: u.format}
-			if u.format == catalog.FormatESCO {
-				if ew == nil {
-					if ew, err = s.newESCOWriter(ctx, tx, &escoCounts); err != nil {
-						return err
-					}
-				}
-				v := ew.visitor()
-				v.Concept = prog.countRow(v.Concept)
-				v.Relation = prog.countRel(v.Relation)
-				r, err := catalog.ReadESCO(ctx, u.esco, u.name, v)
-				escoCounts.add(r)
-				prog.doneBytes(u.size)
-				rep.Files = append(rep.Files, fr)
-				if err != nil {
-					var ie catalog.ImportErrors
-					if errors.As(err, &ie) {
-						for _, e := range ie {
-							errs.Add(e)
-						}
-						continue
-					}
-					return err
-				}
-				continue
-			}
-			rc, err := u.open()
-			if err != nil {
-				errs.Add(catalog.ImportError{File: u.name, Msg: err.Error()})
-				continue
-			}
-			cr := &countingReader{r: rc, p: prog}
-			offers, stop := pipeline(parse(ctx, u.format, bufio.NewReaderSize(cr, 64<<10), u.name, catalog.ParseOptions{Source: opt.Source, Map: opt.Map}, &errs))
-			err = s.importRuns(ctx, tx, offers, opt, &rep, &fr, bySource, seenFull, prog)
-			stop() // the parser has finished: errs is ours again
-			rc.Close()
-			rep.Files = append(rep.Files, fr)
-			if dk := (*DuplicateKeyError)(nil); errors.As(err, &dk) {
-				before := errs.Total()
-				if err := reportDuplicates(ctx, u, opt, &errs); err != nil {
-					return err
-				}
-				if errs.Total() == before { // the second read found none: still refuse, naming the key
-					errs.Add(catalog.ImportError{File: u.name, Field: "source_id", Msg: dk.Error()})
-				}
-				continue
-			}
-			if err != nil {
-				return err
-			}
+	var st *stage // nil in a dry run: it only reads
+	var w *offerWriter
+	if opt.DryRun {
+		w, err = newOfferWriter(ctx, nil, s.db, s.Actor(), s.stamp())
+		if err != nil {
+			return rep, err
 		}
-		if ew != nil {
-			if err := ew.finish(); err != nil {
-				return err
-			}
-			rep.ESCO = &escoCounts
+	} else {
+		if st, err = s.beginStage(ctx, prog.percent); err != nil {
+			return rep, err
+		}
+		if w, err = newOfferWriter(ctx, st, nil, s.Actor(), s.stamp()); err != nil {
+			return rep, errors.Join(err, st.abort(ctx))
+		}
+	}
+	defer w.close()
+	err = s.stageUnits(ctx, w, units, opt, &rep, &errs, prog)
+	if err == nil && len(errs.List) > 0 {
+		err = ErrImportInput
+	}
+	final := func(tx *sql.Tx) error {
+		if err := s.importESCO(ctx, tx, units, &rep, &errs, prog); err != nil {
+			return err
 		}
 		if len(errs.List) > 0 {
 			return ErrImportInput
 		}
 		if opt.DryRun {
-			return errDryRunImport
+			return errDryRunImport // ESCO rows are counted, then rolled back
 		}
-		return nil
-	})
+		return w.finishImport(tx)
+	}
+	switch {
+	case err == nil && opt.DryRun:
+		err = s.Tx(ctx, final)
+	case err == nil:
+		if err = w.commit(ctx, true); err == nil {
+			err = st.finish(ctx, final)
+		}
+	}
+	if err != nil && st != nil {
+		if aerr := st.abort(ctx); aerr != nil {
+			err = errors.Join(err, aerr)
+		}
+	}
+	if err == nil || errors.Is(err, errDryRunImport) {
+		for _, r := range w.runs {
+			rep.Offers.Withdrawn += r.counts.Withdrawn
+			for i := range rep.Sources {
+				if rep.Sources[i].Source == r.source {
+					rep.Sources[i].Withdrawn += r.counts.Withdrawn
+				}
+			}
+		}
+	}
 	rep.Errors = append(rep.Errors, errs.List...)
 	rep.MoreErrors = errs.Dropped
 	sort.Slice(rep.Sources, func(i, j int) bool { return rep.Sources[i].Source < rep.Sources[j].Source })
@@ -201,15 +177,101 @@ func (s *Store) Import(ctx context.Context, paths []string, opt ImportOptions) (
 	case err != nil:
 		return rep, err
 	}
-	if len(rep.Sources) > 0 && !opt.DryRun {
-		s.registerChanged()
-	}
 	return rep, nil
+}
+
+// stageUnits stages every offer file of units; ESCO units wait for the
+// final transaction (importESCO).
+func (s *Store) stageUnits(ctx context.Context, w *offerWriter, units []unit, opt ImportOptions, rep *ImportReport, errs *catalog.Errs, prog *progress) error {
+	bySource := map[string]int{}
+	seenFull := map[string]bool{}
+	for _, u := range units {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if u.format == catalog.FormatESCO {
+			continue
+		}
+		prog.file = u.name
+		fr := FileReport{Path: u.name, Format: u.format}
+		rc, err := u.open()
+		if err != nil {
+			errs.Add(catalog.ImportError{File: u.name, Msg: err.Error()})
+			continue
+		}
+		cr := &countingReader{r: rc, p: prog}
+		offers, stop := pipeline(parse(ctx, u.format, bufio.NewReaderSize(cr, 64<<10), u.name, catalog.ParseOptions{Source: opt.Source, Map: opt.Map}, errs))
+		err = s.importRuns(ctx, w, offers, opt, rep, &fr, bySource, seenFull, prog)
+		stop() // the parser has finished: errs is ours again
+		rc.Close()
+		rep.Files = append(rep.Files, fr)
+		if dk := (*DuplicateKeyError)(nil); errors.As(err, &dk) {
+			before := errs.Total()
+			if err := reportDuplicates(ctx, u, opt, errs); err != nil {
+				return err
+			}
+			if errs.Total() == before { // the second read found none: still refuse, naming the key
+				errs.Add(catalog.ImportError{File: u.name, Field: "source_id", Msg: dk.Error()})
+			}
+			continue // the import is refused: the other files are read for their problems
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// importESCO reads the ESCO units into tx.
+func (s *Store) importESCO(ctx context.Context, tx *sql.Tx, units []unit, rep *ImportReport, errs *catalog.Errs, prog *progress) error {
+	var ew *escoWriter
+	var escoCounts ESCOCounts
+	defer func() {
+		if ew != nil {
+			ew.close()
+		}
+	}()
+	for _, u := range units {
+		if u.format != catalog.FormatESCO {
+			continue
+		}
+		prog.file = u.name
+		if ew == nil {
+			var err error
+			if ew, err = s.newESCOWriter(ctx, tx, &escoCounts); err != nil {
+				return err
+			}
+		}
+		v := ew.visitor()
+		v.Concept = prog.countRow(v.Concept)
+		v.Relation = prog.countRel(v.Relation)
+		r, err := catalog.ReadESCO(ctx, u.esco, u.name, v)
+		escoCounts.add(r)
+		prog.doneBytes(u.size)
+		rep.Files = append(rep.Files, FileReport{Path: u.name, Format: u.format})
+		if err != nil {
+			var ie catalog.ImportErrors
+			if errors.As(err, &ie) {
+				for _, e := range ie {
+					errs.Add(e)
+				}
+				continue
+			}
+			return err
+		}
+	}
+	if ew != nil {
+		if err := ew.finish(); err != nil {
+			return err
+		}
+		rep.ESCO = &escoCounts
+	}
+	return nil
 }
 
 // importRuns feeds one file's offers to the register in runs of the same
 // source (an exported register holds several sources, in order).
-func (s *Store) importRuns(ctx context.Context, tx *sql.Tx, offers iter.Seq[catalog.Offer], opt ImportOptions, rep *ImportReport, fr *FileReport, bySource map[string]int, seenFull map[string]bool, prog *progress) error {
+func (s *Store) importRuns(ctx context.Context, w *offerWriter, offers iter.Seq[catalog.Offer], opt ImportOptions, rep *ImportReport, fr *FileReport, bySource map[string]int, seenFull map[string]bool, prog *progress) error {
 	next, stop := iter.Pull(offers)
 	defer stop()
 	o, ok := next()
@@ -232,7 +294,7 @@ func (s *Store) importRuns(ctx context.Context, tx *sql.Tx, offers iter.Seq[cata
 				o, ok = next()
 			}
 		}
-		n, err := s.importOffers(ctx, tx, source, run, OfferImportOptions{Full: opt.Full})
+		n, err := s.importOffers(ctx, w, source, run, OfferImportOptions{Full: opt.Full})
 		if err != nil {
 			return err
 		}
@@ -251,11 +313,9 @@ func (s *Store) importRuns(ctx context.Context, tx *sql.Tx, offers iter.Seq[cata
 		sc.Added += n.Added
 		sc.Changed += n.Changed
 		sc.Unchanged += n.Unchanged
-		sc.Withdrawn += n.Withdrawn
 		rep.Offers.Added += n.Added
 		rep.Offers.Changed += n.Changed
 		rep.Offers.Unchanged += n.Unchanged
-		rep.Offers.Withdrawn += n.Withdrawn
 	}
 	return nil
 }

@@ -87,6 +87,14 @@ func (p *progress) report(force bool) {
 	p.fn(ImportProgress{File: p.file, Done: done, Total: p.total, Offers: p.offers, Rows: p.rows})
 }
 
+// percent is how much of the input is read, -1 if its size is unknown.
+func (p *progress) percent() int {
+	if p.total <= 0 {
+		return -1
+	}
+	return int(min(100, p.done.Load()*100/p.total))
+}
+
 func (p *progress) offer() { p.offers++; p.report(false) }
 
 func (p *progress) doneBytes(n int64) { p.done.Add(n); p.report(true) }
@@ -114,7 +122,7 @@ func (c *countingReader) Read(b []byte) (int, error) {
 // and then in import order, for `koers export register`.
 func (s *Store) EachOffer(ctx context.Context, source string) iter.Seq2[catalog.Offer, error] {
 	return func(yield func(catalog.Offer, error) bool) {
-		rows, err := s.db.QueryContext(ctx, `SELECT `+offerCols+` FROM `+offerFrom+` WHERE ?1 = '' OR o.source = ?1 ORDER BY o.source, o.rid`, source)
+		rows, err := s.db.QueryContext(ctx, `SELECT `+offerCols+` FROM `+offerFrom+` WHERE (?1 = '' OR o.source = ?1) AND o.rid <= `+ceilingSQL+` ORDER BY o.source, o.rid`, source)
 		if err != nil {
 			yield(catalog.Offer{}, fmt.Errorf("export offers: %w", mapErr(err)))
 			return

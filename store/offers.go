@@ -53,65 +53,63 @@ func (e *OfferError) Error() string {
 
 func (e *OfferError) Unwrap() error { return e.Err }
 
-// errDryRun rolls a dry-run import back.
-var errDryRun = errors.New("dry run")
-
-// bulkRows is from how many written rows an import ends with a full FTS
-// optimize (one merge of every segment) instead of incremental merging.
-const bulkRows = 20000
-
-// ImportOffers imports offers of one source in one transaction: all of them
-// or, on the first bad one, none. See importOffers.
+// ImportOffers imports offers of one source: all of them or, on the first
+// bad one, none. It stages them in short transactions (import_stage.go):
+// other writers are never held up for long. See importOffers.
 func (s *Store) ImportOffers(ctx context.Context, source string, offers iter.Seq2[catalog.Offer, error], opt OfferImportOptions) (OfferCounts, error) {
-	var n OfferCounts
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		n, err = s.importOffers(ctx, tx, source, offers, opt)
-		if err == nil && opt.DryRun {
-			return errDryRun
+	if opt.DryRun {
+		w, err := newOfferWriter(ctx, nil, s.db, s.Actor(), s.stamp())
+		if err != nil {
+			return OfferCounts{}, err
 		}
-		return err
-	})
-	if errors.Is(err, errDryRun) {
-		return n, nil
+		defer w.close()
+		return s.importOffers(ctx, w, source, offers, opt)
 	}
+	st, err := s.beginStage(ctx, nil)
 	if err != nil {
 		return OfferCounts{}, err
 	}
-	s.registerChanged()
-	return n, nil
+	w, err := newOfferWriter(ctx, st, nil, s.Actor(), s.stamp())
+	if err == nil {
+		var n OfferCounts
+		n, err = s.importOffers(ctx, w, source, offers, opt)
+		if err == nil {
+			err = w.commit(ctx, true)
+		}
+		if err == nil {
+			err = st.finish(ctx, w.finishImport)
+		}
+		w.close()
+		if err == nil {
+			n.Withdrawn = w.runs[0].counts.Withdrawn
+			return n, nil
+		}
+	}
+	if aerr := st.abort(ctx); aerr != nil {
+		return OfferCounts{}, errors.Join(err, aerr)
+	}
+	return OfferCounts{}, err
 }
 
-// importOffers writes offers of source inside tx, keyed by source and
-// source id: new ones are added, different ones changed (same id and
-// rowid), equal ones left alone; with opt.Full, the source's active offers
-// missing from the input are withdrawn. Every offer is validated; the first
-// invalid one (or iterator error) stops the import with an *OfferError and
-// the caller rolls back. The caller's transaction must be immediate.
+// importOffers stages offers of source through w, keyed by source and
+// source id: new ones are added, different ones changed (same id, a new
+// rowid once swapped in), equal ones left alone; with opt.Full, the
+// source's active offers missing from the input are withdrawn when the
+// import finishes. Every offer is validated; the first invalid one (or
+// iterator error) stops the import with an *OfferError and the caller
+// aborts the stage.
 //
 // offers is consumed on a second goroutine, which also validates and
 // encodes each offer while this one writes the previous ones (2 cores: the
-// 1M-offer import is bound by both). The iterator must not use tx.
-func (s *Store) importOffers(ctx context.Context, tx *sql.Tx, source string, offers iter.Seq2[catalog.Offer, error], opt OfferImportOptions) (OfferCounts, error) {
+// 1M-offer import is bound by both). The iterator must not use the database.
+func (s *Store) importOffers(ctx context.Context, w *offerWriter, source string, offers iter.Seq2[catalog.Offer, error], opt OfferImportOptions) (OfferCounts, error) {
 	var n OfferCounts
 	source = strings.TrimSpace(source)
 	if source == "" {
 		return n, fmt.Errorf("import offers: source is required")
 	}
-	w, err := newOfferWriter(ctx, tx, s.Actor(), s.stamp(), source)
-	if err != nil {
+	if err := w.startRun(ctx, source); err != nil {
 		return n, err
-	}
-	defer w.close()
-	// Keep the FTS pending-terms hash in memory for longer (64 MB instead
-	// of 1 MB) and merge once at the end: far fewer, larger segments.
-	for _, q := range []string{`INSERT INTO offers_fts (offers_fts, rank) VALUES ('automerge', 0)`,
-		`INSERT INTO offers_fts (offers_fts, rank) VALUES ('hashsize', 67108864)`,
-		`INSERT INTO offers_title_fts (offers_title_fts, rank) VALUES ('automerge', 0)`,
-		`INSERT INTO offers_title_fts (offers_title_fts, rank) VALUES ('hashsize', 16777216)`} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return n, fmt.Errorf("import offers: %w", err)
-		}
 	}
 	every := opt.ProgressEvery
 	if every <= 0 {
@@ -130,8 +128,9 @@ func (s *Store) importOffers(ctx context.Context, tx *sql.Tx, source string, off
 		for range ready {
 		}
 		<-done
+		w.terms.merge(terms)
 	}()
-	var seen bitset
+	seen := &bitset{}
 	read := 0
 	for p := range ready {
 		read = p.index
@@ -141,17 +140,22 @@ func (s *Store) importOffers(ctx context.Context, tx *sql.Tx, source string, off
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
-		rid, outcome, err := w.put(ctx, &p)
+		rid, staged, outcome, err := w.put(ctx, &p, seen)
 		if err != nil {
-			if w.twice(ctx, &p.o, err) {
+			if errors.Is(err, errDryTwice) || w.twice(ctx, &p.o, err) {
 				return n, &DuplicateKeyError{Source: source, SourceID: p.o.SourceID}
 			}
 			return n, &OfferError{Index: p.index, SourceID: p.o.SourceID, Err: err}
 		}
-		if seen.has(rid) {
+		if rid != 0 && seen.has(rid) {
 			return n, &DuplicateKeyError{Source: source, SourceID: p.o.SourceID}
 		}
-		seen.set(rid)
+		if rid != 0 {
+			seen.set(rid)
+		}
+		if staged != 0 {
+			seen.set(staged)
+		}
 		switch outcome {
 		case added:
 			n.Added++
@@ -160,24 +164,27 @@ func (s *Store) importOffers(ctx context.Context, tx *sql.Tx, source string, off
 		default:
 			n.Unchanged++
 		}
+		w.offers++
 		if opt.Progress != nil && read%every == 0 {
 			opt.Progress(read)
+		}
+		if w.st != nil && w.st.due() {
+			if err := w.commit(ctx, false); err != nil {
+				return n, err
+			}
 		}
 	}
 	if opt.Progress != nil {
 		opt.Progress(read)
 	}
-	if opt.Full {
-		if n.Withdrawn, err = w.withdrawMissing(ctx, source, &seen); err != nil {
+	if w.dry && opt.Full {
+		gone, err := w.missing(ctx, source, seen)
+		if err != nil {
 			return n, err
 		}
+		n.Withdrawn = len(gone)
 	}
-	if err := w.writeTerms(ctx, terms, w.hadOffers); err != nil {
-		return n, err
-	}
-	if err := w.finish(ctx, source, n, n.Added+n.Changed >= bulkRows); err != nil {
-		return n, err
-	}
+	w.runs = append(w.runs, runDone{source: source, counts: n, seen: seen, full: opt.Full})
 	return n, nil
 }
 
@@ -245,9 +252,12 @@ const (
 	changed
 )
 
-// offerWriter holds the prepared statements of one import.
+// offerWriter stages one import's offers (import_stage.go): its prepared
+// statements belong to the stage's current transaction and are prepared
+// again on each next one.
 type offerWriter struct {
-	tx             *sql.Tx
+	st             *stage // nil in a dry run
+	tx             dbConn
 	actor, stamp   string
 	codec          docCodec
 	orgs           map[string]int64
@@ -255,33 +265,72 @@ type offerWriter struct {
 	find, ins, upd *sql.Stmt
 	old            *sql.Stmt
 	ftsIns, ftsDel *sql.Stmt
+	skDel          *sql.Stmt
+	orgIns         *sql.Stmt
+	skillIns       *sql.Stmt
 	// titleIns and titleDel keep offers_title_fts beside offers_fts.
 	titleIns, titleDel *sql.Stmt
-	skDel              *sql.Stmt
-	orgIns             *sql.Stmt
-	skillIns           *sql.Stmt
-	// fresh: the source had no offers, so every offer is new (no look-up).
+	// fresh: the run's source had no offers, so every offer is new (no look-up).
 	fresh bool
 	// hadOffers: the register held offers of any source before.
 	hadOffers bool
 	// idx is the register's search index, kept up to date row by row and
-	// saved at the end (search_snapshot.go).
+	// saved with the new generation (search_snapshot.go).
 	idx *memIndex
-	// pairs are offer_skills rows (skill<<32 | rowid), written sorted at the end.
+	// pairs are offer_skills rows (skill<<32 | rowid), written sorted at
+	// each batch's end.
 	pairs []uint64
 	// termRows is the change this import makes to offer_term_rows.
 	termRows map[string]int64
 	seen     phraseSeen
+	// terms is every word the import's offers give the FTS index.
+	terms termSet
+	// swaps are the changed offers: old rowid, staged copy, real source id.
+	swaps []swap
+	// runs are the runs of one source each, finished with the import.
+	runs   []runDone
+	offers int // offers read, for the progress row
+	// dry: a dry run reads and counts without writing; dryKeys are the
+	// keys it added, to find a key given twice.
+	dry     bool
+	dryKeys map[[2]string]struct{}
 }
 
-func newOfferWriter(ctx context.Context, tx *sql.Tx, actor, stamp, source string) (*offerWriter, error) {
-	w := &offerWriter{tx: tx, actor: actor, stamp: stamp, orgs: map[string]int64{}, skills: map[string]int64{}, termRows: map[string]int64{}}
-	var any int
-	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM offers WHERE source = ? LIMIT 1)`, source).Scan(&any)
-	if err != nil {
-		return nil, fmt.Errorf("import offers: %w", err)
+// dbConn is what a writer's statements run on: a stage's transaction, or
+// for a dry run a plain connection (reads only, no write lock).
+type dbConn interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// errDryTwice is a key a dry run met twice.
+var errDryTwice = errors.New("key twice")
+
+// swap is a changed offer: its staged copy replaces the old row when the
+// import finishes.
+type swap struct {
+	old, staged int64
+	sourceID    string
+}
+
+// runDone is one run of one source, for the import's final transaction.
+type runDone struct {
+	source string
+	counts OfferCounts
+	seen   *bitset
+	full   bool
+}
+
+// newOfferWriter makes the writer of one import: on st's transaction, or
+// for a dry run (st nil) on tx, a connection it only reads through.
+func newOfferWriter(ctx context.Context, st *stage, tx dbConn, actor, stamp string) (*offerWriter, error) {
+	if st != nil {
+		tx = st.tx
 	}
-	w.fresh = any == 0
+	w := &offerWriter{st: st, actor: actor, stamp: stamp, orgs: map[string]int64{}, skills: map[string]int64{}, termRows: map[string]int64{}, terms: termSet{},
+		dry: st == nil, dryKeys: map[[2]string]struct{}{}}
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM offers)`).Scan(&w.hadOffers); err != nil {
 		return nil, fmt.Errorf("import offers: %w", err)
 	}
@@ -322,6 +371,16 @@ func newOfferWriter(ctx context.Context, tx *sql.Tx, actor, stamp, source string
 			return nil, err
 		}
 	}
+	if err := w.bind(ctx, tx); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// bind prepares the writer's statements on tx.
+func (w *offerWriter) bind(ctx context.Context, tx dbConn) error {
+	w.close()
+	w.tx = tx
 	stmts := []struct {
 		dst **sql.Stmt
 		sql string
@@ -331,8 +390,7 @@ func newOfferWriter(ctx context.Context, tx *sql.Tx, actor, stamp, source string
 		{&w.ins, `INSERT INTO offers (id, source, source_id, status, eqf, mode, languages, country, region, price, currency, start, schemes,
 			provider, awarding, initials, hash, doc, created_at, created_by, updated_at, updated_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&w.upd, `UPDATE offers SET status = ?, eqf = ?, mode = ?, languages = ?, country = ?, region = ?, price = ?, currency = ?, start = ?,
-			schemes = ?, provider = ?, awarding = ?, initials = ?, hash = ?, doc = ?, updated_at = ?, updated_by = ? WHERE rid = ?`},
+		{&w.upd, `UPDATE offers SET id = ?, source_id = ?, created_at = ?, created_by = ? WHERE rid = ?`},
 		{&w.ftsIns, `INSERT INTO offers_fts (rowid, title, description, outcomes, skills, provider) VALUES (?, ?, ?, ?, ?, ?)`},
 		{&w.ftsDel, `INSERT INTO offers_fts (offers_fts, rowid, title, description, outcomes, skills, provider) VALUES ('delete', ?, ?, ?, ?, ?, ?)`},
 		{&w.titleIns, `INSERT INTO offers_title_fts (rowid, title) VALUES (?, ?)`},
@@ -345,11 +403,35 @@ func newOfferWriter(ctx context.Context, tx *sql.Tx, actor, stamp, source string
 		p, err := tx.PrepareContext(ctx, st.sql)
 		if err != nil {
 			w.close()
-			return nil, fmt.Errorf("import offers: prepare: %w", err)
+			return fmt.Errorf("import offers: prepare: %w", err)
 		}
 		*st.dst = p
 	}
-	return w, nil
+	return nil
+}
+
+// startRun begins a run of offers of source.
+func (w *offerWriter) startRun(ctx context.Context, source string) error {
+	var any int
+	err := w.tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM offers WHERE source = ? LIMIT 1)`, source).Scan(&any)
+	if err != nil {
+		return fmt.Errorf("import offers: %w", err)
+	}
+	w.fresh = any == 0
+	return nil
+}
+
+// commit ends the stage's batch (with its skills rows) and binds the
+// statements to the next one, the final one if last.
+func (w *offerWriter) commit(ctx context.Context, last bool) error {
+	if err := w.writePairs(ctx); err != nil {
+		return err
+	}
+	w.close()
+	if err := w.st.commit(ctx, w.offers, last); err != nil {
+		return err
+	}
+	return w.bind(ctx, w.st.tx)
 }
 
 func (w *offerWriter) close() {
@@ -358,6 +440,8 @@ func (w *offerWriter) close() {
 			st.Close()
 		}
 	}
+	w.find, w.old, w.ins, w.upd, w.ftsIns, w.ftsDel, w.skDel, w.orgIns, w.skillIns = nil, nil, nil, nil, nil, nil, nil, nil, nil
+	w.titleIns, w.titleDel = nil, nil
 }
 
 // org is the interned id of a provider or awarding body, or nil for "".
@@ -396,12 +480,13 @@ func (w *offerWriter) skill(ctx context.Context, uri string) (int64, error) {
 	return id, nil
 }
 
-// put writes one valid, encoded offer and says whether it was added,
-// changed or unchanged.
-func (w *offerWriter) put(ctx context.Context, p *prepared) (int64, putOutcome, error) {
+// put stages one valid, encoded offer and says whether it is added,
+// changed or unchanged. rid is the offer's row as the import sees it (the
+// old row of a changed offer); staged is the staged copy of a changed
+// offer (0 otherwise).
+func (w *offerWriter) put(ctx context.Context, p *prepared, seen *bitset) (rid, staged int64, _ putOutcome, _ error) {
 	o := &p.o
 	var (
-		rid       int64
 		oldHash   int64
 		oldStatus string
 		exists    bool
@@ -410,19 +495,30 @@ func (w *offerWriter) put(ctx context.Context, p *prepared) (int64, putOutcome, 
 		err := w.find.QueryRowContext(ctx, o.Source, o.SourceID).Scan(&rid, &oldHash, &oldStatus)
 		exists = err == nil
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
-		if exists && oldHash == p.hash && oldStatus == string(o.Status) {
-			return rid, unchanged, nil
+		if exists && (seen.has(rid) || oldHash == p.hash && oldStatus == string(o.Status)) {
+			return rid, 0, unchanged, nil // (twice in the input: the caller refuses it)
 		}
+	}
+	if w.dry {
+		if exists {
+			return rid, 0, changed, nil
+		}
+		k := [2]string{o.Source, o.SourceID}
+		if _, twice := w.dryKeys[k]; twice {
+			return 0, 0, 0, errDryTwice
+		}
+		w.dryKeys[k] = struct{}{}
+		return 0, 0, added, nil
 	}
 	prov, err := w.org(ctx, o.Provider)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	awarding, err := w.org(ctx, o.AwardingBody)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	var price any
 	if o.Price != nil {
@@ -435,27 +531,29 @@ func (w *offerWriter) put(ctx context.Context, p *prepared) (int64, putOutcome, 
 	cols := []any{string(o.Status), int64(o.EQF), string(o.Mode), strings.Join(o.Languages, " "), o.Country, o.Region, price, o.Currency, start,
 		strings.Join(o.Schemes, " "), prov, awarding, p.initials, p.hash, p.doc}
 	outcome := added
+	id, key := o.ID, o.SourceID
+	if u, err := uuid.Parse(id); err != nil || u.Version() != 7 {
+		id = NewID()
+	}
 	if exists {
-		outcome = changed
-		if err := w.unindex(ctx, rid); err != nil {
-			return 0, 0, err
-		}
-		if _, err := w.upd.ExecContext(ctx, append(cols, w.stamp, w.actor, rid)...); err != nil {
-			return 0, 0, err
-		}
+		// A staged copy under a placeholder key and id: the old row stays
+		// the register's until the import finishes (finishImport).
+		outcome, id, key = changed, NewID(), stagedKeyPrefix+o.SourceID
+	}
+	args := append([]any{id, o.Source, key}, cols...)
+	res, err := w.ins.ExecContext(ctx, append(args, w.stamp, w.actor, w.stamp, w.actor)...)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	newRid, err := res.LastInsertId()
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if exists {
+		w.swaps = append(w.swaps, swap{old: rid, staged: newRid, sourceID: o.SourceID})
+		staged = newRid
 	} else {
-		id := o.ID
-		if u, err := uuid.Parse(id); err != nil || u.Version() != 7 {
-			id = NewID()
-		}
-		args := append([]any{id, o.Source, o.SourceID}, cols...)
-		res, err := w.ins.ExecContext(ctx, append(args, w.stamp, w.actor, w.stamp, w.actor)...)
-		if err != nil {
-			return 0, 0, err
-		}
-		if rid, err = res.LastInsertId(); err != nil {
-			return 0, 0, err
-		}
+		rid = newRid
 	}
 	var pr sql.NullInt64
 	if o.Price != nil {
@@ -468,14 +566,14 @@ func (w *offerWriter) put(ctx context.Context, p *prepared) (int64, putOutcome, 
 	if v, ok := awarding.(int64); ok {
 		awardID = v
 	}
-	w.idx.setRow(rid, string(o.Status), int64(o.EQF), string(o.Mode), o.Region, strings.Join(o.Languages, " "), strings.Join(o.Schemes, " "),
+	w.idx.setRow(newRid, string(o.Status), int64(o.EQF), string(o.Mode), o.Region, strings.Join(o.Languages, " "), strings.Join(o.Schemes, " "),
 		pr, o.Start.String(), provID, awardID, p.initials)
 	t := p.text
-	if _, err := w.ftsIns.ExecContext(ctx, rid, t.title, t.description, t.outcomes, t.skills, t.provider); err != nil {
-		return 0, 0, fmt.Errorf("index: %w", err)
+	if _, err := w.ftsIns.ExecContext(ctx, newRid, t.title, t.description, t.outcomes, t.skills, t.provider); err != nil {
+		return 0, 0, 0, fmt.Errorf("index: %w", err)
 	}
-	if _, err := w.titleIns.ExecContext(ctx, rid, t.title); err != nil {
-		return 0, 0, fmt.Errorf("index: %w", err)
+	if _, err := w.titleIns.ExecContext(ctx, newRid, t.title); err != nil {
+		return 0, 0, 0, fmt.Errorf("index: %w", err)
 	}
 	for _, ph := range p.phrases {
 		w.termRows[ph]++
@@ -483,9 +581,9 @@ func (w *offerWriter) put(ctx context.Context, p *prepared) (int64, putOutcome, 
 	for _, sk := range o.Skills() {
 		id, err := w.skill(ctx, sk.URI)
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
-		w.pairs = append(w.pairs, uint64(id)<<32|uint64(rid))
+		w.pairs = append(w.pairs, uint64(id)<<32|uint64(newRid))
 	}
-	return rid, outcome, nil
+	return rid, staged, outcome, nil
 }

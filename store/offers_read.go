@@ -23,9 +23,9 @@ func offer(ctx context.Context, q rowQuerier, id string) (catalog.Offer, error) 
 	id = strings.TrimSpace(id)
 	var row *sql.Row
 	if _, err := uuid.Parse(id); err == nil {
-		row = q.QueryRowContext(ctx, `SELECT `+offerCols+` FROM `+offerFrom+` WHERE o.id = ?`, strings.ToLower(id))
+		row = q.QueryRowContext(ctx, `SELECT `+offerCols+` FROM `+offerFrom+` WHERE o.id = ? AND o.rid <= `+ceilingSQL, strings.ToLower(id))
 	} else if src, sid, ok := strings.Cut(id, ":"); ok && src != "" && sid != "" {
-		row = q.QueryRowContext(ctx, `SELECT `+offerCols+` FROM `+offerFrom+` WHERE o.source = ? AND o.source_id = ?`, src, sid)
+		row = q.QueryRowContext(ctx, `SELECT `+offerCols+` FROM `+offerFrom+` WHERE o.source = ? AND o.source_id = ? AND o.rid <= `+ceilingSQL, src, sid)
 	} else {
 		return catalog.Offer{}, fmt.Errorf("offer %q: %w", id, ErrNotFound)
 	}
@@ -123,7 +123,7 @@ func (s *Store) OfferRowIDsBySkill(ctx context.Context, uris []string) ([]uint32
 	ph := strings.TrimSuffix(strings.Repeat("?,", len(uris)), ",")
 	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT k.offer FROM offer_skill_uris u
 		JOIN offer_skills k ON k.skill = u.id
-		JOIN offers o ON o.rid = k.offer AND o.status = 'active'
+		JOIN offers o ON o.rid = k.offer AND o.status = 'active' AND o.rid <= `+ceilingSQL+`
 		WHERE u.uri IN (`+ph+`) ORDER BY k.offer`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("offers by skill: %w", mapErr(err))
@@ -166,7 +166,7 @@ type RegisterStats struct {
 func (s *Store) RegisterStats(ctx context.Context) (RegisterStats, error) {
 	st := RegisterStats{Path: s.path, Sources: []SourceStats{}}
 	err := s.db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'withdrawn'),
-		count(DISTINCT provider) FROM offers`).Scan(&st.OffersActive, &st.OffersWithdrawn, &st.Providers)
+		count(DISTINCT provider) FROM offers WHERE rid <= `+ceilingSQL).Scan(&st.OffersActive, &st.OffersWithdrawn, &st.Providers)
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", mapErr(err))
 	}

@@ -79,23 +79,8 @@ func (w *offerWriter) writePairs(ctx context.Context) error {
 // withdrawMissing marks the source's active offers that the import did not
 // see as withdrawn.
 func (w *offerWriter) withdrawMissing(ctx context.Context, source string, seen *bitset) (int, error) {
-	rows, err := w.tx.QueryContext(ctx, `SELECT rid FROM offers WHERE source = ? AND status = 'active'`, source)
+	gone, err := w.missing(ctx, source, seen)
 	if err != nil {
-		return 0, fmt.Errorf("withdraw: %w", err)
-	}
-	var gone []int64
-	for rows.Next() {
-		var rid int64
-		if err := rows.Scan(&rid); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		if !seen.has(rid) {
-			gone = append(gone, rid)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	for _, rid := range gone {
@@ -107,49 +92,101 @@ func (w *offerWriter) withdrawMissing(ctx context.Context, source string, seen *
 	return len(gone), nil
 }
 
-// finish records the import on its source, bumps the register generation
-// and merges the FTS segments the import wrote.
-func (w *offerWriter) finish(ctx context.Context, source string, n OfferCounts, bulk bool) error {
+// missing is the source's active offers the import did not see.
+func (w *offerWriter) missing(ctx context.Context, source string, seen *bitset) ([]int64, error) {
+	rows, err := w.tx.QueryContext(ctx, `SELECT rid FROM offers WHERE source = ? AND status = 'active'`, source)
+	if err != nil {
+		return nil, fmt.Errorf("withdraw: %w", err)
+	}
+	var gone []int64
+	for rows.Next() {
+		var rid int64
+		if err := rows.Scan(&rid); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if !seen.has(rid) {
+			gone = append(gone, rid)
+		}
+	}
+	rows.Close()
+	return gone, rows.Err()
+}
+
+// finishImport is the import's final transaction (import_stage.go): the
+// changed offers' staged copies replace their old rows, missing offers
+// are withdrawn, each source's import is recorded, the vocabulary and the
+// term counts are written, the generation is bumped and its search index
+// saved. The stage then raises the ceiling over the staged rows.
+func (w *offerWriter) finishImport(tx *sql.Tx) error {
+	ctx := context.Background()
+	if t, ok := w.tx.(*sql.Tx); !ok || t != tx {
+		return fmt.Errorf("import offers: finish on a transaction the writer is not bound to")
+	}
 	if err := w.writePairs(ctx); err != nil {
 		return err
 	}
-	q := []struct {
-		sql  string
-		args []any
-	}{
-		{`INSERT INTO sources (name, last_import_at, added, changed, unchanged, withdrawn, active, created_at, created_by, updated_at, updated_by)
+	if err := w.swapChanged(ctx); err != nil {
+		return err
+	}
+	for i, r := range w.runs {
+		n := r.counts
+		if r.full {
+			var err error
+			if n.Withdrawn, err = w.withdrawMissing(ctx, r.source, r.seen); err != nil {
+				return err
+			}
+			w.runs[i].counts.Withdrawn = n.Withdrawn
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sources (name, last_import_at, added, changed, unchanged, withdrawn, active, created_at, created_by, updated_at, updated_by)
 			VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT count(*) FROM offers WHERE source = ?1 AND status = 'active'), ?2, ?7, ?2, ?7)
 			ON CONFLICT (name) DO UPDATE SET last_import_at = excluded.last_import_at, added = excluded.added, changed = excluded.changed,
 			unchanged = excluded.unchanged, withdrawn = excluded.withdrawn, active = excluded.active,
 			updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-			[]any{source, w.stamp, n.Added, n.Changed, n.Unchanged, n.Withdrawn, w.actor}},
-		{`INSERT INTO meta (key, value, updated_at, updated_by) VALUES ('register.generation', '1', ?1, ?2)
-			ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = ?1, updated_by = ?2`,
-			[]any{w.stamp, w.actor}},
-		{`INSERT INTO offers_fts (offers_fts, rank) VALUES ('automerge', 4)`, nil},
-		{`INSERT INTO offers_fts (offers_fts, rank) VALUES ('hashsize', 1048576)`, nil},
-		{`INSERT INTO offers_title_fts (offers_title_fts, rank) VALUES ('automerge', 4)`, nil},
-		{`INSERT INTO offers_title_fts (offers_title_fts, rank) VALUES ('hashsize', 1048576)`, nil},
-	}
-	if bulk {
-		for _, t := range []string{"offers_fts", "offers_title_fts"} {
-			q = append(q, struct {
-				sql  string
-				args []any
-			}{`INSERT INTO ` + t + ` (` + t + `) VALUES ('optimize')`, nil})
+			r.source, w.stamp, n.Added, n.Changed, n.Unchanged, n.Withdrawn, w.actor); err != nil {
+			return fmt.Errorf("import offers: finish: %w", err)
 		}
 	}
-	for _, st := range q {
-		if _, err := w.tx.ExecContext(ctx, st.sql, st.args...); err != nil {
+	if len(w.runs) == 0 {
+		return nil // an import of ESCO files only
+	}
+	if err := w.writeTerms(ctx, w.terms, w.hadOffers); err != nil {
+		return err
+	}
+	for _, q := range []string{`INSERT INTO meta (key, value, updated_at, updated_by) VALUES ('register.generation', '1', ?1, ?2)
+			ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = ?1, updated_by = ?2`} {
+		if _, err := tx.ExecContext(ctx, q, w.stamp, w.actor); err != nil {
 			return fmt.Errorf("import offers: finish: %w", err)
 		}
 	}
 	var gen string
-	if err := w.tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'register.generation'`).Scan(&gen); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'register.generation'`).Scan(&gen); err != nil {
 		return fmt.Errorf("import offers: finish: %w", err)
 	}
-	if err := saveIndex(ctx, w.tx, w.idx, gen); err != nil {
+	if err := saveIndex(ctx, tx, w.idx, gen); err != nil {
 		return fmt.Errorf("import offers: save index: %w", err)
+	}
+	return nil
+}
+
+// swapChanged replaces each changed offer's old row by its staged copy,
+// which takes the old row's id, key and creation stamp.
+func (w *offerWriter) swapChanged(ctx context.Context) error {
+	for _, sw := range w.swaps {
+		var id, createdAt, createdBy string
+		if err := w.tx.QueryRowContext(ctx, `SELECT id, created_at, created_by FROM offers WHERE rid = ?`, sw.old).Scan(&id, &createdAt, &createdBy); err != nil {
+			return fmt.Errorf("import offers: swap: %w", err)
+		}
+		if err := w.unindex(ctx, sw.old); err != nil {
+			return err
+		}
+		if _, err := w.tx.ExecContext(ctx, `DELETE FROM offers WHERE rid = ?`, sw.old); err != nil {
+			return fmt.Errorf("import offers: swap: %w", err)
+		}
+		if _, err := w.upd.ExecContext(ctx, id, sw.sourceID, createdAt, createdBy, sw.staged); err != nil {
+			return fmt.Errorf("import offers: swap: %w", err)
+		}
+		w.idx.drop(sw.old)
 	}
 	return nil
 }

@@ -260,7 +260,7 @@ func (s *Store) prereqs(ctx context.Context, rids []int64, out []catalog.Candida
 	for k, deps := range pending {
 		src, text, _ := strings.Cut(k, "\x00")
 		var to int64
-		err := s.db.QueryRowContext(ctx, `SELECT rid FROM offers WHERE source = ? AND source_id = ?`, src, text).Scan(&to)
+		err := s.db.QueryRowContext(ctx, `SELECT rid FROM offers WHERE source = ? AND source_id = ? AND rid <= `+ceilingSQL, src, text).Scan(&to)
 		if err != nil {
 			err = s.db.QueryRowContext(ctx, `SELECT rid FROM plan_offer_facts WHERE source = ? AND title = ? ORDER BY rid LIMIT 1`, src, text).Scan(&to)
 		}
@@ -341,7 +341,7 @@ func (s *Store) CandidatesByID(ctx context.Context, ids []string) ([]catalog.Can
 		return []catalog.Candidate{}, nil
 	}
 	b, _ := json.Marshal(ids)
-	rids, err := ints(ctx, s.db, `SELECT rid FROM offers WHERE id IN (SELECT value FROM json_each(?))`, string(b))
+	rids, err := ints(ctx, s.db, `SELECT rid FROM offers WHERE id IN (SELECT value FROM json_each(?)) AND rid <= `+ceilingSQL, string(b))
 	if err != nil {
 		return nil, fmt.Errorf("offers of plan: %w", mapErr(err))
 	}

@@ -53,7 +53,7 @@ func (s *Store) SyncPlanFacts(ctx context.Context, progress FactsProgress) error
 			}
 		}
 		stale, err := ints(ctx, tx, `SELECT o.rid FROM offers o LEFT JOIN plan_offer_facts f ON f.rid = o.rid
-			WHERE f.rid IS NULL OR f.hash <> o.hash OR f.id <> o.id OR f.status <> o.status ORDER BY o.rid`)
+			WHERE (f.rid IS NULL OR f.hash <> o.hash OR f.id <> o.id OR f.status <> o.status) AND o.rid <= `+ceilingSQL+` ORDER BY o.rid`)
 		if err != nil {
 			return fmt.Errorf("planner index: %w", err)
 		}

@@ -14,7 +14,7 @@ import (
 // active offers (at most limit, in register order): id, title, price,
 // hours and schemes.
 func (s *Store) GenOffers(ctx context.Context, limit int) ([]sessions.GenOffer, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT rid FROM offers WHERE status = 'active' ORDER BY rid LIMIT ?`, limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT rid FROM offers WHERE status = 'active' AND rid <= `+ceilingSQL+` ORDER BY rid LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read offers: %w", err)
 	}

@@ -68,68 +68,89 @@ func (s *Store) RegisterMark(ctx context.Context) (RegisterMark, error) {
 // unchanged offer is a no-op). progress, if set, is told the number of
 // offers applied so far.
 func (s *Store) ApplyRegister(ctx context.Context, changes iter.Seq2[catalog.Offer, error], mark func() RegisterMark, progress func(n int)) (OfferCounts, error) {
-	var total OfferCounts
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		total = OfferCounts{}
-		next, stop := iter.Pull2(changes)
-		defer stop()
-		head, err, ok := next()
-		done := 0
-		for ok {
-			if err != nil {
-				return err
-			}
-			source := head.Source
-			var runErr error
-			first := head
-			run := func(yield func(catalog.Offer, error) bool) {
-				if !yield(first, nil) {
-					return
-				}
-				for {
-					head, err, ok = next()
-					if !ok {
-						return
-					}
-					if err != nil {
-						runErr = err
-						return
-					}
-					if head.Source != source {
-						return
-					}
-					if !yield(head, nil) {
-						ok = false
-						return
-					}
-				}
-			}
-			base := done
-			opt := OfferImportOptions{ProgressEvery: 5000}
-			if progress != nil {
-				opt.Progress = func(n int) { progress(base + n) }
-			}
-			n, err := s.importOffers(ctx, tx, source, run, opt)
-			if err != nil {
-				return fmt.Errorf("register sync, source %s: %w", source, err)
-			}
-			if runErr != nil {
-				return fmt.Errorf("register sync: %w", runErr)
-			}
-			total.Added += n.Added
-			total.Changed += n.Changed
-			total.Unchanged += n.Unchanged
-			done += n.Added + n.Changed + n.Unchanged
-		}
-		return s.writeMark(ctx, tx, mark())
-	})
+	// Staged like an import (import_stage.go): readers keep the old
+	// generation until the final transaction swaps the changes in with
+	// the new mark.
+	st, err := s.beginStage(ctx, nil)
 	if err != nil {
 		return OfferCounts{}, err
 	}
-	if total.Added+total.Changed > 0 {
-		s.registerChanged()
+	var total OfferCounts
+	w, err := newOfferWriter(ctx, st, nil, s.Actor(), s.stamp())
+	if err == nil {
+		err = func() error {
+			next, stop := iter.Pull2(changes)
+			defer stop()
+			head, err, ok := next()
+			done := 0
+			for ok {
+				if err != nil {
+					return err
+				}
+				source := head.Source
+				var runErr error
+				first := head
+				run := func(yield func(catalog.Offer, error) bool) {
+					if !yield(first, nil) {
+						return
+					}
+					for {
+						head, err, ok = next()
+						if !ok {
+							return
+						}
+						if err != nil {
+							runErr = err
+							return
+						}
+						if head.Source != source {
+							return
+						}
+						if !yield(head, nil) {
+							ok = false
+							return
+						}
+					}
+				}
+				base := done
+				opt := OfferImportOptions{ProgressEvery: 5000}
+				if progress != nil {
+					opt.Progress = func(n int) { progress(base + n) }
+				}
+				n, err := s.importOffers(ctx, w, source, run, opt)
+				if err != nil {
+					return fmt.Errorf("register sync, source %s: %w", source, err)
+				}
+				if runErr != nil {
+					return fmt.Errorf("register sync: %w", runErr)
+				}
+				total.Added += n.Added
+				total.Changed += n.Changed
+				total.Unchanged += n.Unchanged
+				done += n.Added + n.Changed + n.Unchanged
+			}
+			return nil
+		}()
+		if err == nil {
+			err = w.commit(ctx, true)
+		}
+		if err == nil {
+			err = st.finish(ctx, func(tx *sql.Tx) error {
+				if err := w.finishImport(tx); err != nil {
+					return err
+				}
+				return s.writeMark(ctx, tx, mark())
+			})
+		}
+		w.close()
+		if err == nil {
+			return total, nil
+		}
 	}
-	return total, nil
+	if aerr := st.abort(ctx); aerr != nil {
+		return OfferCounts{}, errors.Join(err, aerr)
+	}
+	return OfferCounts{}, err
 }
 
 // MarkRegister records mark without changes (the upstream had none: the

@@ -31,7 +31,7 @@ func (s *Store) searchCold(ctx context.Context, q catalog.Query) ([]catalog.Hit,
 	}
 	fq := buildFTS(q.Text, terms)
 	if fq.expr == "" {
-		rows, err := s.db.QueryContext(ctx, `SELECT rid FROM offers WHERE status = 'active' OR ?1 ORDER BY rid LIMIT ?2`, q.Withdrawn, want)
+		rows, err := s.db.QueryContext(ctx, `SELECT rid FROM offers WHERE (status = 'active' OR ?1) AND rid <= `+ceilingSQL+` ORDER BY rid LIMIT ?2`, q.Withdrawn, want)
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", mapErr(err))
 		}
@@ -89,7 +89,7 @@ func (s *Store) searchCold(ctx context.Context, q catalog.Query) ([]catalog.Hit,
 
 // coldRank scores up to budget matches of expr in ix with FTS5's bm25 and sorts them.
 func (s *Store) coldRank(ctx context.Context, ix *ftsIndex, expr string, budget int) ([]scored, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT rowid, bm25(`+ix.table+`, `+ix.bm25Args+`) FROM `+ix.table+` WHERE `+ix.table+` MATCH ?1 LIMIT ?2`,
+	rows, err := s.db.QueryContext(ctx, `SELECT rowid, bm25(`+ix.table+`, `+ix.bm25Args+`) FROM `+ix.table+` WHERE `+ix.table+` MATCH ?1 AND rowid <= `+ceilingSQL+` LIMIT ?2`,
 		expr, budget)
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", expr, mapErr(err))

@@ -13,8 +13,8 @@ var reCurrencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
 
 // pricedElsewhereSQL lists the offers priced in another currency than ?1:
 // its WHERE repeats the partial index's so that SQLite can use it.
-const pricedElsewhereSQL = `SELECT rid FROM offers WHERE price IS NOT NULL AND currency <> '' AND currency < ?1
-	UNION ALL SELECT rid FROM offers WHERE price IS NOT NULL AND currency <> '' AND currency > ?1`
+const pricedElsewhereSQL = `SELECT rid FROM offers WHERE price IS NOT NULL AND currency <> '' AND currency < ?1 AND rid <= ` + ceilingSQL + `
+	UNION ALL SELECT rid FROM offers WHERE price IS NOT NULL AND currency <> '' AND currency > ?1 AND rid <= ` + ceilingSQL
 
 // pricedElsewhere sets in out the offers priced in a currency other than
 // cur ("" is catalog.MainCurrency): a price filter never compares amounts

@@ -99,6 +99,17 @@ func (x *memIndex) setRow(rid int64, st string, eqf int64, mode, region, langs, 
 }
 
 // withdraw marks one offer withdrawn.
+// drop forgets rid (a changed offer's old row, replaced by its copy).
+func (x *memIndex) drop(rid int64) {
+	if int(rid) < x.n {
+		if x.status[rid] == stActive {
+			x.active--
+		}
+		x.status[rid], x.eqf[rid], x.mode[rid], x.region[rid], x.langs[rid], x.schemes[rid] = stNone, 0, 0, 0, 0, 0
+		x.price[rid], x.start[rid], x.prov[rid], x.award[rid], x.initials[rid] = -1, math.MinInt32, 0, 0, 0
+	}
+}
+
 func (x *memIndex) withdraw(rid int64) {
 	if int(rid) < x.n && x.status[rid] == stActive {
 		x.status[rid] = stWithdrawn
@@ -452,7 +463,7 @@ func saveIndex(ctx context.Context, tx *sql.Tx, x *memIndex, gen string) error {
 func scanIndex(ctx context.Context, q querier) (*memIndex, error) {
 	idx := emptyIndex()
 	rows, err := q.QueryContext(ctx, `SELECT rid, status, eqf, mode, region, languages, schemes, price, coalesce(start, ''),
-		coalesce(provider, 0), coalesce(awarding, 0), initials FROM offers ORDER BY rid`)
+		coalesce(provider, 0), coalesce(awarding, 0), initials FROM offers WHERE rid <= `+ceilingSQL+` ORDER BY rid`)
 	if err != nil {
 		return nil, err
 	}

@@ -37,6 +37,13 @@ func (t termSet) add(phrases []string) {
 	}
 }
 
+// merge adds every word of o.
+func (t termSet) merge(o termSet) {
+	for w := range o {
+		t[w] = struct{}{}
+	}
+}
+
 // termPhrases are the distinct words of an offer's indexed text and the
 // distinct two-letter prefixes of its words ("pr*"), the keys of
 // offer_term_rows: an offer counts once for each. The seen sets are the

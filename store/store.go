@@ -63,6 +63,11 @@ type Store struct {
 	reg   *register // register search state (search_index.go)
 	keys  *keyring  // encryption at rest (vault.go), shared with views
 	view  bool      // made by As: Close leaves the shared database open
+	// stageEvery and stagePause are the store's own tests' hold on an
+	// import (import_stage.go): batch length (0: stageBatch) and a call
+	// after each batch commits.
+	stageEvery time.Duration
+	stagePause func()
 	// session and centre are stamped on audit rows: the server session the
 	// actor works in and the centre they act from (Acting).
 	session, centre string
@@ -378,8 +383,16 @@ func NewID() string {
 
 // Tx runs fn in one immediate transaction, committing if fn returns nil and
 // rolling back otherwise. Read-then-write work goes through here.
+//
+// Beginning waits for the write lock up to the busy timeout (15 s: an
+// import's batches hold it for a fraction of a second each), and tries
+// twice more if it still gets SQLITE_BUSY, so that "database is locked"
+// does not reach a person for a short write.
 func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
+	for attempt := 0; err != nil && isBusy(err) && attempt < 2 && ctx.Err() == nil; attempt++ {
+		tx, err = s.db.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return mapErr(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/export"
+	"github.com/koers-project/koers/present"
 )
 
 // Exporter is what the export dialog needs: render the person's plan into
@@ -37,6 +38,8 @@ type ExportRequest struct {
 type ExportResult struct {
 	Path  string // absolute
 	Bytes int64
+	// Undrawable are the characters the PDF's fonts could not draw.
+	Undrawable []rune
 }
 
 // exportDoneMsg is the reply of an export command; seq drops stale replies
@@ -143,6 +146,10 @@ func (d *exportDialog) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return d, Status(d.sh.Tr.T("export.tui.failed", "Err", d.sh.P.Error(msg.err)), true)
 		}
 		text := d.sh.Tr.T("export.tui.done", "Path", msg.res.Path, "Size", humanBytes(msg.res.Bytes), "Dir", filepath.Dir(msg.res.Path))
+		if u := msg.res.Undrawable; len(u) > 0 {
+			warn := d.sh.Tr.T("export.warn.undrawable", "Count", len(u), "Chars", present.TerminalText(string(u)))
+			return d, tea.Batch(Pop(), Status(text+" · "+warn, true))
+		}
 		return d, tea.Batch(Pop(), Status(text, false))
 	case tea.KeyPressMsg:
 		return d.key(msg)

@@ -18,6 +18,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/sessions"
@@ -126,6 +127,8 @@ type Model struct {
 	quitting bool
 	// bodyW, bodyH are the size the pages were last given.
 	bodyW, bodyH int
+	// importState is the last answer about a running import (import_status.go).
+	importState app.ImportState
 	// live follows the person in focus (live.go).
 	live liveState
 }
@@ -174,7 +177,7 @@ func (m *Model) Active() Page { return m.stack[len(m.stack)-1] }
 
 // Init starts the home page and asks the terminal for its background.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.Active().Init(), startSync(m.sh.Deps.Sync))
+	return tea.Batch(tea.RequestBackgroundColor, m.Active().Init(), startSync(m.sh.Deps.Sync), m.watchImports())
 }
 
 func (m *Model) bodySize() (int, int) {
@@ -256,6 +259,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case FocusMsg:
 		m.sh.Focus = msg.Focus
 		return m, nil
+	case importStateMsg:
+		m.importState = msg.state
+		return m, tea.Tick(importPoll, func(time.Time) tea.Msg { return importPollMsg{} })
+	case importPollMsg:
+		return m, m.askImport()
 	case OpenPeopleMsg:
 		if p := newPeoplePage(m.sh); p != nil {
 			return m, Push(p)
@@ -453,6 +461,9 @@ func (m *Model) statusLine() string {
 		return ansi.Truncate(" "+st.Status.Render(m.syncLine), m.sh.Width, "…")
 	}
 	if m.status == "" {
+		if l := m.importLine(); l != "" {
+			return ansi.Truncate(" "+st.Status.Render(l), m.sh.Width, "…")
+		}
 		return ""
 	}
 	if m.statusErr {
