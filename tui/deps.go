@@ -10,4 +10,7 @@ type Deps struct {
 	Plans    Plans
 	Exporter Exporter
 	Reports  Reports
+	// Files writes and reads files on this machine (person export, credential
+	// import) and erases people: a local TUI only (nil over SSH).
+	Files PersonFiles
 }

@@ -147,6 +147,9 @@ func (p *personPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	if cmd, ok := p.actionKey(msg); ok {
 		return p, cmd
 	}
+	if cmd, ok := p.fileKey(msg); ok {
+		return p, cmd
+	}
 	switch msg := msg.(type) {
 	case personFileMsg:
 		if msg.seq != p.seq {
@@ -368,9 +371,9 @@ func (p *personPage) Title() string      { return p.sh.Tr.T("people.overview") }
 func (p *personPage) InputFocused() bool { return false }
 func (p *personPage) ShortHelp() []key.Binding {
 	if p.sh.Deps.Plans == nil {
-		return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Edit, p.keys.Back}
+		return append([]key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Edit}, append(p.fileKeyHelp(), p.keys.Back)...)
 	}
-	return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Plan, p.keys.Search, p.keys.Edit, p.keys.Back}
+	return append([]key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Plan, p.keys.Search, p.keys.Edit}, append(p.fileKeyHelp(), p.keys.Back)...)
 }
 
 // FullHelp lists every key of the overview: the pages it opens, the
@@ -380,7 +383,7 @@ func (p *personPage) FullHelp() [][]key.Binding {
 	if p.sh.Deps.Plans != nil {
 		open = append(open, p.keys.Plan)
 	}
-	return [][]key.Binding{open, {p.keys.Select, p.keys.Done, p.keys.Cancel}, {p.keys.Scroll, p.keys.Back}}
+	return [][]key.Binding{open, {p.keys.Select, p.keys.Done, p.keys.Cancel}, p.fileKeyHelp(), {p.keys.Scroll, p.keys.Back}}
 }
 
 // timelineLine is one line of the timeline and when it happened.

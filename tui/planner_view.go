@@ -28,7 +28,8 @@ func (p *plannerPage) View() string {
 	case modeCoverage:
 		body = p.coverageView(bodyH)
 	case modeSuggest:
-		body = p.suggestView(bodyH)
+		lim, n := p.limitsView()
+		body = lim + p.suggestView(max(bodyH-n, 1))
 	default:
 		body = p.stepsView(bodyH)
 	}
