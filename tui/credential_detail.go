@@ -204,7 +204,7 @@ func (d *credentialDetail) SetSize(w, h int) {
 	d.render()
 }
 
-func (d *credentialDetail) Title() string              { return d.sh.Tr.T("credential.detail_title") }
-func (d *credentialDetail) InputFocused() bool         { return false }
-func (d *credentialDetail) ShortHelp() []key.Binding   { return []key.Binding{d.move, d.back} }
-func (d *credentialDetail) FullHelp() [][]key.Binding  { return [][]key.Binding{{d.move, d.back}} }
+func (d *credentialDetail) Title() string             { return d.sh.Tr.T("credential.detail_title") }
+func (d *credentialDetail) InputFocused() bool        { return false }
+func (d *credentialDetail) ShortHelp() []key.Binding  { return []key.Binding{d.move, d.back} }
+func (d *credentialDetail) FullHelp() [][]key.Binding { return [][]key.Binding{{d.move, d.back}} }

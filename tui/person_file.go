@@ -149,7 +149,7 @@ func newEraseForm(sh *Shared, file personFile) *smallForm {
 		tr.T("people.file.erase_kept"),
 		tr.T("people.file.erase_type", "Name", person.Name),
 	}
-	name := f.text(tr.T("people.file.erase_field"), "", person.Name, nil)
+	name := f.text(tr.T("people.file.erase_field"), "", "", nil)
 	dep, id := sh.Deps.Files, person.ID
 	f.submit = func(f *smallForm) tea.Cmd {
 		if !strings.EqualFold(strings.Join(strings.Fields(f.form.value(name)), " "), strings.Join(strings.Fields(person.Name), " ")) {

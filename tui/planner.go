@@ -177,6 +177,11 @@ func (p *plannerPage) selected() (sessions.Step, bool) {
 }
 
 func (p *plannerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	if p.loaded && p.err == nil {
+		if cmd, ok := p.moreKey(msg); ok {
+			return p, cmd
+		}
+	}
 	switch msg := msg.(type) {
 	case planViewMsg:
 		if msg.seq != p.seq {
@@ -213,9 +218,6 @@ func (p *plannerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 				return p, Pop()
 			}
 			return p, nil
-		}
-		if cmd, ok := p.moreKey(msg); ok {
-			return p, cmd
 		}
 		switch p.mode {
 		case modeCoverage:

@@ -235,7 +235,7 @@ func (p *plannerPage) suggestView(h int) string {
 		if sg.Blocked == nil {
 			sg.Blocked = &catalog.Blocker{Constraint: "combination"}
 		}
-		return " " + st.Warning.Render(p.sh.P.Blocked(sg))
+		return " " + st.Warning.Render(strings.ReplaceAll(ansi.Wrap(p.sh.P.Blocked(sg), max(p.w-2, 20), ""), "\n", "\n "))
 	}
 	n := len(sg.Pathways)
 	colW := (p.w - 1) / n

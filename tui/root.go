@@ -340,21 +340,26 @@ func (m *Model) render() string {
 	return b.String()
 }
 
-// shortHelpRows is the short help on one line, or on two when one line
-// would cut keys off at this width (80 columns): a key that matters is
-// never hidden behind "…".
+// shortHelpRows is the short help on one line, or on as many as it takes
+// when one line would cut keys off at this width (80 columns): a key that
+// matters is never hidden behind "…".
 func (m *Model) shortHelpRows() []string {
 	keys := append(append([]key.Binding(nil), m.Active().ShortHelp()...), m.globalHelp()...)
 	measure := m.help
 	measure.SetWidth(0)
-	if w := lipgloss.Width(measure.ShortHelpView(keys)); w <= m.sh.Width {
-		return []string{measure.ShortHelpView(keys)}
+	var rows []string
+	for len(keys) > 0 {
+		n := len(keys)
+		for n > 1 && lipgloss.Width(measure.ShortHelpView(keys[:n])) > m.sh.Width {
+			n--
+		}
+		rows = append(rows, m.help.ShortHelpView(keys[:n]))
+		keys = keys[n:]
 	}
-	split := len(keys)
-	for split > 1 && lipgloss.Width(measure.ShortHelpView(keys[:split])) > m.sh.Width {
-		split--
+	if len(rows) == 0 {
+		rows = []string{""}
 	}
-	return []string{measure.ShortHelpView(keys[:split]), m.help.ShortHelpView(keys[split:])}
+	return rows
 }
 
 // fullHelpKeys are the page's keys and, in a last column, the keys that
