@@ -31,10 +31,13 @@ type credentialDetail struct {
 	sh    *Shared
 	c     sessions.Credential
 	offer *catalog.Offer
-	vp    viewport.Model
-	back  key.Binding
-	move  key.Binding
-	w, h  int
+	// waiting is set while the register offer it was earned on loads: the
+	// detail shows once, whole, not first without its optional elements.
+	waiting bool
+	vp      viewport.Model
+	back    key.Binding
+	move    key.Binding
+	w, h    int
 }
 
 func newCredentialDetail(sh *Shared, c sessions.Credential) *credentialDetail {
@@ -42,6 +45,7 @@ func newCredentialDetail(sh *Shared, c sessions.Credential) *credentialDetail {
 		back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", sh.Tr.T("key.back"))),
 		move: key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", sh.Tr.T("people.key.scroll")))}
 	d.vp.SoftWrap = false
+	d.waiting = sh.Deps.Register != nil && c.OfferID != ""
 	return d
 }
 
@@ -61,10 +65,11 @@ func (d *credentialDetail) Init() tea.Cmd {
 func (d *credentialDetail) Update(msg tea.Msg) (Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case credentialOfferMsg:
+		d.waiting = false
 		if msg.err == nil {
 			d.offer = &msg.offer
-			d.render()
 		}
+		d.render()
 		return d, nil
 	case tea.KeyPressMsg:
 		if key.Matches(msg, d.back) {
@@ -159,7 +164,7 @@ func (d *credentialDetail) content(w int) string {
 		stack = stackText(sh, o)
 	}
 	row("detail.stackability", stack)
-	row("detail.further", data(strings.TrimSpace(o.FurtherInfo+"\n"+o.URL)))
+	row("detail.further", strings.TrimSpace(data(o.FurtherInfo)+"\n"+data(o.URL)))
 
 	section("credential.on_file")
 	row("credential.signature", pr.Signature(c.Signature))
@@ -195,7 +200,12 @@ func credentialSource(sh *Shared, src string) string {
 	return present.Terminal(src)
 }
 
-func (d *credentialDetail) View() string { return d.vp.View() }
+func (d *credentialDetail) View() string {
+	if d.waiting {
+		return Fit(" "+d.sh.Tr.T("people.loading"), d.w, d.h)
+	}
+	return d.vp.View()
+}
 
 func (d *credentialDetail) SetSize(w, h int) {
 	d.w, d.h = w, h
