@@ -332,3 +332,177 @@ func TestCredentialImportInTheTUI(t *testing.T) {
 		}
 	}
 }
+
+// startDeskPlanner runs Ann's planner with the register and people too.
+func startDeskPlanner(t *testing.T, lang string, w, h int, edit func(p *sessions.Person)) (*peopleRun, string) {
+	t.Helper()
+	st, ann := plannerStore(t)
+	if edit != nil {
+		ctx := context.Background()
+		p, err := st.Person(ctx, ann)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit(&p)
+		if _, err := st.UpdatePerson(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ap := appOver(t, st, func() time.Time { return peopleNow })
+	sh := newShared(locale.Must(), Deps{Plans: ap, Register: ap, People: ap}, Options{Lang: lang, Now: func() time.Time { return peopleNow }})
+	p := &peopleProbe{m: newModel(sh, NewPlannerPage(sh, ann))}
+	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h))
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("last screen:\n%s", p.screen())
+		}
+	})
+	return &peopleRun{t: t, tm: tm, p: p, st: st}, ann
+}
+
+func TestPlanValidationStepInTheTUI(t *testing.T) {
+	words := map[string][]string{
+		"en": {"Add a validation or guidance step", "validation of prior learning", "Added step 4"},
+		"nl": {"Een EVC- of begeleidingsstap toevoegen", "erkenning van verworven competenties", "Stap 4 toegevoegd"},
+	}
+	for _, lang := range deskLangs {
+		for _, sz := range peopleSizes {
+			t.Run(lang+"/"+sz.name, func(t *testing.T) {
+				w := words[lang]
+				r, ann := startDeskPlanner(t, lang, sz.w, sz.h, nil)
+				r.waitFor("Participatory art projects", "v ")
+				r.keys("v")
+				r.waitFor(w[0], w[1])
+				r.snap("form")
+				r.keys("tab")
+				r.tm.Type("Recognition of prior learning: workshops")
+				r.keys("enter")
+				r.waitFor(w[2])
+				p, err := r.st.CurrentPlan(context.Background(), ann, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				last := p.Steps[len(p.Steps)-1]
+				if last.Kind != sessions.KindValidation || last.Title != "Recognition of prior learning: workshops" || last.OfferID != "" {
+					t.Fatalf("last step %+v, want a validation step", last)
+				}
+				r.finish()
+			})
+		}
+	}
+}
+
+func TestPlanStackTargetInTheTUI(t *testing.T) {
+	words := map[string][]string{
+		"en": {"T stack target", "Register · for a stack target", "p set as stack target", "now stack towards Funding applications for artists"},
+		"nl": {"T stapeldoel", "Register · voor een stapeldoel", "p als stapeldoel kiezen", "stapelen nu naar Funding applications for artists"},
+	}
+	for _, lang := range deskLangs {
+		for _, sz := range peopleSizes {
+			t.Run(lang+"/"+sz.name, func(t *testing.T) {
+				w := words[lang]
+				r, ann := startDeskPlanner(t, lang, sz.w, sz.h, nil)
+				r.waitFor("Participatory art projects", w[0])
+				r.keys("T")
+				r.waitFor(w[1])
+				r.tm.Type("funding applications")
+				r.waitFor("Funding applicati", map[string]string{"en": "1 offer", "nl": "1 aanbod"}[lang])
+				r.waitGone("Community arts: basics")
+				r.keys("esc")
+				r.waitFor(w[2], "▸ Funding applicati")
+				r.snap("search")
+				r.keys("p")
+				r.waitFor(w[3], "Funding applications for artists:")
+				r.snap("planner")
+				p, err := r.st.CurrentPlan(context.Background(), ann, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				o, _ := r.st.Offer(context.Background(), "t:arts-3")
+				if p.StackTarget != o.ID {
+					t.Fatalf("stack target %q, want %q", p.StackTarget, o.ID)
+				}
+				r.finish()
+			})
+		}
+	}
+}
+
+func TestPlanSwitchingInTheTUI(t *testing.T) {
+	words := map[string][]string{
+		"en": {"p plans", "1 plan", "2 plans", "Started Plan 2", "No steps yet", "Showing Plan 1"},
+		"nl": {"p plannen", "1 plan", "2 plannen", "Plan 2 gestart", "Nog geen stappen", "Plan 1 wordt getoond"},
+	}
+	for _, lang := range deskLangs {
+		for _, sz := range peopleSizes {
+			t.Run(lang+"/"+sz.name, func(t *testing.T) {
+				w := words[lang]
+				r, ann := startDeskPlanner(t, lang, sz.w, sz.h, nil)
+				r.waitFor("Participatory art projects", w[0])
+				r.keys("p")
+				r.waitFor(w[1], "Plan 1")
+				r.keys("n")
+				r.waitFor(w[3], " Plan 2 ", w[4])
+				// a step added now goes to the plan shown
+				r.keys("v")
+				r.waitFor(map[string]string{"en": "Add a validation or guidance step", "nl": "Een EVC- of begeleidingsstap toevoegen"}[lang])
+				r.keys("tab")
+				r.tm.Type("Validation: community work")
+				r.keys("enter")
+				r.waitFor(map[string]string{"en": "Added step 1", "nl": "Stap 1 toegevoegd"}[lang])
+				r.keys("p")
+				r.waitFor(w[2])
+				r.snap("list")
+				r.keys("k", "enter")
+				r.waitFor(w[5], "Participatory art projects")
+				r.snap("planner")
+				ps, err := r.st.Plans(context.Background(), ann)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(ps) != 2 || len(ps[0].Steps) != 3 || len(ps[1].Steps) != 1 || ps[1].Steps[0].Kind != sessions.KindValidation {
+					t.Fatalf("plans after switching: %d plans", len(ps))
+				}
+				r.finish()
+			})
+		}
+	}
+}
+
+func TestSuggestConstraintsInTheTUI(t *testing.T) {
+	words := map[string][]string{
+		"en": {"taught in Dutch", "f: change", "Constraints for this suggestion", "budget: ILA €100.00", "online only"},
+		"nl": {"les in het Nederlands", "f: wijzigen", "Voorwaarden voor dit voorstel", "budget: ILA € 100,00", "alleen online"},
+	}
+	for _, lang := range deskLangs {
+		for _, sz := range peopleSizes {
+			t.Run(lang+"/"+sz.name, func(t *testing.T) {
+				w := words[lang]
+				r, _ := startDeskPlanner(t, lang, sz.w, sz.h, func(p *sessions.Person) {
+					p.Language, p.Region, p.Mobility, p.HoursPerWeek = "nl", "BE21", "province", 6
+				})
+				r.waitFor("Participatory art projects")
+				r.keys("s")
+				r.waitFor(w[0], w[1])
+				r.snap("suggest")
+				r.keys("f")
+				r.waitFor(w[2])
+				r.snap("form")
+				r.tm.Type("100")
+				r.keys("enter")
+				r.waitFor(w[3])
+				r.snap("budget")
+				// online only, for this suggestion
+				r.keys("f")
+				r.waitFor(w[2])
+				for range 7 {
+					r.keys("tab")
+				}
+				r.tm.Send(tea.KeyPressMsg{Code: tea.KeyRight})
+				r.keys("enter")
+				r.waitFor(w[4], w[3])
+				r.finish()
+			})
+		}
+	}
+}

@@ -132,8 +132,28 @@ func (p *plannerPage) limitsView() (string, int) {
 	if s := p.sh.P.Limits(p.sug.k); s != "" {
 		parts = append(parts, s)
 	}
-	text := strings.Join(parts, " · ") + " " + st.Muted.Render("("+p.sh.Tr.T("plan.limits.change")+")")
-	wrapped := ansi.Wrap(text, max(p.w-2, 20), "")
-	out := " " + strings.ReplaceAll(wrapped, "\n", "\n ") + "\n"
+	// wrap between the parts, not inside one ("€ 100,00" stays whole)
+	segs := strings.Split(strings.Join(parts, " · "), " · ")
+	segs = append(segs, st.Muted.Render("("+p.sh.Tr.T("plan.limits.change")+")"))
+	w := max(p.w-2, 20)
+	var lines []string
+	cur := ""
+	for i, seg := range segs {
+		sep := " · "
+		if i == len(segs)-1 {
+			sep = " "
+		}
+		switch {
+		case cur == "":
+			cur = seg
+		case ansi.StringWidth(cur+sep+seg) > w:
+			lines = append(lines, cur)
+			cur = seg
+		default:
+			cur += sep + seg
+		}
+	}
+	lines = append(lines, cur)
+	out := " " + strings.ReplaceAll(ansi.Wrap(strings.Join(lines, "\n"), w, ""), "\n", "\n ") + "\n"
 	return out, strings.Count(out, "\n")
 }

@@ -88,10 +88,12 @@ func (p *plannerPage) totalsBar() string {
 		}
 	}
 	lines = append(lines, cur)
+	lines = lines[:min(len(lines), 3)]
+	// the stack target's progress is never the line that gives way
 	if l := p.sh.P.Stack(t.Stack); l != "" {
 		lines = append(lines, " "+ansi.Truncate(l, p.w-2, "…"))
 	}
-	return st.Bold.Render(strings.Join(lines[:min(len(lines), 3)], "\n"))
+	return st.Bold.Render(strings.Join(lines, "\n"))
 }
 
 // stepsView lists the steps, each with its warnings beneath it.
