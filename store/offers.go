@@ -106,7 +106,9 @@ func (s *Store) importOffers(ctx context.Context, tx *sql.Tx, source string, off
 	// Keep the FTS pending-terms hash in memory for longer (64 MB instead
 	// of 1 MB) and merge once at the end: far fewer, larger segments.
 	for _, q := range []string{`INSERT INTO offers_fts (offers_fts, rank) VALUES ('automerge', 0)`,
-		`INSERT INTO offers_fts (offers_fts, rank) VALUES ('hashsize', 67108864)`} {
+		`INSERT INTO offers_fts (offers_fts, rank) VALUES ('hashsize', 67108864)`,
+		`INSERT INTO offers_title_fts (offers_title_fts, rank) VALUES ('automerge', 0)`,
+		`INSERT INTO offers_title_fts (offers_title_fts, rank) VALUES ('hashsize', 16777216)`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return n, fmt.Errorf("import offers: %w", err)
 		}
@@ -253,9 +255,11 @@ type offerWriter struct {
 	find, ins, upd *sql.Stmt
 	old            *sql.Stmt
 	ftsIns, ftsDel *sql.Stmt
-	skDel          *sql.Stmt
-	orgIns         *sql.Stmt
-	skillIns       *sql.Stmt
+	// titleIns and titleDel keep offers_title_fts beside offers_fts.
+	titleIns, titleDel *sql.Stmt
+	skDel              *sql.Stmt
+	orgIns             *sql.Stmt
+	skillIns           *sql.Stmt
 	// fresh: the source had no offers, so every offer is new (no look-up).
 	fresh bool
 	// hadOffers: the register held offers of any source before.
@@ -331,6 +335,8 @@ func newOfferWriter(ctx context.Context, tx *sql.Tx, actor, stamp, source string
 			schemes = ?, provider = ?, awarding = ?, initials = ?, hash = ?, doc = ?, updated_at = ?, updated_by = ? WHERE rid = ?`},
 		{&w.ftsIns, `INSERT INTO offers_fts (rowid, title, description, outcomes, skills, provider) VALUES (?, ?, ?, ?, ?, ?)`},
 		{&w.ftsDel, `INSERT INTO offers_fts (offers_fts, rowid, title, description, outcomes, skills, provider) VALUES ('delete', ?, ?, ?, ?, ?, ?)`},
+		{&w.titleIns, `INSERT INTO offers_title_fts (rowid, title) VALUES (?, ?)`},
+		{&w.titleDel, `INSERT INTO offers_title_fts (offers_title_fts, rowid, title) VALUES ('delete', ?, ?)`},
 		{&w.skDel, `DELETE FROM offer_skills WHERE skill = ? AND offer = ?`},
 		{&w.orgIns, `INSERT INTO offer_orgs (name) VALUES (?)`},
 		{&w.skillIns, `INSERT INTO offer_skill_uris (uri) VALUES (?)`},
@@ -347,7 +353,7 @@ func newOfferWriter(ctx context.Context, tx *sql.Tx, actor, stamp, source string
 }
 
 func (w *offerWriter) close() {
-	for _, st := range []*sql.Stmt{w.find, w.old, w.ins, w.upd, w.ftsIns, w.ftsDel, w.skDel, w.orgIns, w.skillIns} {
+	for _, st := range []*sql.Stmt{w.find, w.old, w.ins, w.upd, w.ftsIns, w.ftsDel, w.titleIns, w.titleDel, w.skDel, w.orgIns, w.skillIns} {
 		if st != nil {
 			st.Close()
 		}
@@ -466,6 +472,9 @@ func (w *offerWriter) put(ctx context.Context, p *prepared) (int64, putOutcome, 
 		pr, o.Start.String(), provID, awardID, p.initials)
 	t := p.text
 	if _, err := w.ftsIns.ExecContext(ctx, rid, t.title, t.description, t.outcomes, t.skills, t.provider); err != nil {
+		return 0, 0, fmt.Errorf("index: %w", err)
+	}
+	if _, err := w.titleIns.ExecContext(ctx, rid, t.title); err != nil {
 		return 0, 0, fmt.Errorf("index: %w", err)
 	}
 	for _, ph := range p.phrases {

@@ -20,6 +20,9 @@ func (w *offerWriter) unindex(ctx context.Context, rid int64) error {
 	if _, err := w.ftsDel.ExecContext(ctx, rid, ot.title, ot.description, ot.outcomes, ot.skills, ot.provider); err != nil {
 		return fmt.Errorf("unindex: %w", err)
 	}
+	if _, err := w.titleDel.ExecContext(ctx, rid, ot.title); err != nil {
+		return fmt.Errorf("unindex: %w", err)
+	}
 	for _, ph := range termPhrases(ot, &w.seen) {
 		w.termRows[ph]--
 	}
@@ -125,12 +128,16 @@ func (w *offerWriter) finish(ctx context.Context, source string, n OfferCounts, 
 			[]any{w.stamp, w.actor}},
 		{`INSERT INTO offers_fts (offers_fts, rank) VALUES ('automerge', 4)`, nil},
 		{`INSERT INTO offers_fts (offers_fts, rank) VALUES ('hashsize', 1048576)`, nil},
+		{`INSERT INTO offers_title_fts (offers_title_fts, rank) VALUES ('automerge', 4)`, nil},
+		{`INSERT INTO offers_title_fts (offers_title_fts, rank) VALUES ('hashsize', 1048576)`, nil},
 	}
 	if bulk {
-		q = append(q, struct {
-			sql  string
-			args []any
-		}{`INSERT INTO offers_fts (offers_fts) VALUES ('optimize')`, nil})
+		for _, t := range []string{"offers_fts", "offers_title_fts"} {
+			q = append(q, struct {
+				sql  string
+				args []any
+			}{`INSERT INTO ` + t + ` (` + t + `) VALUES ('optimize')`, nil})
+		}
 	}
 	for _, st := range q {
 		if _, err := w.tx.ExecContext(ctx, st.sql, st.args...); err != nil {

@@ -336,8 +336,9 @@ func budgetFor(f *filter) int {
 	return filteredBudget
 }
 
-// rank scores up to budget matches of expr that pass f and sorts them.
-func (s *Store) rank(ctx context.Context, expr string, f *filter, budget int) ([]scored, error) {
+// rank scores up to budget matches of expr in ix that pass f with FTS5's
+// bm25 and sorts them.
+func (s *Store) rank(ctx context.Context, ix *ftsIndex, expr string, f *filter, budget int) ([]scored, error) {
 	var out []scored
 	scan := func(rows *sql.Rows) error {
 		defer rows.Close()
@@ -358,14 +359,14 @@ func (s *Store) rank(ctx context.Context, expr string, f *filter, budget int) ([
 		// Nothing to filter but withdrawn offers, which are few: filter
 		// after scoring rather than call into Go for every match.
 		var rows *sql.Rows
-		rows, err = s.db.QueryContext(ctx, `SELECT rowid, bm25(offers_fts, `+bm25Weights+`) FROM offers_fts WHERE offers_fts MATCH ?1 LIMIT ?2`, expr, budget)
+		rows, err = s.db.QueryContext(ctx, `SELECT rowid, bm25(`+ix.table+`, `+ix.bm25Args+`) FROM `+ix.table+` WHERE `+ix.table+` MATCH ?1 LIMIT ?2`, expr, budget)
 		if err == nil {
 			err = scan(rows)
 		}
 	} else {
 		err = s.reg.withFilter(f, func(h int64) error {
-			rows, err := s.db.QueryContext(ctx, `SELECT rowid, bm25(offers_fts, `+bm25Weights+`) FROM offers_fts
-				WHERE offers_fts MATCH ?1 AND koers_keep(rowid, ?3) LIMIT ?2`, expr, budget, h)
+			rows, err := s.db.QueryContext(ctx, `SELECT rowid, bm25(`+ix.table+`, `+ix.bm25Args+`) FROM `+ix.table+`
+				WHERE `+ix.table+` MATCH ?1 AND koers_keep(rowid, ?3) LIMIT ?2`, expr, budget, h)
 			if err != nil {
 				return err
 			}

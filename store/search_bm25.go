@@ -42,6 +42,31 @@ func (p ftsPhrase) match() string {
 // column weights of bm25Weights, by FTS column.
 var bm25ColumnWeights = [...]float64{10.0, 1.0, 2.0, 2.0, 3.0}
 
+// ftsIndex is one of the register's two full-text indexes as ranking sees
+// it: offers_fts (every text column, weighted) and offers_title_fts (the
+// title alone, which ranks the title tier: search_title.go).
+type ftsIndex struct {
+	table    string                       // the FTS5 table
+	weights  []float64                    // bm25 weight of each column
+	bm25Args string                       // the weights as bm25()'s arguments
+	columns  func(t offerText) []string   // an offer's text for each column, in order
+	kept     bool                         // imports keep its row counts of words and two-letter prefixes (offer_term_rows)
+	stats    func(r *register) *bm25Stats // its figures for ranking in Go
+}
+
+var (
+	allColumns = &ftsIndex{
+		table: "offers_fts", weights: bm25ColumnWeights[:], bm25Args: bm25Weights, kept: true,
+		columns: func(t offerText) []string { return []string{t.title, t.description, t.outcomes, t.skills, t.provider} },
+		stats:   func(r *register) *bm25Stats { return &r.bm25 },
+	}
+	titleOnly = &ftsIndex{
+		table: "offers_title_fts", weights: []float64{1}, bm25Args: "1.0",
+		columns: func(t offerText) []string { return []string{t.title} },
+		stats:   func(r *register) *bm25Stats { return &r.bm25Title },
+	}
+)
+
 const (
 	bm25K1 = 1.2
 	bm25B  = 0.75
@@ -66,18 +91,18 @@ func (b *bm25Stats) clear() {
 
 // totals is the generation's row count and average row length, loaded
 // once per generation.
-func (b *bm25Stats) totals(ctx context.Context, db *sql.DB, gen string) (int64, float64, error) {
+func (b *bm25Stats) totals(ctx context.Context, db *sql.DB, ix *ftsIndex, gen string) (int64, float64, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.gen == gen && b.hits != nil {
 		return b.nRow, b.avgdl, nil
 	}
 	var rec []byte
-	err := db.QueryRowContext(ctx, `SELECT block FROM offers_fts_data WHERE id = 1`).Scan(&rec)
+	err := db.QueryRowContext(ctx, `SELECT block FROM `+ix.table+`_data WHERE id = 1`).Scan(&rec)
 	if err != nil {
 		return 0, 0, err
 	}
-	nRow, nTok, err := parseFTSAverages(rec, len(bm25ColumnWeights))
+	nRow, nTok, err := parseFTSAverages(rec, len(ix.weights))
 	if err != nil {
 		return 0, 0, err
 	}
@@ -85,12 +110,12 @@ func (b *bm25Stats) totals(ctx context.Context, db *sql.DB, gen string) (int64, 
 	return b.nRow, b.avgdl, nil
 }
 
-// rows is how many FTS rows hold phrase p (what bm25's xQueryPhrase
+// rows is how many rows of ix hold phrase p (what bm25's xQueryPhrase
 // counts): from the counts the imports keep when they are complete and
 // cover p (a word, or a two-letter prefix), else counted through FTS once
 // and cached.
-func (b *bm25Stats) rows(ctx context.Context, db *sql.DB, idx *memIndex, p ftsPhrase) (int64, error) {
-	if idx.termRows != nil {
+func (b *bm25Stats) rows(ctx context.Context, db *sql.DB, ix *ftsIndex, idx *memIndex, p ftsPhrase) (int64, error) {
+	if ix.kept && idx.termRows != nil {
 		switch {
 		case !p.prefix:
 			return idx.termRows[p.text], nil // absent: no offer has it
@@ -106,7 +131,7 @@ func (b *bm25Stats) rows(ctx context.Context, db *sql.DB, idx *memIndex, p ftsPh
 	if ok {
 		return n, nil
 	}
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM offers_fts WHERE offers_fts MATCH ?`, p.match()).Scan(&n); err != nil {
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+ix.table+` WHERE `+ix.table+` MATCH ?`, p.match()).Scan(&n); err != nil {
 		return 0, err
 	}
 	b.mu.Lock()
@@ -153,13 +178,13 @@ func sqliteVarint(b []byte) (v uint64, n int) {
 	return 0, 0
 }
 
-// docTokens is each candidate's length in tokens over all columns, from
-// FTS5's docsize table (a varint a column).
-func (s *Store) docTokens(ctx context.Context, rids []uint32) (map[uint32]int64, error) {
+// docTokens is each candidate's length in tokens over all columns of ix,
+// from FTS5's docsize table (a varint a column).
+func (s *Store) docTokens(ctx context.Context, ix *ftsIndex, rids []uint32) (map[uint32]int64, error) {
 	out := make(map[uint32]int64, len(rids))
 	for start := 0; start < len(rids); start += 500 {
 		ph, args := inList(rids[start:min(start+500, len(rids))])
-		rows, err := s.db.QueryContext(ctx, `SELECT id, sz FROM offers_fts_docsize WHERE id IN (`+ph+`)`, args...)
+		rows, err := s.db.QueryContext(ctx, `SELECT id, sz FROM `+ix.table+`_docsize WHERE id IN (`+ph+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -189,15 +214,15 @@ func (s *Store) docTokens(ctx context.Context, rids []uint32) (map[uint32]int64,
 }
 
 // phraseFreqs is, for each phrase, its weighted count in the offer's
-// indexed text (bm25's aFreq: an occurrence counts its column's weight).
-func phraseFreqs(o *catalog.Offer, phrases []ftsPhrase, out []float64) {
+// text indexed by ix (bm25's aFreq: an occurrence counts its column's
+// weight).
+func phraseFreqs(ix *ftsIndex, o *catalog.Offer, phrases []ftsPhrase, out []float64) {
 	clear(out)
-	t := textOf(o)
-	for c, text := range [...]string{t.title, t.description, t.outcomes, t.skills, t.provider} {
+	for c, text := range ix.columns(textOf(o)) {
 		if text == "" {
 			continue
 		}
-		w := bm25ColumnWeights[c]
+		w := ix.weights[c]
 		for _, tok := range catalog.Words(text) {
 			for i, p := range phrases {
 				if tok == p.text || (p.prefix && strings.HasPrefix(tok, p.text)) {
@@ -208,11 +233,11 @@ func phraseFreqs(o *catalog.Offer, phrases []ftsPhrase, out []float64) {
 	}
 }
 
-// rankInGo scores the first budget matches of expr that pass f (through
-// the pass map) with bm25 computed in Go, and sorts them.
-func (s *Store) rankInGo(ctx context.Context, fq ftsQuery, f *filter, budget int) ([]scored, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT rowid FROM offers_fts
-		WHERE offers_fts MATCH ?1 AND substr(?3, rowid + 1, 1) = x'01' LIMIT ?2`, fq.expr, budget, s.reg.passMap(f))
+// rankInGo scores the first budget matches of expr in ix that pass f
+// (through the pass map) with bm25 computed in Go, and sorts them.
+func (s *Store) rankInGo(ctx context.Context, ix *ftsIndex, fq ftsQuery, f *filter, budget int) ([]scored, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT rowid FROM `+ix.table+`
+		WHERE `+ix.table+` MATCH ?1 AND substr(?3, rowid + 1, 1) = x'01' LIMIT ?2`, fq.expr, budget, s.reg.passMap(f))
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", fq.expr, mapErr(err))
 	}
@@ -234,18 +259,18 @@ func (s *Store) rankInGo(ctx context.Context, fq ftsQuery, f *filter, budget int
 	if len(cands) == 0 {
 		return nil, nil
 	}
-	st := &s.reg.bm25
+	st := ix.stats(s.reg)
 	gen := f.idx.gen
-	nRow, avgdl, err := st.totals(ctx, s.db, gen)
+	nRow, avgdl, err := st.totals(ctx, s.db, ix, gen)
 	if errors.Is(err, errFTSTotals) {
-		return s.rank(ctx, fq.expr, f, budget) // FTS5 can still rank (and say what is wrong)
+		return s.rank(ctx, ix, fq.expr, f, budget) // FTS5 can still rank (and say what is wrong)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search: bm25 totals: %w", mapErr(err))
 	}
 	idf := make([]float64, len(fq.phrases))
 	for i, p := range fq.phrases {
-		n, err := st.rows(ctx, s.db, f.idx, p)
+		n, err := st.rows(ctx, s.db, ix, f.idx, p)
 		if err != nil {
 			return nil, fmt.Errorf("search %s: %w", p.match(), mapErr(err))
 		}
@@ -254,7 +279,7 @@ func (s *Store) rankInGo(ctx context.Context, fq ftsQuery, f *filter, budget int
 			idf[i] = 1e-6
 		}
 	}
-	lengths, err := s.docTokens(ctx, cands)
+	lengths, err := s.docTokens(ctx, ix, cands)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", mapErr(err))
 	}
@@ -268,7 +293,7 @@ func (s *Store) rankInGo(ctx context.Context, fq ftsQuery, f *filter, budget int
 		if offers[i].ID == "" {
 			continue
 		}
-		phraseFreqs(&offers[i], fq.phrases, freq)
+		phraseFreqs(ix, &offers[i], fq.phrases, freq)
 		norm := bm25K1 * (1 - bm25B + bm25B*float64(lengths[rid])/avgdl)
 		var score float64
 		for j := range fq.phrases {

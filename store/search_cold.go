@@ -48,8 +48,8 @@ func (s *Store) searchCold(ctx context.Context, q catalog.Query) ([]catalog.Hit,
 		}
 	} else {
 		// Title matches first, as SearchOffers ranks them.
-		for _, expr := range []string{titleExpr(fq.expr), fq.expr} {
-			tier, err := s.coldRank(ctx, expr, max(want, rankBudget))
+		for _, ix := range []*ftsIndex{titleOnly, allColumns} {
+			tier, err := s.coldRank(ctx, ix, fq.expr, max(want, rankBudget))
 			if err != nil {
 				return nil, err
 			}
@@ -85,9 +85,9 @@ func (s *Store) searchCold(ctx context.Context, q catalog.Query) ([]catalog.Hit,
 	return hits[max(q.Offset, 0):min(want, len(hits))], nil
 }
 
-// coldRank scores up to budget matches of expr with FTS5's bm25 and sorts them.
-func (s *Store) coldRank(ctx context.Context, expr string, budget int) ([]scored, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT rowid, bm25(offers_fts, `+bm25Weights+`) FROM offers_fts WHERE offers_fts MATCH ?1 LIMIT ?2`,
+// coldRank scores up to budget matches of expr in ix with FTS5's bm25 and sorts them.
+func (s *Store) coldRank(ctx context.Context, ix *ftsIndex, expr string, budget int) ([]scored, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT rowid, bm25(`+ix.table+`, `+ix.bm25Args+`) FROM `+ix.table+` WHERE `+ix.table+` MATCH ?1 LIMIT ?2`,
 		expr, budget)
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", expr, mapErr(err))

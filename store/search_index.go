@@ -40,8 +40,9 @@ type register struct {
 	passMu   sync.Mutex
 	passMaps []passMapEntry
 
-	// bm25 holds the figures ranking in Go needs (search_bm25.go).
-	bm25 bm25Stats
+	// bm25 and bm25Title hold the figures ranking in Go needs, for
+	// offers_fts and offers_title_fts (search_bm25.go).
+	bm25, bm25Title bm25Stats
 }
 
 type passMapEntry struct {
@@ -214,6 +215,7 @@ func (s *Store) registerChanged() {
 	s.reg.matches.clear()
 	s.reg.decoded.clear()
 	s.reg.bm25.clear()
+	s.reg.bm25Title.clear()
 }
 
 // generation is the register's change counter in meta.
@@ -372,4 +374,5 @@ func (c *matchCache) clear() {
 func (s *Store) ClearSearchCache() {
 	s.reg.matches.clear()
 	s.reg.bm25.clear()
+	s.reg.bm25Title.clear()
 }

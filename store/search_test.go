@@ -426,6 +426,14 @@ func TestSearchFilterPathsAgree(t *testing.T) {
 // sameRanking ranks q both ways and fails unless they agree.
 func sameRanking(t *testing.T, st *Store, q catalog.Query, budget int) []scored {
 	t.Helper()
+	sameRankingIn(t, st, titleOnly, q, budget)
+	return sameRankingIn(t, st, allColumns, q, budget)
+}
+
+// sameRankingIn checks that bm25 computed in Go ranks q's matches in ix
+// as FTS5's bm25 does.
+func sameRankingIn(t *testing.T, st *Store, ix *ftsIndex, q catalog.Query, budget int) []scored {
+	t.Helper()
 	ctx := context.Background()
 	idx, err := st.index(ctx)
 	if err != nil {
@@ -436,22 +444,22 @@ func sameRanking(t *testing.T, st *Store, q catalog.Query, budget int) []scored 
 	if err != nil {
 		t.Fatal(err)
 	}
-	viaGo, err := st.rankInGo(ctx, fq, f, budget)
+	viaGo, err := st.rankInGo(ctx, ix, fq, f, budget)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.initial = ^uint64(0) // every initial passes: FTS5's bm25 through koers_keep, same offers
-	viaFTS, err := st.rank(ctx, fq.expr, f, budget)
+	viaFTS, err := st.rank(ctx, ix, fq.expr, f, budget)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(viaGo) != len(viaFTS) {
-		t.Fatalf("%q %+v budget %d: Go %v, FTS5 %v", q.Text, q, budget, viaGo, viaFTS)
+		t.Fatalf("%s %q %+v budget %d: Go %v, FTS5 %v", ix.table, q.Text, q, budget, viaGo, viaFTS)
 	}
 	for i := range viaGo {
 		g, w := viaGo[i], viaFTS[i]
 		if g.rid != w.rid || math.Abs(g.score-w.score) > 1e-9*max(1, math.Abs(w.score)) {
-			t.Fatalf("%q %+v budget %d, #%d: Go %v, FTS5 %v", q.Text, q, budget, i, g, w)
+			t.Fatalf("%s %q %+v budget %d, #%d: Go %v, FTS5 %v", ix.table, q.Text, q, budget, i, g, w)
 		}
 	}
 	return viaGo

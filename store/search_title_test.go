@@ -74,3 +74,64 @@ func TestTitleMatchOutranksDescription(t *testing.T) {
 		}
 	})
 }
+
+// titleRows is what offers_title_fts holds for each word of the fixture's
+// titles: the rows matching "python" and "spreadsheet".
+func titleRows(t *testing.T, st *Store) (python, sheet int) {
+	t.Helper()
+	ctx := context.Background()
+	for _, c := range []struct {
+		word string
+		n    *int
+	}{{"python", &python}, {"spreadsheet", &sheet}} {
+		if err := st.db.QueryRowContext(ctx, `SELECT count(*) FROM offers_title_fts WHERE offers_title_fts MATCH ?`, c.word).Scan(c.n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return python, sheet
+}
+
+// The title index follows imports (added, changed, withdrawn offers) and
+// a register imported before it existed is indexed by its migration.
+func TestTitleIndexFollowsImportsAndMigration(t *testing.T) {
+	ctx := context.Background()
+	st := titleRegister(t, 30)
+	if p, s := titleRows(t, st); p != 5 || s != 30 {
+		t.Fatalf("after import: python %d, spreadsheet %d; want 5, 30", p, s)
+	}
+	// a changed title leaves the index with its new words only
+	o := testOffer("t0", "Spreadsheet basics")
+	o.Description = "No snake here."
+	if _, err := st.ImportOffers(ctx, "test", seq(o), OfferImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if p, s := titleRows(t, st); p != 4 || s != 31 {
+		t.Fatalf("after a change: python %d, spreadsheet %d; want 4, 31", p, s)
+	}
+	sameRanking(t, st, catalog.Query{Text: "pyth", Language: "nl"}, filteredBudget)
+	sameRanking(t, st, catalog.Query{Text: "spreadsheet skills", EQFMin: 1, EQFMax: 8}, filteredBudget)
+
+	// the register as a koers before migration 16 left it
+	path := st.Path()
+	if _, err := st.db.ExecContext(ctx, `DROP TABLE offers_title_fts; PRAGMA user_version = 15`); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	again, err := Open(ctx, path, Options{Actor: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if p, s := titleRows(t, again); p != 4 || s != 31 {
+		t.Fatalf("after the migration: python %d, spreadsheet %d; want 4, 31", p, s)
+	}
+	hits, err := again.SearchOffers(ctx, catalog.Query{Text: "python", Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range hits[:4] {
+		if !strings.HasPrefix(h.Offer.Title, "Python Data Structures") {
+			t.Errorf("hit %d is %q, want a title match", i+1, h.Offer.Title)
+		}
+	}
+}

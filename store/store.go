@@ -100,6 +100,19 @@ func migrations() ([]migration, error) {
 	return ms, nil
 }
 
+// goSteps are the migrations that also need Go (data SQL cannot compute),
+// by name without number, so that renumbering a migration keeps its step.
+// A step runs in the migration's transaction, after its SQL.
+var goSteps = map[string]func(context.Context, *sql.Tx) error{
+	"offer_title_index": backfillTitles,
+}
+
+// migrationKey is a migration file's name without its number and ".sql".
+func migrationKey(name string) string {
+	_, rest, _ := strings.Cut(name, "_")
+	return strings.TrimSuffix(rest, ".sql")
+}
+
 // LatestVersion is the schema version this build writes.
 func LatestVersion() int {
 	ms, err := migrations()
@@ -304,6 +317,11 @@ func (s *Store) migrate(ctx context.Context, target int, readOnly bool) error {
 			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			if step := goSteps[migrationKey(m.name)]; step != nil {
+				if err := step(ctx, tx); err != nil {
+					return fmt.Errorf("migration %s: %w", m.name, err)
+				}
 			}
 			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
 			return err
