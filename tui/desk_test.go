@@ -89,7 +89,7 @@ func (r *peopleRun) fullHelp(want ...string) {
 func TestPersonExportInTheTUI(t *testing.T) {
 	words := map[string][]string{
 		"en": {"Everything koers holds on Ann Peeters", "ann-peeters-2026-12-03.json", "Wrote the person's file to"},
-		"nl": {"Alles wat koers over Ann Peeters bijhoudt", "ann-peeters-03-12-2026.json", "Dossier van de persoon geschreven naar"},
+		"nl": {"Alles wat koers over Ann Peeters bijhoudt", "ann-peeters-2026-12-03.json", "Dossier van de persoon geschreven naar"},
 	}
 	for _, lang := range deskLangs {
 		for _, sz := range peopleSizes {

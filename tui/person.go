@@ -383,7 +383,11 @@ func (p *personPage) FullHelp() [][]key.Binding {
 	if p.sh.Deps.Plans != nil {
 		open = append(open, p.keys.Plan)
 	}
-	return [][]key.Binding{open, {p.keys.Select, p.keys.Done, p.keys.Cancel}, p.fileKeyHelp(), {p.keys.Scroll, p.keys.Back}}
+	// The file keys join the columns there are (a fifth column would push
+	// the global keys off an 80-column screen).
+	files := p.fileKeyHelp()
+	acts := append([]key.Binding{p.keys.Select, p.keys.Done, p.keys.Cancel}, files[:min(len(files), 2)]...)
+	return [][]key.Binding{open, acts, append([]key.Binding{p.keys.Scroll, p.keys.Back}, files[min(len(files), 2):]...)}
 }
 
 // timelineLine is one line of the timeline and when it happened.

@@ -46,6 +46,9 @@ func newPersonFileKeys(sh *Shared) personFileKeys {
 // personErasedMsg tells the person screen its person is gone.
 type personErasedMsg struct{}
 
+// The default file name carries the date as ISO 8601 in every language: a
+// French date (07/12/2026) would name folders.
+
 // fileKeyHelp are the file keys the overview offers: the credentials
 // always; import, export and erasure where the TUI may touch files.
 func (p *personPage) fileKeyHelp() []key.Binding {
@@ -92,7 +95,7 @@ func newPersonExportForm(sh *Shared, person sessions.Person) *smallForm {
 	tr := sh.Tr
 	f := newSmallForm(sh, tr.T("people.file.export_title"), tr.T("people.file.export_heading", "Name", person.Name), tr.T("people.file.key.write"))
 	f.intro = []string{tr.T("people.file.export_what"), tr.T("people.file.export_private")}
-	path := f.text(tr.T("people.file.path"), fileSlug(person.Name)+"-"+sh.P.Date(dateOf(sh.Now()))+".json", "", nil)
+	path := f.text(tr.T("people.file.path"), fileSlug(person.Name)+"-"+dateOf(sh.Now()).String()+".json", "", nil)
 	dep, id := sh.Deps.Files, person.ID
 	f.submit = func(f *smallForm) tea.Cmd {
 		out := f.form.trimmed(path)

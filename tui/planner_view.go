@@ -101,7 +101,7 @@ func (p *plannerPage) stepsView(h int) string {
 	tr, st := p.sh.Tr, p.sh.Styles
 	pl := p.plan()
 	if len(pl.Steps) == 0 {
-		return " " + tr.T("plan.empty")
+		return " " + strings.ReplaceAll(ansi.Wrap(tr.T("plan.empty"), max(p.w-2, 20), ""), "\n", "\n ")
 	}
 	warn := map[string][]sessions.Warning{}
 	for _, w := range p.view.Report.Warnings {
