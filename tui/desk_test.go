@@ -39,6 +39,7 @@ func startDesk(t *testing.T, lang string, w, h int) (*peopleRun, string) {
 	p := &peopleProbe{m: newModel(sh, newBlankPage(sh, "Register"))}
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h))
 	r := &peopleRun{t: t, tm: tm, p: p, st: st}
+	logOnFailure(t, p)
 	r.tm.Send(keyPress("tab"))
 	return r, ann
 }
@@ -48,7 +49,20 @@ func (r *peopleRun) openAnn() {
 	r.t.Helper()
 	r.waitFor("Ann Peeters")
 	r.keys("enter")
-	r.waitFor("ILA €", "Ann Peeters · ")
+	// the timeline is on the loaded file only (keys before it are ignored)
+	r.waitFor("ILA €", "Ann Peeters · ", "Enrol in Data-analyse met Python")
+}
+
+// selectLine presses j until the line starting with ▸ shows text.
+func (r *peopleRun) selectLine(text string) {
+	r.t.Helper()
+	for i := 0; !strings.Contains(r.p.screen(), "▸ "+text); i++ {
+		if i == 10 {
+			r.t.Fatalf("never selected %q:\n%s", text, r.p.screen())
+		}
+		r.keys("j")
+		r.waitFor("▸")
+	}
 }
 
 // snap compares the screen with a golden file of its own, named after
@@ -254,13 +268,10 @@ func TestCredentialDetailInTheTUI(t *testing.T) {
 				full, sparse := deskCredentials(t, r.st, ann)
 				r.openAnn()
 				r.keys("c")
-				r.waitFor(w["list"], full, sparse)
+				r.waitFor(w["list"], full, sparse, "▸ ")
 				r.snap("list")
 				// the credential with every element
-				for !strings.Contains(r.p.screen(), "▸ "+full) {
-					r.keys("j")
-					r.waitFor("▸")
-				}
+				r.selectLine(full)
 				r.keys("enter")
 				r.waitFor(w["mandatory"], w["learner"], w["level"])
 				r.snap("full")
@@ -270,10 +281,7 @@ func TestCredentialDetailInTheTUI(t *testing.T) {
 				r.keys("esc")
 				r.waitFor(w["list"])
 				// the credential with missing elements
-				for !strings.Contains(r.p.screen(), "▸ "+sparse) {
-					r.keys("j")
-					r.waitFor("▸")
-				}
+				r.selectLine(sparse)
 				r.keys("enter")
 				r.waitFor(w["mandatory"], w["not"], w["ects"])
 				r.snap("missing")
@@ -352,12 +360,17 @@ func startDeskPlanner(t *testing.T, lang string, w, h int, edit func(p *sessions
 	sh := newShared(locale.Must(), Deps{Plans: ap, Register: ap, People: ap}, Options{Lang: lang, Now: func() time.Time { return peopleNow }})
 	p := &peopleProbe{m: newModel(sh, NewPlannerPage(sh, ann))}
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h))
+	logOnFailure(t, p)
+	return &peopleRun{t: t, tm: tm, p: p, st: st}, ann
+}
+
+// logOnFailure logs the last screen of a failed test, without escapes.
+func logOnFailure(t *testing.T, p *peopleProbe) {
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("last screen:\n%s", p.screen())
 		}
 	})
-	return &peopleRun{t: t, tm: tm, p: p, st: st}, ann
 }
 
 func TestPlanValidationStepInTheTUI(t *testing.T) {
@@ -370,7 +383,7 @@ func TestPlanValidationStepInTheTUI(t *testing.T) {
 			t.Run(lang+"/"+sz.name, func(t *testing.T) {
 				w := words[lang]
 				r, ann := startDeskPlanner(t, lang, sz.w, sz.h, nil)
-				r.waitFor("Participatory art projects", "v ")
+				r.waitFor("Ann Peeters · ILA", "Participatory art projects", "v ")
 				r.keys("v")
 				r.waitFor(w[0], w[1])
 				r.snap("form")
@@ -402,7 +415,7 @@ func TestPlanStackTargetInTheTUI(t *testing.T) {
 			t.Run(lang+"/"+sz.name, func(t *testing.T) {
 				w := words[lang]
 				r, ann := startDeskPlanner(t, lang, sz.w, sz.h, nil)
-				r.waitFor("Participatory art projects", w[0])
+				r.waitFor("Ann Peeters · ILA", "Participatory art projects", w[0])
 				r.keys("T")
 				r.waitFor(w[1])
 				r.tm.Type("funding applications")
@@ -438,7 +451,7 @@ func TestPlanSwitchingInTheTUI(t *testing.T) {
 			t.Run(lang+"/"+sz.name, func(t *testing.T) {
 				w := words[lang]
 				r, ann := startDeskPlanner(t, lang, sz.w, sz.h, nil)
-				r.waitFor("Participatory art projects", w[0])
+				r.waitFor("Ann Peeters · ILA", "Participatory art projects", w[0])
 				r.keys("p")
 				r.waitFor(w[1], "Plan 1")
 				r.keys("n")
@@ -481,7 +494,7 @@ func TestSuggestConstraintsInTheTUI(t *testing.T) {
 				r, _ := startDeskPlanner(t, lang, sz.w, sz.h, func(p *sessions.Person) {
 					p.Language, p.Region, p.Mobility, p.HoursPerWeek = "nl", "BE21", "province", 6
 				})
-				r.waitFor("Participatory art projects")
+				r.waitFor("Ann Peeters · ILA", "Participatory art projects")
 				r.keys("s")
 				r.waitFor(w[0], w[1])
 				r.snap("suggest")

@@ -330,7 +330,7 @@ func (p *personPage) historyView(w int) string {
 	for _, c := range p.file.credentials {
 		parts := []string{c.Title, c.AwardingBody, p.sh.P.Date(c.Issued)}
 		if c.ECTS != nil {
-			parts = append(parts, fmt.Sprintf("%g ECTS", *c.ECTS))
+			parts = append(parts, p.sh.P.Number(*c.ECTS)+" ECTS")
 		}
 		if c.EQF > 0 {
 			parts = append(parts, p.sh.P.EQFShort(c.EQF))

@@ -173,7 +173,7 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) bodySize() (int, int) {
 	h := m.sh.Height - 3 // header, status, help
 	if m.fullHelp {
-		h -= lipgloss.Height(m.help.FullHelpView(m.fullHelpKeys())) - 1
+		h -= lipgloss.Height(m.fullHelpView()) - 1
 	} else {
 		h -= len(m.shortHelpRows()) - 1
 	}
@@ -333,7 +333,7 @@ func (m *Model) render() string {
 	b.WriteString(m.statusLine())
 	b.WriteByte('\n')
 	if m.fullHelp {
-		b.WriteString(m.help.FullHelpView(m.fullHelpKeys()))
+		b.WriteString(m.fullHelpView())
 	} else {
 		b.WriteString(strings.Join(m.shortHelpRows(), "\n"))
 	}
@@ -360,6 +360,25 @@ func (m *Model) shortHelpRows() []string {
 		rows = []string{""}
 	}
 	return rows
+}
+
+// fullHelpView is the full help: its columns side by side, and those that
+// would not fit beside them (at 80 columns, in Dutch or French) in a block
+// below, so that no key is cut off.
+func (m *Model) fullHelpView() string {
+	cols := m.fullHelpKeys()
+	measure := m.help
+	measure.SetWidth(0)
+	var blocks []string
+	for len(cols) > 0 {
+		n := len(cols)
+		for n > 1 && lipgloss.Width(measure.FullHelpView(cols[:n])) > m.sh.Width {
+			n--
+		}
+		blocks = append(blocks, m.help.FullHelpView(cols[:n]))
+		cols = cols[n:]
+	}
+	return strings.Join(blocks, "\n")
 }
 
 // fullHelpKeys are the page's keys and, in a last column, the keys that
