@@ -5,12 +5,12 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/koers-project/koers/app"
+	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
 )
 
@@ -45,9 +45,6 @@ func newPersonFileKeys(sh *Shared) personFileKeys {
 
 // personErasedMsg tells the person screen its person is gone.
 type personErasedMsg struct{}
-
-// The default file name carries the date as ISO 8601 in every language: a
-// French date (07/12/2026) would name folders.
 
 // fileKeyHelp are the file keys the overview offers: the credentials
 // always; import, export and erasure where the TUI may touch files.
@@ -95,7 +92,7 @@ func newPersonExportForm(sh *Shared, person sessions.Person) *smallForm {
 	tr := sh.Tr
 	f := newSmallForm(sh, tr.T("people.file.export_title"), tr.T("people.file.export_heading", "Name", person.Name), tr.T("people.file.key.write"))
 	f.intro = []string{tr.T("people.file.export_what"), tr.T("people.file.export_private")}
-	path := f.text(tr.T("people.file.path"), fileSlug(person.Name)+"-"+dateOf(sh.Now()).String()+".json", "", nil)
+	path := f.text(tr.T("people.file.path"), personFileName(person.ID, dateOf(sh.Now())), "", nil)
 	dep, id := sh.Deps.Files, person.ID
 	f.submit = func(f *smallForm) tea.Cmd {
 		out := f.form.trimmed(path)
@@ -114,26 +111,16 @@ func newPersonExportForm(sh *Shared, person sessions.Person) *smallForm {
 	return f
 }
 
-// fileSlug is a name as a file name: lower case letters and digits joined
-// by hyphens ("Chloé Dubois" → "chloé-dubois").
-func fileSlug(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-			continue
-		}
-		dash = true
+// personFileName is the default name of a person's exported file: the
+// file number's end and the date, never the person's name (a file name
+// shows in folder listings), as the plan export names its files; the date
+// in ISO 8601 in every language (a French date, 07/12/2026, would name
+// folders).
+func personFileName(id string, day catalog.Date) string {
+	if len(id) > 8 {
+		id = id[len(id)-8:]
 	}
-	if b.Len() == 0 {
-		return "person"
-	}
-	return b.String()
+	return "person-file-" + id + "-" + day.String() + ".json"
 }
 
 // newEraseForm says what erasing the person removes and asks for their
