@@ -26,19 +26,22 @@ func TestImportDirections(t *testing.T) {
 		"cli":             {"app", "tui", "serve", "present", "export", "catalog", "sessions", "locale", "report"},
 		"serve":           {"sessions"},
 		"tui":             {"app", "present", "export", "catalog", "sessions", "locale", "report"},
-		"app":             {"store", "store/postgres", "export", "present", "catalog", "catalog/sample", "catalog/esco", "sessions", "locale", "report"},
+		"app":             {"vault", "store", "store/postgres", "export", "present", "catalog", "catalog/sample", "catalog/esco", "sessions", "locale", "report"},
 		"export":          {"present", "catalog", "sessions", "locale", "report"},
 		"present":         {"catalog", "sessions", "locale"},
-		"store":           {"catalog", "sessions", "report"},
-		"store/postgres":  {"store", "catalog", "sessions"},
+		"store":           {"vault", "catalog", "sessions", "report"},
+		"store/postgres":  {"vault", "store", "catalog", "sessions"},
 		"store/pgtest":    {},
 		"store/storetest": {"store", "catalog", "sessions"},
 		// report is functional core like sessions: aggregates from plain
 		// rows, no SQL, no terminal; the store feeds it, faces print it; its
 		// renderers make data safe through present.
-		"report":              {"present"},
-		"sessions":            {"catalog"},
-		"catalog":             {},
+		"report":   {"present"},
+		"sessions": {"catalog"},
+		"catalog":  {},
+		// vault is pure crypto (seal, open, wrap, blind index): no SQL, no
+		// terminal; the stores seal through it.
+		"vault":               {},
 		"locale":              {},
 		"catalog/sample":      {"catalog"},
 		"catalog/sample/gen":  {"catalog", "catalog/esco"},

@@ -17,6 +17,7 @@ import (
 func (a *App) As(actor string) *App {
 	b := *a // every field carries over; only the actor and its views change
 	b.actor = actor
+	b.origin = a.hub.origins.Add(1) // its own changes are not told back to it
 	if a.st != nil {
 		v := a.st.As(actor)
 		b.st, b.people = v, v

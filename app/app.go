@@ -50,6 +50,11 @@ type App struct {
 	actor  string
 	// esco loads the ESCO snapshot on first use (nil: never).
 	esco *escoLoader
+	// hub tells the sessions of this process about each other's changes;
+	// every view (As) shares it and has its own origin.
+	hub     *Hub
+	origin  uint64
+	session string // InSession
 }
 
 // Open opens (creating and migrating) the database at path and returns the
@@ -96,7 +101,8 @@ func New(st *store.Store, opt Options) (*App, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &App{st: st, people: st, db: st.Path(), cat: cat, now: now, actor: opt.Actor}, nil
+	hub := newHub()
+	return &App{st: st, people: st, db: st.Path(), cat: cat, now: now, actor: opt.Actor, hub: hub, origin: hub.origins.Add(1)}, nil
 }
 
 // Close closes the store.

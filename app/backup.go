@@ -28,13 +28,21 @@ func (a *App) Backup(ctx context.Context, path string) (BackupInfo, error) {
 // Restore replaces the database at dst with the backup at src once the
 // backup passes every check; a bad backup is an Invalid error and leaves
 // dst as it was. It returns where the replaced database was kept.
-func Restore(ctx context.Context, src, dst string, now time.Time) (BackupInfo, string, error) {
+//
+// An encrypted backup is restored only with a secret that unlocks it: none
+// is a refusal saying how to give one, another key is Invalid.
+func Restore(ctx context.Context, src, dst string, now time.Time, secret Secret) (BackupInfo, string, error) {
 	if IsPostgres(dst) {
 		return BackupInfo{}, "", postgresNotYet(dst) // pg_dump and pg_restore there (README, PostgreSQL)
 	}
-	info, kept, err := store.Restore(ctx, src, dst, now)
-	if errors.Is(err, ErrBadBackup) || errors.Is(err, os.ErrNotExist) {
+	info, kept, err := store.Restore(ctx, src, dst, now, secret)
+	switch {
+	case errors.Is(err, ErrBadBackup) || errors.Is(err, os.ErrNotExist):
 		return info, kept, invalid("FILE", "", err)
+	case errors.Is(err, ErrLocked):
+		return info, kept, Locked(src, err)
+	case errors.Is(err, ErrWrongKey):
+		return info, kept, invalid("key", "key.err.wrong", err, "DB", src)
 	}
 	return info, kept, err
 }

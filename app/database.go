@@ -134,7 +134,14 @@ func sqliteDoctor(ctx context.Context, db string) []Check {
 	default:
 		c.Detail = versionText(v, "this koers writes "+strconv.Itoa(store.LatestVersion())+": run koers migrate")
 	}
-	return append(out, c)
+	out = append(out, c)
+	// Encryption at rest is a fact to know, not a fault: a file in clear
+	// may be the demo database.
+	enc := Check{Name: "encryption", OK: true, Detail: "personal data in clear (koers key init encrypts it)"}
+	if st.Encrypted() {
+		enc.Detail = "personal data encrypted (unlock with KOERS_PASSPHRASE, --key-file or the prompt)"
+	}
+	return append(out, enc)
 }
 
 func versionText(v int, rest string) string { return "version " + strconv.Itoa(v) + ", " + rest }

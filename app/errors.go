@@ -27,6 +27,9 @@ var (
 	ErrKeyReused     = sessions.ErrKeyReused
 	ErrNoReservation = sessions.ErrNoReservation
 	ErrStepClosed    = sessions.ErrStepClosed
+	// ErrChanged is a save on a version of a profile or plan that someone
+	// saved since (a *sessions.ChangedError says who and when).
+	ErrChanged = sessions.ErrChanged
 )
 
 // Kind classifies an error for every face: the CLI maps it to an exit
@@ -90,8 +93,11 @@ func KindOf(err error) Kind {
 		return Internal
 	case errors.As(err, &ae):
 		return ae.Kind
-	case errors.Is(err, ErrInsufficient), errors.Is(err, ErrNoReservation), errors.Is(err, ErrStepClosed):
+	case errors.Is(err, ErrInsufficient), errors.Is(err, ErrNoReservation), errors.Is(err, ErrStepClosed), errors.Is(err, store.ErrLocked),
+		errors.Is(err, ErrChanged):
 		return Refused
+	case errors.Is(err, store.ErrWrongKey):
+		return Invalid
 	case errors.Is(err, ErrNotFound), errors.Is(err, ErrUnknownScheme), errors.Is(err, ErrBadEntry),
 		errors.Is(err, ErrImportInput), errors.As(err, &ps):
 		return Invalid

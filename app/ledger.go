@@ -75,6 +75,9 @@ func (a *App) PostEntry(ctx context.Context, e sessions.Entry) (sessions.Entry, 
 		return e, sc, err
 	}
 	got, err := a.people.PostEntry(ctx, e)
+	if err == nil {
+		a.publish(e.PersonID, ChangedLedger)
+	}
 	var ie *sessions.InsufficientError
 	switch {
 	case errors.As(err, &ie):

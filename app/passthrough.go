@@ -99,8 +99,15 @@ func (a *App) CreatePerson(ctx context.Context, p sessions.Person) (sessions.Per
 }
 
 // UpdatePerson validates and stores a changed profile.
+// A profile saved since p was read (p.Version) is refused with an
+// "unchanged-since-read" Refused *Error.
 func (a *App) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error) {
-	return a.people.UpdatePerson(ctx, p)
+	got, err := a.people.UpdatePerson(ctx, p)
+	if err != nil {
+		return got, changedErr(err)
+	}
+	a.publish(p.ID, ChangedProfile)
+	return got, nil
 }
 
 // Balances are the person's positions per scheme.
@@ -128,7 +135,17 @@ func (a *App) Credentials(ctx context.Context, personID string) ([]sessions.Cred
 
 // AddCredentials puts earned credentials on a person's file, together.
 func (a *App) AddCredentials(ctx context.Context, cs []sessions.Credential) ([]sessions.Credential, error) {
-	return a.people.AddCredentials(ctx, cs)
+	got, err := a.people.AddCredentials(ctx, cs)
+	if err == nil {
+		seen := map[string]bool{}
+		for _, c := range got {
+			if !seen[c.PersonID] {
+				seen[c.PersonID] = true
+				a.publish(c.PersonID, ChangedCredentials)
+			}
+		}
+	}
+	return got, err
 }
 
 // OpenActions are the person's agreed actions not done yet.
@@ -149,12 +166,20 @@ func (a *App) NextAppointment(ctx context.Context, personID string) (time.Time, 
 
 // AddSession records a guidance session with its goals and actions.
 func (a *App) AddSession(ctx context.Context, g sessions.Session) (sessions.Session, error) {
-	return a.people.AddSession(ctx, g)
+	got, err := a.people.AddSession(ctx, g)
+	if err == nil {
+		a.publish(g.PersonID, ChangedGuidance)
+	}
+	return got, err
 }
 
 // SetActionStatus changes an agreed action's status.
 func (a *App) SetActionStatus(ctx context.Context, actionID, status string) error {
-	return a.people.SetActionStatus(ctx, actionID, status)
+	err := a.people.SetActionStatus(ctx, actionID, status)
+	if err == nil {
+		a.publish("", ChangedGuidance) // the action's person is not known here: every watcher reloads
+	}
+	return err
 }
 
 // SaveDraft keeps a form's draft for the person.
@@ -189,7 +214,13 @@ func (a *App) ExportPerson(ctx context.Context, id string) (PersonFile, error) {
 }
 
 // ErasePerson removes the person for good.
-func (a *App) ErasePerson(ctx context.Context, id string) error { return a.people.ErasePerson(ctx, id) }
+func (a *App) ErasePerson(ctx context.Context, id string) error {
+	err := a.people.ErasePerson(ctx, id)
+	if err == nil {
+		a.publish(id, ChangedErased)
+	}
+	return err
+}
 
 // Plans are the person's plans.
 func (a *App) Plans(ctx context.Context, personID string) ([]sessions.Plan, error) {
@@ -208,22 +239,22 @@ func (a *App) CurrentPlan(ctx context.Context, personID string, create bool) (se
 
 // CreatePlan stores a new plan.
 func (a *App) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan, error) {
-	return a.st.CreatePlan(ctx, p)
+	return a.published(a.st.CreatePlan(ctx, p))
 }
 
 // AddStep appends steps to a plan.
 func (a *App) AddStep(ctx context.Context, planID string, steps ...sessions.Step) (sessions.Plan, error) {
-	return a.st.AddStep(ctx, planID, steps...)
+	return a.published(a.st.AddStep(ctx, planID, steps...))
 }
 
 // MoveStep moves a step to position to.
 func (a *App) MoveStep(ctx context.Context, planID, stepID string, to int) (sessions.Plan, error) {
-	return a.st.MoveStep(ctx, planID, stepID, to)
+	return a.published(a.st.MoveStep(ctx, planID, stepID, to))
 }
 
 // SetStepStatus changes a step's status (releasing what a dropped step holds).
 func (a *App) SetStepStatus(ctx context.Context, planID, stepID string, status sessions.StepStatus) (sessions.Plan, error) {
-	return a.st.SetStepStatus(ctx, planID, stepID, status)
+	return a.published(a.st.SetStepStatus(ctx, planID, stepID, status))
 }
 
 // ReserveStep reserves in the ledger what the step's funding lines ask.
@@ -232,12 +263,12 @@ func (a *App) ReserveStep(ctx context.Context, planID, stepID string) (sessions.
 	if errors.Is(err, ErrStepClosed) {
 		return p, refused("open-step", "", err)
 	}
-	return p, err
+	return a.published(p, err)
 }
 
 // ReleaseStep releases what the ledger holds for the step.
 func (a *App) ReleaseStep(ctx context.Context, planID, stepID string) (sessions.Plan, error) {
-	return a.st.ReleaseStep(ctx, planID, stepID)
+	return a.published(a.st.ReleaseStep(ctx, planID, stepID))
 }
 
 // Gap is the skill gap of the person (with the plan) towards oc.
@@ -260,7 +291,11 @@ func (a *App) Import(ctx context.Context, paths []string, opt ImportOptions) (Im
 
 // AddCredential puts one earned credential on a person's file.
 func (a *App) AddCredential(ctx context.Context, c sessions.Credential) (sessions.Credential, error) {
-	return a.people.AddCredential(ctx, c)
+	got, err := a.people.AddCredential(ctx, c)
+	if err == nil {
+		a.publish(c.PersonID, ChangedCredentials)
+	}
+	return got, err
 }
 
 // DefineScheme adds a learning-account scheme with its unit.
@@ -291,4 +326,13 @@ func (a *App) ShowPlan(ctx context.Context, p sessions.Plan) (PlanReport, error)
 		return rep, err
 	}
 	return rep, a.st.Audit(ctx, p.PersonID, "view", "plan "+p.ID)
+}
+
+// ConceptLabel is an ESCO concept's label in lang (else English, else any
+// language); "" when the taxonomy does not know it.
+func (a *App) ConceptLabel(ctx context.Context, uri, lang string) (string, error) {
+	if err := a.ensureESCO(ctx); err != nil {
+		return "", err
+	}
+	return a.st.ConceptLabel(ctx, uri, lang)
 }

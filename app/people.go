@@ -67,5 +67,6 @@ func OpenPeople(ctx context.Context, db string, opt Options) (*App, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &App{people: pg, db: DisplayDB(db), cat: cat, now: now, actor: opt.Actor}, nil
+	hub := newHub()
+	return &App{people: pg, db: DisplayDB(db), cat: cat, now: now, actor: opt.Actor, hub: hub, origin: hub.origins.Add(1)}, nil
 }

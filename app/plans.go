@@ -182,7 +182,7 @@ func (a *App) SetTarget(ctx context.Context, planID, occupation, stack, lang str
 			return sessions.Plan{}, err
 		}
 	}
-	return a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, p *sessions.Plan) error {
+	return a.published(a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, p *sessions.Plan) error {
 		if occupation != "" {
 			p.OccupationURI, p.OccupationLabel = oc.URI, oc.Label
 		}
@@ -194,14 +194,14 @@ func (a *App) SetTarget(ctx context.Context, planID, occupation, stack, lang str
 			p.StackTarget = o.ID
 		}
 		return nil
-	})
+	}))
 }
 
 // AddOfferSteps appends a step per register offer, each with the default
 // funding lines (voucher share, ILA rest, leave hours) for the schemes the
 // person's accounts hold; reads and write in one transaction.
 func (a *App) AddOfferSteps(ctx context.Context, planID string, offerIDs ...string) (sessions.Plan, error) {
-	return a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, p *sessions.Plan) error {
+	return a.published(a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, p *sessions.Plan) error {
 		steps, err := offerSteps(ctx, tx, p.PersonID, offerIDs)
 		if err != nil {
 			return err
@@ -217,7 +217,7 @@ func (a *App) AddOfferSteps(ctx context.Context, planID string, offerIDs ...stri
 		}
 		p.Steps = append(p.Steps, steps...)
 		return nil
-	})
+	}))
 }
 
 // offerSteps are new plan steps for offers with their default funding,
@@ -299,7 +299,7 @@ func (a *App) SuggestFor(ctx context.Context, personID, planID string, k catalog
 // The plan, the balances, the schemes and the offers are read in the same
 // immediate transaction that writes the steps.
 func (a *App) AcceptPathway(ctx context.Context, planID string, oc catalog.Occupation, pw catalog.Pathway) (sessions.Plan, error) {
-	return a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, q *sessions.Plan) error {
+	return a.published(a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, q *sessions.Plan) error {
 		var ids []string
 		for _, ps := range pw.Steps {
 			if !slices.ContainsFunc(q.Steps, func(st sessions.Step) bool { return st.OfferID == ps.ID && st.Status.Active() }) {
@@ -341,5 +341,5 @@ func (a *App) AcceptPathway(ctx context.Context, planID string, oc catalog.Occup
 		}
 		q.Steps = append(q.Steps, steps...)
 		return nil
-	})
+	}))
 }

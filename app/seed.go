@@ -88,7 +88,11 @@ func (a *App) ensureESCO(ctx context.Context) error {
 		if l.told != nil {
 			l.told("esco")
 		}
-		if _, err := a.SeedESCO(ctx); err != nil {
+		// The load happens once and takes seconds: a short deadline on the
+		// first query that needs the taxonomy (the TUI's occupation
+		// picker) must not abort it half-way, or every first use on a busy
+		// machine fails ("context deadline exceeded").
+		if _, err := a.SeedESCO(context.WithoutCancel(ctx)); err != nil {
 			return fmt.Errorf("seed esco: %w", err)
 		}
 	}

@@ -45,13 +45,19 @@ type MissingSkill struct {
 
 // OfferRef is an offer suggested for a missing skill.
 type OfferRef struct {
-	ID     string  `json:"id"`
-	Title  string  `json:"title"`
-	Price  Money   `json:"price"`
-	Hours  float64 `json:"hours"`
-	EQF    EQF     `json:"eqf"`
-	Covers int     `json:"covers"` // missing essential skills it teaches
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Price Money  `json:"price"`
+	// Currency is Price's ISO 4217 code, "" when the price is unknown
+	// (issue 12: a gap listed every price in euros).
+	Currency string  `json:"currency"`
+	Hours    float64 `json:"hours"`
+	EQF      EQF     `json:"eqf"`
+	Covers   int     `json:"covers"` // missing essential skills it teaches
 }
+
+// PriceKnown reports whether the offer states its price.
+func (o OfferRef) PriceKnown() bool { return o.Currency != "" }
 
 // SkillGap splits the target's skills into covered, planned and missing and
 // ranks, for each missing skill, the active offers that teach it: those
@@ -118,7 +124,7 @@ func SkillGap(in GapInput) Gap {
 				continue
 			}
 			seen[s] = true
-			teachers[s] = append(teachers[s], OfferRef{ID: r.c.ID, Title: r.c.Title, Price: r.c.Price, Hours: r.c.Hours, EQF: r.c.EQF, Covers: r.covers})
+			teachers[s] = append(teachers[s], OfferRef{ID: r.c.ID, Title: r.c.Title, Price: r.c.Price, Currency: r.c.Currency, Hours: r.c.Hours, EQF: r.c.EQF, Covers: r.covers})
 		}
 	}
 	part := func(skills []SkillRef) GapPart {

@@ -16,7 +16,11 @@ type Query struct {
 	Provider   string   // provider or awarding body contains this text (folded)
 	Skills     []string // teaches any of these skill URIs
 	Withdrawn  bool     // include withdrawn offers
-	Limit      int      // 0: a default page size
+	// BookableOn, when set, orders the offers that can no longer be booked
+	// on that day (their start, or within a page their application
+	// deadline, has passed) after the others; zero keeps rank order.
+	BookableOn Date
+	Limit      int // 0: a default page size
 	Offset     int
 }
 

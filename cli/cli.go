@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"charm.land/fang/v2"
@@ -62,15 +63,27 @@ func ruleErr(rule string, err error) error {
 // invocation is one run of koers: what every command shares: global flags, streams, the catalogue
 // and the clock. Commands open the store through it.
 type invocation struct {
-	dbPath     string
-	lang       string
-	counsellor string
-	stdin      io.Reader
-	stdout     io.Writer
-	stderr     io.Writer
-	getenv     func(string) string
-	cat        *locale.Catalog
-	now        func() time.Time
+	// inTUI is set while the terminal interface owns the screen: nothing
+	// may then be written to stderr.
+	inTUI   bool
+	dbPath  string
+	keyFile string // --key-file: unlocks an encrypted database (keys.go)
+	cmdPath string // the command run, without "koers" ("person show")
+	// skipUnlock keeps open from unlocking (key recover unlocks its own way);
+	// unlockedWith is the key open unlocked with (key rotate wraps anew with it).
+	skipUnlock   bool
+	unlockedWith app.Secret
+	// firstPassphrase is the passphrase asked when a new file is protected
+	// at its first person (protectNew), before it is asked again.
+	firstPassphrase []byte
+	lang            string
+	counsellor      string
+	stdin           io.Reader
+	stdout          io.Writer
+	stderr          io.Writer
+	getenv          func(string) string
+	cat             *locale.Catalog
+	now             func() time.Time
 	// dbDefault is true when neither --db nor KOERS_DB chose the database:
 	// only then may a new database get the sample register (cmd_seed.go).
 	dbDefault bool
@@ -100,16 +113,30 @@ func (a *invocation) tr() *locale.Tr { return a.cat.For(a.lang) }
 // first `go run .` is useful at once. It is the one way commands reach the data.
 func (a *invocation) open(ctx context.Context) (*app.App, error) {
 	if a.served != nil {
-		return a.served.app.As(a.served.account.Name), nil
+		return a.served.app.As(a.served.account.Name).InSession(a.served.session), nil
 	}
-	return app.Open(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo(), SeedESCO: true,
+	st, err := app.Open(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo(), SeedESCO: true,
 		Seeding: func(what string) {
 			// a first open waits a few seconds: say why, on a terminal only
 			// (scripts and tests read stderr for errors).
-			if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(f.Fd()) {
+			// Never while the TUI owns the screen: the line landed in the
+			// middle of the occupation picker.
+			if f, ok := a.stderr.(*os.File); ok && !a.inTUI && term.IsTerminal(f.Fd()) {
 				fmt.Fprintln(a.stderr, a.tr().T("app.seeding."+what))
 			}
 		}})
+	if err != nil {
+		return nil, err
+	}
+	if err := a.unlock(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := a.protectNew(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 func defaultDB(getenv func(string) string) string {
@@ -156,10 +183,12 @@ func newRoot(a *invocation) *cobra.Command {
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.dbPath, "db", defaultDB(a.getenv), "database file (env KOERS_DB)")
+	pf.StringVar(&a.keyFile, "key-file", "", "key file that unlocks an encrypted database (env KOERS_KEY_FILE; or KOERS_PASSPHRASE)")
 	pf.StringVar(&a.lang, "lang", defaultLang(a.getenv), "interface language: en, nl or fr")
 	pf.StringVar(&a.counsellor, "counsellor", defaultCounsellor(a.getenv), "who is acting, stamped on every change (env KOERS_COUNSELLOR)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		a.dbDefault = !cmd.Flags().Changed("db") && a.getenv("KOERS_DB") == ""
+		a.cmdPath = strings.TrimPrefix(strings.TrimPrefix(cmd.CommandPath(), root.Name()), " ")
 		switch a.lang {
 		case "en", "nl", "fr":
 		default:
@@ -202,10 +231,10 @@ func runWith(ctx context.Context, version string, args []string, stdin io.Reader
 		fang.WithoutManpage(),
 		fang.WithErrorHandler(func(w io.Writer, _ fang.Styles, err error) {
 			tr := cat.For(a.lang)
-			fmt.Fprintln(w, "koers:", errText(tr, present.New(tr, nil), err))
+			fmt.Fprintln(w, "koers:", errText(tr, present.New(tr, nil), a.explainKey(err)))
 		}),
 	)
-	return exitCode(err)
+	return exitCode(a.explainKey(err))
 }
 
 // exitCode is the one mapping from an error to an exit status: an

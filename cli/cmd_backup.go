@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -19,6 +20,11 @@ func newBackupCmd(a *invocation) *cobra.Command {
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withStore(cmd.Context(), a, func(st *app.App) error {
+				// A backup is made by someone who holds the key: a backup
+				// no one present can open is found out at the restore drill.
+				if !st.Unlocked() {
+					return app.Locked(a.dbPath, app.ErrLocked)
+				}
 				info, err := st.Backup(cmd.Context(), args[0])
 				if err != nil {
 					return err
@@ -42,7 +48,9 @@ func newRestoreCmd(a *invocation) *cobra.Command {
 		Use:   "restore FILE --yes",
 		Short: "Replace the database with a backup, after checking the backup whole (the old database is kept beside it)",
 		Long: "Replace the database (--db) with the backup FILE. The backup is checked first (integrity, foreign\n" +
-			"keys, ledger totals, a schema this koers knows); a bad backup is refused and nothing changes. The\n" +
+			"keys, ledger totals, a schema this koers knows); a bad backup is refused and nothing changes. An\n" +
+			"encrypted backup is restored only with a key that unlocks it (KOERS_PASSPHRASE, --key-file or the\n" +
+			"prompt); another key is refused and nothing changes. The\n" +
 			"replaced database is kept as DB.before-restore-TIME. Stop every koers using the database first\n" +
 			"(koers serve included).",
 		Args: cobra.ExactArgs(1),
@@ -50,7 +58,17 @@ func newRestoreCmd(a *invocation) *cobra.Command {
 			if !yes {
 				return usageErr("--yes: %s", a.tr().T("app.restore.confirm", "DB", a.dbPath))
 			}
-			info, kept, err := app.Restore(cmd.Context(), args[0], a.dbPath, a.now())
+			secret, err := a.secret()
+			if err != nil {
+				return err
+			}
+			info, kept, err := app.Restore(cmd.Context(), args[0], a.dbPath, a.now(), secret)
+			if _, tty := a.terminal(); errors.Is(err, app.ErrLocked) && secret.Empty() && tty {
+				if secret.Passphrase, err = a.readPassphrase(a.tr().T("key.prompt", "DB", args[0])); err != nil {
+					return err
+				}
+				info, kept, err = app.Restore(cmd.Context(), args[0], a.dbPath, a.now(), secret)
+			}
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -75,18 +76,42 @@ func newPersonShowCmd(a *invocation) *cobra.Command {
 				if asJSON {
 					return printJSON(a.stdout, v)
 				}
-				tr := a.tr()
+				tr, pr := a.tr(), a.printer()
 				w := a.stdout
+				// labels, not codes or URIs (issue 13)
+				label := func(uri string) string {
+					if l, err := st.ConceptLabel(ctx, uri, tr.Lang()); err == nil && l != "" {
+						return l
+					}
+					return uri
+				}
+				employment := v.Employment
+				if id := "people.employment." + employment; employment != "" && tr.Has(id) {
+					employment = tr.T(id)
+				}
+				target := v.TargetOccupation
+				if target != "" {
+					target = label(target)
+				}
+				home := ""
+				if v.Region != "" {
+					home = strings.TrimSpace(pr.Region(v.Region) + " (" + v.Region + ")")
+				}
 				fmt.Fprintf(w, "%s  (%s)\n", v.Name, v.ID)
-				for _, f := range [][2]string{{"people.email", v.Email}, {"people.phone", v.Phone}, {"people.employment", v.Employment},
-					{"people.target", v.TargetOccupation}, {"people.notice", strings.TrimSpace(v.NoticeVersion + " " + v.NoticeShown.String())}} {
+				for _, f := range [][2]string{{"people.email", v.Email}, {"people.phone", v.Phone}, {"people.employment", employment},
+					{"people.target", target}, {"people.pf.region", home}, {"people.pf.mobility", pr.Vocab("mobility", v.Mobility)},
+					{"people.notice", strings.TrimSpace(v.NoticeVersion + " " + v.NoticeShown.String())}} {
 					if f[1] != "" {
 						fmt.Fprintf(w, "  %s: %s\n", tr.T(f[0]), f[1])
 					}
 				}
 				fmt.Fprintln(w, tr.T("people.balances_indicative"))
+				nameW := 0
 				for _, b := range bs {
-					fmt.Fprintf(w, "  %-8s %s\n", b.Scheme, balanceText(a, b))
+					nameW = max(nameW, utf8.RuneCountInString(pr.Scheme(b.Scheme)))
+				}
+				for _, b := range bs {
+					fmt.Fprintf(w, "  %-*s %s\n", nameW, pr.Scheme(b.Scheme), balanceText(a, b))
 				}
 				for _, c := range v.Credentials {
 					fmt.Fprintf(w, "  %s: %s (%s, %s)\n", tr.T("people.credential"), c.Title, c.AwardingBody, c.Issued)
@@ -95,10 +120,11 @@ func newPersonShowCmd(a *invocation) *cobra.Command {
 					fmt.Fprintf(w, "  %s: %s %s\n", tr.T("people.action"), ac.Summary, ac.Due)
 				}
 				if v.Next != nil {
-					fmt.Fprintf(w, "  %s: %s\n", tr.T("people.next"), v.Next.Local().Format("2006-01-02 15:04"))
+					// a date entered without an hour is a date, not 00:00
+					fmt.Fprintf(w, "  %s: %s\n", tr.T("people.next"), pr.DateTime(v.Next.Local()))
 				}
 				for _, sk := range v.Skills {
-					fmt.Fprintf(w, "  %s: %s (%s)\n", tr.T("people.skill"), sk.URI, sk.Evidence)
+					fmt.Fprintf(w, "  %s: %s (%s)\n", tr.T("people.skill"), label(sk.URI), pr.Vocab("evidence", string(sk.Evidence)))
 				}
 				return nil
 			})

@@ -277,7 +277,7 @@ func printGap(a *invocation, oc catalog.Occupation, g catalog.Gap) {
 			fmt.Fprintln(a.stdout, "  ✗ "+m.Label)
 			if side.id == "plan.cli.gap.essential" {
 				for _, o := range m.Offers {
-					fmt.Fprintf(a.stdout, "      %s  %s  %s\n", o.ID, o.Title, a.printer().Money(o.Price, "EUR"))
+					fmt.Fprintf(a.stdout, "      %s  %s  %s\n", o.ID, o.Title, a.printer().RefPrice(o))
 				}
 			}
 		}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/text/language"
 
 	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
@@ -25,7 +27,7 @@ type searchFlags struct {
 	currency                                                      string
 	modes                                                         []string
 	limit                                                         int
-	withdrawn, json                                               bool
+	withdrawn, json, passedLast                                   bool
 }
 
 var (
@@ -62,14 +64,17 @@ func (f *searchFlags) query(a *invocation, text string) (catalog.Query, error) {
 			q.Modes = append(q.Modes, mode)
 		}
 	}
-	if f.language != "" && !regexp.MustCompile(`^[a-z]{2,3}$`).MatchString(q.Language) {
-		return q, bad("--language", f.language)
+	if f.language != "" { // a real ISO 639 language, not any two letters (issue 13)
+		if _, err := language.ParseBase(q.Language); err != nil || !regexp.MustCompile(`^[a-z]{2,3}$`).MatchString(q.Language) {
+			return q, bad("--language", f.language)
+		}
 	}
-	if f.region != "" {
-		if !reRegionFlag.MatchString(f.region) {
+	if f.region != "" { // a NUTS prefix of a country koers knows, or a province or city name
+		code, err := catalog.ParseRegion(f.region)
+		if err != nil || !reRegionFlag.MatchString(code) {
 			return q, bad("--region", f.region)
 		}
-		q.Region = strings.ToUpper(f.region)
+		q.Region = code
 	}
 	if f.maxPrice != "" {
 		m, err := catalog.ParseMoney(f.maxPrice)
@@ -124,6 +129,12 @@ func newSearchCmd(a *invocation) *cobra.Command {
 			}
 			ctx := cmd.Context()
 			return withStore(ctx, a, func(st *app.App) error {
+				if err := checkScheme(ctx, a, st, f.scheme); err != nil {
+					return err
+				}
+				if f.passedLast { // issue 13: what can no longer be booked comes last
+					q.BookableOn = st.Today()
+				}
 				hits, err := st.SearchOffers(ctx, q)
 				if err != nil {
 					return err
@@ -137,7 +148,7 @@ func newSearchCmd(a *invocation) *cobra.Command {
 					}
 					return printJSON(a.stdout, out)
 				}
-				return printHits(a, hits)
+				return printHits(a, hits, st.Today())
 			})
 		},
 	}
@@ -153,8 +164,30 @@ func newSearchCmd(a *invocation) *cobra.Command {
 	fl.StringVar(&f.provider, "provider", "", "provider or awarding body contains TEXT")
 	fl.IntVar(&f.limit, "limit", 50, "at most N offers (0: all; default all for an empty query)")
 	fl.BoolVar(&f.withdrawn, "withdrawn", false, "include withdrawn offers")
+	fl.BoolVar(&f.passedLast, "passed-last", true, "list offers whose start or application deadline has passed after the others (--passed-last=false: rank order)")
 	fl.BoolVar(&f.json, "json", false, "print JSON")
 	return cmd
+}
+
+// checkScheme refuses a --scheme the database does not define, naming the
+// ones it does.
+func checkScheme(ctx context.Context, a *invocation, st *app.App, code string) error {
+	if code == "" {
+		return nil
+	}
+	schemes, err := st.Schemes(ctx)
+	if err != nil {
+		return err
+	}
+	var codes []string
+	for _, sc := range schemes {
+		if sc.Code == code {
+			return nil
+		}
+		codes = append(codes, sc.Code)
+	}
+	tr := a.tr()
+	return usageErr("%s", tr.T("register.err.flag", "Flag", "--scheme", "Value", code, "Want", tr.T("register.want.scheme", "Codes", strings.Join(codes, ", "))))
 }
 
 func newOfferCmd(a *invocation) *cobra.Command {

@@ -105,7 +105,7 @@ func cut(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func printHits(a *invocation, hits []catalog.Hit) error {
+func printHits(a *invocation, hits []catalog.Hit, today catalog.Date) error {
 	tr := a.tr()
 	w := a.stdout
 	for _, h := range hits {
@@ -113,6 +113,9 @@ func printHits(a *invocation, hits []catalog.Hit) error {
 		start := o.Start.String()
 		if start == "" {
 			start = "?"
+		}
+		if l := a.printer().Lapse(o, today); l != "" { // in words: not bookable any more
+			start = l
 		}
 		fmt.Fprintf(w, "%s  %s  %-7s  %-16s  %-8s  %-10s  %s  %s:%s\n", cut(o.Title, 40), cut(o.Provider, 22), a.printer().EQF(o.EQF),
 			a.printer().Workload(o.ECTS, o.Hours), a.printer().Mode(o.Mode), a.printer().Price(o.Price, o.Currency), start, o.Source, o.SourceID)

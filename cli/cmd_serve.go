@@ -38,7 +38,9 @@ func newServeCmd(a *invocation) *cobra.Command {
 		Short: "Serve koers to a centre's team over SSH: the interface per session, and every command",
 		Long: "serve opens the database once and serves it over SSH to the counsellor accounts (koers counsellor add):\n" +
 			"`ssh -t -p 23234 HOST` opens the interface, `ssh -p 23234 HOST koers search data --json` runs a command\n" +
-			"as the caller's account. SIGTERM tells every session, saves the drafts and stops.",
+			"as the caller's account. SIGTERM tells every session, saves the drafts and stops. An encrypted\n" +
+			"database is unlocked once at start: KOERS_PASSPHRASE, --key-file PATH (a key file readable by the\n" +
+			"service's user only) or the passphrase prompt of the terminal serve was started on.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.version = cmd.Root().Version
@@ -102,6 +104,12 @@ func (a *invocation) serve(ctx context.Context, f serveFlags) error {
 		return err
 	}
 	defer st.Close()
+	// The server unlocks once, at start (KOERS_PASSPHRASE, --key-file or
+	// the prompt of the terminal it was started on), and serves every
+	// session with the key; it never starts locked.
+	if !st.Unlocked() {
+		return app.Locked(a.dbPath, app.ErrLocked)
+	}
 	srv, err := a.newServer(st, serve.Config{HostKey: signer, MaxSessions: f.maxSessions, IdleTimeout: f.idle, Logger: log, Version: f.version})
 	if err != nil {
 		return err
@@ -126,8 +134,17 @@ func (a *invocation) newServer(st *app.App, cfg serve.Config) (*serve.Server, er
 	}
 	cfg.NewTUI = func(c serve.Caller) (serve.TUI, error) { return a.sessionTUI(context.Background(), st, c) }
 	cfg.Exec = func(ctx context.Context, c serve.Caller, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-		return runServed(ctx, cfg.Version, args, stdin, stdout, stderr, callerEnv(c), &served{app: st, account: c.Account, changed: c.AccountsChanged})
+		return runServed(ctx, cfg.Version, args, stdin, stdout, stderr, callerEnv(c), &served{app: st, account: c.Account, session: c.SessionID, changed: c.AccountsChanged})
 	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	// Every change a session commits: which session, account and action
+	// (the part of a file changed), never whose file.
+	st.OnChange(func(ch app.Change) {
+		log.Info("change", "session", ch.Session, "account", ch.By, "action", ch.What)
+	})
 	return serve.New(cfg)
 }
 
@@ -167,8 +184,8 @@ func callerLang(c serve.Caller) string {
 // to a file is not offered (the file would be written on the server).
 func (a *invocation) sessionTUI(ctx context.Context, st *app.App, c serve.Caller) (serve.TUI, error) {
 	lang := callerLang(c)
-	view := st.As(c.Account.Name)
-	deps := tui.Deps{Register: view, Concepts: view}
+	view := st.As(c.Account.Name).InSession(c.SessionID)
+	deps := tui.Deps{Register: view, Concepts: view, Changes: view}
 	if sessions.Decide(c.Account.Role, sessions.OpViewPerson, sessions.ScopeOwn).Permitted() {
 		deps.People, deps.Plans = view, view
 	}
@@ -176,10 +193,12 @@ func (a *invocation) sessionTUI(ctx context.Context, st *app.App, c serve.Caller
 	if err != nil {
 		return serve.TUI{}, err
 	}
-	return serve.TUI{
-		Model:    tui.NewSession(deps, a.cat, tui.Options{Lang: lang, Now: a.now, Schemes: schemes}),
-		Shutdown: func(notice string) tea.Msg { return tui.ShutdownMsg{Notice: notice} },
-	}, nil
+	model := tui.NewSession(deps, a.cat, tui.Options{Lang: lang, Now: a.now, Schemes: schemes})
+	t := serve.TUI{Model: model, Shutdown: func(notice string) tea.Msg { return tui.ShutdownMsg{Notice: notice} }}
+	if c, ok := model.(interface{ Close() }); ok {
+		t.Close = c.Close // ends the watch of the person in focus
+	}
+	return t, nil
 }
 
 // serveAccounts gives the server the accounts of the store.

@@ -9,6 +9,7 @@ import (
 // runTUI opens the store (reporting a bad database on stderr before the
 // screen is taken over) and runs the terminal interface.
 func runTUI(ctx context.Context, a *invocation) error {
+	a.inTUI = true
 	st, err := a.open(ctx)
 	if err != nil {
 		return err
@@ -18,7 +19,7 @@ func runTUI(ctx context.Context, a *invocation) error {
 	// the background: loading it beside a search at 1M offers took the TUI
 	// from 141 to 217 MB peak RSS (bench/tui-mem.sh, 2026-12-07).
 	defer st.Close()
-	deps := tui.Deps{Register: st, Concepts: st, People: st, Plans: st, Exporter: tuiExporter{a: a, st: st}, Reports: st, Files: st}
+	deps := tui.Deps{Register: st, Concepts: st, People: st, Plans: st, Exporter: tuiExporter{a: a, st: st}, Reports: st, Files: st, Changes: st}
 	schemes, err := st.Schemes(ctx)
 	if err != nil {
 		return err

@@ -26,6 +26,7 @@ func commands(a *invocation) []*cobra.Command {
 		newSeedCmd(a),
 		newBackupCmd(a),
 		newRestoreCmd(a),
+		newKeyCmd(a),
 		newMigrateCmd(a),
 		newDoctorCmd(a),
 	}

@@ -19,6 +19,7 @@ import (
 type served struct {
 	app     *app.App
 	account sessions.Counsellor
+	session string // the server's id of the SSH session
 	// changed tells the server that accounts changed, so it re-checks its
 	// open sessions at once instead of at its next poll.
 	changed func()
@@ -36,7 +37,19 @@ func (a *invocation) openPeople(ctx context.Context) (*app.App, error) {
 	if a.served != nil {
 		return a.open(ctx)
 	}
-	return app.OpenPeople(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo()})
+	st, err := app.OpenPeople(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo()})
+	if err != nil {
+		return nil, err
+	}
+	if err := a.unlock(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := a.protectNew(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // unopenable is the --db of a served run: commands reach the server's

@@ -57,8 +57,8 @@ func (f fmtr) mode(m catalog.Mode) string {
 }
 
 func (f fmtr) cost(m *catalog.Money, currency string) string {
-	if m == nil {
-		return "–"
+	if m == nil { // unknown in words, never 0 or blank (issue 12)
+		return f.p.Price(nil, "")
 	}
 	return f.money(*m, currency)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/signintech/gopdf"
 	"golang.org/x/image/font/gofont/gobold"
@@ -112,21 +113,69 @@ func (r *pdfWriter) setFont(bold bool, size float64) {
 	}
 }
 
-// wrap splits text into lines no wider than width in the given font.
+// wrap splits text into lines no wider than width in the given font,
+// breaking only between words (issue 13: the French PDF read
+// "expérienc / e"). A word wider than the line is broken after one of its
+// own hyphens when it has one that fits, else with a visible hyphen.
 func (r *pdfWriter) wrap(text string, bold bool, size, width float64) []string {
 	if text == "" {
 		return []string{""}
 	}
 	r.setFont(bold, size)
-	lines, err := r.pdf.SplitTextWithWordWrap(text, width)
-	if err != nil {
-		if errors.Is(err, gopdf.ErrEmptyString) {
-			return []string{""}
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		cur := ""
+		for _, w := range strings.Fields(para) {
+			cand := w
+			if cur != "" {
+				cand = cur + " " + w
+			}
+			if r.measure(cand) <= width {
+				cur = cand
+				continue
+			}
+			if cur != "" {
+				out = append(out, cur)
+			}
+			for r.measure(w) > width {
+				head, tail := r.breakWord(w, width)
+				out = append(out, head)
+				w = tail
+			}
+			cur = w
 		}
-		r.err = err
-		return []string{text}
+		out = append(out, cur)
 	}
-	return lines
+	return out
+}
+
+// measure is text's width in the current font.
+func (r *pdfWriter) measure(text string) float64 {
+	w, err := r.pdf.MeasureTextWidth(text)
+	if err != nil {
+		if !errors.Is(err, gopdf.ErrEmptyString) && r.err == nil {
+			r.err = err
+		}
+		return 0
+	}
+	return w
+}
+
+// breakWord splits a word wider than width: after its last own hyphen
+// that fits, else before the rune that would overflow with a hyphen added
+// (at least one rune goes on the line, so breaking always ends).
+func (r *pdfWriter) breakWord(w string, width float64) (head, tail string) {
+	runes := []rune(w)
+	for i := len(runes) - 1; i > 0; i-- {
+		if runes[i-1] == '-' && r.measure(string(runes[:i])) <= width {
+			return string(runes[:i]), string(runes[i:])
+		}
+	}
+	n := 1
+	for n < len(runes)-1 && r.measure(string(runes[:n+1])+"-") <= width {
+		n++
+	}
+	return string(runes[:n]) + "-", string(runes[n:])
 }
 
 func (r *pdfWriter) width(text string, bold bool, size float64) float64 {

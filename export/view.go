@@ -97,6 +97,9 @@ func layout(p *Plan, opt Options) doc {
 			"EQF", tr.T("export.c.workload"), tr.T("export.c.cost"), tr.T("export.c.funding")},
 		Num: []bool{true, false, false, false, false, true, true, true, false},
 	}
+	if len(p.Steps) == 0 { // an empty plan says so in words (issue 13)
+		d.Pathway.Rows = append(d.Pathway.Rows, []string{"", tr.T("export.no_steps"), "", "", "", "", "", "", ""})
+	}
 	for i, s := range p.Steps {
 		d.Pathway.Rows = append(d.Pathway.Rows, []string{
 			strconv.Itoa(i + 1), s.Title, orDash(s.Provider), f.dates(s.Start, s.End), f.mode(s.Mode),
@@ -183,15 +186,23 @@ func (f fmtr) stepBlock(i int, s Step) stepBlock {
 	b := stepBlock{Title: strconv.Itoa(i+1) + ". " + s.Title}
 	b.Fields = []field{
 		{tr.T("export.f.awarding_body"), orDash(s.AwardingBody)},
-		{tr.T("export.f.assessment"), orDash(s.Assessment)},
-		{tr.T("export.f.qa"), orDash(s.QA)},
+		{tr.T("export.f.assessment"), orDash(f.p.Vocab("assessment", s.Assessment))}, // labels, never codes (issue 13)
+		{tr.T("export.f.qa"), orDash(f.p.Vocab("qa", s.QA))},
 		{tr.T("export.f.prerequisites"), orDash(strings.Join(s.Prerequisites, "; "))},
 	}
 	if s.Country != "" {
-		b.Fields = append(b.Fields, field{tr.T("export.f.country"), strings.TrimSpace(s.Country + " " + s.Region)})
+		where := f.p.Vocab("country", s.Country)
+		if r := f.p.Region(s.Region); r != "" && r != where {
+			where += " · " + r
+		}
+		b.Fields = append(b.Fields, field{tr.T("export.f.country"), where})
 	}
 	if len(s.Languages) > 0 {
-		b.Fields = append(b.Fields, field{tr.T("export.f.languages"), strings.Join(s.Languages, ", ")})
+		var ls []string
+		for _, l := range s.Languages {
+			ls = append(ls, f.p.Vocab("lang", l))
+		}
+		b.Fields = append(b.Fields, field{tr.T("export.f.languages"), strings.Join(ls, ", ")})
 	}
 	if s.URL != "" {
 		b.Fields = append(b.Fields, field{tr.T("export.f.url"), s.URL})

@@ -24,6 +24,10 @@ func (p *Printer) Error(err error) string {
 	if errors.As(err, &ie) {
 		return p.Insufficient(ie)
 	}
+	var ce *sessions.ChangedError
+	if errors.As(err, &ce) {
+		return p.Changed(ce)
+	}
 	var m Messager
 	if errors.As(err, &m) {
 		if id, args := m.Message(); id != "" && p.tr.Has(id) {
@@ -42,4 +46,14 @@ func (p *Printer) Insufficient(e *sessions.InsufficientError) string {
 	}
 	return p.tr.T("present.err.insufficient", "Scheme", p.Scheme(e.Scheme), "Asked", p.Amount(e.Scheme, e.Asked),
 		"Available", p.Amount(e.Scheme, e.Available))
+}
+
+// Changed says why a save on an older version of a profile or plan was
+// refused: who saved it since, and when (in the server's zone).
+func (p *Printer) Changed(e *sessions.ChangedError) string {
+	id := "present.err.changed_profile"
+	if e.What == sessions.ChangedPlan {
+		id = "present.err.changed_plan"
+	}
+	return p.tr.T(id, "By", Terminal(e.By), "At", p.DateTime(e.At.Local()))
 }

@@ -150,8 +150,8 @@ func (p *Printer) place(num, currency string) string {
 // unknown (never 0).
 func (p *Printer) Price(m *catalog.Money, currency string) string {
 	switch {
-	case m == nil:
-		return "–"
+	case m == nil: // unknown in words, never 0 or blank (issue 12)
+		return p.tr.T("app.unknown")
 	case *m == 0:
 		return p.tr.T("present.free")
 	}
@@ -195,8 +195,8 @@ func (p *Printer) Workload(ects, hours *float64) string {
 	if hours != nil {
 		parts = append(parts, p.Hours(*hours))
 	}
-	if len(parts) == 0 {
-		return "–"
+	if len(parts) == 0 { // unknown in words, never 0 or blank (issue 12)
+		return p.tr.T("app.unknown")
 	}
 	return strings.Join(parts, " / ")
 }
@@ -209,7 +209,7 @@ func (p *Printer) WorkloadShort(ects, hours *float64) string {
 	case hours != nil:
 		return p.Hours(*hours)
 	}
-	return "–"
+	return p.tr.T("app.unknown")
 }
 
 // EQF is a level with the framework's name in the language (EQF 5, CEC 5

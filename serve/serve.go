@@ -64,6 +64,9 @@ type Caller struct {
 type TUI struct {
 	Model    tea.Model
 	Shutdown func(notice string) tea.Msg
+	// Close, when set, is called once the program has ended, however it
+	// ended (it releases what the model holds, such as its watches).
+	Close func()
 }
 
 // Notice is something the server tells a session, by its message id.

@@ -30,6 +30,7 @@ type live struct {
 	mu       sync.Mutex
 	program  *tea.Program
 	shutdown func(string) tea.Msg
+	closeTUI func()             // TUI.Close
 	cancel   context.CancelFunc // the running command's
 	notice   string             // why the server ends the session; "" while it runs
 }
@@ -155,6 +156,12 @@ func (s *Server) track(next ssh.Handler) ssh.Handler {
 			"command", commandName(s.known, args), "remote", host(sess.RemoteAddr()))
 
 		next(sess)
+		l.mu.Lock()
+		closeTUI := l.closeTUI
+		l.mu.Unlock()
+		if closeTUI != nil {
+			closeTUI()
+		}
 
 		if notice := l.ending(); notice != "" {
 			_, _ = fmt.Fprintf(sess.Stderr(), "\r\nkoers: %s\r\n", notice)
@@ -204,7 +211,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	if l.notice != "" {
 		return nil // ended before it began
 	}
-	l.program, l.shutdown = p, t.Shutdown
+	l.program, l.shutdown, l.closeTUI = p, t.Shutdown, t.Close
 	return p
 }
 

@@ -113,6 +113,10 @@ type Person struct {
 	CreatedBy string    `json:"created_by"`
 	UpdatedAt time.Time `json:"updated_at"`
 	UpdatedBy string    `json:"updated_by"`
+	// Version counts the profile's saves (1 when created). An update that
+	// carries a version is refused with a *ChangedError when the stored
+	// one differs; 0 updates whatever is stored.
+	Version int64 `json:"version"`
 }
 
 // Validate reports every problem of the person at once, each naming its

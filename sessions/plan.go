@@ -102,6 +102,9 @@ type Plan struct {
 	CreatedBy string    `json:"created_by"`
 	UpdatedAt time.Time `json:"updated_at"`
 	UpdatedBy string    `json:"updated_by"`
+	// Version counts the plan's saves (1 when created); an edit made on an
+	// older version can be refused (see ChangedError).
+	Version int64 `json:"version"`
 }
 
 // Step returns the index of the step with id, or -1.

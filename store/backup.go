@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"modernc.org/sqlite"
+
+	"github.com/koers-project/koers/vault"
 )
 
 // ErrBadBackup is a backup file that fails its checks: not a koers
@@ -25,6 +27,10 @@ type BackupInfo struct {
 	Offers        int       `json:"offers"`
 	LedgerEntries int       `json:"ledger_entries"`
 	At            time.Time `json:"at"`
+	// Encrypted says the personal data inside is sealed; KeyID names its
+	// data key (vault.Box.ID), so that a backup can be matched to a key.
+	Encrypted bool   `json:"encrypted"`
+	KeyID     string `json:"key_id,omitempty"`
 }
 
 // Backup writes a consistent copy of the open database to path while
@@ -134,6 +140,15 @@ func VerifyBackup(ctx context.Context, path string) (BackupInfo, error) {
 			return bad("%v", err)
 		}
 	}
+	var vaultTable int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type='table' AND name='vault_wraps'`).Scan(&vaultTable); err != nil {
+		return bad("%v", err)
+	}
+	if vaultTable > 0 {
+		if err := db.QueryRowContext(ctx, `SELECT count(*) > 0, coalesce(min(key_id), '') FROM vault_wraps`).Scan(&info.Encrypted, &info.KeyID); err != nil {
+			return bad("%v", err)
+		}
+	}
 	if info.LedgerEntries == 0 {
 		return info, nil
 	}
@@ -158,11 +173,19 @@ func VerifyBackup(ctx context.Context, path string) (BackupInfo, error) {
 // first checkpointed, then kept beside it as dst.before-restore-TIME; the
 // backup is copied under a temporary name, synced and renamed into place,
 // so a failure at any point leaves either the old or the new database.
-// No koers may have dst open meanwhile (stop `koers serve` first).
-func Restore(ctx context.Context, src, dst string, now time.Time) (BackupInfo, string, error) {
+// No koers may have dst open meanwhile (stop `koers serve` first). A
+// backup whose personal data is sealed is restored only when secret
+// unlocks it (ErrLocked without one, ErrWrongKey with another key), so
+// that no one replaces a database with one they cannot open.
+func Restore(ctx context.Context, src, dst string, now time.Time, secret vault.Secret) (BackupInfo, string, error) {
 	info, err := VerifyBackup(ctx, src)
 	if err != nil {
 		return info, "", err
+	}
+	if info.Encrypted {
+		if err := backupUnlocks(ctx, src, secret); err != nil {
+			return info, "", err
+		}
 	}
 	data, err := os.ReadFile(src)
 	if err != nil {
@@ -208,4 +231,24 @@ func syncFile(path string) error {
 	}
 	defer f.Close()
 	return f.Sync()
+}
+
+// backupUnlocks checks that secret opens the data key of the backup at path.
+func backupUnlocks(ctx context.Context, path string, secret vault.Secret) error {
+	if secret.Empty() {
+		return fmt.Errorf("restore %s: the backup is encrypted: %w", path, ErrLocked)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	wraps, err := readWraps(ctx, db)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrBadBackup, path, err)
+	}
+	if _, _, err := vault.Unlock(wraps, secret); err != nil {
+		return fmt.Errorf("restore %s: %w", path, err)
+	}
+	return nil
 }

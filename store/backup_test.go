@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/koers-project/koers/sessions"
+	"github.com/koers-project/koers/vault"
 )
 
 // TestBackupWhileWriting: a backup taken while another connection keeps
@@ -65,7 +66,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	// The live database moves on; the restore brings the backup's state back.
 	post(t, st, sessions.Entry{PersonID: p.ID, Scheme: "ila", Kind: sessions.Spend, Amount: 500, Key: "after"})
 	st.Close()
-	_, kept, err := Restore(ctx, backup, db, time.Date(2026, 12, 7, 20, 0, 0, 0, time.UTC))
+	_, kept, err := Restore(ctx, backup, db, time.Date(2026, 12, 7, 20, 0, 0, 0, time.UTC), vault.Secret{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 	nd.Close()
 
 	for _, src := range []string{damaged, text, newer} {
-		if _, _, err := Restore(ctx, src, db, time.Now()); !errors.Is(err, ErrBadBackup) {
+		if _, _, err := Restore(ctx, src, db, time.Now(), vault.Secret{}); !errors.Is(err, ErrBadBackup) {
 			t.Errorf("%s: got %v, want ErrBadBackup", filepath.Base(src), err)
 		}
 		after, _ := os.ReadFile(db)

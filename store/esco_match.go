@@ -151,3 +151,10 @@ func (s *Store) conceptLabel(ctx context.Context, uri, lang string) (string, str
 	}
 	return label, l, nil
 }
+
+// ConceptLabel is the preferred label of an ESCO concept in lang, else in
+// English, else in any language; "" when the taxonomy does not know it.
+func (s *Store) ConceptLabel(ctx context.Context, uri, lang string) (string, error) {
+	label, _, err := s.conceptLabel(ctx, uri, lang)
+	return label, err
+}

@@ -31,13 +31,18 @@ func (s *Store) AddSession(ctx context.Context, g sessions.Session) (sessions.Se
 		if err := exists(ctx, tx, g.PersonID); err != nil {
 			return err
 		}
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
 		att := 0
 		if g.Attended {
 			att = 1
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO guidance_sessions (id, person_id, at, minutes, channel, venue, attended, reason,
 			counsellor, summary, next_at, created_at, created_by, updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			g.ID, g.PersonID, writeStamp(g.At), g.Minutes, string(g.Channel), g.Venue, att, g.Reason, g.Counsellor, g.Summary,
+			g.ID, g.PersonID, writeStamp(g.At), g.Minutes, string(g.Channel), g.Venue, att, z.seal(g.Reason, "guidance_sessions", "reason", g.ID),
+			g.Counsellor, z.seal(g.Summary, "guidance_sessions", "summary", g.ID),
 			writeStamp(g.Next), now, s.actor, now, s.actor); err != nil {
 			return fmt.Errorf("insert session: %w", err)
 		}
@@ -45,8 +50,9 @@ func (s *Store) AddSession(ctx context.Context, g sessions.Session) (sessions.Se
 			if strings.TrimSpace(n) == "" {
 				continue
 			}
+			nid := NewID()
 			if _, err := tx.ExecContext(ctx, `INSERT INTO session_notes (id, session_id, person_id, body, created_at, created_by) VALUES (?,?,?,?,?,?)`,
-				NewID(), g.ID, g.PersonID, n, now, s.actor); err != nil {
+				nid, g.ID, g.PersonID, z.seal(n, "session_notes", "body", nid), now, s.actor); err != nil {
 				return fmt.Errorf("insert note: %w", err)
 			}
 		}
@@ -57,7 +63,7 @@ func (s *Store) AddSession(ctx context.Context, g sessions.Session) (sessions.Se
 				gl.Status = "open"
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO goals (id, person_id, session_id, type, summary, target, status, created_at, created_by, updated_at, updated_by)
-				VALUES (?,?,?,?,?,?,?,?,?,?,?)`, gl.ID, g.PersonID, g.ID, gl.Type, gl.Summary, gl.Target.String(), gl.Status, now, s.actor, now, s.actor); err != nil {
+				VALUES (?,?,?,?,?,?,?,?,?,?,?)`, gl.ID, g.PersonID, g.ID, gl.Type, z.seal(gl.Summary, "goals", "summary", gl.ID), gl.Target.String(), gl.Status, now, s.actor, now, s.actor); err != nil {
 				return fmt.Errorf("insert goal %d: %w", i+1, err)
 			}
 		}
@@ -68,7 +74,7 @@ func (s *Store) AddSession(ctx context.Context, g sessions.Session) (sessions.Se
 				a.Status = "open"
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO actions (id, person_id, session_id, type, summary, owner, due, status, offer_id, created_at, created_by, updated_at, updated_by)
-				VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, a.ID, g.PersonID, g.ID, a.Type, a.Summary, a.Owner, a.Due.String(), a.Status, a.OfferID, now, s.actor, now, s.actor); err != nil {
+				VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, a.ID, g.PersonID, g.ID, a.Type, z.seal(a.Summary, "actions", "summary", a.ID), a.Owner, a.Due.String(), a.Status, a.OfferID, now, s.actor, now, s.actor); err != nil {
 				return fmt.Errorf("insert action %d: %w", i+1, err)
 			}
 		}
@@ -90,6 +96,10 @@ func (s *Store) Sessions(ctx context.Context, personID string, withNotes bool) (
 	if err := exists(ctx, s.db, personID); err != nil {
 		return nil, err
 	}
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, person_id, at, minutes, channel, venue, attended, reason, counsellor, summary, next_at,
 		created_at, created_by FROM guidance_sessions WHERE person_id=? ORDER BY at DESC, id DESC`, personID)
 	if err != nil {
@@ -101,6 +111,10 @@ func (s *Store) Sessions(ctx context.Context, personID string, withNotes bool) (
 		var at, next, created, ch string
 		var att int
 		if err := rows.Scan(&g.ID, &g.PersonID, &at, &g.Minutes, &ch, &g.Venue, &att, &g.Reason, &g.Counsellor, &g.Summary, &next, &created, &g.CreatedBy); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if err := z.openFields("guidance_sessions", g.ID, field{"reason", &g.Reason}, field{"summary", &g.Summary}); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -136,14 +150,17 @@ func (s *Store) Sessions(ctx context.Context, personID string, withNotes bool) (
 		}
 	}
 	if withNotes {
-		nrows, err := s.db.QueryContext(ctx, `SELECT session_id, body FROM session_notes WHERE person_id=? ORDER BY created_at, id`, personID)
+		nrows, err := s.db.QueryContext(ctx, `SELECT id, session_id, body FROM session_notes WHERE person_id=? ORDER BY created_at, id`, personID)
 		if err != nil {
 			return nil, fmt.Errorf("read notes: %w", err)
 		}
 		defer nrows.Close()
 		for nrows.Next() {
-			var sid, body string
-			if err := nrows.Scan(&sid, &body); err != nil {
+			var nid, sid, body string
+			if err := nrows.Scan(&nid, &sid, &body); err != nil {
+				return nil, err
+			}
+			if err := z.openFields("session_notes", nid, field{"body", &body}); err != nil {
 				return nil, err
 			}
 			if i, ok := idx[sid]; ok {
@@ -168,6 +185,10 @@ type SessionGoal struct {
 
 // Goals lists every goal on a person's file, oldest first.
 func (s *Store) Goals(ctx context.Context, personID string) ([]SessionGoal, error) {
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, session_id, type, summary, target, status FROM goals WHERE person_id=? ORDER BY created_at, id`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("read goals: %w", err)
@@ -178,6 +199,9 @@ func (s *Store) Goals(ctx context.Context, personID string) ([]SessionGoal, erro
 		var g SessionGoal
 		var target string
 		if err := rows.Scan(&g.ID, &g.sessionID, &g.Type, &g.Summary, &target, &g.Status); err != nil {
+			return nil, err
+		}
+		if err := z.openFields("goals", g.ID, field{"summary", &g.Summary}); err != nil {
 			return nil, err
 		}
 		g.Target = civilDate(target)
@@ -198,6 +222,10 @@ func (s *Store) actions(ctx context.Context, personID string, openOnly bool) ([]
 	} else {
 		q += ` ORDER BY created_at, id`
 	}
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.db.QueryContext(ctx, q, personID)
 	if err != nil {
 		return nil, fmt.Errorf("read actions: %w", err)
@@ -208,6 +236,9 @@ func (s *Store) actions(ctx context.Context, personID string, openOnly bool) ([]
 		var a sessions.Action
 		var due string
 		if err := rows.Scan(&a.ID, &a.SessionID, &a.Type, &a.Summary, &a.Owner, &due, &a.Status, &a.OfferID); err != nil {
+			return nil, err
+		}
+		if err := z.openFields("actions", a.ID, field{"summary", &a.Summary}); err != nil {
 			return nil, err
 		}
 		a.Due = civilDate(due)
@@ -250,9 +281,13 @@ func (s *Store) NextAppointment(ctx context.Context, personID string) (time.Time
 // SaveDraft stores (replacing) the person's draft of kind; the session
 // screen calls it as the counsellor types, so nothing typed is lost.
 func (s *Store) SaveDraft(ctx context.Context, personID, kind, body string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO drafts (person_id, kind, body, updated_at, updated_by) VALUES (?,?,?,?,?)
+	z, err := s.writeSeals(ctx, s.db)
+	if err != nil {
+		return fmt.Errorf("save draft: %w", err)
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO drafts (person_id, kind, body, updated_at, updated_by) VALUES (?,?,?,?,?)
 		ON CONFLICT (person_id, kind) DO UPDATE SET body=excluded.body, updated_at=excluded.updated_at, updated_by=excluded.updated_by`,
-		personID, kind, body, s.stamp(), s.actor)
+		personID, kind, z.seal(body, "drafts", "body", draftID(personID, kind)), s.stamp(), s.actor)
 	if err != nil {
 		return fmt.Errorf("save draft: %w", mapErr(err))
 	}
@@ -262,11 +297,21 @@ func (s *Store) SaveDraft(ctx context.Context, personID, kind, body string) erro
 // Draft reads the person's draft of kind; ErrNotFound when there is none.
 func (s *Store) Draft(ctx context.Context, personID, kind string) (string, time.Time, error) {
 	var body, at string
-	err := s.db.QueryRowContext(ctx, `SELECT body, updated_at FROM drafts WHERE person_id=? AND kind=?`, personID, kind).Scan(&body, &at)
+	z, err := s.readSeals()
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	err = s.db.QueryRowContext(ctx, `SELECT body, updated_at FROM drafts WHERE person_id=? AND kind=?`, personID, kind).Scan(&body, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", time.Time{}, fmt.Errorf("draft: %w", ErrNotFound)
 	}
-	return body, readStamp(at), err
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if err := z.openFields("drafts", draftID(personID, kind), field{"body", &body}); err != nil {
+		return "", time.Time{}, err
+	}
+	return body, readStamp(at), nil
 }
 
 // DiscardDraft removes the person's draft of kind.

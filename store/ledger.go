@@ -71,6 +71,10 @@ func (s *Store) postEntry(ctx context.Context, tx *sql.Tx, e sessions.Entry) (se
 	if err := exists(ctx, tx, e.PersonID); err != nil {
 		return e, err
 	}
+	z, err := s.writeSeals(ctx, tx)
+	if err != nil {
+		return e, err
+	}
 	var one int
 	if err := tx.QueryRowContext(ctx, `SELECT 1 FROM schemes WHERE code=?`, e.Scheme).Scan(&one); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -82,7 +86,7 @@ func (s *Store) postEntry(ctx context.Context, tx *sql.Tx, e sessions.Entry) (se
 	if err != nil {
 		return e, err
 	}
-	if orig, err := entryWhere(ctx, tx, `account_id=? AND idem_key=?`, accID, e.Key); err == nil {
+	if orig, err := entryWhere(ctx, tx, z, `account_id=? AND idem_key=?`, accID, e.Key); err == nil {
 		return sessions.Replay(orig, e)
 	} else if !errors.Is(err, ErrNotFound) {
 		return e, err
@@ -95,7 +99,7 @@ func (s *Store) postEntry(ctx context.Context, tx *sql.Tx, e sessions.Entry) (se
 	}
 	var c sessions.Context
 	if e.Kind == sessions.Correct && e.Corrects != "" {
-		o, err := entryWhere(ctx, tx, `id=?`, e.Corrects)
+		o, err := entryWhere(ctx, tx, z, `id=?`, e.Corrects)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return e, err
 		}
@@ -131,7 +135,7 @@ func (s *Store) postEntry(ctx context.Context, tx *sql.Tx, e sessions.Entry) (se
 		balance_after, reserved_after, idem_key, ref, corrects, funder, reason, effective, created_at, created_by)
 		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		p.ID, accID, p.PersonID, p.Seq, string(p.Kind), p.Amount, p.DBalance, p.DReserved, p.BalanceAfter, p.ReservedAfter,
-		p.Key, p.Ref, corrects, p.Funder, p.Reason, writeStamp(p.Effective), now, s.actor)
+		p.Key, p.Ref, corrects, p.Funder, z.seal(p.Reason, "ledger_entries", "reason", p.ID), writeStamp(p.Effective), now, s.actor)
 	if err != nil {
 		return e, fmt.Errorf("insert ledger entry: %w", mapErr(err))
 	}
@@ -162,18 +166,24 @@ func (s *Store) account(ctx context.Context, tx *sql.Tx, personID, scheme string
 const entryCols = `e.id, e.person_id, a.scheme, e.seq, e.kind, e.amount, e.idem_key, e.ref, coalesce(e.corrects, ''), e.funder, e.reason,
 	e.effective, e.d_balance, e.d_reserved, e.balance_after, e.reserved_after, e.created_at, e.created_by`
 
-func scanEntry(sc interface{ Scan(...any) error }) (sessions.Entry, error) {
+func scanEntry(sc interface{ Scan(...any) error }, z seals) (sessions.Entry, error) {
 	var e sessions.Entry
 	var kind, eff, created string
 	err := sc.Scan(&e.ID, &e.PersonID, &e.Scheme, &e.Seq, &kind, &e.Amount, &e.Key, &e.Ref, &e.Corrects, &e.Funder, &e.Reason,
 		&eff, &e.DBalance, &e.DReserved, &e.BalanceAfter, &e.ReservedAfter, &created, &e.CreatedBy)
+	if err != nil {
+		return e, err
+	}
+	if err := z.openFields("ledger_entries", e.ID, field{"reason", &e.Reason}); err != nil {
+		return e, err
+	}
 	e.Kind = sessions.Kind(kind)
 	e.Effective, e.CreatedAt = readStamp(eff), readStamp(created)
-	return e, err
+	return e, nil
 }
 
-func entryWhere(ctx context.Context, q rowQuerier, where string, args ...any) (sessions.Entry, error) {
-	e, err := scanEntry(q.QueryRowContext(ctx, `SELECT `+entryCols+` FROM ledger_entries e JOIN accounts a ON a.id = e.account_id WHERE e.`+where, args...))
+func entryWhere(ctx context.Context, q rowQuerier, z seals, where string, args ...any) (sessions.Entry, error) {
+	e, err := scanEntry(q.QueryRowContext(ctx, `SELECT `+entryCols+` FROM ledger_entries e JOIN accounts a ON a.id = e.account_id WHERE e.`+where, args...), z)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, fmt.Errorf("ledger entry: %w", ErrNotFound)
 	}
@@ -183,6 +193,10 @@ func entryWhere(ctx context.Context, q rowQuerier, where string, args ...any) (s
 // Entries lists a person's ledger entries, in scheme then posting order;
 // scheme "" means every scheme.
 func (s *Store) Entries(ctx context.Context, personID, scheme string) ([]sessions.Entry, error) {
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+entryCols+` FROM ledger_entries e JOIN accounts a ON a.id = e.account_id
 		WHERE e.person_id=? AND (?='' OR a.scheme=?) ORDER BY a.scheme, e.seq`, personID, scheme, scheme)
 	if err != nil {
@@ -191,7 +205,7 @@ func (s *Store) Entries(ctx context.Context, personID, scheme string) ([]session
 	defer rows.Close()
 	out := []sessions.Entry{}
 	for rows.Next() {
-		e, err := scanEntry(rows)
+		e, err := scanEntry(rows, z)
 		if err != nil {
 			return nil, err
 		}

@@ -63,12 +63,16 @@ func (s *Store) RecordStepOutcome(ctx context.Context, o sessions.StepOutcome) (
 		o.ID = NewID()
 		now := s.stamp()
 		o.CreatedAt, o.CreatedBy = readStamp(now), s.actor
+		z, err := s.writeSeals(ctx, t.tx)
+		if err != nil {
+			return err
+		}
 		var cred any
 		if o.CredentialID != "" {
 			cred = o.CredentialID
 		}
 		if _, err := t.tx.ExecContext(ctx, `INSERT INTO step_outcomes (id, person_id, plan_id, step_id, status, on_date, reason, credential_id, created_at, created_by)
-			VALUES (?,?,?,?,?,?,?,?,?,?)`, o.ID, person, planID, o.StepID, string(o.Status), o.On.String(), o.Reason, cred, now, s.actor); err != nil {
+			VALUES (?,?,?,?,?,?,?,?,?,?)`, o.ID, person, planID, o.StepID, string(o.Status), o.On.String(), z.seal(o.Reason, "step_outcomes", "reason", o.ID), cred, now, s.actor); err != nil {
 			return fmt.Errorf("insert step outcome: %w", mapErr(err))
 		}
 		return s.audit(ctx, t.tx, person, "change", "outcome "+string(o.Status)+" step "+o.StepID)
@@ -78,10 +82,21 @@ func (s *Store) RecordStepOutcome(ctx context.Context, o sessions.StepOutcome) (
 
 // StepOutcomes lists the person's step outcomes, oldest first.
 func (s *Store) StepOutcomes(ctx context.Context, personID string) ([]sessions.StepOutcome, error) {
-	return stepOutcomes(ctx, s.db, `person_id=?`, personID)
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
+	return stepOutcomesSealed(ctx, s.db, &z, `person_id=?`, personID)
 }
 
 func stepOutcomes(ctx context.Context, q rowQuerier, where string, arg any) ([]sessions.StepOutcome, error) {
+	return stepOutcomesSealed(ctx, q, nil, where, arg)
+}
+
+// stepOutcomesSealed is stepOutcomes with reasons opened by z; with z nil
+// (the checks inside a transaction, which read statuses and dates) a
+// reason stays as stored.
+func stepOutcomesSealed(ctx context.Context, q rowQuerier, z *seals, where string, arg any) ([]sessions.StepOutcome, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, person_id, plan_id, step_id, status, on_date, reason, coalesce(credential_id, ''), created_at, created_by
 		FROM step_outcomes WHERE `+where+` ORDER BY on_date, created_at, id`, arg)
 	if err != nil {
@@ -94,6 +109,11 @@ func stepOutcomes(ctx context.Context, q rowQuerier, where string, arg any) ([]s
 		var st, on, ca string
 		if err := rows.Scan(&o.ID, &o.PersonID, &o.PlanID, &o.StepID, &st, &on, &o.Reason, &o.CredentialID, &ca, &o.CreatedBy); err != nil {
 			return nil, err
+		}
+		if z != nil {
+			if err := z.openFields("step_outcomes", o.ID, field{"reason", &o.Reason}); err != nil {
+				return nil, err
+			}
 		}
 		o.Status, o.On, o.CreatedAt = sessions.StepStatus(st), civilDate(on), readStamp(ca)
 		out = append(out, o)
@@ -134,8 +154,13 @@ func (s *Store) RecordEmployment(ctx context.Context, e sessions.EmploymentOutco
 				return err
 			}
 			e.SessionID = NewID()
+			z, err := s.writeSeals(ctx, tx)
+			if err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO guidance_sessions (id, person_id, at, channel, attended, counsellor, summary, created_at, created_by, updated_at, updated_by)
-				VALUES (?,?,?,?,1,?,?,?,?,?,?)`, e.SessionID, e.PersonID, writeStamp(g.At), string(channel), s.actor, g.Summary, now, s.actor, now, s.actor); err != nil {
+				VALUES (?,?,?,?,1,?,?,?,?,?,?)`, e.SessionID, e.PersonID, writeStamp(g.At), string(channel), s.actor,
+				z.seal(g.Summary, "guidance_sessions", "summary", e.SessionID), now, s.actor, now, s.actor); err != nil {
 				return fmt.Errorf("insert follow-up session: %w", err)
 			}
 		} else {
@@ -195,6 +220,10 @@ type FollowUp struct {
 // first: for every plan whose steps are all closed and that saw at least
 // one enrolment or completion, 6 and 12 months after its end.
 func (s *Store) FollowUpsDue(ctx context.Context, until catalog.Date) ([]FollowUp, error) {
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
 	// The plans that ended: no open step, at least one step that started.
 	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.person_id, pe.name,
 			max(coalesce((SELECT max(o.on_date) FROM step_outcomes o WHERE o.step_id = st.id AND o.status = st.status), substr(st.updated_at, 1, 10))),
@@ -213,6 +242,9 @@ func (s *Store) FollowUpsDue(ctx context.Context, until catalog.Date) ([]FollowU
 		var end string
 		var done sql.NullString
 		if err := rows.Scan(&f.PlanID, &f.PersonID, &f.Name, &end, &done); err != nil {
+			return nil, err
+		}
+		if err := z.openFields("people", f.PersonID, field{"name", &f.Name}); err != nil {
 			return nil, err
 		}
 		f.PlanEnd = civilDate(end)

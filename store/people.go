@@ -31,16 +31,24 @@ func (s *Store) CreatePerson(ctx context.Context, p sessions.Person) (sessions.P
 	p.ID = NewID()
 	now := s.stamp()
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
 		modes, _ := json.Marshal(emptyIfNil(p.Modes))
-		_, err := tx.ExecContext(ctx, `INSERT INTO people (id, name, email, phone, language, birth_year, eqf, employment,
+		_, err = tx.ExecContext(ctx, `INSERT INTO people (id, name, email, phone, language, birth_year, eqf, employment,
 			current_occupation, target_occupation, availability, mobility, modes, lawful_basis, notice_version,
 			notice_shown, retain_until, created_at, created_by, updated_at, updated_by, gender, region, centre)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			p.ID, p.Name, p.Email, p.Phone, p.Language, p.BirthYear, int(p.EQF), p.Employment,
-			p.CurrentOccupation, p.TargetOccupation, p.Availability, p.Mobility, string(modes), p.LawfulBasis,
+			p.ID, z.seal(p.Name, "people", "name", p.ID), z.seal(p.Email, "people", "email", p.ID), z.seal(p.Phone, "people", "phone", p.ID),
+			p.Language, p.BirthYear, int(p.EQF), p.Employment, p.CurrentOccupation, p.TargetOccupation,
+			z.seal(p.Availability, "people", "availability", p.ID), p.Mobility, string(modes), p.LawfulBasis,
 			p.NoticeVersion, p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, now, s.actor, p.Gender, p.Region, p.Centre)
 		if err != nil {
 			return fmt.Errorf("insert person: %w", err)
+		}
+		if err := writeTokens(ctx, tx, z, p.ID, p.Name, p.Email); err != nil {
+			return err
 		}
 		if err := writeReach(ctx, tx, p); err != nil {
 			return err
@@ -58,25 +66,41 @@ func (s *Store) CreatePerson(ctx context.Context, p sessions.Person) (sessions.P
 
 // UpdatePerson replaces the stored profile of p.ID with p (skills with
 // evidence "credential" stay tied to their credentials); the audit log
-// records the change.
+// records the change. When p.Version is set and the stored profile has
+// another version (someone saved it since p was read), nothing is written
+// and the error is a *sessions.ChangedError.
 func (s *Store) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error) {
 	if err := p.Validate(s.now()).Err(); err != nil {
 		return p, err
 	}
 	now := s.stamp()
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
 		modes, _ := json.Marshal(emptyIfNil(p.Modes))
+		// version=0 in the condition never matches a stored version (they
+		// start at 1): an update without a version takes the second arm.
 		res, err := tx.ExecContext(ctx, `UPDATE people SET name=?, email=?, phone=?, language=?, birth_year=?, eqf=?,
 			employment=?, current_occupation=?, target_occupation=?, availability=?, mobility=?, modes=?,
-			lawful_basis=?, notice_version=?, notice_shown=?, retain_until=?, updated_at=?, updated_by=?, gender=?, region=?, centre=? WHERE id=?`,
-			p.Name, p.Email, p.Phone, p.Language, p.BirthYear, int(p.EQF), p.Employment, p.CurrentOccupation,
-			p.TargetOccupation, p.Availability, p.Mobility, string(modes), p.LawfulBasis, p.NoticeVersion,
-			p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, p.Gender, p.Region, p.Centre, p.ID)
+			lawful_basis=?, notice_version=?, notice_shown=?, retain_until=?, updated_at=?, updated_by=?, gender=?, region=?, centre=?,
+			version=version+1 WHERE id=? AND (version=? OR ?=0)`,
+			z.seal(p.Name, "people", "name", p.ID), z.seal(p.Email, "people", "email", p.ID), z.seal(p.Phone, "people", "phone", p.ID),
+			p.Language, p.BirthYear, int(p.EQF), p.Employment, p.CurrentOccupation, p.TargetOccupation,
+			z.seal(p.Availability, "people", "availability", p.ID), p.Mobility, string(modes), p.LawfulBasis, p.NoticeVersion,
+			p.NoticeShown.String(), p.RetainUntil.String(), now, s.actor, p.Gender, p.Region, p.Centre, p.ID, p.Version, p.Version)
 		if err != nil {
 			return fmt.Errorf("update person: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return personNotFound(p.ID)
+			if err := exists(ctx, tx, p.ID); err != nil {
+				return err
+			}
+			return changedError(ctx, tx, "people", sessions.ChangedProfile, p.ID, p.Version)
+		}
+		if err := writeTokens(ctx, tx, z, p.ID, p.Name, p.Email); err != nil {
+			return err
 		}
 		if err := writeReach(ctx, tx, p); err != nil {
 			return err
@@ -145,10 +169,18 @@ func (s *Store) person(ctx context.Context, q rowQuerier, id string) (sessions.P
 	if err != nil {
 		return p, fmt.Errorf("read person %s: %w", id, err)
 	}
+	z, err := s.readSeals()
+	if err != nil {
+		return p, err
+	}
+	if err := z.openFields("people", p.ID, field{"name", &p.Name}, field{"email", &p.Email}, field{"phone", &p.Phone},
+		field{"availability", &p.Availability}); err != nil {
+		return p, fmt.Errorf("read person %s: %w", id, err)
+	}
 	p.EQF = catalog.EQF(eqf)
 	_ = json.Unmarshal([]byte(modes), &p.Modes)
 	var langs string
-	if err := q.QueryRowContext(ctx, `SELECT languages, hours_per_week FROM people WHERE id=?`, id).Scan(&langs, &p.HoursPerWeek); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT languages, hours_per_week, version FROM people WHERE id=?`, id).Scan(&langs, &p.HoursPerWeek, &p.Version); err != nil {
 		return p, fmt.Errorf("read person %s: %w", id, err)
 	}
 	_ = json.Unmarshal([]byte(langs), &p.Languages)
@@ -201,6 +233,13 @@ func (s *Store) People(ctx context.Context, query string, limit int) ([]sessions
 	if limit <= 0 {
 		limit = 500
 	}
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
+	if z.box != nil {
+		return s.peopleSealed(ctx, z, query, limit)
+	}
 	words := strings.Fields(catalog.FoldSearch(query))
 	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.name, p.email, p.birth_year, p.updated_at, coalesce(g.last, '')
 		FROM people p LEFT JOIN (SELECT person_id, max(at) AS last FROM guidance_sessions GROUP BY person_id) g ON g.person_id = p.id`)
@@ -217,6 +256,9 @@ func (s *Store) People(ctx context.Context, query string, limit int) ([]sessions
 		var ps sessions.PersonSummary
 		var upd, last string
 		if err := rows.Scan(&ps.ID, &ps.Name, &ps.Email, &ps.BirthYear, &upd, &last); err != nil {
+			return nil, err
+		}
+		if err := z.openFields("people", ps.ID, field{"name", &ps.Name}, field{"email", &ps.Email}); err != nil {
 			return nil, err
 		}
 		name := catalog.FoldSearch(ps.Name)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/koers-project/koers/sessions"
@@ -54,7 +53,11 @@ func (s *Store) addCredential(ctx context.Context, tx *sql.Tx, c sessions.Creden
 	if err := exists(ctx, tx, c.PersonID); err != nil {
 		return c, err
 	}
-	if prev, found, err := sameCredential(ctx, tx, c); err != nil || found {
+	z, err := s.writeSeals(ctx, tx)
+	if err != nil {
+		return c, err
+	}
+	if prev, found, err := sameCredential(ctx, tx, z, c); err != nil || found {
 		return prev, err
 	}
 	c.AlreadyOnFile = false
@@ -63,7 +66,8 @@ func (s *Store) addCredential(ctx context.Context, tx *sql.Tx, c sessions.Creden
 		return c, fmt.Errorf("encode credential: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO credentials (id, person_id, title, issued, source, doc, created_at, created_by) VALUES (?,?,?,?,?,?,?,?)`,
-		c.ID, c.PersonID, c.Title, c.Issued.String(), c.Source, string(doc), now, s.actor); err != nil {
+		c.ID, c.PersonID, z.seal(c.Title, "credentials", "title", c.ID), c.Issued.String(), c.Source,
+		z.seal(string(doc), "credentials", "doc", c.ID), now, s.actor); err != nil {
 		return c, fmt.Errorf("insert credential: %w", err)
 	}
 	for _, sk := range c.Skills() {
@@ -77,15 +81,26 @@ func (s *Store) addCredential(ctx context.Context, tx *sql.Tx, c sessions.Creden
 
 // Credentials lists the earned credentials on a person's file, newest issue first.
 func (s *Store) Credentials(ctx context.Context, personID string) ([]sessions.Credential, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT doc FROM credentials WHERE person_id=? ORDER BY issued DESC, id`, personID)
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
+	return credentials(ctx, s.db, z, personID)
+}
+
+func credentials(ctx context.Context, q rowQuerier, z seals, personID string) ([]sessions.Credential, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, doc FROM credentials WHERE person_id=? ORDER BY issued DESC, id`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("read credentials: %w", err)
 	}
 	defer rows.Close()
 	out := []sessions.Credential{}
 	for rows.Next() {
-		var doc string
-		if err := rows.Scan(&doc); err != nil {
+		var id, doc string
+		if err := rows.Scan(&id, &doc); err != nil {
+			return nil, err
+		}
+		if err := z.openFields("credentials", id, field{"doc", &doc}); err != nil {
 			return nil, err
 		}
 		var c sessions.Credential
@@ -99,25 +114,28 @@ func (s *Store) Credentials(ctx context.Context, personID string) ([]sessions.Cr
 
 // sameCredential finds the credential on c's person's file that is the
 // same document (by its id or its content hash): importing a credential
-// twice is a no-op that returns the first, marked AlreadyOnFile.
-func sameCredential(ctx context.Context, tx *sql.Tx, c sessions.Credential) (sessions.Credential, bool, error) {
+// twice is a no-op that returns the first, marked AlreadyOnFile. The
+// documents are opened and compared here, not in SQL: they may be sealed.
+func sameCredential(ctx context.Context, tx *sql.Tx, z seals, c sessions.Credential) (sessions.Credential, bool, error) {
 	if c.DocumentID == "" && c.ContentHash == "" {
 		return c, false, nil
 	}
-	var doc string
-	err := tx.QueryRowContext(ctx, `SELECT doc FROM credentials WHERE person_id=?1
-		AND ((?2 <> '' AND json_extract(doc, '$.document_id') = ?2) OR (?3 <> '' AND json_extract(doc, '$.content_hash') = ?3))
-		ORDER BY created_at LIMIT 1`, c.PersonID, c.DocumentID, c.ContentHash).Scan(&doc)
-	if errors.Is(err, sql.ErrNoRows) {
+	on, err := credentials(ctx, tx, z, c.PersonID)
+	if err != nil {
+		return c, false, err
+	}
+	var found *sessions.Credential
+	for i, prev := range on {
+		if (c.DocumentID != "" && prev.DocumentID == c.DocumentID) || (c.ContentHash != "" && prev.ContentHash == c.ContentHash) {
+			if found == nil || prev.CreatedAt.Before(found.CreatedAt) {
+				found = &on[i]
+			}
+		}
+	}
+	if found == nil {
 		return c, false, nil
 	}
-	if err != nil {
-		return c, false, fmt.Errorf("read credentials: %w", err)
-	}
-	var prev sessions.Credential
-	if err := json.Unmarshal([]byte(doc), &prev); err != nil {
-		return c, false, fmt.Errorf("decode credential: %w", err)
-	}
+	prev := *found
 	prev.AlreadyOnFile = true
 	return prev, true, nil
 }

@@ -69,6 +69,10 @@ func (s *Store) ExportPerson(ctx context.Context, id string) (PersonFile, error)
 	if f.FollowUps, err = s.EmploymentOutcomes(ctx, id); err != nil {
 		return f, err
 	}
+	z, err := s.readSeals()
+	if err != nil {
+		return f, err
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT kind, body, updated_at FROM drafts WHERE person_id=? ORDER BY kind`, id)
 	if err != nil {
 		return f, fmt.Errorf("read drafts: %w", err)
@@ -79,6 +83,9 @@ func (s *Store) ExportPerson(ctx context.Context, id string) (PersonFile, error)
 		var d Draft
 		var at string
 		if err := rows.Scan(&d.Kind, &d.Body, &at); err != nil {
+			return f, err
+		}
+		if err := z.openFields("drafts", draftID(id, d.Kind), field{"body", &d.Body}); err != nil {
 			return f, err
 		}
 		d.UpdatedAt = readStamp(at)

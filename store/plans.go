@@ -15,13 +15,19 @@ var ErrNoPlan = errors.New("no learning plan")
 
 const planCols = `id, person_id, name, occupation_uri, occupation_label, stack_target, agreed, created_at, created_by, updated_at, updated_by`
 
-func scanPlan(sc interface{ Scan(...any) error }) (sessions.Plan, error) {
+// planRead is planCols and the version (which inserts leave at its default).
+const planRead = planCols + `, version`
+
+func scanPlan(sc interface{ Scan(...any) error }, z seals) (sessions.Plan, error) {
 	var p sessions.Plan
 	var agreed int
 	var ca, ua string
-	err := sc.Scan(&p.ID, &p.PersonID, &p.Name, &p.OccupationURI, &p.OccupationLabel, &p.StackTarget, &agreed, &ca, &p.CreatedBy, &ua, &p.UpdatedBy)
+	err := sc.Scan(&p.ID, &p.PersonID, &p.Name, &p.OccupationURI, &p.OccupationLabel, &p.StackTarget, &agreed, &ca, &p.CreatedBy, &ua, &p.UpdatedBy, &p.Version)
+	if err != nil {
+		return p, err
+	}
 	p.Agreed, p.CreatedAt, p.UpdatedAt = agreed == 1, readStamp(ca), readStamp(ua)
-	return p, err
+	return p, z.openFields("plans", p.ID, field{"name", &p.Name})
 }
 
 // Plans lists the person's plans, the agreed one first, then newest first,
@@ -30,13 +36,17 @@ func (s *Store) Plans(ctx context.Context, personID string) ([]sessions.Plan, er
 	if err := exists(ctx, s.db, personID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+planCols+` FROM plans WHERE person_id=? ORDER BY agreed DESC, created_at DESC, id DESC`, personID)
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+planRead+` FROM plans WHERE person_id=? ORDER BY agreed DESC, created_at DESC, id DESC`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("read plans: %w", mapErr(err))
 	}
 	var out []sessions.Plan
 	for rows.Next() {
-		p, err := scanPlan(rows)
+		p, err := scanPlan(rows, z)
 		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read plans: %w", err)
@@ -61,7 +71,11 @@ func (s *Store) Plan(ctx context.Context, planID string) (sessions.Plan, error) 
 }
 
 func (s *Store) plan(ctx context.Context, q rowQuerier, planID string) (sessions.Plan, error) {
-	p, err := scanPlan(q.QueryRowContext(ctx, `SELECT `+planCols+` FROM plans WHERE id=?`, planID))
+	z, err := s.readSeals()
+	if err != nil {
+		return sessions.Plan{}, err
+	}
+	p, err := scanPlan(q.QueryRowContext(ctx, `SELECT `+planRead+` FROM plans WHERE id=?`, planID), z)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("plan %s: %w", planID, ErrNotFound)
 	}
@@ -72,6 +86,10 @@ func (s *Store) plan(ctx context.Context, q rowQuerier, planID string) (sessions
 }
 
 func (s *Store) readSteps(ctx context.Context, q rowQuerier, p *sessions.Plan) error {
+	z, err := s.readSeals()
+	if err != nil {
+		return err
+	}
 	rows, err := q.QueryContext(ctx, `SELECT id, kind, offer_id, title, status, start, end_date, note, created_at, created_by, updated_at, updated_by
 		FROM plan_steps WHERE plan_id=? ORDER BY position`, p.ID)
 	if err != nil {
@@ -83,6 +101,10 @@ func (s *Store) readSteps(ctx context.Context, q rowQuerier, p *sessions.Plan) e
 		var st sessions.Step
 		var kind, status, start, end, ca, ua string
 		if err := rows.Scan(&st.ID, &kind, &st.OfferID, &st.Title, &status, &start, &end, &st.Note, &ca, &st.CreatedBy, &ua, &st.UpdatedBy); err != nil {
+			rows.Close()
+			return fmt.Errorf("read steps: %w", err)
+		}
+		if err := z.openFields("plan_steps", st.ID, field{"note", &st.Note}); err != nil {
 			rows.Close()
 			return fmt.Errorf("read steps: %w", err)
 		}
@@ -168,8 +190,12 @@ func (s *Store) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan,
 		if strings.TrimSpace(p.Name) == "" {
 			p.Name = fmt.Sprintf("Plan %d", n+1)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO plans (`+planCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
-			p.ID, p.PersonID, p.Name, p.OccupationURI, p.OccupationLabel, p.StackTarget, boolInt(p.Agreed), now, s.actor, now, s.actor)
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO plans (`+planCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+			p.ID, p.PersonID, z.seal(p.Name, "plans", "name", p.ID), p.OccupationURI, p.OccupationLabel, p.StackTarget, boolInt(p.Agreed), now, s.actor, now, s.actor)
 		if err != nil {
 			return fmt.Errorf("insert plan: %w", err)
 		}
@@ -205,12 +231,18 @@ func (s *Store) CurrentPlan(ctx context.Context, personID string, create bool) (
 // one immediate transaction: goal and name, step order, new steps (without
 // an id), statuses and funding lines. Steps cannot be deleted, only
 // dropped. fn may post ledger entries through the transaction it gets.
+// When ctx expects a version of the plan (ExpectVersion) and the stored
+// plan has another, nothing is written: the error is a
+// *sessions.ChangedError naming who changed it last, and when.
 func (s *Store) UpdatePlan(ctx context.Context, planID string, fn func(tx *PlanTx, p *sessions.Plan) error) (sessions.Plan, error) {
 	var out sessions.Plan
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		p, err := s.plan(ctx, tx, planID)
 		if err != nil {
 			return err
+		}
+		if read, ok := ExpectedVersion(ctx, planID); ok && read != p.Version {
+			return &sessions.ChangedError{What: sessions.ChangedPlan, ID: planID, Read: read, Now: p.Version, By: p.UpdatedBy, At: p.UpdatedAt}
 		}
 		before := map[string]sessions.Step{}
 		for _, st := range p.Steps {
@@ -225,8 +257,12 @@ func (s *Store) UpdatePlan(ctx context.Context, planID string, fn func(tx *PlanT
 			}
 		}
 		p.ID = planID
-		_, err = tx.ExecContext(ctx, `UPDATE plans SET name=?, occupation_uri=?, occupation_label=?, stack_target=?, updated_at=?, updated_by=? WHERE id=?`,
-			p.Name, p.OccupationURI, p.OccupationLabel, p.StackTarget, s.stamp(), s.actor, planID)
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE plans SET name=?, occupation_uri=?, occupation_label=?, stack_target=?, updated_at=?, updated_by=?, version=version+1 WHERE id=?`,
+			z.seal(p.Name, "plans", "name", planID), p.OccupationURI, p.OccupationLabel, p.StackTarget, s.stamp(), s.actor, planID)
 		if err != nil {
 			return fmt.Errorf("update plan: %w", err)
 		}
@@ -248,6 +284,10 @@ func (s *Store) writeSteps(ctx context.Context, tx *sql.Tx, p *sessions.Plan, be
 	// Positions are unique: park the old ones out of the way first.
 	if _, err := tx.ExecContext(ctx, `UPDATE plan_steps SET position = position + 1000000 WHERE plan_id=?`, p.ID); err != nil {
 		return fmt.Errorf("reorder steps: %w", err)
+	}
+	z, err := s.writeSeals(ctx, tx)
+	if err != nil {
+		return err
 	}
 	now := s.stamp()
 	for i := range p.Steps {
@@ -271,8 +311,8 @@ func (s *Store) writeSteps(ctx context.Context, tx *sql.Tx, p *sessions.Plan, be
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO plan_steps (id, plan_id, person_id, position, kind, offer_id, title, status, start, end_date, note,
 				created_at, created_by, updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-				st.ID, p.ID, p.PersonID, i, string(st.Kind), st.OfferID, st.Title, string(st.Status), st.Start.String(), st.End.String(), st.Note,
-				now, s.actor, now, s.actor)
+				st.ID, p.ID, p.PersonID, i, string(st.Kind), st.OfferID, st.Title, string(st.Status), st.Start.String(), st.End.String(),
+				z.seal(st.Note, "plan_steps", "note", st.ID), now, s.actor, now, s.actor)
 			if err != nil {
 				return fmt.Errorf("insert step %d: %w", i+1, mapErr(err))
 			}
@@ -283,7 +323,7 @@ func (s *Store) writeSteps(ctx context.Context, tx *sql.Tx, p *sessions.Plan, be
 				ua, ub = now, s.actor
 			}
 			_, err := tx.ExecContext(ctx, `UPDATE plan_steps SET position=?, title=?, status=?, start=?, end_date=?, note=?, updated_at=?, updated_by=? WHERE id=?`,
-				i, st.Title, string(st.Status), st.Start.String(), st.End.String(), st.Note, ua, ub, st.ID)
+				i, st.Title, string(st.Status), st.Start.String(), st.End.String(), z.seal(st.Note, "plan_steps", "note", st.ID), ua, ub, st.ID)
 			if err != nil {
 				return fmt.Errorf("update step %d: %w", i+1, mapErr(err))
 			}
@@ -324,10 +364,10 @@ func (s *Store) AgreePlan(ctx context.Context, planID string) error {
 			return err
 		}
 		now := s.stamp()
-		if _, err := tx.ExecContext(ctx, `UPDATE plans SET agreed=0, updated_at=?, updated_by=? WHERE person_id=? AND agreed=1 AND id<>?`, now, s.actor, p.PersonID, planID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE plans SET agreed=0, updated_at=?, updated_by=?, version=version+1 WHERE person_id=? AND agreed=1 AND id<>?`, now, s.actor, p.PersonID, planID); err != nil {
 			return fmt.Errorf("agree plan: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE plans SET agreed=1, updated_at=?, updated_by=? WHERE id=?`, now, s.actor, planID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE plans SET agreed=1, updated_at=?, updated_by=?, version=version+1 WHERE id=?`, now, s.actor, planID); err != nil {
 			return fmt.Errorf("agree plan: %w", err)
 		}
 		return s.audit(ctx, tx, p.PersonID, "change", "plan agree "+planID)

@@ -61,10 +61,15 @@ func (s *Store) GenOffers(ctx context.Context, limit int) ([]sessions.GenOffer, 
 // (no one looked at them).
 func (s *Store) WritePopulation(ctx context.Context, people iter.Seq[sessions.GenPerson]) (nPeople, nEntries int, err error) {
 	err = s.Tx(ctx, func(tx *sql.Tx) error {
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
 		w, err := newPopWriter(ctx, tx)
 		if err != nil {
 			return err
 		}
+		w.z, w.tx = z, tx
 		defer w.close()
 		for gp := range people {
 			if err := w.write(ctx, gp); err != nil {
@@ -80,6 +85,8 @@ func (s *Store) WritePopulation(ctx context.Context, people iter.Seq[sessions.Ge
 
 type popWriter struct {
 	stmts map[string]*sql.Stmt
+	z     seals // seals personal values when the database is encrypted
+	tx    *sql.Tx
 }
 
 var popSQL = map[string]string{
@@ -132,23 +139,28 @@ func (w *popWriter) exec(ctx context.Context, k string, args ...any) error {
 func (w *popWriter) write(ctx context.Context, gp sessions.GenPerson) error {
 	p := gp.Person
 	pc, pu := writeStamp(p.CreatedAt), writeStamp(p.UpdatedAt)
-	if err := w.exec(ctx, "person", p.ID, p.Name, p.Language, p.BirthYear, int(p.EQF), p.Employment, p.Gender, p.Region, p.Centre, pc, p.CreatedBy, pu, p.UpdatedBy); err != nil {
+	z := w.z
+	if err := w.exec(ctx, "person", p.ID, z.seal(p.Name, "people", "name", p.ID), p.Language, p.BirthYear, int(p.EQF), p.Employment, p.Gender, p.Region, p.Centre, pc, p.CreatedBy, pu, p.UpdatedBy); err != nil {
+		return err
+	}
+	if err := writeTokens(ctx, w.tx, z, p.ID, p.Name, ""); err != nil {
 		return err
 	}
 	for _, g := range gp.Sessions {
 		at := writeStamp(g.At)
-		if err := w.exec(ctx, "session", g.ID, p.ID, at, g.Minutes, string(g.Channel), boolInt(g.Attended), g.Reason, g.Counsellor, g.Summary, at, g.CreatedBy, at, g.CreatedBy); err != nil {
+		if err := w.exec(ctx, "session", g.ID, p.ID, at, g.Minutes, string(g.Channel), boolInt(g.Attended), z.seal(g.Reason, "guidance_sessions", "reason", g.ID), g.Counsellor,
+			z.seal(g.Summary, "guidance_sessions", "summary", g.ID), at, g.CreatedBy, at, g.CreatedBy); err != nil {
 			return err
 		}
 		for _, a := range g.Actions {
-			if err := w.exec(ctx, "action", a.ID, p.ID, g.ID, a.Summary, a.Owner, a.Due.String(), a.Status, at, g.CreatedBy, at, g.CreatedBy); err != nil {
+			if err := w.exec(ctx, "action", a.ID, p.ID, g.ID, z.seal(a.Summary, "actions", "summary", a.ID), a.Owner, a.Due.String(), a.Status, at, g.CreatedBy, at, g.CreatedBy); err != nil {
 				return err
 			}
 		}
 	}
 	if pl := gp.Plan; pl != nil {
 		mc := writeStamp(pl.CreatedAt)
-		if err := w.exec(ctx, "plan", pl.ID, p.ID, pl.Name, boolInt(pl.Agreed), mc, pl.CreatedBy, writeStamp(pl.UpdatedAt), pl.UpdatedBy); err != nil {
+		if err := w.exec(ctx, "plan", pl.ID, p.ID, z.seal(pl.Name, "plans", "name", pl.ID), boolInt(pl.Agreed), mc, pl.CreatedBy, writeStamp(pl.UpdatedAt), pl.UpdatedBy); err != nil {
 			return err
 		}
 		for i, st := range pl.Steps {
@@ -173,7 +185,7 @@ func (w *popWriter) write(ctx context.Context, gp sessions.GenPerson) error {
 			}
 		}
 		if err := w.exec(ctx, "entry", e.ID, acc, p.ID, e.Seq, string(e.Kind), e.Amount, e.DBalance, e.DReserved, e.BalanceAfter, e.ReservedAfter,
-			e.Key, e.Ref, e.Funder, e.Reason, writeStamp(e.Effective), writeStamp(e.CreatedAt), e.CreatedBy); err != nil {
+			e.Key, e.Ref, e.Funder, z.seal(e.Reason, "ledger_entries", "reason", e.ID), writeStamp(e.Effective), writeStamp(e.CreatedAt), e.CreatedBy); err != nil {
 			return err
 		}
 	}
@@ -182,7 +194,8 @@ func (w *popWriter) write(ctx context.Context, gp sessions.GenPerson) error {
 		if err != nil {
 			return err
 		}
-		if err := w.exec(ctx, "credential", c.ID, p.ID, c.Title, c.Issued.String(), c.Source, string(doc), writeStamp(c.CreatedAt), c.CreatedBy); err != nil {
+		if err := w.exec(ctx, "credential", c.ID, p.ID, z.seal(c.Title, "credentials", "title", c.ID), c.Issued.String(), c.Source,
+			z.seal(string(doc), "credentials", "doc", c.ID), writeStamp(c.CreatedAt), c.CreatedBy); err != nil {
 			return err
 		}
 	}
@@ -191,7 +204,7 @@ func (w *popWriter) write(ctx context.Context, gp sessions.GenPerson) error {
 		if o.CredentialID != "" {
 			cred = o.CredentialID
 		}
-		if err := w.exec(ctx, "outcome", o.ID, p.ID, o.PlanID, o.StepID, string(o.Status), o.On.String(), o.Reason, cred, writeStamp(o.CreatedAt), o.CreatedBy); err != nil {
+		if err := w.exec(ctx, "outcome", o.ID, p.ID, o.PlanID, o.StepID, string(o.Status), o.On.String(), z.seal(o.Reason, "step_outcomes", "reason", o.ID), cred, writeStamp(o.CreatedAt), o.CreatedBy); err != nil {
 			return err
 		}
 	}

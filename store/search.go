@@ -299,12 +299,22 @@ func (s *Store) SearchOffers(ctx context.Context, q catalog.Query) ([]catalog.Hi
 	want := max(q.Offset, 0) + limit
 	var ranked []scored
 	if fq.expr == "" {
+		// register order; with BookableOn, the passed ones after the rest
+		passed := s.startPassed(idx, q.BookableOn)
+		var late []scored
 		for rid := 1; rid < idx.n && len(ranked) < want; rid++ {
-			if f.keep(uint32(rid)) {
+			switch {
+			case !f.keep(uint32(rid)):
+			case passed != nil && passed(uint32(rid)):
+				if len(late) < want {
+					late = append(late, scored{rid: uint32(rid)})
+				}
+			default:
 				ranked = append(ranked, scored{rid: uint32(rid)})
 			}
 		}
-	} else if ranked, err = s.rankTitleFirst(ctx, fq, f, want); err != nil {
+		ranked = append(ranked, late...)
+	} else if ranked, err = s.rankTitleFirst(ctx, fq, f, want, s.startPassed(idx, q.BookableOn)); err != nil {
 		return nil, err
 	}
 	if q.Offset >= len(ranked) {
@@ -325,7 +335,39 @@ func (s *Store) SearchOffers(ctx context.Context, q catalog.Query) ([]catalog.Hi
 			hits = append(hits, catalog.Hit{Offer: o, Score: -ranked[i].score})
 		}
 	}
+	catalog.BookableFirst(hits, q.BookableOn) // a passed deadline, which the index does not hold
 	return hits, nil
+}
+
+// startPassed is a test for offers whose start is before day, from the
+// index (nil when day is zero: rank order is kept).
+func (s *Store) startPassed(idx *memIndex, day catalog.Date) func(uint32) bool {
+	if day.IsZero() {
+		return nil
+	}
+	d := int32(day.Time().Unix() / 86400)
+	return func(rid uint32) bool {
+		st := idx.start[rid]
+		return st != math.MinInt32 && st < d
+	}
+}
+
+// bookableFirst moves the entries passed says can no longer be booked
+// after the others, keeping each group's order.
+func bookableFirst(ranked []scored, passed func(uint32) bool) []scored {
+	if passed == nil {
+		return ranked
+	}
+	out := make([]scored, 0, len(ranked))
+	var late []scored
+	for _, r := range ranked {
+		if passed(r.rid) {
+			late = append(late, r)
+		} else {
+			out = append(out, r)
+		}
+	}
+	return append(out, late...)
 }
 
 // budgetFor is how many passing matches rank scores for f.

@@ -79,6 +79,8 @@ func (s *Store) searchCold(ctx context.Context, q catalog.Query) ([]catalog.Hit,
 		}
 		hits = append(hits, catalog.Hit{Offer: o, Score: -score[rids[i]]})
 	}
+	// Before the index loads, the passed offers go last within what was decoded.
+	catalog.BookableFirst(hits, q.BookableOn)
 	if q.Offset >= len(hits) {
 		return []catalog.Hit{}, nil
 	}

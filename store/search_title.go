@@ -19,7 +19,11 @@ import (
 // title matches ('title : (…)') makes FTS5 decode every position list of
 // each phrase to count, for bm25, the rows holding it in the title: at 1M
 // offers that cost more than ranking every column (issue 11's p95).
-func (s *Store) rankTitleFirst(ctx context.Context, fq ftsQuery, f *filter, want int) ([]scored, error) {
+//
+// With passed (not nil), each tier orders the offers passed reports after
+// the others, and the title tier is enough only when it holds want offers
+// that have not passed.
+func (s *Store) rankTitleFirst(ctx context.Context, fq ftsQuery, f *filter, want int, passed func(uint32) bool) ([]scored, error) {
 	rankIn := func(ix *ftsIndex) ([]scored, error) {
 		if !f.onlyStatus() && f.initial == 0 {
 			return s.rankInGo(ctx, ix, fq, f, max(want, budgetFor(f)))
@@ -30,14 +34,15 @@ func (s *Store) rankTitleFirst(ctx context.Context, fq ftsQuery, f *filter, want
 	if err != nil {
 		return nil, fmt.Errorf("title matches: %w", err)
 	}
-	if len(first) >= want {
+	first = bookableFirst(first, passed)
+	if len(first) >= want && (passed == nil || !passed(first[want-1].rid)) {
 		return first, nil
 	}
 	rest, err := rankIn(allColumns)
 	if err != nil {
 		return nil, err
 	}
-	return appendTier(first, rest), nil
+	return bookableFirst(appendTier(first, rest), passed), nil
 }
 
 // appendTier appends to first the entries of rest it does not hold.

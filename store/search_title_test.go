@@ -113,7 +113,7 @@ func TestTitleIndexFollowsImportsAndMigration(t *testing.T) {
 
 	// the register as a koers before migration 16 left it
 	path := st.Path()
-	if _, err := st.db.ExecContext(ctx, `DROP TABLE offers_title_fts; PRAGMA user_version = 15`); err != nil {
+	if _, err := st.db.ExecContext(ctx, `DROP TABLE offers_title_fts; ALTER TABLE people DROP COLUMN version; ALTER TABLE plans DROP COLUMN version; PRAGMA user_version = 15`); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()

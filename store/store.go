@@ -61,6 +61,7 @@ type Store struct {
 	actor string
 	now   func() time.Time
 	reg   *register // register search state (search_index.go)
+	keys  *keyring  // encryption at rest (vault.go), shared with views
 	view  bool      // made by As: Close leaves the shared database open
 }
 
@@ -192,7 +193,7 @@ func open(ctx context.Context, path string, opt Options, reg *register, drv *sql
 	db := sql.OpenDB(connector{dsn: DSN(path, opt.ReadOnly), drv: drv})
 	db.SetMaxOpenConns(4)
 	db.SetConnMaxIdleTime(0)
-	s := &Store{db: db, path: path, actor: opt.Actor, now: opt.Now, reg: reg}
+	s := &Store{db: db, path: path, actor: opt.Actor, now: opt.Now, reg: reg, keys: &keyring{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -204,6 +205,10 @@ func open(ctx context.Context, path string, opt Options, reg *register, drv *sql
 		return nil, fmt.Errorf("open %s: %w", path, mapErr(err))
 	}
 	if err := s.migrate(ctx, opt.TargetVersion, opt.ReadOnly); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := s.loadKeyring(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

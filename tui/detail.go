@@ -87,6 +87,9 @@ func (d *detailView) content(w int) string {
 	if d.err != nil {
 		b.WriteString(st.Error.Render("! "+tr.T("search.error", "Err", d.sh.P.Error(d.err))) + "\n")
 	}
+	if l := sh.P.Lapse(o, catalog.DateOf(sh.Now())); l != "" { // issue 13: not bookable any more, said first
+		b.WriteString(st.Warning.Render("! "+l) + "\n")
+	}
 	if o.Description != "" {
 		b.WriteString(lipgloss.NewStyle().Width(w).Render(present.TerminalText(o.Description)) + "\n")
 	}

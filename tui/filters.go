@@ -7,7 +7,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/present"
@@ -23,6 +22,7 @@ const (
 	fMaxPrice
 	fScheme
 	fStartAfter
+	fPassed // 0: offers that can no longer be booked last; 1: in rank order
 	nFilters
 )
 
@@ -58,6 +58,8 @@ func choices(f int) int {
 		return len(filterSchemes)
 	case fStartAfter:
 		return len(filterStarts)
+	case fPassed:
+		return 1
 	}
 	return 0
 }
@@ -97,6 +99,9 @@ func (s filterState) query(now time.Time) catalog.Query {
 	if i[fStartAfter] > 0 {
 		q.StartAfter = catalog.DateOf(now.AddDate(0, filterStarts[i[fStartAfter]-1], 0))
 	}
+	if i[fPassed] == 0 { // issue 13: what can no longer be booked comes last unless asked
+		q.BookableOn = catalog.DateOf(now)
+	}
 	return q
 }
 
@@ -104,6 +109,9 @@ func (s filterState) query(now time.Time) catalog.Query {
 func (s filterState) value(pr *present.Printer, f int, now time.Time) string {
 	tr := pr.Tr()
 	n := s.idx[f]
+	if f == fPassed {
+		return tr.T([]string{"filter.passed.last", "filter.passed.rank"}[n])
+	}
 	if n == 0 {
 		return tr.T("filter.any")
 	}
@@ -151,6 +159,9 @@ func (s filterState) summary(pr *present.Printer, now time.Time) string {
 	}
 	if i[fStartAfter] > 0 {
 		parts = append(parts, "≥ "+s.query(now).StartAfter.String())
+	}
+	if i[fPassed] > 0 {
+		parts = append(parts, pr.Tr().T("filter.passed.summary"))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -211,7 +222,7 @@ func (fp *filterPanel) shortHelp() []key.Binding {
 
 // filterNames are the message ids of the field labels.
 var filterNames = [nFilters]string{"filter.eqf_min", "filter.eqf_max", "filter.mode", "filter.language",
-	"filter.region", "filter.max_price", "filter.scheme", "filter.start_after"}
+	"filter.region", "filter.max_price", "filter.scheme", "filter.start_after", "filter.passed"}
 
 // view is the panel in at most w cells.
 func (fp *filterPanel) view(w int) string {
@@ -220,8 +231,7 @@ func (fp *filterPanel) view(w int) string {
 	for _, id := range filterNames {
 		labelW = max(labelW, len([]rune(tr.T(id))))
 	}
-	var b strings.Builder
-	b.WriteString(st.Title.Render(tr.T("filter.title")) + "\n")
+	lines := []string{st.Title.Render(tr.T("filter.title"))}
 	now := fp.sh.Now()
 	for f := range nFilters {
 		label := padRight(tr.T(filterNames[f]), labelW)
@@ -232,10 +242,9 @@ func (fp *filterPanel) view(w int) string {
 		} else if fp.state.idx[f] > 0 {
 			line = "  " + label + "  " + st.Bold.Render(val)
 		}
-		b.WriteString(line + "\n")
+		lines = append(lines, line)
 	}
-	hint := tr.T("filter.hint")
-	b.WriteString(st.Muted.Render(hint))
-	inner := max(labelW+32, ansi.StringWidth(hint))
-	return st.Dialog.Width(min(w, inner+st.Dialog.GetHorizontalFrameSize())).Render(b.String())
+	// The keys are in the help line under the page: no hint row here, so
+	// the panel leaves room for the results.
+	return st.Dialog.Width(min(w, labelW+32+st.Dialog.GetHorizontalFrameSize())).Render(strings.Join(lines, "\n"))
 }

@@ -154,3 +154,42 @@ func TestNextAppointmentDateOnly(t *testing.T) {
 		})
 	}
 }
+
+// TestProfileFormRegionAndMobility (issue 13): the home region is typed as
+// a postcode and shown by name as it resolves; mobility is a choice in
+// words, not free text; saving stores the NUTS code and the choice's code.
+func TestProfileFormRegionAndMobility(t *testing.T) {
+	for _, lang := range []struct{ code, people, open, region, mobility string }{
+		{"fr", "3 personnes", "Actions ouvertes (1)", "Hainaut", "◂ en ligne uniquement ▸"},
+		{"nl", "3 personen", "Open acties (1)", "Henegouwen", "◂ enkel online ▸"},
+	} {
+		for _, sz := range peopleSizes {
+			t.Run(lang.code+"/"+sz.name, func(t *testing.T) {
+				r, ann := startPeople(t, lang.code, sz.w, sz.h)
+				r.waitFor(lang.people)
+				r.keys("enter")
+				r.waitFor(lang.open)
+				r.keys("e")
+				r.waitFor("▸")
+				for range pfRegion {
+					r.keys("tab")
+				}
+				r.tm.Type("6000")
+				r.waitFor("→ " + lang.region)
+				r.keys("tab", "right")
+				r.waitFor(lang.mobility)
+				golden.RequireEqual(t, []byte(r.p.screen()))
+				r.keys("ctrl+s")
+				r.waitFor(lang.open)
+				p, err := r.st.Person(context.Background(), ann)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.Region != "BE32" || p.Mobility != "online" {
+					t.Errorf("saved region %q mobility %q, want BE32 and online", p.Region, p.Mobility)
+				}
+				r.finish()
+			})
+		}
+	}
+}

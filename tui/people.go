@@ -208,10 +208,13 @@ func (p *peoplePage) View() string {
 		ps := p.list[i]
 		last := tr.T("people.no_session")
 		if !ps.LastSession.IsZero() {
-			last = tr.T("people.last_session", "Date", ps.LastSession.Format("2006-01-02"))
+			last = tr.T("people.last_session", "Date", p.sh.P.Date(catalog.DateOf(ps.LastSession)))
 		}
-		line := fmt.Sprintf("%s %-*s %-*s %s", marker(i == p.sel), nameW, ansi.Truncate(present.Terminal(ps.Name), nameW, "…"),
-			max(p.w-nameW-24, 10), ansi.Truncate(ps.Email, max(p.w-nameW-24, 10), "…"), last)
+		// the date gets its whole width (issue 13: the Dutch one was cut
+		// even at 120 columns); the e-mail takes what is left
+		emailW := max(p.w-nameW-ansi.StringWidth(last)-4, 0)
+		line := fmt.Sprintf("%s %-*s %s %s", marker(i == p.sel), nameW, ansi.Truncate(present.Terminal(ps.Name), nameW, "…"),
+			padRight(ansi.Truncate(ps.Email, emailW, "…"), emailW), last)
 		if i == p.sel {
 			line = st.Selected.Render(line)
 		}

@@ -26,7 +26,8 @@ const (
 	pfEmployment
 	pfTarget
 	pfAvailability
-	pfMobility
+	pfRegion   // home region: typed as a postcode, a name or a NUTS code
+	pfMobility // a choice (issue 13: it was free text)
 	pfBasis
 	pfNoticeVersion
 	pfNoticeShown
@@ -51,12 +52,14 @@ type personFormPage struct {
 	targetLabel string
 	// employment are the codes the employment choice offers, "" first.
 	employment []string
-	save       key.Binding
-	pick       key.Binding
-	next       key.Binding
-	toggle     key.Binding
-	back       key.Binding
-	w, h       int
+	// mobility are the codes the mobility choice offers, "" first.
+	mobility []string
+	save     key.Binding
+	pick     key.Binding
+	next     key.Binding
+	toggle   key.Binding
+	back     key.Binding
+	w, h     int
 }
 
 // newPersonFormPage edits p; targetLabel names p's target occupation
@@ -77,15 +80,33 @@ func newPersonFormPage(sh *Shared, p sessions.Person, targetLabel string) *perso
 		eqf = strconv.Itoa(int(p.EQF))
 	}
 	values := [pfTexts]string{p.Name, p.Email, p.Phone, birth, p.Language, eqf, p.Employment, p.TargetOccupation,
-		p.Availability, p.Mobility, p.LawfulBasis, p.NoticeVersion, p.NoticeShown.String(), p.RetainUntil.String()}
+		p.Availability, p.Region, p.Mobility, p.LawfulBasis, p.NoticeVersion, p.NoticeShown.String(), p.RetainUntil.String()}
 	ph := map[int]string{pfEmployment: strings.Join(sessions.EmploymentStatuses, ", "), pfNoticeShown: "YYYY-MM-DD, today",
-		pfRetain: "YYYY-MM-DD", pfTarget: "http://data.europa.eu/esco/occupation/…", pfEQF: "1–8", pfLanguage: "nl, fr, en, …"}
-	checks := map[int]func(string) string{pfNoticeShown: dateCheck(sh, false, true), pfRetain: dateCheck(sh, false, false)}
+		pfRetain: "YYYY-MM-DD", pfTarget: "http://data.europa.eu/esco/occupation/…", pfEQF: "1–8", pfLanguage: "nl, fr, en, …",
+		pfRegion: sh.Tr.T("people.pf.region_hint")}
+	checks := map[int]func(string) string{pfNoticeShown: dateCheck(sh, false, true), pfRetain: dateCheck(sh, false, false),
+		pfRegion: regionCheck(sh)}
+	f.mobility = []string{""}
+	for _, m := range catalog.Mobilities {
+		f.mobility = append(f.mobility, string(m))
+	}
+	if p.Mobility != "" && !slices.Contains(f.mobility, p.Mobility) {
+		f.mobility = append(f.mobility, p.Mobility) // an older free text is kept, not lost
+	}
 	f.employment = append([]string{""}, sessions.EmploymentStatuses...)
 	if p.Employment != "" && !slices.Contains(f.employment, p.Employment) {
 		f.employment = append(f.employment, p.Employment) // an older value is kept, not lost
 	}
 	for i := range pfTexts {
+		if i == pfMobility {
+			var labels []string
+			for _, m := range f.mobility {
+				labels = append(labels, mobilityLabel(sh, m))
+			}
+			f.form.choose(labels)
+			f.form.list[i].choice = slices.Index(f.mobility, p.Mobility)
+			continue
+		}
 		if i == pfEmployment {
 			var labels []string
 			for _, e := range f.employment {
@@ -167,7 +188,8 @@ func (f *personFormPage) personFromForm() (sessions.Person, error) {
 	v := f.form.trimmed
 	p.Name, p.Email, p.Phone, p.Language = v(pfName), v(pfEmail), v(pfPhone), v(pfLanguage)
 	p.Employment = f.employment[f.form.list[pfEmployment].choice]
-	p.TargetOccupation, p.Availability, p.Mobility = v(pfTarget), v(pfAvailability), v(pfMobility)
+	p.TargetOccupation, p.Availability = v(pfTarget), v(pfAvailability)
+	p.Mobility = f.mobility[f.form.list[pfMobility].choice]
 	p.LawfulBasis, p.NoticeVersion = v(pfBasis), v(pfNoticeVersion)
 	bad := func(field int, label string, err error) error {
 		f.form.focusOn(field)
@@ -181,6 +203,11 @@ func (f *personFormPage) personFromForm() (sessions.Person, error) {
 		}
 		p.BirthYear = n
 	}
+	region, err := catalog.ParseHome(v(pfRegion))
+	if err != nil {
+		return p, bad(pfRegion, "people.pf.region", err)
+	}
+	p.Region = region
 	e, err := catalog.ParseEQF(v(pfEQF))
 	if err != nil {
 		return p, bad(pfEQF, "people.pf.eqf", err)
@@ -249,7 +276,7 @@ func (f *personFormPage) submit() tea.Cmd {
 func (f *personFormPage) View() string {
 	st, tr := f.sh.Styles, f.sh.Tr
 	labels := [pfTexts]string{"people.pf.name", "people.email", "people.phone", "people.pf.birth", "people.pf.language", "people.pf.eqf",
-		"people.employment", "people.target", "people.pf.availability", "people.pf.mobility", "people.pf.basis",
+		"people.employment", "people.target", "people.pf.availability", "people.pf.region", "people.pf.mobility", "people.pf.basis",
 		"people.pf.notice_version", "people.pf.notice_shown", "people.pf.retain"}
 	var lines []string
 	lines = append(lines, " "+st.Bold.Render(tr.T("people.edit_title", "Name", f.person.Name)))
@@ -260,6 +287,11 @@ func (f *personFormPage) View() string {
 			v = st.Bold.Render(f.targetLabel) + " " + st.Muted.Render("(ctrl+o)")
 		}
 		lines = append(lines, f.form.label(st, i, tr.T(labels[i]), 20)+v)
+		if i == pfRegion { // the region by name, as the typed text resolves
+			if code, err := catalog.ParseHome(f.form.trimmed(pfRegion)); err == nil && code != "" {
+				lines = append(lines, strings.Repeat(" ", 21)+st.Muted.Render("→ "+f.sh.P.Region(code)))
+			}
+		}
 		if pl := f.form.problemLine(st, i, 21, f.w); pl != "" {
 			lines = append(lines, pl)
 		}
@@ -285,6 +317,29 @@ func (f *personFormPage) ShortHelp() []key.Binding {
 }
 func (f *personFormPage) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{f.next, f.toggle, f.pick}, {f.save, f.back}}
+}
+
+// mobilityLabel is a mobility choice in words ("–" when not stated).
+func mobilityLabel(sh *Shared, code string) string {
+	if code == "" {
+		return "–"
+	}
+	return sh.P.Vocab("mobility", code)
+}
+
+// regionCheck says as it is typed when a home region cannot be read; a
+// postcode still being typed (fewer than four digits) is not yet wrong.
+func regionCheck(sh *Shared) func(string) string {
+	return func(s string) string {
+		t := strings.TrimSpace(s)
+		if t == "" || (len(t) < 4 && strings.Trim(t, "0123456789") == "") {
+			return ""
+		}
+		if _, err := catalog.ParseHome(t); err != nil {
+			return sh.Tr.T("people.err.region_typed", "Value", t)
+		}
+		return ""
+	}
 }
 
 // employmentLabel is an employment status in words ("–" when not given).

@@ -83,7 +83,7 @@ func (p *pickerPage) query() tea.Cmd {
 	p.busy = true
 	seq, dep, kind, lang := p.seq, p.sh.Deps.Concepts, p.kind, p.sh.Tr.Lang()
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), planTimeout) // the first use may load ESCO (seconds)
 		defer cancel()
 		items, err := dep.MatchConcepts(ctx, kind, q, lang, 50)
 		return pickerResultsMsg{seq: seq, items: items, err: err}

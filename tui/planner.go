@@ -138,9 +138,12 @@ func (p *plannerPage) load() tea.Cmd {
 func (p *plannerPage) edit(text string, fn func(ctx context.Context, dep Plans) error) tea.Cmd {
 	dep := p.sh.Deps.Plans
 	p.busy = true
+	planID, shown := p.plan().ID, p.plan().Version
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), planTimeout)
 		defer cancel()
+		// Made on the plan as shown: refused if another session saved it since.
+		ctx = app.ExpectVersion(ctx, planID, shown)
 		return planEditMsg{text: text, err: fn(ctx, dep)}
 	}
 }
@@ -200,6 +203,9 @@ func (p *plannerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		if msg.err != nil {
 			return p, tea.Batch(Status(p.sh.P.Error(msg.err), true), p.load())
 		}
+		// The edit saved the version shown as the next one: a key pressed
+		// before the reload arrives edits that version, not a stale one.
+		p.plan().Version++
 		return p, tea.Batch(Status(msg.text, false), p.load())
 	case suggestMsg:
 		if msg.seq != p.sugSeq {

@@ -136,8 +136,13 @@ func (p *plannerPage) stepsView(h int) string {
 		}
 		row := fmt.Sprintf("%s%2d. %s %s %s %s", marker, i+1, padCell(status, statW), padCell(s.Title, titleW),
 			padCell(p.sh.P.DateRange(start, end), dateW), padLeft(priceText(p.sh.P, o, s), priceW))
+		var fundMore []string // funding beyond the column goes on lines under it, never cut
 		if wide {
-			row += "  " + padCell(p.fundingText(s), fundW)
+			fund := packParts(p.fundingText(s), fundW)
+			row += "  " + padCell(fund[0], fundW)
+			for _, f := range fund[1:] {
+				fundMore = append(fundMore, strings.Repeat(" ", lipgloss.Width(row)-fundW)+f)
+			}
 		}
 		switch {
 		case i == p.sel:
@@ -146,8 +151,18 @@ func (p *plannerPage) stepsView(h int) string {
 			row = st.Muted.Render(row)
 		}
 		lines = append(lines, row)
+		lines = append(lines, fundMore...)
+		var notes []string // a passed start or deadline is among the warnings
 		for _, w := range warn[s.ID] {
-			lines = append(lines, "       "+st.Warning.Render(ansi.Truncate("! "+p.sh.P.Warning(w), p.w-8, "…")))
+			notes = append(notes, "! "+p.sh.P.Warning(w))
+		}
+		for _, n := range notes { // wrapped, never cut (80 columns)
+			for k, l := range strings.Split(ansi.Wrap(n, max(p.w-10, 20), ""), "\n") {
+				if k > 0 {
+					l = "  " + l
+				}
+				lines = append(lines, "       "+st.Warning.Render(l))
+			}
 		}
 	}
 	// Keep the selected step in view.
@@ -183,6 +198,25 @@ func (p *plannerPage) fundingText(s sessions.Step) string {
 	return strings.Join(parts, " · ")
 }
 
+// packParts lays "a · b · c" out on lines of at most w cells, breaking
+// only between parts (a part longer than w has a line of its own).
+func packParts(s string, w int) []string {
+	var out []string
+	cur := ""
+	for _, part := range strings.Split(s, " · ") {
+		switch {
+		case cur == "":
+			cur = part
+		case lipgloss.Width(cur+" · "+part) <= w:
+			cur += " · " + part
+		default:
+			out = append(out, cur)
+			cur = part
+		}
+	}
+	return append(out, cur)
+}
+
 // coverageView is the target's skills: covered, planned, missing (with the
 // best offer teaching each missing one).
 func (p *plannerPage) coverageView(h int) string {
@@ -209,7 +243,7 @@ func (p *plannerPage) coverageView(h int) string {
 			l := "  " + st.Warning.Render("✗ ") + m.Label
 			if len(m.Offers) > 0 {
 				o := m.Offers[0]
-				l += st.Muted.Render(" · " + tr.T("plan.cov.best", "Title", o.Title, "Price", p.sh.P.Money(o.Price, "EUR")))
+				l += st.Muted.Render(" · " + tr.T("plan.cov.best", "Title", o.Title, "Price", p.sh.P.RefPrice(o)))
 			} else {
 				l += st.Muted.Render(" · " + p.sh.P.Reason("untaught"))
 			}
@@ -283,13 +317,26 @@ func (p *plannerPage) pathwayColumn(i int, pw catalog.Pathway, missing int, titl
 		tr.T("plan.totals.own", "Own", p.sh.P.Money(pw.Own, "EUR")),
 		p.sh.P.Hours(pw.Hours)+" · "+tr.N("plan.sug.weeks", pw.Weeks), "")
 	for j, s := range pw.Steps {
-		lines = append(lines, fmt.Sprintf("%d. %s", j+1, s.Title))
+		for k, l := range strings.Split(ansi.Wrap(fmt.Sprintf("%d. %s", j+1, s.Title), max(w-3, 10), ""), "\n") {
+			if k > 0 {
+				l = "   " + l
+			}
+			lines = append(lines, l)
+		}
+		if l := p.sh.P.Lapse(catalog.Offer{Start: s.Start}, p.today()); l != "" {
+			lines = append(lines, st.Warning.Render("   ! "+l))
+		}
 		var why []string
 		for _, c := range s.Covers {
 			why = append(why, c.Label)
 		}
-		if len(why) > 0 {
-			lines = append(lines, st.Muted.Render("   + "+strings.Join(why, ", ")))
+		if len(why) > 0 { // the reason wraps under the step, never cut
+			for k, l := range strings.Split(ansi.Wrap("+ "+strings.Join(why, ", "), max(w-5, 10), ""), "\n") {
+				if k > 0 {
+					l = "  " + l
+				}
+				lines = append(lines, st.Muted.Render("   "+l))
+			}
 		}
 		if len(s.PrereqOf) > 0 {
 			var ts []string

@@ -121,6 +121,8 @@ type Model struct {
 	quitting  bool
 	// bodyW, bodyH are the size the pages were last given.
 	bodyW, bodyH int
+	// live follows the person in focus (live.go).
+	live liveState
 }
 
 // New builds the root model with the search screen as home.
@@ -193,6 +195,9 @@ func (m *Model) resize() {
 // active page.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, cmd := m.update(msg)
+	if follow := m.follow(); follow != nil {
+		cmd = tea.Batch(cmd, follow)
+	}
 	// The body's height follows the help under it (one or two lines,
 	// or the full help), which changes with the page on top.
 	if w, h := m.bodySize(); m.sh.Width > 0 && (w != m.bodyW || h != m.bodyH) {
@@ -203,6 +208,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.liveUpdate(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.sh.Width, m.sh.Height = msg.Width, msg.Height

@@ -86,6 +86,7 @@ func (f *fakeRegister) match(q catalog.Query) []catalog.Hit {
 		}
 		return 0
 	})
+	catalog.BookableFirst(hits, q.BookableOn) // as the store orders them
 	return hits
 }
 

@@ -365,14 +365,14 @@ func TestScrollLoadsNextPageAndRevealKeepsSelection(t *testing.T) {
 	if len(p.hits) != searchPageSize || !p.more {
 		t.Fatalf("first page: %d hits, more %v", len(p.hits), p.more)
 	}
-	for range 6 {
+	for range 12 {
 		_, cmd := p.Update(navKey("pgdown"))
 		runSearch(p, cmd)
 	}
 	if len(p.hits) <= searchPageSize {
 		t.Fatalf("after paging down: %d hits, want the next page loaded", len(p.hits))
 	}
-	want := f.match(catalog.Query{Limit: 0})
+	want := f.match(catalog.Query{Limit: 0, BookableOn: catalog.DateOf(p.sh.Now())})
 	for i, h := range p.hits {
 		if h.Offer.ID != want[i].Offer.ID {
 			t.Fatalf("hit %d is %s, want %s: pages joined out of order", i, h.Offer.ID, want[i].Offer.ID)

@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 
@@ -13,8 +15,31 @@ import (
 // facetRows is how many lines the facet counts take under the list.
 const facetRows = 3
 
-// listHeight is how many result rows fit.
-func (p *searchPage) listHeight() int { return max(p.h-4-facetRows, 3) }
+// rowsPerHit is how many lines one result takes: the title with level,
+// workload and price, then provider, form of participation and start (or
+// what has passed), so a title gets the width it needs at 80 columns
+// (issue 13: six identical "Data analysis with P…" rows).
+const rowsPerHit = 2
+
+// listRows is how many lines the result list has: under the filter panel
+// when it is open (the facets give way), else between the rules.
+func (p *searchPage) listRows() int {
+	if p.panel != nil {
+		return max(p.h-1-p.panelHeight()-2, 0)
+	}
+	return max(p.h-4-facetRows, rowsPerHit)
+}
+
+// listHeight is how many results fit.
+func (p *searchPage) listHeight() int { return max(p.listRows()/rowsPerHit, 1) }
+
+// panelHeight is the filter panel's height as drawn.
+func (p *searchPage) panelHeight() int {
+	if p.panel == nil {
+		return 0
+	}
+	return lipgloss.Height(p.panel.view(p.listWidth()))
+}
 
 // View is the page body: box and summary, column heads, list (or filter
 // panel), facets; the detail full screen when narrow, beside when wide.
@@ -43,23 +68,29 @@ func (p *searchPage) listView(w int) string {
 		gap = 1
 	}
 	b.WriteString(box + strings.Repeat(" ", gap) + st.Muted.Render(summary) + "\n")
+	if p.panel != nil {
+		// The panel is drawn whole (its border and last row are never
+		// cut) and the results stay in view under it.
+		b.WriteString(p.panel.view(w) + "\n")
+	}
 	cols := newColumns(w)
-	b.WriteString(st.Muted.Render(cols.row("  ", tr.T("search.col.title"), tr.T("search.col.provider"), tr.T("search.col.eqf"),
-		tr.T("search.col.workload"), tr.T("search.col.mode"), tr.T("search.col.price"), tr.T("search.col.start"))) + "\n")
+	b.WriteString(st.Muted.Render(cols.head(tr.T("search.col.title"), tr.T("search.col.eqf"), tr.T("search.col.workload"),
+		tr.T("search.col.price"))) + "\n")
 	rule := st.Rule.Render(strings.Repeat("─", w))
 	b.WriteString(rule + "\n")
-	lh := p.listHeight()
+	rows := p.listRows()
 	switch {
-	case p.panel != nil:
-		b.WriteString(Fit(p.panel.view(w), w, lh))
 	case len(p.hits) == 0 && !p.loading:
-		b.WriteString(Fit(" "+st.Muted.Render(tr.T("search.none")), w, lh))
+		b.WriteString(Fit(" "+st.Muted.Render(tr.T("search.none")), w, rows))
 	default:
-		var rows []string
-		for i := p.top; i < min(p.top+lh, len(p.hits)); i++ {
-			rows = append(rows, p.hitRow(cols, i, w))
+		var lines []string
+		for i := p.top; i < min(p.top+p.listHeight(), len(p.hits)); i++ {
+			lines = append(lines, p.hitRows(cols, i, w)...)
 		}
-		b.WriteString(Fit(strings.Join(rows, "\n"), w, lh))
+		b.WriteString(Fit(strings.Join(lines, "\n"), w, rows))
+	}
+	if p.panel != nil {
+		return b.String()
 	}
 	b.WriteString("\n" + rule + "\n")
 	var f *catalog.Facets
@@ -83,58 +114,70 @@ func (p *searchPage) summary() string {
 	return total
 }
 
-func (p *searchPage) hitRow(cols columns, i, w int) string {
-	st := p.sh.Styles
+// hitRows are the two lines of result i: the title with level, workload
+// and price; under it the provider, the form of participation and the
+// start, or in words what has passed ("start passed 3 Nov").
+func (p *searchPage) hitRows(cols columns, i, w int) []string {
+	st, pr := p.sh.Styles, p.sh.P
 	o := p.hits[i].Offer
-	start := o.Start.String()
-	if cols.start < 10 && len(start) >= 7 {
-		start = start[:7]
-	}
 	mark := "  "
 	if i == p.cursor {
 		mark = "▸ "
 	}
-	line := cols.row(mark, present.Terminal(o.Title), present.Terminal(o.Provider), p.sh.P.EQFShort(o.EQF), p.sh.P.WorkloadShort(o.ECTS, o.Hours),
-		p.sh.P.Vocab("modeshort", string(o.Mode)), p.sh.P.Price(o.Price, o.Currency), start)
-	if i == p.cursor {
-		return st.Selected.Render(padRight(line, w))
+	first := cols.row(mark, present.Terminal(o.Title), pr.EQFShort(o.EQF), pr.WorkloadShort(o.ECTS, o.Hours), pr.Price(o.Price, o.Currency))
+	today := catalog.DateOf(p.sh.Now())
+	when := ""
+	if !o.Start.IsZero() {
+		when = pr.Date(o.Start)
 	}
-	return line
+	lapse := pr.Lapse(o, today)
+	if lapse != "" {
+		when = lapse
+	}
+	tail := pr.Vocab("mode", string(o.Mode))
+	if when != "" {
+		tail += " · " + when
+	}
+	provW := max(w-4-ansi.StringWidth(tail)-3, 8)
+	prov := present.Terminal(o.Provider)
+	if ansi.StringWidth(prov) > provW {
+		prov = padRight(prov, provW)
+	}
+	second := "    " + prov + " · " + tail
+	if i == p.cursor {
+		return []string{st.Selected.Render(padRight(first, w)), st.Selected.Render(padRight(second, w))}
+	}
+	second = "    " + st.Muted.Render(prov+" · "+pr.Vocab("mode", string(o.Mode)))
+	if when != "" {
+		style := st.Muted
+		if lapse != "" {
+			style = st.Warning
+		}
+		second += st.Muted.Render(" · ") + style.Render(when)
+	}
+	return []string{first, second}
 }
 
-// columns are the widths of the result list's columns for a width.
+// columns are the widths of the result list's first line for a width:
+// the title takes what level, workload and price leave.
 type columns struct {
-	title, provider, eqf, work, mode, price, start int
+	title, eqf, work, price int
 }
 
 func newColumns(w int) columns {
-	c := columns{eqf: 6, work: 8, mode: 10, price: 7, start: 7}
-	if w >= 110 {
-		c.start = 10
-		c.price = 8
-	}
-	if w < 78 { // beside the detail pane: keep what decides
-		c.mode, c.start = 0, 0
-	}
-	fixed := 2 + c.eqf + c.work + c.mode + c.price + c.start + 6
-	rest := max(w-fixed, 20)
-	c.title = rest * 5 / 8
-	c.provider = rest - c.title
+	c := columns{eqf: 6, work: 9, price: 9}
+	c.title = max(w-2-c.eqf-c.work-c.price-3, 10)
 	return c
 }
 
-// row lays out one line of the list from its cells.
-func (c columns) row(mark, title, provider, eqf, work, mode, price, start string) string {
-	parts := []string{mark + padRight(title, c.title), padRight(provider, c.provider), padRight(eqf, c.eqf),
-		padLeft(work, c.work)}
-	if c.mode > 0 {
-		parts = append(parts, padRight(mode, c.mode))
-	}
-	parts = append(parts, padLeft(price, c.price))
-	if c.start > 0 {
-		parts = append(parts, padRight(start, c.start))
-	}
-	return strings.Join(parts, " ")
+// head is the column heads' line.
+func (c columns) head(title, eqf, work, price string) string {
+	return "  " + padRight(title, c.title) + " " + padRight(eqf, c.eqf) + " " + padLeft(work, c.work) + " " + padLeft(price, c.price)
+}
+
+// row lays out the first line of a result from its cells.
+func (c columns) row(mark, title, eqf, work, price string) string {
+	return mark + padRight(title, c.title) + " " + padRight(eqf, c.eqf) + " " + padLeft(work, c.work) + " " + padLeft(price, c.price)
 }
 
 // inputStyles are the box's styles: no blinking (screens stay still for

@@ -22,7 +22,7 @@ func TestLabelsAndNumbers(t *testing.T) {
 		{"euros", en.MoneyShort(paid, "EUR"), "€1,240.50"},
 		{"euros round", en.MoneyShort(48000, "EUR"), "€480"},
 		{"price free nl", nl.Price(&free, "EUR"), "gratis"},
-		{"price unknown", en.Price(nil, ""), "–"},
+		{"price unknown", en.Price(nil, ""), "unknown"},
 		{"price other currency", en.Price(&paid, "CHF"), "CHF 1,240.50"},
 		{"workload ects first", en.WorkloadShort(&ects, &hours), "2.5 ECTS"},
 		{"workload hours", en.WorkloadShort(nil, &hours), "60 h"},

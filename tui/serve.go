@@ -35,6 +35,7 @@ func (m *servedModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	m.status, m.statusErr = sd.Notice, true
+	m.Close()
 	var cmds []tea.Cmd
 	for _, p := range m.stack {
 		if d, ok := p.(draftSaver); ok {

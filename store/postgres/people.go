@@ -83,7 +83,9 @@ func (s *Store) CreatePerson(ctx context.Context, p sessions.Person) (sessions.P
 
 // UpdatePerson replaces the stored profile of p.ID with p (skills with
 // evidence "credential" stay tied to their credentials); the audit log
-// records the change.
+// records the change. When p.Version is set and the stored profile has
+// another version, nothing is written and the error is a
+// *sessions.ChangedError.
 func (s *Store) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error) {
 	if err := p.Validate(s.now()).Err(); err != nil {
 		return p, err
@@ -95,15 +97,16 @@ func (s *Store) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.P
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE people SET name=$1, email=$2, phone=$3, language=$4, birth_year=$5, eqf=$6,
 			employment=$7, current_occupation=$8, target_occupation=$9, availability=$10, mobility=$11, modes=$12,
-			lawful_basis=$13, notice_version=$14, notice_shown=$15, retain_until=$16, updated_at=$17, updated_by=$18 WHERE id=$19`,
+			lawful_basis=$13, notice_version=$14, notice_shown=$15, retain_until=$16, updated_at=$17, updated_by=$18,
+			version=version+1 WHERE id=$19 AND ($20::bigint = 0 OR version=$20)`,
 			p.Name, p.Email, p.Phone, p.Language, p.BirthYear, int(p.EQF), p.Employment, p.CurrentOccupation,
 			p.TargetOccupation, p.Availability, p.Mobility, emptyIfNil(p.Modes), p.LawfulBasis, p.NoticeVersion,
-			dateArg(p.NoticeShown), dateArg(p.RetainUntil), now, s.actor, p.ID)
+			dateArg(p.NoticeShown), dateArg(p.RetainUntil), now, s.actor, p.ID, p.Version)
 		if err != nil {
 			return fmt.Errorf("update person: %w", err)
 		}
 		if tag.RowsAffected() == 0 {
-			return personNotFound(p.ID)
+			return changedPerson(ctx, tx, p.ID, p.Version)
 		}
 		if err := writeReach(ctx, tx, p); err != nil {
 			return err
@@ -178,7 +181,7 @@ func (s *Store) person(ctx context.Context, q querier, id string) (sessions.Pers
 	if len(p.Modes) == 0 {
 		p.Modes = nil // SQLite's store reads "[]" as nil too
 	}
-	if err := q.QueryRow(ctx, `SELECT languages, hours_per_week FROM people WHERE id=$1`, id).Scan(&p.Languages, &p.HoursPerWeek); err != nil {
+	if err := q.QueryRow(ctx, `SELECT languages, hours_per_week, version FROM people WHERE id=$1`, id).Scan(&p.Languages, &p.HoursPerWeek, &p.Version); err != nil {
 		return p, fmt.Errorf("read person %s: %w", id, mapErr(err))
 	}
 	if len(p.Languages) == 0 {
@@ -322,4 +325,21 @@ func writeReach(ctx context.Context, tx pgx.Tx, p sessions.Person) error {
 		return fmt.Errorf("write person's languages and weekly hours: %w", mapErr(err))
 	}
 	return nil
+}
+
+// changedPerson explains an update of person id that matched no row: the
+// person is gone (ErrNotFound), or someone saved it after version read
+// (a *sessions.ChangedError naming them).
+func changedPerson(ctx context.Context, q querier, id string, read int64) error {
+	var now int64
+	var by string
+	var at time.Time
+	err := q.QueryRow(ctx, `SELECT version, updated_by, updated_at FROM people WHERE id=$1`, id).Scan(&now, &by, &at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return personNotFound(id)
+	}
+	if err != nil {
+		return fmt.Errorf("read person %s: %w", id, mapErr(err))
+	}
+	return &sessions.ChangedError{What: sessions.ChangedProfile, ID: id, Read: read, Now: now, By: by, At: at.UTC()}
 }

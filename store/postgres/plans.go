@@ -15,10 +15,13 @@ import (
 
 const planCols = `id::text, person_id::text, name, occupation_uri, occupation_label, stack_target, agreed, created_at, created_by, updated_at, updated_by`
 
+// planRead is planCols and the version (which inserts leave at its default).
+const planRead = planCols + `, version`
+
 func scanPlan(sc pgx.Row) (sessions.Plan, error) {
 	var p sessions.Plan
 	var ca, ua time.Time
-	err := sc.Scan(&p.ID, &p.PersonID, &p.Name, &p.OccupationURI, &p.OccupationLabel, &p.StackTarget, &p.Agreed, &ca, &p.CreatedBy, &ua, &p.UpdatedBy)
+	err := sc.Scan(&p.ID, &p.PersonID, &p.Name, &p.OccupationURI, &p.OccupationLabel, &p.StackTarget, &p.Agreed, &ca, &p.CreatedBy, &ua, &p.UpdatedBy, &p.Version)
 	p.CreatedAt, p.UpdatedAt = ca.UTC(), ua.UTC()
 	return p, err
 }
@@ -31,7 +34,7 @@ func (s *Store) Plans(ctx context.Context, personID string) ([]sessions.Plan, er
 	if err := exists(ctx, s.pool, personID); err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+planCols+` FROM plans WHERE person_id=$1 ORDER BY agreed DESC, created_at DESC, id DESC`, personID)
+	rows, err := s.pool.Query(ctx, `SELECT `+planRead+` FROM plans WHERE person_id=$1 ORDER BY agreed DESC, created_at DESC, id DESC`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("read plans: %w", mapErr(err))
 	}
@@ -58,7 +61,7 @@ func (s *Store) plan(ctx context.Context, q querier, planID string, lock bool) (
 	if !isID(planID) {
 		return sessions.Plan{}, planNotFound(planID)
 	}
-	sql := `SELECT ` + planCols + ` FROM plans WHERE id=$1`
+	sql := `SELECT ` + planRead + ` FROM plans WHERE id=$1`
 	if lock {
 		sql += ` FOR UPDATE`
 	}
@@ -221,6 +224,9 @@ func (s *Store) UpdatePlan(ctx context.Context, planID string, fn func(tx *PlanT
 		if err != nil {
 			return err
 		}
+		if read, ok := store.ExpectedVersion(ctx, planID); ok && read != p.Version {
+			return &sessions.ChangedError{What: sessions.ChangedPlan, ID: planID, Read: read, Now: p.Version, By: p.UpdatedBy, At: p.UpdatedAt}
+		}
 		before := map[string]sessions.Step{}
 		for _, st := range p.Steps {
 			before[st.ID] = st
@@ -234,7 +240,7 @@ func (s *Store) UpdatePlan(ctx context.Context, planID string, fn func(tx *PlanT
 			}
 		}
 		p.ID = planID
-		_, err = tx.Exec(ctx, `UPDATE plans SET name=$1, occupation_uri=$2, occupation_label=$3, stack_target=$4, updated_at=$5, updated_by=$6 WHERE id=$7`,
+		_, err = tx.Exec(ctx, `UPDATE plans SET name=$1, occupation_uri=$2, occupation_label=$3, stack_target=$4, updated_at=$5, updated_by=$6, version=version+1 WHERE id=$7`,
 			p.Name, p.OccupationURI, p.OccupationLabel, p.StackTarget, s.stamp(), s.actor, planID)
 		if err != nil {
 			return fmt.Errorf("update plan: %w", err)
@@ -331,10 +337,10 @@ func (s *Store) AgreePlan(ctx context.Context, planID string) error {
 			return err
 		}
 		now := s.stamp()
-		if _, err := tx.Exec(ctx, `UPDATE plans SET agreed=false, updated_at=$1, updated_by=$2 WHERE person_id=$3 AND agreed AND id<>$4`, now, s.actor, p.PersonID, planID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE plans SET agreed=false, updated_at=$1, updated_by=$2, version=version+1 WHERE person_id=$3 AND agreed AND id<>$4`, now, s.actor, p.PersonID, planID); err != nil {
 			return fmt.Errorf("agree plan: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE plans SET agreed=true, updated_at=$1, updated_by=$2 WHERE id=$3`, now, s.actor, planID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE plans SET agreed=true, updated_at=$1, updated_by=$2, version=version+1 WHERE id=$3`, now, s.actor, planID); err != nil {
 			return fmt.Errorf("agree plan: %w", err)
 		}
 		return s.audit(ctx, tx, p.PersonID, "change", "plan agree "+planID)

@@ -45,7 +45,7 @@ func testPersonRoundTrip(t *testing.T, open func(t *testing.T) Target) {
 	if p.CreatedBy != "tester" || !p.CreatedAt.Equal(Clock) || !p.UpdatedAt.Equal(Clock) {
 		t.Errorf("not stamped: %q %v %v", p.CreatedBy, p.CreatedAt, p.UpdatedAt)
 	}
-	ignore := cmpopts.IgnoreFields(sessions.Person{}, "ID", "CreatedAt", "CreatedBy", "UpdatedAt", "UpdatedBy")
+	ignore := cmpopts.IgnoreFields(sessions.Person{}, "ID", "CreatedAt", "CreatedBy", "UpdatedAt", "UpdatedBy", "Version")
 	if d := cmp.Diff(in, p, ignore, cmp.AllowUnexported(catalog.Date{})); d != "" {
 		t.Errorf("round trip (-want +got):\n%s", d)
 	}

@@ -113,6 +113,7 @@ var tests = []test{
 	{"PlanUpdateIsAllOrNothing", testPlanUpdateIsAllOrNothing},
 	{"PlanReservations", testPlanReservations},
 	{"ErasePersonRemovesPlans", testErasePersonRemovesPlans},
+	{"EditVersions", testEditVersions},
 }
 
 // Run runs every test of the suite as a subtest of t against the engine

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/koers-project/koers/sessions"
+	"github.com/koers-project/koers/vault"
+)
+
+// peopleSealed is People on an encrypted database. Names are sealed, so
+// the blind index finds the candidates: every query word of two letters
+// or more must be the prefix of a word of the name or e-mail, whose keyed
+// token person_tokens holds. The candidates' names are then opened and
+// checked (a word longer than the index's prefixes, a one-letter word);
+// a query that is a person id's prefix finds that person. With no word
+// the index can use, every name is opened (the whole caseload, as a list).
+func (s *Store) peopleSealed(ctx context.Context, z seals, query string, limit int) ([]sessions.PersonSummary, error) {
+	words := vault.Words(query)
+	var tokens []string
+	for _, w := range words {
+		if t, ok := z.box.QueryToken(w); ok {
+			tokens = append(tokens, t)
+		}
+	}
+	idPrefix := strings.ToLower(strings.TrimSpace(query))
+	if len(idPrefix) < 4 || strings.Trim(idPrefix, "0123456789abcdef-") != "" {
+		idPrefix = ""
+	}
+	where, args := "", []any{}
+	if len(tokens) > 0 {
+		tj, _ := json.Marshal(tokens)
+		// distinct tokens: a person must hold every one of them.
+		where = `WHERE p.id IN (SELECT person_id FROM person_tokens WHERE token IN (SELECT DISTINCT value FROM json_each(?1))
+			GROUP BY person_id HAVING count(*) = (SELECT count(DISTINCT value) FROM json_each(?1)))`
+		args = append(args, string(tj))
+		if idPrefix != "" {
+			where += ` OR p.id LIKE ?2`
+			args = append(args, idPrefix+"%")
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.name, p.email, p.birth_year, p.updated_at,
+		coalesce((SELECT max(at) FROM guidance_sessions g WHERE g.person_id = p.id), '')
+		FROM people p `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list people: %w", err)
+	}
+	defer rows.Close()
+	type hit struct {
+		key string
+		ps  sessions.PersonSummary
+	}
+	var hits []hit
+	for rows.Next() {
+		var ps sessions.PersonSummary
+		var upd, last string
+		if err := rows.Scan(&ps.ID, &ps.Name, &ps.Email, &ps.BirthYear, &upd, &last); err != nil {
+			return nil, err
+		}
+		if err := z.openFields("people", ps.ID, field{"name", &ps.Name}, field{"email", &ps.Email}); err != nil {
+			return nil, err
+		}
+		if !vault.Matches(query, ps.Name, ps.Email) && (idPrefix == "" || !strings.HasPrefix(ps.ID, idPrefix)) {
+			continue
+		}
+		ps.UpdatedAt, ps.LastSession = readStamp(upd), readStamp(last)
+		hits = append(hits, hit{key: vault.Fold(ps.Name) + "\x00" + ps.ID, ps: ps})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.Slice(hits, func(a, b int) bool { return hits[a].key < hits[b].key })
+	out := make([]sessions.PersonSummary, 0, min(len(hits), limit))
+	for _, h := range hits[:min(len(hits), limit)] {
+		out = append(out, h.ps)
+	}
+	return out, nil
+}
