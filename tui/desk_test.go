@@ -79,18 +79,6 @@ func (r *peopleRun) waitGone(text string) {
 		teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
 }
 
-// waitTrue waits until cond holds (a store read after a key).
-func (r *peopleRun) waitTrue(what string, cond func() bool) {
-	r.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			r.t.Fatalf("never: %s; screen:\n%s", what, r.p.screen())
-		}
-		teatest.WaitFor(r.t, r.tm.Output(), func([]byte) bool { return true }, teatest.WithDuration(time.Second))
-	}
-}
-
 func (r *peopleRun) clearField() { r.tm.Send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}) }
 
 func (r *peopleRun) fullHelp(want ...string) {

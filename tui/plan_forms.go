@@ -180,9 +180,5 @@ func plainAmount(u sessions.Unit, v int64) string {
 
 // splitList is a comma- or space-separated list, lower case, without empties.
 func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
-		out = append(out, p)
-	}
-	return out
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
 }
