@@ -35,6 +35,11 @@ func (a *App) SchemaVersion(ctx context.Context) (have, want int, err error) {
 // AddCounsellor creates a counsellor account with its first key (a name or
 // key already in use is ErrConflict).
 func (a *App) AddCounsellor(ctx context.Context, c sessions.Counsellor, k sessions.CounsellorKey) (sessions.Counsellor, error) {
+	for _, code := range c.Centres {
+		if err := a.knownCentre(ctx, "centre", code); err != nil {
+			return c, err
+		}
+	}
 	return a.st.AddCounsellor(ctx, c, k)
 }
 

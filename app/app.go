@@ -14,6 +14,7 @@ import (
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/present"
+	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
 )
 
@@ -50,11 +51,18 @@ type App struct {
 	actor  string
 	// esco loads the ESCO snapshot on first use (nil: never).
 	esco *escoLoader
+	// caller is the authenticated account of a server session (nil: the
+	// local user, who may do everything); glass the break-glass reasons it
+	// gave (team.go).
+	caller *sessions.Counsellor
+	glass  *glass
 	// hub tells the sessions of this process about each other's changes;
 	// every view (As) shares it and has its own origin.
-	hub     *Hub
-	origin  uint64
-	session string // InSession
+	hub    *Hub
+	origin uint64
+	// session is the server's id of the session this view serves
+	// (InSession, AsCaller): on audit rows and in the change log.
+	session string
 }
 
 // Open opens (creating and migrating) the database at path and returns the

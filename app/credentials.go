@@ -111,7 +111,7 @@ func (a *App) ImportCredential(ctx context.Context, personID, file string, in Cr
 		}
 		creds = append(creds, c)
 	}
-	return a.people.AddCredentials(ctx, creds)
+	return a.AddCredentials(ctx, creds) // gated (edit) and announced to other sessions
 }
 
 // readBounded reads a file of at most limit bytes, refusing a larger one

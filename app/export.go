@@ -14,6 +14,7 @@ import (
 	"github.com/koers-project/koers/export"
 	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/present"
+	"github.com/koers-project/koers/sessions"
 )
 
 // PlanExport is one export of a person's learning plan.
@@ -45,6 +46,9 @@ func (a *App) ExportPlan(ctx context.Context, req PlanExport) (ExportResult, err
 		return ExportResult{}, err
 	}
 	if _, err := a.MustPerson(ctx, "--person", req.PersonID); err != nil {
+		return ExportResult{}, err
+	}
+	if _, err := a.gate(ctx, req.PersonID, sessions.OpExportPerson); err != nil {
 		return ExportResult{}, err
 	}
 	p, tr, err := a.buildPlan(ctx, req)

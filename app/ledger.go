@@ -74,6 +74,13 @@ func (a *App) PostEntry(ctx context.Context, e sessions.Entry) (sessions.Entry, 
 	if err != nil {
 		return e, sc, err
 	}
+	p, err := a.gate(ctx, e.PersonID, sessions.OpPostLedger)
+	if err != nil {
+		return e, sc, err
+	}
+	if err := a.holdIfAbove(ctx, p, e); err != nil {
+		return e, sc, err
+	}
 	got, err := a.people.PostEntry(ctx, e)
 	if err == nil {
 		a.publish(e.PersonID, ChangedLedger)

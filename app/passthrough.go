@@ -85,16 +85,33 @@ func (a *App) ResolveOccupation(ctx context.Context, uriOrQuery, lang string) (c
 
 // People lists people matching query (name, e-mail, id), newest first.
 func (a *App) People(ctx context.Context, query string, limit int) ([]sessions.PersonSummary, error) {
-	return a.people.People(ctx, query, limit)
+	if a.caller == nil {
+		return a.people.People(ctx, query, limit)
+	}
+	return a.caseload(ctx, query, limit)
 }
 
 // Person is one person's profile.
 func (a *App) Person(ctx context.Context, id string) (sessions.Person, error) {
-	return a.people.Person(ctx, id)
+	return a.gate(ctx, id, sessions.OpViewPerson)
 }
 
 // CreatePerson validates and stores a new person.
 func (a *App) CreatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error) {
+	if a.caller != nil {
+		if err := a.allowed(sessions.OpEditPerson); err != nil {
+			return p, err
+		}
+		// A person a counsellor records is on their caseload, at their centre.
+		if p.Counsellor == "" {
+			p.Counsellor = a.caller.Name
+		}
+		if p.Centre == "" {
+			p.Centre = a.caller.HomeCentre()
+		} else if err := a.knownCentre(ctx, "centre", p.Centre); err != nil {
+			return p, err
+		}
+	}
 	return a.people.CreatePerson(ctx, p)
 }
 
@@ -102,6 +119,16 @@ func (a *App) CreatePerson(ctx context.Context, p sessions.Person) (sessions.Per
 // A profile saved since p was read (p.Version) is refused with an
 // "unchanged-since-read" Refused *Error.
 func (a *App) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.Person, error) {
+	old, err := a.gate(ctx, p.ID, sessions.OpEditPerson)
+	if err != nil {
+		return p, err
+	}
+	if a.caller != nil && p.Centre != old.Centre {
+		// A file changes centre through MovePerson (its own rule and audit row).
+		if _, err := a.MovePerson(ctx, p.ID, p.Centre); err != nil {
+			return p, err
+		}
+	}
 	got, err := a.people.UpdatePerson(ctx, p)
 	if err != nil {
 		return got, changedErr(err)
@@ -112,11 +139,17 @@ func (a *App) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.Per
 
 // Balances are the person's positions per scheme.
 func (a *App) Balances(ctx context.Context, personID string) ([]sessions.Balance, error) {
+	if _, err := a.gate(ctx, personID, sessions.OpViewPerson); err != nil {
+		return nil, err
+	}
 	return a.people.Balances(ctx, personID)
 }
 
 // Entries are the person's ledger entries in a scheme ("" for all).
 func (a *App) Entries(ctx context.Context, personID, scheme string) ([]sessions.Entry, error) {
+	if _, err := a.gate(ctx, personID, sessions.OpViewPerson); err != nil {
+		return nil, err
+	}
 	return a.people.Entries(ctx, personID, scheme)
 }
 
@@ -130,11 +163,19 @@ func (a *App) Scheme(ctx context.Context, code string) (sessions.Scheme, error) 
 
 // Credentials are the person's earned credentials.
 func (a *App) Credentials(ctx context.Context, personID string) ([]sessions.Credential, error) {
+	if _, err := a.gate(ctx, personID, sessions.OpViewPerson); err != nil {
+		return nil, err
+	}
 	return a.people.Credentials(ctx, personID)
 }
 
 // AddCredentials puts earned credentials on a person's file, together.
 func (a *App) AddCredentials(ctx context.Context, cs []sessions.Credential) ([]sessions.Credential, error) {
+	for _, c := range cs {
+		if _, err := a.gate(ctx, c.PersonID, sessions.OpEditPerson); err != nil {
+			return nil, err
+		}
+	}
 	got, err := a.people.AddCredentials(ctx, cs)
 	if err == nil {
 		seen := map[string]bool{}
@@ -150,22 +191,38 @@ func (a *App) AddCredentials(ctx context.Context, cs []sessions.Credential) ([]s
 
 // OpenActions are the person's agreed actions not done yet.
 func (a *App) OpenActions(ctx context.Context, personID string) ([]sessions.Action, error) {
+	if _, err := a.gate(ctx, personID, sessions.OpViewPerson); err != nil {
+		return nil, err
+	}
 	return a.people.OpenActions(ctx, personID)
 }
 
 // Sessions are the person's guidance sessions, newest first; notes only
 // when asked for.
 func (a *App) Sessions(ctx context.Context, personID string, withNotes bool) ([]sessions.Session, error) {
+	op := sessions.OpViewPerson
+	if withNotes {
+		op = sessions.OpViewNotes
+	}
+	if _, err := a.gate(ctx, personID, op); err != nil {
+		return nil, err
+	}
 	return a.people.Sessions(ctx, personID, withNotes)
 }
 
 // NextAppointment is the person's next appointment, or the zero time.
 func (a *App) NextAppointment(ctx context.Context, personID string) (time.Time, error) {
+	if _, err := a.gate(ctx, personID, sessions.OpViewPerson); err != nil {
+		return time.Time{}, err
+	}
 	return a.people.NextAppointment(ctx, personID)
 }
 
 // AddSession records a guidance session with its goals and actions.
 func (a *App) AddSession(ctx context.Context, g sessions.Session) (sessions.Session, error) {
+	if _, err := a.gate(ctx, g.PersonID, sessions.OpEditPerson); err != nil {
+		return g, err
+	}
 	got, err := a.people.AddSession(ctx, g)
 	if err == nil {
 		a.publish(g.PersonID, ChangedGuidance)
@@ -175,6 +232,15 @@ func (a *App) AddSession(ctx context.Context, g sessions.Session) (sessions.Sess
 
 // SetActionStatus changes an agreed action's status.
 func (a *App) SetActionStatus(ctx context.Context, actionID, status string) error {
+	if a.caller != nil {
+		pid, err := a.people.ActionPerson(ctx, actionID)
+		if err != nil {
+			return err
+		}
+		if _, err := a.gate(ctx, pid, sessions.OpEditPerson); err != nil {
+			return err
+		}
+	}
 	err := a.people.SetActionStatus(ctx, actionID, status)
 	if err == nil {
 		a.publish("", ChangedGuidance) // the action's person is not known here: every watcher reloads
@@ -184,16 +250,25 @@ func (a *App) SetActionStatus(ctx context.Context, actionID, status string) erro
 
 // SaveDraft keeps a form's draft for the person.
 func (a *App) SaveDraft(ctx context.Context, personID, kind, body string) error {
+	if _, err := a.gate(ctx, personID, sessions.OpEditPerson); err != nil {
+		return err
+	}
 	return a.people.SaveDraft(ctx, personID, kind, body)
 }
 
 // Draft is a saved draft and when it was saved.
 func (a *App) Draft(ctx context.Context, personID, kind string) (string, time.Time, error) {
+	if _, err := a.gate(ctx, personID, sessions.OpViewPerson); err != nil {
+		return "", time.Time{}, err
+	}
 	return a.people.Draft(ctx, personID, kind)
 }
 
 // DiscardDraft removes a draft.
 func (a *App) DiscardDraft(ctx context.Context, personID, kind string) error {
+	if _, err := a.gate(ctx, personID, sessions.OpEditPerson); err != nil {
+		return err
+	}
 	return a.people.DiscardDraft(ctx, personID, kind)
 }
 
@@ -210,11 +285,26 @@ func (a *App) AuditLog(ctx context.Context, personID string) ([]AuditEntry, erro
 // ExportPerson is everything held on the person (the export is audited by
 // the store).
 func (a *App) ExportPerson(ctx context.Context, id string) (PersonFile, error) {
-	return a.people.ExportPerson(ctx, id)
+	p, err := a.gate(ctx, id, sessions.OpExportPerson)
+	if err != nil {
+		return PersonFile{}, err
+	}
+	f, err := a.people.ExportPerson(ctx, id)
+	if err != nil || a.decide(ctx, p, sessions.OpViewNotes) == nil {
+		return f, err
+	}
+	// Restricted notes stay with those who may read them.
+	for i := range f.Sessions {
+		f.Sessions[i].Notes = nil
+	}
+	return f, nil
 }
 
 // ErasePerson removes the person for good.
 func (a *App) ErasePerson(ctx context.Context, id string) error {
+	if _, err := a.gate(ctx, id, sessions.OpErasePerson); err != nil {
+		return err
+	}
 	err := a.people.ErasePerson(ctx, id)
 	if err == nil {
 		a.publish(id, ChangedErased)
@@ -224,41 +314,69 @@ func (a *App) ErasePerson(ctx context.Context, id string) error {
 
 // Plans are the person's plans.
 func (a *App) Plans(ctx context.Context, personID string) ([]sessions.Plan, error) {
+	if _, err := a.gate(ctx, personID, sessions.OpViewPerson); err != nil {
+		return nil, err
+	}
 	return a.st.Plans(ctx, personID)
 }
 
 // Plan is one plan.
 func (a *App) Plan(ctx context.Context, planID string) (sessions.Plan, error) {
+	if err := a.planGate(ctx, planID, sessions.OpViewPerson); err != nil {
+		return sessions.Plan{}, err
+	}
 	return a.st.Plan(ctx, planID)
 }
 
 // CurrentPlan is the person's plan being worked on (created if asked).
 func (a *App) CurrentPlan(ctx context.Context, personID string, create bool) (sessions.Plan, error) {
+	op := sessions.OpViewPerson
+	if create {
+		op = sessions.OpEditPerson
+	}
+	if _, err := a.gate(ctx, personID, op); err != nil {
+		return sessions.Plan{}, err
+	}
 	return a.st.CurrentPlan(ctx, personID, create)
 }
 
 // CreatePlan stores a new plan.
 func (a *App) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan, error) {
+	if _, err := a.gate(ctx, p.PersonID, sessions.OpEditPerson); err != nil {
+		return p, err
+	}
 	return a.published(a.st.CreatePlan(ctx, p))
 }
 
 // AddStep appends steps to a plan.
 func (a *App) AddStep(ctx context.Context, planID string, steps ...sessions.Step) (sessions.Plan, error) {
+	if err := a.planGate(ctx, planID, sessions.OpEditPerson); err != nil {
+		return sessions.Plan{}, err
+	}
 	return a.published(a.st.AddStep(ctx, planID, steps...))
 }
 
 // MoveStep moves a step to position to.
 func (a *App) MoveStep(ctx context.Context, planID, stepID string, to int) (sessions.Plan, error) {
+	if err := a.planGate(ctx, planID, sessions.OpEditPerson); err != nil {
+		return sessions.Plan{}, err
+	}
 	return a.published(a.st.MoveStep(ctx, planID, stepID, to))
 }
 
 // SetStepStatus changes a step's status (releasing what a dropped step holds).
 func (a *App) SetStepStatus(ctx context.Context, planID, stepID string, status sessions.StepStatus) (sessions.Plan, error) {
+	if err := a.planGate(ctx, planID, sessions.OpEditPerson); err != nil {
+		return sessions.Plan{}, err
+	}
 	return a.published(a.st.SetStepStatus(ctx, planID, stepID, status))
 }
 
 // ReserveStep reserves in the ledger what the step's funding lines ask.
 func (a *App) ReserveStep(ctx context.Context, planID, stepID string) (sessions.Plan, error) {
+	if err := a.planGate(ctx, planID, sessions.OpPostLedger); err != nil {
+		return sessions.Plan{}, err
+	}
 	p, err := a.st.ReserveStep(ctx, planID, stepID)
 	if errors.Is(err, ErrStepClosed) {
 		return p, refused("open-step", "", err)
@@ -268,11 +386,17 @@ func (a *App) ReserveStep(ctx context.Context, planID, stepID string) (sessions.
 
 // ReleaseStep releases what the ledger holds for the step.
 func (a *App) ReleaseStep(ctx context.Context, planID, stepID string) (sessions.Plan, error) {
+	if err := a.planGate(ctx, planID, sessions.OpPostLedger); err != nil {
+		return sessions.Plan{}, err
+	}
 	return a.published(a.st.ReleaseStep(ctx, planID, stepID))
 }
 
 // Gap is the skill gap of the person (with the plan) towards oc.
 func (a *App) Gap(ctx context.Context, personID string, p *sessions.Plan, oc catalog.Occupation, today catalog.Date) (catalog.Gap, error) {
+	if _, err := a.gate(ctx, personID, sessions.OpViewPerson); err != nil {
+		return catalog.Gap{}, err
+	}
 	if err := a.ensureESCO(ctx); err != nil {
 		return catalog.Gap{}, err
 	}
@@ -286,11 +410,17 @@ func (a *App) SyncPlanFacts(ctx context.Context, progress FactsProgress) error {
 
 // Import imports files, folders and zips in one transaction.
 func (a *App) Import(ctx context.Context, paths []string, opt ImportOptions) (ImportReport, error) {
+	if err := a.allowed(sessions.OpImportRegister); err != nil {
+		return ImportReport{}, err
+	}
 	return a.st.Import(ctx, paths, opt)
 }
 
 // AddCredential puts one earned credential on a person's file.
 func (a *App) AddCredential(ctx context.Context, c sessions.Credential) (sessions.Credential, error) {
+	if _, err := a.gate(ctx, c.PersonID, sessions.OpEditPerson); err != nil {
+		return c, err
+	}
 	got, err := a.people.AddCredential(ctx, c)
 	if err == nil {
 		a.publish(c.PersonID, ChangedCredentials)
@@ -300,6 +430,9 @@ func (a *App) AddCredential(ctx context.Context, c sessions.Credential) (session
 
 // DefineScheme adds a learning-account scheme with its unit.
 func (a *App) DefineScheme(ctx context.Context, sc sessions.Scheme) error {
+	if err := a.allowed(sessions.OpManageAccounts); err != nil {
+		return err
+	}
 	return a.st.DefineScheme(ctx, sc)
 }
 
@@ -307,20 +440,25 @@ func (a *App) DefineScheme(ctx context.Context, sc sessions.Scheme) error {
 // person listed gets a "view" row in their audit log, so a file that was
 // only seen in a list is still known to have been seen.
 func (a *App) ListPeople(ctx context.Context, query string, limit int) ([]sessions.PersonSummary, error) {
-	list, err := a.people.People(ctx, query, limit)
+	list, err := a.People(ctx, query, limit)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range list {
-		if err := a.people.Audit(ctx, p.ID, "view", "people list"); err != nil {
-			return nil, err
-		}
+	ids := make([]string, len(list))
+	for i, p := range list {
+		ids[i] = p.ID
+	}
+	if err := a.people.AuditViews(ctx, ids, "people list"); err != nil {
+		return nil, err
 	}
 	return list, nil
 }
 
 // ShowPlan is Report for a face that shows the plan: the look is audited.
 func (a *App) ShowPlan(ctx context.Context, p sessions.Plan) (PlanReport, error) {
+	if _, err := a.gate(ctx, p.PersonID, sessions.OpViewPerson); err != nil {
+		return PlanReport{}, err
+	}
 	rep, err := a.Report(ctx, p, a.Today())
 	if err != nil {
 		return rep, err

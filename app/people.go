@@ -40,6 +40,22 @@ type peopleStore interface {
 	AuditLog(ctx context.Context, personID string) ([]store.AuditEntry, error)
 	ExportPerson(ctx context.Context, id string) (store.PersonFile, error)
 	ErasePerson(ctx context.Context, id string) error
+
+	TransferPerson(ctx context.Context, id, to string) error
+	MovePerson(ctx context.Context, id, centre string) error
+	AddCentre(ctx context.Context, c sessions.Centre) (sessions.Centre, error)
+	Centres(ctx context.Context) ([]sessions.Centre, error)
+	SetThreshold(ctx context.Context, centre, scheme string, amount int64) error
+	Threshold(ctx context.Context, centre, scheme string) (int64, bool, error)
+	RequestEntry(ctx context.Context, r sessions.LedgerRequest) (sessions.LedgerRequest, error)
+	LedgerRequest(ctx context.Context, id string) (sessions.LedgerRequest, error)
+	LedgerRequests(ctx context.Context, personID string, pendingOnly bool) ([]sessions.LedgerRequest, error)
+	DecideRequest(ctx context.Context, id string, approve bool, reason string) (sessions.LedgerRequest, error)
+	AuditReason(ctx context.Context, personID, action, detail, reason string) error
+	AuditBy(ctx context.Context, actor string) ([]store.AuditEntry, error)
+	Owners(ctx context.Context) (map[string]sessions.Owner, error)
+	ActionPerson(ctx context.Context, actionID string) (string, error)
+	AuditViews(ctx context.Context, ids []string, detail string) error
 }
 
 // OpenPeople opens db for the people-side use-cases only (people, ledger,

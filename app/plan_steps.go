@@ -64,7 +64,7 @@ func (a *App) AddPlanStep(ctx context.Context, personID, planID string, in StepI
 	if step.Title == "" {
 		step.Title = o.Title
 	}
-	return a.st.AddStep(ctx, p.ID, step)
+	return a.AddStep(ctx, p.ID, step) // gated (edit) and announced
 }
 
 // NewPlan starts another plan for the person (a person may weigh several
@@ -74,7 +74,7 @@ func (a *App) NewPlan(ctx context.Context, personID, name string) (sessions.Plan
 	if _, err := a.MustPerson(ctx, "--person", personID); err != nil {
 		return sessions.Plan{}, err
 	}
-	return a.st.CreatePlan(ctx, sessions.Plan{PersonID: personID, Name: strings.TrimSpace(name)})
+	return a.CreatePlan(ctx, sessions.Plan{PersonID: personID, Name: strings.TrimSpace(name)}) // gated (edit)
 }
 
 // PlanViewOf is PlanView for one of the person's plans (planID ""; the

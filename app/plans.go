@@ -47,6 +47,9 @@ func (a *App) Report(ctx context.Context, p sessions.Plan, today catalog.Date) (
 // PlanView loads (creating if needed) the person's current plan and
 // everything the planner shows about it.
 func (a *App) PlanView(ctx context.Context, personID string, today catalog.Date, lang string) (PlanView, error) {
+	if _, err := a.gate(ctx, personID, sessions.OpViewPerson); err != nil {
+		return PlanView{}, err
+	}
 	if err := a.ensureESCO(ctx); err != nil {
 		return PlanView{}, err
 	}
@@ -115,7 +118,7 @@ func (a *App) MustPerson(ctx context.Context, from, id string) (sessions.Person,
 	if strings.TrimSpace(id) == "" {
 		return sessions.Person{}, invalid(field, "people.err.person_required", nil, "Flag", from)
 	}
-	p, err := a.people.Person(ctx, id)
+	p, err := a.gate(ctx, id, sessions.OpViewPerson)
 	if errors.Is(err, ErrNotFound) {
 		return p, notFound(field, "people.err.no_person", "Flag", from, "ID", id)
 	}
@@ -175,6 +178,9 @@ func (a *App) goal(ctx context.Context, query string, p *sessions.Plan, lang str
 // SetTarget sets the plan's goal occupation (query: URI or label) and/or
 // the larger credential it stacks towards ("" leaves either as it is).
 func (a *App) SetTarget(ctx context.Context, planID, occupation, stack, lang string) (sessions.Plan, error) {
+	if err := a.planGate(ctx, planID, sessions.OpEditPerson); err != nil {
+		return sessions.Plan{}, err
+	}
 	var oc catalog.Occupation
 	if occupation != "" {
 		var err error
@@ -201,6 +207,9 @@ func (a *App) SetTarget(ctx context.Context, planID, occupation, stack, lang str
 // funding lines (voucher share, ILA rest, leave hours) for the schemes the
 // person's accounts hold; reads and write in one transaction.
 func (a *App) AddOfferSteps(ctx context.Context, planID string, offerIDs ...string) (sessions.Plan, error) {
+	if err := a.planGate(ctx, planID, sessions.OpEditPerson); err != nil {
+		return sessions.Plan{}, err
+	}
 	return a.published(a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, p *sessions.Plan) error {
 		steps, err := offerSteps(ctx, tx, p.PersonID, offerIDs)
 		if err != nil {
@@ -254,6 +263,9 @@ func offerSteps(ctx context.Context, tx *store.PlanTx, personID string, offerIDs
 // for the plan's goal) within k, completed from the person's file
 // (FitPerson) and balances.
 func (a *App) Suggest(ctx context.Context, p *sessions.Plan, occupation string, k catalog.Constraints, lang string) (catalog.Suggestion, catalog.Occupation, error) {
+	if _, err := a.gate(ctx, p.PersonID, sessions.OpViewPerson); err != nil {
+		return catalog.Suggestion{}, catalog.Occupation{}, err
+	}
 	if err := a.ensureESCO(ctx); err != nil {
 		return catalog.Suggestion{}, catalog.Occupation{}, err
 	}
@@ -273,6 +285,9 @@ func (a *App) Suggest(ctx context.Context, p *sessions.Plan, occupation string, 
 
 // SuggestFor suggests pathways for the person's plan towards its goal.
 func (a *App) SuggestFor(ctx context.Context, personID, planID string, k catalog.Constraints, today catalog.Date, lang string) (catalog.Suggestion, catalog.Occupation, error) {
+	if _, err := a.gate(ctx, personID, sessions.OpViewPerson); err != nil {
+		return catalog.Suggestion{}, catalog.Occupation{}, err
+	}
 	if err := a.ensureESCO(ctx); err != nil {
 		return catalog.Suggestion{}, catalog.Occupation{}, err
 	}
@@ -299,6 +314,9 @@ func (a *App) SuggestFor(ctx context.Context, personID, planID string, k catalog
 // The plan, the balances, the schemes and the offers are read in the same
 // immediate transaction that writes the steps.
 func (a *App) AcceptPathway(ctx context.Context, planID string, oc catalog.Occupation, pw catalog.Pathway) (sessions.Plan, error) {
+	if err := a.planGate(ctx, planID, sessions.OpEditPerson); err != nil {
+		return sessions.Plan{}, err
+	}
 	return a.published(a.st.UpdatePlan(ctx, planID, func(tx *store.PlanTx, q *sessions.Plan) error {
 		var ids []string
 		for _, ps := range pw.Steps {

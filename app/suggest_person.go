@@ -69,7 +69,7 @@ func (a *App) ReachConstraints(ctx context.Context, personID string, k catalog.C
 	if m == "" {
 		return k, nil
 	}
-	p, err := a.st.Person(ctx, personID)
+	p, err := a.gate(ctx, personID, sessions.OpViewPerson)
 	if err != nil {
 		return k, err
 	}

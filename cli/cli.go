@@ -91,6 +91,9 @@ type invocation struct {
 	// person add): the database they create starts empty.
 	realData bool
 	served   *served // set when `koers serve` runs the tree for an SSH caller (served.go)
+	// reason is why the caller opens files outside their caseload
+	// (--reason, or a command's own --reason): break-glass, audited.
+	reason string
 	// pr says values for people in the interface language, with the
 	// database's scheme units once it is open.
 	pr *present.Printer
@@ -113,7 +116,13 @@ func (a *invocation) tr() *locale.Tr { return a.cat.For(a.lang) }
 // first `go run .` is useful at once. It is the one way commands reach the data.
 func (a *invocation) open(ctx context.Context) (*app.App, error) {
 	if a.served != nil {
-		return a.served.app.As(a.served.account.Name).InSession(a.served.session), nil
+		st := a.served.app.AsCaller(app.Caller{Account: a.served.account, Session: a.served.session})
+		if a.reason != "" {
+			if err := st.GiveReason("", a.reason); err != nil {
+				return nil, err
+			}
+		}
+		return st, nil
 	}
 	st, err := app.Open(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo(), SeedESCO: true,
 		Seeding: func(what string) {
@@ -186,8 +195,14 @@ func newRoot(a *invocation) *cobra.Command {
 	pf.StringVar(&a.keyFile, "key-file", "", "key file that unlocks an encrypted database (env KOERS_KEY_FILE; or KOERS_PASSPHRASE)")
 	pf.StringVar(&a.lang, "lang", defaultLang(a.getenv), "interface language: en, nl or fr")
 	pf.StringVar(&a.counsellor, "counsellor", defaultCounsellor(a.getenv), "who is acting, stamped on every change (env KOERS_COUNSELLOR)")
+	pf.StringVar(&a.reason, "reason", "", "why you open a file outside your caseload (koers serve): audited and shown on the file")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		a.dbDefault = !cmd.Flags().Changed("db") && a.getenv("KOERS_DB") == ""
+		if f := cmd.Flags().Lookup("reason"); f != nil && f.Changed {
+			// A command's own --reason (a ledger entry's, a rejection's)
+			// is also the reason for opening the file it concerns.
+			a.reason = f.Value.String()
+		}
 		a.cmdPath = strings.TrimPrefix(strings.TrimPrefix(cmd.CommandPath(), root.Name()), " ")
 		switch a.lang {
 		case "en", "nl", "fr":

@@ -74,9 +74,10 @@ func (a *invocation) accountsChanged() {
 
 func newCounsellorAddCmd(a *invocation) *cobra.Command {
 	var key, role, lang string
+	var centres []string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "add NAME --key PUBKEY --role counsellor|supervisor|admin|auditor",
+		Use:   "add NAME --key PUBKEY --role counsellor|supervisor|regional|admin|auditor [--centre CODE]...",
 		Short: "Add an account with its first SSH public key",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -97,7 +98,10 @@ func newCounsellorAddCmd(a *invocation) *cobra.Command {
 				return err
 			}
 			return withAccounts(cmd.Context(), a, func(st *app.App) error {
-				acc, err := st.AddCounsellor(cmd.Context(), sessions.Counsellor{Name: args[0], Role: r, Language: lang}, k)
+				if err := sessions.ValidCentres(r, centres); err != nil {
+					return usageErr("--centre: %v", err)
+				}
+				acc, err := st.AddCounsellor(cmd.Context(), sessions.Counsellor{Name: args[0], Role: r, Language: lang, Centres: centres}, k)
 				if err != nil {
 					return counsellorErr(err, "NAME or --key")
 				}
@@ -111,7 +115,8 @@ func newCounsellorAddCmd(a *invocation) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&key, "key", "", "SSH public key, as in authorized_keys (\"ssh-ed25519 AAAA…\")")
-	cmd.Flags().StringVar(&role, "role", "", "counsellor, supervisor, admin or auditor")
+	cmd.Flags().StringVar(&role, "role", "", "counsellor, supervisor, regional, admin or auditor")
+	cmd.Flags().StringSliceVar(&centres, "centre", nil, "the account's centre (koers centre add); a regional account takes several")
 	cmd.Flags().StringVar(&lang, "language", "", "interface language of the profile: en, nl or fr (default: the client's LANG)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the account as JSON")
 	return cmd

@@ -187,6 +187,11 @@ func newOutcomeDueCmd(a *invocation) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				for _, f := range due { // a list names people: each is a look
+					if err := s.Audit(ctx, f.PersonID, "view", "follow-ups due"); err != nil {
+						return err
+					}
+				}
 				if asJSON {
 					return printJSON(a.stdout, due)
 				}

@@ -250,7 +250,7 @@ func newPersonCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(newPersonAddCmd(a), newPersonListCmd(a), newPersonShowCmd(a), newPersonEditCmd(a),
-		newPersonCredentialCmd(a), newPersonExportCmd(a), newPersonEraseCmd(a))
+		newPersonCredentialCmd(a), newPersonExportCmd(a), newPersonEraseCmd(a), newPersonTransferCmd(a), newPersonMoveCmd(a))
 	return cmd
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -83,6 +84,17 @@ func newAccountPostCmd(a *invocation) *cobra.Command {
 			return withPeople(ctx, a, func(st *app.App) error {
 				got, sc, err := st.Post(ctx, app.PostRequest{PersonID: person, Scheme: scheme, Kind: k, Amount: amount,
 					Key: key, Reason: reason, Funder: funder, Ref: ref, Corrects: corrects})
+				var held *app.HeldError
+				if errors.As(err, &held) {
+					// Not a failure: the entry waits for a supervisor.
+					r := held.Request
+					if asJSON {
+						return printJSON(a.stdout, requestJSON{LedgerRequest: r, Status: r.Status(), Unit: string(sc.Unit)})
+					}
+					fmt.Fprintln(a.stdout, a.tr().T("team.held", "ID", r.ID, "Amount", a.printer().UnitAmount(sc.Unit, r.Amount),
+						"Threshold", a.printer().UnitAmount(sc.Unit, r.Threshold), "Centre", r.Centre))
+					return nil
+				}
 				if err != nil {
 					return err
 				}
@@ -178,6 +190,10 @@ func newAccountLedgerCmd(a *invocation) *cobra.Command {
 					sc, _ := sessions.FindScheme(schemes, e.Scheme)
 					out[i] = toEntryJSON(e, sc.Unit)
 				}
+				reqs, err := st.LedgerRequests(ctx, person)
+				if err != nil {
+					return err
+				}
 				if asJSON {
 					return printJSON(a.stdout, out)
 				}
@@ -185,6 +201,18 @@ func newAccountLedgerCmd(a *invocation) *cobra.Command {
 					u := sessions.Unit(e.Unit)
 					fmt.Fprintf(a.stdout, "%s %-8s %3d %-8s %12s  = %s  %s\n", e.CreatedAt.Local().Format("2006-01-02"), e.Scheme, e.Seq,
 						e.Kind, a.printer().UnitAmount(u, e.Amount), a.printer().UnitAmount(u, e.BalanceAfter-e.ReservedAfter), e.Key)
+				}
+				// Held entries are shown, not counted.
+				for _, r := range reqs {
+					if scheme != "" && r.Scheme != scheme {
+						continue
+					}
+					status := r.Status()
+					if status == sessions.RequestPending {
+						status = a.tr().T("team.pending")
+					}
+					fmt.Fprintf(a.stdout, "%s %-8s   - %-8s %12s  (%s)  %s\n", r.CreatedAt.Local().Format("2006-01-02"), r.Scheme, r.Kind,
+						a.printer().Amount(r.Scheme, r.Amount), status, r.Key)
 				}
 				return nil
 			})

@@ -24,6 +24,9 @@ type personView struct {
 	OpenActions []sessions.Action     `json:"open_actions"`
 	Sessions    int                   `json:"sessions"`
 	Next        *time.Time            `json:"next_appointment"`
+	// ViewedBy are the looks at the file from outside the caseload, with
+	// who, when and the reason given.
+	ViewedBy []app.AuditEntry `json:"viewed_outside_caseload"`
 }
 
 func loadPersonView(ctx context.Context, st *app.App, id string) (personView, error) {
@@ -52,6 +55,9 @@ func loadPersonView(ctx context.Context, st *app.App, id string) (personView, er
 	v.Sessions = len(list)
 	if n, err := st.NextAppointment(ctx, id); err == nil && !n.IsZero() {
 		v.Next = &n
+	}
+	if v.ViewedBy, err = st.GlassViews(ctx, id); err != nil {
+		return v, err
 	}
 	return v, st.Audit(ctx, id, "view", "person file")
 }
@@ -122,6 +128,9 @@ func newPersonShowCmd(a *invocation) *cobra.Command {
 				if v.Next != nil {
 					// a date entered without an hour is a date, not 00:00
 					fmt.Fprintf(w, "  %s: %s\n", tr.T("people.next"), pr.DateTime(v.Next.Local()))
+				}
+				for _, g := range v.ViewedBy {
+					fmt.Fprintf(w, "  %s\n", tr.T("team.viewed_by", "Who", g.Actor, "When", a.printer().DateTime(g.At), "Reason", g.Reason))
 				}
 				for _, sk := range v.Skills {
 					fmt.Fprintf(w, "  %s: %s (%s)\n", tr.T("people.skill"), label(sk.URI), pr.Vocab("evidence", string(sk.Evidence)))

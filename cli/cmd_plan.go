@@ -112,6 +112,9 @@ func newPlanListCmd(a *invocation) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if err := st.Audit(ctx, f.person, "view", "plan list"); err != nil {
+					return err
+				}
 				if f.json {
 					out := []map[string]any{}
 					for _, p := range ps {
@@ -264,6 +267,9 @@ func newPlanCheckCmd(a *invocation) *cobra.Command {
 			return f.withPlan(ctx, a, false, func(st *app.App, p sessions.Plan) error {
 				rep, err := st.Report(ctx, p, a.today())
 				if err != nil {
+					return err
+				}
+				if err := st.Audit(ctx, p.PersonID, "view", "plan check "+p.ID); err != nil {
 					return err
 				}
 				if f.json {

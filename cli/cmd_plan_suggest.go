@@ -126,6 +126,9 @@ func newPlanGapCmd(a *invocation) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if err := st.Audit(ctx, p.PersonID, "view", "plan gap "+p.ID); err != nil {
+					return err
+				}
 				if f.json {
 					return printJSON(a.stdout, gapJSON(oc, g))
 				}
@@ -165,6 +168,9 @@ func newPlanSuggestCmd(a *invocation) *cobra.Command {
 			return withStore(ctx, a, func(st *app.App) error {
 				p, oc, sg, err := a.suggest(ctx, st, &f, &sf)
 				if err != nil {
+					return err
+				}
+				if err := st.Audit(ctx, p.PersonID, "view", "plan suggest "+p.ID); err != nil {
 					return err
 				}
 				if sg.Blocked != nil || len(sg.Missing) == 0 {

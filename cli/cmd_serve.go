@@ -132,7 +132,11 @@ func (a *invocation) newServer(st *app.App, cfg serve.Config) (*serve.Server, er
 	cfg.Say = func(c serve.Caller, msg serve.Notice, n int) string {
 		return a.cat.For(callerLang(c)).T(string(msg), "N", n)
 	}
-	cfg.NewTUI = func(c serve.Caller) (serve.TUI, error) { return a.sessionTUI(context.Background(), st, c) }
+	// Audit rows carry the server's session id (s1, s2, … as its log
+	// says them), so a look is traced to the session's log lines.
+	cfg.NewTUI = func(c serve.Caller) (serve.TUI, error) {
+		return a.sessionTUI(context.Background(), st, c, c.SessionID)
+	}
 	cfg.Exec = func(ctx context.Context, c serve.Caller, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runServed(ctx, cfg.Version, args, stdin, stdout, stderr, callerEnv(c), &served{app: st, account: c.Account, session: c.SessionID, changed: c.AccountsChanged})
 	}
@@ -182,9 +186,9 @@ func callerLang(c serve.Caller) string {
 // sessionTUI is the root model of one interactive session, as its account.
 // Roles that may not view people's files get the register only; exporting
 // to a file is not offered (the file would be written on the server).
-func (a *invocation) sessionTUI(ctx context.Context, st *app.App, c serve.Caller) (serve.TUI, error) {
+func (a *invocation) sessionTUI(ctx context.Context, st *app.App, c serve.Caller, session string) (serve.TUI, error) {
 	lang := callerLang(c)
-	view := st.As(c.Account.Name).InSession(c.SessionID)
+	view := st.AsCaller(app.Caller{Account: c.Account, Session: session})
 	deps := tui.Deps{Register: view, Concepts: view, Changes: view}
 	if sessions.Decide(c.Account.Role, sessions.OpViewPerson, sessions.ScopeOwn).Permitted() {
 		deps.People, deps.Plans = view, view

@@ -82,6 +82,9 @@ type serveOpts struct {
 	maxSessions int
 	failLimit   int
 	idle        time.Duration
+	// centre, when set, is created first; every account belongs to it,
+	// and a second counsellor, cody, joins (caseload tests).
+	centre string
 }
 
 func startServer(t *testing.T, o serveOpts) *testServer {
@@ -104,7 +107,15 @@ func startServer(t *testing.T, o serveOpts) *testServer {
 		t.Fatal(err)
 	}
 	ts := &testServer{t: t, st: st, logs: &lockedBuffer{wrote: make(chan struct{}, 1)}, keys: map[string]ssh.Signer{}, privs: map[string]ed25519.PrivateKey{}, recheck: make(chan struct{}), done: make(chan error, 1)}
-	for name, role := range map[string]sessions.Role{"cora": sessions.RoleCounsellor, "sam": sessions.RoleSupervisor, "ada": sessions.RoleAdmin, "otto": sessions.RoleAuditor} {
+	roles := map[string]sessions.Role{"cora": sessions.RoleCounsellor, "sam": sessions.RoleSupervisor, "ada": sessions.RoleAdmin, "otto": sessions.RoleAuditor}
+	var centres []string
+	if o.centre != "" {
+		if _, err := st.AddCentre(ctx, sessions.Centre{Code: o.centre}); err != nil {
+			t.Fatal(err)
+		}
+		roles["cody"], centres = sessions.RoleCounsellor, []string{o.centre}
+	}
+	for name, role := range roles {
 		priv := newPriv(t)
 		signer, err := ssh.NewSignerFromKey(priv)
 		if err != nil {
@@ -113,7 +124,7 @@ func startServer(t *testing.T, o serveOpts) *testServer {
 		pub := signer.PublicKey()
 		ts.privs[name] = priv
 		k := sessions.CounsellorKey{Fingerprint: ssh.FingerprintSHA256(pub), PublicKey: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub)))}
-		if _, err := st.AddCounsellor(ctx, sessions.Counsellor{Name: name, Role: role}, k); err != nil {
+		if _, err := st.AddCounsellor(ctx, sessions.Counsellor{Name: name, Role: role, Centres: centres}, k); err != nil {
 			t.Fatal(err)
 		}
 		ts.keys[name] = signer

@@ -19,7 +19,8 @@ import (
 type served struct {
 	app     *app.App
 	account sessions.Counsellor
-	session string // the server's id of the SSH session
+	// session is the server session's id, stamped on every audit row.
+	session string
 	// changed tells the server that accounts changed, so it re-checks its
 	// open sessions at once instead of at its next poll.
 	changed func()
@@ -87,6 +88,11 @@ var commandOps = map[string]sessions.Operation{
 	"report": sessions.OpRunReport,
 
 	"counsellor": sessions.OpManageAccounts,
+
+	"person transfer": sessions.OpTransferPerson, "person move": sessions.OpMovePerson,
+	"centre add": sessions.OpManageCentres, "centre set": sessions.OpManageCentres, "centre list": sessions.OpSearchRegister,
+	"ledger pending": sessions.OpApprove, "ledger approve": sessions.OpApprove, "ledger reject": sessions.OpApprove,
+	"audit": sessions.OpReadAudit,
 }
 
 // errRole is the refusal of an operation by the role table.
@@ -115,12 +121,15 @@ func operation(cmd *cobra.Command) (sessions.Operation, string, bool) {
 }
 
 // check refuses, before a served command opens anything, what cannot run
-// over SSH (exit 2) and what the caller's role may not do (exit 3, naming the
-// rule). Until caseloads are recorded every person counts as the caller's
-// own: the caseload scope and the break-glass reason are the application
-// layer's to check, where the person is known.
+// over SSH (exit 2) and what the caller's role may not do even on their own
+// caseload (exit 3, naming the rule). The caseload scope, the break-glass
+// reason and the approval threshold are the application layer's to check
+// (app.AsCaller), where the person and the amount are known.
 func (sv *served) check(cmd *cobra.Command, args []string) error {
 	for _, name := range []string{"db", "counsellor"} {
+		if name == "counsellor" && cmd.Name() == "audit" && cmd.Parent() == cmd.Root() {
+			continue // audit's own --counsellor names whose trail to read
+		}
 		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
 			return usageErr("--%s: not available over SSH: the server's database is used, as your account %s", name, sv.account.Name)
 		}

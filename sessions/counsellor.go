@@ -14,7 +14,10 @@ type Counsellor struct {
 	Disabled bool   `json:"disabled"`
 	// Language is the profile's interface language; empty means the
 	// language the SSH client sends (LANG).
-	Language  string          `json:"language,omitempty"`
+	Language string `json:"language,omitempty"`
+	// Centres are the centres the account belongs to: one for most roles,
+	// several for a regional supervisor; empty on a server without centres.
+	Centres   []string        `json:"centres"`
 	Keys      []CounsellorKey `json:"keys"`
 	CreatedAt time.Time       `json:"created_at"`
 	CreatedBy string          `json:"created_by"`
@@ -45,6 +48,44 @@ func ValidCounsellorName(name string) error {
 		case (r == '.' || r == '-' || r == '_') && i > 0:
 		default:
 			return fmt.Errorf("%q: an account name has only letters, digits, '.', '-' and '_' and starts with a letter or digit", name)
+		}
+	}
+	return nil
+}
+
+// InCentre reports whether centre is one of the account's centres. An
+// account without centres belongs to the centre-less caseload ("") of a
+// server that defines none.
+func (c Counsellor) InCentre(centre string) bool {
+	if len(c.Centres) == 0 {
+		return centre == ""
+	}
+	for _, x := range c.Centres {
+		if x == centre {
+			return true
+		}
+	}
+	return false
+}
+
+// HomeCentre is the account's first centre ("" when it has none): a
+// person the account creates starts there.
+func (c Counsellor) HomeCentre() string {
+	if len(c.Centres) == 0 {
+		return ""
+	}
+	return c.Centres[0]
+}
+
+// ValidCentres checks the centres of an account with role: codes as
+// ValidCentreCode, and more than one only for a regional supervisor.
+func ValidCentres(role Role, centres []string) error {
+	if len(centres) > 1 && role != RoleRegional {
+		return fmt.Errorf("only a regional account belongs to several centres (%s has %d)", role, len(centres))
+	}
+	for _, c := range centres {
+		if err := ValidCentreCode(c); err != nil {
+			return err
 		}
 	}
 	return nil

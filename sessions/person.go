@@ -85,7 +85,10 @@ type Person struct {
 	// Region is the NUTS code where the person lives ("" unknown).
 	Region string `json:"region,omitempty"`
 	// Centre is the guidance centre whose caseload the person is on.
-	Centre            string `json:"centre,omitempty"`
+	Centre string `json:"centre,omitempty"`
+	// Counsellor is the account name of the responsible counsellor ("" on
+	// a single laptop, where the local user is everyone's counsellor).
+	Counsellor        string `json:"counsellor,omitempty"`
 	CurrentOccupation string `json:"current_occupation,omitempty"` // ESCO URI
 	TargetOccupation  string `json:"target_occupation,omitempty"`  // ESCO URI
 

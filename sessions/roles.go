@@ -16,6 +16,8 @@ const (
 	RoleCounsellor Role = "counsellor"
 	// RoleSupervisor sees the whole centre and alone approves what is held.
 	RoleSupervisor Role = "supervisor"
+	// RoleRegional is a supervisor over several centres (the account's list).
+	RoleRegional Role = "regional"
 	// RoleAdmin manages accounts, schemes and imports, never a person's file.
 	RoleAdmin Role = "admin"
 	// RoleAuditor reads the audit trail and reports, never a person's file.
@@ -23,7 +25,7 @@ const (
 )
 
 // Roles lists every role in the order the README's table shows them.
-var Roles = []Role{RoleCounsellor, RoleSupervisor, RoleAdmin, RoleAuditor}
+var Roles = []Role{RoleCounsellor, RoleSupervisor, RoleRegional, RoleAdmin, RoleAuditor}
 
 // ParseRole reads a role name; anything else is refused.
 func ParseRole(s string) (Role, error) {
@@ -63,23 +65,48 @@ const (
 	OpRunReport      Operation = "run-report"
 	OpExportPerson   Operation = "export-person"
 	OpErasePerson    Operation = "erase-person"
+	// OpTransferPerson hands a person to another responsible counsellor.
+	OpTransferPerson Operation = "transfer-person"
+	// OpMovePerson moves a person's file to another centre.
+	OpMovePerson Operation = "move-person"
+	// OpManageCentres adds centres and sets their approval thresholds.
+	OpManageCentres Operation = "manage-centres"
 )
 
 // Operations lists every operation in the order the README's table shows them.
 var Operations = []Operation{OpSearchRegister, OpViewPerson, OpEditPerson, OpViewNotes, OpPostLedger,
 	OpPostAboveThreshold, OpApprove, OpImportRegister, OpManageAccounts, OpReadAudit, OpRunReport,
-	OpExportPerson, OpErasePerson}
+	OpExportPerson, OpErasePerson, OpTransferPerson, OpMovePerson, OpManageCentres}
 
 // Scope says whose caseload the person acted on belongs to. Operations that
 // concern no person (search, import, accounts, audit, reports) decide the
-// same for both.
+// same for all three.
 type Scope string
 
 // Scopes.
 const (
-	ScopeOwn   Scope = "own"
+	// ScopeOwn: the account is the person's responsible counsellor.
+	ScopeOwn Scope = "own"
+	// ScopeOther: another counsellor's person, in a centre of the account.
 	ScopeOther Scope = "other"
+	// ScopeElsewhere: a person of a centre the account does not belong to.
+	ScopeElsewhere Scope = "elsewhere"
 )
+
+// Scopes lists every scope in the order the README's table shows them.
+var Scopes = []Scope{ScopeOwn, ScopeOther, ScopeElsewhere}
+
+// ScopeOf is where a person whose responsible counsellor is counsellor and
+// whose file is at centre stands for the account c.
+func ScopeOf(c Counsellor, counsellor, centre string) Scope {
+	switch {
+	case counsellor != "" && counsellor == c.Name:
+		return ScopeOwn
+	case c.InCentre(centre):
+		return ScopeOther
+	}
+	return ScopeElsewhere
+}
 
 // Decision is the table's answer.
 type Decision string
@@ -102,70 +129,100 @@ const (
 // break-glass reason); a pending or denied operation may not.
 func (d Decision) Permitted() bool { return d == Allow || d == BreakGlass }
 
-type cell struct{ own, other Decision }
+type cell struct{ own, other, elsewhere Decision }
 
 // roleTable is the one decision table. Keep it in step with the README's
 // "Roles" table: TestRoleTable checks every cell against its own copy.
 var roleTable = map[Role]map[Operation]cell{
 	RoleCounsellor: {
-		OpSearchRegister:     {Allow, Allow},
-		OpViewPerson:         {Allow, BreakGlass},
-		OpEditPerson:         {Allow, BreakGlass},
-		OpViewNotes:          {Allow, Deny},
-		OpPostLedger:         {Allow, BreakGlass},
-		OpPostAboveThreshold: {Pending, Deny},
-		OpApprove:            {Deny, Deny},
-		OpImportRegister:     {Deny, Deny},
-		OpManageAccounts:     {Deny, Deny},
-		OpReadAudit:          {Deny, Deny},
-		OpRunReport:          {Deny, Deny},
-		OpExportPerson:       {Allow, BreakGlass},
-		OpErasePerson:        {Pending, Deny},
+		OpSearchRegister:     {Allow, Allow, Allow},
+		OpViewPerson:         {Allow, BreakGlass, BreakGlass},
+		OpEditPerson:         {Allow, BreakGlass, BreakGlass},
+		OpViewNotes:          {Allow, Deny, Deny},
+		OpPostLedger:         {Allow, BreakGlass, BreakGlass},
+		OpPostAboveThreshold: {Pending, Deny, Deny},
+		OpApprove:            {Deny, Deny, Deny},
+		OpImportRegister:     {Deny, Deny, Deny},
+		OpManageAccounts:     {Deny, Deny, Deny},
+		OpReadAudit:          {Deny, Deny, Deny},
+		OpRunReport:          {Deny, Deny, Deny},
+		OpExportPerson:       {Allow, BreakGlass, BreakGlass},
+		OpErasePerson:        {Pending, Deny, Deny},
+		OpTransferPerson:     {Allow, Deny, Deny},
+		OpMovePerson:         {Allow, Deny, Deny},
+		OpManageCentres:      {Deny, Deny, Deny},
 	},
 	RoleSupervisor: {
-		OpSearchRegister:     {Allow, Allow},
-		OpViewPerson:         {Allow, Allow},
-		OpEditPerson:         {Allow, Allow},
-		OpViewNotes:          {Allow, Allow},
-		OpPostLedger:         {Allow, Allow},
-		OpPostAboveThreshold: {Allow, Allow},
-		OpApprove:            {Allow, Allow},
-		OpImportRegister:     {Deny, Deny},
-		OpManageAccounts:     {Deny, Deny},
-		OpReadAudit:          {Allow, Allow},
-		OpRunReport:          {Allow, Allow},
-		OpExportPerson:       {Allow, Allow},
-		OpErasePerson:        {Allow, Allow},
+		OpSearchRegister:     {Allow, Allow, Allow},
+		OpViewPerson:         {Allow, Allow, BreakGlass},
+		OpEditPerson:         {Allow, Allow, BreakGlass},
+		OpViewNotes:          {Allow, Allow, Deny},
+		OpPostLedger:         {Allow, Allow, BreakGlass},
+		OpPostAboveThreshold: {Allow, Allow, Deny},
+		OpApprove:            {Allow, Allow, Deny},
+		OpImportRegister:     {Deny, Deny, Deny},
+		OpManageAccounts:     {Deny, Deny, Deny},
+		OpReadAudit:          {Allow, Allow, Deny},
+		OpRunReport:          {Allow, Allow, Allow},
+		OpExportPerson:       {Allow, Allow, BreakGlass},
+		OpErasePerson:        {Allow, Allow, Deny},
+		OpTransferPerson:     {Allow, Allow, Deny},
+		OpMovePerson:         {Allow, Allow, Deny},
+		OpManageCentres:      {Deny, Deny, Deny},
+	},
+	RoleRegional: {
+		OpSearchRegister:     {Allow, Allow, Allow},
+		OpViewPerson:         {Allow, Allow, BreakGlass},
+		OpEditPerson:         {Allow, Allow, BreakGlass},
+		OpViewNotes:          {Allow, Allow, Deny},
+		OpPostLedger:         {Allow, Allow, BreakGlass},
+		OpPostAboveThreshold: {Allow, Allow, Deny},
+		OpApprove:            {Allow, Allow, Deny},
+		OpImportRegister:     {Deny, Deny, Deny},
+		OpManageAccounts:     {Deny, Deny, Deny},
+		OpReadAudit:          {Allow, Allow, Deny},
+		OpRunReport:          {Allow, Allow, Allow},
+		OpExportPerson:       {Allow, Allow, BreakGlass},
+		OpErasePerson:        {Allow, Allow, Deny},
+		OpTransferPerson:     {Allow, Allow, Deny},
+		OpMovePerson:         {Allow, Allow, Deny},
+		OpManageCentres:      {Deny, Deny, Deny},
 	},
 	RoleAdmin: {
-		OpSearchRegister:     {Allow, Allow},
-		OpViewPerson:         {Deny, Deny},
-		OpEditPerson:         {Deny, Deny},
-		OpViewNotes:          {Deny, Deny},
-		OpPostLedger:         {Deny, Deny},
-		OpPostAboveThreshold: {Deny, Deny},
-		OpApprove:            {Deny, Deny},
-		OpImportRegister:     {Allow, Allow},
-		OpManageAccounts:     {Allow, Allow},
-		OpReadAudit:          {Deny, Deny},
-		OpRunReport:          {Allow, Allow},
-		OpExportPerson:       {Deny, Deny},
-		OpErasePerson:        {Deny, Deny},
+		OpSearchRegister:     {Allow, Allow, Allow},
+		OpViewPerson:         {Deny, Deny, Deny},
+		OpEditPerson:         {Deny, Deny, Deny},
+		OpViewNotes:          {Deny, Deny, Deny},
+		OpPostLedger:         {Deny, Deny, Deny},
+		OpPostAboveThreshold: {Deny, Deny, Deny},
+		OpApprove:            {Deny, Deny, Deny},
+		OpImportRegister:     {Allow, Allow, Allow},
+		OpManageAccounts:     {Allow, Allow, Allow},
+		OpReadAudit:          {Deny, Deny, Deny},
+		OpRunReport:          {Allow, Allow, Allow},
+		OpExportPerson:       {Deny, Deny, Deny},
+		OpErasePerson:        {Deny, Deny, Deny},
+		OpTransferPerson:     {Deny, Deny, Deny},
+		OpMovePerson:         {Deny, Deny, Deny},
+		OpManageCentres:      {Allow, Allow, Allow},
 	},
 	RoleAuditor: {
-		OpSearchRegister:     {Allow, Allow},
-		OpViewPerson:         {Deny, Deny},
-		OpEditPerson:         {Deny, Deny},
-		OpViewNotes:          {Deny, Deny},
-		OpPostLedger:         {Deny, Deny},
-		OpPostAboveThreshold: {Deny, Deny},
-		OpApprove:            {Deny, Deny},
-		OpImportRegister:     {Deny, Deny},
-		OpManageAccounts:     {Deny, Deny},
-		OpReadAudit:          {Allow, Allow},
-		OpRunReport:          {Allow, Allow},
-		OpExportPerson:       {Deny, Deny},
-		OpErasePerson:        {Deny, Deny},
+		OpSearchRegister:     {Allow, Allow, Allow},
+		OpViewPerson:         {Deny, Deny, Deny},
+		OpEditPerson:         {Deny, Deny, Deny},
+		OpViewNotes:          {Deny, Deny, Deny},
+		OpPostLedger:         {Deny, Deny, Deny},
+		OpPostAboveThreshold: {Deny, Deny, Deny},
+		OpApprove:            {Deny, Deny, Deny},
+		OpImportRegister:     {Deny, Deny, Deny},
+		OpManageAccounts:     {Deny, Deny, Deny},
+		OpReadAudit:          {Allow, Allow, Allow},
+		OpRunReport:          {Allow, Allow, Allow},
+		OpExportPerson:       {Deny, Deny, Deny},
+		OpErasePerson:        {Deny, Deny, Deny},
+		OpTransferPerson:     {Deny, Deny, Deny},
+		OpMovePerson:         {Deny, Deny, Deny},
+		OpManageCentres:      {Deny, Deny, Deny},
 	},
 }
 
@@ -181,6 +238,8 @@ func Decide(role Role, op Operation, scope Scope) Decision {
 		return c.own
 	case ScopeOther:
 		return c.other
+	case ScopeElsewhere:
+		return c.elsewhere
 	}
 	return Deny
 }

@@ -19,6 +19,9 @@ type PersonSummary struct {
 	UpdatedAt time.Time `json:"updated_at"`
 	// LastSession is the date of the latest guidance session, if any.
 	LastSession time.Time `json:"-"`
+	// OutsideCaseload marks a person found by their exact id whose file
+	// the caller may open only with a reason (break-glass).
+	OutsideCaseload bool `json:"outside_caseload,omitempty"`
 }
 
 // MarshalJSON writes LastSession as null when there is none.

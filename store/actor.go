@@ -10,3 +10,11 @@ func (s *Store) As(actor string) *Store {
 	v.view = true
 	return &v
 }
+
+// Acting is As that also stamps the server session and the centre the
+// actor acts from on every audit row.
+func (s *Store) Acting(actor, session, centre string) *Store {
+	v := s.As(actor)
+	v.session, v.centre = session, centre
+	return v
+}

@@ -15,6 +15,13 @@ type AuditEntry struct {
 	PersonID string    `json:"person_id"`
 	Action   string    `json:"action"` // view, create, change, export, erase
 	Detail   string    `json:"detail,omitempty"`
+	// Centre is the centre the actor acted from; Session the server
+	// session ("" outside koers serve).
+	Centre  string `json:"centre,omitempty"`
+	Session string `json:"session,omitempty"`
+	// Reason is the break-glass reason given to open a file outside the
+	// actor's caseload (free text the actor typed).
+	Reason string `json:"reason,omitempty"`
 }
 
 // Audit appends to the audit log that the actor did action (view, change,
@@ -25,8 +32,17 @@ func (s *Store) Audit(ctx context.Context, personID, action, detail string) erro
 }
 
 func (s *Store) audit(ctx context.Context, q rowQuerier, personID, action, detail string) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor, person_id, action, detail) VALUES (?,?,?,?,?,?)`,
-		NewID(), s.stamp(), s.actor, personID, action, detail)
+	return s.auditWhy(ctx, q, personID, action, detail, "")
+}
+
+// AuditReason appends an audit row with the break-glass reason the actor gave.
+func (s *Store) AuditReason(ctx context.Context, personID, action, detail, reason string) error {
+	return s.auditWhy(ctx, s.db, personID, action, detail, reason)
+}
+
+func (s *Store) auditWhy(ctx context.Context, q rowQuerier, personID, action, detail, reason string) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor, person_id, action, detail, centre, session, reason) VALUES (?,?,?,?,?,?,?,?,?)`,
+		NewID(), s.stamp(), s.actor, personID, action, detail, s.centre, s.session, reason)
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", action, personID, mapErr(err))
 	}
@@ -35,7 +51,16 @@ func (s *Store) audit(ctx context.Context, q rowQuerier, personID, action, detai
 
 // AuditLog lists the audit entries about personID, oldest first.
 func (s *Store) AuditLog(ctx context.Context, personID string) ([]AuditEntry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, at, actor, person_id, action, detail FROM audit_log WHERE person_id=? ORDER BY at, id`, personID)
+	return s.auditWhere(ctx, `person_id=?`, personID)
+}
+
+// AuditBy lists the audit entries the account actor made, oldest first.
+func (s *Store) AuditBy(ctx context.Context, actor string) ([]AuditEntry, error) {
+	return s.auditWhere(ctx, `actor=?`, actor)
+}
+
+func (s *Store) auditWhere(ctx context.Context, where string, arg string) ([]AuditEntry, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, at, actor, person_id, action, detail, centre, session, reason FROM audit_log WHERE `+where+` ORDER BY at, id`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)
 	}
@@ -44,7 +69,7 @@ func (s *Store) AuditLog(ctx context.Context, personID string) ([]AuditEntry, er
 	for rows.Next() {
 		var e AuditEntry
 		var at string
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.PersonID, &e.Action, &e.Detail); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.PersonID, &e.Action, &e.Detail, &e.Centre, &e.Session, &e.Reason); err != nil {
 			return nil, err
 		}
 		e.At = readStamp(at)

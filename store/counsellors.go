@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -18,11 +19,15 @@ func (s *Store) AddCounsellor(ctx context.Context, a sessions.Counsellor, key se
 	if _, err := sessions.ParseRole(string(a.Role)); err != nil {
 		return a, err
 	}
+	if err := sessions.ValidCentres(a.Role, a.Centres); err != nil {
+		return a, err
+	}
 	a.ID = NewID()
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		now := s.stamp()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO counsellors (id, name, role, disabled, language, created_at, created_by, updated_at, updated_by)
-			VALUES (?,?,?,0,?,?,?,?,?)`, a.ID, a.Name, string(a.Role), a.Language, now, s.actor, now, s.actor); err != nil {
+		centres, _ := json.Marshal(emptyIfNil(a.Centres))
+		if _, err := tx.ExecContext(ctx, `INSERT INTO counsellors (id, name, role, disabled, language, created_at, created_by, updated_at, updated_by, centres)
+			VALUES (?,?,?,0,?,?,?,?,?,?)`, a.ID, a.Name, string(a.Role), a.Language, now, s.actor, now, s.actor, string(centres)); err != nil {
 			return fmt.Errorf("add account %s: %w", a.Name, mapErr(err))
 		}
 		return s.insertKey(ctx, tx, a.ID, key, now)
@@ -136,7 +141,7 @@ func (s *Store) Counsellors(ctx context.Context) ([]sessions.Counsellor, error) 
 }
 
 func (s *Store) accounts(ctx context.Context, where string, args ...any) ([]sessions.Counsellor, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.name, c.role, c.disabled, c.language, c.created_at, c.created_by, c.updated_at, c.updated_by
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.name, c.role, c.disabled, c.language, c.created_at, c.created_by, c.updated_at, c.updated_by, c.centres
 		FROM counsellors c `+where+` ORDER BY c.name`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read accounts: %w", mapErr(err))
@@ -144,14 +149,15 @@ func (s *Store) accounts(ctx context.Context, where string, args ...any) ([]sess
 	var out []sessions.Counsellor
 	for rows.Next() {
 		var a sessions.Counsellor
-		var role, ca, ua string
+		var role, ca, ua, centres string
 		var disabled int
-		if err := rows.Scan(&a.ID, &a.Name, &role, &disabled, &a.Language, &ca, &a.CreatedBy, &ua, &a.UpdatedBy); err != nil {
+		if err := rows.Scan(&a.ID, &a.Name, &role, &disabled, &a.Language, &ca, &a.CreatedBy, &ua, &a.UpdatedBy, &centres); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read accounts: %w", err)
 		}
 		a.Role, a.Disabled, a.CreatedAt, a.UpdatedAt = sessions.Role(role), disabled == 1, readStamp(ca), readStamp(ua)
 		a.Keys = []sessions.CounsellorKey{}
+		_ = json.Unmarshal([]byte(centres), &a.Centres)
 		out = append(out, a)
 	}
 	if err := rows.Close(); err != nil {

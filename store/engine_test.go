@@ -31,6 +31,7 @@ func TestEngine(t *testing.T) {
 				_, err := st.DB().ExecContext(ctx, sql)
 				return store.MapErr(err)
 			},
+			Acting: func(actor, session, centre string) storetest.Engine { return st.Acting(actor, session, centre) },
 			Count: func(ctx context.Context, sql string) (int, error) {
 				var n int
 				err := st.DB().QueryRowContext(ctx, sql).Scan(&n)

@@ -53,6 +53,9 @@ func (s *Store) CreatePerson(ctx context.Context, p sessions.Person) (sessions.P
 		if err := writeReach(ctx, tx, p); err != nil {
 			return err
 		}
+		if err := writeCounsellor(ctx, tx, p); err != nil {
+			return err
+		}
 		if err := s.writeSkillsConsents(ctx, tx, p); err != nil {
 			return err
 		}
@@ -180,7 +183,7 @@ func (s *Store) person(ctx context.Context, q rowQuerier, id string) (sessions.P
 	p.EQF = catalog.EQF(eqf)
 	_ = json.Unmarshal([]byte(modes), &p.Modes)
 	var langs string
-	if err := q.QueryRowContext(ctx, `SELECT languages, hours_per_week, version FROM people WHERE id=?`, id).Scan(&langs, &p.HoursPerWeek, &p.Version); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT languages, hours_per_week, version, counsellor FROM people WHERE id=?`, id).Scan(&langs, &p.HoursPerWeek, &p.Version, &p.Counsellor); err != nil {
 		return p, fmt.Errorf("read person %s: %w", id, err)
 	}
 	_ = json.Unmarshal([]byte(langs), &p.Languages)

@@ -12,14 +12,16 @@ import (
 
 // PersonFile is everything held on one person (their access request).
 type PersonFile struct {
-	ExportedAt  time.Time             `json:"exported_at"`
-	ExportedBy  string                `json:"exported_by"`
-	Person      sessions.Person       `json:"person"`
-	Balances    []sessions.Balance    `json:"balances"`
-	Ledger      []sessions.Entry      `json:"ledger"`
-	Credentials []sessions.Credential `json:"credentials"`
-	Sessions    []sessions.Session    `json:"sessions"`
-	Plans       []sessions.Plan       `json:"plans"`
+	ExportedAt time.Time          `json:"exported_at"`
+	ExportedBy string             `json:"exported_by"`
+	Person     sessions.Person    `json:"person"`
+	Balances   []sessions.Balance `json:"balances"`
+	Ledger     []sessions.Entry   `json:"ledger"`
+	// Requests are ledger entries held for approval, with their decisions.
+	Requests    []sessions.LedgerRequest `json:"ledger_requests"`
+	Credentials []sessions.Credential    `json:"credentials"`
+	Sessions    []sessions.Session       `json:"sessions"`
+	Plans       []sessions.Plan          `json:"plans"`
 	// Outcomes are the dated step outcomes and employment follow-ups.
 	StepOutcomes []sessions.StepOutcome       `json:"step_outcomes"`
 	FollowUps    []sessions.EmploymentOutcome `json:"follow_ups"`
@@ -49,6 +51,9 @@ func (s *Store) ExportPerson(ctx context.Context, id string) (PersonFile, error)
 		return f, err
 	}
 	if f.Ledger, err = s.Entries(ctx, id, ""); err != nil {
+		return f, err
+	}
+	if f.Requests, err = s.LedgerRequests(ctx, id, false); err != nil {
 		return f, err
 	}
 	if f.Credentials, err = s.Credentials(ctx, id); err != nil {

@@ -63,6 +63,9 @@ type Store struct {
 	reg   *register // register search state (search_index.go)
 	keys  *keyring  // encryption at rest (vault.go), shared with views
 	view  bool      // made by As: Close leaves the shared database open
+	// session and centre are stamped on audit rows: the server session the
+	// actor works in and the centre they act from (Acting).
+	session, centre string
 }
 
 type migration struct {

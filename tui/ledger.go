@@ -20,6 +20,7 @@ func dateOf(t time.Time) catalog.Date { return catalog.DateOf(t.Local()) }
 type ledgerKeys struct {
 	Scheme, Post, Kind, Submit, Cancel, Back key.Binding
 	Select, Correct, Confirm, Refuse, Review key.Binding
+	Approve                                  key.Binding
 }
 
 func newLedgerKeys(sh *Shared) ledgerKeys {
@@ -36,6 +37,7 @@ func newLedgerKeys(sh *Shared) ledgerKeys {
 		Correct: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", tr.T("people.key.correct"))),
 		Confirm: key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", tr.T("people.key.confirm"))),
 		Refuse:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", tr.T("people.key.not_yet"))),
+		Approve: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", tr.T("team.key.approve"))),
 	}
 }
 
@@ -44,6 +46,7 @@ type ledgerMsg struct {
 	schemes  []sessions.Scheme
 	balances []sessions.Balance
 	entries  []sessions.Entry
+	requests []sessions.LedgerRequest
 	err      error
 }
 
@@ -95,6 +98,11 @@ type ledgerPage struct {
 	seq  int
 	err  error
 	w, h int
+	// audited is set once this opening's view is audited: a reload after a
+	// posting is not a new look.
+	audited bool
+	// requests are the entries held for approval (ledger_requests.go).
+	requests []sessions.LedgerRequest
 }
 
 func newLedgerPage(sh *Shared, p sessions.Person) *ledgerPage {
@@ -105,7 +113,8 @@ func (p *ledgerPage) Init() tea.Cmd { return p.load() }
 
 func (p *ledgerPage) load() tea.Cmd {
 	p.seq++
-	seq, id, dep := p.seq, p.person.ID, p.sh.Deps.People
+	seq, id, dep, audit := p.seq, p.person.ID, p.sh.Deps.People, !p.audited
+	p.audited = true
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 		defer cancel()
@@ -118,6 +127,9 @@ func (p *ledgerPage) load() tea.Cmd {
 		}
 		m.entries, m.err = dep.Entries(ctx, id, "")
 		if m.err == nil {
+			m.requests, m.err = loadRequests(ctx, dep, id)
+		}
+		if m.err == nil && audit {
 			m.err = dep.Audit(ctx, id, "view", "ledger")
 		}
 		return m
@@ -177,6 +189,9 @@ func (p *ledgerPage) available() int64 {
 }
 
 func (p *ledgerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	if cmd, ok := p.requestMsg(msg); ok {
+		return p, cmd
+	}
 	switch msg := msg.(type) {
 	case ledgerMsg:
 		if msg.seq != p.seq {
@@ -186,7 +201,7 @@ func (p *ledgerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		if msg.err != nil {
 			return p, nil
 		}
-		p.schemes, p.bal, p.entries = msg.schemes, msg.balances, msg.entries
+		p.schemes, p.bal, p.entries, p.requests = msg.schemes, msg.balances, msg.entries, msg.requests
 		p.scheme = min(p.scheme, max(len(p.schemes)-1, 0))
 		// The header's available ILA follows what was just posted.
 		fc := focusFor(p.sh.P, personFile{person: p.person, balances: p.bal})
@@ -365,6 +380,7 @@ func (p *ledgerPage) View() string {
 		}
 		rows = append(rows, row)
 	}
+	rows = append(rows, p.requestRows(sc.Code)...)
 	if len(rows) == 0 {
 		rows = append(rows, " "+st.Muted.Render(tr.T("people.never")))
 	}
@@ -435,6 +451,9 @@ func (p *ledgerPage) ShortHelp() []key.Binding {
 		return []key.Binding{p.keys.Review, p.keys.Cancel}
 	case p.form != nil:
 		return []key.Binding{p.keys.Kind, p.keys.Review, p.keys.Cancel}
+	}
+	if p.canApprove() {
+		return []key.Binding{p.keys.Scheme, p.keys.Select, p.keys.Correct, p.keys.Post, p.keys.Approve, p.keys.Back}
 	}
 	return []key.Binding{p.keys.Scheme, p.keys.Select, p.keys.Correct, p.keys.Post, p.keys.Back}
 }

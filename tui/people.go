@@ -66,6 +66,13 @@ type peopleMsg struct {
 	seq  int
 	list []sessions.PersonSummary
 	err  error
+	// audited are the people whose view this query audited.
+	audited []string
+}
+
+// listAuditor audits the people a list shows in one go (app.App).
+type listAuditor interface {
+	AuditViews(ctx context.Context, ids []string, detail string) error
 }
 
 // personCreatedMsg reports a person added from the list.
@@ -85,6 +92,9 @@ type peoplePage struct {
 	loaded bool
 	err    error
 	w, h   int
+	// seen are the people this opening of the list showed and audited:
+	// each is one look per opening, not one per keystroke.
+	seen map[string]bool
 }
 
 func newPeoplePage(sh *Shared) Page {
@@ -95,7 +105,7 @@ func newPeoplePage(sh *Shared) Page {
 	in.Prompt = "> "
 	in.Placeholder = sh.Tr.T("people.search_placeholder")
 	in.Focus()
-	return &peoplePage{sh: sh, keys: newPeopleKeys(sh), input: in}
+	return &peoplePage{sh: sh, keys: newPeopleKeys(sh), input: in, seen: map[string]bool{}}
 }
 
 func (p *peoplePage) Init() tea.Cmd { return p.query() }
@@ -103,11 +113,36 @@ func (p *peoplePage) Init() tea.Cmd { return p.query() }
 func (p *peoplePage) query() tea.Cmd {
 	p.seq++
 	seq, q, dep := p.seq, p.input.Value(), p.sh.Deps.People
+	seen := make(map[string]bool, len(p.seen))
+	for id := range p.seen {
+		seen[id] = true
+	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 		defer cancel()
 		list, err := dep.People(ctx, q, 200)
-		return peopleMsg{seq: seq, list: list, err: err}
+		if err != nil {
+			return peopleMsg{seq: seq, err: err}
+		}
+		var fresh []string
+		for _, ps := range list {
+			if !seen[ps.ID] {
+				fresh = append(fresh, ps.ID)
+			}
+		}
+		if la, ok := dep.(listAuditor); ok {
+			err = la.AuditViews(ctx, fresh, "people list")
+		} else {
+			for _, id := range fresh {
+				if err = dep.Audit(ctx, id, "view", "people list"); err != nil {
+					break
+				}
+			}
+		}
+		if err != nil {
+			return peopleMsg{seq: seq, err: err}
+		}
+		return peopleMsg{seq: seq, list: list, audited: fresh}
 	}
 }
 
@@ -124,6 +159,9 @@ func (p *peoplePage) create(name string) tea.Cmd {
 func (p *peoplePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case peopleMsg:
+		for _, id := range msg.audited {
+			p.seen[id] = true
+		}
 		if msg.seq != p.seq {
 			return p, nil
 		}
@@ -212,8 +250,12 @@ func (p *peoplePage) View() string {
 		}
 		// the date gets its whole width (issue 13: the Dutch one was cut
 		// even at 120 columns); the e-mail takes what is left
+		name := present.Terminal(ps.Name)
+		if ps.OutsideCaseload { // found by id; the name waits for a reason
+			name = "(" + tr.T("team.reason_title") + ")"
+		}
 		emailW := max(p.w-nameW-ansi.StringWidth(last)-4, 0)
-		line := fmt.Sprintf("%s %-*s %s %s", marker(i == p.sel), nameW, ansi.Truncate(present.Terminal(ps.Name), nameW, "…"),
+		line := fmt.Sprintf("%s %-*s %s %s", marker(i == p.sel), nameW, ansi.Truncate(name, nameW, "…"),
 			padRight(ansi.Truncate(ps.Email, emailW, "…"), emailW), last)
 		if i == p.sel {
 			line = st.Selected.Render(line)

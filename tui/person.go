@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/sessions"
@@ -53,6 +54,8 @@ type personFile struct {
 	entries []sessions.Entry
 	// targetLabel names the target occupation ("" when ESCO is not loaded).
 	targetLabel string
+	// glass are the looks at the file from outside the caseload (server).
+	glass []app.AuditEntry
 }
 
 type personFileMsg struct {
@@ -77,6 +80,11 @@ type personPage struct {
 	// actOn and act select an open action (a), to mark it done (d) or cancelled (x).
 	actOn bool
 	act   int
+	// reason is the break-glass prompt, open while the file waits for a
+	// reason; audited is set once this opening's view is in the audit log
+	// (reloads after a change or a return are not new looks).
+	reason  *reasonPrompt
+	audited bool
 }
 
 func newPersonPage(sh *Shared, id string) *personPage {
@@ -87,12 +95,12 @@ func (p *personPage) Init() tea.Cmd { return p.load() }
 
 func (p *personPage) load() tea.Cmd {
 	p.seq++
-	seq, id, dep, lang := p.seq, p.id, p.sh.Deps.People, p.sh.Tr.Lang()
+	seq, id, dep, lang, audit := p.seq, p.id, p.sh.Deps.People, p.sh.Tr.Lang(), !p.audited
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 		defer cancel()
 		f, err := loadPersonFile(ctx, dep, id, lang)
-		if err == nil {
+		if err == nil && audit {
 			err = dep.Audit(ctx, id, "view", "person overview")
 		}
 		return personFileMsg{seq: seq, file: f, err: err}
@@ -120,6 +128,11 @@ func loadPersonFile(ctx context.Context, dep People, id, lang string) (personFil
 	if f.next, err = dep.NextAppointment(ctx, id); err != nil {
 		return f, err
 	}
+	if gv, ok := dep.(glassViewer); ok {
+		if f.glass, err = gv.GlassViews(ctx, id); err != nil {
+			return f, err
+		}
+	}
 	if f.entries, err = dep.Entries(ctx, id, ""); err != nil {
 		return f, err
 	}
@@ -144,6 +157,9 @@ func focusFor(pr *present.Printer, f personFile) *Focus {
 }
 
 func (p *personPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && p.reason != nil {
+		return p, p.reasonKey(k)
+	}
 	if cmd, ok := p.actionKey(msg); ok {
 		return p, cmd
 	}
@@ -156,9 +172,14 @@ func (p *personPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return p, nil
 		}
 		p.err, p.loaded = msg.err, true
+		if p.needsReason(msg.err) {
+			p.reason = newReasonPrompt(p.sh)
+			return p, nil
+		}
 		if msg.err != nil {
 			return p, Status(p.sh.P.Error(msg.err), true)
 		}
+		p.audited = true
 		p.file = msg.file
 		fc := focusFor(p.sh.P, p.file)
 		return p, func() tea.Msg { return FocusMsg{Focus: fc} }
@@ -187,6 +208,9 @@ func (p *personPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 
 func (p *personPage) View() string {
 	tr := p.sh.Tr
+	if p.reason != nil {
+		return p.reasonView()
+	}
 	if !p.loaded {
 		return Fit(" "+tr.T("people.loading"), p.w, p.h)
 	}
@@ -226,6 +250,9 @@ func (p *personPage) headView(w int) string {
 		facts = append(facts, p.sh.P.Vocab("lang", pr.Language))
 	}
 	b.WriteString(" " + strings.Join(facts, " · ") + "\n")
+	for _, l := range p.glassLines(w) {
+		b.WriteString(l + "\n")
+	}
 	if pr.TargetOccupation != "" {
 		target := pr.TargetOccupation
 		if p.file.targetLabel != "" {
@@ -368,7 +395,7 @@ func (p *personPage) historyView(w int) string {
 
 func (p *personPage) SetSize(w, h int)   { p.w, p.h = w, h }
 func (p *personPage) Title() string      { return p.sh.Tr.T("people.overview") }
-func (p *personPage) InputFocused() bool { return false }
+func (p *personPage) InputFocused() bool { return p.reason != nil }
 func (p *personPage) ShortHelp() []key.Binding {
 	if p.sh.Deps.Plans == nil {
 		return append([]key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Edit}, append(p.fileKeyHelp(), p.keys.Back)...)

@@ -111,6 +111,9 @@ type plannerPage struct {
 	more   plannerMoreKeys
 	// limits are the counsellor's changes to the suggestion's constraints.
 	limits suggestLimits
+	// audited is set once this opening's view is audited (reloads after
+	// an edit are not new looks).
+	audited bool
 }
 
 // NewPlannerPage opens the planner for a person's current plan.
@@ -125,10 +128,17 @@ func (p *plannerPage) Init() tea.Cmd { return p.load() }
 func (p *plannerPage) load() tea.Cmd {
 	p.seq++
 	seq, dep, id, planID, today, lang := p.seq, p.sh.Deps.Plans, p.personID, p.planID, p.today(), p.sh.Tr.Lang()
+	var auditor People
+	if !p.audited {
+		auditor, p.audited = p.sh.Deps.People, true
+	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), planTimeout)
 		defer cancel()
 		v, err := dep.PlanViewOf(ctx, id, planID, today, lang)
+		if err == nil && auditor != nil {
+			err = auditor.Audit(ctx, id, "view", "plan screen")
+		}
 		return planViewMsg{seq: seq, view: v, err: err}
 	}
 }

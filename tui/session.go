@@ -169,6 +169,9 @@ func (p *sessionPage) Init() tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 		defer cancel()
 		body, at, err := dep.Draft(ctx, id, draftKind)
+		if aerr := dep.Audit(ctx, id, "view", "session screen"); err == nil {
+			err = aerr // the screen shows the person's draft: one look per opening
+		}
 		return draftLoadedMsg{body: body, at: at, err: err}
 	}
 }

@@ -56,6 +56,7 @@ func target(st *Store) storetest.Target {
 			_, err := st.pool.Exec(ctx, sql)
 			return mapErr(err)
 		},
+		Acting: func(actor, session, centre string) storetest.Engine { return st.Acting(actor, session, centre) },
 		Count: func(ctx context.Context, sql string) (int, error) {
 			var n int
 			err := st.pool.QueryRow(ctx, sql).Scan(&n)

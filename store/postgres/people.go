@@ -70,6 +70,9 @@ func (s *Store) CreatePerson(ctx context.Context, p sessions.Person) (sessions.P
 		if err := writeReach(ctx, tx, p); err != nil {
 			return err
 		}
+		if err := writeTeam(ctx, tx, p, true); err != nil {
+			return err
+		}
 		if err := s.writeSkillsConsents(ctx, tx, p); err != nil {
 			return err
 		}
@@ -109,6 +112,9 @@ func (s *Store) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.P
 			return changedPerson(ctx, tx, p.ID, p.Version)
 		}
 		if err := writeReach(ctx, tx, p); err != nil {
+			return err
+		}
+		if err := writeTeam(ctx, tx, p, false); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM person_skills WHERE person_id=$1 AND evidence <> 'credential'`, p.ID); err != nil {
@@ -181,7 +187,7 @@ func (s *Store) person(ctx context.Context, q querier, id string) (sessions.Pers
 	if len(p.Modes) == 0 {
 		p.Modes = nil // SQLite's store reads "[]" as nil too
 	}
-	if err := q.QueryRow(ctx, `SELECT languages, hours_per_week, version FROM people WHERE id=$1`, id).Scan(&p.Languages, &p.HoursPerWeek, &p.Version); err != nil {
+	if err := q.QueryRow(ctx, `SELECT languages, hours_per_week, version, centre, counsellor FROM people WHERE id=$1`, id).Scan(&p.Languages, &p.HoursPerWeek, &p.Version, &p.Centre, &p.Counsellor); err != nil {
 		return p, fmt.Errorf("read person %s: %w", id, mapErr(err))
 	}
 	if len(p.Languages) == 0 {

@@ -124,6 +124,9 @@ func (s *Store) ExportPerson(ctx context.Context, id string) (store.PersonFile, 
 	if f.Ledger, err = s.Entries(ctx, id, ""); err != nil {
 		return f, err
 	}
+	if f.Requests, err = s.LedgerRequests(ctx, id, false); err != nil {
+		return f, err
+	}
 	if f.Credentials, err = s.Credentials(ctx, id); err != nil {
 		return f, err
 	}

@@ -64,6 +64,10 @@ type Store struct {
 	// retryFor bounds how long a unit of work keeps retrying (a server
 	// restart takes a few seconds).
 	retryFor time.Duration
+	// session and centre are stamped on audit rows (Acting); view marks a
+	// copy made by Acting, whose Close leaves the shared pool open.
+	session, centre string
+	view            bool
 }
 
 // querier is what both the pool and a transaction offer, so reads compose
@@ -124,6 +128,9 @@ func Redact(dbURL string) string {
 
 // Close closes every connection of the pool.
 func (s *Store) Close() error {
+	if s.view {
+		return nil
+	}
 	s.pool.Close()
 	return nil
 }

@@ -32,7 +32,8 @@ type logicalTable struct {
 // peopleTables are the tables of the people side, which live in both engines.
 var peopleTables = []string{"meta", "people", "person_skills", "consents", "schemes", "accounts", "ledger_entries",
 	"credentials", "guidance_sessions", "session_notes", "goals", "actions", "drafts", "audit_log",
-	"plans", "plan_steps", "plan_funding", "step_outcomes", "employment_outcomes", "vault_wraps", "person_tokens"}
+	"plans", "plan_steps", "plan_funding", "step_outcomes", "employment_outcomes", "vault_wraps", "person_tokens",
+	"centres", "centre_thresholds", "ledger_requests", "ledger_decisions"}
 
 // TestMigrationVersionsInStep checks both engines have one list of
 // versions: PostgreSQL has a migration (maybe a no-op) of every number

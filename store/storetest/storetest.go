@@ -67,6 +67,23 @@ type Engine interface {
 
 	ExportPerson(ctx context.Context, id string) (store.PersonFile, error)
 	ErasePerson(ctx context.Context, id string) error
+
+	// A centre's team (team.go).
+	TransferPerson(ctx context.Context, id, to string) error
+	MovePerson(ctx context.Context, id, centre string) error
+	AddCentre(ctx context.Context, c sessions.Centre) (sessions.Centre, error)
+	Centres(ctx context.Context) ([]sessions.Centre, error)
+	SetThreshold(ctx context.Context, centre, scheme string, amount int64) error
+	Threshold(ctx context.Context, centre, scheme string) (int64, bool, error)
+	RequestEntry(ctx context.Context, r sessions.LedgerRequest) (sessions.LedgerRequest, error)
+	LedgerRequest(ctx context.Context, id string) (sessions.LedgerRequest, error)
+	LedgerRequests(ctx context.Context, personID string, pendingOnly bool) ([]sessions.LedgerRequest, error)
+	DecideRequest(ctx context.Context, id string, approve bool, reason string) (sessions.LedgerRequest, error)
+	AuditReason(ctx context.Context, personID, action, detail, reason string) error
+	AuditBy(ctx context.Context, actor string) ([]store.AuditEntry, error)
+	Owners(ctx context.Context) (map[string]sessions.Owner, error)
+	ActionPerson(ctx context.Context, actionID string) (string, error)
+	AuditViews(ctx context.Context, ids []string, detail string) error
 }
 
 // Target is an open engine and what the suite needs of it beyond Engine.
@@ -80,6 +97,9 @@ type Target struct {
 	Exec func(ctx context.Context, sql string) error
 	// Count runs a SELECT count(*) query.
 	Count func(ctx context.Context, sql string) (int, error)
+	// Acting is the engine's view acting as actor in a server session
+	// from a centre (stamped on every audit row).
+	Acting func(actor, session, centre string) Engine
 }
 
 // Opener opens a fresh, empty, migrated database of the engine under test,
@@ -113,6 +133,10 @@ var tests = []test{
 	{"PlanUpdateIsAllOrNothing", testPlanUpdateIsAllOrNothing},
 	{"PlanReservations", testPlanReservations},
 	{"ErasePersonRemovesPlans", testErasePersonRemovesPlans},
+	{"CaseloadTransferAndMove", testCaseloadTransferAndMove},
+	{"CentresAndThresholds", testCentresAndThresholds},
+	{"LedgerRequestsApproval", testLedgerRequestsApproval},
+	{"AuditStampsSessionCentreReason", testAuditStamps},
 	{"EditVersions", testEditVersions},
 }
 
