@@ -57,6 +57,11 @@ func (a *App) PlanView(ctx context.Context, personID string, today catalog.Date,
 	if err != nil {
 		return PlanView{}, err
 	}
+	return a.planView(ctx, personID, p, today, lang)
+}
+
+// planView is what the planner shows of plan p.
+func (a *App) planView(ctx context.Context, personID string, p sessions.Plan, today catalog.Date, lang string) (PlanView, error) {
 	rep, err := a.Report(ctx, p, today)
 	if err != nil {
 		return PlanView{}, err

@@ -55,3 +55,32 @@ func (a *App) SuggestConstraints(ctx context.Context, personID string, k catalog
 	}
 	return FitPerson(p, k), nil
 }
+
+// AnyRegion in Constraints.Regions lets every region fit: the counsellor
+// widened a person's stated mobility to "anywhere" for one suggestion.
+const AnyRegion = ""
+
+// ReachConstraints is k with the regions and modes that mobility m gives
+// from the person's home region (catalog.Reach), for a suggestion in which
+// the counsellor changes the person's mobility: online only keeps to
+// online offers; anywhere lifts the file's limit (AnyRegion). m "" leaves
+// k as it is (the file's mobility applies).
+func (a *App) ReachConstraints(ctx context.Context, personID string, k catalog.Constraints, m catalog.Mobility) (catalog.Constraints, error) {
+	if m == "" {
+		return k, nil
+	}
+	p, err := a.gate(ctx, personID, sessions.OpViewPerson)
+	if err != nil {
+		return k, err
+	}
+	regions, onlineOnly := catalog.Reach(p.Region, m)
+	switch {
+	case onlineOnly:
+		k.Modes, k.Regions = []catalog.Mode{catalog.ModeOnline}, nil
+	case len(regions) == 0:
+		k.Regions = []string{AnyRegion}
+	default:
+		k.Regions = regions
+	}
+	return k, nil
+}

@@ -2,11 +2,9 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -29,9 +27,7 @@ func peopleErr(a *invocation, err error) error {
 
 // printJSON writes v as the one JSON document on stdout.
 func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(present.Raw(w))
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	return app.EncodeJSON(present.Raw(w), v)
 }
 
 // withStore opens the store, runs fn and closes it.
@@ -362,23 +358,15 @@ func newPersonExportCmd(a *invocation) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			return withPeoplePerson(ctx, a, "ID", args[0], func(st *app.App, _ sessions.Person) error {
-				f, err := st.ExportPerson(ctx, args[0])
-				if err != nil {
-					return err
-				}
 				if out == "" || out == "-" {
+					f, err := st.ExportPerson(ctx, args[0])
+					if err != nil {
+						return err
+					}
 					return printJSON(a.stdout, f)
 				}
-				w, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-				if err != nil {
-					return fmt.Errorf("export %s: %w", out, err)
-				}
-				if err := printJSON(w, f); err != nil {
-					w.Close()
-					return fmt.Errorf("export %s: %w", out, err)
-				}
-				if err := w.Close(); err != nil {
-					return fmt.Errorf("export %s: %w", out, err)
+				if err := st.WritePersonFile(ctx, args[0], out, true); err != nil {
+					return err
 				}
 				fmt.Fprintln(a.stderr, a.tr().T("people.exported", "File", out))
 				return nil

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -11,12 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/koers-project/koers/app"
-	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
 )
-
-// maxCredentialFile bounds what credential import reads (images are inline).
-const maxCredentialFile = 32 << 20
 
 func newCredentialImportCmd(a *invocation) *cobra.Command {
 	var format string
@@ -36,73 +31,13 @@ func newCredentialImportCmd(a *invocation) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			id, file := args[0], args[1]
-			f, err := catalog.ParseFormat(format)
-			if err != nil {
-				return usageErr("--format: %v", err)
-			}
-			doc, err := readBounded(file, maxCredentialFile)
-			if err != nil {
-				return usageErr("%s: %v", file, err)
-			}
-			env, err := catalog.OpenEnvelope(doc)
-			if err != nil {
-				return usageErr("%s: %v", file, err)
-			}
-			payload := env.Payload
-			if f == catalog.FormatAuto {
-				f = catalog.DetectFormat(file, payload[:min(len(payload), 64<<10)])
-			}
-			var errs catalog.Errs
-			var offers []catalog.Offer
-			switch f {
-			case catalog.FormatELM:
-				for o := range catalog.ParseELM(ctx, bytes.NewReader(payload), file, catalog.ParseOptions{}, &errs) {
-					offers = append(offers, o)
+			return withPeoplePerson(ctx, a, "ID", id, func(st *app.App, _ sessions.Person) error {
+				got, err := st.ImportCredential(ctx, id, file, app.CredentialImport{Format: format, ConfirmLearner: confirmLearner})
+				if app.IsLearnerMismatch(err) {
+					var ae *app.Error
+					errors.As(err, &ae)
+					return ruleErr(app.RuleLearnerMatches, errors.New(a.tr().T("wallet.err.learner", ae.Args...)))
 				}
-			case catalog.FormatOB3:
-				for o := range catalog.ParseOB3(ctx, bytes.NewReader(payload), file, catalog.ParseOptions{}, &errs) {
-					offers = append(offers, o)
-				}
-			default:
-				return usageErr("%s: %s", file, a.tr().T("people.err.cred_format", "Format", string(f)))
-			}
-			if err := errs.Err(); err != nil {
-				return usageErr("%v", err)
-			}
-			if len(offers) == 0 {
-				return usageErr("%s: %s", file, a.tr().T("people.err.cred_none"))
-			}
-			facts, err := catalog.ReadCredentialFacts(payload)
-			if err != nil {
-				return usageErr("%s: %v", file, err)
-			}
-			return withPeoplePerson(ctx, a, "ID", id, func(st *app.App, person sessions.Person) error {
-				learner := facts.Learner
-				if learner != "" && !catalog.SameLearner(learner, person.Name) && !confirmLearner {
-					return ruleErr("learner-matches", errors.New(a.tr().T("wallet.err.learner", "Learner", learner, "Person", person.Name)))
-				}
-				if learner == "" {
-					learner = facts.LearnerID // Annex I 1: an identifier when no name is given
-				}
-				var creds []sessions.Credential
-				for _, o := range offers {
-					c := sessions.CredentialFromOffer(o, learner, facts.Issued)
-					c.PersonID, c.Source = id, string(f)
-					c.NQF, c.Signature, c.SignedBy = facts.NQF, env.Status(), env.Signer
-					c.LearnerConfirmed = facts.Learner != "" && confirmLearner && !catalog.SameLearner(facts.Learner, person.Name)
-					if facts.Result != "" {
-						c.Grade = strings.TrimSpace(facts.Result + " " + paren(c.Grade))
-					}
-					c.DocumentID, c.ContentHash = facts.DocumentID, facts.ContentHash
-					if len(offers) > 1 { // one document, several claims: each its own credential
-						c.DocumentID, c.ContentHash = keyed(c.DocumentID, o.SourceID), keyed(c.ContentHash, o.SourceID)
-					}
-					if err := c.MarkMissing(a.now()).Err(); err != nil {
-						return usageErr("%s: %s", file, a.tr().T("people.err.invalid", "Problems", err.Error()))
-					}
-					creds = append(creds, c)
-				}
-				got, err := st.AddCredentials(ctx, creds)
 				if err != nil {
 					return err
 				}
@@ -146,18 +81,4 @@ func readBounded(path string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("larger than %d MB", limit>>20)
 	}
 	return b, nil
-}
-
-func paren(s string) string {
-	if s == "" {
-		return ""
-	}
-	return "(" + s + ")"
-}
-
-func keyed(k, part string) string {
-	if k == "" {
-		return ""
-	}
-	return k + "#" + part
 }

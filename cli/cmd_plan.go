@@ -65,7 +65,7 @@ func newPlanCmd(a *invocation) *cobra.Command {
 	}
 	cmd.AddCommand(newPlanShowCmd(a), newPlanListCmd(a), newPlanAddCmd(a), newPlanMoveCmd(a), newPlanDropCmd(a),
 		newPlanStatusCmd(a), newPlanReserveCmd(a, true), newPlanReserveCmd(a, false), newPlanCheckCmd(a),
-		newPlanTargetCmd(a), newPlanGapCmd(a), newPlanSuggestCmd(a), newPlanAcceptCmd(a), newPlanIndexCmd(a))
+		newPlanTargetCmd(a), newPlanGapCmd(a), newPlanSuggestCmd(a), newPlanAcceptCmd(a), newPlanIndexCmd(a), newPlanNewCmd(a))
 	return cmd
 }
 
@@ -148,32 +148,11 @@ func newPlanAddCmd(a *invocation) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			return withStore(ctx, a, func(st *app.App) error {
-				step := sessions.Step{Kind: sessions.StepKind(kind), Title: strings.TrimSpace(title)}
-				switch step.Kind {
-				case sessions.KindOffer:
-					if offerID == "" {
-						return usageErr("--offer: %s", a.tr().T("plan.err.offer_required"))
-					}
-				case sessions.KindValidation, sessions.KindGuidance:
-					if step.Title == "" && offerID == "" {
-						return usageErr("--title: %s", a.tr().T("plan.err.title_required"))
-					}
-				default:
-					return usageErr("--kind: %q is not offer, validation or guidance", kind)
-				}
-				p, err := f.load(ctx, a, st, true)
+				p, err := st.AddPlanStep(ctx, f.person, f.plan, app.StepInput{Kind: sessions.StepKind(kind), Title: title, OfferID: offerID})
 				if err != nil {
 					return err
 				}
-				if offerID != "" {
-					p, err = a.offerStep(ctx, st, p, offerID, step)
-				} else {
-					p, err = st.AddStep(ctx, p.ID, step)
-				}
-				if err != nil {
-					return err
-				}
-				step = p.Steps[len(p.Steps)-1]
+				step := p.Steps[len(p.Steps)-1]
 				if !f.json {
 					fmt.Fprintln(a.stderr, a.tr().T("plan.cli.added", "N", len(p.Steps), "Title", step.Title))
 				}
@@ -186,26 +165,6 @@ func newPlanAddCmd(a *invocation) *cobra.Command {
 	cmd.Flags().StringVar(&kind, "kind", "offer", "offer, validation or guidance")
 	cmd.Flags().StringVar(&title, "title", "", "the step's title (default: the offer's)")
 	return cmd
-}
-
-// offerStep fills a step from a register offer, with the default funding
-// lines for the schemes the person holds.
-func (a *invocation) offerStep(ctx context.Context, st *app.App, p sessions.Plan, offerID string, step sessions.Step) (sessions.Plan, error) {
-	o, err := st.Offer(ctx, offerID)
-	if errors.Is(err, app.ErrNotFound) {
-		return p, usageErr("--offer: %s", a.tr().T("plan.err.no_offer", "ID", offerID))
-	}
-	if err != nil {
-		return p, err
-	}
-	if step.Kind == sessions.KindOffer && step.Title == "" {
-		return st.AddOfferSteps(ctx, p.ID, o.ID)
-	}
-	if step.Title == "" {
-		step.Title = o.Title
-	}
-	step.OfferID = o.ID
-	return st.AddStep(ctx, p.ID, step)
 }
 
 // stepCmd builds a command that changes one step.

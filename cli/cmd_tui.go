@@ -22,7 +22,7 @@ func runTUI(ctx context.Context, a *invocation) error {
 	// the background: loading it beside a search at 1M offers took the TUI
 	// from 141 to 217 MB peak RSS (bench/tui-mem.sh, 2026-12-07).
 	defer st.Close()
-	deps := tui.Deps{Register: st, Concepts: st, People: st, Plans: st, Exporter: tuiExporter{a: a, st: st}, Reports: st, Changes: st}
+	deps := tui.Deps{Register: st, Concepts: st, People: st, Plans: st, Exporter: tuiExporter{a: a, st: st}, Reports: st, Files: st, Changes: st}
 	if st.Network() {
 		deps.Sync = st
 	}

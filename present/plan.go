@@ -120,6 +120,10 @@ func (p *Printer) Constraints(k catalog.Constraints) string {
 			}
 			var ns []string
 			for _, r := range rs {
+				if r == "" { // every region: the counsellor lifted the limit
+					ns = append(ns, tr.T("plan.suggest.k.anywhere"))
+					continue
+				}
 				if n := p.Region(r); n != "" {
 					ns = append(ns, n)
 				} else {

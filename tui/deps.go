@@ -10,6 +10,9 @@ type Deps struct {
 	Plans    Plans
 	Exporter Exporter
 	Reports  Reports
+	// Files writes and reads files on this machine (person export, credential
+	// import) and erases people: a local TUI only (nil over SSH).
+	Files PersonFiles
 	// Changes, when set, tells the session about other sessions' changes
 	// of the person in focus (see live.go).
 	Changes Changes

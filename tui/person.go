@@ -163,6 +163,9 @@ func (p *personPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	if cmd, ok := p.actionKey(msg); ok {
 		return p, cmd
 	}
+	if cmd, ok := p.fileKey(msg); ok {
+		return p, cmd
+	}
 	switch msg := msg.(type) {
 	case personFileMsg:
 		if msg.seq != p.seq {
@@ -354,7 +357,7 @@ func (p *personPage) historyView(w int) string {
 	for _, c := range p.file.credentials {
 		parts := []string{c.Title, c.AwardingBody, p.sh.P.Date(c.Issued)}
 		if c.ECTS != nil {
-			parts = append(parts, fmt.Sprintf("%g ECTS", *c.ECTS))
+			parts = append(parts, p.sh.P.Number(*c.ECTS)+" ECTS")
 		}
 		if c.EQF > 0 {
 			parts = append(parts, p.sh.P.EQFShort(c.EQF))
@@ -395,9 +398,9 @@ func (p *personPage) Title() string      { return p.sh.Tr.T("people.overview") }
 func (p *personPage) InputFocused() bool { return p.reason != nil }
 func (p *personPage) ShortHelp() []key.Binding {
 	if p.sh.Deps.Plans == nil {
-		return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Edit, p.keys.Back}
+		return append([]key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Edit}, append(p.fileKeyHelp(), p.keys.Back)...)
 	}
-	return []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Plan, p.keys.Search, p.keys.Edit, p.keys.Back}
+	return append([]key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Plan, p.keys.Search, p.keys.Edit}, append(p.fileKeyHelp(), p.keys.Back)...)
 }
 
 // FullHelp lists every key of the overview: the pages it opens, the
@@ -407,7 +410,11 @@ func (p *personPage) FullHelp() [][]key.Binding {
 	if p.sh.Deps.Plans != nil {
 		open = append(open, p.keys.Plan)
 	}
-	return [][]key.Binding{open, {p.keys.Select, p.keys.Done, p.keys.Cancel}, {p.keys.Scroll, p.keys.Back}}
+	// The file keys join the columns there are (a fifth column would push
+	// the global keys off an 80-column screen).
+	files := p.fileKeyHelp()
+	acts := append([]key.Binding{p.keys.Select, p.keys.Done, p.keys.Cancel}, files[:min(len(files), 2)]...)
+	return [][]key.Binding{open, acts, append([]key.Binding{p.keys.Scroll, p.keys.Back}, files[min(len(files), 2):]...)}
 }
 
 // timelineLine is one line of the timeline and when it happened.

@@ -14,7 +14,8 @@ import (
 
 // Plans is what the planner needs from the store.
 type Plans interface {
-	PlanView(ctx context.Context, personID string, today catalog.Date, lang string) (app.PlanView, error)
+	// PlanViewOf is the planner's view of one plan (planID "": the current one).
+	PlanViewOf(ctx context.Context, personID, planID string, today catalog.Date, lang string) (app.PlanView, error)
 	AddOfferSteps(ctx context.Context, planID string, offerIDs ...string) (sessions.Plan, error)
 	MoveStep(ctx context.Context, planID, stepID string, to int) (sessions.Plan, error)
 	SetStepStatus(ctx context.Context, planID, stepID string, status sessions.StepStatus) (sessions.Plan, error)
@@ -22,6 +23,7 @@ type Plans interface {
 	ReleaseStep(ctx context.Context, planID, stepID string) (sessions.Plan, error)
 	SuggestFor(ctx context.Context, personID, planID string, k catalog.Constraints, today catalog.Date, lang string) (catalog.Suggestion, catalog.Occupation, error)
 	AcceptPathway(ctx context.Context, planID string, oc catalog.Occupation, pw catalog.Pathway) (sessions.Plan, error)
+	planSwitcher
 }
 
 // planTimeout bounds a planner store call. Most take milliseconds; the
@@ -77,6 +79,9 @@ type (
 		seq int
 		sg  catalog.Suggestion
 		oc  catalog.Occupation
+		// k is what the suggestion kept to: the counsellor's changes
+		// completed from the person's file.
+		k   catalog.Constraints
 		err error
 	}
 )
@@ -100,6 +105,12 @@ type plannerPage struct {
 	alt      int
 	busy     bool
 	w, h     int
+	// planID is the plan shown ("" until the first load: the current
+	// plan); the counsellor may switch to another of the person's plans.
+	planID string
+	more   plannerMoreKeys
+	// limits are the counsellor's changes to the suggestion's constraints.
+	limits suggestLimits
 	// audited is set once this opening's view is audited (reloads after
 	// an edit are not new looks).
 	audited bool
@@ -107,7 +118,7 @@ type plannerPage struct {
 
 // NewPlannerPage opens the planner for a person's current plan.
 func NewPlannerPage(sh *Shared, personID string) Page {
-	return &plannerPage{sh: sh, keys: newPlannerKeys(sh), personID: personID}
+	return &plannerPage{sh: sh, keys: newPlannerKeys(sh), personID: personID, more: newPlannerMoreKeys(sh)}
 }
 
 func (p *plannerPage) today() catalog.Date { return catalog.DateOf(p.sh.Now()) }
@@ -116,7 +127,7 @@ func (p *plannerPage) Init() tea.Cmd { return p.load() }
 
 func (p *plannerPage) load() tea.Cmd {
 	p.seq++
-	seq, dep, id, today, lang := p.seq, p.sh.Deps.Plans, p.personID, p.today(), p.sh.Tr.Lang()
+	seq, dep, id, planID, today, lang := p.seq, p.sh.Deps.Plans, p.personID, p.planID, p.today(), p.sh.Tr.Lang()
 	var auditor People
 	if !p.audited {
 		auditor, p.audited = p.sh.Deps.People, true
@@ -124,7 +135,7 @@ func (p *plannerPage) load() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), planTimeout)
 		defer cancel()
-		v, err := dep.PlanView(ctx, id, today, lang)
+		v, err := dep.PlanViewOf(ctx, id, planID, today, lang)
 		if err == nil && auditor != nil {
 			err = auditor.Audit(ctx, id, "view", "plan screen")
 		}
@@ -151,11 +162,20 @@ func (p *plannerPage) suggest() tea.Cmd {
 	p.sugSeq++
 	seq, dep, id, plan, today, lang := p.sugSeq, p.sh.Deps.Plans, p.personID, p.view.Report.Plan.ID, p.today(), p.sh.Tr.Lang()
 	p.sug, p.alt, p.mode = nil, 0, modeSuggest
+	limits := p.limits
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), planTimeout)
 		defer cancel()
-		sg, oc, err := dep.SuggestFor(ctx, id, plan, catalog.Constraints{}, today, lang)
-		return suggestMsg{seq: seq, sg: sg, oc: oc, err: err}
+		k, err := limits.constraints(ctx, dep, id)
+		if err != nil {
+			return suggestMsg{seq: seq, err: err}
+		}
+		shown, err := dep.SuggestConstraints(ctx, id, k)
+		if err != nil {
+			return suggestMsg{seq: seq, err: err}
+		}
+		sg, oc, err := dep.SuggestFor(ctx, id, plan, k, today, lang)
+		return suggestMsg{seq: seq, sg: sg, oc: oc, k: shown, err: err}
 	}
 }
 
@@ -170,6 +190,11 @@ func (p *plannerPage) selected() (sessions.Step, bool) {
 }
 
 func (p *plannerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	if p.loaded && p.err == nil {
+		if cmd, ok := p.moreKey(msg); ok {
+			return p, cmd
+		}
+	}
 	switch msg := msg.(type) {
 	case planViewMsg:
 		if msg.seq != p.seq {
@@ -180,6 +205,7 @@ func (p *plannerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return p, Status(p.sh.P.Error(msg.err), true)
 		}
 		p.view = msg.view
+		p.planID = msg.view.Report.Plan.ID
 		p.sel = max(0, min(p.sel, len(p.plan().Steps)-1))
 		return p, p.focus()
 	case planEditMsg:
@@ -367,9 +393,9 @@ func (p *plannerPage) ShortHelp() []key.Binding {
 	case modeCoverage:
 		return []key.Binding{k.Up, k.Suggest, k.Back}
 	case modeSuggest:
-		return []key.Binding{k.Left, k.Accept, k.Back}
+		return []key.Binding{k.Left, k.Accept, p.more.Limits, k.Back}
 	}
-	return []key.Binding{k.Up, k.MoveUp, k.Add, k.Drop, k.Status, k.Reserve, k.Coverage, k.Suggest}
+	return []key.Binding{k.Up, k.MoveUp, k.Add, k.Drop, k.Status, k.Reserve, k.Coverage, k.Suggest, p.more.Plans, p.more.Stack, p.more.Validation}
 }
 
 func (p *plannerPage) FullHelp() [][]key.Binding {
@@ -377,6 +403,7 @@ func (p *plannerPage) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.MoveUp, k.Add, k.Drop},
 		{k.Status, k.Reserve, k.Release},
-		{k.Coverage, k.Suggest, k.Left, k.Accept, k.Back},
+		{k.Coverage, k.Suggest, k.Left, k.Accept, p.more.Limits, k.Back},
+		{p.more.Plans, p.more.Stack, p.more.Validation},
 	}
 }

@@ -28,7 +28,8 @@ func (p *plannerPage) View() string {
 	case modeCoverage:
 		body = p.coverageView(bodyH)
 	case modeSuggest:
-		body = p.suggestView(bodyH)
+		lim, n := p.limitsView()
+		body = lim + p.suggestView(max(bodyH-n, 1))
 	default:
 		body = p.stepsView(bodyH)
 	}
@@ -87,10 +88,12 @@ func (p *plannerPage) totalsBar() string {
 		}
 	}
 	lines = append(lines, cur)
+	lines = lines[:min(len(lines), 3)]
+	// the stack target's progress is never the line that gives way
 	if l := p.sh.P.Stack(t.Stack); l != "" {
 		lines = append(lines, " "+ansi.Truncate(l, p.w-2, "…"))
 	}
-	return st.Bold.Render(strings.Join(lines[:min(len(lines), 3)], "\n"))
+	return st.Bold.Render(strings.Join(lines, "\n"))
 }
 
 // stepsView lists the steps, each with its warnings beneath it.
@@ -98,7 +101,7 @@ func (p *plannerPage) stepsView(h int) string {
 	tr, st := p.sh.Tr, p.sh.Styles
 	pl := p.plan()
 	if len(pl.Steps) == 0 {
-		return " " + tr.T("plan.empty")
+		return " " + strings.ReplaceAll(ansi.Wrap(tr.T("plan.empty"), max(p.w-2, 20), ""), "\n", "\n ")
 	}
 	warn := map[string][]sessions.Warning{}
 	for _, w := range p.view.Report.Warnings {
@@ -268,7 +271,7 @@ func (p *plannerPage) suggestView(h int) string {
 		if sg.Blocked == nil {
 			sg.Blocked = &catalog.Blocker{Constraint: "combination"}
 		}
-		return " " + st.Warning.Render(p.sh.P.Blocked(sg))
+		return " " + st.Warning.Render(strings.ReplaceAll(ansi.Wrap(p.sh.P.Blocked(sg), max(p.w-2, 20), ""), "\n", "\n "))
 	}
 	n := len(sg.Pathways)
 	colW := (p.w - 1) / n

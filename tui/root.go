@@ -183,7 +183,7 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) bodySize() (int, int) {
 	h := m.sh.Height - 3 // header, status, help
 	if m.fullHelp {
-		h -= lipgloss.Height(m.help.FullHelpView(m.fullHelpKeys())) - 1
+		h -= lipgloss.Height(m.fullHelpView()) - 1
 	} else {
 		h -= len(m.shortHelpRows()) - 1
 	}
@@ -361,28 +361,52 @@ func (m *Model) render() string {
 	b.WriteString(m.statusLine())
 	b.WriteByte('\n')
 	if m.fullHelp {
-		b.WriteString(m.help.FullHelpView(m.fullHelpKeys()))
+		b.WriteString(m.fullHelpView())
 	} else {
 		b.WriteString(strings.Join(m.shortHelpRows(), "\n"))
 	}
 	return b.String()
 }
 
-// shortHelpRows is the short help on one line, or on two when one line
-// would cut keys off at this width (80 columns): a key that matters is
-// never hidden behind "…".
+// shortHelpRows is the short help on one line, or on as many as it takes
+// when one line would cut keys off at this width (80 columns): a key that
+// matters is never hidden behind "…".
 func (m *Model) shortHelpRows() []string {
 	keys := append(append([]key.Binding(nil), m.Active().ShortHelp()...), m.globalHelp()...)
 	measure := m.help
 	measure.SetWidth(0)
-	if w := lipgloss.Width(measure.ShortHelpView(keys)); w <= m.sh.Width {
-		return []string{measure.ShortHelpView(keys)}
+	var rows []string
+	for len(keys) > 0 {
+		n := len(keys)
+		for n > 1 && lipgloss.Width(measure.ShortHelpView(keys[:n])) > m.sh.Width {
+			n--
+		}
+		rows = append(rows, m.help.ShortHelpView(keys[:n]))
+		keys = keys[n:]
 	}
-	split := len(keys)
-	for split > 1 && lipgloss.Width(measure.ShortHelpView(keys[:split])) > m.sh.Width {
-		split--
+	if len(rows) == 0 {
+		rows = []string{""}
 	}
-	return []string{measure.ShortHelpView(keys[:split]), m.help.ShortHelpView(keys[split:])}
+	return rows
+}
+
+// fullHelpView is the full help: its columns side by side, and those that
+// would not fit beside them (at 80 columns, in Dutch or French) in a block
+// below, so that no key is cut off.
+func (m *Model) fullHelpView() string {
+	cols := m.fullHelpKeys()
+	measure := m.help
+	measure.SetWidth(0)
+	var blocks []string
+	for len(cols) > 0 {
+		n := len(cols)
+		for n > 1 && lipgloss.Width(measure.FullHelpView(cols[:n])) > m.sh.Width {
+			n--
+		}
+		blocks = append(blocks, m.help.FullHelpView(cols[:n]))
+		cols = cols[n:]
+	}
+	return strings.Join(blocks, "\n")
 }
 
 // fullHelpKeys are the page's keys and, in a last column, the keys that
