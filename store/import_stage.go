@@ -89,10 +89,11 @@ type importRow struct {
 	Started string `json:"started"`
 }
 
-// ImportStatus reports whether an import is running on this database (in
-// any process) and how far it is.
+// ImportStatus reports whether another process runs an import on this
+// database and how far it is. An import this process runs itself (the
+// taxonomy's first-use load, say) is not reported: what waits for it says so.
 func (s *Store) ImportStatus(ctx context.Context) (ImportState, error) {
-	if !importHeld(s.path) {
+	if s.reg.importing.Load() > 0 || !importHeld(s.path) {
 		return ImportState{}, nil
 	}
 	v, err := metaValue(ctx, s.db, "register.import")
@@ -122,6 +123,7 @@ func (s *Store) beginStage(ctx context.Context, percent func() int) (*stage, err
 		}
 		if ok {
 			st.lock = f
+			s.reg.importing.Add(1)
 			break
 		}
 		select {
@@ -328,6 +330,7 @@ func (st *stage) unlock() {
 	if st.lock != nil {
 		st.lock.Close() // releases the flock
 		st.lock = nil
+		st.s.reg.importing.Add(-1)
 	}
 }
 

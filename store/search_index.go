@@ -22,6 +22,11 @@ type register struct {
 	mu      sync.Mutex
 	idx     *memIndex
 	loading atomic.Bool     // a background load of idx runs
+	// importing counts the imports this process runs on the file (the
+	// taxonomy's first-use load among them): ImportStatus speaks of
+	// imports other processes run, which this process's screens cannot
+	// otherwise know of.
+	importing atomic.Int32
 	bg      sync.WaitGroup  // that load, for Close to wait on
 	bgCtx   context.Context // cancelled by Close
 	bgStop  context.CancelFunc

@@ -52,8 +52,9 @@ func TestInjectionPayloadsOnScreen(t *testing.T) {
 				t.Errorf("the result list carries %q raw", seq)
 			}
 			plain := searchPlain(p)
-			if i, j := strings.Index(plain, "T "), strings.Index(plain, "Clean title"); i < 0 || j < 0 || strings.Count(plain[i:j], "\n") != 1 {
-				t.Errorf("the hostile row does not stay one row:\n%s", plain)
+			// a result takes two lines (title; provider, form and start)
+			if i, j := strings.Index(plain, "T "), strings.Index(plain, "Clean title"); i < 0 || j < 0 || strings.Count(plain[i:j], "\n") != 2 {
+				t.Errorf("the hostile result does not stay on its two lines:\n%s", plain)
 			}
 			d := newDetailView(p.sh, o)
 			d.setSize(80, 40)
