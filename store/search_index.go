@@ -21,17 +21,17 @@ import (
 type register struct {
 	mu      sync.Mutex
 	idx     *memIndex
-	loading atomic.Bool     // a background load of idx runs
+	loading atomic.Bool // a background load of idx runs
 	// importing counts the imports this process runs on the file (the
 	// taxonomy's first-use load among them): ImportStatus speaks of
 	// imports other processes run, which this process's screens cannot
 	// otherwise know of.
 	importing atomic.Int32
-	bg      sync.WaitGroup  // that load, for Close to wait on
-	bgCtx   context.Context // cancelled by Close
-	bgStop  context.CancelFunc
-	stale   atomic.Bool
-	matches matchCache
+	bg        sync.WaitGroup  // that load, for Close to wait on
+	bgCtx     context.Context // cancelled by Close
+	bgStop    context.CancelFunc
+	stale     atomic.Bool
+	matches   matchCache
 
 	filters sync.Map // handle → *filter, while a query that uses koers_keep runs
 	handle  atomic.Int64
