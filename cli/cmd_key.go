@@ -24,7 +24,7 @@ func newKeyCmd(a *invocation) *cobra.Command {
 			"Unlock with KOERS_PASSPHRASE, --key-file PATH (env KOERS_KEY_FILE) or the prompt on a terminal.",
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newKeyStatusCmd(a), newKeyInitCmd(a), newKeyRotateCmd(a), newKeyAddPassphraseCmd(a), newKeyAddKeyFileCmd(a), newKeyRecoverCmd(a))
+	cmd.AddCommand(newKeyStatusCmd(a), newKeyUnlockCmd(a), newKeyInitCmd(a), newKeyRotateCmd(a), newKeyAddPassphraseCmd(a), newKeyAddKeyFileCmd(a), newKeyRecoverCmd(a))
 	return cmd
 }
 
@@ -42,31 +42,63 @@ func newKeyStatusCmd(a *invocation) *cobra.Command {
 						return err
 					}
 				}
-				ks, err := st.KeyStatus(cmd.Context())
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					return printJSON(a.stdout, ks)
-				}
-				tr := a.tr()
-				switch {
-				case !ks.Encrypted:
-					fmt.Fprintln(a.stdout, tr.T("key.status.clear", "DB", ks.DB))
-				case ks.Unlocked:
-					fmt.Fprintln(a.stdout, tr.T("key.status.unlocked", "DB", ks.DB, "KeyID", ks.KeyID))
-				default:
-					fmt.Fprintln(a.stdout, tr.T("key.status.locked", "DB", ks.DB))
-				}
-				for _, w := range ks.Wraps {
-					fmt.Fprintln(a.stdout, tr.T("key.status.wrap", "Kind", w.Kind, "KeyID", w.KeyID, "At", w.CreatedAt, "By", w.CreatedBy))
-				}
-				return nil
+				return a.printKeyStatus(cmd.Context(), st, asJSON)
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the status as JSON")
 	return cmd
+}
+
+// newKeyUnlockCmd is `koers key unlock` (the command contract's name):
+// koers keeps no key between commands, so unlocking is checking that the
+// key given opens the database, before a session or a script relies on it.
+func newKeyUnlockCmd(a *invocation) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "unlock",
+		Short: "Check that the key given (KOERS_PASSPHRASE, --key-file or the prompt) unlocks the database",
+		Long: "koers keeps no key between commands: each command unlocks with the key it is given\n" +
+			"(KOERS_PASSPHRASE, --key-file PATH or KOERS_KEY_FILE, or the prompt on a terminal).\n" +
+			"`key unlock` checks that key once and says which data key it opens. Exit 0: it unlocks (or the\n" +
+			"database is in clear); 2: the key does not unlock it (nothing changes); 3: no key was given.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withStore(cmd.Context(), a, func(st *app.App) error {
+				if st.Encrypted() && !st.Unlocked() {
+					return app.Locked(a.dbPath, app.ErrLocked)
+				}
+				return a.printKeyStatus(cmd.Context(), st, asJSON)
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the status as JSON")
+	return cmd
+}
+
+// printKeyStatus says whether the database is encrypted and unlocked, and
+// lists the wraps of its key.
+func (a *invocation) printKeyStatus(ctx context.Context, st *app.App, asJSON bool) error {
+	ks, err := st.KeyStatus(ctx)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return printJSON(a.stdout, ks)
+	}
+	tr := a.tr()
+	switch {
+	case !ks.Encrypted:
+		fmt.Fprintln(a.stdout, tr.T("key.status.clear", "DB", ks.DB))
+	case ks.Unlocked:
+		fmt.Fprintln(a.stdout, tr.T("key.status.unlocked", "DB", ks.DB, "KeyID", ks.KeyID))
+	default:
+		fmt.Fprintln(a.stdout, tr.T("key.status.locked", "DB", ks.DB))
+	}
+	for _, w := range ks.Wraps {
+		fmt.Fprintln(a.stdout, tr.T("key.status.wrap", "Kind", w.Kind, "KeyID", w.KeyID, "At", w.CreatedAt, "By", w.CreatedBy))
+	}
+	return nil
 }
 
 // keySetup gathers what wraps a new data key: the passphrase (env or

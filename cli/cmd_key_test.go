@@ -53,6 +53,21 @@ func TestKeyCommands(t *testing.T) {
 		t.Fatalf("key file: %v %v", st, err)
 	}
 
+	t.Run("unlock", func(t *testing.T) {
+		if code, out, errs := keyCLI(t, db, pass, "key", "unlock"); code != 0 || !strings.Contains(out, "unlocked") {
+			t.Fatalf("key unlock with the passphrase: %d %q %s", code, out, errs)
+		}
+		if code, out, errs := keyCLI(t, db, map[string]string{"KOERS_KEY_FILE": kf}, "key", "unlock"); code != 0 || !strings.Contains(out, "unlocked") {
+			t.Fatalf("key unlock with the key file: %d %q %s", code, out, errs)
+		}
+		if code, _, errs := keyCLI(t, db, map[string]string{"KOERS_PASSPHRASE": "not the passphrase at all"}, "key", "unlock"); code != 2 {
+			t.Fatalf("key unlock with a wrong passphrase: %d %s", code, errs)
+		}
+		if code, _, errs := keyCLI(t, db, nil, "key", "unlock"); code != 3 || !strings.Contains(errs, "KOERS_PASSPHRASE") {
+			t.Fatalf("key unlock without a key: %d %s", code, errs)
+		}
+	})
+
 	t.Run("locked", func(t *testing.T) {
 		code, _, errs := keyCLI(t, db, nil, "person", "list")
 		if code != 3 || !strings.Contains(errs, "KOERS_PASSPHRASE") || !strings.Contains(errs, "--key-file") {
