@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/koers-project/koers/sessions"
 )
@@ -234,6 +235,8 @@ func (a *App) holdIfAbove(ctx context.Context, p sessions.Person, e sessions.Ent
 type AuditQuery struct {
 	PersonID   string
 	Counsellor string
+	// Since, if set, keeps the rows from that moment on.
+	Since time.Time
 }
 
 // AuditTrail is the audit rows q selects, for supervisors (their centres)
@@ -255,7 +258,8 @@ func (a *App) AuditTrail(ctx context.Context, q AuditQuery) ([]AuditEntry, error
 			return nil, err
 		}
 		// An erased person's rows stay (they name no one): readable by id.
-		return a.people.AuditLog(ctx, q.PersonID)
+		rows, err := a.people.AuditLog(ctx, q.PersonID)
+		return since(rows, q.Since), err
 	case q.Counsellor != "":
 		centre := ""
 		if a.st != nil {
@@ -266,9 +270,24 @@ func (a *App) AuditTrail(ctx context.Context, q AuditQuery) ([]AuditEntry, error
 		if err := a.decideAudit("", centre); err != nil {
 			return nil, err
 		}
-		return a.people.AuditBy(ctx, q.Counsellor)
+		rows, err := a.people.AuditBy(ctx, q.Counsellor)
+		return since(rows, q.Since), err
 	}
 	return nil, invalid("person", "people.err.person_required", nil, "Flag", "--person or --counsellor")
+}
+
+// since keeps the rows at or after t (all of them when t is zero).
+func since(rows []AuditEntry, t time.Time) []AuditEntry {
+	if t.IsZero() {
+		return rows
+	}
+	out := rows[:0]
+	for _, e := range rows {
+		if !e.At.Before(t) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func (a *App) decideAudit(counsellor, centre string) error {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -301,18 +302,25 @@ func newLedgerDecideCmd(a *invocation, approve bool) *cobra.Command {
 }
 
 func newAuditCmd(a *invocation) *cobra.Command {
-	var person, counsellor string
+	var person, counsellor, sinceDay string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "audit --person ID | --counsellor NAME",
+		Use:   "audit --person ID | --counsellor NAME [--since DATE]",
 		Short: "Who looked at, changed or exported a person's file, or what an account did (supervisors, auditors)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (person == "") == (counsellor == "") {
 				return usageErr("--person or --counsellor: give one")
 			}
+			var from time.Time
+			if sinceDay != "" {
+				var err error
+				if from, err = time.ParseInLocation("2006-01-02", sinceDay, time.Local); err != nil {
+					return usageErr("--since %q: a date as YYYY-MM-DD", sinceDay)
+				}
+			}
 			return withPeople(cmd.Context(), a, func(st *app.App) error {
-				rows, err := st.AuditTrail(cmd.Context(), app.AuditQuery{PersonID: person, Counsellor: counsellor})
+				rows, err := st.AuditTrail(cmd.Context(), app.AuditQuery{PersonID: person, Counsellor: counsellor, Since: from})
 				if err != nil {
 					return err
 				}
@@ -335,6 +343,7 @@ func newAuditCmd(a *invocation) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&person, "person", "", "the person's id")
 	cmd.Flags().StringVar(&counsellor, "counsellor", "", "an account name")
+	cmd.Flags().StringVar(&sinceDay, "since", "", "only rows from this day on (YYYY-MM-DD, local time)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print an array of audit rows as JSON")
 	return cmd
 }
