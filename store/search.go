@@ -314,6 +314,15 @@ func (s *Store) SearchOffers(ctx context.Context, q catalog.Query) ([]catalog.Hi
 			}
 		}
 		ranked = append(ranked, late...)
+	} else if f.onlyStatus() {
+		key := unfilteredKey(idx.gen, fq.expr, q.Withdrawn, want) + "\x00" + fmt.Sprint(q.BookableOn)
+		var ok bool
+		if ranked, ok = s.reg.ranked.get(key); !ok {
+			if ranked, err = s.rankTitleFirst(ctx, fq, f, want, s.startPassed(idx, q.BookableOn)); err != nil {
+				return nil, err
+			}
+			s.reg.ranked.put(key, ranked)
+		}
 	} else if ranked, err = s.rankTitleFirst(ctx, fq, f, want, s.startPassed(idx, q.BookableOn)); err != nil {
 		return nil, err
 	}
@@ -462,6 +471,13 @@ func (s *Store) CountFacets(ctx context.Context, q catalog.Query) (catalog.Facet
 	if err != nil {
 		return catalog.Facets{}, err
 	}
+	key := ""
+	if f.onlyStatus() {
+		key = unfilteredKey(idx.gen, fq.expr, q.Withdrawn, 0)
+		if fc, ok := s.reg.facets.get(key); ok {
+			return fc, nil
+		}
+	}
 	var c facetCounter
 	c.init(idx)
 	if fq.expr == "" {
@@ -481,7 +497,11 @@ func (s *Store) CountFacets(ctx context.Context, q catalog.Query) (catalog.Facet
 			}
 		}
 	}
-	return c.facets(), nil
+	fc := c.facets()
+	if key != "" {
+		s.reg.facets.put(key, fc)
+	}
+	return fc, nil
 }
 
 type facetCounter struct {

@@ -32,6 +32,9 @@ type register struct {
 	bgStop    context.CancelFunc
 	stale     atomic.Bool
 	matches   matchCache
+	// ranked and facets keep unfiltered searches' results (search_cache.go).
+	ranked resultCache[[]scored]
+	facets resultCache[catalog.Facets]
 
 	filters sync.Map // handle → *filter, while a query that uses koers_keep runs
 	handle  atomic.Int64
@@ -221,6 +224,8 @@ func (s *Store) registerChanged() {
 	s.reg.decoded.clear()
 	s.reg.bm25.clear()
 	s.reg.bm25Title.clear()
+	s.reg.ranked.clear()
+	s.reg.facets.clear()
 }
 
 // generation is the register's change counter in meta.
@@ -374,10 +379,12 @@ func (c *matchCache) clear() {
 	c.mu.Unlock()
 }
 
-// ClearSearchCache forgets the cached match sets and phrase counts, so
+// ClearSearchCache forgets the cached match sets, phrase counts and results, so
 // that a benchmark can replay typing as a fresh session would see it.
 func (s *Store) ClearSearchCache() {
 	s.reg.matches.clear()
 	s.reg.bm25.clear()
 	s.reg.bm25Title.clear()
+	s.reg.ranked.clear()
+	s.reg.facets.clear()
 }
