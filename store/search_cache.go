@@ -14,7 +14,6 @@ import (
 // repeat. Values are shared: callers treat them as read-only.
 type resultCache[V any] struct {
 	mu    sync.Mutex
-	max   int
 	order []string // oldest first
 	m     map[string]V
 }
