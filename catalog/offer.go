@@ -270,6 +270,31 @@ func (o *Offer) Validate() Problems {
 	return p
 }
 
+// AnnexIMissing names the elements Annex I of the Council Recommendation
+// on micro-credentials asks of every micro-credential that o does not
+// state, as their JSON field names in the Annex's order ("workload" for
+// ECTS and hours both unknown). An import reports them (issue 13): the
+// offer stays, and screens say "not stated".
+func (o *Offer) AnnexIMissing() []string {
+	var m []string
+	if strings.TrimSpace(o.AwardingBody) == "" {
+		m = append(m, "awarding_body")
+	}
+	if len(o.Outcomes) == 0 {
+		m = append(m, "learning_outcomes")
+	}
+	if o.ECTS == nil && o.Hours == nil {
+		m = append(m, "workload")
+	}
+	if strings.TrimSpace(o.Assessment) == "" {
+		m = append(m, "assessment")
+	}
+	if strings.TrimSpace(o.QA) == "" {
+		m = append(m, "quality_assurance")
+	}
+	return m
+}
+
 // WorkloadWarning says when ECTS and hours disagree with 1 ECTS ≈ 25–30 h
 // (outside 20–36 h), or "" when they agree or one is missing.
 func (o *Offer) WorkloadWarning() string {

@@ -149,6 +149,9 @@ func importSummary(rep app.ImportReport) map[string]any {
 		"files":   rep.Files,
 		"errors":  rep.Errors,
 	}
+	if rep.AnnexI != nil {
+		out["annex_i_incomplete"] = rep.AnnexI
+	}
 	if rep.Sources == nil {
 		out["sources"] = []app.SourceCounts{}
 	}
@@ -174,6 +177,17 @@ func printImportSummary(a *invocation, rep app.ImportReport) {
 	}
 	if rep.Flagged > 0 {
 		fmt.Fprintln(w, tr.N("import.flagged", rep.Flagged))
+	}
+	if ax := rep.AnnexI; ax != nil {
+		labels := map[string]string{"awarding_body": "detail.awarding", "learning_outcomes": "detail.outcomes", "workload": "detail.workload",
+			"assessment": "detail.assessment", "quality_assurance": "detail.qa"}
+		var parts []string
+		for _, f := range []string{"awarding_body", "learning_outcomes", "workload", "assessment", "quality_assurance"} {
+			if n := ax.Missing[f]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", tr.T(labels[f]), n))
+			}
+		}
+		fmt.Fprintln(w, tr.N("import.annex_i", ax.Offers, "Missing", strings.Join(parts, ", "), "Examples", strings.Join(ax.Examples, "; ")))
 	}
 	if e := rep.ESCO; e != nil {
 		fmt.Fprintln(w, tr.T("import.esco", "Occupations", e.Stored["occupation"], "Skills", e.Stored["skill"], "ISCO", e.Stored["isco_group"], "Groups", e.Stored["skill_group"],

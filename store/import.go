@@ -54,15 +54,41 @@ type SourceCounts struct {
 
 // ImportReport is what a whole import run did.
 type ImportReport struct {
-	DryRun  bool                 `json:"dry_run"`
-	Files   []FileReport         `json:"files"`
-	Offers  OfferCounts          `json:"offers"`
-	Sources []SourceCounts       `json:"sources"`
-	Flagged int                  `json:"flagged"` // offers imported with flags
-	ESCO    *ESCOCounts          `json:"esco,omitempty"`
-	Errors  catalog.ImportErrors `json:"errors"`
+	DryRun  bool           `json:"dry_run"`
+	Files   []FileReport   `json:"files"`
+	Offers  OfferCounts    `json:"offers"`
+	Sources []SourceCounts `json:"sources"`
+	Flagged int            `json:"flagged"` // offers imported with flags
+	// AnnexI counts the offers that do not state every element Annex I
+	// asks of a micro-credential (they import; the counsellor is told).
+	AnnexI *AnnexIReport        `json:"annex_i_incomplete,omitempty"`
+	ESCO   *ESCOCounts          `json:"esco,omitempty"`
+	Errors catalog.ImportErrors `json:"errors"`
 	// MoreErrors counts problems beyond the reported limit.
 	MoreErrors int `json:"more_errors,omitempty"`
+}
+
+// AnnexIReport is how many imported offers leave Annex I elements
+// unstated, per element (catalog.Offer.AnnexIMissing's names), with the
+// first few of them named (file and source id).
+type AnnexIReport struct {
+	Offers   int            `json:"offers"`
+	Missing  map[string]int `json:"missing"`
+	Examples []string       `json:"examples"`
+}
+
+// note counts one offer's missing elements.
+func (r *AnnexIReport) note(file string, o catalog.Offer, missing []string) {
+	r.Offers++
+	if r.Missing == nil {
+		r.Missing = map[string]int{}
+	}
+	for _, m := range missing {
+		r.Missing[m]++
+	}
+	if len(r.Examples) < 5 {
+		r.Examples = append(r.Examples, file+": "+o.SourceID)
+	}
 }
 
 // FileReport is one input file and its format.
@@ -285,6 +311,12 @@ func (s *Store) importRuns(ctx context.Context, w *offerWriter, offers iter.Seq[
 			for ok && o.Source == source {
 				if len(o.Flags) > 0 {
 					rep.Flagged++
+				}
+				if m := o.AnnexIMissing(); len(m) > 0 {
+					if rep.AnnexI == nil {
+						rep.AnnexI = &AnnexIReport{}
+					}
+					rep.AnnexI.note(fr.Path, o, m)
 				}
 				fr.Offers++
 				prog.offer()
