@@ -303,10 +303,10 @@ func (p *personPage) planView(w int) string {
 	if !p.file.next.IsZero() {
 		next = p.sh.P.DateTime(p.file.next.Local())
 	}
-	b.WriteString(" " + st.Label.Render(tr.T("people.next")+":") + " " + next + "\n")
+	b.WriteString(" " + st.Label.Render(tr.T("people.next_label")) + " " + next + "\n") // French puts a space before the colon
 	b.WriteString(" " + st.Title.Render(tr.T("people.open_actions", "Count", len(p.file.actions))) + "\n")
 	if len(p.file.actions) == 0 {
-		b.WriteString("  " + st.Muted.Render(tr.T("people.none")) + "\n")
+		b.WriteString("  " + st.Muted.Render(tr.T("people.no_actions")) + "\n") // "aucune action" in French
 	}
 	if len(p.file.actions) > 0 {
 		b.WriteString("  " + st.Muted.Render(tr.T("people.action_keys")) + "\n")
