@@ -270,7 +270,7 @@ func TestCredentialDetailInTheTUI(t *testing.T) {
 				r.waitFor(w["mandatory"], w["learner"], w["level"])
 				r.snap("full")
 				r.tm.Send(tea.KeyPressMsg{Code: tea.KeyPgDown})
-				r.waitFor(w["stack"], w["prereq"])
+				r.waitFor(w["stack"], w["prereq"], "digilab.example.org/python") // the last row: shown once the page has scrolled
 				r.snap("full_optional")
 				r.keys("esc")
 				r.waitFor(w["list"])
