@@ -45,7 +45,7 @@ func (a *App) ImportCredential(ctx context.Context, personID, file string, in Cr
 	if err != nil {
 		return nil, invalid("format", "", err)
 	}
-	doc, err := readBounded(file, MaxCredentialFile)
+	doc, err := ReadBounded(file, MaxCredentialFile)
 	if err != nil {
 		return nil, invalid("", "", fmt.Errorf("%s: %w", file, err))
 	}
@@ -114,9 +114,9 @@ func (a *App) ImportCredential(ctx context.Context, personID, file string, in Cr
 	return a.AddCredentials(ctx, creds) // gated (edit) and announced to other sessions
 }
 
-// readBounded reads a file of at most limit bytes, refusing a larger one
-// without reading it whole.
-func readBounded(path string, limit int64) ([]byte, error) {
+// ReadBounded reads a file of at most limit bytes, refusing a larger one
+// without reading it whole (every face reads the files people name through it).
+func ReadBounded(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

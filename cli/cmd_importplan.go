@@ -43,7 +43,7 @@ func isPlanFile(path string) bool {
 	if !bytes.HasPrefix(head, []byte("{")) || !bytes.Contains(head, []byte(export.Profile)) {
 		return false
 	}
-	data, err := readBounded(path, maxPlanFile)
+	data, err := app.ReadBounded(path, maxPlanFile)
 	if err != nil {
 		return true // it says it is a plan: importPlans reports why it cannot be read
 	}
@@ -75,7 +75,7 @@ func (a *invocation) importPlans(ctx context.Context, st *app.App, paths []strin
 	}
 	var todo []parsed
 	for _, path := range paths {
-		data, err := readBounded(path, maxPlanFile)
+		data, err := app.ReadBounded(path, maxPlanFile)
 		if err != nil {
 			return nil, usageErr("%s: %v", path, err)
 		}

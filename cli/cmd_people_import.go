@@ -3,8 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -63,22 +61,4 @@ func newCredentialImportCmd(a *invocation) *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the credentials as JSON")
 	cmd.Flags().BoolVar(&confirmLearner, "confirm-learner", false, "the counsellor confirms that a learner name differing from the person's is this person")
 	return cmd
-}
-
-// readBounded reads a file of at most limit bytes, refusing a larger one
-// without reading it whole.
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("larger than %d MB", limit>>20)
-	}
-	return b, nil
 }
