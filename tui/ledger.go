@@ -205,7 +205,8 @@ func (p *ledgerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		p.scheme = min(p.scheme, max(len(p.schemes)-1, 0))
 		// The header's available ILA follows what was just posted.
 		fc := focusFor(p.sh.P, personFile{person: p.person, balances: p.bal})
-		return p, func() tea.Msg { return FocusMsg{Focus: fc} }
+		p.sh.Focus = fc // at once, on the update loop: the next screen drawn carries it
+		return p, nil
 	case postedMsg:
 		tr := p.sh.Tr
 		if msg.err != nil {

@@ -182,7 +182,11 @@ func (p *personPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		p.audited = true
 		p.file = msg.file
 		fc := focusFor(p.sh.P, p.file)
-		return p, func() tea.Msg { return FocusMsg{Focus: fc} }
+		// Set at once, on the update loop, not by a message that a key
+		// pressed meanwhile could overtake: the next screen drawn (the
+		// profile form, say) carries the person in its header.
+		p.sh.Focus = fc
+		return p, nil
 	case RevealMsg:
 		return p, p.load()
 	case tea.KeyPressMsg:

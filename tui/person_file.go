@@ -63,7 +63,8 @@ func (p *personPage) fileKey(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case personErasedMsg:
 		p.seq++ // the reload that the pop asked for finds nobody: drop it
-		return tea.Batch(func() tea.Msg { return FocusMsg{} }, Pop()), true
+		p.sh.Focus = nil
+		return Pop(), true
 	case tea.KeyPressMsg:
 		if !p.loaded || p.err != nil {
 			return nil, false

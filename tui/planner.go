@@ -252,7 +252,8 @@ func (p *plannerPage) focus() tea.Cmd {
 	if v, ok := p.view.Report.Context.Available[catalog.SchemeILA]; ok {
 		fc.Balance = p.sh.Tr.T("plan.focus", "Amount", p.sh.P.Money(catalog.Money(v), "EUR"))
 	}
-	return func() tea.Msg { return FocusMsg{Focus: fc} }
+	p.sh.Focus = fc // at once, on the update loop
+	return nil
 }
 
 func (p *plannerPage) stepsKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
