@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/csv"
 	"fmt"
+	"strings"
 	"io"
 	"strconv"
 
@@ -117,6 +118,9 @@ func (r *Report) periodLine(l Labels) string {
 	}
 	if p.Region != "" {
 		s += " · " + Label(l, "report.region", "region") + " " + p.Region
+	}
+	if len(p.Centres) > 0 && p.Centre == "" {
+		s += " · " + Label(l, "report.centres", "centres") + " " + strings.Join(p.Centres, ", ")
 	}
 	return s
 }
