@@ -3,9 +3,9 @@ package report
 import (
 	"encoding/csv"
 	"fmt"
-	"strings"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/koers-project/koers/present"
 )
