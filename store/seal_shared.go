@@ -226,3 +226,7 @@ func SealedQuery(z Sealer, query string) (tokens []string, idPrefix string) {
 func SealedMatch(query, idPrefix string, ps sessions.PersonSummary) bool {
 	return vault.Matches(query, ps.Name, ps.Email) || (idPrefix != "" && strings.HasPrefix(ps.ID, idPrefix))
 }
+
+// DraftID is the row id a draft's body is sealed for (drafts are keyed by
+// person and kind).
+func DraftID(personID, kind string) string { return draftID(personID, kind) }

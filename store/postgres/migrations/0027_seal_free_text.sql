@@ -38,3 +38,7 @@ CREATE TRIGGER ledger_requests_append_only BEFORE UPDATE OR DELETE ON ledger_req
 DROP TRIGGER ledger_decisions_append_only ON ledger_decisions;
 CREATE TRIGGER ledger_decisions_append_only BEFORE UPDATE OR DELETE ON ledger_decisions
     FOR EACH ROW EXECUTE FUNCTION koers_append_only('erasable', 'reason');
+
+-- A credential's document is sealed whole, as on SQLite: its column holds
+-- text (the JSON in clear, or its sealed form), no longer jsonb.
+ALTER TABLE credentials ALTER COLUMN doc TYPE text USING doc::text;
