@@ -104,7 +104,7 @@ func (s *Store) Credentials(ctx context.Context, personID string) ([]sessions.Cr
 }
 
 // credentials reads and opens the documents on a person's file. SQLite
-// sorts the unknown issue date ('') last in descending order: NULLS LAST
+// sorts the unknown issue date (”) last in descending order: NULLS LAST
 // does the same here.
 func credentials(ctx context.Context, q querier, z store.Sealer, personID string) ([]sessions.Credential, error) {
 	rows, err := q.Query(ctx, `SELECT id::text, doc FROM credentials WHERE person_id=$1 ORDER BY issued DESC NULLS LAST, id`, personID)
