@@ -37,7 +37,8 @@ func TestEngine(t *testing.T) {
 				err := st.DB().QueryRowContext(ctx, sql).Scan(&n)
 				return n, err
 			},
-			As: func(actor string) storetest.Engine { return st.As(actor) },
+			As:    func(actor string) storetest.Engine { return st.As(actor) },
+			Files: func() []string { return []string{st.Path(), st.Path() + "-wal"} },
 		}
 	})
 }

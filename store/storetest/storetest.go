@@ -109,6 +109,9 @@ type Target struct {
 	// Acting is the engine's view acting as actor in a server session
 	// from a centre (stamped on every audit row).
 	Acting func(actor, session, centre string) Engine
+	// Files are the files the engine keeps its data in, searched byte for
+	// byte for an erased person's name (nil: none on this machine).
+	Files func() []string
 }
 
 // Opener opens a fresh, empty, migrated database of the engine under test,
