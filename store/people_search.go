@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/vault"
@@ -18,17 +17,7 @@ import (
 // a query that is a person id's prefix finds that person. With no word
 // the index can use, every name is opened (the whole caseload, as a list).
 func (s *Store) peopleSealed(ctx context.Context, z seals, query string, limit int) ([]sessions.PersonSummary, error) {
-	words := vault.Words(query)
-	var tokens []string
-	for _, w := range words {
-		if t, ok := z.box.QueryToken(w); ok {
-			tokens = append(tokens, t)
-		}
-	}
-	idPrefix := strings.ToLower(strings.TrimSpace(query))
-	if len(idPrefix) < 4 || strings.Trim(idPrefix, "0123456789abcdef-") != "" {
-		idPrefix = ""
-	}
+	tokens, idPrefix := SealedQuery(z, query)
 	where, args := "", []any{}
 	if len(tokens) > 0 {
 		tj, _ := json.Marshal(tokens)
@@ -58,7 +47,7 @@ func (s *Store) peopleSealed(ctx context.Context, z seals, query string, limit i
 		if err := z.openFields("people", ps.ID, field{"name", &ps.Name}, field{"email", &ps.Email}); err != nil {
 			return nil, err
 		}
-		if !vault.Matches(query, ps.Name, ps.Email) && (idPrefix == "" || !strings.HasPrefix(ps.ID, idPrefix)) {
+		if !SealedMatch(query, idPrefix, ps) {
 			continue
 		}
 		ps.UpdatedAt, ps.LastSession = readStamp(upd), readStamp(last)
