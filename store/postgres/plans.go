@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -122,12 +121,7 @@ func (s *Store) readSteps(ctx context.Context, q querier, p *sessions.Plan) erro
 	if err != nil {
 		return err
 	}
-	for i := range p.Steps {
-		st := &p.Steps[i]
-		for j := range st.Funding {
-			st.Funding[j].Reserved = res[sessions.ReserveRef(st.ID)+"\x00"+st.Funding[j].Scheme]
-		}
-	}
+	store.SetReserved(p, res)
 	return nil
 }
 
@@ -142,7 +136,7 @@ func reservations(ctx context.Context, q querier, personID string) (map[string]i
 	var ref, sc string
 	var n int64
 	_, err = pgx.ForEachRow(rows, []any{&ref, &sc, &n}, func() error {
-		out[ref+"\x00"+sc] = n
+		out[store.ReservationKey(ref, sc)] = n
 		return nil
 	})
 	if err != nil {
@@ -173,9 +167,7 @@ func (s *Store) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan,
 		}
 		p.ID, p.Agreed = NewID(), n == 0
 		now := s.stamp()
-		if strings.TrimSpace(p.Name) == "" {
-			p.Name = fmt.Sprintf("Plan %d", n+1)
-		}
+		p.Name = store.PlanName(p.Name, n)
 		_, err := tx.Exec(ctx, `INSERT INTO plans (id, person_id, name, occupation_uri, occupation_label, stack_target, agreed,
 			created_at, created_by, updated_at, updated_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$8,$9)`,
 			p.ID, p.PersonID, p.Name, p.OccupationURI, p.OccupationLabel, p.StackTarget, p.Agreed, now, s.actor)
@@ -197,17 +189,7 @@ func (s *Store) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan,
 // CurrentPlan is the person's agreed plan, else their newest; with create,
 // a person without a plan gets an empty one.
 func (s *Store) CurrentPlan(ctx context.Context, personID string, create bool) (sessions.Plan, error) {
-	ps, err := s.Plans(ctx, personID)
-	if err != nil {
-		return sessions.Plan{}, err
-	}
-	if len(ps) > 0 {
-		return ps[0], nil
-	}
-	if !create {
-		return sessions.Plan{}, fmt.Errorf("person %s: %w", personID, store.ErrNoPlan)
-	}
-	return s.CreatePlan(ctx, sessions.Plan{PersonID: personID})
+	return store.CurrentPlanOf(ctx, s, personID, create)
 }
 
 // UpdatePlan reads the plan (locking it), lets fn change it, and writes it
@@ -224,22 +206,10 @@ func (s *Store) UpdatePlan(ctx context.Context, planID string, fn func(tx *PlanT
 		if err != nil {
 			return err
 		}
-		if read, ok := store.ExpectedVersion(ctx, planID); ok && read != p.Version {
-			return &sessions.ChangedError{What: sessions.ChangedPlan, ID: planID, Read: read, Now: p.Version, By: p.UpdatedBy, At: p.UpdatedAt}
-		}
-		before := map[string]sessions.Step{}
-		for _, st := range p.Steps {
-			before[st.ID] = st
-		}
-		if err := fn(&PlanTx{s: s, tx: tx}, &p); err != nil {
+		before, err := store.PlanEdit(ctx, &PlanTx{s: s, tx: tx}, planID, &p, fn)
+		if err != nil {
 			return err
 		}
-		for id := range before {
-			if p.Step(id) < 0 {
-				return fmt.Errorf("step %s: steps are dropped, never removed", id)
-			}
-		}
-		p.ID = planID
 		_, err = tx.Exec(ctx, `UPDATE plans SET name=$1, occupation_uri=$2, occupation_label=$3, stack_target=$4, updated_at=$5, updated_by=$6, version=version+1 WHERE id=$7`,
 			p.Name, p.OccupationURI, p.OccupationLabel, p.StackTarget, s.stamp(), s.actor, planID)
 		if err != nil {
@@ -265,17 +235,8 @@ func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, p *sessions.Plan, bef
 	now := s.stamp()
 	for i := range p.Steps {
 		st := &p.Steps[i]
-		if st.Kind == "" {
-			st.Kind = sessions.KindOffer
-		}
-		if st.Status == "" {
-			st.Status = sessions.StepPlanned
-		}
-		if !st.Status.Valid() {
-			return fmt.Errorf("step %d: status %q is not one of planned, applied, enrolled, in_progress, completed, dropped", i+1, st.Status)
-		}
-		if strings.TrimSpace(st.Title) == "" {
-			return fmt.Errorf("step %d: title is required", i+1)
+		if err := store.CheckStep(i, st); err != nil {
+			return err
 		}
 		old, known := before[st.ID]
 		if st.ID == "" || !known {
@@ -290,7 +251,7 @@ func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, p *sessions.Plan, bef
 				return fmt.Errorf("insert step %d: %w", i+1, mapErr(err))
 			}
 		} else {
-			changed := old.Status != st.Status || old.Title != st.Title || old.Start != st.Start || old.End != st.End || old.Note != st.Note || !sameLines(old.Funding, st.Funding)
+			changed := store.StepChanged(old, *st)
 			ua, ub := old.UpdatedAt, old.UpdatedBy
 			if changed {
 				ua, ub = now, s.actor
@@ -305,8 +266,8 @@ func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, p *sessions.Plan, bef
 			return fmt.Errorf("write funding: %w", err)
 		}
 		for _, l := range st.Funding {
-			if l.Amount < 0 {
-				return fmt.Errorf("step %d: funding %s: amount is negative", i+1, l.Scheme)
+			if err := store.CheckFunding(i, l); err != nil {
+				return err
 			}
 			_, err := tx.Exec(ctx, `INSERT INTO plan_funding (step_id, person_id, scheme, amount) VALUES ($1,$2,$3,$4)`, st.ID, p.PersonID, l.Scheme, l.Amount)
 			if err != nil {
@@ -315,18 +276,6 @@ func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, p *sessions.Plan, bef
 		}
 	}
 	return nil
-}
-
-func sameLines(a, b []sessions.FundingLine) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Scheme != b[i].Scheme || a[i].Amount != b[i].Amount {
-			return false
-		}
-	}
-	return true
 }
 
 // AgreePlan makes planID the person's agreed plan (and no other).
