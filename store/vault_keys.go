@@ -18,8 +18,9 @@ type sealedColumn struct {
 // sealedColumns are every column sealed once encryption is on: people's
 // names and contact details, the free text of guidance (session summary,
 // reason not attended, notes, goals, actions, drafts), plan names and step notes,
-// step outcome reasons, ledger entry reasons and earned credentials (the
-// document with the learner's fields, and its title). A new column of
+// step outcome reasons, ledger entry reasons, earned credentials (the
+// document with the learner's fields, and its title) and the reasons of
+// erasure requests and their decisions. A new column of
 // personal data joins this list and its read and write points (README,
 // Encryption at rest).
 var sealedColumns = []sealedColumn{
@@ -33,6 +34,7 @@ var sealedColumns = []sealedColumn{
 	{"step_outcomes", "reason", "id"},
 	{"ledger_entries", "reason", "id"},
 	{"credentials", "title", "id"}, {"credentials", "doc", "id"},
+	{"erase_requests", "reason", "id"}, {"erase_decisions", "reason", "id"},
 }
 
 // draftID is the row id a draft's body is sealed for.
