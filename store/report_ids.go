@@ -1,16 +1,24 @@
 package store
 
 // idMap maps ids to indexes. Ids are UUIDs in their 36-character text
-// form almost always: those are kept as 16 bytes inline in the map's
-// slots, so a lookup hashes and compares 16 bytes and follows no pointer
-// (a map keyed by the text was a fifth of the report's time at 100,000
-// people: a cache miss per lookup). Any other id is kept as text.
+// form almost always, sometimes with a short suffix (the generated
+// population's accounts are "<uuid>-a"): those are kept as the UUID's 16
+// bytes, the suffix and its length inline in the map's slots, so a lookup
+// hashes and compares 24 bytes and follows no pointer (a map keyed by the
+// text was a fifth of the report's time at 100,000 people: a cache miss
+// per lookup). Any other id is kept as text.
 type idMap struct {
-	u map[[16]byte]int32
+	u map[idKey]int32
 	s map[string]int32
 }
 
-func newIDMap() *idMap { return &idMap{u: map[[16]byte]int32{}, s: map[string]int32{}} }
+// idKey is a UUID's 16 bytes, up to maxSuffix bytes that follow it, and
+// how many (so "<uuid>" and "<uuid>\x00" differ).
+type idKey [16 + maxSuffix + 1]byte
+
+const maxSuffix = 7
+
+func newIDMap() *idMap { return &idMap{u: map[idKey]int32{}, s: map[string]int32{}} }
 
 func (m *idMap) put(id []byte, v int32) {
 	if k, ok := uuidKey(id); ok {
@@ -31,13 +39,13 @@ func (m *idMap) get(id []byte) (int32, bool) {
 
 func (m *idMap) len() int { return len(m.u) + len(m.s) }
 
-// uuidKey reads the canonical text form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx
-// (lower or upper case hex); ok is false for anything else. Two texts
-// that differ only in the case of a hex digit map to one key, so upper
-// case is refused: ids are written in lower case, and an id in upper case
-// stays text, apart from its lower-case twin.
-func uuidKey(b []byte) (k [16]byte, ok bool) {
-	if len(b) != 36 || b[8] != '-' || b[13] != '-' || b[18] != '-' || b[23] != '-' {
+// uuidKey reads the canonical lower-case text form
+// xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx and up to maxSuffix bytes after it;
+// ok is false for anything else. Upper-case hex is refused: two texts
+// that differ only in the case of a hex digit would map to one key, so an
+// id in upper case stays text, apart from its lower-case twin.
+func uuidKey(b []byte) (k idKey, ok bool) {
+	if len(b) < 36 || len(b) > 36+maxSuffix || b[8] != '-' || b[13] != '-' || b[18] != '-' || b[23] != '-' {
 		return k, false
 	}
 	j := 0
@@ -55,6 +63,8 @@ func uuidKey(b []byte) (k [16]byte, ok bool) {
 		j++
 		i += 2
 	}
+	copy(k[16:], b[36:])
+	k[len(k)-1] = byte(len(b) - 36)
 	return k, true
 }
 
