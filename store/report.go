@@ -96,29 +96,32 @@ var sqliteReport = ReportSQL{
 		WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR substr(region, 1, length($4)) = $4)`,
 	Schemes: `SELECT person_id, scheme FROM accounts`,
 	// The covering index (person_id, at, attended, id) is walked in order:
-	// no sort, no table row read.
+	// no sort, no table row read. An action is agreed on its session's
+	// day: each session of the period looks up its actions (one seek in
+	// their covering index (session_id, status)), counted and done packed
+	// in one integer, the done ones above bit 32, so one seek serves both
+	// (the subquery is written once: SQLite copies it into each expression
+	// that names it).
 	Sessions: `SELECT person_id, ` + sqlDay("min(CASE WHEN attended THEN at END)") + `,
-			sum(attended AND at >= $1 AND at < $2), sum(NOT attended AND at >= $1 AND at < $2)
-		FROM guidance_sessions GROUP BY person_id`,
-	// An action is agreed on its session's day: the period's sessions, in
-	// person order from the same covering index, each joined to its
-	// actions (CROSS JOIN keeps sessions outside; the other order seeks a
-	// session row per action and sorts).
-	Actions: `SELECT s.person_id, count(*), sum(a.status = 'done')
-		FROM guidance_sessions s CROSS JOIN actions a ON a.session_id = s.id
-		WHERE s.at >= $1 AND s.at < $2 GROUP BY s.person_id`,
+			sum(attended AND at >= $1 AND at < $2), sum(NOT attended AND at >= $1 AND at < $2), sum(x)
+		FROM (SELECT person_id, at, attended, CASE WHEN at >= $1 AND at < $2 THEN
+				(SELECT count(*) | (coalesce(sum(a.status = 'done'), 0) << 32) FROM actions a WHERE a.session_id = s.id) END AS x
+			FROM guidance_sessions s)
+		GROUP BY person_id`,
 	PlanMade: `SELECT person_id, ` + sqlDay("min(created_at)") + ` FROM plans p
 		WHERE EXISTS (SELECT 1 FROM plan_steps s WHERE s.plan_id = p.id) GROUP BY person_id`,
 	// A step's outcomes grouped in the order of their covering index, then
-	// the step itself and its EUR funding by key.
-	Steps: `SELECT st.person_id, st.offer_id, o.e, o.c, o.d,
-			(SELECT sum(f.amount) FROM plan_funding f WHERE f.step_id = o.step_id
-				AND f.scheme IN (SELECT code FROM schemes WHERE unit = 'EUR'))
-		FROM (SELECT step_id, ` + sqlDay("max(CASE status WHEN 'enrolled' THEN on_date END)") + ` AS e,
-				` + sqlDay("max(CASE status WHEN 'completed' THEN on_date END)") + ` AS c,
-				` + sqlDay("max(CASE status WHEN 'dropped' THEN on_date END)") + ` AS d
+	// the step itself by key in its covering index (the planner would take
+	// the primary key's index and read the table row), and, if enrolled in
+	// the period, its funding lines in EUR schemes (one seek on the step).
+	Steps: `SELECT st.person_id, st.offer_id, ` + sqlDay("o.e") + `, ` + sqlDay("o.c") + `, ` + sqlDay("o.d") + `,
+			CASE WHEN o.e >= $1 AND o.e < $2 THEN (SELECT sum(CASE WHEN f.scheme IN (SELECT code FROM schemes WHERE unit = 'EUR') THEN f.amount END)
+				FROM plan_funding f WHERE f.step_id = o.step_id) END
+		FROM (SELECT step_id, max(CASE status WHEN 'enrolled' THEN on_date END) AS e,
+				max(CASE status WHEN 'completed' THEN on_date END) AS c,
+				max(CASE status WHEN 'dropped' THEN on_date END) AS d
 			FROM step_outcomes GROUP BY step_id) o
-		CROSS JOIN plan_steps st ON st.id = o.step_id`,
+		CROSS JOIN plan_steps st INDEXED BY plan_steps_report ON st.id = o.step_id`,
 	Credentials: `SELECT person_id, ` + sqlDay("d") + ` FROM (SELECT person_id, CASE WHEN issued <> '' THEN issued ELSE created_at END AS d FROM credentials)
 		WHERE d >= $1 AND d < $2`,
 	Follows: `SELECT person_id, months, situation, ` + sqlDay("on_date") + ` FROM employment_outcomes ORDER BY rowid`,
@@ -126,16 +129,14 @@ var sqliteReport = ReportSQL{
 	Accounts: `SELECT id, scheme FROM accounts
 		WHERE ($3 = '' AND $4 = '') OR person_id IN (SELECT id FROM people
 			WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR substr(region, 1, length($4)) = $4))`,
-	// The period's range of the covering (effective, …) index: most of a
-	// ledger lies outside a 12-month period, and no table row is read.
-	Entries: `SELECT account_id, kind, amount, ` + sqlDay("effective") + ` FROM ledger_entries
-		WHERE effective >= $1 AND effective < $2 AND kind NOT IN ('top-up', 'spend')`,
-	TopUps: `SELECT account_id, amount, ` + sqlDay("effective") + `, funder FROM ledger_entries
-		WHERE effective >= $1 AND effective < $2 AND kind = 'top-up'`,
-	Spends: `SELECT e.account_id, e.amount, ` + sqlDay("e.effective") + `, st.offer_id
-		FROM ledger_entries e LEFT JOIN plan_steps st ON substr(e.ref, 1, 10) = 'plan-step:' AND st.id = substr(e.ref, 11)
-			AND st.person_id = (SELECT person_id FROM accounts a WHERE a.id = e.account_id)
-		WHERE e.effective >= $1 AND e.effective < $2 AND e.kind = 'spend'`,
+	// The period's range of the covering (effective, …) index, read once:
+	// most of a ledger lies outside a 12-month period, and no table row is
+	// read. A spend's offer is its step's, looked up by key only for spends.
+	Entries: `SELECT e.account_id, e.kind, e.amount, ` + sqlDay("e.effective") + `,
+			CASE WHEN e.kind = 'top-up' THEN e.funder END,
+			CASE WHEN e.kind = 'spend' AND substr(e.ref, 1, 10) = 'plan-step:' THEN (SELECT st.offer_id FROM plan_steps st
+				WHERE st.id = substr(e.ref, 11) AND st.person_id = (SELECT person_id FROM accounts a WHERE a.id = e.account_id)) END
+		FROM ledger_entries e WHERE e.effective >= $1 AND e.effective < $2`,
 }
 
 // streamFacts reads every fact table of the report into b, on two

@@ -22,17 +22,18 @@ type ReportSQL struct {
 	// Schemes: person id, scheme of every account.
 	Schemes string
 	// Sessions: person id, day of the first attended session ever,
-	// sessions attended in the period, sessions missed in the period.
+	// sessions attended in the period, sessions missed in the period, and
+	// the actions agreed in sessions of the period with, above bit 32, how
+	// many of them are done (NULL none).
 	Sessions string
-	// Actions: person id, actions agreed in sessions of the period, of
-	// which done.
-	Actions string
 	// PlanMade: person id, day of the first plan that has a step.
 	PlanMade string
-	// Steps: person id, offer id, days enrolled, completed, dropped, and
-	// the sum of the step's funding lines in EUR schemes, of every step
-	// with an outcome (a step without one adds nothing but what is spent
-	// on it, which Spends reads).
+	// Steps: person id, offer id, days enrolled, completed, dropped, and,
+	// for a step enrolled in the period, the sum of its funding lines in
+	// EUR schemes (NULL otherwise: it is read only to count what was paid
+	// out of pocket for the period's enrolments), of every step with an
+	// outcome (a step without one adds nothing but what is spent on it,
+	// which Entries reads).
 	Steps string
 	// Credentials: person id, day of each credential earned in the period.
 	Credentials string
@@ -45,14 +46,10 @@ type ReportSQL struct {
 	// Accounts: account id, scheme of the accounts of the people in the
 	// centre and region.
 	Accounts string
-	// Entries: account id, kind, amount, day of the period's entries other
-	// than top-ups and spends.
+	// Entries: account id, kind, amount, day of the period's entries, with
+	// the funder of a top-up and the offer id of the step of the same
+	// person a spend is for ('' or NULL none; NULL for other kinds).
 	Entries string
-	// TopUps: account id, amount, day, funder of the period's top-ups.
-	TopUps string
-	// Spends: account id, amount, day, and the offer id of the step of the
-	// same person the spend is for ('' or NULL none), of the period's spends.
-	Spends string
 }
 
 // ReportRows runs one fact query and calls fn with each row's columns as
@@ -129,9 +126,11 @@ func feedPeople(ctx context.Context, q ReportSQL, rows ReportRows, args []any, o
 	}{
 		{"schemes", q.Schemes, func(c [][]byte) { b.Scheme(person(c[0]), in.of(c[1])) }},
 		{"sessions", q.Sessions, func(c [][]byte) {
-			b.Sessions(person(c[0]), report.SessionSummary{First: report.Day(atoi(c[1])), Held: int(atoi(c[2])), NoShow: int(atoi(c[3]))})
+			i := person(c[0])
+			b.Sessions(i, report.SessionSummary{First: report.Day(atoi(c[1])), Held: int(atoi(c[2])), NoShow: int(atoi(c[3]))})
+			x := atoi(c[4])
+			b.Actions(i, int(x&(1<<32-1)), int(x>>32))
 		}},
-		{"actions", q.Actions, func(c [][]byte) { b.Actions(person(c[0]), int(atoi(c[1])), int(atoi(c[2]))) }},
 		{"plans", q.PlanMade, func(c [][]byte) { b.PlanMade(person(c[0]), report.Day(atoi(c[1]))) }},
 		{"steps", q.Steps, func(c [][]byte) {
 			i := person(c[0])
@@ -180,28 +179,20 @@ func feedLedger(ctx context.Context, q ReportSQL, rows ReportRows, args []any, o
 	}); err != nil {
 		return err
 	}
-	// entry reads an account id, an amount and a day.
-	entry := func(account, amount, day []byte, kind string) (int32, report.Entry) {
-		i, ok := accounts.get(account)
+	return run(ctx, rows, "ledger", q.Entries, args, func(c [][]byte) {
+		i, ok := accounts.get(c[0])
 		if !ok {
-			return -1, report.Entry{}
+			return
 		}
-		return i, report.Entry{Scheme: schemes[i], Kind: kind, Amount: atoi(amount), On: report.Day(atoi(day)), Step: -1}
-	}
-	if err := run(ctx, rows, "ledger", q.Entries, args, func(c [][]byte) {
-		f.Entry(entry(c[0], c[2], c[3], in.of(c[1])))
-	}); err != nil {
-		return err
-	}
-	if err := run(ctx, rows, "top-ups", q.TopUps, args, func(c [][]byte) {
-		i, e := entry(c[0], c[1], c[2], "top-up")
-		e.Funder = in.of(c[3])
-		f.Entry(i, e)
-	}); err != nil {
-		return err
-	}
-	return run(ctx, rows, "spends", q.Spends, args, func(c [][]byte) {
-		i, e := entry(c[0], c[1], c[2], "spend")
-		f.Spend(i, e, stepOf(offers, c[3]))
+		e := report.Entry{Scheme: schemes[i], Kind: in.of(c[1]), Amount: atoi(c[2]), On: report.Day(atoi(c[3])), Step: -1}
+		switch e.Kind {
+		case "top-up":
+			e.Funder = in.of(c[4])
+			f.Entry(i, e)
+		case "spend":
+			f.Spend(i, e, stepOf(offers, c[5]))
+		default:
+			f.Entry(i, e)
+		}
 	})
 }
