@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/koers-project/koers/report"
 )
@@ -61,11 +63,11 @@ func (s *Store) ReportRuns(ctx context.Context) ([]AuditEntry, error) {
 	return out, rows.Err()
 }
 
-func atoi(b []byte) int64 {
+func atoi[T string | []byte](b T) int64 {
 	var n int64
 	neg := len(b) > 0 && b[0] == '-'
-	for _, c := range b {
-		if c >= '0' && c <= '9' {
+	for i := range len(b) {
+		if c := b[i]; c >= '0' && c <= '9' {
 			n = n*10 + int64(c-'0')
 		}
 	}
@@ -79,11 +81,10 @@ func atoi(b []byte) int64 {
 // schemes, statuses), so a million rows allocate a handful of strings.
 type strPool map[string]string
 
-func (in strPool) of(b []byte) string {
-	if s, ok := in[string(b)]; ok {
-		return s
+func (in strPool) of(s string) string {
+	if p, ok := in[s]; ok {
+		return p
 	}
-	s := string(b)
 	in[s] = s
 	return s
 }
@@ -172,41 +173,45 @@ func (s *Store) streamFacts(ctx context.Context, p report.Params, b *report.Buil
 		rows[i] = sqliteRows(conn)
 	}
 	for _, r := range rows {
-		if err := r(ctx, `SELECT count(*) FROM schemes`, nil, func([][]byte) {}); err != nil {
+		if err := r(ctx, `SELECT count(*) FROM schemes`, nil, func(*ReportRow) {}); err != nil {
 			return fmt.Errorf("report snapshot: %w", err)
 		}
 	}
 	return FeedReport(ctx, sqliteReport, rows[0], rows[1], p, offers, b)
 }
 
-// sqliteRows runs fact queries on one connection.
+// sqliteRows runs fact queries on one connection, through the driver's
+// own rows: integers arrive as int64 and text as the driver's string,
+// without database/sql's conversion of each value to bytes (a tenth of the
+// time of a million rows).
 func sqliteRows(conn *sql.Conn) ReportRows {
-	return func(ctx context.Context, query string, args []any, fn func(cols [][]byte)) error {
-		rows, err := conn.QueryContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		n, err := rows.Columns()
-		if err != nil {
-			return err
-		}
-		raw := make([]sql.RawBytes, len(n))
-		dst := make([]any, len(n))
-		cols := make([][]byte, len(n))
-		for i := range raw {
-			dst[i] = &raw[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(dst...); err != nil {
+	return func(ctx context.Context, query string, args []any, fn func(r *ReportRow)) error {
+		return conn.Raw(func(dc any) error {
+			qc, ok := dc.(driver.QueryerContext)
+			if !ok {
+				return fmt.Errorf("the SQLite driver's connection (%T) cannot query", dc)
+			}
+			named := make([]driver.NamedValue, len(args))
+			for i, a := range args {
+				named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+			}
+			rows, err := qc.QueryContext(ctx, query, named)
+			if err != nil {
 				return err
 			}
-			for i, r := range raw {
-				cols[i] = r
+			defer rows.Close()
+			r := &ReportRow{vals: make([]driver.Value, len(rows.Columns()))}
+			for {
+				switch err := rows.Next(r.vals); err {
+				case nil:
+					fn(r)
+				case io.EOF:
+					return nil
+				default:
+					return err
+				}
 			}
-			fn(cols)
-		}
-		return rows.Err()
+		})
 	}
 }
 

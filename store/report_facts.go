@@ -2,16 +2,17 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
+	"strconv"
 
 	"github.com/koers-project/koers/report"
 )
 
 // ReportSQL is the report's fact queries in one engine's dialect. Each
 // reads one table once (a pass over a covering index where one exists),
-// aggregated in SQL where the cells allow it, and returns every column as
-// text (SQLite's RawBytes of an integer are its decimal digits;
-// PostgreSQL's queries cast to text), so one feeder serves both engines.
+// aggregated in SQL where the cells allow it; a column is an integer or
+// text (ReportRow reads either), so one feeder serves both engines.
 // Days are integers yyyymmdd (report.Day; NULL or 0 none). The parameters
 // are, in this order: the first day of the period and the day after its
 // last (YYYY-MM-DD), the centre and the region prefix ("" for all).
@@ -52,9 +53,58 @@ type ReportSQL struct {
 	Entries string
 }
 
-// ReportRows runs one fact query and calls fn with each row's columns as
-// text; the slices are valid only during the call.
-type ReportRows func(ctx context.Context, query string, args []any, fn func(cols [][]byte)) error
+// ReportRows runs one fact query and calls fn with each row; the row is
+// valid only during the call.
+type ReportRows func(ctx context.Context, query string, args []any, fn func(r *ReportRow)) error
+
+// ReportRow is one row of a fact query: the values a database/sql driver
+// gives (SQLite: int64, string or nil), or every column as text (a
+// PostgreSQL query that casts each column to text; nil is NULL).
+type ReportRow struct {
+	vals []driver.Value
+	text [][]byte
+}
+
+// TextRow is a row whose columns are all text; it keeps cols until the
+// next call.
+func (r *ReportRow) TextRow(cols [][]byte) *ReportRow {
+	r.vals, r.text = nil, cols
+	return r
+}
+
+// Int is column i as an integer (decimal text is read as one); NULL is 0.
+func (r *ReportRow) Int(i int) int64 {
+	if r.text != nil {
+		return atoi(r.text[i])
+	}
+	switch v := r.vals[i].(type) {
+	case int64:
+		return v
+	case string:
+		return atoi(v)
+	case []byte:
+		return atoi(v)
+	case float64:
+		return int64(v)
+	}
+	return 0
+}
+
+// Text is column i as text; NULL is "".
+func (r *ReportRow) Text(i int) string {
+	if r.text != nil {
+		return string(r.text[i])
+	}
+	switch v := r.vals[i].(type) {
+	case string:
+		return v
+	case []byte:
+		return string(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	}
+	return ""
+}
 
 // OfferAttrs is what reports need of a register offer.
 type OfferAttrs struct {
@@ -94,7 +144,7 @@ func FeedReport(ctx context.Context, q ReportSQL, people, ledger ReportRows, p r
 }
 
 // run runs one fact query, naming it in the error.
-func run(ctx context.Context, rows ReportRows, what, sqlText string, args []any, fn func(c [][]byte)) error {
+func run(ctx context.Context, rows ReportRows, what, sqlText string, args []any, fn func(r *ReportRow)) error {
 	if err := rows(ctx, sqlText, args, fn); err != nil {
 		return fmt.Errorf("report %s: %w", what, err)
 	}
@@ -105,48 +155,49 @@ func run(ctx context.Context, rows ReportRows, what, sqlText string, args []any,
 func feedPeople(ctx context.Context, q ReportSQL, rows ReportRows, args []any, offers map[string]OfferAttrs, b *report.Builder) error {
 	in := strPool{}
 	people := newIDMap()
-	person := func(id []byte) int32 {
+	person := func(id string) int32 {
 		if i, ok := people.get(id); ok {
 			return i
 		}
 		return -1
 	}
-	if err := run(ctx, rows, "people", q.People, args, func(c [][]byte) {
-		i := b.Person(report.Attrs{BirthYear: int(atoi(c[1])), EQF: int(atoi(c[2])), Gender: in.of(c[3]), Employment: in.of(c[4]),
-			Region: in.of(c[5]), Centre: in.of(c[6])})
+	if err := run(ctx, rows, "people", q.People, args, func(r *ReportRow) {
+		i := b.Person(report.Attrs{BirthYear: int(r.Int(1)), EQF: int(r.Int(2)), Gender: in.of(r.Text(3)), Employment: in.of(r.Text(4)),
+			Region: in.of(r.Text(5)), Centre: in.of(r.Text(6))})
 		if i >= 0 {
-			people.put(c[0], i)
+			people.put(r.Text(0), i)
 		}
 	}); err != nil {
 		return err
 	}
 	steps := []struct {
 		what, sql string
-		fn        func(c [][]byte)
+		fn        func(r *ReportRow)
 	}{
-		{"schemes", q.Schemes, func(c [][]byte) { b.Scheme(person(c[0]), in.of(c[1])) }},
-		{"sessions", q.Sessions, func(c [][]byte) {
-			i := person(c[0])
-			b.Sessions(i, report.SessionSummary{First: report.Day(atoi(c[1])), Held: int(atoi(c[2])), NoShow: int(atoi(c[3]))})
-			x := atoi(c[4])
+		{"schemes", q.Schemes, func(r *ReportRow) { b.Scheme(person(r.Text(0)), in.of(r.Text(1))) }},
+		{"sessions", q.Sessions, func(r *ReportRow) {
+			i := person(r.Text(0))
+			b.Sessions(i, report.SessionSummary{First: report.Day(r.Int(1)), Held: int(r.Int(2)), NoShow: int(r.Int(3))})
+			x := r.Int(4)
 			b.Actions(i, int(x&(1<<32-1)), int(x>>32))
 		}},
-		{"plans", q.PlanMade, func(c [][]byte) { b.PlanMade(person(c[0]), report.Day(atoi(c[1]))) }},
-		{"steps", q.Steps, func(c [][]byte) {
-			i := person(c[0])
+		{"plans", q.PlanMade, func(r *ReportRow) { b.PlanMade(person(r.Text(0)), report.Day(r.Int(1))) }},
+		{"steps", q.Steps, func(r *ReportRow) {
+			i := person(r.Text(0))
 			if i < 0 {
 				return
 			}
-			st := stepOf(offers, c[1])
-			st.Enrolled, st.Completed, st.Dropped = report.Day(atoi(c[2])), report.Day(atoi(c[3])), report.Day(atoi(c[4]))
-			if a, ok := offers[string(c[1])]; ok && a.Price >= 0 {
-				st.OutOfPocket = max(a.Price-atoi(c[5]), 0)
+			offer := r.Text(1)
+			st := stepOf(offers, offer)
+			st.Enrolled, st.Completed, st.Dropped = report.Day(r.Int(2)), report.Day(r.Int(3)), report.Day(r.Int(4))
+			if a, ok := offers[offer]; ok && a.Price >= 0 {
+				st.OutOfPocket = max(a.Price-r.Int(5), 0)
 			}
 			b.Step(i, st)
 		}},
-		{"credentials", q.Credentials, func(c [][]byte) { b.Credential(person(c[0]), report.Day(atoi(c[1]))) }},
-		{"follow-ups", q.Follows, func(c [][]byte) {
-			b.Follow(person(c[0]), int(atoi(c[1])), report.Follow{Situation: in.of(c[2]), On: report.Day(atoi(c[3]))})
+		{"credentials", q.Credentials, func(r *ReportRow) { b.Credential(person(r.Text(0)), report.Day(r.Int(1))) }},
+		{"follow-ups", q.Follows, func(r *ReportRow) {
+			b.Follow(person(r.Text(0)), int(r.Int(1)), report.Follow{Situation: in.of(r.Text(2)), On: report.Day(r.Int(3))})
 		}},
 	}
 	for _, x := range steps {
@@ -159,8 +210,8 @@ func feedPeople(ctx context.Context, q ReportSQL, rows ReportRows, args []any, o
 
 // stepOf is a step with the attributes of the offer it names (unknown
 // when the register does not hold it).
-func stepOf(offers map[string]OfferAttrs, offerID []byte) report.Step {
-	a, ok := offers[string(offerID)]
+func stepOf(offers map[string]OfferAttrs, offerID string) report.Step {
+	a, ok := offers[offerID]
 	if !ok {
 		return report.Step{}
 	}
@@ -173,24 +224,24 @@ func feedLedger(ctx context.Context, q ReportSQL, rows ReportRows, args []any, o
 	in := strPool{}
 	accounts := newIDMap()
 	var schemes []string // by account index
-	if err := run(ctx, rows, "accounts", q.Accounts, args, func(c [][]byte) {
-		accounts.put(c[0], int32(len(schemes)))
-		schemes = append(schemes, in.of(c[1]))
+	if err := run(ctx, rows, "accounts", q.Accounts, args, func(r *ReportRow) {
+		accounts.put(r.Text(0), int32(len(schemes)))
+		schemes = append(schemes, in.of(r.Text(1)))
 	}); err != nil {
 		return err
 	}
-	return run(ctx, rows, "ledger", q.Entries, args, func(c [][]byte) {
-		i, ok := accounts.get(c[0])
+	return run(ctx, rows, "ledger", q.Entries, args, func(r *ReportRow) {
+		i, ok := accounts.get(r.Text(0))
 		if !ok {
 			return
 		}
-		e := report.Entry{Scheme: schemes[i], Kind: in.of(c[1]), Amount: atoi(c[2]), On: report.Day(atoi(c[3])), Step: -1}
+		e := report.Entry{Scheme: schemes[i], Kind: in.of(r.Text(1)), Amount: r.Int(2), On: report.Day(r.Int(3)), Step: -1}
 		switch e.Kind {
 		case "top-up":
-			e.Funder = in.of(c[4])
+			e.Funder = in.of(r.Text(4))
 			f.Entry(i, e)
 		case "spend":
-			f.Spend(i, e, stepOf(offers, c[5]))
+			f.Spend(i, e, stepOf(offers, r.Text(5)))
 		default:
 			f.Entry(i, e)
 		}

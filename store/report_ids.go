@@ -20,20 +20,20 @@ const maxSuffix = 7
 
 func newIDMap() *idMap { return &idMap{u: map[idKey]int32{}, s: map[string]int32{}} }
 
-func (m *idMap) put(id []byte, v int32) {
+func (m *idMap) put(id string, v int32) {
 	if k, ok := uuidKey(id); ok {
 		m.u[k] = v
 		return
 	}
-	m.s[string(id)] = v
+	m.s[id] = v
 }
 
-func (m *idMap) get(id []byte) (int32, bool) {
+func (m *idMap) get(id string) (int32, bool) {
 	if k, ok := uuidKey(id); ok {
 		v, ok := m.u[k]
 		return v, ok
 	}
-	v, ok := m.s[string(id)]
+	v, ok := m.s[id]
 	return v, ok
 }
 
@@ -44,7 +44,7 @@ func (m *idMap) len() int { return len(m.u) + len(m.s) }
 // ok is false for anything else. Upper-case hex is refused: two texts
 // that differ only in the case of a hex digit would map to one key, so an
 // id in upper case stays text, apart from its lower-case twin.
-func uuidKey(b []byte) (k idKey, ok bool) {
+func uuidKey(b string) (k idKey, ok bool) {
 	if len(b) < 36 || len(b) > 36+maxSuffix || b[8] != '-' || b[13] != '-' || b[18] != '-' || b[23] != '-' {
 		return k, false
 	}

@@ -20,17 +20,17 @@ func TestIDMapKeepsIDsApart(t *testing.T) {
 		ids := rapid.SliceOfNDistinct(gen, 1, 50, rapid.ID[string]).Draw(t, "ids")
 		m := newIDMap()
 		for i, id := range ids {
-			m.put([]byte(id), int32(i))
+			m.put(id, int32(i))
 		}
 		if m.len() != len(ids) {
 			t.Fatalf("%d ids, %d keys", len(ids), m.len())
 		}
 		for i, id := range ids {
-			if v, ok := m.get([]byte(id)); !ok || v != int32(i) {
+			if v, ok := m.get(id); !ok || v != int32(i) {
 				t.Fatalf("%q: %d %v, want %d", id, v, ok, i)
 			}
 		}
-		if _, ok := m.get([]byte("not-an-id-" + ids[0])); ok {
+		if _, ok := m.get("not-an-id-" + ids[0]); ok {
 			t.Fatal("an id never put is found")
 		}
 	})
@@ -44,10 +44,10 @@ func TestIDMapSuffixes(t *testing.T) {
 	ids := []string{u, u + "-a", u + "\x00", u + "-a\x00", u + "-abcdef", u + "-abcdefg", u + "\x00\x00\x00\x00\x00\x00\x00", "0192E6F3-f281-7c03-90fa-04f41cecaa08-a"}
 	m := newIDMap()
 	for i, id := range ids {
-		m.put([]byte(id), int32(i))
+		m.put(id, int32(i))
 	}
 	for i, id := range ids {
-		if v, ok := m.get([]byte(id)); !ok || v != int32(i) {
+		if v, ok := m.get(id); !ok || v != int32(i) {
 			t.Errorf("%q: %d %v, want %d", id, v, ok, i)
 		}
 	}

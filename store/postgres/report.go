@@ -149,7 +149,7 @@ func (s *Store) feedReport(ctx context.Context, p report.Params, offers map[stri
 // parameters, typed text by a leading WITH that names them: PostgreSQL
 // refuses a parameter a statement never mentions.
 func pgRows(tx pgx.Tx) store.ReportRows {
-	return func(ctx context.Context, query string, args []any, fn func(cols [][]byte)) error {
+	return func(ctx context.Context, query string, args []any, fn func(r *store.ReportRow)) error {
 		if len(args) == 4 {
 			query = `WITH report_params AS (SELECT $1::text, $2::text, $3::text, $4::text) ` + query
 		}
@@ -158,8 +158,9 @@ func pgRows(tx pgx.Tx) store.ReportRows {
 			return mapErr(err)
 		}
 		defer rows.Close()
+		var r store.ReportRow
 		for rows.Next() {
-			fn(rows.RawValues())
+			fn(r.TextRow(rows.RawValues()))
 		}
 		rows.Close()
 		return mapErr(rows.Err())
