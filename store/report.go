@@ -95,7 +95,7 @@ func (in strPool) of(s string) string {
 var sqliteReport = ReportSQL{
 	People: `SELECT id, birth_year, eqf, gender, employment, region, centre FROM people
 		WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR substr(region, 1, length($4)) = $4)`,
-	Schemes: `SELECT person_id, scheme FROM accounts`,
+	Schemes: `SELECT person_id, scheme FROM accounts ORDER BY person_id`,
 	// The covering index (person_id, at, attended, id) is walked in order:
 	// no sort, no table row read. An action is agreed on its session's
 	// day: each session of the period looks up its actions (one seek in
@@ -108,9 +108,9 @@ var sqliteReport = ReportSQL{
 		FROM (SELECT person_id, at, attended, CASE WHEN at >= $1 AND at < $2 THEN
 				(SELECT count(*) | (coalesce(sum(a.status = 'done'), 0) << 32) FROM actions a WHERE a.session_id = s.id) END AS x
 			FROM guidance_sessions s)
-		GROUP BY person_id`,
+		GROUP BY person_id ORDER BY person_id`,
 	PlanMade: `SELECT person_id, ` + sqlDay("min(created_at)") + ` FROM plans p
-		WHERE EXISTS (SELECT 1 FROM plan_steps s WHERE s.plan_id = p.id) GROUP BY person_id`,
+		WHERE EXISTS (SELECT 1 FROM plan_steps s WHERE s.plan_id = p.id) GROUP BY person_id ORDER BY person_id`,
 	// A step's outcomes grouped in the order of their covering index, then
 	// the step itself by key in its covering index (the planner would take
 	// the primary key's index and read the table row), and, if enrolled in

@@ -1,5 +1,10 @@
 package store
 
+import (
+	"slices"
+	"strings"
+)
+
 // idMap maps ids to indexes. Ids are UUIDs in their 36-character text
 // form almost always, sometimes with a short suffix (the generated
 // population's accounts are "<uuid>-a"): those are kept as the UUID's 16
@@ -54,9 +59,8 @@ func uuidKey(b string) (k idKey, ok bool) {
 			i++
 			continue
 		}
-		hi, ok1 := hexVal(b[i])
-		lo, ok2 := hexVal(b[i+1])
-		if !ok1 || !ok2 {
+		hi, lo := hexDigit[b[i]], hexDigit[b[i+1]]
+		if hi|lo > 15 {
 			return k, false
 		}
 		k[j] = hi<<4 | lo
@@ -68,12 +72,65 @@ func uuidKey(b string) (k idKey, ok bool) {
 	return k, true
 }
 
-func hexVal(c byte) (byte, bool) {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0', true
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10, true
+// hexDigit is the value of a lower-case hex digit, 0xff for any other byte.
+var hexDigit = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
 	}
-	return 0, false
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c - '0'
+	}
+	for c := byte('a'); c <= 'f'; c++ {
+		t[c] = c - 'a' + 10
+	}
+	return t
+}()
+
+// orderedIDs finds ids in a stream that comes in id order (byte order,
+// as SQLite's BINARY collation and PostgreSQL's uuid order sort them):
+// a cursor walks the ids sorted once, so a lookup compares a few texts
+// that lie side by side instead of probing a hash table at random. A
+// stream that goes back, or an id the walk cannot place, is looked up in
+// the map, so the order is a matter of speed, never of the result.
+type orderedIDs struct {
+	ids  []idRef // sorted by id
+	m    *idMap
+	j    int
+	last string
+}
+
+type idRef struct {
+	id string
+	i  int32
+}
+
+// sortIDs sorts refs by id (in place) unless they already are.
+func sortIDs(refs []idRef) []idRef {
+	if !slices.IsSortedFunc(refs, cmpIDRef) {
+		slices.SortFunc(refs, cmpIDRef)
+	}
+	return refs
+}
+
+func cmpIDRef(a, b idRef) int { return strings.Compare(a.id, b.id) }
+
+// walk starts a cursor at the first id.
+func walk(sorted []idRef, m *idMap) *orderedIDs { return &orderedIDs{ids: sorted, m: m} }
+
+// get is id's index, or -1 when it is not among the ids.
+func (o *orderedIDs) get(id string) int32 {
+	if id < o.last {
+		if i, ok := o.m.get(id); ok {
+			return i
+		}
+		return -1
+	}
+	o.last = id
+	for o.j < len(o.ids) && o.ids[o.j].id < id {
+		o.j++
+	}
+	if o.j < len(o.ids) && o.ids[o.j].id == id {
+		return o.ids[o.j].i
+	}
+	return -1
 }

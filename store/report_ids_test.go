@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -54,4 +55,37 @@ func TestIDMapSuffixes(t *testing.T) {
 	if len(m.u) != 6 {
 		t.Errorf("%d ids kept as UUID keys, want 6 (the upper-case one and the 8-byte suffix stay text)", len(m.u))
 	}
+}
+
+// TestOrderedIDsAgreesWithTheMap: walking a stream of ids finds the same
+// index as the map, or -1 for an id never put, whether the stream comes
+// in order, goes back, repeats ids or names unknown ones.
+func TestOrderedIDsAgreesWithTheMap(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		gen := rapid.OneOf(
+			rapid.StringMatching(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`),
+			rapid.StringMatching(`[0-9a-z-]{0,12}`),
+		)
+		ids := rapid.SliceOfNDistinct(gen, 0, 40, rapid.ID[string]).Draw(t, "ids")
+		m := newIDMap()
+		var refs []idRef
+		for i, id := range ids {
+			m.put(id, int32(i))
+			refs = append(refs, idRef{id, int32(i)})
+		}
+		stream := rapid.SliceOf(rapid.OneOf(rapid.SampledFrom(append(ids, "x")), gen)).Draw(t, "stream")
+		if rapid.Bool().Draw(t, "sorted") {
+			slices.Sort(stream)
+		}
+		w := walk(sortIDs(refs), m)
+		for _, id := range stream {
+			want, ok := m.get(id)
+			if !ok {
+				want = -1
+			}
+			if got := w.get(id); got != want {
+				t.Fatalf("%q: walk %d, map %d", id, got, want)
+			}
+		}
+	})
 }

@@ -33,7 +33,7 @@ func utcDay(col string) string { return `to_char(` + col + ` AT TIME ZONE 'UTC',
 var pgReport = store.ReportSQL{
 	People: `SELECT id::text, birth_year::text, eqf::text, gender, employment, region, centre FROM people
 		WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR left(region, length($4)) = $4)`,
-	Schemes: `SELECT person_id::text, scheme FROM accounts`,
+	Schemes: `SELECT person_id::text, scheme FROM accounts ORDER BY person_id`,
 	// The actions of each session of the period, counted and done packed
 	// as on SQLite (done above bit 32).
 	Sessions: `SELECT person_id::text, ` + utcDay("min(at) FILTER (WHERE attended)") + `,
@@ -43,9 +43,9 @@ var pgReport = store.ReportSQL{
 		FROM (SELECT person_id, at, attended, CASE WHEN at >= ` + lo + ` AND at < ` + hi + ` THEN
 				(SELECT count(*) | (count(*) FILTER (WHERE a.status = 'done') << 32) FROM actions a WHERE a.session_id = s.id) END AS x
 			FROM guidance_sessions s) s
-		GROUP BY person_id`,
+		GROUP BY person_id ORDER BY person_id`,
 	PlanMade: `SELECT person_id::text, ` + utcDay("min(created_at)") + ` FROM plans p
-		WHERE EXISTS (SELECT 1 FROM plan_steps s WHERE s.plan_id = p.id) GROUP BY person_id`,
+		WHERE EXISTS (SELECT 1 FROM plan_steps s WHERE s.plan_id = p.id) GROUP BY person_id ORDER BY person_id`,
 	Steps: `SELECT st.person_id::text, st.offer_id, to_char(o.e, 'YYYYMMDD'), to_char(o.c, 'YYYYMMDD'), to_char(o.d, 'YYYYMMDD'),
 			CASE WHEN o.e >= $1::date AND o.e < $2::date THEN (SELECT sum(f.amount) FROM plan_funding f WHERE f.step_id = o.step_id
 				AND f.scheme IN (SELECT code FROM schemes WHERE unit = 'EUR'))::text END
