@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
-	"strings"
 	"strconv"
+	"strings"
 
 	"github.com/koers-project/koers/report"
 )
