@@ -218,7 +218,7 @@ func newRoot(a *invocation) *cobra.Command {
 		}
 		if a.served != nil {
 			a.counsellor, a.dbPath = a.served.account.Name, unopenable
-			return a.served.check(cmd, args)
+			return a.served.check(cmd, args, a.tr())
 		}
 		return nil
 	}

@@ -18,10 +18,13 @@ type PersonFile struct {
 	Balances   []sessions.Balance `json:"balances"`
 	Ledger     []sessions.Entry   `json:"ledger"`
 	// Requests are ledger entries held for approval, with their decisions.
-	Requests    []sessions.LedgerRequest `json:"ledger_requests"`
-	Credentials []sessions.Credential    `json:"credentials"`
-	Sessions    []sessions.Session       `json:"sessions"`
-	Plans       []sessions.Plan          `json:"plans"`
+	Requests []sessions.LedgerRequest `json:"ledger_requests"`
+	// EraseRequests are the requests that the person be erased, with
+	// their decisions (an approved one goes with the person).
+	EraseRequests []sessions.EraseRequest `json:"erase_requests"`
+	Credentials   []sessions.Credential   `json:"credentials"`
+	Sessions      []sessions.Session      `json:"sessions"`
+	Plans         []sessions.Plan         `json:"plans"`
 	// Outcomes are the dated step outcomes and employment follow-ups.
 	StepOutcomes []sessions.StepOutcome       `json:"step_outcomes"`
 	FollowUps    []sessions.EmploymentOutcome `json:"follow_ups"`
@@ -43,6 +46,7 @@ type FileSource interface {
 	Balances(ctx context.Context, personID string) ([]sessions.Balance, error)
 	Entries(ctx context.Context, personID, scheme string) ([]sessions.Entry, error)
 	LedgerRequests(ctx context.Context, personID string, pendingOnly bool) ([]sessions.LedgerRequest, error)
+	EraseRequests(ctx context.Context, personID string, openOnly bool) ([]sessions.EraseRequest, error)
 	Credentials(ctx context.Context, personID string) ([]sessions.Credential, error)
 	Sessions(ctx context.Context, personID string, withNotes bool) ([]sessions.Session, error)
 	Plans(ctx context.Context, personID string) ([]sessions.Plan, error)
@@ -70,6 +74,9 @@ func GatherFile(ctx context.Context, src FileSource, id, actor string, now time.
 		return f, err
 	}
 	if f.Requests, err = src.LedgerRequests(ctx, id, false); err != nil {
+		return f, err
+	}
+	if f.EraseRequests, err = src.EraseRequests(ctx, id, false); err != nil {
 		return f, err
 	}
 	if f.Credentials, err = src.Credentials(ctx, id); err != nil {

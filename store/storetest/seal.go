@@ -45,7 +45,8 @@ func fillSealed(t *testing.T, tg Target, tag string) ([]string, sessions.Person)
 	needles := []string{n("Zoltana Quetzalmeyer"), n("zq-secret"), n("+32 499 77 66"), n("Tuesdays-only"), n("situation-confidential"),
 		n("reason-not-attended"), n("note-about-divorce"), n("goal-become-nurse"), n("action-call-aunt"), n("draft-typed-half"),
 		n("ledger-most-in-need"), n("learner-Quetzalmeyer"), n("credential-title-Bakery"), n("step-note-private"), n("plan-for-Quetzalmeyer"),
-		n("glass-reason-neighbour"), n("funder-Aunt-Foundation"), n("request-reason-debts"), n("decision-reason-refused")}
+		n("glass-reason-neighbour"), n("funder-Aunt-Foundation"), n("request-reason-debts"), n("decision-reason-refused"),
+		n("erase-reason-moving-abroad"), n("erase-decline-still-enrolled")}
 	p, err := st.CreatePerson(ctx, sessions.Person{Name: needles[0], Email: needles[1] + "@example.org", Phone: needles[2], Availability: needles[3]})
 	if err != nil {
 		t.Fatal(err)
@@ -86,6 +87,13 @@ func fillSealed(t *testing.T, tg Target, tag string) ([]string, sessions.Person)
 		t.Fatal(err)
 	}
 	if _, err := st.DecideRequest(ctx, req.ID, false, needles[18]); err != nil {
+		t.Fatal(err)
+	}
+	er, err := st.RequestErase(ctx, p.ID, needles[19])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DecideErase(ctx, er.ID, false, needles[20]); err != nil {
 		t.Fatal(err)
 	}
 	return needles, p
@@ -132,6 +140,13 @@ func readsBack(t *testing.T, st Engine, id string, needles []string) {
 		f.Requests[0].Decision != nil && f.Requests[0].Decision.Reason == needles[18]
 	if !ok {
 		t.Fatalf("the file does not read back:\n%+v", f)
+	}
+	ers, err := st.EraseRequests(ctx, id, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ers) != 1 || ers[0].Reason != needles[19] || ers[0].Decision == nil || ers[0].Decision.Reason != needles[20] {
+		t.Fatalf("the erasure request does not read back: %+v", ers)
 	}
 	if list, err := st.People(ctx, strings.ToUpper(needles[0]), 0); err != nil || len(list) != 1 || list[0].ID != id {
 		t.Fatalf("search by name: %+v %v", list, err)
