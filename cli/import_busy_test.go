@@ -102,6 +102,8 @@ func TestImportBesideWritersAndKilled(t *testing.T) {
 
 	t.Run("beside writers", func(t *testing.T) {
 		cmd := childCmd(t, "--db", db, "import", big)
+		holds := filepath.Join(t.TempDir(), "holds")
+		cmd.Env = append(cmd.Env, "KOERS_TEST_HOLD_FILE="+holds)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		start := time.Now()
@@ -145,6 +147,14 @@ func TestImportBesideWritersAndKilled(t *testing.T) {
 		t.Logf("import of %s took %v; %d commands beside it (whole processes: start, open, command, exit): median %v, p95 %v, max %v",
 			filepath.Base(big), took.Round(time.Second), len(all), all[len(all)/2].Round(time.Millisecond),
 			all[len(all)*95/100].Round(time.Millisecond), all[len(all)-1].Round(time.Millisecond))
+		hs := readHolds(t, holds)
+		for _, k := range []string{"recover", "clean", "batch", "final", "merge", ""} {
+			if h, ok := hs[k]; ok {
+				t.Logf("write transactions %-7q: %5d, longest %v, in all %v", k, h.n, h.max.Round(time.Millisecond), h.total.Round(time.Millisecond))
+			}
+		}
+		t.Logf("import CPU: user %v, system %v; load %s", cmd.ProcessState.UserTime().Round(time.Millisecond),
+			cmd.ProcessState.SystemTime().Round(time.Millisecond), loadAvg())
 		code, sout, errs := peopleCLI(t, db, "", "stats", "--json")
 		var stats struct {
 			Active int `json:"offers_active"`
@@ -365,4 +375,65 @@ func waitImportPercent(t *testing.T, db string, pct int, exited <-chan error, ki
 	}
 	t.Fatalf("the import did not reach %d %% in time", pct)
 	return 0
+}
+
+// recordHolds makes this process's imports append each write transaction
+// they run to file, one "kind nanoseconds" line each (the import child of
+// TestImportBesideWritersAndKilled).
+func recordHolds(file string) error {
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	var mu sync.Mutex
+	store.SetImportHoldHook(func(h store.ImportHold) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(f, "%s %d\n", h.Kind, h.Held.Nanoseconds())
+	})
+	return nil
+}
+
+// holdStats is what an import's write transactions held the lock for,
+// by kind.
+type holdStats struct {
+	n     int
+	max   time.Duration
+	total time.Duration
+}
+
+// readHolds reads what recordHolds wrote; the longest hold of all is
+// under the kind "".
+func readHolds(t *testing.T, file string) map[string]holdStats {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("the import recorded no write transactions: %v", err)
+	}
+	out := map[string]holdStats{}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		kind, ns, ok := strings.Cut(line, " ")
+		n, err := strconv.ParseInt(ns, 10, 64)
+		if !ok || err != nil {
+			t.Fatalf("hold file: bad line %q", line)
+		}
+		d := time.Duration(n)
+		for _, k := range []string{kind, ""} {
+			s := out[k]
+			s.n++
+			s.total += d
+			s.max = max(s.max, d)
+			out[k] = s
+		}
+	}
+	return out
+}
+
+// loadAvg is the machine's load average (/proc/loadavg), for the log.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
 }

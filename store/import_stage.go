@@ -63,6 +63,7 @@ type stage struct {
 	s       *Store
 	conn    *sql.Conn // the import's own connection (synchronous=NORMAL while staging)
 	lock    *os.File
+	turns   *turns // taking turns with other writers (import_turns.go)
 	ceiling int64
 	tx      *sql.Tx
 	since   time.Time
@@ -132,6 +133,12 @@ func (s *Store) beginStage(ctx context.Context, percent func() int) (*stage, err
 		case <-time.After(wait):
 		}
 	}
+	t, err := openTurns(s.path)
+	if err != nil {
+		st.unlock()
+		return nil, fmt.Errorf("import lock: %w", err)
+	}
+	st.turns = t
 	if err := st.recover(ctx); err != nil {
 		st.unlock()
 		return nil, err
@@ -163,7 +170,7 @@ func (s *Store) beginStage(ctx context.Context, percent func() int) (*stage, err
 func (st *stage) recover(ctx context.Context) error {
 	var ceiling sql.NullInt64
 	var top int64
-	err := st.s.Tx(ctx, func(tx *sql.Tx) error {
+	err := st.s.importTx(ctx, "recover", func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'register.ceiling'`).Scan(&ceiling); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
@@ -218,9 +225,14 @@ func (st *stage) release() {
 	st.conn = nil
 }
 
+// begin begins the next batch once the writers waiting for the lock have
+// had their turn, shutting the gate on those that come later.
 func (st *stage) begin(ctx context.Context) error {
+	st.turns.yield(ctx)
+	st.turns.shut(ctx)
 	tx, err := st.conn.BeginTx(ctx, nil)
 	if err != nil {
+		st.turns.open()
 		return fmt.Errorf("import: %w", mapErr(err))
 	}
 	st.tx, st.since = tx, time.Now()
@@ -238,6 +250,8 @@ func (st *stage) commit(ctx context.Context, offers int, last bool) error {
 	}
 	err := st.tx.Commit()
 	st.tx = nil
+	held("batch", st.since)
+	st.turns.open()
 	if err != nil {
 		return fmt.Errorf("import: commit batch: %w", mapErr(err))
 	}
@@ -289,11 +303,14 @@ func (st *stage) finish(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err == nil {
 		err = mapErr(tx.Commit())
 	}
+	held("final", st.since)
 	st.tx = nil
 	if err != nil {
 		_ = tx.Rollback()
+		st.turns.open()
 		return err
 	}
+	st.turns.open()
 	st.release()
 	st.s.registerChanged()
 	st.s.mergeFTS(ctx)
@@ -308,6 +325,7 @@ func (st *stage) abort(ctx context.Context) error {
 		_ = st.tx.Rollback()
 		st.tx = nil
 	}
+	st.turns.open()
 	st.release()
 	defer st.unlock()
 	// The import's own context may be what ended it: the clean-up runs
@@ -316,7 +334,7 @@ func (st *stage) abort(ctx context.Context) error {
 	if err := st.s.dropStaged(ctx, st.ceiling); err != nil {
 		return err
 	}
-	return st.s.Tx(ctx, func(tx *sql.Tx) error {
+	return st.s.importTx(ctx, "clean", func(tx *sql.Tx) error {
 		for _, q := range append([]string{`DELETE FROM meta WHERE key = 'register.import'`}, ftsConfig(4, 16, 1<<20)...) {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
@@ -327,6 +345,8 @@ func (st *stage) abort(ctx context.Context) error {
 }
 
 func (st *stage) unlock() {
+	st.turns.close()
+	st.turns = nil
 	if st.lock != nil {
 		st.lock.Close() // releases the flock
 		st.lock = nil
@@ -339,7 +359,7 @@ func (st *stage) unlock() {
 func (s *Store) dropStaged(ctx context.Context, ceiling int64) error {
 	for {
 		var n int
-		err := s.Tx(ctx, func(tx *sql.Tx) error {
+		err := s.importTx(ctx, "clean", func(tx *sql.Tx) error {
 			var err error
 			n, err = dropStagedBatch(ctx, tx, ceiling, 500)
 			return err
@@ -414,7 +434,7 @@ func (s *Store) mergeFTS(ctx context.Context) {
 func (s *Store) mergeFTSTable(ctx context.Context, table string) {
 	for range 10000 {
 		var changed int64
-		err := s.Tx(ctx, func(tx *sql.Tx) error {
+		err := s.importTx(ctx, "merge", func(tx *sql.Tx) error {
 			var before, after int64
 			if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
 				return err
