@@ -205,9 +205,11 @@ func (st *stage) open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("import: %w", mapErr(err))
 	}
-	if _, err := c.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
-		c.Close()
-		return fmt.Errorf("import: %w", mapErr(err))
+	for _, q := range []string{`PRAGMA synchronous = NORMAL`, `PRAGMA wal_autocheckpoint = 0`} {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			c.Close()
+			return fmt.Errorf("import: %w", mapErr(err))
+		}
 	}
 	st.conn = c
 	return nil
@@ -218,8 +220,11 @@ func (st *stage) release() {
 	if st.conn == nil {
 		return
 	}
-	if _, err := st.conn.ExecContext(context.Background(), `PRAGMA synchronous = FULL`); err != nil {
-		_ = st.conn.Raw(func(any) error { return driver.ErrBadConn }) // never reuse it
+	for _, q := range []string{`PRAGMA synchronous = FULL`, `PRAGMA wal_autocheckpoint = 1000`} {
+		if _, err := st.conn.ExecContext(context.Background(), q); err != nil {
+			_ = st.conn.Raw(func(any) error { return driver.ErrBadConn }) // never reuse it
+			break
+		}
 	}
 	st.conn.Close()
 	st.conn = nil
@@ -255,6 +260,7 @@ func (st *stage) commit(ctx context.Context, offers int, last bool) error {
 	if err != nil {
 		return fmt.Errorf("import: commit batch: %w", mapErr(err))
 	}
+	st.checkpoint(ctx)
 	if st.pause != nil {
 		st.pause()
 	}
@@ -264,6 +270,20 @@ func (st *stage) commit(ctx context.Context, offers int, last bool) error {
 		}
 	}
 	return st.begin(ctx)
+}
+
+// checkpoint copies what the batches wrote from the WAL into the database
+// file without taking the write lock (PASSIVE), between two batches. The
+// import's connection has no automatic checkpoint: SQLite's runs inside
+// COMMIT, so it would count as part of the batch, and this one is
+// measured on its own ("checkpoint"; it holds no lock another writer
+// needs). Copied at every batch, the WAL's part not yet in the database
+// stays small, and with it the cost of every page read (each looks
+// through that part's index).
+func (st *stage) checkpoint(ctx context.Context) {
+	t := time.Now()
+	_, _ = st.conn.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
+	held("checkpoint", t)
 }
 
 // beat writes the progress row other processes' status lines read.
@@ -355,14 +375,23 @@ func (st *stage) unlock() {
 }
 
 // dropStaged removes every offer row above ceiling with its FTS text and
-// skills, a few hundred rows a transaction.
+// skills, in transactions of about stageBatch each.
 func (s *Store) dropStaged(ctx context.Context, ceiling int64) error {
 	for {
-		var n int
+		n := 0
 		err := s.importTx(ctx, "clean", func(tx *sql.Tx) error {
-			var err error
-			n, err = dropStagedBatch(ctx, tx, ceiling, 500)
-			return err
+			// Rows in small steps, for at most a batch's time.
+			for start := time.Now(); time.Since(start) < stageBatch; {
+				k, err := dropStagedBatch(ctx, tx, ceiling, 50)
+				if err != nil {
+					return err
+				}
+				n += k
+				if k == 0 {
+					break
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			return fmt.Errorf("import: remove staged rows: %w", err)
