@@ -112,7 +112,9 @@ func BenchmarkImportHolds(b *testing.B) {
 	SetImportHoldHook(func(h ImportHold) {
 		mu.Lock()
 		longest[h.Kind] = max(longest[h.Kind], h.Held)
-		longest[""] = max(longest[""], h.Held)
+		if h.Kind != "checkpoint" { // (copies the WAL between batches, without the write lock)
+			longest[""] = max(longest[""], h.Held)
+		}
 		mu.Unlock()
 	})
 	defer SetImportHoldHook(nil)
