@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"sync/atomic"
 	"time"
 )
@@ -38,20 +39,44 @@ func held(kind string, since time.Time) {
 	}
 }
 
-// importTx is Tx for an import's own short transactions, measured; each
-// lets the writers waiting for the lock go first (import_turns.go).
+// importTx is Tx for an import's own short transactions (removing staged
+// rows, merging FTS segments), measured; each lets the writers waiting for
+// the lock go first (import_turns.go). They commit without an fsync
+// (synchronous=NORMAL, as the batches do): what they do is redone by the
+// next import if a power cut loses it, and an fsync under the write lock
+// took seconds on a busy disk.
 func (s *Store) importTx(ctx context.Context, kind string, fn func(tx *sql.Tx) error) error {
 	if t, err := openTurnsIfAny(s.path); err == nil {
 		t.yield(ctx)
 		t.wait.Close()
 	}
-	var since time.Time
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		since = time.Now()
-		return fn(tx)
-	})
-	if !since.IsZero() {
-		held(kind, since)
+	c, err := s.db.Conn(ctx)
+	if err != nil {
+		return mapErr(err)
 	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+		return mapErr(err)
+	}
+	defer func() {
+		if _, err := c.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = FULL`); err != nil {
+			_ = c.Raw(func(any) error { return driver.ErrBadConn }) // never reuse it
+		}
+	}()
+	defer s.writeTurn(ctx)()
+	tx, err := c.BeginTx(ctx, nil)
+	for attempt := 0; err != nil && isBusy(err) && attempt < 2 && ctx.Err() == nil; attempt++ {
+		tx, err = c.BeginTx(ctx, nil)
+	}
+	if err != nil {
+		return mapErr(err)
+	}
+	since := time.Now()
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return mapErr(err)
+	}
+	err = mapErr(tx.Commit())
+	held(kind, since)
 	return err
 }
