@@ -42,7 +42,11 @@ func importKillOffers(t *testing.T) int {
 //  2. to its end while two streams of other processes post ledger entries,
 //     add sessions, save and read back TUI drafts, and read (account show,
 //     person show, search): no command may fail, none may say "locked"
-//     or "busy", and every acknowledged write is there afterwards.
+//     or "busy", and every acknowledged write is there afterwards. The
+//     import child reports each of its write transactions and how long it
+//     held the write lock (store.SetImportHoldHook): none may hold it
+//     longer than maxImportHold. The writers' own times (whole processes)
+//     and the import's CPU time and the load are logged, not asserted.
 //
 // Every wait is on a real process, with a deadline. It takes minutes:
 // run it with -timeout 50m (go test's default of 10 minutes is too short

@@ -315,11 +315,10 @@ func (st *stage) finish(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err == nil {
 		_, err = tx.ExecContext(ctx, `DELETE FROM meta WHERE key = 'register.import'`)
 	}
-	for _, q := range ftsConfig(4, 16, 1<<20) {
-		if err == nil {
-			_, err = tx.ExecContext(ctx, q)
-		}
-	}
+	// (FTS5's merge settings stay the staging ones here: set back now,
+	// crisismerge 16 would merge the hundreds of segments the batches wrote
+	// in this transaction's commit — 22 s beside writers at 200k offers.
+	// mergeFTS merges them in small steps first.)
 	if err == nil {
 		err = mapErr(tx.Commit())
 	}
@@ -338,6 +337,19 @@ func (st *stage) finish(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
+// restoreFTSConfig sets FTS5's merge settings back to migration 0020's
+// values, once the segments the batches wrote are merged (mergeFTS).
+func (s *Store) restoreFTSConfig(ctx context.Context) error {
+	return s.importTx(ctx, "merge", func(tx *sql.Tx) error {
+		for _, q := range ftsConfig(4, 16, 1<<20) {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // abort rolls the current batch back and removes every staged row: the
 // register stays as it was.
 func (st *stage) abort(ctx context.Context) error {
@@ -354,14 +366,14 @@ func (st *stage) abort(ctx context.Context) error {
 	if err := st.s.dropStaged(ctx, st.ceiling); err != nil {
 		return err
 	}
-	return st.s.importTx(ctx, "clean", func(tx *sql.Tx) error {
-		for _, q := range append([]string{`DELETE FROM meta WHERE key = 'register.import'`}, ftsConfig(4, 16, 1<<20)...) {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	if err := st.s.importTx(ctx, "clean", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = 'register.import'`)
+		return err
+	}); err != nil {
+		return err
+	}
+	st.s.mergeFTS(ctx)
+	return nil
 }
 
 func (st *stage) unlock() {
@@ -453,11 +465,13 @@ func dropStagedBatch(ctx context.Context, tx *sql.Tx, ceiling int64, limit int) 
 
 // mergeFTS merges the FTS index's segments a bounded amount of work a
 // transaction until nothing is left to merge (what 'optimize' does in one
-// long transaction). Errors end it quietly: merging only speeds searches.
+// long transaction), then sets the merge settings back. Errors end it
+// quietly: merging only speeds searches.
 func (s *Store) mergeFTS(ctx context.Context) {
 	for _, t := range ftsTables {
 		s.mergeFTSTable(ctx, t)
 	}
+	_ = s.restoreFTSConfig(ctx)
 }
 
 func (s *Store) mergeFTSTable(ctx context.Context, table string) {
@@ -468,7 +482,7 @@ func (s *Store) mergeFTSTable(ctx context.Context, table string) {
 			if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('merge', -500)`); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('merge', ?)`, -ftsMergePages); err != nil {
 				return err
 			}
 			if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
@@ -482,6 +496,11 @@ func (s *Store) mergeFTSTable(ctx context.Context, table string) {
 		}
 	}
 }
+
+// ftsMergePages is how many pages one merge step writes (a negative
+// 'merge' merges segments of any level): 500 held the lock for up to 6 s
+// on a loaded machine.
+const ftsMergePages = 128
 
 // ftsTables are the register's FTS indexes an import writes.
 var ftsTables = []string{"offers_fts", "offers_title_fts"}
