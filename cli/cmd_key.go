@@ -154,7 +154,9 @@ func newKeyInitCmd(a *invocation) *cobra.Command {
 		Long: "Make a data key, wrap it with a passphrase (KOERS_PASSPHRASE, or asked twice on a terminal) and/or the\n" +
 			"key file --key-file PATH (made, 0600, when it does not exist), and with a recovery key printed once;\n" +
 			"then seal every personal value of the database in one transaction (all or none) and rewrite the\n" +
-			"file so that no clear copy stays in it. Stop other koers processes on the database first.",
+			"file so that no clear copy stays in it. Stop other koers processes on the database first.\n" +
+			"On PostgreSQL (--db postgres://…) run it as the schema's owner role: it rewrites the sealed columns of\n" +
+			"append-only tables and the sealed tables (VACUUM FULL); the key stays with the koers that unlocks it.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			a.realData, a.skipUnlock = true, true
