@@ -146,6 +146,19 @@ func (a *invocation) printKeyChange(ch app.KeyChange, msg string, asJSON bool) e
 	return nil
 }
 
+// keyChanged reports a key init or rotate: a change that committed but
+// failed after (the file or tables could not be rewritten yet) still
+// shows its recovery key, which exists nowhere else, before the error.
+func (a *invocation) keyChanged(ch app.KeyChange, err error, msg string, asJSON bool) error {
+	if ch.Recovery == "" {
+		return err
+	}
+	if perr := a.printKeyChange(ch, msg, asJSON); perr != nil {
+		return perr
+	}
+	return err
+}
+
 func newKeyInitCmd(a *invocation) *cobra.Command {
 	var asJSON, noPassphrase bool
 	cmd := &cobra.Command{
@@ -170,10 +183,7 @@ func newKeyInitCmd(a *invocation) *cobra.Command {
 					return err
 				}
 				ch, err := st.InitKey(cmd.Context(), setup)
-				if err != nil {
-					return err
-				}
-				return a.printKeyChange(ch, "key.init.done", asJSON)
+				return a.keyChanged(ch, err, "key.init.done", asJSON)
 			})
 		},
 	}
@@ -203,10 +213,7 @@ func newKeyRotateCmd(a *invocation) *cobra.Command {
 				}
 				setup := app.KeySetup{Passphrase: a.unlockedWith.Passphrase, KeyFile: a.unlockedWith.KeyFile}
 				ch, err := st.RotateKey(cmd.Context(), setup)
-				if err != nil {
-					return err
-				}
-				return a.printKeyChange(ch, "key.rotate.done", asJSON)
+				return a.keyChanged(ch, err, "key.rotate.done", asJSON)
 			})
 		},
 	}
