@@ -308,3 +308,84 @@ func testRotationAtomic(t *testing.T, open func(t *testing.T) Target) {
 	}
 	readsBack(t, st, p.ID, needles)
 }
+
+// testRotationBesideWriters: another process (the database opened anew
+// and unlocked) writes sessions with notes while this one rotates the
+// key. Every note it was told was written reads back under the new key;
+// a write after the rotation is refused as locked (that process must
+// unlock the new key), never sealed with the old key and lost.
+func testRotationBesideWriters(t *testing.T, open func(t *testing.T) Target) {
+	ctx := context.Background()
+	tg := open(t)
+	if _, err := tg.Keys.InitKey(ctx, fastKey); err != nil {
+		t.Fatal(err)
+	}
+	p := newPerson(t, tg.Engine, "Ann Peeters")
+	other, keys := tg.Reopen(t)
+	if err := keys.Unlock(ctx, vault.Secret{KeyFile: fastKey.KeyFile}); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		notes []string
+		err   error
+	}
+	stop := make(chan struct{})
+	done := make(chan result)
+	started := make(chan struct{})
+	go func() {
+		var r result
+		for i := 0; ; i++ {
+			if i == 3 {
+				close(started)
+			}
+			note := "note-" + strings.Repeat("x", i%7) + "-" + string(rune('a'+i%26))
+			_, err := other.AddSession(ctx, sessions.Session{PersonID: p.ID, At: other.Now().Add(-time.Duration(i+1) * time.Minute),
+				Attended: true, Notes: []string{note}})
+			switch {
+			case err == nil:
+				r.notes = append(r.notes, note)
+			case errors.Is(err, store.ErrLocked):
+				// the key changed under this process: refused, not lost
+			default:
+				r.err = err
+				done <- r
+				return
+			}
+			select {
+			case <-stop:
+				done <- r
+				return
+			default:
+			}
+		}
+	}()
+	<-started
+	if _, err := tg.Keys.RotateKey(ctx, store.KeySetup{KeyFile: fastKey.KeyFile, Params: fastKey.Params}); err != nil {
+		close(stop)
+		<-done
+		t.Fatal(err)
+	}
+	// A few writes after the rotation, then stop.
+	for i := 0; i < 3; i++ {
+		if _, err := other.AddSession(ctx, sessions.Session{PersonID: p.ID, At: other.Now().Add(-time.Hour), Attended: true,
+			Notes: []string{"after"}}); !errors.Is(err, store.ErrLocked) {
+			t.Fatalf("a write with the old key after rotation: %v, want ErrLocked", err)
+		}
+	}
+	close(stop)
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	got, err := tg.Engine.Sessions(ctx, p.ID, true)
+	if err != nil {
+		t.Fatalf("read back after rotation: %v", err)
+	}
+	var notes []string
+	for _, g := range got {
+		notes = append(notes, g.Notes...)
+	}
+	if len(notes) != len(r.notes) || len(r.notes) < 3 {
+		t.Fatalf("%d notes acknowledged, %d read back", len(r.notes), len(notes))
+	}
+}

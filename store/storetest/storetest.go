@@ -165,6 +165,7 @@ var tests = []test{
 	{"SealedHoldsNoClearText", testSealedHoldsNoClearText},
 	{"WrongKeyChangesNothing", testWrongKeyChangesNothing},
 	{"RotationAtomic", testRotationAtomic},
+	{"RotationBesideWriters", testRotationBesideWriters},
 }
 
 // Run runs every test of the suite as a subtest of t against the engine
