@@ -48,6 +48,8 @@ func TestImportDirections(t *testing.T) {
 		"catalog/esco":        {"catalog"},
 		"catalog/esco/gen":    {"catalog", "catalog/esco"},
 		"bench/registerbench": {"store", "catalog"},
+		// payloads hands the tests of every face the shared hostile strings.
+		"internal/payloads": {},
 	}
 	seen := 0
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {

@@ -446,13 +446,10 @@ func (a *App) AddCredential(ctx context.Context, c sessions.Credential) (session
 
 // DefineScheme adds a learning-account scheme with its unit.
 func (a *App) DefineScheme(ctx context.Context, sc sessions.Scheme) error {
-	if err := a.sqliteOnly(); err != nil {
-		return err
-	}
 	if err := a.allowed(sessions.OpManageAccounts); err != nil {
 		return err
 	}
-	return a.st.DefineScheme(ctx, sc)
+	return a.people.DefineScheme(ctx, sc)
 }
 
 // ListPeople is People for a face that shows the list to someone: every
@@ -492,4 +489,30 @@ func (a *App) ConceptLabel(ctx context.Context, uri, lang string) (string, error
 		return "", err
 	}
 	return a.st.ConceptLabel(ctx, uri, lang)
+}
+
+// OfferIn is one offer with the labels of its ESCO skills in lang, the
+// interface's language, where the taxonomy knows them (a register states
+// them in its own language). It never loads the taxonomy: before its first
+// use the register's own labels stand.
+func (a *App) OfferIn(ctx context.Context, id, lang string) (catalog.Offer, error) {
+	o, err := a.st.Offer(ctx, id)
+	if err != nil || lang == "" {
+		return o, err
+	}
+	has, err := a.st.HasESCO(ctx)
+	if err != nil || !has {
+		return o, nil // the register's labels: still right, only in its language
+	}
+	o.Outcomes = append([]catalog.Outcome(nil), o.Outcomes...) // never the store's own
+	for i := range o.Outcomes {
+		skills := append([]catalog.SkillRef(nil), o.Outcomes[i].Skills...)
+		for j, s := range skills {
+			if l, err := a.st.ConceptLabel(ctx, s.URI, lang); err == nil && l != "" {
+				skills[j].Label = l
+			}
+		}
+		o.Outcomes[i].Skills = skills
+	}
+	return o, nil
 }

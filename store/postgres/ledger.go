@@ -46,6 +46,24 @@ func (s *Store) Scheme(ctx context.Context, code string) (sessions.Scheme, error
 	return sc, nil
 }
 
+// DefineScheme adds a learning-account scheme, as
+// store.Store.DefineScheme: an existing code is a conflict (a scheme's
+// unit never changes under its entries).
+func (s *Store) DefineScheme(ctx context.Context, sc sessions.Scheme) error {
+	sc, err := store.NewScheme(sc)
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO schemes (code, unit, annual, share_percent, cap, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+			sc.Code, string(sc.Unit), sc.Annual, sc.SharePercent, sc.Cap, s.stamp(), s.actor)
+		if err != nil {
+			return fmt.Errorf("scheme %s: %w", sc.Code, mapErr(err))
+		}
+		return nil
+	})
+}
+
 // PostEntry appends e to the person's account in e.Scheme (opening the
 // account on first use). The account row is locked first (SELECT … FOR
 // UPDATE), so concurrent posts to one account queue and each sees the

@@ -160,6 +160,14 @@ func (s *Store) ExportPerson(ctx context.Context, id string) (store.PersonFile, 
 		return f, err
 	}
 	f.Plans = emptyIfNil(f.Plans)
+	// The dated outcomes of the plans' steps and the employment follow-ups
+	// are on the file too, as SQLite's export gives them.
+	if f.StepOutcomes, err = s.StepOutcomes(ctx, id); err != nil {
+		return f, err
+	}
+	if f.FollowUps, err = s.EmploymentOutcomes(ctx, id); err != nil {
+		return f, err
+	}
 	z, err := s.readSeals()
 	if err != nil {
 		return f, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -132,12 +131,7 @@ func (s *Store) readSteps(ctx context.Context, q querier, p *sessions.Plan) erro
 	if err != nil {
 		return err
 	}
-	for i := range p.Steps {
-		st := &p.Steps[i]
-		for j := range st.Funding {
-			st.Funding[j].Reserved = res[sessions.ReserveRef(st.ID)+"\x00"+st.Funding[j].Scheme]
-		}
-	}
+	store.SetReserved(p, res)
 	return nil
 }
 
@@ -152,7 +146,7 @@ func reservations(ctx context.Context, q querier, personID string) (map[string]i
 	var ref, sc string
 	var n int64
 	_, err = pgx.ForEachRow(rows, []any{&ref, &sc, &n}, func() error {
-		out[ref+"\x00"+sc] = n
+		out[store.ReservationKey(ref, sc)] = n
 		return nil
 	})
 	if err != nil {
@@ -183,9 +177,7 @@ func (s *Store) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan,
 		}
 		p.ID, p.Agreed = NewID(), n == 0
 		now := s.stamp()
-		if strings.TrimSpace(p.Name) == "" {
-			p.Name = fmt.Sprintf("Plan %d", n+1)
-		}
+		p.Name = store.PlanName(p.Name, n)
 		z, err := s.writeSeals(ctx, tx)
 		if err != nil {
 			return err
@@ -211,17 +203,7 @@ func (s *Store) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan,
 // CurrentPlan is the person's agreed plan, else their newest; with create,
 // a person without a plan gets an empty one.
 func (s *Store) CurrentPlan(ctx context.Context, personID string, create bool) (sessions.Plan, error) {
-	ps, err := s.Plans(ctx, personID)
-	if err != nil {
-		return sessions.Plan{}, err
-	}
-	if len(ps) > 0 {
-		return ps[0], nil
-	}
-	if !create {
-		return sessions.Plan{}, fmt.Errorf("person %s: %w", personID, store.ErrNoPlan)
-	}
-	return s.CreatePlan(ctx, sessions.Plan{PersonID: personID})
+	return store.CurrentPlanOf(ctx, s, personID, create)
 }
 
 // UpdatePlan reads the plan (locking it), lets fn change it, and writes it
@@ -238,22 +220,10 @@ func (s *Store) UpdatePlan(ctx context.Context, planID string, fn func(tx *PlanT
 		if err != nil {
 			return err
 		}
-		if read, ok := store.ExpectedVersion(ctx, planID); ok && read != p.Version {
-			return &sessions.ChangedError{What: sessions.ChangedPlan, ID: planID, Read: read, Now: p.Version, By: p.UpdatedBy, At: p.UpdatedAt}
-		}
-		before := map[string]sessions.Step{}
-		for _, st := range p.Steps {
-			before[st.ID] = st
-		}
-		if err := fn(&PlanTx{s: s, tx: tx}, &p); err != nil {
+		before, err := store.PlanEdit(ctx, &PlanTx{s: s, tx: tx}, planID, &p, fn)
+		if err != nil {
 			return err
 		}
-		for id := range before {
-			if p.Step(id) < 0 {
-				return fmt.Errorf("step %s: steps are dropped, never removed", id)
-			}
-		}
-		p.ID = planID
 		z, err := s.writeSeals(ctx, tx)
 		if err != nil {
 			return err
@@ -283,17 +253,8 @@ func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, z store.Sealer, p *se
 	now := s.stamp()
 	for i := range p.Steps {
 		st := &p.Steps[i]
-		if st.Kind == "" {
-			st.Kind = sessions.KindOffer
-		}
-		if st.Status == "" {
-			st.Status = sessions.StepPlanned
-		}
-		if !st.Status.Valid() {
-			return fmt.Errorf("step %d: status %q is not one of planned, applied, enrolled, in_progress, completed, dropped", i+1, st.Status)
-		}
-		if strings.TrimSpace(st.Title) == "" {
-			return fmt.Errorf("step %d: title is required", i+1)
+		if err := store.CheckStep(i, st); err != nil {
+			return err
 		}
 		old, known := before[st.ID]
 		if st.ID == "" || !known {
@@ -308,7 +269,7 @@ func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, z store.Sealer, p *se
 				return fmt.Errorf("insert step %d: %w", i+1, mapErr(err))
 			}
 		} else {
-			changed := old.Status != st.Status || old.Title != st.Title || old.Start != st.Start || old.End != st.End || old.Note != st.Note || !sameLines(old.Funding, st.Funding)
+			changed := store.StepChanged(old, *st)
 			ua, ub := old.UpdatedAt, old.UpdatedBy
 			if changed {
 				ua, ub = now, s.actor
@@ -323,8 +284,8 @@ func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, z store.Sealer, p *se
 			return fmt.Errorf("write funding: %w", err)
 		}
 		for _, l := range st.Funding {
-			if l.Amount < 0 {
-				return fmt.Errorf("step %d: funding %s: amount is negative", i+1, l.Scheme)
+			if err := store.CheckFunding(i, l); err != nil {
+				return err
 			}
 			_, err := tx.Exec(ctx, `INSERT INTO plan_funding (step_id, person_id, scheme, amount) VALUES ($1,$2,$3,$4)`, st.ID, p.PersonID, l.Scheme, l.Amount)
 			if err != nil {
@@ -333,18 +294,6 @@ func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, z store.Sealer, p *se
 		}
 	}
 	return nil
-}
-
-func sameLines(a, b []sessions.FundingLine) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Scheme != b[i].Scheme || a[i].Amount != b[i].Amount {
-			return false
-		}
-	}
-	return true
 }
 
 // AgreePlan makes planID the person's agreed plan (and no other).

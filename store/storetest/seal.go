@@ -45,7 +45,8 @@ func fillSealed(t *testing.T, tg Target, tag string) ([]string, sessions.Person)
 	needles := []string{n("Zoltana Quetzalmeyer"), n("zq-secret"), n("+32 499 77 66"), n("Tuesdays-only"), n("situation-confidential"),
 		n("reason-not-attended"), n("note-about-divorce"), n("goal-become-nurse"), n("action-call-aunt"), n("draft-typed-half"),
 		n("ledger-most-in-need"), n("learner-Quetzalmeyer"), n("credential-title-Bakery"), n("step-note-private"), n("plan-for-Quetzalmeyer"),
-		n("glass-reason-neighbour"), n("funder-Aunt-Foundation"), n("request-reason-debts"), n("decision-reason-refused")}
+		n("glass-reason-neighbour"), n("funder-Aunt-Foundation"), n("request-reason-debts"), n("decision-reason-refused"),
+		n("dropped-reason-illness")}
 	p, err := st.CreatePerson(ctx, sessions.Person{Name: needles[0], Email: needles[1] + "@example.org", Phone: needles[2], Availability: needles[3]})
 	if err != nil {
 		t.Fatal(err)
@@ -71,10 +72,16 @@ func fillSealed(t *testing.T, tg Target, tag string) ([]string, sessions.Person)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tg.UpdatePlan(ctx, pl.ID, func(p *sessions.Plan) error {
-		p.Steps = append(p.Steps, sessions.Step{Kind: sessions.KindGuidance, Title: "talk", Note: needles[13]})
+	pl, err = tg.UpdatePlan(ctx, pl.ID, func(p *sessions.Plan) error {
+		p.Steps = append(p.Steps, sessions.Step{Kind: sessions.KindGuidance, Title: "talk", Note: needles[13]},
+			sessions.Step{Kind: sessions.KindGuidance, Title: "drop", Note: needles[13]})
 		return nil
-	}); err != nil {
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.RecordStepOutcome(ctx, sessions.StepOutcome{PersonID: p.ID, StepID: pl.Steps[1].ID, Status: sessions.StepDropped,
+		On: catalog.DateOf(st.Now()), Reason: needles[19]}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.AuditReason(ctx, p.ID, "view", "file", needles[15]); err != nil {
@@ -129,7 +136,8 @@ func readsBack(t *testing.T, st Engine, id string, needles []string) {
 		len(f.Ledger) == 1 && f.Ledger[0].Reason == needles[10] && len(f.Credentials) == 1 && f.Credentials[0].Learner == needles[11] &&
 		f.Credentials[0].Title == needles[12] && len(f.Plans) == 1 && f.Plans[0].Name == needles[14] && f.Plans[0].Steps[0].Note == needles[13] &&
 		has(glass, needles[15]) && len(f.Requests) == 1 && f.Requests[0].Funder == needles[16] && f.Requests[0].Reason == needles[17] &&
-		f.Requests[0].Decision != nil && f.Requests[0].Decision.Reason == needles[18]
+		f.Requests[0].Decision != nil && f.Requests[0].Decision.Reason == needles[18] &&
+		len(f.StepOutcomes) == 1 && f.StepOutcomes[0].Reason == needles[19]
 	if !ok {
 		t.Fatalf("the file does not read back:\n%+v", f)
 	}

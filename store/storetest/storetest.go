@@ -3,7 +3,8 @@
 // the same assertions, so both prove the same behaviour: people and
 // consents, learning accounts and the ledger's rules, guidance sessions and
 // drafts, plans with reservations, credentials, export, erase, the
-// audit log and counsellor accounts, concurrent writers on one account, and a rapid state machine
+// audit log and counsellor accounts, follow-up outcomes and scheme
+// definitions, concurrent writers on one account, and a rapid state machine
 // over the ledger.
 package storetest
 
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
 )
@@ -91,6 +93,15 @@ type Engine interface {
 	Owners(ctx context.Context) (map[string]sessions.Owner, error)
 	ActionPerson(ctx context.Context, actionID string) (string, error)
 	AuditViews(ctx context.Context, ids []string, detail string) error
+
+	// Follow-up outcomes and scheme definitions (outcomes.go).
+	RecordStepOutcome(ctx context.Context, o sessions.StepOutcome) (sessions.StepOutcome, error)
+	StepOutcomes(ctx context.Context, personID string) ([]sessions.StepOutcome, error)
+	RecordEmployment(ctx context.Context, e sessions.EmploymentOutcome, channel sessions.Channel) (sessions.EmploymentOutcome, error)
+	EmploymentOutcomes(ctx context.Context, personID string) ([]sessions.EmploymentOutcome, error)
+	FollowUpsDue(ctx context.Context, until catalog.Date) ([]store.FollowUp, error)
+	CountFollowUpsDue(ctx context.Context, until catalog.Date) (int, error)
+	DefineScheme(ctx context.Context, sc sessions.Scheme) error
 }
 
 // Target is an open engine and what the suite needs of it beyond Engine.
@@ -162,6 +173,9 @@ var tests = []test{
 	{"AuditStampsSessionCentreReason", testAuditStamps},
 	{"EditVersions", testEditVersions},
 	{"CounsellorAccounts", testCounsellorAccounts},
+	{"StepOutcomes", testStepOutcomes},
+	{"EmploymentFollowUps", testEmploymentFollowUps},
+	{"DefineScheme", testDefineScheme},
 	{"SealedHoldsNoClearText", testSealedHoldsNoClearText},
 	{"WrongKeyChangesNothing", testWrongKeyChangesNothing},
 	{"RotationAtomic", testRotationAtomic},
