@@ -260,3 +260,19 @@ func (o offlinePeople) DefineScheme(ctx context.Context, sc sessions.Scheme) err
 func (o offlinePeople) Counsellor(ctx context.Context, name string) (sessions.Counsellor, error) {
 	return sessions.Counsellor{}, o.fail()
 }
+
+func (o offlinePeople) RequestErase(ctx context.Context, personID, reason string) (sessions.EraseRequest, error) {
+	return sessions.EraseRequest{}, o.fail()
+}
+
+func (o offlinePeople) EraseRequest(ctx context.Context, id string) (sessions.EraseRequest, error) {
+	return sessions.EraseRequest{}, o.fail()
+}
+
+func (o offlinePeople) EraseRequests(ctx context.Context, personID string, openOnly bool) ([]sessions.EraseRequest, error) {
+	return nil, o.fail()
+}
+
+func (o offlinePeople) DecideErase(ctx context.Context, id string, approve bool, reason string) (sessions.EraseRequest, error) {
+	return sessions.EraseRequest{}, o.fail()
+}

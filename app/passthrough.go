@@ -314,10 +314,20 @@ func (a *App) ExportPerson(ctx context.Context, id string) (PersonFile, error) {
 
 // ErasePerson removes the person for good.
 func (a *App) ErasePerson(ctx context.Context, id string) error {
-	if _, err := a.gate(ctx, id, sessions.OpErasePerson); err != nil {
+	p, err := a.people.Person(ctx, id)
+	if err != nil {
 		return err
 	}
-	err := a.people.ErasePerson(ctx, id)
+	if c := a.caller; c != nil {
+		// A role that may only ask (a counsellor) is told how to ask.
+		if sc := sessions.ScopeOf(*c, p.Counsellor, p.Centre); sessions.Decide(c.Role, sessions.OpErasePerson, sc) == sessions.Pending {
+			return refused(sessions.Rule(c.Role, sessions.OpErasePerson, sc), "erase.err.ask", ErrRoleDenied, "ID", id)
+		}
+	}
+	if err := a.decide(ctx, p, sessions.OpErasePerson); err != nil {
+		return err
+	}
+	err = a.people.ErasePerson(ctx, id)
 	if err == nil {
 		a.publish(id, ChangedErased)
 	}

@@ -91,6 +91,11 @@ type peopleStore interface {
 	EmploymentOutcomes(ctx context.Context, personID string) ([]sessions.EmploymentOutcome, error)
 	FollowUpsDue(ctx context.Context, until catalog.Date) ([]store.FollowUp, error)
 	DefineScheme(ctx context.Context, sc sessions.Scheme) error
+
+	RequestErase(ctx context.Context, personID, reason string) (sessions.EraseRequest, error)
+	EraseRequest(ctx context.Context, id string) (sessions.EraseRequest, error)
+	EraseRequests(ctx context.Context, personID string, openOnly bool) ([]sessions.EraseRequest, error)
+	DecideErase(ctx context.Context, id string, approve bool, reason string) (sessions.EraseRequest, error)
 }
 
 // planTx is what a plan's unit of work reads inside its transaction, on

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 
 	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/vault"
@@ -38,11 +37,7 @@ func (s *Store) peopleSealed(ctx context.Context, z seals, query string, limit i
 		return nil, fmt.Errorf("list people: %w", err)
 	}
 	defer rows.Close()
-	type hit struct {
-		key string
-		ps  sessions.PersonSummary
-	}
-	var hits []hit
+	var hits PeopleHits
 	for rows.Next() {
 		var ps sessions.PersonSummary
 		var upd, last string
@@ -56,15 +51,10 @@ func (s *Store) peopleSealed(ctx context.Context, z seals, query string, limit i
 			continue
 		}
 		ps.UpdatedAt, ps.LastSession = readStamp(upd), readStamp(last)
-		hits = append(hits, hit{key: vault.Fold(ps.Name) + "\x00" + ps.ID, ps: ps})
+		hits.Add(vault.Fold(ps.Name)+"\x00"+ps.ID, ps)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	sort.Slice(hits, func(a, b int) bool { return hits[a].key < hits[b].key })
-	out := make([]sessions.PersonSummary, 0, min(len(hits), limit))
-	for _, h := range hits[:min(len(hits), limit)] {
-		out = append(out, h.ps)
-	}
-	return out, nil
+	return hits.Top(limit), nil
 }

@@ -91,7 +91,7 @@ func LatestVersion() int {
 	if err != nil {
 		return 0
 	}
-	return len(ms)
+	return LatestOf(ms)
 }
 
 // DSN is the modernc connection string for path: WAL, an explicit busy

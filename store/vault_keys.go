@@ -13,9 +13,10 @@ import (
 // reason not attended, notes, goals, actions, drafts), plan names and step notes,
 // step outcome reasons, ledger entry reasons, the reasons and funders of
 // entries held for approval and the reasons of their decisions, the
-// break-glass reason of an audit row, and earned credentials (the document
-// with the learner's fields, and its title). A new column of personal data
-// joins this list and its read and write points on both engines (README,
+// break-glass reason of an audit row, earned credentials (the document
+// with the learner's fields, and its title) and the reasons of erasure
+// requests and their decisions. A new column of personal data joins this
+// list and its read and write points on both engines (README,
 // Encryption at rest).
 var sealedColumns = []SealedColumn{
 	{"people", "name", "id"}, {"people", "email", "id"}, {"people", "phone", "id"}, {"people", "availability", "id"},
@@ -31,6 +32,7 @@ var sealedColumns = []SealedColumn{
 	{"ledger_decisions", "reason", "id"},
 	{"audit_log", "reason", "id"},
 	{"credentials", "title", "id"}, {"credentials", "doc", "id"},
+	{"erase_requests", "reason", "id"}, {"erase_decisions", "reason", "id"},
 }
 
 // draftID is the row id a draft's body is sealed for.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -18,17 +17,12 @@ import (
 // goals and actions in one transaction (all or nothing), and discards the
 // person's session draft. Counsellor defaults to the actor.
 func (s *Store) AddSession(ctx context.Context, g sessions.Session) (sessions.Session, error) {
-	if g.Counsellor == "" {
-		g.Counsellor = s.actor
-	}
-	if err := g.Validate(s.now()).Err(); err != nil {
+	g, err := store.NewSession(g, s.actor, s.now())
+	if err != nil {
 		return g, err
 	}
-	g.ID = NewID()
-	// The ids go into copies: the caller's slices are not ours to write.
-	g.Goals, g.Actions = slices.Clone(g.Goals), slices.Clone(g.Actions)
 	now := s.stamp()
-	err := s.tx(ctx, func(tx pgx.Tx) error {
+	err = s.tx(ctx, func(tx pgx.Tx) error {
 		if err := exists(ctx, tx, g.PersonID); err != nil {
 			return err
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -269,18 +268,14 @@ func (s *Store) People(ctx context.Context, query string, limit int) ([]sessions
 	if z.Box() != nil {
 		return s.peopleSealed(ctx, z, query, limit)
 	}
-	words := strings.Fields(catalog.FoldSearch(query))
+	words := store.PeopleWords(query)
 	rows, err := s.pool.Query(ctx, `SELECT p.id::text, p.name, p.email, p.birth_year, p.updated_at, g.last
 		FROM people p LEFT JOIN (SELECT person_id, max(at) AS last FROM guidance_sessions GROUP BY person_id) g ON g.person_id = p.id`)
 	if err != nil {
 		return nil, fmt.Errorf("list people: %w", mapErr(err))
 	}
 	defer rows.Close()
-	type hit struct {
-		key string
-		ps  sessions.PersonSummary
-	}
-	var hits []hit
+	var hits store.PeopleHits
 	for rows.Next() {
 		var ps sessions.PersonSummary
 		var upd time.Time
@@ -292,29 +287,15 @@ func (s *Store) People(ctx context.Context, query string, limit int) ([]sessions
 			// Encrypted by another koers since this one opened.
 			return nil, store.ErrLocked
 		}
-		name := catalog.FoldSearch(ps.Name)
-		hay := name + " " + catalog.FoldSearch(ps.Email) + " " + ps.ID
-		ok := true
-		for _, w := range words {
-			if !strings.Contains(hay, w) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if key, ok := store.PersonMatch(words, ps); ok {
 			ps.UpdatedAt, ps.LastSession = upd.UTC(), when(last)
-			hits = append(hits, hit{key: name + "\x00" + ps.ID, ps: ps})
+			hits.Add(key, ps)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, mapErr(err)
 	}
-	sort.Slice(hits, func(a, b int) bool { return hits[a].key < hits[b].key })
-	out := make([]sessions.PersonSummary, 0, min(len(hits), limit))
-	for _, h := range hits[:min(len(hits), limit)] {
-		out = append(out, h.ps)
-	}
-	return out, nil
+	return hits.Top(limit), nil
 }
 
 // peopleSealed is People on an encrypted database, as SQLite's store
@@ -340,11 +321,7 @@ func (s *Store) peopleSealed(ctx context.Context, z store.Sealer, query string, 
 		return nil, fmt.Errorf("list people: %w", mapErr(err))
 	}
 	defer rows.Close()
-	type hit struct {
-		key string
-		ps  sessions.PersonSummary
-	}
-	var hits []hit
+	var hits store.PeopleHits
 	for rows.Next() {
 		var ps sessions.PersonSummary
 		var upd time.Time
@@ -359,17 +336,12 @@ func (s *Store) peopleSealed(ctx context.Context, z store.Sealer, query string, 
 			continue
 		}
 		ps.UpdatedAt, ps.LastSession = upd.UTC(), when(last)
-		hits = append(hits, hit{key: vault.Fold(ps.Name) + "\x00" + ps.ID, ps: ps})
+		hits.Add(vault.Fold(ps.Name)+"\x00"+ps.ID, ps)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, mapErr(err)
 	}
-	sort.Slice(hits, func(a, b int) bool { return hits[a].key < hits[b].key })
-	out := make([]sessions.PersonSummary, 0, min(len(hits), limit))
-	for _, h := range hits[:min(len(hits), limit)] {
-		out = append(out, h.ps)
-	}
-	return out, nil
+	return hits.Top(limit), nil
 }
 
 // AddSkills adds held skills to a person's file (a skill already held with

@@ -150,6 +150,9 @@ func (s *Store) ExportPerson(ctx context.Context, id string) (store.PersonFile, 
 	if f.Requests, err = s.LedgerRequests(ctx, id, false); err != nil {
 		return f, err
 	}
+	if f.EraseRequests, err = s.EraseRequests(ctx, id, false); err != nil {
+		return f, err
+	}
 	if f.Credentials, err = s.Credentials(ctx, id); err != nil {
 		return f, err
 	}

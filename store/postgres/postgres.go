@@ -184,7 +184,7 @@ func LatestVersion() int {
 	if err != nil {
 		return 0
 	}
-	return len(ms)
+	return store.LatestOf(ms)
 }
 
 const schemaTable = `CREATE TABLE IF NOT EXISTS koers_schema (

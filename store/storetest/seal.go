@@ -46,7 +46,7 @@ func fillSealed(t *testing.T, tg Target, tag string) ([]string, sessions.Person)
 		n("reason-not-attended"), n("note-about-divorce"), n("goal-become-nurse"), n("action-call-aunt"), n("draft-typed-half"),
 		n("ledger-most-in-need"), n("learner-Quetzalmeyer"), n("credential-title-Bakery"), n("step-note-private"), n("plan-for-Quetzalmeyer"),
 		n("glass-reason-neighbour"), n("funder-Aunt-Foundation"), n("request-reason-debts"), n("decision-reason-refused"),
-		n("dropped-reason-illness")}
+		n("erase-reason-moving-abroad"), n("erase-decline-still-enrolled"), n("dropped-reason-illness")}
 	p, err := st.CreatePerson(ctx, sessions.Person{Name: needles[0], Email: needles[1] + "@example.org", Phone: needles[2], Availability: needles[3]})
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +81,7 @@ func fillSealed(t *testing.T, tg Target, tag string) ([]string, sessions.Person)
 		t.Fatal(err)
 	}
 	if _, err := st.RecordStepOutcome(ctx, sessions.StepOutcome{PersonID: p.ID, StepID: pl.Steps[1].ID, Status: sessions.StepDropped,
-		On: catalog.DateOf(st.Now()), Reason: needles[19]}); err != nil {
+		On: catalog.DateOf(st.Now()), Reason: needles[21]}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.AuditReason(ctx, p.ID, "view", "file", needles[15]); err != nil {
@@ -93,6 +93,13 @@ func fillSealed(t *testing.T, tg Target, tag string) ([]string, sessions.Person)
 		t.Fatal(err)
 	}
 	if _, err := st.DecideRequest(ctx, req.ID, false, needles[18]); err != nil {
+		t.Fatal(err)
+	}
+	er, err := st.RequestErase(ctx, p.ID, needles[19])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DecideErase(ctx, er.ID, false, needles[20]); err != nil {
 		t.Fatal(err)
 	}
 	return needles, p
@@ -137,9 +144,16 @@ func readsBack(t *testing.T, st Engine, id string, needles []string) {
 		f.Credentials[0].Title == needles[12] && len(f.Plans) == 1 && f.Plans[0].Name == needles[14] && f.Plans[0].Steps[0].Note == needles[13] &&
 		has(glass, needles[15]) && len(f.Requests) == 1 && f.Requests[0].Funder == needles[16] && f.Requests[0].Reason == needles[17] &&
 		f.Requests[0].Decision != nil && f.Requests[0].Decision.Reason == needles[18] &&
-		len(f.StepOutcomes) == 1 && f.StepOutcomes[0].Reason == needles[19]
+		len(f.StepOutcomes) == 1 && f.StepOutcomes[0].Reason == needles[21]
 	if !ok {
 		t.Fatalf("the file does not read back:\n%+v", f)
+	}
+	ers, err := st.EraseRequests(ctx, id, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ers) != 1 || ers[0].Reason != needles[19] || ers[0].Decision == nil || ers[0].Decision.Reason != needles[20] {
+		t.Fatalf("the erasure request does not read back: %+v", ers)
 	}
 	if list, err := st.People(ctx, strings.ToUpper(needles[0]), 0); err != nil || len(list) != 1 || list[0].ID != id {
 		t.Fatalf("search by name: %+v %v", list, err)

@@ -102,6 +102,12 @@ type Engine interface {
 	FollowUpsDue(ctx context.Context, until catalog.Date) ([]store.FollowUp, error)
 	CountFollowUpsDue(ctx context.Context, until catalog.Date) (int, error)
 	DefineScheme(ctx context.Context, sc sessions.Scheme) error
+
+	// Erasure requests (erase_requests.go).
+	RequestErase(ctx context.Context, personID, reason string) (sessions.EraseRequest, error)
+	EraseRequest(ctx context.Context, id string) (sessions.EraseRequest, error)
+	EraseRequests(ctx context.Context, personID string, openOnly bool) ([]sessions.EraseRequest, error)
+	DecideErase(ctx context.Context, id string, approve bool, reason string) (sessions.EraseRequest, error)
 }
 
 // Target is an open engine and what the suite needs of it beyond Engine.
@@ -180,6 +186,7 @@ var tests = []test{
 	{"WrongKeyChangesNothing", testWrongKeyChangesNothing},
 	{"RotationAtomic", testRotationAtomic},
 	{"RotationBesideWriters", testRotationBesideWriters},
+	{"EraseRequests", testEraseRequests},
 }
 
 // Run runs every test of the suite as a subtest of t against the engine
