@@ -61,7 +61,9 @@ type EraseQueueItem struct {
 func (a *App) EraseQueue(ctx context.Context) ([]EraseQueueItem, error) {
 	if a.caller != nil {
 		c := *a.caller
-		if !anyScope(func(sc sessions.Scope) bool { return sessions.Decide(c.Role, sessions.OpDecideErase, sc) == sessions.Allow }) {
+		if !anyScope(func(sc sessions.Scope) bool {
+			return sessions.Decide(c.Role, sessions.OpDecideErase, sc) == sessions.Allow
+		}) {
 			return nil, refused(sessions.Rule(c.Role, sessions.OpDecideErase, sessions.ScopeOther), "team.err.denied", ErrRoleDenied,
 				"Role", string(c.Role), "Op", string(sessions.OpDecideErase))
 		}
