@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/koers-project/koers/sessions"
@@ -263,7 +264,7 @@ func (s *Store) SaveDraft(ctx context.Context, personID, kind, body string) erro
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO drafts (person_id, kind, body, updated_at, updated_by) VALUES ($1,$2,$3,$4,$5)
 			ON CONFLICT (person_id, kind) DO UPDATE SET body=excluded.body, updated_at=excluded.updated_at, updated_by=excluded.updated_by`,
-			personID, kind, z.Seal(body, "drafts", "body", store.DraftID(personID, kind)), s.stamp(), s.actor)
+			personID, kind, z.Seal(body, "drafts", "body", draftID(personID, kind)), s.stamp(), s.actor)
 		if err != nil {
 			return fmt.Errorf("save draft: %w", err)
 		}
@@ -289,7 +290,7 @@ func (s *Store) Draft(ctx context.Context, personID, kind string) (string, time.
 	if err != nil {
 		return "", time.Time{}, mapErr(err)
 	}
-	if body, err = z.Open(body, "drafts", "body", store.DraftID(personID, kind)); err != nil {
+	if body, err = z.Open(body, "drafts", "body", draftID(personID, kind)); err != nil {
 		return "", time.Time{}, err
 	}
 	return body, at.UTC(), nil
@@ -304,4 +305,14 @@ func (s *Store) DiscardDraft(ctx context.Context, personID, kind string) error {
 		_, err := tx.Exec(ctx, `DELETE FROM drafts WHERE person_id=$1 AND kind=$2`, personID, kind)
 		return err
 	})
+}
+
+// draftID is the row id a draft's body is sealed for, with the person's
+// uuid in its canonical form (as the key change reads it back from the
+// uuid column), whatever case the caller wrote it in.
+func draftID(personID, kind string) string {
+	if u, err := uuid.Parse(personID); err == nil {
+		personID = u.String()
+	}
+	return store.DraftID(personID, kind)
 }

@@ -37,7 +37,11 @@ func (s *Store) RecordStepOutcome(ctx context.Context, o sessions.StepOutcome) (
 	in := o
 	_, err = s.UpdatePlan(ctx, planID, func(t *PlanTx, p *sessions.Plan) error {
 		o = in // a retried unit of work starts again from the request
-		earlier, err := stepOutcomes(ctx, t.tx, `step_id=$1`, o.StepID)
+		z, err := s.writeSeals(ctx, t.tx)
+		if err != nil {
+			return err
+		}
+		earlier, err := stepOutcomes(ctx, t.tx, z, `step_id=$1`, o.StepID)
 		if err != nil {
 			return err
 		}
@@ -80,7 +84,8 @@ func (s *Store) RecordStepOutcome(ctx context.Context, o sessions.StepOutcome) (
 			cred = o.CredentialID
 		}
 		if _, err := t.tx.Exec(ctx, `INSERT INTO step_outcomes (id, person_id, plan_id, step_id, status, on_date, reason, credential_id, created_at, created_by)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, o.ID, person, planID, o.StepID, string(o.Status), dateArg(o.On), o.Reason, cred, now, s.actor); err != nil {
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, o.ID, person, planID, o.StepID, string(o.Status), dateArg(o.On),
+			z.Seal(o.Reason, "step_outcomes", "reason", o.ID), cred, now, s.actor); err != nil {
 			return fmt.Errorf("insert step outcome: %w", mapErr(err))
 		}
 		return s.audit(ctx, t.tx, person, "change", "outcome "+string(o.Status)+" step "+o.StepID)
@@ -93,10 +98,14 @@ func (s *Store) StepOutcomes(ctx context.Context, personID string) ([]sessions.S
 	if !isID(personID) {
 		return []sessions.StepOutcome{}, nil
 	}
-	return stepOutcomes(ctx, s.pool, `person_id=$1`, personID)
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
+	return stepOutcomes(ctx, s.pool, z, `person_id=$1`, personID)
 }
 
-func stepOutcomes(ctx context.Context, q querier, where string, arg any) ([]sessions.StepOutcome, error) {
+func stepOutcomes(ctx context.Context, q querier, z store.Sealer, where string, arg any) ([]sessions.StepOutcome, error) {
 	rows, err := q.Query(ctx, `SELECT id::text, person_id::text, plan_id::text, step_id::text, status, on_date, reason, coalesce(credential_id::text, ''), created_at, created_by
 		FROM step_outcomes WHERE `+where+` ORDER BY on_date, created_at, id`, arg)
 	if err != nil {
@@ -108,7 +117,10 @@ func stepOutcomes(ctx context.Context, q querier, where string, arg any) ([]sess
 		var on time.Time
 		err := r.Scan(&o.ID, &o.PersonID, &o.PlanID, &o.StepID, &st, &on, &o.Reason, &o.CredentialID, &o.CreatedAt, &o.CreatedBy)
 		o.Status, o.On, o.CreatedAt = sessions.StepStatus(st), civil(&on), o.CreatedAt.UTC()
-		return o, err
+		if err != nil {
+			return o, err
+		}
+		return o, z.OpenFields("step_outcomes", o.ID, store.SealField("reason", &o.Reason))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read step outcomes: %w", mapErr(err))
@@ -134,7 +146,7 @@ func (s *Store) RecordEmployment(ctx context.Context, e sessions.EmploymentOutco
 		if p.PersonID != e.PersonID {
 			return fmt.Errorf("person %s has no plan %s: %w", e.PersonID, e.PlanID, store.ErrNotFound)
 		}
-		outs, err := stepOutcomes(ctx, tx, `plan_id=$1`, e.PlanID)
+		outs, err := stepOutcomes(ctx, tx, s.keys.LenientSealer(), `plan_id=$1`, e.PlanID)
 		if err != nil {
 			return err
 		}
@@ -148,9 +160,14 @@ func (s *Store) RecordEmployment(ctx context.Context, e sessions.EmploymentOutco
 			if err != nil {
 				return err
 			}
+			z, err := s.writeSeals(ctx, tx)
+			if err != nil {
+				return err
+			}
 			e.SessionID = NewID()
 			if _, err := tx.Exec(ctx, `INSERT INTO guidance_sessions (id, person_id, at, channel, attended, counsellor, summary, created_at, created_by, updated_at, updated_by)
-				VALUES ($1,$2,$3,$4,true,$5,$6,$7,$5,$7,$5)`, e.SessionID, e.PersonID, g.At, string(channel), s.actor, g.Summary, now); err != nil {
+				VALUES ($1,$2,$3,$4,true,$5,$6,$7,$5,$7,$5)`, e.SessionID, e.PersonID, g.At, string(channel), s.actor,
+				z.Seal(g.Summary, "guidance_sessions", "summary", e.SessionID), now); err != nil {
 				return fmt.Errorf("insert follow-up session: %w", mapErr(err))
 			}
 		} else {

@@ -153,7 +153,7 @@ func (s *Store) ExportPerson(ctx context.Context, id string) (store.PersonFile, 
 		if err != nil {
 			return d, err
 		}
-		d.Body, err = z.Open(d.Body, "drafts", "body", store.DraftID(id, d.Kind))
+		d.Body, err = z.Open(d.Body, "drafts", "body", draftID(id, d.Kind))
 		return d, err
 	})
 	if err != nil {

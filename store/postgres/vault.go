@@ -200,6 +200,9 @@ func (s *Store) changeKey(ctx context.Context, setup store.KeySetup, old *vault.
 	if err != nil {
 		return store.KeyChange{}, err
 	}
+	if err := s.ownsSealedTables(ctx); err != nil {
+		return store.KeyChange{}, err
+	}
 	out := store.KeyChange{KeyID: box.ID(), Recovery: printed}
 	var done func(bool)
 	err = s.attemptOnce(ctx, func(tx pgx.Tx) error {
@@ -252,6 +255,46 @@ func (s *Store) changeKey(ctx context.Context, setup store.KeySetup, old *vault.
 	return out, s.scrub(ctx)
 }
 
+// sealedTables are the tables a key change rewrites.
+func sealedTables() []string {
+	seen := map[string]bool{}
+	var tables []string
+	for _, c := range store.SealedColumns() {
+		if !seen[c.Table] {
+			seen[c.Table] = true
+			tables = append(tables, c.Table)
+		}
+	}
+	return append(tables, "person_tokens")
+}
+
+// ownsSealedTables refuses a key change, before it starts, by a role that
+// does not own the sealed tables: it could not rewrite the append-only
+// ones' sealed columns (their UPDATE is revoked from koers_app) nor
+// VACUUM them after the commit.
+func (s *Store) ownsSealedTables(ctx context.Context) error {
+	var notOwned string
+	if err := s.pool.QueryRow(ctx, `SELECT coalesce(string_agg(c.relname, ', ' ORDER BY c.relname), '') FROM pg_class c
+		JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = current_schema() AND c.relname = ANY($1) AND NOT pg_has_role(current_user, c.relowner, 'USAGE')`,
+		sealedTables()).Scan(&notOwned); err != nil {
+		return fmt.Errorf("key: read the tables' owner: %w", mapErr(err))
+	}
+	if notOwned != "" {
+		return fmt.Errorf("key: a key change on PostgreSQL runs as the owner of the tables it rewrites (the role that ran koers migrate), not as %s: %s", s.role(ctx), notOwned)
+	}
+	return nil
+}
+
+// role is the role this store connects as.
+func (s *Store) role(ctx context.Context) string {
+	var r string
+	if err := s.pool.QueryRow(ctx, `SELECT current_user`).Scan(&r); err != nil {
+		return "this role"
+	}
+	return r
+}
+
 // attemptOnce runs fn in one transaction, without the retry of tx: a key
 // change hands its key over inside fn, and an outcome lost with the
 // connection is reported, not guessed at (the wraps then say which key
@@ -272,15 +315,7 @@ func (s *Store) attemptOnce(ctx context.Context, fn func(tx pgx.Tx) error) error
 // old-key row versions a key change leaves behind as dead tuples go from
 // the data files. It needs the tables' owner (the role that migrated).
 func (s *Store) scrub(ctx context.Context) error {
-	seen := map[string]bool{}
-	var tables []string
-	for _, c := range store.SealedColumns() {
-		if !seen[c.Table] {
-			seen[c.Table] = true
-			tables = append(tables, c.Table)
-		}
-	}
-	tables = append(tables, "person_tokens")
+	tables := sealedTables()
 	if _, err := s.pool.Exec(ctx, `VACUUM (FULL) `+strings.Join(tables, ", ")); err != nil {
 		return fmt.Errorf("key: the data is sealed, but the old row versions could not be rewritten (VACUUM FULL needs the tables' owner: run it as the role that ran koers migrate): %w", mapErr(err))
 	}

@@ -46,7 +46,7 @@ func fillSealed(t *testing.T, tg Target, tag string) ([]string, sessions.Person)
 		n("reason-not-attended"), n("note-about-divorce"), n("goal-become-nurse"), n("action-call-aunt"), n("draft-typed-half"),
 		n("ledger-most-in-need"), n("learner-Quetzalmeyer"), n("credential-title-Bakery"), n("step-note-private"), n("plan-for-Quetzalmeyer"),
 		n("glass-reason-neighbour"), n("funder-Aunt-Foundation"), n("request-reason-debts"), n("decision-reason-refused"),
-		n("erase-reason-moving-abroad"), n("erase-decline-still-enrolled")}
+		n("erase-reason-moving-abroad"), n("erase-decline-still-enrolled"), n("dropped-reason-illness")}
 	p, err := st.CreatePerson(ctx, sessions.Person{Name: needles[0], Email: needles[1] + "@example.org", Phone: needles[2], Availability: needles[3]})
 	if err != nil {
 		t.Fatal(err)
@@ -72,10 +72,16 @@ func fillSealed(t *testing.T, tg Target, tag string) ([]string, sessions.Person)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tg.UpdatePlan(ctx, pl.ID, func(p *sessions.Plan) error {
-		p.Steps = append(p.Steps, sessions.Step{Kind: sessions.KindGuidance, Title: "talk", Note: needles[13]})
+	pl, err = tg.UpdatePlan(ctx, pl.ID, func(p *sessions.Plan) error {
+		p.Steps = append(p.Steps, sessions.Step{Kind: sessions.KindGuidance, Title: "talk", Note: needles[13]},
+			sessions.Step{Kind: sessions.KindGuidance, Title: "drop", Note: needles[13]})
 		return nil
-	}); err != nil {
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.RecordStepOutcome(ctx, sessions.StepOutcome{PersonID: p.ID, StepID: pl.Steps[1].ID, Status: sessions.StepDropped,
+		On: catalog.DateOf(st.Now()), Reason: needles[21]}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.AuditReason(ctx, p.ID, "view", "file", needles[15]); err != nil {
@@ -137,7 +143,8 @@ func readsBack(t *testing.T, st Engine, id string, needles []string) {
 		len(f.Ledger) == 1 && f.Ledger[0].Reason == needles[10] && len(f.Credentials) == 1 && f.Credentials[0].Learner == needles[11] &&
 		f.Credentials[0].Title == needles[12] && len(f.Plans) == 1 && f.Plans[0].Name == needles[14] && f.Plans[0].Steps[0].Note == needles[13] &&
 		has(glass, needles[15]) && len(f.Requests) == 1 && f.Requests[0].Funder == needles[16] && f.Requests[0].Reason == needles[17] &&
-		f.Requests[0].Decision != nil && f.Requests[0].Decision.Reason == needles[18]
+		f.Requests[0].Decision != nil && f.Requests[0].Decision.Reason == needles[18] &&
+		len(f.StepOutcomes) == 1 && f.StepOutcomes[0].Reason == needles[21]
 	if !ok {
 		t.Fatalf("the file does not read back:\n%+v", f)
 	}
@@ -322,4 +329,85 @@ func testRotationAtomic(t *testing.T, open func(t *testing.T) Target) {
 		t.Fatalf("new recovery key: %v", err)
 	}
 	readsBack(t, st, p.ID, needles)
+}
+
+// testRotationBesideWriters: another process (the database opened anew
+// and unlocked) writes sessions with notes while this one rotates the
+// key. Every note it was told was written reads back under the new key;
+// a write after the rotation is refused as locked (that process must
+// unlock the new key), never sealed with the old key and lost.
+func testRotationBesideWriters(t *testing.T, open func(t *testing.T) Target) {
+	ctx := context.Background()
+	tg := open(t)
+	if _, err := tg.Keys.InitKey(ctx, fastKey); err != nil {
+		t.Fatal(err)
+	}
+	p := newPerson(t, tg.Engine, "Ann Peeters")
+	other, keys := tg.Reopen(t)
+	if err := keys.Unlock(ctx, vault.Secret{KeyFile: fastKey.KeyFile}); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		notes []string
+		err   error
+	}
+	stop := make(chan struct{})
+	done := make(chan result)
+	started := make(chan struct{})
+	go func() {
+		var r result
+		for i := 0; ; i++ {
+			if i == 3 {
+				close(started)
+			}
+			note := "note-" + strings.Repeat("x", i%7) + "-" + string(rune('a'+i%26))
+			_, err := other.AddSession(ctx, sessions.Session{PersonID: p.ID, At: other.Now().Add(-time.Duration(i+1) * time.Minute),
+				Attended: true, Notes: []string{note}})
+			switch {
+			case err == nil:
+				r.notes = append(r.notes, note)
+			case errors.Is(err, store.ErrLocked):
+				// the key changed under this process: refused, not lost
+			default:
+				r.err = err
+				done <- r
+				return
+			}
+			select {
+			case <-stop:
+				done <- r
+				return
+			default:
+			}
+		}
+	}()
+	<-started
+	if _, err := tg.Keys.RotateKey(ctx, store.KeySetup{KeyFile: fastKey.KeyFile, Params: fastKey.Params}); err != nil {
+		close(stop)
+		<-done
+		t.Fatal(err)
+	}
+	// A few writes after the rotation, then stop.
+	for i := 0; i < 3; i++ {
+		if _, err := other.AddSession(ctx, sessions.Session{PersonID: p.ID, At: other.Now().Add(-time.Hour), Attended: true,
+			Notes: []string{"after"}}); !errors.Is(err, store.ErrLocked) {
+			t.Fatalf("a write with the old key after rotation: %v, want ErrLocked", err)
+		}
+	}
+	close(stop)
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	got, err := tg.Engine.Sessions(ctx, p.ID, true)
+	if err != nil {
+		t.Fatalf("read back after rotation: %v", err)
+	}
+	var notes []string
+	for _, g := range got {
+		notes = append(notes, g.Notes...)
+	}
+	if len(notes) != len(r.notes) || len(r.notes) < 3 {
+		t.Fatalf("%d notes acknowledged, %d read back", len(r.notes), len(notes))
+	}
 }

@@ -185,6 +185,7 @@ var tests = []test{
 	{"SealedHoldsNoClearText", testSealedHoldsNoClearText},
 	{"WrongKeyChangesNothing", testWrongKeyChangesNothing},
 	{"RotationAtomic", testRotationAtomic},
+	{"RotationBesideWriters", testRotationBesideWriters},
 	{"EraseRequests", testEraseRequests},
 }
 
