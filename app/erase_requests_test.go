@@ -105,7 +105,7 @@ func TestEraseRequests(t *testing.T) {
 	var trail []string
 	for _, e := range log {
 		if strings.HasPrefix(e.Detail, "erase request") && e.Action == "change" || e.Action == "erase" {
-			trail = append(trail, e.Actor+" "+e.Action+" "+strings.Fields(e.Detail+" x")[0])
+			trail = append(trail, e.Actor+" "+e.Action+" "+strings.Fields(e.Detail + " x")[0])
 		}
 	}
 	if want := []string{"ann change erase", "sue change erase", "sue change erase", "rita change erase", "rita erase x"}; !slices.Equal(trail, want) {
