@@ -32,7 +32,7 @@ func TestImportDirections(t *testing.T) {
 		"store":           {"vault", "catalog", "sessions", "report"},
 		"store/postgres":  {"vault", "store", "catalog", "sessions", "report"},
 		"store/pgtest":    {},
-		"store/storetest": {"store", "catalog", "sessions"},
+		"store/storetest": {"store", "vault", "catalog", "sessions"},
 		// report is functional core like sessions: aggregates from plain
 		// rows, no SQL, no terminal; the store feeds it, faces print it; its
 		// renderers make data safe through present.

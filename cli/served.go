@@ -40,6 +40,12 @@ func (a *invocation) openPeople(ctx context.Context) (*app.App, error) {
 		return a.open(ctx)
 	}
 	st, err := app.OpenPeople(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo()})
+	return a.ready(ctx, st, err)
+}
+
+// ready finishes opening st (when open gave no err): the key is unlocked
+// and a new database protected, else st is closed again.
+func (a *invocation) ready(ctx context.Context, st *app.App, err error) (*app.App, error) {
 	if err != nil {
 		return nil, err
 	}

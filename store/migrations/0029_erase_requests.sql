@@ -27,7 +27,13 @@ CREATE TABLE erase_decisions (
     decided_by TEXT NOT NULL
 ) STRICT;
 
+-- As the ledger's requests (0027), the transaction of `koers key init` or
+-- `koers key rotate` (a row in resealing) may rewrite the sealed reason,
+-- and nothing else, ever.
 CREATE TRIGGER erase_requests_no_update BEFORE UPDATE ON erase_requests
+WHEN NOT EXISTS (SELECT 1 FROM resealing)
+    OR NEW.id IS NOT OLD.id OR NEW.person_id IS NOT OLD.person_id OR NEW.centre IS NOT OLD.centre
+    OR NEW.created_at IS NOT OLD.created_at OR NEW.created_by IS NOT OLD.created_by
 BEGIN
     SELECT RAISE(ABORT, 'erasure requests are append-only: record a decision instead');
 END;
@@ -37,6 +43,9 @@ BEGIN
     SELECT RAISE(ABORT, 'erasure requests are append-only: record a decision instead');
 END;
 CREATE TRIGGER erase_decisions_no_update BEFORE UPDATE ON erase_decisions
+WHEN NOT EXISTS (SELECT 1 FROM resealing)
+    OR NEW.id IS NOT OLD.id OR NEW.request_id IS NOT OLD.request_id OR NEW.person_id IS NOT OLD.person_id
+    OR NEW.decision IS NOT OLD.decision OR NEW.decided_at IS NOT OLD.decided_at OR NEW.decided_by IS NOT OLD.decided_by
 BEGIN
     SELECT RAISE(ABORT, 'erasure decisions are append-only');
 END;

@@ -42,8 +42,12 @@ func (s *Store) RequestErase(ctx context.Context, personID, reason string) (sess
 		}
 		r.ID = NewID()
 		now := s.stamp()
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO erase_requests (id, person_id, reason, centre, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6)`,
-			r.ID, personID, reason, r.Centre, now, s.actor); err != nil {
+			r.ID, personID, z.Seal(reason, "erase_requests", "reason", r.ID), r.Centre, now, s.actor); err != nil {
 			return fmt.Errorf("file erasure request: %w", mapErr(err))
 		}
 		r.CreatedAt, r.CreatedBy = now, s.actor
@@ -55,22 +59,36 @@ func (s *Store) RequestErase(ctx context.Context, personID, reason string) (sess
 const eraseRequestColumns = `r.id::text, r.person_id::text, r.reason, r.centre, r.created_at, r.created_by,
 	coalesce(d.id::text, ''), coalesce(d.decision, ''), coalesce(d.reason, ''), d.decided_at, coalesce(d.decided_by, '')`
 
-func scanEraseRequest(sc pgx.Row) (sessions.EraseRequest, error) {
+// scanEraseRequest reads one request with its decision and opens their
+// sealed reasons with z.
+func scanEraseRequest(sc pgx.Row, z store.Sealer) (sessions.EraseRequest, error) {
 	var r sessions.EraseRequest
 	var d sessions.EraseDecision
 	var dat *time.Time
-	err := sc.Scan(&r.ID, &r.PersonID, &r.Reason, &r.Centre, &r.CreatedAt, &r.CreatedBy, &d.ID, &d.Decision, &d.Reason, &dat, &d.DecidedBy)
+	if err := sc.Scan(&r.ID, &r.PersonID, &r.Reason, &r.Centre, &r.CreatedAt, &r.CreatedBy, &d.ID, &d.Decision, &d.Reason, &dat, &d.DecidedBy); err != nil {
+		return r, err
+	}
 	r.CreatedAt = r.CreatedAt.UTC()
+	if err := z.OpenFields("erase_requests", r.ID, store.SealField("reason", &r.Reason)); err != nil {
+		return r, err
+	}
 	if d.ID != "" {
+		if err := z.OpenFields("erase_decisions", d.ID, store.SealField("reason", &d.Reason)); err != nil {
+			return r, err
+		}
 		d.DecidedAt = when(dat)
 		r.Decision = &d
 	}
-	return r, err
+	return r, nil
 }
 
-func eraseRequestWhere(ctx context.Context, q querier, where string, args ...any) (sessions.EraseRequest, error) {
+func (s *Store) eraseRequestWhere(ctx context.Context, q querier, where string, args ...any) (sessions.EraseRequest, error) {
+	z, err := s.readSeals()
+	if err != nil {
+		return sessions.EraseRequest{}, err
+	}
 	r, err := scanEraseRequest(q.QueryRow(ctx, `SELECT `+eraseRequestColumns+` FROM erase_requests r
-		LEFT JOIN erase_decisions d ON d.request_id = r.id WHERE `+where, args...))
+		LEFT JOIN erase_decisions d ON d.request_id = r.id WHERE `+where, args...), z)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, fmt.Errorf("erasure request: %w", store.ErrNotFound)
 	}
@@ -85,7 +103,7 @@ func (s *Store) EraseRequest(ctx context.Context, id string) (sessions.EraseRequ
 	if !isID(id) {
 		return sessions.EraseRequest{}, fmt.Errorf("erasure request %q: %w", id, store.ErrNotFound)
 	}
-	return eraseRequestWhere(ctx, s.pool, `r.id=$1`, id)
+	return s.eraseRequestWhere(ctx, s.pool, `r.id=$1`, id)
 }
 
 // EraseRequests lists the person's erasure requests ("" for every
@@ -94,13 +112,17 @@ func (s *Store) EraseRequests(ctx context.Context, personID string, openOnly boo
 	if personID != "" && !isID(personID) {
 		return []sessions.EraseRequest{}, nil
 	}
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.pool.Query(ctx, `SELECT `+eraseRequestColumns+` FROM erase_requests r
 		LEFT JOIN erase_decisions d ON d.request_id = r.id
 		WHERE ($1 = '' OR r.person_id::text = $1) AND (NOT $2 OR d.id IS NULL OR d.decision = 'approved') ORDER BY r.created_at, r.id`, personID, openOnly)
 	if err != nil {
 		return nil, fmt.Errorf("read erasure requests: %w", mapErr(err))
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (sessions.EraseRequest, error) { return scanEraseRequest(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (sessions.EraseRequest, error) { return scanEraseRequest(r, z) })
 	if err != nil {
 		return nil, fmt.Errorf("read erasure requests: %w", mapErr(err))
 	}
@@ -122,7 +144,7 @@ func (s *Store) DecideErase(ctx context.Context, id string, approve bool, reason
 	}
 	var out sessions.EraseRequest
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		r, err := eraseRequestWhere(ctx, tx, `r.id=$1`, id)
+		r, err := s.eraseRequestWhere(ctx, tx, `r.id=$1`, id)
 		if err != nil {
 			return err
 		}
@@ -134,8 +156,12 @@ func (s *Store) DecideErase(ctx context.Context, id string, approve bool, reason
 			d.Decision = sessions.EraseApproved
 		}
 		now := s.stamp()
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO erase_decisions (id, request_id, person_id, decision, reason, decided_at, decided_by) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-			d.ID, r.ID, r.PersonID, d.Decision, reason, now, s.actor); err != nil {
+			d.ID, r.ID, r.PersonID, d.Decision, z.Seal(reason, "erase_decisions", "reason", d.ID), now, s.actor); err != nil {
 			if err := mapErr(err); errors.Is(err, store.ErrConflict) {
 				return fmt.Errorf("erasure request %s: %w", id, store.ErrDecided)
 			}

@@ -37,7 +37,7 @@ func (s *Store) RecordStepOutcome(ctx context.Context, o sessions.StepOutcome) (
 	in := o
 	_, err = s.UpdatePlan(ctx, planID, func(t *PlanTx, p *sessions.Plan) error {
 		o = in // a retried unit of work starts again from the request
-		earlier, err := stepOutcomes(ctx, t.tx, `step_id=$1`, o.StepID)
+		earlier, err := stepOutcomes(ctx, t.tx, nil, `step_id=$1`, o.StepID)
 		if err != nil {
 			return err
 		}
@@ -79,8 +79,13 @@ func (s *Store) RecordStepOutcome(ctx context.Context, o sessions.StepOutcome) (
 		if o.CredentialID != "" {
 			cred = o.CredentialID
 		}
+		z, err := s.writeSeals(ctx, t.tx)
+		if err != nil {
+			return err
+		}
 		if _, err := t.tx.Exec(ctx, `INSERT INTO step_outcomes (id, person_id, plan_id, step_id, status, on_date, reason, credential_id, created_at, created_by)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, o.ID, person, planID, o.StepID, string(o.Status), dateArg(o.On), o.Reason, cred, now, s.actor); err != nil {
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, o.ID, person, planID, o.StepID, string(o.Status), dateArg(o.On),
+			z.Seal(o.Reason, "step_outcomes", "reason", o.ID), cred, now, s.actor); err != nil {
 			return fmt.Errorf("insert step outcome: %w", mapErr(err))
 		}
 		return s.audit(ctx, t.tx, person, "change", "outcome "+string(o.Status)+" step "+o.StepID)
@@ -93,10 +98,17 @@ func (s *Store) StepOutcomes(ctx context.Context, personID string) ([]sessions.S
 	if !isID(personID) {
 		return []sessions.StepOutcome{}, nil
 	}
-	return stepOutcomes(ctx, s.pool, `person_id=$1`, personID)
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
+	return stepOutcomes(ctx, s.pool, &z, `person_id=$1`, personID)
 }
 
-func stepOutcomes(ctx context.Context, q querier, where string, arg any) ([]sessions.StepOutcome, error) {
+// stepOutcomes reads outcomes with their reasons opened by z; with z nil
+// (the checks inside a unit of work, which read statuses and dates) a
+// reason stays as stored.
+func stepOutcomes(ctx context.Context, q querier, z *store.Sealer, where string, arg any) ([]sessions.StepOutcome, error) {
 	rows, err := q.Query(ctx, `SELECT id::text, person_id::text, plan_id::text, step_id::text, status, on_date, reason, coalesce(credential_id::text, ''), created_at, created_by
 		FROM step_outcomes WHERE `+where+` ORDER BY on_date, created_at, id`, arg)
 	if err != nil {
@@ -108,6 +120,9 @@ func stepOutcomes(ctx context.Context, q querier, where string, arg any) ([]sess
 		var on time.Time
 		err := r.Scan(&o.ID, &o.PersonID, &o.PlanID, &o.StepID, &st, &on, &o.Reason, &o.CredentialID, &o.CreatedAt, &o.CreatedBy)
 		o.Status, o.On, o.CreatedAt = sessions.StepStatus(st), civil(&on), o.CreatedAt.UTC()
+		if err == nil && z != nil {
+			err = z.OpenFields("step_outcomes", o.ID, store.SealField("reason", &o.Reason))
+		}
 		return o, err
 	})
 	if err != nil {
@@ -134,7 +149,7 @@ func (s *Store) RecordEmployment(ctx context.Context, e sessions.EmploymentOutco
 		if p.PersonID != e.PersonID {
 			return fmt.Errorf("person %s has no plan %s: %w", e.PersonID, e.PlanID, store.ErrNotFound)
 		}
-		outs, err := stepOutcomes(ctx, tx, `plan_id=$1`, e.PlanID)
+		outs, err := stepOutcomes(ctx, tx, nil, `plan_id=$1`, e.PlanID)
 		if err != nil {
 			return err
 		}
@@ -149,8 +164,13 @@ func (s *Store) RecordEmployment(ctx context.Context, e sessions.EmploymentOutco
 				return err
 			}
 			e.SessionID = NewID()
-			if _, err := tx.Exec(ctx, `INSERT INTO guidance_sessions (id, person_id, at, channel, attended, counsellor, summary, created_at, created_by, updated_at, updated_by)
-				VALUES ($1,$2,$3,$4,true,$5,$6,$7,$5,$7,$5)`, e.SessionID, e.PersonID, g.At, string(channel), s.actor, g.Summary, now); err != nil {
+			z, err := s.writeSeals(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO guidance_sessions (id, person_id, at, channel, attended, reason, counsellor, summary, created_at, created_by, updated_at, updated_by)
+				VALUES ($1,$2,$3,$4,true,$5,$6,$7,$8,$6,$8,$6)`, e.SessionID, e.PersonID, g.At, string(channel),
+				z.Seal("", "guidance_sessions", "reason", e.SessionID), s.actor, z.Seal(g.Summary, "guidance_sessions", "summary", e.SessionID), now); err != nil {
 				return fmt.Errorf("insert follow-up session: %w", mapErr(err))
 			}
 		} else {
@@ -206,6 +226,10 @@ func (s *Store) EmploymentOutcomes(ctx context.Context, personID string) ([]sess
 // after its end (the last closing outcome's day, else the day the step
 // was last changed, in UTC as SQLite's stamps).
 func (s *Store) FollowUpsDue(ctx context.Context, until catalog.Date) ([]store.FollowUp, error) {
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.pool.Query(ctx, `SELECT p.id::text, p.person_id::text, pe.name,
 			to_char(max(coalesce((SELECT max(o.on_date) FROM step_outcomes o WHERE o.step_id = st.id AND o.status = st.status),
 				(st.updated_at AT TIME ZONE 'UTC')::date)), 'YYYY-MM-DD'),
@@ -222,6 +246,9 @@ func (s *Store) FollowUpsDue(ctx context.Context, until catalog.Date) ([]store.F
 		var f store.EndedPlan
 		var end, done string
 		if err := r.Scan(&f.PlanID, &f.PersonID, &f.Name, &end, &done); err != nil {
+			return f, err
+		}
+		if err := z.OpenFields("people", f.PersonID, store.SealField("name", &f.Name)); err != nil {
 			return f, err
 		}
 		d, err := catalog.ParseDate(end)

@@ -75,6 +75,13 @@ func (s *Store) plan(ctx context.Context, q querier, planID string, lock bool) (
 }
 
 func (s *Store) readSteps(ctx context.Context, q querier, p *sessions.Plan) error {
+	z, err := s.readSeals()
+	if err != nil {
+		return err
+	}
+	if err := z.OpenFields("plans", p.ID, store.SealField("name", &p.Name)); err != nil {
+		return err
+	}
 	rows, err := q.Query(ctx, `SELECT id::text, kind, offer_id, title, status, start, end_date, note, created_at, created_by, updated_at, updated_by
 		FROM plan_steps WHERE plan_id=$1 ORDER BY position`, p.ID)
 	if err != nil {
@@ -89,7 +96,10 @@ func (s *Store) readSteps(ctx context.Context, q querier, p *sessions.Plan) erro
 		st.Kind, st.Status = sessions.StepKind(kind), sessions.StepStatus(status)
 		st.Start, st.End, st.CreatedAt, st.UpdatedAt = civil(start), civil(end), ca.UTC(), ua.UTC()
 		st.Funding = []sessions.FundingLine{}
-		return st, err
+		if err != nil {
+			return st, err
+		}
+		return st, z.OpenFields("plan_steps", st.ID, store.SealField("note", &st.Note))
 	})
 	if err != nil {
 		return fmt.Errorf("read steps: %w", mapErr(err))
@@ -168,13 +178,17 @@ func (s *Store) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan,
 		p.ID, p.Agreed = NewID(), n == 0
 		now := s.stamp()
 		p.Name = store.PlanName(p.Name, n)
-		_, err := tx.Exec(ctx, `INSERT INTO plans (id, person_id, name, occupation_uri, occupation_label, stack_target, agreed,
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO plans (id, person_id, name, occupation_uri, occupation_label, stack_target, agreed,
 			created_at, created_by, updated_at, updated_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$8,$9)`,
-			p.ID, p.PersonID, p.Name, p.OccupationURI, p.OccupationLabel, p.StackTarget, p.Agreed, now, s.actor)
+			p.ID, p.PersonID, z.Seal(p.Name, "plans", "name", p.ID), p.OccupationURI, p.OccupationLabel, p.StackTarget, p.Agreed, now, s.actor)
 		if err != nil {
 			return fmt.Errorf("insert plan: %w", err)
 		}
-		if err := s.writeSteps(ctx, tx, &p, nil); err != nil {
+		if err := s.writeSteps(ctx, tx, z, &p, nil); err != nil {
 			return err
 		}
 		if err := s.audit(ctx, tx, p.PersonID, "change", "plan create "+p.ID); err != nil {
@@ -210,12 +224,16 @@ func (s *Store) UpdatePlan(ctx context.Context, planID string, fn func(tx *PlanT
 		if err != nil {
 			return err
 		}
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, `UPDATE plans SET name=$1, occupation_uri=$2, occupation_label=$3, stack_target=$4, updated_at=$5, updated_by=$6, version=version+1 WHERE id=$7`,
-			p.Name, p.OccupationURI, p.OccupationLabel, p.StackTarget, s.stamp(), s.actor, planID)
+			z.Seal(p.Name, "plans", "name", planID), p.OccupationURI, p.OccupationLabel, p.StackTarget, s.stamp(), s.actor, planID)
 		if err != nil {
 			return fmt.Errorf("update plan: %w", err)
 		}
-		if err := s.writeSteps(ctx, tx, &p, before); err != nil {
+		if err := s.writeSteps(ctx, tx, z, &p, before); err != nil {
 			return err
 		}
 		if err := s.audit(ctx, tx, p.PersonID, "change", "plan "+planID); err != nil {
@@ -231,7 +249,7 @@ func (s *Store) UpdatePlan(ctx context.Context, planID string, fn func(tx *PlanT
 // with their funding lines; unchanged steps keep their stamps. Positions
 // are checked unique at commit (a deferred constraint), so a reorder
 // writes them in place.
-func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, p *sessions.Plan, before map[string]sessions.Step) error {
+func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, z store.Sealer, p *sessions.Plan, before map[string]sessions.Step) error {
 	now := s.stamp()
 	for i := range p.Steps {
 		st := &p.Steps[i]
@@ -245,7 +263,7 @@ func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, p *sessions.Plan, bef
 			}
 			_, err := tx.Exec(ctx, `INSERT INTO plan_steps (id, plan_id, person_id, position, kind, offer_id, title, status, start, end_date, note,
 				created_at, created_by, updated_at, updated_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$12,$13)`,
-				st.ID, p.ID, p.PersonID, i, string(st.Kind), st.OfferID, st.Title, string(st.Status), dateArg(st.Start), dateArg(st.End), st.Note,
+				st.ID, p.ID, p.PersonID, i, string(st.Kind), st.OfferID, st.Title, string(st.Status), dateArg(st.Start), dateArg(st.End), z.Seal(st.Note, "plan_steps", "note", st.ID),
 				now, s.actor)
 			if err != nil {
 				return fmt.Errorf("insert step %d: %w", i+1, mapErr(err))
@@ -257,7 +275,7 @@ func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, p *sessions.Plan, bef
 				ua, ub = now, s.actor
 			}
 			_, err := tx.Exec(ctx, `UPDATE plan_steps SET position=$1, title=$2, status=$3, start=$4, end_date=$5, note=$6, updated_at=$7, updated_by=$8 WHERE id=$9`,
-				i, st.Title, string(st.Status), dateArg(st.Start), dateArg(st.End), st.Note, ua, ub, st.ID)
+				i, st.Title, string(st.Status), dateArg(st.Start), dateArg(st.End), z.Seal(st.Note, "plan_steps", "note", st.ID), ua, ub, st.ID)
 			if err != nil {
 				return fmt.Errorf("update step %d: %w", i+1, mapErr(err))
 			}

@@ -65,6 +65,10 @@ type Store struct {
 	// copy made by Acting, whose Close leaves the shared pool open.
 	session, centre string
 	view            bool
+	// keys is the state of encryption at rest (vault.go), shared by views.
+	keys *store.Keyring
+	// display is the database's URL without its password, for messages.
+	display string
 }
 
 // querier is what both the pool and a transaction offer, so reads compose
@@ -96,7 +100,7 @@ func Open(ctx context.Context, dbURL string, opt store.Options) (*Store, error) 
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", Redact(dbURL), err)
 	}
-	s := &Store{pool: pool, actor: opt.Actor, now: opt.Now, retryFor: 30 * time.Second}
+	s := &Store{pool: pool, actor: opt.Actor, now: opt.Now, retryFor: 30 * time.Second, display: Redact(dbURL)}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -108,6 +112,10 @@ func Open(ctx context.Context, dbURL string, opt store.Options) (*Store, error) 
 		return nil, fmt.Errorf("open %s: %w", Redact(dbURL), err)
 	}
 	if err := s.migrate(ctx, opt.TargetVersion, opt.ReadOnly); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open %s: %w", Redact(dbURL), err)
+	}
+	if err := s.loadKeyring(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open %s: %w", Redact(dbURL), err)
 	}
@@ -192,7 +200,10 @@ const migrateLock = 0x6b6f657273
 // Migrate applies the migrations up to target (0: the latest), each in its
 // own transaction under an advisory lock.
 func (s *Store) Migrate(ctx context.Context, target int) error {
-	return s.migrate(ctx, target, false)
+	if err := s.migrate(ctx, target, false); err != nil {
+		return err
+	}
+	return s.loadKeyring(ctx)
 }
 
 func (s *Store) migrate(ctx context.Context, target int, readOnly bool) error {

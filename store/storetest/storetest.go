@@ -126,6 +126,20 @@ type Target struct {
 	// Acting is the engine's view acting as actor in a server session
 	// from a centre (stamped on every audit row).
 	Acting func(actor, session, centre string) Engine
+	// Keys is the engine's key management (encryption at rest).
+	Keys Keyed
+	// Reopen opens the same database anew, as another process would
+	// (locked when it is encrypted), closed when the test ends.
+	Reopen func(t *testing.T) (Engine, Keyed)
+	// Text runs a query of one text value.
+	Text func(ctx context.Context, sql string) (string, error)
+	// Raw is everything the engine holds at rest, as bytes to search: on
+	// SQLite the database file and its -wal and -shm; on PostgreSQL every
+	// row of every table as text, and pg_dump's output when pg_dump is there.
+	Raw func(ctx context.Context) ([]byte, error)
+	// Rows is every row of every table as text, in a fixed order: what a
+	// refused unlock or a failed rotation must leave as it was.
+	Rows func(ctx context.Context) ([]byte, error)
 }
 
 // Opener opens a fresh, empty, migrated database of the engine under test,
@@ -168,6 +182,9 @@ var tests = []test{
 	{"StepOutcomes", testStepOutcomes},
 	{"EmploymentFollowUps", testEmploymentFollowUps},
 	{"DefineScheme", testDefineScheme},
+	{"SealedHoldsNoClearText", testSealedHoldsNoClearText},
+	{"WrongKeyChangesNothing", testWrongKeyChangesNothing},
+	{"RotationAtomic", testRotationAtomic},
 	{"EraseRequests", testEraseRequests},
 }
 

@@ -23,10 +23,10 @@ CREATE TABLE erase_decisions (
 );
 
 CREATE TRIGGER erase_requests_append_only BEFORE UPDATE OR DELETE ON erase_requests
-    FOR EACH ROW EXECUTE FUNCTION koers_append_only('erasable');
+    FOR EACH ROW EXECUTE FUNCTION koers_append_only('erasable', 'reason');
 CREATE TRIGGER erase_requests_no_truncate BEFORE TRUNCATE ON erase_requests
     FOR EACH STATEMENT EXECUTE FUNCTION koers_append_only('never');
 CREATE TRIGGER erase_decisions_append_only BEFORE UPDATE OR DELETE ON erase_decisions
-    FOR EACH ROW EXECUTE FUNCTION koers_append_only('erasable');
+    FOR EACH ROW EXECUTE FUNCTION koers_append_only('erasable', 'reason');
 CREATE TRIGGER erase_decisions_no_truncate BEFORE TRUNCATE ON erase_decisions
     FOR EACH STATEMENT EXECUTE FUNCTION koers_append_only('never');
