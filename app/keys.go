@@ -208,8 +208,3 @@ func NewKeyFile(path string) ([]byte, error) {
 // ownStore reports whether st is the database itself (SQLite), not the
 // local register index of a PostgreSQL database (nor absent).
 func (a *App) ownStore() bool { return a.st != nil && !a.network }
-
-// postgresNotYet refuses on PostgreSQL what runs on SQLite only for now.
-func postgresNotYet(db string) error {
-	return invalid("db", "db.postgres.not_yet", ErrNotOnPostgres, "DB", db)
-}
