@@ -56,6 +56,8 @@ type personFile struct {
 	targetLabel string
 	// glass are the looks at the file from outside the caseload (server).
 	glass []app.AuditEntry
+	// eraseRequests are the requests that the person be erased.
+	eraseRequests []sessions.EraseRequest
 }
 
 type personFileMsg struct {
@@ -130,6 +132,11 @@ func loadPersonFile(ctx context.Context, dep People, id, lang string) (personFil
 	}
 	if gv, ok := dep.(glassViewer); ok {
 		if f.glass, err = gv.GlassViews(ctx, id); err != nil {
+			return f, err
+		}
+	}
+	if er, ok := dep.(eraseRequester); ok {
+		if f.eraseRequests, err = er.EraseRequests(ctx, id); err != nil {
 			return f, err
 		}
 	}
@@ -253,6 +260,9 @@ func (p *personPage) headView(w int) string {
 	}
 	b.WriteString(" " + strings.Join(facts, " · ") + "\n")
 	for _, l := range p.glassLines(w) {
+		b.WriteString(l + "\n")
+	}
+	for _, l := range p.eraseLines(w) {
 		b.WriteString(l + "\n")
 	}
 	if pr.TargetOccupation != "" {
@@ -399,10 +409,14 @@ func (p *personPage) SetSize(w, h int)   { p.w, p.h = w, h }
 func (p *personPage) Title() string      { return p.sh.Tr.T("people.overview") }
 func (p *personPage) InputFocused() bool { return p.reason != nil }
 func (p *personPage) ShortHelp() []key.Binding {
-	if p.sh.Deps.Plans == nil {
-		return append([]key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Edit}, append(p.fileKeyHelp(), p.keys.Back)...)
+	files := p.fileKeyHelp()
+	if p.canRequestErase() {
+		files = append(files, eraseRequestKey(p.sh))
 	}
-	return append([]key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Plan, p.keys.Search, p.keys.Edit}, append(p.fileKeyHelp(), p.keys.Back)...)
+	if p.sh.Deps.Plans == nil {
+		return append([]key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Edit}, append(files, p.keys.Back)...)
+	}
+	return append([]key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Plan, p.keys.Search, p.keys.Edit}, append(files, p.keys.Back)...)
 }
 
 // FullHelp lists every key of the overview: the pages it opens, the
@@ -415,6 +429,9 @@ func (p *personPage) FullHelp() [][]key.Binding {
 	// The file keys join the columns there are (a fifth column would push
 	// the global keys off an 80-column screen).
 	files := p.fileKeyHelp()
+	if p.canRequestErase() {
+		files = append(files, eraseRequestKey(p.sh))
+	}
 	acts := append([]key.Binding{p.keys.Select, p.keys.Done, p.keys.Cancel}, files[:min(len(files), 2)]...)
 	return [][]key.Binding{open, acts, append([]key.Binding{p.keys.Scroll, p.keys.Back}, files[min(len(files), 2):]...)}
 }
