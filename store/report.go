@@ -95,7 +95,8 @@ func (in strPool) of(s string) string {
 // its first ten characters (no SQL function on each of a million values).
 var sqliteReport = ReportSQL{
 	People: `SELECT id, birth_year, eqf, gender, employment, region, centre FROM people
-		WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR substr(region, 1, length($4)) = $4)`,
+		WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR substr(region, 1, length($4)) = $4)
+			AND ($5 = '' OR instr(',' || $5 || ',', ',' || centre || ',') > 0)`,
 	Schemes: `SELECT person_id, scheme FROM accounts ORDER BY person_id`,
 	// The covering index (person_id, at, attended, id) is walked in order:
 	// no sort, no table row read. An action is agreed on its session's
@@ -129,8 +130,9 @@ var sqliteReport = ReportSQL{
 	Follows: `SELECT person_id, months, situation, on_date FROM employment_outcomes ORDER BY rowid`,
 
 	Accounts: `SELECT id, scheme FROM accounts
-		WHERE ($3 = '' AND $4 = '') OR person_id IN (SELECT id FROM people
-			WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR substr(region, 1, length($4)) = $4))`,
+		WHERE ($3 = '' AND $4 = '' AND $5 = '') OR person_id IN (SELECT id FROM people
+			WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR substr(region, 1, length($4)) = $4)
+				AND ($5 = '' OR instr(',' || $5 || ',', ',' || centre || ',') > 0))`,
 	// The period's range of the covering (effective, …) index, read once:
 	// most of a ledger lies outside a 12-month period, and no table row is
 	// read. A spend's offer is its step's, looked up by key only for spends.

@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/koers-project/koers/report"
 )
@@ -14,9 +15,11 @@ import (
 // aggregated in SQL where the cells allow it; a column is an integer or
 // text (ReportRow reads either), so one feeder serves both engines.
 // Days are integers yyyymmdd (report.Day), or text that starts with
-// YYYY-MM-DD (a date or an RFC 3339 stamp in UTC); NULL, 0 or '' is none. The parameters
-// are, in this order: the first day of the period and the day after its
-// last (YYYY-MM-DD), the centre and the region prefix ("" for all).
+// YYYY-MM-DD (a date or an RFC 3339 stamp in UTC); NULL, 0 or empty text
+// is none. The parameters are, in this order: the first day of the period
+// and the day after its last (YYYY-MM-DD), the centre and the region prefix ("" for all), and
+// the centres the report is limited to, joined by commas ("" for all;
+// centre codes hold no comma: sessions.ValidCentreCode).
 type ReportSQL struct {
 	// People: id, birth year, EQF, gender, employment, region, centre of
 	// the people in the centre and region.
@@ -158,7 +161,7 @@ type OfferAttrs struct {
 // into a fork of b merged at the end; with ledger nil, everything runs on
 // people, one query after the other.
 func FeedReport(ctx context.Context, q ReportSQL, people, ledger ReportRows, p report.Params, offers map[string]OfferAttrs, b *report.Builder) error {
-	args := []any{p.From.String(), p.To.Time().AddDate(0, 0, 1).Format("2006-01-02"), p.Centre, p.Region}
+	args := []any{p.From.String(), p.To.Time().AddDate(0, 0, 1).Format("2006-01-02"), p.Centre, p.Region, strings.Join(p.Centres, ",")}
 	fork := b.Fork()
 	if ledger == nil {
 		if err := feedPeople(ctx, q, people, args, offers, b); err != nil {
