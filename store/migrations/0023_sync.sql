@@ -1,0 +1,131 @@
+-- 0023: a laptop that works offline on people checked out from the
+-- centre's PostgreSQL (koers sync; README, "Off the network and back").
+-- The pattern is the transactional outbox: every change made offline to a
+-- checked-out person's file is written, by the triggers below and in the
+-- same transaction as the change, as one row of sync_outbox. A change is
+-- sealed (given its UUIDv7 id and a frozen copy of the row) before it is
+-- first sent, and from then on never changes, so a push repeated after a
+-- lost answer is the same change and the server applies it once.
+-- The server's side of the same migration (PostgreSQL's 0023) keeps the
+-- ids it applied and the change cursor; these tables exist on the laptop only.
+
+-- The checkout this file holds: one row at most.
+CREATE TABLE sync_state (
+    one            INTEGER PRIMARY KEY CHECK (one = 1),
+    checkout_id    TEXT NOT NULL,
+    server         TEXT NOT NULL, -- the URL without its password
+    checked_out_at TEXT NOT NULL,
+    synced_at      TEXT NOT NULL DEFAULT '',
+    cursor         TEXT NOT NULL, -- the server's snapshot xmin (xid8) of the last pull
+    created_by     TEXT NOT NULL
+) STRICT;
+
+-- The people checked out, and when their copy was last taken.
+CREATE TABLE sync_people (
+    person_id TEXT PRIMARY KEY,
+    copied_at TEXT NOT NULL
+) STRICT;
+
+-- One row while a pull rewrites a person's copy: the outbox triggers stay
+-- quiet for what comes from the server.
+CREATE TABLE sync_pulling (
+    one INTEGER PRIMARY KEY CHECK (one = 1)
+) STRICT;
+
+-- The outbox. seq is the order the changes were made in; change_id and
+-- payload are set once, when the change is sealed before its first push.
+-- Until then, further edits of the same row fold into the one unsealed
+-- change (the partial unique index), keeping the base version of the first.
+CREATE TABLE sync_outbox (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    change_id    TEXT UNIQUE,
+    tbl          TEXT NOT NULL,
+    row_id       TEXT NOT NULL,
+    person_id    TEXT NOT NULL,
+    op           TEXT NOT NULL CHECK (op IN ('insert', 'update')),
+    base_version INTEGER NOT NULL DEFAULT 0,
+    payload      TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+CREATE UNIQUE INDEX sync_outbox_unsealed ON sync_outbox(tbl, row_id, op) WHERE change_id IS NULL;
+
+-- Changes the server acknowledged, with what it did (check-in verifies
+-- every one of them is on the server before the copies are removed).
+CREATE TABLE sync_pushed (
+    change_id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL,
+    outcome   TEXT NOT NULL CHECK (outcome IN ('applied', 'refused', 'conflict')),
+    at        TEXT NOT NULL
+) STRICT;
+
+-- An edit made offline to a row that was also changed on the server: both
+-- versions, until the counsellor chooses (koers sync resolve).
+CREATE TABLE sync_conflicts (
+    id             TEXT PRIMARY KEY, -- the change id
+    person_id      TEXT NOT NULL,
+    tbl            TEXT NOT NULL,
+    row_id         TEXT NOT NULL,
+    base_version   INTEGER NOT NULL,
+    server_version INTEGER NOT NULL,
+    local          TEXT NOT NULL, -- JSON of the laptop's row
+    server         TEXT NOT NULL, -- JSON of the server's row
+    at             TEXT NOT NULL,
+    resolved       TEXT NOT NULL DEFAULT '' CHECK (resolved IN ('', 'mine', 'theirs')),
+    resolved_at    TEXT NOT NULL DEFAULT '',
+    resolved_by    TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+-- A proposed ledger entry the server refused (it would now overdraw), with
+-- the reason, shown at the next sync and on the person's sync status.
+CREATE TABLE sync_refusals (
+    id        TEXT PRIMARY KEY, -- the change id
+    person_id TEXT NOT NULL,
+    entry_id  TEXT NOT NULL,
+    scheme    TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    amount    INTEGER NOT NULL,
+    reason    TEXT NOT NULL,
+    at        TEXT NOT NULL
+) STRICT;
+
+CREATE TRIGGER sync_out_people AFTER UPDATE ON people
+WHEN NEW.id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
+BEGIN
+    INSERT INTO sync_outbox (tbl, row_id, person_id, op, base_version) VALUES ('people', NEW.id, NEW.id, 'update', OLD.version)
+    ON CONFLICT (tbl, row_id, op) WHERE change_id IS NULL DO NOTHING;
+END;
+CREATE TRIGGER sync_out_ledger AFTER INSERT ON ledger_entries
+WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
+BEGIN
+    INSERT INTO sync_outbox (tbl, row_id, person_id, op) VALUES ('ledger_entries', NEW.id, NEW.person_id, 'insert');
+END;
+CREATE TRIGGER sync_out_sessions AFTER INSERT ON guidance_sessions
+WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
+BEGIN
+    INSERT INTO sync_outbox (tbl, row_id, person_id, op) VALUES ('guidance_sessions', NEW.id, NEW.person_id, 'insert');
+END;
+CREATE TRIGGER sync_out_notes AFTER INSERT ON session_notes
+WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
+BEGIN
+    INSERT INTO sync_outbox (tbl, row_id, person_id, op) VALUES ('session_notes', NEW.id, NEW.person_id, 'insert');
+END;
+CREATE TRIGGER sync_out_goals AFTER INSERT ON goals
+WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
+BEGIN
+    INSERT INTO sync_outbox (tbl, row_id, person_id, op) VALUES ('goals', NEW.id, NEW.person_id, 'insert');
+END;
+CREATE TRIGGER sync_out_actions AFTER INSERT ON actions
+WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
+BEGIN
+    INSERT INTO sync_outbox (tbl, row_id, person_id, op) VALUES ('actions', NEW.id, NEW.person_id, 'insert');
+END;
+CREATE TRIGGER sync_out_credentials AFTER INSERT ON credentials
+WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
+BEGIN
+    INSERT INTO sync_outbox (tbl, row_id, person_id, op) VALUES ('credentials', NEW.id, NEW.person_id, 'insert');
+END;
+CREATE TRIGGER sync_out_audit AFTER INSERT ON audit_log
+WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
+BEGIN
+    INSERT INTO sync_outbox (tbl, row_id, person_id, op) VALUES ('audit_log', NEW.id, NEW.person_id, 'insert');
+END;
