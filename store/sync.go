@@ -218,7 +218,7 @@ func liteColumns(ctx context.Context, q rowQuerier) (map[string][]liteCol, error
 }
 
 // insertRow writes r into table t (the columns both engines share; a NULL
-// where SQLite holds NOT NULL text or numbers becomes '' or 0, as SQLite's
+// where SQLite holds NOT NULL text or numbers becomes ” or 0, as SQLite's
 // own rows keep unknown dates).
 func insertRow(ctx context.Context, tx *sql.Tx, t string, cols []liteCol, r SyncRow, conflict string) error {
 	var names, marks []string
