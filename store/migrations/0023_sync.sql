@@ -10,7 +10,7 @@
 -- ids it applied and the change cursor; these tables exist on the laptop only.
 
 -- The checkout this file holds: one row at most.
-CREATE TABLE sync_state (
+CREATE TABLE IF NOT EXISTS sync_state (
     one            INTEGER PRIMARY KEY CHECK (one = 1),
     checkout_id    TEXT NOT NULL,
     server         TEXT NOT NULL, -- the URL without its password
@@ -21,14 +21,14 @@ CREATE TABLE sync_state (
 ) STRICT;
 
 -- The people checked out, and when their copy was last taken.
-CREATE TABLE sync_people (
+CREATE TABLE IF NOT EXISTS sync_people (
     person_id TEXT PRIMARY KEY,
     copied_at TEXT NOT NULL
 ) STRICT;
 
 -- One row while a pull rewrites a person's copy: the outbox triggers stay
 -- quiet for what comes from the server.
-CREATE TABLE sync_pulling (
+CREATE TABLE IF NOT EXISTS sync_pulling (
     one INTEGER PRIMARY KEY CHECK (one = 1)
 ) STRICT;
 
@@ -36,7 +36,7 @@ CREATE TABLE sync_pulling (
 -- payload are set once, when the change is sealed before its first push.
 -- Until then, further edits of the same row fold into the one unsealed
 -- change (the partial unique index), keeping the base version of the first.
-CREATE TABLE sync_outbox (
+CREATE TABLE IF NOT EXISTS sync_outbox (
     seq          INTEGER PRIMARY KEY AUTOINCREMENT,
     change_id    TEXT UNIQUE,
     tbl          TEXT NOT NULL,
@@ -47,11 +47,11 @@ CREATE TABLE sync_outbox (
     payload      TEXT NOT NULL DEFAULT '',
     created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT;
-CREATE UNIQUE INDEX sync_outbox_unsealed ON sync_outbox(tbl, row_id, op) WHERE change_id IS NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS sync_outbox_unsealed ON sync_outbox(tbl, row_id, op) WHERE change_id IS NULL;
 
 -- Changes the server acknowledged, with what it did (check-in verifies
 -- every one of them is on the server before the copies are removed).
-CREATE TABLE sync_pushed (
+CREATE TABLE IF NOT EXISTS sync_pushed (
     change_id TEXT PRIMARY KEY,
     person_id TEXT NOT NULL,
     outcome   TEXT NOT NULL CHECK (outcome IN ('applied', 'refused', 'conflict')),
@@ -60,7 +60,7 @@ CREATE TABLE sync_pushed (
 
 -- An edit made offline to a row that was also changed on the server: both
 -- versions, until the counsellor chooses (koers sync resolve).
-CREATE TABLE sync_conflicts (
+CREATE TABLE IF NOT EXISTS sync_conflicts (
     id             TEXT PRIMARY KEY, -- the change id
     person_id      TEXT NOT NULL,
     tbl            TEXT NOT NULL,
@@ -77,7 +77,7 @@ CREATE TABLE sync_conflicts (
 
 -- A proposed ledger entry the server refused (it would now overdraw), with
 -- the reason, shown at the next sync and on the person's sync status.
-CREATE TABLE sync_refusals (
+CREATE TABLE IF NOT EXISTS sync_refusals (
     id        TEXT PRIMARY KEY, -- the change id
     person_id TEXT NOT NULL,
     entry_id  TEXT NOT NULL,
@@ -88,43 +88,43 @@ CREATE TABLE sync_refusals (
     at        TEXT NOT NULL
 ) STRICT;
 
-CREATE TRIGGER sync_out_people AFTER UPDATE ON people
+CREATE TRIGGER IF NOT EXISTS sync_out_people AFTER UPDATE ON people
 WHEN NEW.id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
 BEGIN
     INSERT INTO sync_outbox (tbl, row_id, person_id, op, base_version) VALUES ('people', NEW.id, NEW.id, 'update', OLD.version)
     ON CONFLICT (tbl, row_id, op) WHERE change_id IS NULL DO NOTHING;
 END;
-CREATE TRIGGER sync_out_ledger AFTER INSERT ON ledger_entries
+CREATE TRIGGER IF NOT EXISTS sync_out_ledger AFTER INSERT ON ledger_entries
 WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
 BEGIN
     INSERT INTO sync_outbox (tbl, row_id, person_id, op) VALUES ('ledger_entries', NEW.id, NEW.person_id, 'insert');
 END;
-CREATE TRIGGER sync_out_sessions AFTER INSERT ON guidance_sessions
+CREATE TRIGGER IF NOT EXISTS sync_out_sessions AFTER INSERT ON guidance_sessions
 WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
 BEGIN
     INSERT INTO sync_outbox (tbl, row_id, person_id, op) VALUES ('guidance_sessions', NEW.id, NEW.person_id, 'insert');
 END;
-CREATE TRIGGER sync_out_notes AFTER INSERT ON session_notes
+CREATE TRIGGER IF NOT EXISTS sync_out_notes AFTER INSERT ON session_notes
 WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
 BEGIN
     INSERT INTO sync_outbox (tbl, row_id, person_id, op) VALUES ('session_notes', NEW.id, NEW.person_id, 'insert');
 END;
-CREATE TRIGGER sync_out_goals AFTER INSERT ON goals
+CREATE TRIGGER IF NOT EXISTS sync_out_goals AFTER INSERT ON goals
 WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
 BEGIN
     INSERT INTO sync_outbox (tbl, row_id, person_id, op) VALUES ('goals', NEW.id, NEW.person_id, 'insert');
 END;
-CREATE TRIGGER sync_out_actions AFTER INSERT ON actions
+CREATE TRIGGER IF NOT EXISTS sync_out_actions AFTER INSERT ON actions
 WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
 BEGIN
     INSERT INTO sync_outbox (tbl, row_id, person_id, op) VALUES ('actions', NEW.id, NEW.person_id, 'insert');
 END;
-CREATE TRIGGER sync_out_credentials AFTER INSERT ON credentials
+CREATE TRIGGER IF NOT EXISTS sync_out_credentials AFTER INSERT ON credentials
 WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
 BEGIN
     INSERT INTO sync_outbox (tbl, row_id, person_id, op) VALUES ('credentials', NEW.id, NEW.person_id, 'insert');
 END;
-CREATE TRIGGER sync_out_audit AFTER INSERT ON audit_log
+CREATE TRIGGER IF NOT EXISTS sync_out_audit AFTER INSERT ON audit_log
 WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
 BEGIN
     INSERT INTO sync_outbox (tbl, row_id, person_id, op) VALUES ('audit_log', NEW.id, NEW.person_id, 'insert');
