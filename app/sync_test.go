@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -313,5 +315,59 @@ func TestSyncCheckinLeavesNoName(t *testing.T) {
 				t.Errorf("%s still holds %q", filepath.Base(path+suffix), needle)
 			}
 		}
+	}
+}
+
+// A plan made offline reaches the server whole; the same plan edited on
+// both sides is a conflict with both versions, and "theirs" keeps the
+// server's.
+func TestSyncPlans(t *testing.T) {
+	w := newSyncWorld(t)
+	ctx := context.Background()
+	a, _ := w.laptop("a")
+	p, err := a.AddPlanStep(ctx, w.person.ID, "", app.StepInput{Kind: sessions.KindGuidance, Title: "Career interview"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := a.Sync(ctx, ""); err != nil || rep.Conflicts != 0 {
+		t.Fatalf("sync: %+v %v", rep, err)
+	}
+	srv, err := w.central.Plans(ctx, w.person.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(srv) != 1 || srv[0].ID != p.ID || len(srv[0].Steps) != 1 || srv[0].Steps[0].Title != "Career interview" {
+		t.Fatalf("server's plans after sync: %+v", srv)
+	}
+	// Both sides add a step to the same plan.
+	if _, err := a.AddPlanStep(ctx, w.person.ID, p.ID, app.StepInput{Kind: sessions.KindGuidance, Title: "Offline step"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.central.AddPlanStep(ctx, w.person.ID, p.ID, app.StepInput{Kind: sessions.KindGuidance, Title: "Central step"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := a.Sync(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Conflicts != 1 || len(rep.Status.ConflictList) != 1 || rep.Status.ConflictList[0].Table != "plans" {
+		t.Fatalf("plan conflict not surfaced: %+v", rep)
+	}
+	c := rep.Status.ConflictList[0]
+	if !strings.Contains(fmt.Sprint(c.Local["steps"]), "Offline step") || !strings.Contains(fmt.Sprint(c.Server["steps"]), "Central step") {
+		t.Errorf("both versions are not kept: local %v, server %v", c.Local["steps"], c.Server["steps"])
+	}
+	if _, err := a.SyncResolve(ctx, c.ID, "theirs"); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := a.Sync(ctx, ""); err != nil || rep.Status.Conflicts != 0 || rep.Status.Waiting != 0 {
+		t.Fatalf("sync after resolve: %+v %v", rep, err)
+	}
+	mine, err := a.Plans(ctx, w.person.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mine) != 1 || len(mine[0].Steps) != 2 || mine[0].Steps[1].Title != "Central step" {
+		t.Errorf("laptop's plan after 'theirs': %+v", mine)
 	}
 }

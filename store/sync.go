@@ -51,7 +51,12 @@ type SyncChange struct {
 	PersonID    string  `json:"person_id"`
 	Op          string  `json:"op"`
 	BaseVersion int64   `json:"base_version,omitempty"`
-	Row         SyncRow `json:"row"`
+	// Base holds the compared fields of a row without a version (a goal's
+	// or action's status before the change).
+	Base SyncRow `json:"base,omitempty"`
+	// Row is the row as sealed; a plan's is {"plan": row, "steps": [rows],
+	// "funding": [rows]}.
+	Row SyncRow `json:"row"`
 }
 
 // Outcomes of a pushed change.
@@ -255,34 +260,56 @@ func insertRow(ctx context.Context, tx *sql.Tx, t string, cols []liteCol, r Sync
 
 // readRow reads the row of t whose id is id (nil when there is none).
 func readRow(ctx context.Context, q rowQuerier, t, id string) (SyncRow, error) {
-	rows, err := q.QueryContext(ctx, `SELECT * FROM `+t+` WHERE id=?`, id)
+	rows, err := readRows(ctx, q, `SELECT * FROM `+t+` WHERE id=?`, id)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	return rows[0], nil
+}
+
+// planAggregate is a plan as it travels: its row, steps and funding lines.
+func planAggregate(ctx context.Context, q rowQuerier, plan SyncRow) (SyncRow, error) {
+	steps, err := readRows(ctx, q, `SELECT * FROM plan_steps WHERE plan_id=? ORDER BY position`, plan["id"])
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", t, err)
+		return nil, err
+	}
+	funding, err := readRows(ctx, q, `SELECT f.* FROM plan_funding f JOIN plan_steps s ON s.id = f.step_id WHERE s.plan_id=? ORDER BY f.step_id, f.scheme`, plan["id"])
+	if err != nil {
+		return nil, err
+	}
+	return SyncRow{"plan": plan, "steps": emptyIfNil(steps), "funding": emptyIfNil(funding)}, nil
+}
+
+func readRows(ctx context.Context, q rowQuerier, query string, args ...any) ([]SyncRow, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read rows: %w", err)
 	}
 	defer rows.Close()
 	names, err := rows.Columns()
 	if err != nil {
 		return nil, err
 	}
-	if !rows.Next() {
-		return nil, rows.Err()
-	}
-	vals := make([]any, len(names))
-	ptrs := make([]any, len(names))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if err := rows.Scan(ptrs...); err != nil {
-		return nil, err
-	}
-	r := SyncRow{}
-	for i, n := range names {
-		if b, ok := vals[i].([]byte); ok {
-			vals[i] = string(b)
+	var out []SyncRow
+	for rows.Next() {
+		vals := make([]any, len(names))
+		ptrs := make([]any, len(names))
+		for i := range vals {
+			ptrs[i] = &vals[i]
 		}
-		r[n] = vals[i]
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		r := SyncRow{}
+		for i, n := range names {
+			if b, ok := vals[i].([]byte); ok {
+				vals[i] = string(b)
+			}
+			r[n] = vals[i]
+		}
+		out = append(out, r)
 	}
-	return r, rows.Err()
+	return out, rows.Err()
 }
 
 // SyncSeal gives every unsealed change of the outbox its id and a frozen
@@ -322,6 +349,11 @@ func (s *Store) SyncSeal(ctx context.Context) ([]SyncChange, error) {
 				}
 				continue
 			}
+			if u.tbl == "plans" {
+				if r, err = planAggregate(ctx, tx, r); err != nil {
+					return err
+				}
+			}
 			if u.tbl == "ledger_entries" {
 				var scheme string
 				if err := tx.QueryRowContext(ctx, `SELECT scheme FROM accounts WHERE id=?`, r["account_id"]).Scan(&scheme); err != nil {
@@ -344,7 +376,7 @@ func (s *Store) SyncSeal(ctx context.Context) ([]SyncChange, error) {
 }
 
 func sealed(ctx context.Context, q rowQuerier) ([]SyncChange, error) {
-	rows, err := q.QueryContext(ctx, `SELECT change_id, seq, tbl, row_id, person_id, op, base_version, payload
+	rows, err := q.QueryContext(ctx, `SELECT change_id, seq, tbl, row_id, person_id, op, base_version, base, payload
 		FROM sync_outbox WHERE change_id IS NOT NULL ORDER BY seq`)
 	if err != nil {
 		return nil, err
@@ -353,9 +385,14 @@ func sealed(ctx context.Context, q rowQuerier) ([]SyncChange, error) {
 	var out []SyncChange
 	for rows.Next() {
 		var c SyncChange
-		var payload string
-		if err := rows.Scan(&c.ID, &c.Seq, &c.Table, &c.RowID, &c.PersonID, &c.Op, &c.BaseVersion, &payload); err != nil {
+		var base, payload string
+		if err := rows.Scan(&c.ID, &c.Seq, &c.Table, &c.RowID, &c.PersonID, &c.Op, &c.BaseVersion, &base, &payload); err != nil {
 			return nil, err
+		}
+		if base != "" {
+			if c.Base, err = DecodeSyncRow(base); err != nil {
+				return nil, fmt.Errorf("change %s: %w", c.ID, err)
+			}
 		}
 		if c.Row, err = DecodeSyncRow(payload); err != nil {
 			return nil, fmt.Errorf("change %s: %w", c.ID, err)
@@ -598,8 +635,22 @@ func (s *Store) SyncResolve(ctx context.Context, id, choice string) (SyncConflic
 			return ErrSyncResolved
 		}
 		if choice == "mine" {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO sync_outbox (change_id, tbl, row_id, person_id, op, base_version, payload)
-				VALUES (?,?,?,?,'update',?,?)`, NewID(), c.Table, c.RowID, c.PersonID, c.ServerVersion, local); err != nil {
+			// A row without a version is compared on its status: the base
+			// is now the server's.
+			base := ""
+			if c.Table == "goals" || c.Table == "actions" {
+				srv, err := DecodeSyncRow(server)
+				if err != nil {
+					return err
+				}
+				b, err := json.Marshal(SyncRow{"status": srv["status"]})
+				if err != nil {
+					return err
+				}
+				base = string(b)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO sync_outbox (change_id, tbl, row_id, person_id, op, base_version, base, payload)
+				VALUES (?,?,?,?,'update',?,?,?)`, NewID(), c.Table, c.RowID, c.PersonID, c.ServerVersion, base, local); err != nil {
 				return fmt.Errorf("resolve: %w", err)
 			}
 		}

@@ -32,7 +32,11 @@ CREATE TABLE IF NOT EXISTS sync_pulling (
     one INTEGER PRIMARY KEY CHECK (one = 1)
 ) STRICT;
 
--- The outbox. seq is the order the changes were made in; change_id and
+-- The outbox. An append-only row is one 'insert'; a profile or a plan is
+-- an 'update' carrying the version it was edited on (base_version), a
+-- plan travelling whole (its row, steps and funding lines); a goal's or
+-- action's status carries the status it was changed from (base).
+-- seq is the order the changes were made in; change_id and
 -- payload are set once, when the change is sealed before its first push.
 -- Until then, further edits of the same row fold into the one unsealed
 -- change (the partial unique index), keeping the base version of the first.
@@ -44,6 +48,7 @@ CREATE TABLE IF NOT EXISTS sync_outbox (
     person_id    TEXT NOT NULL,
     op           TEXT NOT NULL CHECK (op IN ('insert', 'update')),
     base_version INTEGER NOT NULL DEFAULT 0,
+    base         TEXT NOT NULL DEFAULT '', -- JSON of the compared fields of a row without a version (a goal's status)
     payload      TEXT NOT NULL DEFAULT '',
     created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT;
@@ -128,4 +133,32 @@ CREATE TRIGGER IF NOT EXISTS sync_out_audit AFTER INSERT ON audit_log
 WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
 BEGIN
     INSERT INTO sync_outbox (tbl, row_id, person_id, op) VALUES ('audit_log', NEW.id, NEW.person_id, 'insert');
+END;
+
+-- A plan travels whole (its row, steps and funding lines, read when the
+-- change is sealed): every save of a plan updates its row first (version+1).
+-- An edit of a plan not yet sent folds into that change.
+CREATE TRIGGER IF NOT EXISTS sync_out_plans_new AFTER INSERT ON plans
+WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
+BEGIN
+    INSERT INTO sync_outbox (tbl, row_id, person_id, op) VALUES ('plans', NEW.id, NEW.person_id, 'insert');
+END;
+CREATE TRIGGER IF NOT EXISTS sync_out_plans AFTER UPDATE ON plans
+WHEN NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
+    AND NOT EXISTS (SELECT 1 FROM sync_outbox WHERE tbl = 'plans' AND row_id = NEW.id AND op = 'insert' AND change_id IS NULL)
+BEGIN
+    INSERT INTO sync_outbox (tbl, row_id, person_id, op, base_version) VALUES ('plans', NEW.id, NEW.person_id, 'update', OLD.version)
+    ON CONFLICT (tbl, row_id, op) WHERE change_id IS NULL DO NOTHING;
+END;
+CREATE TRIGGER IF NOT EXISTS sync_out_goal_status AFTER UPDATE OF status ON goals
+WHEN OLD.status <> NEW.status AND NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
+    AND NOT EXISTS (SELECT 1 FROM sync_outbox WHERE tbl = 'goals' AND row_id = NEW.id AND change_id IS NULL)
+BEGIN
+    INSERT INTO sync_outbox (tbl, row_id, person_id, op, base) VALUES ('goals', NEW.id, NEW.person_id, 'update', json_object('status', OLD.status));
+END;
+CREATE TRIGGER IF NOT EXISTS sync_out_action_status AFTER UPDATE OF status ON actions
+WHEN OLD.status <> NEW.status AND NEW.person_id IN (SELECT person_id FROM sync_people) AND NOT EXISTS (SELECT 1 FROM sync_pulling)
+    AND NOT EXISTS (SELECT 1 FROM sync_outbox WHERE tbl = 'actions' AND row_id = NEW.id AND change_id IS NULL)
+BEGIN
+    INSERT INTO sync_outbox (tbl, row_id, person_id, op, base) VALUES ('actions', NEW.id, NEW.person_id, 'update', json_object('status', OLD.status));
 END;

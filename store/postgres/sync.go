@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -310,6 +311,10 @@ func (s *Store) SyncApply(ctx context.Context, checkoutID string, c store.SyncCh
 			ack, err = s.applyEntry(ctx, tx, c)
 		case c.Table == "people" && c.Op == "update":
 			ack, err = s.applyUpdate(ctx, tx, cols["people"], c)
+		case c.Table == "plans":
+			ack, err = s.applyPlan(ctx, tx, cols, c)
+		case (c.Table == "goals" || c.Table == "actions") && c.Op == "update":
+			ack, err = s.applyStatus(ctx, tx, cols[c.Table], c)
 		case c.Op == "insert" && cols[c.Table] != nil && c.Table != "people":
 			ack, err = applyInsert(ctx, tx, cols[c.Table], c)
 		default:
@@ -385,21 +390,210 @@ func (s *Store) applyEntry(ctx context.Context, tx pgx.Tx, c store.SyncChange) (
 // applyInsert writes an append-only row as it was made (its UUIDv7 id
 // kept); a row already there is left as it is.
 func applyInsert(ctx context.Context, tx pgx.Tx, cols []pgCol, c store.SyncChange) (store.SyncAck, error) {
-	var names, exprs []string
+	if err := insertPG(ctx, tx, c.Table, cols, c.Row, ` ON CONFLICT DO NOTHING`); err != nil {
+		return store.SyncAck{}, err
+	}
+	return store.SyncAck{Outcome: store.SyncApplied}, nil
+}
+
+// insertPG writes row r into table t; upsert, when set, updates every
+// column but the id of a row already there.
+func insertPG(ctx context.Context, tx pgx.Tx, t string, cols []pgCol, r store.SyncRow, conflict string) error {
+	var names, exprs, sets []string
 	var args []any
 	for _, col := range cols {
-		v, ok := c.Row[col.name]
+		v, ok := r[col.name]
 		if !ok {
 			continue
 		}
 		names = append(names, `"`+col.name+`"`)
 		args = append(args, param(col, v))
 		exprs = append(exprs, writeExpr(col, len(args)))
+		if col.name != "id" {
+			sets = append(sets, `"`+col.name+`" = excluded."`+col.name+`"`)
+		}
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO `+c.Table+` (`+strings.Join(names, ", ")+`) VALUES (`+strings.Join(exprs, ", ")+`) ON CONFLICT DO NOTHING`, args...); err != nil {
-		return store.SyncAck{}, fmt.Errorf("sync: write %s: %w", c.Table, mapErr(err))
+	if conflict == "upsert" {
+		conflict = ` ON CONFLICT (id) DO UPDATE SET ` + strings.Join(sets, ", ")
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO `+t+` (`+strings.Join(names, ", ")+`) VALUES (`+strings.Join(exprs, ", ")+`)`+conflict, args...); err != nil {
+		return fmt.Errorf("sync: write %s: %w", t, mapErr(err))
+	}
+	return nil
+}
+
+func asRow(v any) store.SyncRow {
+	switch m := v.(type) {
+	case store.SyncRow:
+		return m
+	case map[string]any:
+		return store.SyncRow(m)
+	}
+	return nil
+}
+
+func asRows(v any) []store.SyncRow {
+	switch l := v.(type) {
+	case []store.SyncRow:
+		return l
+	case []any:
+		out := make([]store.SyncRow, 0, len(l))
+		for _, x := range l {
+			if r := asRow(x); r != nil {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// planNow is the server's plan as it travels (nil when there is none).
+func planNow(ctx context.Context, tx pgx.Tx, cols map[string][]pgCol, id string) (store.SyncRow, int64, error) {
+	plans, err := rowsWhere(ctx, tx, cols["plans"], "plans", `id = $1::uuid`, id)
+	if err != nil || len(plans) == 0 {
+		return nil, 0, err
+	}
+	steps, err := rowsWhere(ctx, tx, cols["plan_steps"], "plan_steps", `plan_id = $1::uuid ORDER BY position`, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	funding, err := rowsWhere(ctx, tx, cols["plan_funding"], "plan_funding", `step_id IN (SELECT id FROM plan_steps WHERE plan_id = $1::uuid) ORDER BY step_id, scheme`, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	v, _ := plans[0]["version"].(int64)
+	return store.SyncRow{"plan": plans[0], "steps": emptyIfNil(steps), "funding": emptyIfNil(funding)}, v, nil
+}
+
+// rowsWhere reads table t's rows matching where, in SQLite's form.
+func rowsWhere(ctx context.Context, q querier, cols []pgCol, t, where string, args ...any) ([]store.SyncRow, error) {
+	var exprs []string
+	for _, c := range cols {
+		exprs = append(exprs, selectExpr(c))
+	}
+	rows, err := q.Query(ctx, `SELECT `+strings.Join(exprs, ", ")+` FROM `+t+` WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", t, mapErr(err))
+	}
+	defer rows.Close()
+	var out []store.SyncRow
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			return nil, err
+		}
+		r := store.SyncRow{}
+		for i, c := range cols {
+			r[c.name] = vals[i]
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// applyPlan writes a plan made or edited offline, whole: a new plan as it
+// was made; an edit only over the version it was made on (its row, then
+// every step, then the funding lines), else a conflict with the server's
+// plan. A plan the server cannot take (another plan agreed meanwhile) is a
+// conflict too: nothing of it is written.
+func (s *Store) applyPlan(ctx context.Context, tx pgx.Tx, cols map[string][]pgCol, c store.SyncChange) (store.SyncAck, error) {
+	plan, steps, funding := asRow(c.Row["plan"]), asRows(c.Row["steps"]), asRows(c.Row["funding"])
+	if plan == nil {
+		return store.SyncAck{}, fmt.Errorf("sync: plan %s: no plan in the change", c.RowID)
+	}
+	var have int64
+	err := tx.QueryRow(ctx, `SELECT version FROM plans WHERE id = $1 FOR UPDATE`, c.RowID).Scan(&have)
+	found := err == nil
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return store.SyncAck{}, fmt.Errorf("sync: read plan: %w", err)
+	}
+	conflict := func(why string) (store.SyncAck, error) {
+		srv, v, err := planNow(ctx, tx, cols, c.RowID)
+		if err != nil {
+			return store.SyncAck{}, err
+		}
+		if srv == nil {
+			srv = store.SyncRow{}
+		}
+		if err := s.audit(ctx, tx, c.PersonID, "sync-conflict", fmt.Sprintf("plan %s: %s", c.RowID, why)); err != nil {
+			return store.SyncAck{}, err
+		}
+		return store.SyncAck{Outcome: store.SyncConflict, ServerRow: srv, ServerVersion: v}, nil
+	}
+	switch {
+	case c.Op == "insert" && found:
+		return store.SyncAck{Outcome: store.SyncApplied}, nil // sent before
+	case c.Op == "update" && !found:
+		return conflict("removed on the server")
+	case c.Op == "update" && have != c.BaseVersion:
+		return conflict(fmt.Sprintf("offline edit on version %d, server at %d", c.BaseVersion, have))
+	}
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return store.SyncAck{}, err
+	}
+	err = func() error {
+		if c.Op == "update" {
+			plan = maps.Clone(plan)
+			delete(plan, "created_at")
+			delete(plan, "created_by")
+			plan["version"] = json.Number(fmt.Sprint(have + 1))
+		}
+		if err := insertPG(ctx, sp, "plans", cols["plans"], plan, "upsert"); err != nil {
+			return err
+		}
+		for _, st := range steps {
+			if err := insertPG(ctx, sp, "plan_steps", cols["plan_steps"], st, "upsert"); err != nil {
+				return err
+			}
+		}
+		if _, err := sp.Exec(ctx, `DELETE FROM plan_funding WHERE step_id IN (SELECT id FROM plan_steps WHERE plan_id = $1)`, c.RowID); err != nil {
+			return err
+		}
+		for _, f := range funding {
+			if err := insertPG(ctx, sp, "plan_funding", cols["plan_funding"], f, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	}()
+	if err != nil {
+		_ = sp.Rollback(ctx)
+		if errors.Is(err, store.ErrConflict) {
+			return conflict("the server cannot take it: " + err.Error())
+		}
+		return store.SyncAck{}, err
+	}
+	if err := sp.Commit(ctx); err != nil {
+		return store.SyncAck{}, err
 	}
 	return store.SyncAck{Outcome: store.SyncApplied}, nil
+}
+
+// applyStatus sets a goal's or action's status changed offline, only when
+// the server's is still the one it was changed from.
+func (s *Store) applyStatus(ctx context.Context, tx pgx.Tx, cols []pgCol, c store.SyncChange) (store.SyncAck, error) {
+	tag, err := tx.Exec(ctx, `UPDATE `+c.Table+` SET status = $1, updated_at = $2::timestamptz, updated_by = $3 WHERE id = $4 AND status = $5`,
+		str(c.Row["status"]), str(c.Row["updated_at"]), str(c.Row["updated_by"]), c.RowID, str(c.Base["status"]))
+	if err != nil {
+		return store.SyncAck{}, fmt.Errorf("sync: update %s: %w", c.Table, mapErr(err))
+	}
+	if tag.RowsAffected() == 1 {
+		return store.SyncAck{Outcome: store.SyncApplied}, nil
+	}
+	rows, err := rowsWhere(ctx, tx, cols, c.Table, `id = $1::uuid`, c.RowID)
+	if err != nil {
+		return store.SyncAck{}, err
+	}
+	srv := store.SyncRow{}
+	if len(rows) == 1 {
+		srv = rows[0]
+	}
+	if err := s.audit(ctx, tx, c.PersonID, "sync-conflict", fmt.Sprintf("%s %s: status changed offline from %s, server at %s", c.Table, c.RowID, str(c.Base["status"]), str(srv["status"]))); err != nil {
+		return store.SyncAck{}, err
+	}
+	return store.SyncAck{Outcome: store.SyncConflict, ServerRow: srv}, nil
 }
 
 // applyUpdate writes a profile edited offline over the version it was
