@@ -44,13 +44,13 @@ type SyncState struct {
 // SyncChange is one sealed change of the outbox: immutable from the moment
 // it has its id.
 type SyncChange struct {
-	ID          string  `json:"id"`
-	Seq         int64   `json:"seq"`
-	Table       string  `json:"table"`
-	RowID       string  `json:"row_id"`
-	PersonID    string  `json:"person_id"`
-	Op          string  `json:"op"`
-	BaseVersion int64   `json:"base_version,omitempty"`
+	ID          string `json:"id"`
+	Seq         int64  `json:"seq"`
+	Table       string `json:"table"`
+	RowID       string `json:"row_id"`
+	PersonID    string `json:"person_id"`
+	Op          string `json:"op"`
+	BaseVersion int64  `json:"base_version,omitempty"`
 	// Base holds the compared fields of a row without a version (a goal's
 	// or action's status before the change).
 	Base SyncRow `json:"base,omitempty"`
