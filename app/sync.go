@@ -59,6 +59,23 @@ func (a *App) laptop() (*store.Store, error) {
 	return a.st, nil
 }
 
+// ErrSyncEncrypted refuses a sync on an encrypted laptop file: the copies
+// travel in clear between the engines, so a sealed file would receive
+// names in clear, or send sealed values to the server.
+var ErrSyncEncrypted = errors.New("koers sync does not work on an encrypted database yet")
+
+// writableLaptop is laptop, refused when its personal data is sealed.
+func (a *App) writableLaptop() (*store.Store, error) {
+	lt, err := a.laptop()
+	if err != nil {
+		return nil, err
+	}
+	if lt.Encrypted() {
+		return nil, &Error{Kind: Refused, Rule: "clear-laptop", Field: "db", Msg: "sync.encrypted", Err: ErrSyncEncrypted}
+	}
+	return lt, nil
+}
+
 // server opens the centre's PostgreSQL for one command.
 func (a *App) server(ctx context.Context, from string) (*postgres.Store, error) {
 	if !IsPostgres(from) {
@@ -76,7 +93,7 @@ func (a *App) server(ctx context.Context, from string) (*postgres.Store, error) 
 // the checkout on both sides. A laptop holds one server's checkout; a
 // second checkout from the same server adds people to it.
 func (a *App) SyncCheckout(ctx context.Context, from string, sel SyncSelection) (SyncStatus, error) {
-	lt, err := a.laptop()
+	lt, err := a.writableLaptop()
 	if err != nil {
 		return SyncStatus{}, err
 	}
@@ -194,7 +211,7 @@ func emptyIfNil[T any](s []T) []T {
 // PGPASSWORD or ~/.pgpass: the laptop keeps none). Interrupted at any
 // point, the next Sync ends in the same state.
 func (a *App) Sync(ctx context.Context, from string) (SyncReport, error) {
-	lt, err := a.laptop()
+	lt, err := a.writableLaptop()
 	if err != nil {
 		return SyncReport{}, err
 	}
@@ -300,7 +317,7 @@ var ErrCheckinBlocked = errors.New("check-in would lose work")
 // (as an erase does: nothing of them left in the files), keeping the
 // register. Open conflicts refuse it: they must be resolved first.
 func (a *App) SyncCheckin(ctx context.Context, from string) (SyncReport, error) {
-	lt, err := a.laptop()
+	lt, err := a.writableLaptop()
 	if err != nil {
 		return SyncReport{}, err
 	}

@@ -93,6 +93,17 @@ func TestSyncCommands(t *testing.T) {
 	if st := laptopStatus(t, laptop); st.Waiting != 0 || st.Conflicts != 0 {
 		t.Errorf("status after sync: %+v", st)
 	}
+	// --caseload: the people whose counsellor is --counsellor (tester here).
+	other := filepath.Join(t.TempDir(), "other.db")
+	if code, _, errs := peopleCLI(t, db, "", "person", "transfer", id, "--to", "tester"); code != 0 {
+		t.Fatalf("transfer: %d %s", code, errs)
+	}
+	if code, out, errs := peopleCLI(t, other, "", "sync", "checkout", "--from", db, "--caseload", "--json"); code != 0 || !strings.Contains(out, id) {
+		t.Errorf("checkout --caseload: %d %q %s", code, out, errs)
+	}
+	if code, _, errs := peopleCLI(t, other, "", "--counsellor", "nobody", "sync", "checkout", "--from", db, "--caseload"); code != exitUsage || !strings.Contains(errs, "nobody") {
+		t.Errorf("checkout of an empty caseload: %d %q", code, errs)
+	}
 	if code, out, errs := peopleCLI(t, laptop, "", "sync", "checkin"); code != 0 || !strings.Contains(out, "Checked in") {
 		t.Fatalf("checkin: %d %q %s", code, out, errs)
 	}
