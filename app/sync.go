@@ -258,6 +258,9 @@ func (a *App) noCheckout(err error) error {
 	return err
 }
 
+// syncBatch is how many changes one push transaction carries.
+const syncBatch = 200
+
 // push seals the outbox and sends each change in order, recording each
 // answer as it comes.
 func (a *App) push(ctx context.Context, lt *store.Store, pg *postgres.Store, st store.SyncState) (SyncReport, error) {
@@ -266,22 +269,30 @@ func (a *App) push(ctx context.Context, lt *store.Store, pg *postgres.Store, st 
 	if err != nil {
 		return rep, err
 	}
-	for _, c := range changes {
-		ack, err := pg.SyncApply(ctx, st.CheckoutID, c)
+	// In batches: each is one transaction on the server and one on the
+	// laptop. Killed between the two, the next push sends the batch again
+	// and gets the first answers back.
+	for len(changes) > 0 {
+		n := min(len(changes), syncBatch)
+		batch := changes[:n]
+		changes = changes[n:]
+		acks, err := pg.SyncApplyBatch(ctx, st.CheckoutID, batch)
 		if err != nil {
 			return rep, err
 		}
-		if err := lt.SyncAcknowledge(ctx, c, ack); err != nil {
+		if err := lt.SyncAcknowledgeBatch(ctx, batch, acks); err != nil {
 			return rep, err
 		}
-		rep.Pushed++
-		switch ack.Outcome {
-		case store.SyncApplied:
-			rep.Applied++
-		case store.SyncRefused:
-			rep.Refused++
-		case store.SyncConflict:
-			rep.Conflicts++
+		for _, ack := range acks {
+			rep.Pushed++
+			switch ack.Outcome {
+			case store.SyncApplied:
+				rep.Applied++
+			case store.SyncRefused:
+				rep.Refused++
+			case store.SyncConflict:
+				rep.Conflicts++
+			}
 		}
 	}
 	return rep, nil

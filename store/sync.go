@@ -417,7 +417,27 @@ func DecodeSyncRow(s string) (SyncRow, error) {
 // out of the outbox, in one transaction: a refused ledger entry is kept
 // with its reason, a conflict with both versions.
 func (s *Store) SyncAcknowledge(ctx context.Context, c SyncChange, ack SyncAck) error {
+	return s.SyncAcknowledgeBatch(ctx, []SyncChange{c}, []SyncAck{ack})
+}
+
+// SyncAcknowledgeBatch records the answers to changes (acks[i] answers
+// changes[i]) in one transaction.
+func (s *Store) SyncAcknowledgeBatch(ctx context.Context, changes []SyncChange, acks []SyncAck) error {
+	if len(changes) != len(acks) {
+		return fmt.Errorf("sync: %d answers to %d changes", len(acks), len(changes))
+	}
 	return s.Tx(ctx, func(tx *sql.Tx) error {
+		for i, c := range changes {
+			if err := s.acknowledge(ctx, tx, c, acks[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Store) acknowledge(ctx context.Context, tx *sql.Tx, c SyncChange, ack SyncAck) error {
+	{
 		res, err := tx.ExecContext(ctx, `DELETE FROM sync_outbox WHERE change_id=?`, c.ID)
 		if err != nil {
 			return err
@@ -453,7 +473,7 @@ func (s *Store) SyncAcknowledge(ctx context.Context, c SyncChange, ack SyncAck) 
 			}
 		}
 		return nil
-	})
+	}
 }
 
 func asInt(v any) (int64, bool) {

@@ -12,6 +12,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,7 +25,24 @@ type pgCol struct {
 	name, typ string
 }
 
-// syncColumns are the columns of the tables a person's file travels in.
+// syncColumnCache keeps each pool's columns (the schema does not change
+// under a running koers: a migration needs a new one).
+var syncColumnCache sync.Map // the pool (*pgxpool.Pool) -> map[string][]pgCol
+
+// columns are the columns of the tables a person's file travels in, read once per pool.
+func (s *Store) columns(ctx context.Context, q querier) (map[string][]pgCol, error) {
+	if c, ok := syncColumnCache.Load(s.pool); ok {
+		return c.(map[string][]pgCol), nil
+	}
+	c, err := syncColumns(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	syncColumnCache.Store(s.pool, c)
+	return c, nil
+}
+
+// syncColumns reads the columns of the tables a person's file travels in.
 func syncColumns(ctx context.Context, q querier) (map[string][]pgCol, error) {
 	rows, err := q.Query(ctx, `SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns
 		WHERE table_schema = current_schema() AND table_name = ANY($1) ORDER BY table_name, ordinal_position`,
@@ -154,11 +172,11 @@ func personRows(ctx context.Context, q querier, cols []pgCol, t string, ids []st
 }
 
 // copies reads the files of the people ids in the snapshot of tx.
-func copies(ctx context.Context, tx pgx.Tx, ids []string) ([]store.PersonCopy, error) {
+func (s *Store) copies(ctx context.Context, tx pgx.Tx, ids []string) ([]store.PersonCopy, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	cols, err := syncColumns(ctx, tx)
+	cols, err := s.columns(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +259,7 @@ func (s *Store) SyncCheckout(ctx context.Context, checkoutID string, ids []strin
 			}
 		}
 		var err error
-		files, err = copies(ctx, tx, ids)
+		files, err = s.copies(ctx, tx, ids)
 		return err
 	})
 	return cursor, files, err
@@ -262,7 +280,7 @@ func (s *Store) SyncPull(ctx context.Context, ids []string, cursor string) (stri
 		if err != nil {
 			return fmt.Errorf("read changes: %w", err)
 		}
-		files, err = copies(ctx, tx, changed)
+		files, err = s.copies(ctx, tx, changed)
 		return err
 	})
 	return next, files, err
@@ -277,9 +295,38 @@ func (s *Store) SyncPull(ctx context.Context, ids []string, cursor string) (stri
 // was made on: when the server's row is at another version, nothing is
 // written and the answer is a conflict with the server's row.
 func (s *Store) SyncApply(ctx context.Context, checkoutID string, c store.SyncChange) (store.SyncAck, error) {
-	var ack store.SyncAck
+	acks, err := s.SyncApplyBatch(ctx, checkoutID, []store.SyncChange{c})
+	if err != nil {
+		return store.SyncAck{}, err
+	}
+	return acks[0], nil
+}
+
+// SyncApplyBatch applies changes in order, as SyncApply does each, in one
+// transaction: all of them are applied and recorded, or none.
+func (s *Store) SyncApplyBatch(ctx context.Context, checkoutID string, changes []store.SyncChange) ([]store.SyncAck, error) {
+	var acks []store.SyncAck
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		ack = store.SyncAck{ChangeID: c.ID}
+		acks = acks[:0]
+		cols, err := s.columns(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, c := range changes {
+			ack, err := s.applyOne(ctx, tx, cols, checkoutID, c)
+			if err != nil {
+				return fmt.Errorf("change %s (%s %s): %w", c.ID, c.Table, c.Op, err)
+			}
+			acks = append(acks, ack)
+		}
+		return nil
+	})
+	return acks, err
+}
+
+func (s *Store) applyOne(ctx context.Context, tx pgx.Tx, cols map[string][]pgCol, checkoutID string, c store.SyncChange) (store.SyncAck, error) {
+	ack := store.SyncAck{ChangeID: c.ID}
+	err := func() error {
 		var outcome, reason, row string
 		var version int64
 		err := tx.QueryRow(ctx, `SELECT outcome, reason, server_row, server_version FROM sync_applied WHERE change_id=$1`, c.ID).
@@ -300,10 +347,6 @@ func (s *Store) SyncApply(ctx context.Context, checkoutID string, c store.SyncCh
 			return personNotFound(c.PersonID)
 		}
 		if err := exists(ctx, tx, c.PersonID); err != nil {
-			return err
-		}
-		cols, err := syncColumns(ctx, tx)
-		if err != nil {
 			return err
 		}
 		switch {
@@ -338,7 +381,7 @@ func (s *Store) SyncApply(ctx context.Context, checkoutID string, c store.SyncCh
 			return fmt.Errorf("record applied: %w", err)
 		}
 		return nil
-	})
+	}()
 	return ack, err
 }
 
