@@ -375,3 +375,34 @@ func (a *App) SyncCheckin(ctx context.Context, from string) (SyncReport, error) 
 	rep.Status, err = a.SyncStatus(ctx)
 	return rep, err
 }
+
+// SyncHeader is the sync state a person's header shows on a laptop.
+type SyncHeader struct {
+	// SyncedAt is when the laptop last heard from the server (the
+	// checkout, or the last sync); CopiedAt when this person's copy was taken.
+	SyncedAt  time.Time
+	CopiedAt  time.Time
+	Waiting   int
+	Conflicts int
+	Refused   int
+}
+
+// SyncHeader is the person's sync state; ok is false when the database is
+// no laptop or the person is not checked out into it.
+func (a *App) SyncHeader(ctx context.Context, personID string) (SyncHeader, bool, error) {
+	if a.pg != nil || a.network || a.st == nil {
+		return SyncHeader{}, false, nil
+	}
+	st, err := a.st.SyncState(ctx)
+	if errors.Is(err, store.ErrNoCheckout) {
+		return SyncHeader{}, false, nil
+	}
+	if err != nil {
+		return SyncHeader{}, false, err
+	}
+	p, ok, err := a.st.SyncPersonState(ctx, personID)
+	if !ok || err != nil {
+		return SyncHeader{}, false, err
+	}
+	return SyncHeader{SyncedAt: st.SyncedAt, CopiedAt: p.CopiedAt, Waiting: p.Waiting, Conflicts: p.Conflicts, Refused: p.Refusals}, true, nil
+}

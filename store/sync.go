@@ -744,3 +744,23 @@ func (s *Store) SyncForget(ctx context.Context) error {
 	}
 	return s.scrub(ctx, conn, "(checked in)")
 }
+
+// SyncPersonState is what the sync status says of one checked-out person;
+// ok is false when the person is not checked out into this file.
+func (s *Store) SyncPersonState(ctx context.Context, id string) (SyncPersonState, bool, error) {
+	var p SyncPersonState
+	var at string
+	err := s.db.QueryRowContext(ctx, `SELECT sp.person_id, sp.copied_at,
+		(SELECT count(*) FROM sync_outbox o WHERE o.person_id = sp.person_id AND o.tbl <> 'audit_log'),
+		(SELECT count(*) FROM sync_conflicts c WHERE c.person_id = sp.person_id AND c.resolved = ''),
+		(SELECT count(*) FROM sync_refusals r WHERE r.person_id = sp.person_id)
+		FROM sync_people sp WHERE sp.person_id = ?`, id).Scan(&p.ID, &at, &p.Waiting, &p.Conflicts, &p.Refusals)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, false, nil
+	}
+	if err != nil {
+		return p, false, mapErr(err)
+	}
+	p.CopiedAt = readStamp(at)
+	return p, true, nil
+}
