@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/store"
 	"github.com/koers-project/koers/store/postgres"
 )
@@ -22,6 +23,9 @@ import (
 type SyncSelection struct {
 	People   []string
 	Caseload bool
+	// Appointments, when set, adds the people with an appointment that
+	// day (in the local time zone) set by the actor or on their caseload.
+	Appointments catalog.Date
 }
 
 // SyncStatus is the honest state of a laptop's checkout.
@@ -101,8 +105,8 @@ func (a *App) SyncCheckout(ctx context.Context, from string, sel SyncSelection) 
 	for i, id := range ids {
 		ids[i] = strings.TrimSpace(id)
 	}
-	if len(ids) == 0 && !sel.Caseload {
-		return SyncStatus{}, invalid("--person", "sync.nobody", errors.New("say whom to check out: --person ID or --caseload"))
+	if len(ids) == 0 && !sel.Caseload && sel.Appointments.IsZero() {
+		return SyncStatus{}, invalid("--person", "sync.nobody", errors.New("say whom to check out: --person ID, --caseload or --appointments DATE"))
 	}
 	pg, err := a.server(ctx, from)
 	if err != nil {
@@ -119,6 +123,15 @@ func (a *App) SyncCheckout(ctx context.Context, from string, sel SyncSelection) 
 				ids = append(ids, id)
 			}
 		}
+	}
+	if !sel.Appointments.IsZero() {
+		d := sel.Appointments.Time()
+		from := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.Local)
+		seen, err := pg.Appointments(ctx, a.actor, from, from.AddDate(0, 0, 1))
+		if err != nil {
+			return SyncStatus{}, err
+		}
+		ids = append(ids, seen...)
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)

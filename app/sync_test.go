@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/koers-project/koers/app"
+	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
 )
@@ -369,5 +370,46 @@ func TestSyncPlans(t *testing.T) {
 	}
 	if len(mine) != 1 || len(mine[0].Steps) != 2 || mine[0].Steps[1].Title != "Central step" {
 		t.Errorf("laptop's plan after 'theirs': %+v", mine)
+	}
+}
+
+// --appointments DATE takes the people with a next appointment that day
+// set by the counsellor, and no one else.
+func TestSyncCheckoutAppointments(t *testing.T) {
+	w := newSyncWorld(t)
+	ctx := context.Background()
+	other, err := w.central.CreatePerson(ctx, sessions.Person{Name: "Someone Else"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Now().AddDate(0, 0, 2)
+	at := time.Date(day.Year(), day.Month(), day.Day(), 10, 30, 0, 0, time.Local)
+	for _, s := range []sessions.Session{
+		{PersonID: w.person.ID, Counsellor: "counsellor-a", Next: at},
+		{PersonID: other.ID, Counsellor: "counsellor-b", Next: at},
+	} {
+		s.At, s.Channel, s.Attended, s.Summary = time.Now().Add(-time.Hour), sessions.FaceToFace, true, "intake"
+		if _, err := w.central.AddSession(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lap, err := app.Open(ctx, filepath.Join(t.TempDir(), "a.db"), app.Options{Actor: "counsellor-a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lap.Close()
+	d, err := catalog.ParseDate(at.Format(time.DateOnly))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := lap.SyncCheckout(ctx, w.url, app.SyncSelection{Appointments: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.People) != 1 || st.People[0].ID != w.person.ID {
+		t.Errorf("checked out %+v, want %s only", st.People, w.person.ID)
+	}
+	if _, err := lap.SyncCheckout(ctx, w.url, app.SyncSelection{Appointments: d.AddDays(1)}); err == nil {
+		t.Error("a day without appointments checked someone out")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/koers-project/koers/app"
+	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/present"
 )
 
@@ -57,21 +58,32 @@ func newSyncCheckoutCmd(a *invocation) *cobra.Command {
 		from     string
 		people   []string
 		caseload bool
+		day      string
 		asJSON   bool
 	)
 	cmd := &cobra.Command{
-		Use:   "checkout --from URL (--person ID... | --caseload) [--json]",
+		Use:   "checkout --from URL (--person ID... | --caseload | --appointments DATE) [--json]",
 		Short: "Copy people's files (profile, consents, balances, sessions, plans, credentials) and the register to this laptop",
 		Long: "Copies the files of the people named (--person, repeatable) or of your caseload (--caseload: the people whose\n" +
-			"counsellor is --counsellor) from the server into --db, with the register index, and records the checkout on\n" +
-			"the server's audit log. Balances on the laptop are as of the checkout; spending offline is proposed, not final.",
+			"counsellor is --counsellor) or of your appointments on a day (--appointments YYYY-MM-DD: a next appointment that\n" +
+			"day, set by you or for a person on your caseload) from the server into --db, with the register index, and records\n" +
+			"the checkout on the server's audit log. Balances on the laptop are as of the checkout; spending offline is\n" +
+			"proposed, not final.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if from == "" {
 				return usageErr("%s", a.tr().T("sync.from"))
 			}
+			sel := app.SyncSelection{People: people, Caseload: caseload}
+			if day != "" {
+				d, err := catalog.ParseDate(day)
+				if err != nil {
+					return usageErr("--appointments: %v", err)
+				}
+				sel.Appointments = d
+			}
 			return withLaptop(cmd, a, func(st *app.App) error {
-				out, err := st.SyncCheckout(cmd.Context(), from, app.SyncSelection{People: people, Caseload: caseload})
+				out, err := st.SyncCheckout(cmd.Context(), from, sel)
 				if err != nil {
 					return err
 				}
@@ -88,6 +100,7 @@ func newSyncCheckoutCmd(a *invocation) *cobra.Command {
 	cmd.Flags().StringVar(&from, "from", "", "the server (postgres://…)")
 	cmd.Flags().StringSliceVar(&people, "person", nil, "a person's id (repeatable)")
 	cmd.Flags().BoolVar(&caseload, "caseload", false, "every person on your caseload")
+	cmd.Flags().StringVar(&day, "appointments", "", "the people you see that day (YYYY-MM-DD)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

@@ -693,3 +693,19 @@ func (s *Store) SyncCheckin(ctx context.Context, checkoutID string) error {
 	_, err := s.pool.Exec(ctx, `UPDATE sync_checkouts SET checked_in_at = $2 WHERE id = $1 AND checked_in_at IS NULL`, checkoutID, s.now().UTC())
 	return mapErr(err)
 }
+
+// Appointments are the people with an appointment between from and to
+// (next_at of a session in [from, to)) whom counsellor sees: the
+// appointment was set by them, or the person is on their caseload.
+func (s *Store) Appointments(ctx context.Context, counsellor string, from, to time.Time) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT g.person_id::text FROM guidance_sessions g JOIN people p ON p.id = g.person_id
+		WHERE g.next_at >= $1 AND g.next_at < $2 AND (g.counsellor = $3 OR p.counsellor = $3) ORDER BY 1`, from, to, counsellor)
+	if err != nil {
+		return nil, fmt.Errorf("read appointments: %w", mapErr(err))
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("read appointments: %w", mapErr(err))
+	}
+	return out, nil
+}
