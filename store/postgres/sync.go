@@ -312,8 +312,52 @@ func (s *Store) SyncApplyBatch(ctx context.Context, checkoutID string, changes [
 		if err != nil {
 			return err
 		}
+		// Two reads for the whole batch instead of two per change: which
+		// changes were applied before, and which people exist.
+		var ids, people []string
 		for _, c := range changes {
-			ack, err := s.applyOne(ctx, tx, cols, checkoutID, c)
+			ids = append(ids, c.ID)
+			if isID(c.PersonID) {
+				people = append(people, c.PersonID)
+			}
+		}
+		b := applyBatch{done: map[string]store.SyncAck{}, people: map[string]bool{}}
+		rows, err := tx.Query(ctx, `SELECT change_id::text, outcome, reason, server_row, server_version FROM sync_applied WHERE change_id = ANY($1::uuid[])`, ids)
+		if err != nil {
+			return fmt.Errorf("read applied: %w", err)
+		}
+		for rows.Next() {
+			var a store.SyncAck
+			var row string
+			if err := rows.Scan(&a.ChangeID, &a.Outcome, &a.Reason, &row, &a.ServerVersion); err != nil {
+				rows.Close()
+				return err
+			}
+			if row != "" {
+				if a.ServerRow, err = store.DecodeSyncRow(row); err != nil {
+					rows.Close()
+					return err
+				}
+			}
+			b.done[a.ChangeID] = a
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `SELECT id::text FROM people WHERE id = ANY($1::uuid[])`, people)
+		if err != nil {
+			return fmt.Errorf("read people: %w", err)
+		}
+		found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return fmt.Errorf("read people: %w", err)
+		}
+		for _, id := range found {
+			b.people[id] = true
+		}
+		for _, c := range changes {
+			ack, err := s.applyOne(ctx, tx, cols, &b, checkoutID, c)
 			if err != nil {
 				return fmt.Errorf("change %s (%s %s): %w", c.ID, c.Table, c.Op, err)
 			}
@@ -324,31 +368,24 @@ func (s *Store) SyncApplyBatch(ctx context.Context, checkoutID string, changes [
 	return acks, err
 }
 
-func (s *Store) applyOne(ctx context.Context, tx pgx.Tx, cols map[string][]pgCol, checkoutID string, c store.SyncChange) (store.SyncAck, error) {
+// applyBatch is what a batch read once: the first answers to changes
+// applied before (by change id) and the people that exist.
+type applyBatch struct {
+	done   map[string]store.SyncAck
+	people map[string]bool
+}
+
+func (s *Store) applyOne(ctx context.Context, tx pgx.Tx, cols map[string][]pgCol, b *applyBatch, checkoutID string, c store.SyncChange) (store.SyncAck, error) {
+	if a, ok := b.done[strings.ToLower(c.ID)]; ok {
+		a.ChangeID = c.ID
+		return a, nil
+	}
 	ack := store.SyncAck{ChangeID: c.ID}
 	err := func() error {
-		var outcome, reason, row string
-		var version int64
-		err := tx.QueryRow(ctx, `SELECT outcome, reason, server_row, server_version FROM sync_applied WHERE change_id=$1`, c.ID).
-			Scan(&outcome, &reason, &row, &version)
-		if err == nil {
-			ack.Outcome, ack.Reason, ack.ServerVersion = outcome, reason, version
-			if row != "" {
-				if ack.ServerRow, err = store.DecodeSyncRow(row); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("read applied: %w", err)
-		}
-		if !isID(c.PersonID) {
+		if !isID(c.PersonID) || !b.people[strings.ToLower(c.PersonID)] {
 			return personNotFound(c.PersonID)
 		}
-		if err := exists(ctx, tx, c.PersonID); err != nil {
-			return err
-		}
+		var err error
 		switch {
 		case c.Table == "ledger_entries" && c.Op == "insert":
 			ack, err = s.applyEntry(ctx, tx, c)
