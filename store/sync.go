@@ -119,8 +119,29 @@ func (s *Store) SyncCheckout(ctx context.Context, st SyncState, files []PersonCo
 		case cur.Server != st.Server:
 			return ErrOtherCheckout
 		}
-		return s.loadCopies(ctx, tx, files, st.CheckedOutAt)
+		// A person checked out again keeps a copy with changes not yet
+		// pushed: the next sync sends them, then brings the server's.
+		keep, err := notWaiting(ctx, tx, files)
+		if err != nil {
+			return err
+		}
+		return s.loadCopies(ctx, tx, keep, st.CheckedOutAt)
 	})
+}
+
+// notWaiting are those of files whose person has nothing in the outbox.
+func notWaiting(ctx context.Context, tx *sql.Tx, files []PersonCopy) ([]PersonCopy, error) {
+	var keep []PersonCopy
+	for _, f := range files {
+		var waiting int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sync_outbox WHERE person_id=?`, f.PersonID).Scan(&waiting); err != nil {
+			return nil, err
+		}
+		if waiting == 0 {
+			keep = append(keep, f)
+		}
+	}
+	return keep, nil
 }
 
 // SyncLoad replaces the copies of the people in files with the server's
@@ -129,22 +150,15 @@ func (s *Store) SyncCheckout(ctx context.Context, st SyncState, files []PersonCo
 func (s *Store) SyncLoad(ctx context.Context, cursor string, files []PersonCopy, at time.Time) (int, error) {
 	n := 0
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		n = 0
-		var keep []PersonCopy
-		for _, f := range files {
-			var waiting int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sync_outbox WHERE person_id=?`, f.PersonID).Scan(&waiting); err != nil {
-				return err
-			}
-			if waiting == 0 {
-				keep = append(keep, f)
-			}
+		keep, err := notWaiting(ctx, tx, files)
+		if err != nil {
+			return err
 		}
 		n = len(keep)
 		if err := s.loadCopies(ctx, tx, keep, at); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE sync_state SET cursor=?, synced_at=?`, cursor, writeStamp(at))
+		_, err = tx.ExecContext(ctx, `UPDATE sync_state SET cursor=?, synced_at=?`, cursor, writeStamp(at))
 		return err
 	})
 	return n, err
