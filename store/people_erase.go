@@ -18,10 +18,13 @@ type PersonFile struct {
 	Balances   []sessions.Balance `json:"balances"`
 	Ledger     []sessions.Entry   `json:"ledger"`
 	// Requests are ledger entries held for approval, with their decisions.
-	Requests    []sessions.LedgerRequest `json:"ledger_requests"`
-	Credentials []sessions.Credential    `json:"credentials"`
-	Sessions    []sessions.Session       `json:"sessions"`
-	Plans       []sessions.Plan          `json:"plans"`
+	Requests []sessions.LedgerRequest `json:"ledger_requests"`
+	// EraseRequests are the requests that the person be erased, with
+	// their decisions (an approved one goes with the person).
+	EraseRequests []sessions.EraseRequest `json:"erase_requests"`
+	Credentials   []sessions.Credential   `json:"credentials"`
+	Sessions      []sessions.Session      `json:"sessions"`
+	Plans         []sessions.Plan         `json:"plans"`
 	// Outcomes are the dated step outcomes and employment follow-ups.
 	StepOutcomes []sessions.StepOutcome       `json:"step_outcomes"`
 	FollowUps    []sessions.EmploymentOutcome `json:"follow_ups"`
@@ -54,6 +57,9 @@ func (s *Store) ExportPerson(ctx context.Context, id string) (PersonFile, error)
 		return f, err
 	}
 	if f.Requests, err = s.LedgerRequests(ctx, id, false); err != nil {
+		return f, err
+	}
+	if f.EraseRequests, err = s.EraseRequests(ctx, id, false); err != nil {
 		return f, err
 	}
 	if f.Credentials, err = s.Credentials(ctx, id); err != nil {

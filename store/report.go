@@ -93,7 +93,8 @@ func (in strPool) of(b []byte) string {
 // text and a day is the integer of the first ten characters.
 var sqliteReport = ReportSQL{
 	People: `SELECT id, birth_year, eqf, gender, employment, region, centre FROM people
-		WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR substr(region, 1, length($4)) = $4)`,
+		WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR substr(region, 1, length($4)) = $4)
+			AND ($5 = '' OR instr(',' || $5 || ',', ',' || centre || ',') > 0)`,
 	Schemes: `SELECT person_id, scheme FROM accounts`,
 	// The covering index (person_id, at, attended, id) is walked in order:
 	// no sort, no table row read.
@@ -124,8 +125,9 @@ var sqliteReport = ReportSQL{
 	Follows: `SELECT person_id, months, situation, ` + sqlDay("on_date") + ` FROM employment_outcomes ORDER BY rowid`,
 
 	Accounts: `SELECT id, scheme FROM accounts
-		WHERE ($3 = '' AND $4 = '') OR person_id IN (SELECT id FROM people
-			WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR substr(region, 1, length($4)) = $4))`,
+		WHERE ($3 = '' AND $4 = '' AND $5 = '') OR person_id IN (SELECT id FROM people
+			WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR substr(region, 1, length($4)) = $4)
+				AND ($5 = '' OR instr(',' || $5 || ',', ',' || centre || ',') > 0))`,
 	// The period's range of the covering (effective, …) index: most of a
 	// ledger lies outside a 12-month period, and no table row is read.
 	Entries: `SELECT account_id, kind, amount, ` + sqlDay("effective") + ` FROM ledger_entries

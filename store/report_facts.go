@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/koers-project/koers/report"
 )
@@ -14,7 +15,9 @@ import (
 // PostgreSQL's queries cast to text), so one feeder serves both engines.
 // Days are integers yyyymmdd (report.Day; NULL or 0 none). The parameters
 // are, in this order: the first day of the period and the day after its
-// last (YYYY-MM-DD), the centre and the region prefix ("" for all).
+// last (YYYY-MM-DD), the centre and the region prefix ("" for all), and
+// the centres the report is limited to, joined by commas ("" for all;
+// centre codes hold no comma: sessions.ValidCentreCode).
 type ReportSQL struct {
 	// People: id, birth year, EQF, gender, employment, region, centre of
 	// the people in the centre and region.
@@ -73,7 +76,7 @@ type OfferAttrs struct {
 // into a fork of b merged at the end; with ledger nil, everything runs on
 // people, one query after the other.
 func FeedReport(ctx context.Context, q ReportSQL, people, ledger ReportRows, p report.Params, offers map[string]OfferAttrs, b *report.Builder) error {
-	args := []any{p.From.String(), p.To.Time().AddDate(0, 0, 1).Format("2006-01-02"), p.Centre, p.Region}
+	args := []any{p.From.String(), p.To.Time().AddDate(0, 0, 1).Format("2006-01-02"), p.Centre, p.Region, strings.Join(p.Centres, ",")}
 	fork := b.Fork()
 	if ledger == nil {
 		if err := feedPeople(ctx, q, people, args, offers, b); err != nil {

@@ -22,7 +22,7 @@ func TestReportQueryPlans(t *testing.T) {
 		name := v.Type().Field(i).Name
 		q := v.Field(i).String()
 		t.Run(name, func(t *testing.T) {
-			rows, err := st.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, "2025-12-02", "2026-12-02", "", "")
+			rows, err := st.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, "2025-12-02", "2026-12-02", "", "", "")
 			if err != nil {
 				t.Fatal(err)
 			}

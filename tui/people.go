@@ -202,22 +202,9 @@ func (p *peoplePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			}
 			return p, nil
 		}
-		before := p.input.Value()
-		var cmd tea.Cmd
-		p.input, cmd = p.input.Update(msg)
-		if p.input.Value() != before {
-			p.sel = 0
-			return p, tea.Batch(cmd, p.query())
-		}
-		return p, cmd
-	case tea.PasteMsg:
-		var cmd tea.Cmd
-		p.input, cmd = p.input.Update(msg)
-		return p, tea.Batch(cmd, p.query())
+		return p, typeIn(&p.input, msg, func() tea.Cmd { p.sel = 0; return p.query() })
 	}
-	var cmd tea.Cmd
-	p.input, cmd = p.input.Update(msg)
-	return p, cmd
+	return p, typeIn(&p.input, msg, p.query)
 }
 
 func (p *peoplePage) View() string {

@@ -32,7 +32,8 @@ func utcDay(col string) string { return `to_char(` + col + ` AT TIME ZONE 'UTC',
 // text.
 var pgReport = store.ReportSQL{
 	People: `SELECT id::text, birth_year::text, eqf::text, gender, employment, region, centre FROM people
-		WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR left(region, length($4)) = $4)`,
+		WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR left(region, length($4)) = $4)
+			AND ($5 = '' OR centre = ANY (string_to_array($5, ',')))`,
 	Schemes: `SELECT person_id::text, scheme FROM accounts`,
 	Sessions: `SELECT person_id::text, ` + utcDay("min(at) FILTER (WHERE attended)") + `,
 			(count(*) FILTER (WHERE attended AND at >= ` + lo + ` AND at < ` + hi + `))::text,
@@ -57,8 +58,9 @@ var pgReport = store.ReportSQL{
 	Follows: `SELECT person_id::text, months::text, situation, to_char(on_date, 'YYYYMMDD') FROM employment_outcomes ORDER BY created_at, id`,
 
 	Accounts: `SELECT id::text, scheme FROM accounts
-		WHERE ($3 = '' AND $4 = '') OR person_id IN (SELECT id FROM people
-			WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR left(region, length($4)) = $4))`,
+		WHERE ($3 = '' AND $4 = '' AND $5 = '') OR person_id IN (SELECT id FROM people
+			WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR left(region, length($4)) = $4)
+				AND ($5 = '' OR centre = ANY (string_to_array($5, ','))))`,
 	Entries: `SELECT account_id::text, kind, amount::text, ` + utcDay("effective") + ` FROM ledger_entries
 		WHERE effective >= ` + lo + ` AND effective < ` + hi + ` AND kind NOT IN ('top-up', 'spend')`,
 	TopUps: `SELECT account_id::text, amount::text, ` + utcDay("effective") + `, funder FROM ledger_entries
@@ -145,13 +147,13 @@ func (s *Store) feedReport(ctx context.Context, p report.Params, offers map[stri
 }
 
 // pgRows runs fact queries in tx; every column is text, so the raw values
-// are the text's bytes (NULL is nil). Every query gets all four
+// are the text's bytes (NULL is nil). Every query gets all five
 // parameters, typed text by a leading WITH that names them: PostgreSQL
 // refuses a parameter a statement never mentions.
 func pgRows(tx pgx.Tx) store.ReportRows {
 	return func(ctx context.Context, query string, args []any, fn func(cols [][]byte)) error {
-		if len(args) == 4 {
-			query = `WITH report_params AS (SELECT $1::text, $2::text, $3::text, $4::text) ` + query
+		if len(args) == 5 {
+			query = `WITH report_params AS (SELECT $1::text, $2::text, $3::text, $4::text, $5::text) ` + query
 		}
 		rows, err := tx.Query(ctx, query, args...)
 		if err != nil {
