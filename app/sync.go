@@ -89,6 +89,12 @@ func (a *App) server(ctx context.Context, from string) (*postgres.Store, error) 
 	if err != nil {
 		return nil, &Error{Kind: Internal, Field: "--from", Msg: "sync.unreachable", Args: []any{"DB", DisplayDB(from)}, Err: errors.Join(ErrOffline, err)}
 	}
+	if pg.Encrypted() {
+		// Its rows hold sealed values: copied as they are, they would
+		// reach the laptop sealed, and the laptop's would reach it in clear.
+		pg.Close()
+		return nil, &Error{Kind: Refused, Rule: "clear-server", Field: "--from", Msg: "sync.encrypted-server", Args: []any{"DB", DisplayDB(from)}, Err: ErrSyncEncrypted}
+	}
 	return pg, nil
 }
 

@@ -1,3 +1,0 @@
--- 0023: reserved for another branch's migration (merge note: this placeholder goes
--- when that branch's 0023 is merged; the seal branch's own migration is 0027).
-SELECT 1;
