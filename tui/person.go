@@ -58,6 +58,14 @@ type personFile struct {
 	glass []app.AuditEntry
 	// eraseRequests are the requests that the person be erased.
 	eraseRequests []sessions.EraseRequest
+	// sync is the person's state on a laptop they are checked out to (nil elsewhere).
+	sync *app.SyncHeader
+}
+
+// syncHeaderer says a checked-out person's sync state (app.App on a laptop).
+type syncHeaderer interface {
+	SyncHeader(ctx context.Context, personID string) (app.SyncHeader, bool, error)
+
 }
 
 type personFileMsg struct {
@@ -142,6 +150,15 @@ func loadPersonFile(ctx context.Context, dep People, id, lang string) (personFil
 	}
 	if f.entries, err = dep.Entries(ctx, id, ""); err != nil {
 		return f, err
+	}
+	if sh, ok := dep.(syncHeaderer); ok {
+		h, on, err := sh.SyncHeader(ctx, id)
+		if err != nil {
+			return f, err
+		}
+		if on {
+			f.sync = &h
+		}
 	}
 	if uri := f.person.TargetOccupation; uri != "" {
 		if oc, err := dep.OccupationSkills(ctx, uri, lang); err == nil {
@@ -259,6 +276,9 @@ func (p *personPage) headView(w int) string {
 		facts = append(facts, p.sh.P.Vocab("lang", pr.Language))
 	}
 	b.WriteString(" " + strings.Join(facts, " · ") + "\n")
+	if l := p.syncLine(w); l != "" {
+		b.WriteString(l + "\n")
+	}
 	for _, l := range p.glassLines(w) {
 		b.WriteString(l + "\n")
 	}
@@ -272,7 +292,11 @@ func (p *personPage) headView(w int) string {
 		}
 		b.WriteString(" " + st.Label.Render(tr.T("people.target")+":") + " " + ansi.Truncate(target, w-20, "…") + "\n")
 	}
-	b.WriteString(" " + st.Title.Render(tr.T("people.balances")) + " " + st.Warning.Render("("+tr.T("people.indicative")+")") + "\n")
+	asOf := ""
+	if p.file.sync != nil {
+		asOf = " " + st.Muted.Render(tr.T("sync.head.as_of", "Time", p.clock(p.file.sync.CopiedAt)))
+	}
+	b.WriteString(" " + st.Title.Render(tr.T("people.balances")) + " " + st.Warning.Render("("+tr.T("people.indicative")+")") + asOf + "\n")
 	for _, bl := range p.file.balances {
 		// A balance wraps rather than lose its date at 80 columns.
 		nameW := schemeWidth(p.sh, p.file.balances)
@@ -280,6 +304,39 @@ func (p *personPage) headView(w int) string {
 		b.WriteString("  " + strings.ReplaceAll(line, "\n", "\n"+strings.Repeat(" ", nameW+3)) + "\n")
 	}
 	return b.String()
+}
+
+// syncLine is the honest state of a person checked out to this laptop:
+// when it last synced, the changes waiting, open conflicts and refused
+// entries ("" when the person is not checked out).
+func (p *personPage) syncLine(w int) string {
+	h := p.file.sync
+	if h == nil {
+		return ""
+	}
+	st, tr := p.sh.Styles, p.sh.Tr
+	parts := []string{st.Muted.Render(tr.T("sync.head.synced", "Time", p.clock(h.SyncedAt)))}
+	if h.Waiting > 0 {
+		parts = append(parts, st.Warning.Render(tr.N("sync.head.waiting", h.Waiting)))
+	} else {
+		parts = append(parts, st.Muted.Render(tr.T("sync.head.none_waiting")))
+	}
+	if h.Conflicts > 0 {
+		parts = append(parts, st.Error.Render(tr.N("sync.head.conflicts", h.Conflicts)))
+	}
+	if h.Refused > 0 {
+		parts = append(parts, st.Error.Render(tr.N("sync.head.refused", h.Refused)))
+	}
+	return ansi.Truncate(" "+strings.Join(parts, " · "), w, "…")
+}
+
+// clock is a time of today as 10:42, of another day with its date.
+func (p *personPage) clock(t time.Time) string {
+	t = t.Local()
+	if t.Format("2006-01-02") == p.sh.Now().Local().Format("2006-01-02") {
+		return t.Format("15:04")
+	}
+	return p.sh.P.DateTime(t)
 }
 
 // schemeWidth is the widest scheme name among bs, so the amounts line up.
