@@ -19,3 +19,13 @@ func TestCounsellorValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestBalanceOf(t *testing.T) {
+	bs := []Balance{{Scheme: "ila", Balance: 5}, {Scheme: "voucher", Balance: 7}}
+	if b, ok := BalanceOf(bs, "voucher"); !ok || b.Balance != 7 {
+		t.Errorf("voucher: %+v %v", b, ok)
+	}
+	if b, ok := BalanceOf(bs, "leave"); ok || b != (Balance{}) {
+		t.Errorf("leave: %+v %v", b, ok)
+	}
+}

@@ -251,16 +251,11 @@ func (s *Store) People(ctx context.Context, query string, limit int) ([]sessions
 	defer rows.Close()
 	var hits PeopleHits
 	for rows.Next() {
-		var ps sessions.PersonSummary
-		var upd, last string
-		if err := rows.Scan(&ps.ID, &ps.Name, &ps.Email, &ps.BirthYear, &upd, &last); err != nil {
-			return nil, err
-		}
-		if err := z.openFields("people", ps.ID, field{"name", &ps.Name}, field{"email", &ps.Email}); err != nil {
+		ps, err := scanSummary(rows, z)
+		if err != nil {
 			return nil, err
 		}
 		if key, ok := PersonMatch(words, ps); ok {
-			ps.UpdatedAt, ps.LastSession = readStamp(upd), readStamp(last)
 			hits.Add(key, ps)
 		}
 	}

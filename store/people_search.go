@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -39,22 +40,29 @@ func (s *Store) peopleSealed(ctx context.Context, z seals, query string, limit i
 	defer rows.Close()
 	var hits PeopleHits
 	for rows.Next() {
-		var ps sessions.PersonSummary
-		var upd, last string
-		if err := rows.Scan(&ps.ID, &ps.Name, &ps.Email, &ps.BirthYear, &upd, &last); err != nil {
-			return nil, err
-		}
-		if err := z.openFields("people", ps.ID, field{"name", &ps.Name}, field{"email", &ps.Email}); err != nil {
+		ps, err := scanSummary(rows, z)
+		if err != nil {
 			return nil, err
 		}
 		if !SealedMatch(query, idPrefix, ps) {
 			continue
 		}
-		ps.UpdatedAt, ps.LastSession = readStamp(upd), readStamp(last)
 		hits.Add(vault.Fold(ps.Name)+"\x00"+ps.ID, ps)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return hits.Top(limit), nil
+}
+
+// scanSummary reads one row of a People query (id, name, e-mail, birth
+// year, updated, last session) and opens its sealed name and e-mail.
+func scanSummary(rows *sql.Rows, z seals) (sessions.PersonSummary, error) {
+	var ps sessions.PersonSummary
+	var upd, last string
+	if err := rows.Scan(&ps.ID, &ps.Name, &ps.Email, &ps.BirthYear, &upd, &last); err != nil {
+		return ps, err
+	}
+	ps.UpdatedAt, ps.LastSession = readStamp(upd), readStamp(last)
+	return ps, z.openFields("people", ps.ID, field{"name", &ps.Name}, field{"email", &ps.Email})
 }

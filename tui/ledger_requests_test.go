@@ -92,12 +92,8 @@ func TestLedgerSupervisorApproves(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, b := range bs {
-			if b.Scheme == "ila" {
-				return b.Balance
-			}
-		}
-		return 0
+		b, _ := sessions.BalanceOf(bs, "ila")
+		return b.Balance
 	}
 	if got := ila(); got != 0 {
 		t.Errorf("the held top-up is counted: ila %d", got)

@@ -148,10 +148,8 @@ func loadPersonFile(ctx context.Context, dep People, id, lang string) (personFil
 func focusFor(pr *present.Printer, f personFile) *Focus {
 	tr := pr.Tr()
 	fc := &Focus{PersonID: f.person.ID, Name: present.Terminal(f.person.Name)}
-	for _, b := range f.balances {
-		if b.Scheme == "ila" {
-			fc.Balance = tr.T("people.focus_balance", "Amount", pr.UnitAmount(b.Unit, b.Available))
-		}
+	if b, ok := sessions.BalanceOf(f.balances, "ila"); ok {
+		fc.Balance = tr.T("people.focus_balance", "Amount", pr.UnitAmount(b.Unit, b.Available))
 	}
 	return fc
 }

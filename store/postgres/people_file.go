@@ -131,44 +131,10 @@ func credentials(ctx context.Context, q querier, z store.Sealer, personID string
 }
 
 // ExportPerson gathers everything held on the person, notes and the audit
-// entries about them included, and logs the export.
+// entries about them included, and logs the export (store.GatherFile).
 func (s *Store) ExportPerson(ctx context.Context, id string) (store.PersonFile, error) {
-	f := store.PersonFile{ExportedAt: s.now().UTC(), ExportedBy: s.actor}
-	var err error
-	if f.Person, err = s.Person(ctx, id); err != nil {
-		return f, err
-	}
-	if err := s.Audit(ctx, id, "export", "person file"); err != nil {
-		return f, err
-	}
-	if f.Balances, err = s.Balances(ctx, id); err != nil {
-		return f, err
-	}
-	if f.Ledger, err = s.Entries(ctx, id, ""); err != nil {
-		return f, err
-	}
-	if f.Requests, err = s.LedgerRequests(ctx, id, false); err != nil {
-		return f, err
-	}
-	if f.EraseRequests, err = s.EraseRequests(ctx, id, false); err != nil {
-		return f, err
-	}
-	if f.Credentials, err = s.Credentials(ctx, id); err != nil {
-		return f, err
-	}
-	if f.Sessions, err = s.Sessions(ctx, id, true); err != nil {
-		return f, err
-	}
-	if f.Plans, err = s.Plans(ctx, id); err != nil {
-		return f, err
-	}
-	f.Plans = emptyIfNil(f.Plans)
-	// The dated outcomes of the plans' steps and the employment follow-ups
-	// are on the file too, as SQLite's export gives them.
-	if f.StepOutcomes, err = s.StepOutcomes(ctx, id); err != nil {
-		return f, err
-	}
-	if f.FollowUps, err = s.EmploymentOutcomes(ctx, id); err != nil {
+	f, err := store.GatherFile(ctx, s, id, s.actor, s.now())
+	if err != nil {
 		return f, err
 	}
 	z, err := s.readSeals()

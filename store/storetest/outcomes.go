@@ -113,6 +113,10 @@ func testStepOutcomes(t *testing.T, open func(t *testing.T) Target) {
 	if none, err := st.StepOutcomes(ctx, bob.ID); err != nil || len(none) != 0 || none == nil {
 		t.Fatalf("Bob's outcomes %v %v, want an empty list", none, err)
 	}
+	// The person's file carries their outcomes (on every engine).
+	if f, err := st.ExportPerson(ctx, ann.ID); err != nil || len(f.StepOutcomes) != 3 || f.StepOutcomes[2].Reason != "moved away" {
+		t.Fatalf("export's step outcomes %+v %v", f.StepOutcomes, err)
+	}
 	if got := auditDetails(t, st, ann.ID, "change"); !containsPrefix(got, "outcome completed step "+a) || !containsPrefix(got, "outcome dropped step "+b) {
 		t.Fatalf("audit %v", got)
 	}
