@@ -54,11 +54,16 @@ type EraseQueueItem struct {
 	Name string `json:"name"`
 }
 
-// EraseQueue lists the open erasure requests the caller may decide
-// (decide-erase-request: a supervisor's centre, a regional supervisor's
-// centres; every one for the local user), oldest first. Every person
-// listed gets a "view" row in their audit log, as in a people list.
-func (a *App) EraseQueue(ctx context.Context) ([]EraseQueueItem, error) {
+// EraseQueueCount is how many open erasure requests the caller may
+// decide (the people list's "ctrl+x erasure requests (2)"); it names no
+// one, so it audits nothing. A role that may not decide has none.
+func (a *App) EraseQueueCount(ctx context.Context) (int, error) {
+	list, err := a.decidable(ctx)
+	return len(list), err
+}
+
+// decidable are the open erasure requests the caller may decide.
+func (a *App) decidable(ctx context.Context) ([]sessions.EraseRequest, error) {
 	if a.caller != nil {
 		c := *a.caller
 		if !anyScope(func(sc sessions.Scope) bool {
@@ -69,24 +74,35 @@ func (a *App) EraseQueue(ctx context.Context) ([]EraseQueueItem, error) {
 		}
 	}
 	list, err := a.people.EraseRequests(ctx, "", true)
+	if err != nil || a.caller == nil {
+		return list, err
+	}
+	owners, err := a.people.Owners(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var owners map[string]sessions.Owner
-	if a.caller != nil {
-		if owners, err = a.people.Owners(ctx); err != nil {
-			return nil, err
+	out := []sessions.EraseRequest{}
+	for _, r := range list {
+		o := owners[r.PersonID]
+		if sessions.Decide(a.caller.Role, sessions.OpDecideErase, sessions.ScopeOf(*a.caller, o.Counsellor, o.Centre)) == sessions.Allow {
+			out = append(out, r)
 		}
+	}
+	return out, nil
+}
+
+// EraseQueue lists the open erasure requests the caller may decide
+// (decide-erase-request: a supervisor's centre, a regional supervisor's
+// centres; every one for the local user), oldest first. Every person
+// listed gets a "view" row in their audit log, as in a people list.
+func (a *App) EraseQueue(ctx context.Context) ([]EraseQueueItem, error) {
+	list, err := a.decidable(ctx)
+	if err != nil {
+		return nil, err
 	}
 	out := []EraseQueueItem{}
 	var ids []string
 	for _, r := range list {
-		if a.caller != nil {
-			o := owners[r.PersonID]
-			if sessions.Decide(a.caller.Role, sessions.OpDecideErase, sessions.ScopeOf(*a.caller, o.Counsellor, o.Centre)) != sessions.Allow {
-				continue
-			}
-		}
 		p, err := a.people.Person(ctx, r.PersonID)
 		if err != nil {
 			return nil, err

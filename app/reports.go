@@ -155,8 +155,8 @@ func (a *App) WritePopulation(ctx context.Context, people iter.Seq[sessions.GenP
 }
 
 // ErrNotOnPostgres refuses a use-case whose data has not moved to
-// PostgreSQL yet (generated populations, file backups, the encryption
-// key commands): on a PostgreSQL database it must not read or write the
+// PostgreSQL yet (generated populations, file backups): on a PostgreSQL
+// database it must not read or write the
 // process's local register index as if it were the shared record.
 var ErrNotOnPostgres = errors.New("not on PostgreSQL yet")
 

@@ -32,6 +32,12 @@ func TestMain(m *testing.M) {
 			os.Stderr.WriteString("KOERS_TEST_ARGS: " + err.Error() + "\n")
 			os.Exit(125)
 		}
+		if f := os.Getenv("KOERS_TEST_HOLD_FILE"); f != "" {
+			if err := recordHolds(f); err != nil {
+				os.Stderr.WriteString("KOERS_TEST_HOLD_FILE: " + err.Error() + "\n")
+				os.Exit(125)
+			}
+		}
 		code := Main(context.Background(), "test", args, os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 		if f := os.Getenv("KOERS_TEST_PEAK_FILE"); f != "" {
 			writePeak(f)

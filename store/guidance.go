@@ -295,6 +295,7 @@ func (s *Store) SaveDraft(ctx context.Context, personID, kind, body string) erro
 	if err != nil {
 		return fmt.Errorf("save draft: %w", err)
 	}
+	defer s.writeTurn(ctx)()
 	_, err = s.db.ExecContext(ctx, `INSERT INTO drafts (person_id, kind, body, updated_at, updated_by) VALUES (?,?,?,?,?)
 		ON CONFLICT (person_id, kind) DO UPDATE SET body=excluded.body, updated_at=excluded.updated_at, updated_by=excluded.updated_by`,
 		personID, kind, z.seal(body, "drafts", "body", draftID(personID, kind)), s.stamp(), s.actor)
@@ -326,6 +327,7 @@ func (s *Store) Draft(ctx context.Context, personID, kind string) (string, time.
 
 // DiscardDraft removes the person's draft of kind.
 func (s *Store) DiscardDraft(ctx context.Context, personID, kind string) error {
+	defer s.writeTurn(ctx)()
 	_, err := s.db.ExecContext(ctx, `DELETE FROM drafts WHERE person_id=? AND kind=?`, personID, kind)
 	return err
 }

@@ -41,3 +41,17 @@ func importHeld(path string) bool {
 	_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 	return false
 }
+
+// tryFlock takes how (LOCK_SH or LOCK_EX) on f without waiting; false if
+// another open file holds a conflicting lock.
+func tryFlock(f *os.File, how int) bool {
+	return syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB) == nil
+}
+
+// unflock releases f's lock.
+func unflock(f *os.File) { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }
+
+const (
+	lockShared    = syscall.LOCK_SH
+	lockExclusive = syscall.LOCK_EX
+)

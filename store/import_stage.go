@@ -63,6 +63,7 @@ type stage struct {
 	s       *Store
 	conn    *sql.Conn // the import's own connection (synchronous=NORMAL while staging)
 	lock    *os.File
+	turns   *turns // taking turns with other writers (import_turns.go)
 	ceiling int64
 	tx      *sql.Tx
 	since   time.Time
@@ -132,6 +133,12 @@ func (s *Store) beginStage(ctx context.Context, percent func() int) (*stage, err
 		case <-time.After(wait):
 		}
 	}
+	t, err := openTurns(s.path)
+	if err != nil {
+		st.unlock()
+		return nil, fmt.Errorf("import lock: %w", err)
+	}
+	st.turns = t
 	if err := st.recover(ctx); err != nil {
 		st.unlock()
 		return nil, err
@@ -163,7 +170,7 @@ func (s *Store) beginStage(ctx context.Context, percent func() int) (*stage, err
 func (st *stage) recover(ctx context.Context) error {
 	var ceiling sql.NullInt64
 	var top int64
-	err := st.s.Tx(ctx, func(tx *sql.Tx) error {
+	err := st.s.importTx(ctx, "recover", func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'register.ceiling'`).Scan(&ceiling); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
@@ -198,9 +205,11 @@ func (st *stage) open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("import: %w", mapErr(err))
 	}
-	if _, err := c.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
-		c.Close()
-		return fmt.Errorf("import: %w", mapErr(err))
+	for _, q := range []string{`PRAGMA synchronous = NORMAL`, `PRAGMA wal_autocheckpoint = 0`} {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			c.Close()
+			return fmt.Errorf("import: %w", mapErr(err))
+		}
 	}
 	st.conn = c
 	return nil
@@ -211,16 +220,24 @@ func (st *stage) release() {
 	if st.conn == nil {
 		return
 	}
-	if _, err := st.conn.ExecContext(context.Background(), `PRAGMA synchronous = FULL`); err != nil {
-		_ = st.conn.Raw(func(any) error { return driver.ErrBadConn }) // never reuse it
+	for _, q := range []string{`PRAGMA synchronous = FULL`, `PRAGMA wal_autocheckpoint = 1000`} {
+		if _, err := st.conn.ExecContext(context.Background(), q); err != nil {
+			_ = st.conn.Raw(func(any) error { return driver.ErrBadConn }) // never reuse it
+			break
+		}
 	}
 	st.conn.Close()
 	st.conn = nil
 }
 
+// begin begins the next batch once the writers waiting for the lock have
+// had their turn, shutting the gate on those that come later.
 func (st *stage) begin(ctx context.Context) error {
+	st.turns.yield(ctx)
+	st.turns.shut(ctx)
 	tx, err := st.conn.BeginTx(ctx, nil)
 	if err != nil {
+		st.turns.open()
 		return fmt.Errorf("import: %w", mapErr(err))
 	}
 	st.tx, st.since = tx, time.Now()
@@ -238,9 +255,12 @@ func (st *stage) commit(ctx context.Context, offers int, last bool) error {
 	}
 	err := st.tx.Commit()
 	st.tx = nil
+	held("batch", st.since)
+	st.turns.open()
 	if err != nil {
 		return fmt.Errorf("import: commit batch: %w", mapErr(err))
 	}
+	st.checkpoint(ctx)
 	if st.pause != nil {
 		st.pause()
 	}
@@ -250,6 +270,20 @@ func (st *stage) commit(ctx context.Context, offers int, last bool) error {
 		}
 	}
 	return st.begin(ctx)
+}
+
+// checkpoint copies what the batches wrote from the WAL into the database
+// file without taking the write lock (PASSIVE), between two batches. The
+// import's connection has no automatic checkpoint: SQLite's runs inside
+// COMMIT, so it would count as part of the batch, and this one is
+// measured on its own ("checkpoint"; it holds no lock another writer
+// needs). Copied at every batch, the WAL's part not yet in the database
+// stays small, and with it the cost of every page read (each looks
+// through that part's index).
+func (st *stage) checkpoint(ctx context.Context) {
+	t := time.Now()
+	_, _ = st.conn.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
+	held("checkpoint", t)
 }
 
 // beat writes the progress row other processes' status lines read.
@@ -281,24 +315,39 @@ func (st *stage) finish(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err == nil {
 		_, err = tx.ExecContext(ctx, `DELETE FROM meta WHERE key = 'register.import'`)
 	}
-	for _, q := range ftsConfig(4, 16, 1<<20) {
-		if err == nil {
-			_, err = tx.ExecContext(ctx, q)
-		}
-	}
+	// (FTS5's merge settings stay the staging ones here: set back now,
+	// crisismerge 16 would merge the hundreds of segments the batches wrote
+	// in this transaction's commit — 22 s beside writers at 200k offers.
+	// mergeFTS merges them in small steps first.)
 	if err == nil {
 		err = mapErr(tx.Commit())
 	}
+	held("final", st.since)
 	st.tx = nil
 	if err != nil {
 		_ = tx.Rollback()
+		st.turns.open()
 		return err
 	}
+	st.turns.open()
 	st.release()
 	st.s.registerChanged()
 	st.s.mergeFTS(ctx)
 	st.unlock()
 	return nil
+}
+
+// restoreFTSConfig sets FTS5's merge settings back to migration 0020's
+// values, once the segments the batches wrote are merged (mergeFTS).
+func (s *Store) restoreFTSConfig(ctx context.Context) error {
+	return s.importTx(ctx, "merge", func(tx *sql.Tx) error {
+		for _, q := range ftsConfig(4, 16, 1<<20) {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // abort rolls the current batch back and removes every staged row: the
@@ -308,6 +357,7 @@ func (st *stage) abort(ctx context.Context) error {
 		_ = st.tx.Rollback()
 		st.tx = nil
 	}
+	st.turns.open()
 	st.release()
 	defer st.unlock()
 	// The import's own context may be what ended it: the clean-up runs
@@ -316,17 +366,19 @@ func (st *stage) abort(ctx context.Context) error {
 	if err := st.s.dropStaged(ctx, st.ceiling); err != nil {
 		return err
 	}
-	return st.s.Tx(ctx, func(tx *sql.Tx) error {
-		for _, q := range append([]string{`DELETE FROM meta WHERE key = 'register.import'`}, ftsConfig(4, 16, 1<<20)...) {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	if err := st.s.importTx(ctx, "clean", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = 'register.import'`)
+		return err
+	}); err != nil {
+		return err
+	}
+	st.s.mergeFTS(ctx)
+	return nil
 }
 
 func (st *stage) unlock() {
+	st.turns.close()
+	st.turns = nil
 	if st.lock != nil {
 		st.lock.Close() // releases the flock
 		st.lock = nil
@@ -335,14 +387,23 @@ func (st *stage) unlock() {
 }
 
 // dropStaged removes every offer row above ceiling with its FTS text and
-// skills, a few hundred rows a transaction.
+// skills, in transactions of about stageBatch each.
 func (s *Store) dropStaged(ctx context.Context, ceiling int64) error {
 	for {
-		var n int
-		err := s.Tx(ctx, func(tx *sql.Tx) error {
-			var err error
-			n, err = dropStagedBatch(ctx, tx, ceiling, 500)
-			return err
+		n := 0
+		err := s.importTx(ctx, "clean", func(tx *sql.Tx) error {
+			// Rows in small steps, for at most a batch's time.
+			for start := time.Now(); time.Since(start) < stageBatch; {
+				k, err := dropStagedBatch(ctx, tx, ceiling, 20)
+				if err != nil {
+					return err
+				}
+				n += k
+				if k == 0 {
+					break
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			return fmt.Errorf("import: remove staged rows: %w", err)
@@ -404,22 +465,24 @@ func dropStagedBatch(ctx context.Context, tx *sql.Tx, ceiling int64, limit int) 
 
 // mergeFTS merges the FTS index's segments a bounded amount of work a
 // transaction until nothing is left to merge (what 'optimize' does in one
-// long transaction). Errors end it quietly: merging only speeds searches.
+// long transaction), then sets the merge settings back. Errors end it
+// quietly: merging only speeds searches.
 func (s *Store) mergeFTS(ctx context.Context) {
 	for _, t := range ftsTables {
 		s.mergeFTSTable(ctx, t)
 	}
+	_ = s.restoreFTSConfig(ctx)
 }
 
 func (s *Store) mergeFTSTable(ctx context.Context, table string) {
 	for range 10000 {
 		var changed int64
-		err := s.Tx(ctx, func(tx *sql.Tx) error {
+		err := s.importTx(ctx, "merge", func(tx *sql.Tx) error {
 			var before, after int64
 			if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('merge', -500)`); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('merge', ?)`, -ftsMergePages); err != nil {
 				return err
 			}
 			if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
@@ -433,6 +496,11 @@ func (s *Store) mergeFTSTable(ctx context.Context, table string) {
 		}
 	}
 }
+
+// ftsMergePages is how many pages one merge step writes (a negative
+// 'merge' merges segments of any level): 500 held the lock for up to 6 s
+// on a loaded machine, 128 up to 2.8 s (load 25 on 2 cores).
+const ftsMergePages = 64
 
 // ftsTables are the register's FTS indexes an import writes.
 var ftsTables = []string{"offers_fts", "offers_title_fts"}

@@ -261,6 +261,7 @@ func (s *Store) DefineScheme(ctx context.Context, sc sessions.Scheme) error {
 	if err != nil {
 		return err
 	}
+	defer s.writeTurn(ctx)()
 	_, err = s.db.ExecContext(ctx, `INSERT INTO schemes (code, unit, annual, share_percent, cap, created_at, created_by) VALUES (?,?,?,?,?,?,?)`,
 		sc.Code, string(sc.Unit), sc.Annual, sc.SharePercent, sc.Cap, s.stamp(), s.actor)
 	return mapErr(err)

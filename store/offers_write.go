@@ -38,11 +38,16 @@ func (w *offerWriter) unindex(ctx context.Context, rid int64) error {
 	return nil
 }
 
-// writePairs writes the collected offer_skills rows in key order (appending
-// to the b-tree instead of inserting all over it), 200 rows a statement.
+// writePairs writes the offer_skills rows collected since the last call in
+// key order (appending to the b-tree instead of inserting all over it),
+// 200 rows a statement, and forgets them. (They were kept: every batch
+// wrote every pair of the import again, so that each batch, and the final
+// transaction, took longer than the one before — 1.7 s a batch two
+// minutes into a 200k-offer import.)
 func (w *offerWriter) writePairs(ctx context.Context) error {
 	slices.Sort(w.pairs)
 	pairs := slices.Compact(w.pairs)
+	defer func() { w.pairs = w.pairs[:0] }()
 	const batch = 200
 	var stmt *sql.Stmt
 	defer func() {

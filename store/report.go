@@ -91,7 +91,8 @@ func (in strPool) of(s string) string {
 
 // sqliteReport is the report's fact queries on SQLite. Stamps are
 // RFC 3339 text in UTC and dates YYYY-MM-DD, so a period is a range of
-// text and a day is the integer of the first ten characters.
+// text, and a day column is the stamp or date itself: ReportRow.Day reads
+// its first ten characters (no SQL function on each of a million values).
 var sqliteReport = ReportSQL{
 	People: `SELECT id, birth_year, eqf, gender, employment, region, centre FROM people
 		WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR substr(region, 1, length($4)) = $4)
@@ -104,19 +105,19 @@ var sqliteReport = ReportSQL{
 	// in one integer, the done ones above bit 32, so one seek serves both
 	// (the subquery is written once: SQLite copies it into each expression
 	// that names it).
-	Sessions: `SELECT person_id, ` + sqlDay("min(CASE WHEN attended THEN at END)") + `,
+	Sessions: `SELECT person_id, min(CASE WHEN attended THEN at END),
 			sum(attended AND at >= $1 AND at < $2), sum(NOT attended AND at >= $1 AND at < $2), sum(x)
 		FROM (SELECT person_id, at, attended, CASE WHEN at >= $1 AND at < $2 THEN
 				(SELECT count(*) | (coalesce(sum(a.status = 'done'), 0) << 32) FROM actions a WHERE a.session_id = s.id) END AS x
 			FROM guidance_sessions s)
 		GROUP BY person_id ORDER BY person_id`,
-	PlanMade: `SELECT person_id, ` + sqlDay("min(created_at)") + ` FROM plans p
+	PlanMade: `SELECT person_id, min(created_at) FROM plans p
 		WHERE EXISTS (SELECT 1 FROM plan_steps s WHERE s.plan_id = p.id) GROUP BY person_id ORDER BY person_id`,
 	// A step's outcomes grouped in the order of their covering index, then
 	// the step itself by key in its covering index (the planner would take
 	// the primary key's index and read the table row), and, if enrolled in
 	// the period, its funding lines in EUR schemes (one seek on the step).
-	Steps: `SELECT st.person_id, st.offer_id, ` + sqlDay("o.e") + `, ` + sqlDay("o.c") + `, ` + sqlDay("o.d") + `,
+	Steps: `SELECT st.person_id, st.offer_id, o.e, o.c, o.d,
 			CASE WHEN o.e >= $1 AND o.e < $2 THEN (SELECT sum(CASE WHEN f.scheme IN (SELECT code FROM schemes WHERE unit = 'EUR') THEN f.amount END)
 				FROM plan_funding f WHERE f.step_id = o.step_id) END
 		FROM (SELECT step_id, max(CASE status WHEN 'enrolled' THEN on_date END) AS e,
@@ -124,9 +125,9 @@ var sqliteReport = ReportSQL{
 				max(CASE status WHEN 'dropped' THEN on_date END) AS d
 			FROM step_outcomes GROUP BY step_id) o
 		CROSS JOIN plan_steps st INDEXED BY plan_steps_report ON st.id = o.step_id`,
-	Credentials: `SELECT person_id, ` + sqlDay("d") + ` FROM (SELECT person_id, CASE WHEN issued <> '' THEN issued ELSE created_at END AS d FROM credentials)
+	Credentials: `SELECT person_id, d FROM (SELECT person_id, CASE WHEN issued <> '' THEN issued ELSE created_at END AS d FROM credentials)
 		WHERE d >= $1 AND d < $2`,
-	Follows: `SELECT person_id, months, situation, ` + sqlDay("on_date") + ` FROM employment_outcomes ORDER BY rowid`,
+	Follows: `SELECT person_id, months, situation, on_date FROM employment_outcomes ORDER BY rowid`,
 
 	Accounts: `SELECT id, scheme FROM accounts
 		WHERE ($3 = '' AND $4 = '' AND $5 = '') OR person_id IN (SELECT id FROM people
@@ -135,7 +136,7 @@ var sqliteReport = ReportSQL{
 	// The period's range of the covering (effective, …) index, read once:
 	// most of a ledger lies outside a 12-month period, and no table row is
 	// read. A spend's offer is its step's, looked up by key only for spends.
-	Entries: `SELECT e.account_id, e.kind, e.amount, ` + sqlDay("e.effective") + `,
+	Entries: `SELECT e.account_id, e.kind, e.amount, e.effective,
 			CASE WHEN e.kind = 'top-up' THEN e.funder END,
 			CASE WHEN e.kind = 'spend' AND substr(e.ref, 1, 10) = 'plan-step:' THEN (SELECT st.offer_id FROM plan_steps st
 				WHERE st.id = substr(e.ref, 11) AND st.person_id = (SELECT person_id FROM accounts a WHERE a.id = e.account_id)) END
@@ -215,10 +216,4 @@ func sqliteRows(conn *sql.Conn) ReportRows {
 			}
 		})
 	}
-}
-
-// sqlDay is the SQL expression of a date or stamp column's day as the
-// integer yyyymmdd (report.Day), computed by SQLite so no string crosses.
-func sqlDay(col string) string {
-	return `CAST(replace(substr(` + col + `, 1, 10), '-', '') AS INTEGER)`
 }

@@ -14,9 +14,10 @@ import (
 // reads one table once (a pass over a covering index where one exists),
 // aggregated in SQL where the cells allow it; a column is an integer or
 // text (ReportRow reads either), so one feeder serves both engines.
-// Days are integers yyyymmdd (report.Day; NULL or 0 none). The parameters
-// are, in this order: the first day of the period and the day after its
-// last (YYYY-MM-DD), the centre and the region prefix ("" for all), and
+// Days are integers yyyymmdd (report.Day), or text that starts with
+// YYYY-MM-DD (a date or an RFC 3339 stamp in UTC); NULL, 0 or empty text
+// is none. The parameters are, in this order: the first day of the period
+// and the day after its last (YYYY-MM-DD), the centre and the region prefix ("" for all), and
 // the centres the report is limited to, joined by commas ("" for all;
 // centre codes hold no comma: sessions.ValidCentreCode).
 type ReportSQL struct {
@@ -93,6 +94,41 @@ func (r *ReportRow) Int(i int) int64 {
 		return int64(v)
 	}
 	return 0
+}
+
+// Day is column i as a day: an integer yyyymmdd, text of those digits, or
+// text that starts with YYYY-MM-DD; NULL is 0, none.
+func (r *ReportRow) Day(i int) report.Day {
+	if r.text != nil {
+		return textDay(r.text[i])
+	}
+	switch v := r.vals[i].(type) {
+	case int64:
+		return report.Day(v)
+	case string:
+		return textDay(v)
+	case []byte:
+		return textDay(v)
+	}
+	return 0
+}
+
+func textDay[T string | []byte](b T) report.Day {
+	if len(b) >= 10 && b[4] == '-' && b[7] == '-' {
+		n := 0
+		for i := range 10 {
+			if i == 4 || i == 7 {
+				continue
+			}
+			c := b[i]
+			if c < '0' || c > '9' {
+				return 0
+			}
+			n = n*10 + int(c-'0')
+		}
+		return report.Day(n)
+	}
+	return report.Day(atoi(b))
 }
 
 // Text is column i as text; NULL is "".
@@ -191,11 +227,11 @@ func feedPeople(ctx context.Context, q ReportSQL, rows ReportRows, args []any, o
 		{"schemes", q.Schemes, inOrder(func(r *ReportRow, person func(string) int32) { b.Scheme(person(r.Text(0)), in.of(r.Text(1))) })},
 		{"sessions", q.Sessions, inOrder(func(r *ReportRow, person func(string) int32) {
 			i := person(r.Text(0))
-			b.Sessions(i, report.SessionSummary{First: report.Day(r.Int(1)), Held: int(r.Int(2)), NoShow: int(r.Int(3))})
+			b.Sessions(i, report.SessionSummary{First: r.Day(1), Held: int(r.Int(2)), NoShow: int(r.Int(3))})
 			x := r.Int(4)
 			b.Actions(i, int(x&(1<<32-1)), int(x>>32))
 		})},
-		{"plans", q.PlanMade, inOrder(func(r *ReportRow, person func(string) int32) { b.PlanMade(person(r.Text(0)), report.Day(r.Int(1))) })},
+		{"plans", q.PlanMade, inOrder(func(r *ReportRow, person func(string) int32) { b.PlanMade(person(r.Text(0)), r.Day(1)) })},
 		{"steps", q.Steps, func(r *ReportRow) {
 			i := person(r.Text(0))
 			if i < 0 {
@@ -203,15 +239,15 @@ func feedPeople(ctx context.Context, q ReportSQL, rows ReportRows, args []any, o
 			}
 			offer := r.Text(1)
 			st := stepOf(offers, offer)
-			st.Enrolled, st.Completed, st.Dropped = report.Day(r.Int(2)), report.Day(r.Int(3)), report.Day(r.Int(4))
+			st.Enrolled, st.Completed, st.Dropped = r.Day(2), r.Day(3), r.Day(4)
 			if a, ok := offers[offer]; ok && a.Price >= 0 {
 				st.OutOfPocket = max(a.Price-r.Int(5), 0)
 			}
 			b.Step(i, st)
 		}},
-		{"credentials", q.Credentials, func(r *ReportRow) { b.Credential(person(r.Text(0)), report.Day(r.Int(1))) }},
+		{"credentials", q.Credentials, func(r *ReportRow) { b.Credential(person(r.Text(0)), r.Day(1)) }},
 		{"follow-ups", q.Follows, func(r *ReportRow) {
-			b.Follow(person(r.Text(0)), int(r.Int(1)), report.Follow{Situation: in.of(r.Text(2)), On: report.Day(r.Int(3))})
+			b.Follow(person(r.Text(0)), int(r.Int(1)), report.Follow{Situation: in.of(r.Text(2)), On: r.Day(3)})
 		}},
 	}
 	for _, x := range steps {
@@ -249,7 +285,7 @@ func feedLedger(ctx context.Context, q ReportSQL, rows ReportRows, args []any, o
 		if !ok {
 			return
 		}
-		e := report.Entry{Scheme: schemes[i], Kind: in.of(r.Text(1)), Amount: r.Int(2), On: report.Day(r.Int(3)), Step: -1}
+		e := report.Entry{Scheme: schemes[i], Kind: in.of(r.Text(1)), Amount: r.Int(2), On: r.Day(3), Step: -1}
 		switch e.Kind {
 		case "top-up":
 			e.Funder = in.of(r.Text(4))

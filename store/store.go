@@ -318,8 +318,33 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.reg.stopBackground()
-	_, _ = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	s.checkpoint()
 	return s.db.Close()
+}
+
+// checkpoint copies the WAL into the database file and empties it, if
+// that can be done at once: never waiting for another process's write lock
+// or its readers (busy_timeout 0), and not at all while an import runs.
+// A TRUNCATE checkpoint holds the write lock while it copies and then
+// waits for every reader: with the busy timeout of 15 s, every command
+// that closed beside an import waited 15 s for the lock here (issue 14
+// item 5). What is left is copied by a later checkpoint (SQLite's own,
+// every 1,000 pages, copies without the write lock).
+func (s *Store) checkpoint() {
+	ctx := context.Background()
+	if importHeld(s.path) {
+		_, _ = s.db.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+		return
+	}
+	c, err := s.db.Conn(ctx)
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	_, _ = c.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+	if _, err := c.ExecContext(ctx, "PRAGMA busy_timeout = 0"); err == nil {
+		_, _ = c.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	}
 }
 
 // Path is the database file.
@@ -347,6 +372,7 @@ func NewID() string {
 // twice more if it still gets SQLITE_BUSY, so that "database is locked"
 // does not reach a person for a short write.
 func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	defer s.writeTurn(ctx)() // (import_turns.go)
 	tx, err := s.db.BeginTx(ctx, nil)
 	for attempt := 0; err != nil && isBusy(err) && attempt < 2 && ctx.Err() == nil; attempt++ {
 		tx, err = s.db.BeginTx(ctx, nil)

@@ -60,6 +60,8 @@ func (s *Store) AddCentre(ctx context.Context, c sessions.Centre) (sessions.Cent
 		return c, err
 	}
 	now := s.stamp()
+	end := s.writeTurn(ctx)
+	defer end()
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO centres (code, name, created_at, created_by, updated_at, updated_by) VALUES (?,?,?,?,?,?)`,
 		c.Code, c.Name, now, s.actor, now, s.actor); err != nil {
 		return c, fmt.Errorf("add centre %s: %w", c.Code, mapErr(err))

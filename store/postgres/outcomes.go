@@ -223,6 +223,10 @@ func (s *Store) EmploymentOutcomes(ctx context.Context, personID string) ([]sess
 // after its end (the last closing outcome's day, else the day the step
 // was last changed, in UTC as SQLite's stamps).
 func (s *Store) FollowUpsDue(ctx context.Context, until catalog.Date) ([]store.FollowUp, error) {
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.pool.Query(ctx, `SELECT p.id::text, p.person_id::text, pe.name,
 			to_char(max(coalesce((SELECT max(o.on_date) FROM step_outcomes o WHERE o.step_id = st.id AND o.status = st.status),
 				(st.updated_at AT TIME ZONE 'UTC')::date)), 'YYYY-MM-DD'),
@@ -239,6 +243,9 @@ func (s *Store) FollowUpsDue(ctx context.Context, until catalog.Date) ([]store.F
 		var f store.EndedPlan
 		var end, done string
 		if err := r.Scan(&f.PlanID, &f.PersonID, &f.Name, &end, &done); err != nil {
+			return f, err
+		}
+		if err := z.OpenFields("people", f.PersonID, store.SealField("name", &f.Name)); err != nil {
 			return f, err
 		}
 		d, err := catalog.ParseDate(end)
