@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/koers-project/koers/store"
+	"github.com/koers-project/koers/store/postgres"
 	"github.com/koers-project/koers/vault"
 )
 
@@ -70,30 +71,72 @@ func Locked(db string, err error) error {
 	return refused("encrypted-at-rest", "key.err.locked", err, "DB", DisplayDB(db))
 }
 
+// keyStore is the key management of the engine that holds the people's
+// data: the SQLite store, or the PostgreSQL store (store/postgres), which
+// seal the same columns with the same vault.
+type keyStore interface {
+	Encrypted() bool
+	Unlocked() bool
+	KeyID() string
+	Unlock(ctx context.Context, secret vault.Secret) error
+	Wraps(ctx context.Context) ([]store.Wrap, error)
+	InitKey(ctx context.Context, setup store.KeySetup) (store.KeyChange, error)
+	RotateKey(ctx context.Context, setup store.KeySetup) (store.KeyChange, error)
+	AddWrap(ctx context.Context, kind vault.Kind, secret []byte, p vault.Params, replace bool) (store.Wrap, error)
+}
+
+var (
+	_ keyStore = (*store.Store)(nil)
+	_ keyStore = (*postgres.Store)(nil)
+)
+
+// keys is the key management of the people's database: PostgreSQL's when
+// the database is one (never the local register index beside it), else
+// the SQLite file's; nil when PostgreSQL could not be reached.
+func (a *App) keys() keyStore {
+	switch {
+	case a.pg != nil:
+		return a.pg
+	case a.ownStore():
+		return a.st
+	}
+	return nil
+}
+
+// noKeys is why there is no key management: PostgreSQL is unreachable.
+func (a *App) noKeys() error {
+	if a.offline != nil {
+		return a.people.(offlinePeople).fail()
+	}
+	return fmt.Errorf("%s: no database open", a.db)
+}
+
 // Encrypted reports whether the database's personal data is sealed.
-func (a *App) Encrypted() bool { return a.ownStore() && a.st.Encrypted() }
+func (a *App) Encrypted() bool { k := a.keys(); return k != nil && k.Encrypted() }
 
 // Unlocked reports whether personal data can be read and written.
-func (a *App) Unlocked() bool { return !a.ownStore() || a.st.Unlocked() }
+func (a *App) Unlocked() bool { k := a.keys(); return k == nil || k.Unlocked() }
 
 // Unlock opens the database's data key with s; a wrong key is Invalid and
 // changes nothing.
 func (a *App) Unlock(ctx context.Context, s Secret) error {
-	if !a.ownStore() {
+	k := a.keys()
+	if k == nil {
 		return nil
 	}
-	return a.keyErr(a.st.Unlock(ctx, s))
+	return a.keyErr(k.Unlock(ctx, s))
 }
 
 // KeyStatus says whether the database is encrypted and unlocked, and lists
 // its wraps.
 func (a *App) KeyStatus(ctx context.Context) (KeyStatus, error) {
 	out := KeyStatus{DB: a.db, Encrypted: a.Encrypted(), Unlocked: a.Unlocked(), Wraps: []KeyWrap{}}
-	if !a.ownStore() {
-		return out, postgresNotYet(a.db)
+	k := a.keys()
+	if k == nil {
+		return out, a.noKeys()
 	}
-	out.KeyID = a.st.KeyID()
-	ws, err := a.st.Wraps(ctx)
+	out.KeyID = k.KeyID()
+	ws, err := k.Wraps(ctx)
 	if ws != nil {
 		out.Wraps = ws
 	}
@@ -103,29 +146,32 @@ func (a *App) KeyStatus(ctx context.Context) (KeyStatus, error) {
 // InitKey turns encryption on, sealing every personal value already held
 // in one transaction.
 func (a *App) InitKey(ctx context.Context, setup KeySetup) (KeyChange, error) {
-	if !a.ownStore() {
-		return KeyChange{}, postgresNotYet(a.db)
+	k := a.keys()
+	if k == nil {
+		return KeyChange{}, a.noKeys()
 	}
-	ch, err := a.st.InitKey(ctx, setup)
+	ch, err := k.InitKey(ctx, setup)
 	return ch, a.keyErr(err)
 }
 
 // RotateKey seals everything anew under a new data key (all or nothing).
 func (a *App) RotateKey(ctx context.Context, setup KeySetup) (KeyChange, error) {
-	if !a.ownStore() {
-		return KeyChange{}, postgresNotYet(a.db)
+	k := a.keys()
+	if k == nil {
+		return KeyChange{}, a.noKeys()
 	}
-	ch, err := a.st.RotateKey(ctx, setup)
+	ch, err := k.RotateKey(ctx, setup)
 	return ch, a.keyErr(err)
 }
 
 // AddWrap wraps the unlocked data key with one more passphrase or key
 // file; replace drops the wraps of that kind first.
 func (a *App) AddWrap(ctx context.Context, kind vault.Kind, secret []byte, replace bool) (KeyWrap, error) {
-	if !a.ownStore() {
-		return KeyWrap{}, postgresNotYet(a.db)
+	k := a.keys()
+	if k == nil {
+		return KeyWrap{}, a.noKeys()
 	}
-	w, err := a.st.AddWrap(ctx, kind, secret, vault.Params{}, replace)
+	w, err := k.AddWrap(ctx, kind, secret, vault.Params{}, replace)
 	return w, a.keyErr(err)
 }
 
@@ -162,8 +208,3 @@ func NewKeyFile(path string) ([]byte, error) {
 // ownStore reports whether st is the database itself (SQLite), not the
 // local register index of a PostgreSQL database (nor absent).
 func (a *App) ownStore() bool { return a.st != nil && !a.network }
-
-// postgresNotYet refuses on PostgreSQL what runs on SQLite only for now.
-func postgresNotYet(db string) error {
-	return invalid("db", "db.postgres.not_yet", ErrNotOnPostgres, "DB", db)
-}

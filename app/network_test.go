@@ -46,7 +46,7 @@ func writeRegister(t *testing.T, path string, offers []catalog.Offer) string {
 }
 
 // openNet opens the PostgreSQL database db with its register index at cache.
-func openNet(t *testing.T, db, cache string) *app.App {
+func openNet(t testing.TB, db, cache string) *app.App {
 	t.Helper()
 	a, err := app.Open(context.Background(), db, app.Options{Actor: "tester", RegisterCache: cache})
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/koers-project/koers/catalog"
+
 	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
 )
@@ -231,4 +233,46 @@ func (o offlinePeople) ActionPerson(ctx context.Context, actionID string) (strin
 
 func (o offlinePeople) AuditViews(ctx context.Context, ids []string, detail string) error {
 	return o.fail()
+}
+
+func (o offlinePeople) RecordStepOutcome(ctx context.Context, so sessions.StepOutcome) (sessions.StepOutcome, error) {
+	return so, o.fail()
+}
+
+func (o offlinePeople) StepOutcomes(ctx context.Context, personID string) ([]sessions.StepOutcome, error) {
+	return nil, o.fail()
+}
+
+func (o offlinePeople) RecordEmployment(ctx context.Context, e sessions.EmploymentOutcome, channel sessions.Channel) (sessions.EmploymentOutcome, error) {
+	return e, o.fail()
+}
+
+func (o offlinePeople) EmploymentOutcomes(ctx context.Context, personID string) ([]sessions.EmploymentOutcome, error) {
+	return nil, o.fail()
+}
+
+func (o offlinePeople) FollowUpsDue(ctx context.Context, until catalog.Date) ([]store.FollowUp, error) {
+	return nil, o.fail()
+}
+
+func (o offlinePeople) DefineScheme(ctx context.Context, sc sessions.Scheme) error { return o.fail() }
+
+func (o offlinePeople) Counsellor(ctx context.Context, name string) (sessions.Counsellor, error) {
+	return sessions.Counsellor{}, o.fail()
+}
+
+func (o offlinePeople) RequestErase(ctx context.Context, personID, reason string) (sessions.EraseRequest, error) {
+	return sessions.EraseRequest{}, o.fail()
+}
+
+func (o offlinePeople) EraseRequest(ctx context.Context, id string) (sessions.EraseRequest, error) {
+	return sessions.EraseRequest{}, o.fail()
+}
+
+func (o offlinePeople) EraseRequests(ctx context.Context, personID string, openOnly bool) ([]sessions.EraseRequest, error) {
+	return nil, o.fail()
+}
+
+func (o offlinePeople) DecideErase(ctx context.Context, id string, approve bool, reason string) (sessions.EraseRequest, error) {
+	return sessions.EraseRequest{}, o.fail()
 }

@@ -314,10 +314,20 @@ func (a *App) ExportPerson(ctx context.Context, id string) (PersonFile, error) {
 
 // ErasePerson removes the person for good.
 func (a *App) ErasePerson(ctx context.Context, id string) error {
-	if _, err := a.gate(ctx, id, sessions.OpErasePerson); err != nil {
+	p, err := a.people.Person(ctx, id)
+	if err != nil {
 		return err
 	}
-	err := a.people.ErasePerson(ctx, id)
+	if c := a.caller; c != nil {
+		// A role that may only ask (a counsellor) is told how to ask.
+		if sc := sessions.ScopeOf(*c, p.Counsellor, p.Centre); sessions.Decide(c.Role, sessions.OpErasePerson, sc) == sessions.Pending {
+			return refused(sessions.Rule(c.Role, sessions.OpErasePerson, sc), "erase.err.ask", ErrRoleDenied, "ID", id)
+		}
+	}
+	if err := a.decide(ctx, p, sessions.OpErasePerson); err != nil {
+		return err
+	}
+	err = a.people.ErasePerson(ctx, id)
 	if err == nil {
 		a.publish(id, ChangedErased)
 	}
@@ -446,13 +456,10 @@ func (a *App) AddCredential(ctx context.Context, c sessions.Credential) (session
 
 // DefineScheme adds a learning-account scheme with its unit.
 func (a *App) DefineScheme(ctx context.Context, sc sessions.Scheme) error {
-	if err := a.sqliteOnly(); err != nil {
-		return err
-	}
 	if err := a.allowed(sessions.OpManageAccounts); err != nil {
 		return err
 	}
-	return a.st.DefineScheme(ctx, sc)
+	return a.people.DefineScheme(ctx, sc)
 }
 
 // ListPeople is People for a face that shows the list to someone: every
@@ -492,4 +499,30 @@ func (a *App) ConceptLabel(ctx context.Context, uri, lang string) (string, error
 		return "", err
 	}
 	return a.st.ConceptLabel(ctx, uri, lang)
+}
+
+// OfferIn is one offer with the labels of its ESCO skills in lang, the
+// interface's language, where the taxonomy knows them (a register states
+// them in its own language). It never loads the taxonomy: before its first
+// use the register's own labels stand.
+func (a *App) OfferIn(ctx context.Context, id, lang string) (catalog.Offer, error) {
+	o, err := a.st.Offer(ctx, id)
+	if err != nil || lang == "" {
+		return o, err
+	}
+	has, err := a.st.HasESCO(ctx)
+	if err != nil || !has {
+		return o, nil // the register's labels: still right, only in its language
+	}
+	o.Outcomes = append([]catalog.Outcome(nil), o.Outcomes...) // never the store's own
+	for i := range o.Outcomes {
+		skills := append([]catalog.SkillRef(nil), o.Outcomes[i].Skills...)
+		for j, s := range skills {
+			if l, err := a.st.ConceptLabel(ctx, s.URI, lang); err == nil && l != "" {
+				skills[j].Label = l
+			}
+		}
+		o.Outcomes[i].Skills = skills
+	}
+	return o, nil
 }

@@ -66,6 +66,7 @@ type peopleStore interface {
 	RemoveCounsellorKey(ctx context.Context, name, fingerprint string) error
 	DisableCounsellor(ctx context.Context, name string) error
 	Counsellors(ctx context.Context) ([]sessions.Counsellor, error)
+	Counsellor(ctx context.Context, name string) (sessions.Counsellor, error)
 	CounsellorByKey(ctx context.Context, fingerprint string) (sessions.Counsellor, error)
 
 	TransferPerson(ctx context.Context, id, to string) error
@@ -83,6 +84,18 @@ type peopleStore interface {
 	Owners(ctx context.Context) (map[string]sessions.Owner, error)
 	ActionPerson(ctx context.Context, actionID string) (string, error)
 	AuditViews(ctx context.Context, ids []string, detail string) error
+
+	RecordStepOutcome(ctx context.Context, o sessions.StepOutcome) (sessions.StepOutcome, error)
+	StepOutcomes(ctx context.Context, personID string) ([]sessions.StepOutcome, error)
+	RecordEmployment(ctx context.Context, e sessions.EmploymentOutcome, channel sessions.Channel) (sessions.EmploymentOutcome, error)
+	EmploymentOutcomes(ctx context.Context, personID string) ([]sessions.EmploymentOutcome, error)
+	FollowUpsDue(ctx context.Context, until catalog.Date) ([]store.FollowUp, error)
+	DefineScheme(ctx context.Context, sc sessions.Scheme) error
+
+	RequestErase(ctx context.Context, personID, reason string) (sessions.EraseRequest, error)
+	EraseRequest(ctx context.Context, id string) (sessions.EraseRequest, error)
+	EraseRequests(ctx context.Context, personID string, openOnly bool) ([]sessions.EraseRequest, error)
+	DecideErase(ctx context.Context, id string, approve bool, reason string) (sessions.EraseRequest, error)
 }
 
 // planTx is what a plan's unit of work reads inside its transaction, on

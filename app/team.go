@@ -201,7 +201,7 @@ func (a *App) planGate(ctx context.Context, planID string, op sessions.Operation
 	if a.caller == nil {
 		return nil
 	}
-	p, err := a.st.Plan(ctx, planID)
+	p, err := a.people.Plan(ctx, planID)
 	if err != nil {
 		return err
 	}

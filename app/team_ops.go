@@ -25,14 +25,12 @@ func (a *App) TransferPerson(ctx context.Context, id, to string) (sessions.Perso
 	if err := sessions.ValidCounsellorName(to); err != nil {
 		return p, invalid("to", "", err)
 	}
-	if a.st != nil {
-		if _, err := a.st.Counsellor(ctx, to); errors.Is(err, ErrNotFound) {
-			if a.caller != nil || a.hasAccounts(ctx) {
-				return p, notFound("to", "team.err.no_account", "Name", to)
-			}
-		} else if err != nil {
-			return p, err
+	if _, err := a.people.Counsellor(ctx, to); errors.Is(err, ErrNotFound) {
+		if a.caller != nil || a.hasAccounts(ctx) {
+			return p, notFound("to", "team.err.no_account", "Name", to)
 		}
+	} else if err != nil {
+		return p, err
 	}
 	if err := a.people.TransferPerson(ctx, id, to); err != nil {
 		return p, err
@@ -44,7 +42,7 @@ func (a *App) TransferPerson(ctx context.Context, id, to string) (sessions.Perso
 // hasAccounts reports whether the database defines any counsellor account
 // (a laptop without accounts may name anyone responsible).
 func (a *App) hasAccounts(ctx context.Context) bool {
-	list, err := a.st.Counsellors(ctx)
+	list, err := a.people.Counsellors(ctx)
 	return err == nil && len(list) > 0
 }
 
@@ -262,10 +260,8 @@ func (a *App) AuditTrail(ctx context.Context, q AuditQuery) ([]AuditEntry, error
 		return since(rows, q.Since), err
 	case q.Counsellor != "":
 		centre := ""
-		if a.st != nil {
-			if acc, err := a.st.Counsellor(ctx, q.Counsellor); err == nil {
-				centre = acc.HomeCentre()
-			}
+		if acc, err := a.people.Counsellor(ctx, q.Counsellor); err == nil {
+			centre = acc.HomeCentre()
 		}
 		if err := a.decideAudit("", centre); err != nil {
 			return nil, err

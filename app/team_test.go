@@ -241,12 +241,8 @@ func TestApprovals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, b := range bs {
-			if b.Scheme == "ila" {
-				return b.Balance
-			}
-		}
-		return 0
+		b, _ := sessions.BalanceOf(bs, "ila")
+		return b.Balance
 	}
 	topUp := func(a *App, amount, key string) error {
 		_, _, err := a.Post(ctx, PostRequest{PersonID: p.ID, Scheme: "ila", Kind: sessions.TopUp, Amount: amount, Key: key, Funder: "ESF", Reason: "most in need"})

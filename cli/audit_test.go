@@ -78,6 +78,8 @@ var personReads = map[string][]string{
 	"export plan":    {"export", "plan", "--person", "{id}", "--format", "md", "-o", "-"},
 	"ledger pending": {"ledger", "pending", "--person", "{id}"},
 	"audit":          {"audit", "--person", "{id}"},
+	// The queue names the people whose erasure is asked (one is, below).
+	"person erase-requests": {"person", "erase-requests"},
 }
 
 // TestEveryPersonReadIsAudited runs every command that reads a person's
@@ -87,7 +89,7 @@ var personReads = map[string][]string{
 func TestEveryPersonReadIsAudited(t *testing.T) {
 	for path, op := range commandOps {
 		reads := op == sessions.OpViewPerson || op == sessions.OpViewNotes || op == sessions.OpExportPerson ||
-			path == "ledger pending" || path == "audit"
+			path == "ledger pending" || path == "audit" || path == "person erase-requests"
 		if _, ok := personReads[path]; reads && !ok {
 			t.Errorf("%s reads person data (%s) but has no case in personReads", path, op)
 		}
@@ -106,6 +108,7 @@ func TestEveryPersonReadIsAudited(t *testing.T) {
 	// A plan that ended today: its follow-ups are due within the year.
 	planCLI(t, db, 0, "outcome", "step", "--person", id, "--step", plan.Steps[0].ID, "--status", "enrolled")
 	planCLI(t, db, 0, "outcome", "step", "--person", id, "--step", plan.Steps[0].ID, "--status", "completed")
+	planCLI(t, db, 0, "person", "erase", id, "--request", "--reason", "asked to be forgotten")
 
 	rows := func() int {
 		t.Helper()

@@ -138,18 +138,7 @@ func (a *invocation) open(ctx context.Context) (*app.App, error) {
 				fmt.Fprintln(a.stderr, a.tr().T("app.seeding."+what))
 			}
 		}})
-	if err != nil {
-		return nil, err
-	}
-	if err := a.unlock(ctx, st); err != nil {
-		st.Close()
-		return nil, err
-	}
-	if err := a.protectNew(ctx, st); err != nil {
-		st.Close()
-		return nil, err
-	}
-	return st, nil
+	return a.ready(ctx, st, err)
 }
 
 // registerCachePath is --register-cache, else the default index file
@@ -229,7 +218,7 @@ func newRoot(a *invocation) *cobra.Command {
 		}
 		if a.served != nil {
 			a.counsellor, a.dbPath = a.served.account.Name, unopenable
-			return a.served.check(cmd, args)
+			return a.served.check(cmd, args, a.tr())
 		}
 		return nil
 	}

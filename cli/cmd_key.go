@@ -146,6 +146,19 @@ func (a *invocation) printKeyChange(ch app.KeyChange, msg string, asJSON bool) e
 	return nil
 }
 
+// keyChanged reports a key init or rotate: a change that committed but
+// failed after (the file or tables could not be rewritten yet) still
+// shows its recovery key, which exists nowhere else, before the error.
+func (a *invocation) keyChanged(ch app.KeyChange, err error, msg string, asJSON bool) error {
+	if ch.Recovery == "" {
+		return err
+	}
+	if perr := a.printKeyChange(ch, msg, asJSON); perr != nil {
+		return perr
+	}
+	return err
+}
+
 func newKeyInitCmd(a *invocation) *cobra.Command {
 	var asJSON, noPassphrase bool
 	cmd := &cobra.Command{
@@ -154,7 +167,9 @@ func newKeyInitCmd(a *invocation) *cobra.Command {
 		Long: "Make a data key, wrap it with a passphrase (KOERS_PASSPHRASE, or asked twice on a terminal) and/or the\n" +
 			"key file --key-file PATH (made, 0600, when it does not exist), and with a recovery key printed once;\n" +
 			"then seal every personal value of the database in one transaction (all or none) and rewrite the\n" +
-			"file so that no clear copy stays in it. Stop other koers processes on the database first.",
+			"file so that no clear copy stays in it. Stop other koers processes on the database first.\n" +
+			"On PostgreSQL (--db postgres://…) run it as the schema's owner role: it rewrites the sealed columns of\n" +
+			"append-only tables and the sealed tables (VACUUM FULL); the key stays with the koers that unlocks it.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			a.realData, a.skipUnlock = true, true
@@ -168,10 +183,7 @@ func newKeyInitCmd(a *invocation) *cobra.Command {
 					return err
 				}
 				ch, err := st.InitKey(cmd.Context(), setup)
-				if err != nil {
-					return err
-				}
-				return a.printKeyChange(ch, "key.init.done", asJSON)
+				return a.keyChanged(ch, err, "key.init.done", asJSON)
 			})
 		},
 	}
@@ -201,10 +213,7 @@ func newKeyRotateCmd(a *invocation) *cobra.Command {
 				}
 				setup := app.KeySetup{Passphrase: a.unlockedWith.Passphrase, KeyFile: a.unlockedWith.KeyFile}
 				ch, err := st.RotateKey(cmd.Context(), setup)
-				if err != nil {
-					return err
-				}
-				return a.printKeyChange(ch, "key.rotate.done", asJSON)
+				return a.keyChanged(ch, err, "key.rotate.done", asJSON)
 			})
 		},
 	}

@@ -250,7 +250,8 @@ func newPersonCmd(a *invocation) *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(newPersonAddCmd(a), newPersonListCmd(a), newPersonShowCmd(a), newPersonEditCmd(a),
-		newPersonCredentialCmd(a), newPersonExportCmd(a), newPersonEraseCmd(a), newPersonTransferCmd(a), newPersonMoveCmd(a))
+		newPersonCredentialCmd(a), newPersonExportCmd(a), newPersonEraseCmd(a), newPersonEraseRequestsCmd(a),
+		newPersonEraseApproveCmd(a), newPersonEraseDeclineCmd(a), newPersonTransferCmd(a), newPersonMoveCmd(a))
 	return cmd
 }
 
@@ -378,12 +379,23 @@ func newPersonExportCmd(a *invocation) *cobra.Command {
 }
 
 func newPersonEraseCmd(a *invocation) *cobra.Command {
-	var yes bool
+	var yes, request, asJSON bool
+	var reason string
 	cmd := &cobra.Command{
-		Use:   "erase ID --yes",
-		Short: "Remove the person from the database for good (every trace, free pages included)",
-		Args:  cobra.ExactArgs(1),
+		Use:   "erase ID --yes | erase ID --request --reason TEXT",
+		Short: "Remove the person from the database for good (every trace, free pages included), or ask a supervisor to",
+		Long: "With --yes, erase the person now (a supervisor, or koers on a laptop). A counsellor may not erase: with\n" +
+			"--request --reason, they file an erasure request, which shows on the person's file and in the supervisors'\n" +
+			"queue (koers person erase-requests) until a supervisor approves it (koers person erase-approve, which\n" +
+			"erases) or declines it with a reason (koers person erase-decline).",
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if request {
+				return requestErase(cmd.Context(), a, args[0], reason, yes, asJSON)
+			}
+			if cmd.Flags().Changed("reason") {
+				return usageErr("--reason: %s", a.tr().T("erase.err.reason_without_request"))
+			}
 			if !yes {
 				return usageErr("--yes: %s", a.tr().T("people.err.erase_confirm"))
 			}
@@ -402,6 +414,9 @@ func newPersonEraseCmd(a *invocation) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&yes, "yes", false, "confirm the erasure")
+	cmd.Flags().BoolVar(&request, "request", false, "file an erasure request for a supervisor to decide, instead of erasing")
+	cmd.Flags().StringVar(&reason, "reason", "", "with --request: why the person's file should be erased")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "with --request: print the request as JSON")
 	return cmd
 }
 

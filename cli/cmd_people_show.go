@@ -27,6 +27,9 @@ type personView struct {
 	// ViewedBy are the looks at the file from outside the caseload, with
 	// who, when and the reason given.
 	ViewedBy []app.AuditEntry `json:"viewed_outside_caseload"`
+	// EraseRequests are the requests that the person be erased, with
+	// their decisions.
+	EraseRequests []sessions.EraseRequest `json:"erase_requests"`
 }
 
 func loadPersonView(ctx context.Context, st *app.App, id string) (personView, error) {
@@ -57,6 +60,9 @@ func loadPersonView(ctx context.Context, st *app.App, id string) (personView, er
 		v.Next = &n
 	}
 	if v.ViewedBy, err = st.GlassViews(ctx, id); err != nil {
+		return v, err
+	}
+	if v.EraseRequests, err = st.EraseRequests(ctx, id); err != nil {
 		return v, err
 	}
 	return v, st.Audit(ctx, id, "view", "person file")
@@ -131,6 +137,9 @@ func newPersonShowCmd(a *invocation) *cobra.Command {
 				}
 				for _, g := range v.ViewedBy {
 					fmt.Fprintf(w, "  %s\n", tr.T("team.viewed_by", "Who", g.Actor, "When", a.printer().DateTime(g.At), "Reason", g.Reason))
+				}
+				for _, line := range eraseRequestLines(a, v.EraseRequests) {
+					fmt.Fprintf(w, "  %s\n", line)
 				}
 				for _, sk := range v.Skills {
 					fmt.Fprintf(w, "  %s: %s (%s)\n", tr.T("people.skill"), label(sk.URI), pr.Vocab("evidence", string(sk.Evidence)))

@@ -33,5 +33,6 @@ func commands(a *invocation) []*cobra.Command {
 		newMigrateCmd(a),
 		newDoctorCmd(a),
 		newRegisterCmd(a),
+		newSyncCmd(a),
 	}
 }

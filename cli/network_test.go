@@ -75,7 +75,42 @@ func TestNetworkCommands(t *testing.T) {
 	if code, out, errs := netCLI(cacheB, "", "serve", "--check", "--host-key", hk); code != 0 || !strings.Contains(out, "1 active of 1") || strings.Contains(out, "password") {
 		t.Errorf("serve --check: %d %s %s", code, out, errs)
 	}
-	if code, _, errs := netCLI(cacheA, "", "report", "--format", "json"); code != exitUsage || !strings.Contains(errs, "PostgreSQL") {
-		t.Errorf("report on PostgreSQL: %d %s (want a clear refusal)", code, errs)
+	// Outcomes, follow-ups, the report and erasure requests run on
+	// PostgreSQL: written by A, read by B.
+	code, out, errs = netCLI(cacheB, "", "plan", "show", "--person", id, "--json")
+	var plan struct {
+		Steps []struct{ ID string } `json:"steps"`
+	}
+	if err := json.Unmarshal([]byte(out), &plan); code != 0 || err != nil || len(plan.Steps) != 1 {
+		t.Fatalf("plan show --json: %d %v %s", code, err, errs)
+	}
+	for _, status := range []string{"enrolled", "completed"} {
+		if code, _, errs := netCLI(cacheA, "", "outcome", "step", "--person", id, "--step", plan.Steps[0].ID, "--status", status); code != 0 {
+			t.Fatalf("outcome step %s on PostgreSQL: %d %s", status, code, errs)
+		}
+	}
+	if code, out, errs := netCLI(cacheB, "", "outcome", "due", "--within", "400", "--json"); code != 0 || strings.Count(out, `"months"`) != 2 || !strings.Contains(out, id) {
+		t.Errorf("outcome due from B: %d %s %s", code, out, errs)
+	}
+	if code, out, errs := netCLI(cacheB, "", "outcome", "list", "--person", id); code != 0 || !strings.Contains(out, "completed") {
+		t.Errorf("outcome list from B: %d %s %s", code, out, errs)
+	}
+	// Reports read the shared record on PostgreSQL as on SQLite.
+	if code, out, errs := netCLI(cacheA, "", "report", "--format", "json"); code != 0 || !json.Valid([]byte(out)) || !strings.Contains(out, "participation") {
+		t.Errorf("report on PostgreSQL: %d %s %s", code, out, errs)
+	}
+	code, out, errs = netCLI(cacheA, "", "person", "erase", id, "--request", "--reason", "asked to be forgotten", "--json")
+	var req struct{ ID string }
+	if err := json.Unmarshal([]byte(out), &req); code != 0 || err != nil || req.ID == "" {
+		t.Fatalf("erasure request on PostgreSQL: %d %v %s", code, err, errs)
+	}
+	if code, out, errs := netCLI(cacheB, "", "person", "erase-requests", "--json"); code != 0 || !strings.Contains(out, req.ID) || !strings.Contains(out, "Ann Peeters") {
+		t.Errorf("erase-requests from B: %d %s %s", code, out, errs)
+	}
+	if code, _, errs := netCLI(cacheB, "", "person", "erase-decline", req.ID, "--reason", "ESF audit"); code != 0 {
+		t.Errorf("erase-decline from B: %d %s", code, errs)
+	}
+	if code, out, _ := netCLI(cacheA, "", "person", "show", id); code != 0 || !strings.Contains(out, "declined by") || !strings.Contains(out, "ESF audit") {
+		t.Errorf("the declined request on the file: %d %s", code, out)
 	}
 }

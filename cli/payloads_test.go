@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/koers-project/koers/internal/payloads"
 )
 
 // TestInjectionPayloadsInCLIText imports an offer per payload of
@@ -15,14 +17,7 @@ import (
 // search, offer, person list and person show: no control, escape, bidi
 // override or invisible character may reach the terminal raw.
 func TestInjectionPayloadsInCLIText(t *testing.T) {
-	b, err := os.ReadFile("../testdata/injection-payloads.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ps [][2]string
-	if err := json.Unmarshal(b, &ps); err != nil || len(ps) < 30 {
-		t.Fatalf("%d payloads, %v", len(ps), err)
-	}
+	ps := payloads.Load(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "koers.db")
 	var lines []string

@@ -114,4 +114,38 @@ func TestServeCaseloadsOverSSH(t *testing.T) {
 			t.Errorf("after approval: balance %v, want 1000", got)
 		}
 	})
+
+	t.Run("erasure request", func(t *testing.T) {
+		if _, errs, code := ts.run("cora", "koers person erase "+p.ID+" --yes"); code != exitRule ||
+			!strings.Contains(errs, "roles:counsellor/erase-person/own") || !strings.Contains(errs, "--request") {
+			t.Fatalf("cora erases: exit %d, %q (want the refusal saying how to ask)", code, errs)
+		}
+		var r struct{ ID, PersonID string }
+		if err := json.Unmarshal([]byte(mustRun("cora", `koers person erase `+p.ID+` --request --reason "asked to be forgotten" --json`)), &r); err != nil || r.ID == "" {
+			t.Fatalf("request: %+v %v", r, err)
+		}
+		if _, errs, code := ts.run("cora", "koers person erase-requests"); code != exitRule || !strings.Contains(errs, "roles:counsellor/decide-erase-request") {
+			t.Errorf("cora's queue: exit %d, %q", code, errs)
+		}
+		if text := mustRun("cora", "koers person show "+p.ID); !strings.Contains(text, "Erasure requested by cora") || !strings.Contains(text, "asked to be forgotten") {
+			t.Errorf("the file lacks the request:\n%s", text)
+		}
+		if q := mustRun("sam", "koers person erase-requests --json"); !strings.Contains(q, r.ID) || !strings.Contains(q, "Test Person") {
+			t.Errorf("sam's queue: %s", q)
+		}
+		if _, errs, code := ts.run("sam", "koers person erase-decline "+r.ID); code != exitUsage || !strings.Contains(errs, "--reason") {
+			t.Errorf("a decline without a reason: exit %d, %q", code, errs)
+		}
+		mustRun("sam", `koers person erase-decline `+r.ID+` --reason "kept for the ESF audit"`)
+		if text := mustRun("cora", "koers person show "+p.ID); !strings.Contains(text, "declined by sam: kept for the ESF audit") {
+			t.Errorf("the file lacks the decline:\n%s", text)
+		}
+		if err := json.Unmarshal([]byte(mustRun("cora", `koers person erase `+p.ID+` --request --reason "asked again in writing" --json`)), &r); err != nil {
+			t.Fatal(err)
+		}
+		mustRun("sam", "koers person erase-approve "+r.ID+" --yes")
+		if _, _, code := ts.run("sam", "koers person show "+p.ID); code != exitUsage {
+			t.Errorf("the person after the approval: exit %d, want 2 (no such person)", code)
+		}
+	})
 }

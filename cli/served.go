@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/koers-project/koers/app"
+	"github.com/koers-project/koers/locale"
 	"github.com/koers-project/koers/sessions"
 )
 
@@ -39,6 +40,12 @@ func (a *invocation) openPeople(ctx context.Context) (*app.App, error) {
 		return a.open(ctx)
 	}
 	st, err := app.OpenPeople(ctx, a.dbPath, app.Options{Actor: a.counsellor, Now: a.now, Catalog: a.cat, SeedSample: a.seedDemo()})
+	return a.ready(ctx, st, err)
+}
+
+// ready finishes opening st (when open gave no err): the key is unlocked
+// and a new database protected, else st is closed again.
+func (a *invocation) ready(ctx context.Context, st *app.App, err error) (*app.App, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -72,6 +79,8 @@ var commandOps = map[string]sessions.Operation{
 	"person add": sessions.OpEditPerson, "person edit": sessions.OpEditPerson, "person credential": sessions.OpEditPerson,
 	"person list": sessions.OpViewPerson, "person show": sessions.OpViewPerson,
 	"person export": sessions.OpExportPerson, "person erase": sessions.OpErasePerson,
+	"person erase-requests": sessions.OpDecideErase, "person erase-approve": sessions.OpDecideErase,
+	"person erase-decline": sessions.OpDecideErase,
 
 	"account show": sessions.OpViewPerson, "account ledger": sessions.OpViewPerson, "account post": sessions.OpPostLedger,
 	"session add": sessions.OpEditPerson, "session list": sessions.OpViewPerson,
@@ -109,6 +118,11 @@ func operation(cmd *cobra.Command) (sessions.Operation, string, bool) {
 					op = sessions.OpViewNotes
 				}
 			}
+			if op == sessions.OpErasePerson {
+				if f := cmd.Flags().Lookup("request"); f != nil && f.Changed {
+					op = sessions.OpRequestErase
+				}
+			}
 			return op, path, true
 		}
 		i := strings.LastIndexByte(p, ' ')
@@ -125,7 +139,7 @@ func operation(cmd *cobra.Command) (sessions.Operation, string, bool) {
 // caseload (exit 3, naming the rule). The caseload scope, the break-glass
 // reason and the approval threshold are the application layer's to check
 // (app.AsCaller), where the person and the amount are known.
-func (sv *served) check(cmd *cobra.Command, args []string) error {
+func (sv *served) check(cmd *cobra.Command, args []string, tr *locale.Tr) error {
 	for _, name := range []string{"db", "counsellor"} {
 		if name == "counsellor" && cmd.Name() == "audit" && cmd.Parent() == cmd.Root() {
 			continue // audit's own --counsellor names whose trail to read
@@ -153,7 +167,10 @@ func (sv *served) check(cmd *cobra.Command, args []string) error {
 		return usageErr("PATH: over SSH files on the server cannot be read")
 	}
 	role := sv.account.Role
-	if d := sessions.Decide(role, op, sessions.ScopeOwn); d != sessions.Allow {
+	if d := sessions.Decide(role, op, sessions.ScopeOwn); d == sessions.Pending && op == sessions.OpErasePerson && len(args) == 1 {
+		// A role that may only ask is told how to ask.
+		return ruleErr(sessions.Rule(role, op, sessions.ScopeOwn), fmt.Errorf("%s: %w", tr.T("erase.err.ask", "ID", args[0]), errRole))
+	} else if d != sessions.Allow {
 		return ruleErr(sessions.Rule(role, op, sessions.ScopeOwn), fmt.Errorf("%s is %s for role %s: %w", path, d, role, errRole))
 	}
 	return nil

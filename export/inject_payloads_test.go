@@ -2,12 +2,12 @@ package export
 
 import (
 	"bytes"
-	"encoding/json"
-	"os"
 	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/koers-project/koers/internal/payloads"
 
 	ics "github.com/arran4/golang-ical"
 )
@@ -18,25 +18,8 @@ import (
 var mdMarkup = regexp.MustCompile(`(^|[^\\])\]\((javascript|http)|<script|<img|<a href|(?m)^# Fake`)
 
 // injectionPayloads are the hostile strings every output is tried with
-// (testdata/injection-payloads.json at the repository root, shared by the
-// tests of every face): terminal escapes, control and invisible
-// characters, bidi overrides, spreadsheet formulas, HTML, Markdown,
-// iCalendar and PDF syntax.
-func injectionPayloads(t *testing.T) [][2]string {
-	t.Helper()
-	b, err := os.ReadFile("../testdata/injection-payloads.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ps [][2]string
-	if err := json.Unmarshal(b, &ps); err != nil {
-		t.Fatal(err)
-	}
-	if len(ps) < 30 {
-		t.Fatalf("%d payloads, want at least 30", len(ps))
-	}
-	return ps
-}
+// (shared by the tests of every face).
+func injectionPayloads(t *testing.T) [][2]string { return payloads.Load(t) }
 
 // rawControl reports the first character of s that would act rather than
 // show: C0 controls other than the line feeds and tabs a document is made

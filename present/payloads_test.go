@@ -2,10 +2,10 @@ package present
 
 import (
 	"encoding/csv"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/koers-project/koers/internal/payloads"
 )
 
 // TestInjectionPayloadsAtTheBoundary puts every payload of
@@ -14,14 +14,7 @@ import (
 // escape, bidi override or invisible character comes out raw, and no cell
 // read back by a spreadsheet starts a formula.
 func TestInjectionPayloadsAtTheBoundary(t *testing.T) {
-	b, err := os.ReadFile("../testdata/injection-payloads.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ps [][2]string
-	if err := json.Unmarshal(b, &ps); err != nil || len(ps) < 30 {
-		t.Fatalf("%d payloads, %v", len(ps), err)
-	}
+	ps := payloads.Load(t)
 	acts := func(r rune, multiline bool) bool {
 		return (r < 0x20 && !(multiline && (r == '\n' || r == '\t'))) || r == 0x7f || r >= 0x80 && r <= 0x9f || invisible(r)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/koers-project/koers/present"
 )
@@ -117,6 +118,9 @@ func (r *Report) periodLine(l Labels) string {
 	}
 	if p.Region != "" {
 		s += " · " + Label(l, "report.region", "region") + " " + p.Region
+	}
+	if len(p.Centres) > 0 && p.Centre == "" {
+		s += " · " + Label(l, "report.centres", "centres") + " " + strings.Join(p.Centres, ", ")
 	}
 	return s
 }

@@ -78,7 +78,11 @@ type Params struct {
 	To     Day    `json:"to"`
 	Centre string `json:"centre,omitempty"`
 	Region string `json:"region,omitempty"`
-	K      int    `json:"k"`
+	// Centres, when set, limits the report to the people of these centres
+	// (a supervisor's centre, a regional supervisor's region): set by the
+	// application from the account, never by the person asking.
+	Centres []string `json:"centres,omitempty"`
+	K       int      `json:"k"`
 }
 
 // Check refuses parameters that would weaken the report: k below the
@@ -184,7 +188,8 @@ func (p Params) in(d Day) bool { return d != 0 && d >= p.From && d <= p.To }
 // keep reports whether the record is in the report's population (centre
 // and region).
 func (p Params) keep(r *Attrs) bool {
-	return (p.Centre == "" || r.Centre == p.Centre) && (p.Region == "" || strings.HasPrefix(r.Region, p.Region))
+	return (p.Centre == "" || r.Centre == p.Centre) && (p.Region == "" || strings.HasPrefix(r.Region, p.Region)) &&
+		(len(p.Centres) == 0 || slices.Contains(p.Centres, r.Centre))
 }
 
 // Report is the result: sections of tables, and ratios derived from cells.

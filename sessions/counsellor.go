@@ -53,6 +53,18 @@ func ValidCounsellorName(name string) error {
 	return nil
 }
 
+// Validate checks a new account: its name, its role, and the centres the
+// role needs.
+func (c Counsellor) Validate() error {
+	if err := ValidCounsellorName(c.Name); err != nil {
+		return err
+	}
+	if _, err := ParseRole(string(c.Role)); err != nil {
+		return err
+	}
+	return ValidCentres(c.Role, c.Centres)
+}
+
 // InCentre reports whether centre is one of the account's centres. An
 // account without centres belongs to the centre-less caseload ("") of a
 // server that defines none.

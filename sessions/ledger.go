@@ -218,6 +218,17 @@ type Balance struct {
 	AsOf time.Time `json:"as_of"`
 }
 
+// BalanceOf is the position in scheme among bs; ok is false when bs has
+// none for it.
+func BalanceOf(bs []Balance, scheme string) (b Balance, ok bool) {
+	for _, b := range bs {
+		if b.Scheme == scheme {
+			return b, true
+		}
+	}
+	return Balance{}, false
+}
+
 // MarshalJSON writes a balance without entries with a null as_of.
 func (b Balance) MarshalJSON() ([]byte, error) {
 	type plain Balance

@@ -71,12 +71,16 @@ const (
 	OpMovePerson Operation = "move-person"
 	// OpManageCentres adds centres and sets their approval thresholds.
 	OpManageCentres Operation = "manage-centres"
+	// OpRequestErase files a request that a supervisor erase the person.
+	OpRequestErase Operation = "request-erase"
+	// OpDecideErase approves (which erases) or declines an erasure request.
+	OpDecideErase Operation = "decide-erase-request"
 )
 
 // Operations lists every operation in the order the README's table shows them.
 var Operations = []Operation{OpSearchRegister, OpViewPerson, OpEditPerson, OpViewNotes, OpPostLedger,
 	OpPostAboveThreshold, OpApprove, OpImportRegister, OpManageAccounts, OpReadAudit, OpRunReport,
-	OpExportPerson, OpErasePerson, OpTransferPerson, OpMovePerson, OpManageCentres}
+	OpExportPerson, OpErasePerson, OpTransferPerson, OpMovePerson, OpManageCentres, OpRequestErase, OpDecideErase}
 
 // Scope says whose caseload the person acted on belongs to. Operations that
 // concern no person (search, import, accounts, audit, reports) decide the
@@ -151,6 +155,8 @@ var roleTable = map[Role]map[Operation]cell{
 		OpTransferPerson:     {Allow, Deny, Deny},
 		OpMovePerson:         {Allow, Deny, Deny},
 		OpManageCentres:      {Deny, Deny, Deny},
+		OpRequestErase:       {Allow, Deny, Deny},
+		OpDecideErase:        {Deny, Deny, Deny},
 	},
 	RoleSupervisor: {
 		OpSearchRegister:     {Allow, Allow, Allow},
@@ -169,6 +175,8 @@ var roleTable = map[Role]map[Operation]cell{
 		OpTransferPerson:     {Allow, Allow, Deny},
 		OpMovePerson:         {Allow, Allow, Deny},
 		OpManageCentres:      {Deny, Deny, Deny},
+		OpRequestErase:       {Allow, Allow, Deny},
+		OpDecideErase:        {Allow, Allow, Deny},
 	},
 	RoleRegional: {
 		OpSearchRegister:     {Allow, Allow, Allow},
@@ -187,6 +195,8 @@ var roleTable = map[Role]map[Operation]cell{
 		OpTransferPerson:     {Allow, Allow, Deny},
 		OpMovePerson:         {Allow, Allow, Deny},
 		OpManageCentres:      {Deny, Deny, Deny},
+		OpRequestErase:       {Allow, Allow, Deny},
+		OpDecideErase:        {Allow, Allow, Deny},
 	},
 	RoleAdmin: {
 		OpSearchRegister:     {Allow, Allow, Allow},
@@ -205,6 +215,8 @@ var roleTable = map[Role]map[Operation]cell{
 		OpTransferPerson:     {Deny, Deny, Deny},
 		OpMovePerson:         {Deny, Deny, Deny},
 		OpManageCentres:      {Allow, Allow, Allow},
+		OpRequestErase:       {Deny, Deny, Deny},
+		OpDecideErase:        {Deny, Deny, Deny},
 	},
 	RoleAuditor: {
 		OpSearchRegister:     {Allow, Allow, Allow},
@@ -223,6 +235,8 @@ var roleTable = map[Role]map[Operation]cell{
 		OpTransferPerson:     {Deny, Deny, Deny},
 		OpMovePerson:         {Deny, Deny, Deny},
 		OpManageCentres:      {Deny, Deny, Deny},
+		OpRequestErase:       {Deny, Deny, Deny},
+		OpDecideErase:        {Deny, Deny, Deny},
 	},
 }
 

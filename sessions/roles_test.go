@@ -25,6 +25,8 @@ const wantRoles = `
 | transfer-person | allow | deny | deny | allow | allow | deny | allow | allow | deny | deny | deny | deny | deny | deny | deny |
 | move-person | allow | deny | deny | allow | allow | deny | allow | allow | deny | deny | deny | deny | deny | deny | deny |
 | manage-centres | deny | deny | deny | deny | deny | deny | deny | deny | deny | allow | allow | allow | deny | deny | deny |
+| request-erase | allow | deny | deny | allow | allow | deny | allow | allow | deny | deny | deny | deny | deny | deny | deny |
+| decide-erase-request | deny | deny | deny | allow | allow | deny | allow | allow | deny | deny | deny | deny | deny | deny | deny |
 `
 
 // parseRoles reads a Markdown role table into cells keyed by role, operation and scope.

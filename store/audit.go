@@ -41,8 +41,18 @@ func (s *Store) AuditReason(ctx context.Context, personID, action, detail, reaso
 }
 
 func (s *Store) auditWhy(ctx context.Context, q rowQuerier, personID, action, detail, reason string) error {
+	id := NewID()
+	if reason != "" {
+		// The reason is free text the actor typed: sealed like a note. A
+		// row without one needs no key (a report run on a locked file).
+		z, err := s.writeSeals(ctx, q)
+		if err != nil {
+			return fmt.Errorf("audit %s %s: %w", action, personID, err)
+		}
+		reason = z.seal(reason, "audit_log", "reason", id)
+	}
 	_, err := q.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor, person_id, action, detail, centre, session, reason) VALUES (?,?,?,?,?,?,?,?,?)`,
-		NewID(), s.stamp(), s.actor, personID, action, detail, s.centre, s.session, reason)
+		id, s.stamp(), s.actor, personID, action, detail, s.centre, s.session, reason)
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", action, personID, mapErr(err))
 	}
@@ -66,6 +76,7 @@ func (s *Store) auditWhere(ctx context.Context, where string, arg string) ([]Aud
 	}
 	defer rows.Close()
 	out := []AuditEntry{}
+	z := s.keys.LenientSealer()
 	for rows.Next() {
 		var e AuditEntry
 		var at string
@@ -73,6 +84,9 @@ func (s *Store) auditWhere(ctx context.Context, where string, arg string) ([]Aud
 			return nil, err
 		}
 		e.At = readStamp(at)
+		if err := OpenAudit(z, &e); err != nil {
+			return nil, err
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -12,22 +12,32 @@ import (
 	"github.com/koers-project/koers/sessions"
 )
 
+// NewSession readies a session for AddSession on either engine: the
+// counsellor defaults to actor, the session is validated as of now and
+// gets a new id; its goals and actions are copies (the caller's slices are
+// not ours to write: the TUI keeps showing them while the store runs).
+func NewSession(g sessions.Session, actor string, now time.Time) (sessions.Session, error) {
+	if g.Counsellor == "" {
+		g.Counsellor = actor
+	}
+	if err := g.Validate(now).Err(); err != nil {
+		return g, err
+	}
+	g.ID = NewID()
+	g.Goals, g.Actions = slices.Clone(g.Goals), slices.Clone(g.Actions)
+	return g, nil
+}
+
 // AddSession validates and records a guidance session with its notes,
 // goals and actions in one transaction (all or nothing), and discards the
 // person's session draft. Counsellor defaults to the actor.
 func (s *Store) AddSession(ctx context.Context, g sessions.Session) (sessions.Session, error) {
-	if g.Counsellor == "" {
-		g.Counsellor = s.actor
-	}
-	if err := g.Validate(s.now()).Err(); err != nil {
+	g, err := NewSession(g, s.actor, s.now())
+	if err != nil {
 		return g, err
 	}
-	g.ID = NewID()
-	// The ids go into copies: the caller's slices are not ours to write
-	// (the TUI keeps showing them while this runs).
-	g.Goals, g.Actions = slices.Clone(g.Goals), slices.Clone(g.Actions)
 	now := s.stamp()
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Tx(ctx, func(tx *sql.Tx) error {
 		if err := exists(ctx, tx, g.PersonID); err != nil {
 			return err
 		}

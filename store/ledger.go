@@ -257,15 +257,24 @@ func (s *Store) Accounts(ctx context.Context, personID string) ([]sessions.Balan
 // federal training-days right counted in days); an existing code is a
 // conflict: a scheme's unit never changes under its entries.
 func (s *Store) DefineScheme(ctx context.Context, sc sessions.Scheme) error {
-	if !sc.Unit.Valid() || strings.TrimSpace(sc.Code) == "" {
-		return fmt.Errorf("scheme %q unit %q: %w", sc.Code, sc.Unit, sessions.ErrBadEntry)
-	}
-	share := sc.SharePercent
-	if share == 0 {
-		share = 100
+	sc, err := NewScheme(sc)
+	if err != nil {
+		return err
 	}
 	defer s.writeTurn(ctx)()
-	_, err := s.db.ExecContext(ctx, `INSERT INTO schemes (code, unit, annual, share_percent, cap, created_at, created_by) VALUES (?,?,?,?,?,?,?)`,
-		sc.Code, string(sc.Unit), sc.Annual, share, sc.Cap, s.stamp(), s.actor)
+	_, err = s.db.ExecContext(ctx, `INSERT INTO schemes (code, unit, annual, share_percent, cap, created_at, created_by) VALUES (?,?,?,?,?,?,?)`,
+		sc.Code, string(sc.Unit), sc.Annual, sc.SharePercent, sc.Cap, s.stamp(), s.actor)
 	return mapErr(err)
+}
+
+// NewScheme checks a scheme definition for DefineScheme on either engine
+// (a code and a known unit) and fills its default share (100%).
+func NewScheme(sc sessions.Scheme) (sessions.Scheme, error) {
+	if !sc.Unit.Valid() || strings.TrimSpace(sc.Code) == "" {
+		return sc, fmt.Errorf("scheme %q unit %q: %w", sc.Code, sc.Unit, sessions.ErrBadEntry)
+	}
+	if sc.SharePercent == 0 {
+		sc.SharePercent = 100
+	}
+	return sc, nil
 }

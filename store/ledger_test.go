@@ -31,11 +31,9 @@ func balanceOf(t *testing.T, st *Store, personID, scheme string) sessions.Balanc
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, b := range bs {
-		if b.Scheme == scheme {
-			return b
-		}
+	b, ok := sessions.BalanceOf(bs, scheme)
+	if !ok {
+		t.Fatalf("no scheme %s in %+v", scheme, bs)
 	}
-	t.Fatalf("no scheme %s in %+v", scheme, bs)
-	return sessions.Balance{}
+	return b
 }

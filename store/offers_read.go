@@ -46,6 +46,25 @@ func inList(rids []uint32) (string, []any) {
 	return strings.TrimSuffix(strings.Repeat("?,", len(rids)), ","), args
 }
 
+// rids runs a query of offer rowids (one column) and returns them in
+// order.
+func (s *Store) rids(ctx context.Context, query string, args ...any) ([]uint32, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var rids []uint32
+	for rows.Next() {
+		var rid int64
+		if err := rows.Scan(&rid); err != nil {
+			return nil, err
+		}
+		rids = append(rids, uint32(rid))
+	}
+	return rids, rows.Err()
+}
+
 // offersByRIDs loads offers by rowid, aligned with rids; a rowid that does
 // not exist gives a zero offer (ID ""). Offers come through the store's decoded cache:
 // their slices and maps are shared and must not be modified.

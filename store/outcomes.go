@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
@@ -145,12 +146,8 @@ func (s *Store) RecordEmployment(ctx context.Context, e sessions.EmploymentOutco
 		}
 		now := s.stamp()
 		if e.SessionID == "" {
-			g := sessions.Session{PersonID: e.PersonID, At: e.On.Time().Add(12 * 60 * 60 * 1e9), Channel: channel, Attended: true,
-				Counsellor: s.actor, Summary: fmt.Sprintf("follow-up %d months after the plan", e.Months)}
-			if g.At.After(s.now()) {
-				g.At = s.now()
-			}
-			if err := g.Validate(s.now()).Err(); err != nil {
+			g, err := FollowUpSession(e, channel, s.actor, s.now())
+			if err != nil {
 				return err
 			}
 			e.SessionID = NewID()
@@ -236,9 +233,9 @@ func (s *Store) FollowUpsDue(ctx context.Context, until catalog.Date) ([]FollowU
 		return nil, fmt.Errorf("read ended plans: %w", err)
 	}
 	defer rows.Close()
-	out := []FollowUp{}
+	var ended []EndedPlan
 	for rows.Next() {
-		var f FollowUp
+		var f EndedPlan
 		var end string
 		var done sql.NullString
 		if err := rows.Scan(&f.PlanID, &f.PersonID, &f.Name, &end, &done); err != nil {
@@ -247,20 +244,51 @@ func (s *Store) FollowUpsDue(ctx context.Context, until catalog.Date) ([]FollowU
 		if err := z.openFields("people", f.PersonID, field{"name", &f.Name}); err != nil {
 			return nil, err
 		}
-		f.PlanEnd = civilDate(end)
+		f.End, f.Done = civilDate(end), splitInts(done.String)
+		ended = append(ended, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return DueFollowUps(ended, until), nil
+}
+
+// EndedPlan is a plan whose steps are all closed and that saw at least one
+// enrolment or completion, as each engine reads it for FollowUpsDue: its
+// end and the follow-up months already recorded.
+type EndedPlan struct {
+	PlanID, PersonID, Name string
+	End                    catalog.Date
+	Done                   []int
+}
+
+// FollowUpSession is the follow-up session RecordEmployment records with
+// an employment outcome that names none (on either engine): attended, by
+// channel, at noon of the outcome's day (or now, if that is later than now).
+func FollowUpSession(e sessions.EmploymentOutcome, channel sessions.Channel, actor string, now time.Time) (sessions.Session, error) {
+	g := sessions.Session{PersonID: e.PersonID, At: e.On.Time().Add(12 * time.Hour), Channel: channel, Attended: true,
+		Counsellor: actor, Summary: fmt.Sprintf("follow-up %d months after the plan", e.Months)}
+	if g.At.After(now) {
+		g.At = now
+	}
+	return g, g.Validate(now).Err()
+}
+
+// DueFollowUps are the follow-ups of the ended plans due on or before
+// until and not recorded yet (6 and 12 months after each plan's end),
+// earliest first, then by person and months.
+func DueFollowUps(ended []EndedPlan, until catalog.Date) []FollowUp {
+	out := []FollowUp{}
+	for _, f := range ended {
 		for _, m := range sessions.FollowUpMonths {
-			if slices.Contains(splitInts(done.String), m) {
+			if slices.Contains(f.Done, m) {
 				continue
 			}
-			g := f
-			g.Months, g.Due = m, sessions.FollowUpDue(f.PlanEnd, m)
+			g := FollowUp{PersonID: f.PersonID, Name: f.Name, PlanID: f.PlanID, Months: m, PlanEnd: f.End, Due: sessions.FollowUpDue(f.End, m)}
 			if !g.Due.After(until) {
 				out = append(out, g)
 			}
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	slices.SortFunc(out, func(a, b FollowUp) int {
 		switch {
@@ -277,7 +305,7 @@ func (s *Store) FollowUpsDue(ctx context.Context, until catalog.Date) ([]FollowU
 		}
 		return a.Months - b.Months
 	})
-	return out, nil
+	return out
 }
 
 func splitInts(s string) []int {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -243,50 +242,27 @@ func (s *Store) People(ctx context.Context, query string, limit int) ([]sessions
 	if z.box != nil {
 		return s.peopleSealed(ctx, z, query, limit)
 	}
-	words := strings.Fields(catalog.FoldSearch(query))
+	words := PeopleWords(query)
 	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.name, p.email, p.birth_year, p.updated_at, coalesce(g.last, '')
 		FROM people p LEFT JOIN (SELECT person_id, max(at) AS last FROM guidance_sessions GROUP BY person_id) g ON g.person_id = p.id`)
 	if err != nil {
 		return nil, fmt.Errorf("list people: %w", err)
 	}
 	defer rows.Close()
-	type hit struct {
-		key string
-		ps  sessions.PersonSummary
-	}
-	var hits []hit
+	var hits PeopleHits
 	for rows.Next() {
-		var ps sessions.PersonSummary
-		var upd, last string
-		if err := rows.Scan(&ps.ID, &ps.Name, &ps.Email, &ps.BirthYear, &upd, &last); err != nil {
+		ps, err := scanSummary(rows, z)
+		if err != nil {
 			return nil, err
 		}
-		if err := z.openFields("people", ps.ID, field{"name", &ps.Name}, field{"email", &ps.Email}); err != nil {
-			return nil, err
-		}
-		name := catalog.FoldSearch(ps.Name)
-		hay := name + " " + catalog.FoldSearch(ps.Email) + " " + ps.ID
-		ok := true
-		for _, w := range words {
-			if !strings.Contains(hay, w) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			ps.UpdatedAt, ps.LastSession = readStamp(upd), readStamp(last)
-			hits = append(hits, hit{key: name + "\x00" + ps.ID, ps: ps})
+		if key, ok := PersonMatch(words, ps); ok {
+			hits.Add(key, ps)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	sort.Slice(hits, func(a, b int) bool { return hits[a].key < hits[b].key })
-	out := make([]sessions.PersonSummary, 0, min(len(hits), limit))
-	for _, h := range hits[:min(len(hits), limit)] {
-		out = append(out, h.ps)
-	}
-	return out, nil
+	return hits.Top(limit), nil
 }
 
 // AddSkills adds held skills to a person's file (skills already held with

@@ -124,6 +124,18 @@ func sameCredential(ctx context.Context, tx *sql.Tx, z seals, c sessions.Credent
 	if err != nil {
 		return c, false, err
 	}
+	prev, found := SameCredential(on, c)
+	return prev, found, nil
+}
+
+// SameCredential is the credential of on (a person's file, opened) that is
+// the same document as c, by its id or its content hash: the first put on
+// the file, marked AlreadyOnFile. Both engines compare here, not in SQL:
+// the documents may be sealed.
+func SameCredential(on []sessions.Credential, c sessions.Credential) (sessions.Credential, bool) {
+	if c.DocumentID == "" && c.ContentHash == "" {
+		return c, false
+	}
 	var found *sessions.Credential
 	for i, prev := range on {
 		if (c.DocumentID != "" && prev.DocumentID == c.DocumentID) || (c.ContentHash != "" && prev.ContentHash == c.ContentHash) {
@@ -133,9 +145,9 @@ func sameCredential(ctx context.Context, tx *sql.Tx, z seals, c sessions.Credent
 		}
 	}
 	if found == nil {
-		return c, false, nil
+		return c, false
 	}
 	prev := *found
 	prev.AlreadyOnFile = true
-	return prev, true, nil
+	return prev, true
 }

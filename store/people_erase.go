@@ -18,10 +18,13 @@ type PersonFile struct {
 	Balances   []sessions.Balance `json:"balances"`
 	Ledger     []sessions.Entry   `json:"ledger"`
 	// Requests are ledger entries held for approval, with their decisions.
-	Requests    []sessions.LedgerRequest `json:"ledger_requests"`
-	Credentials []sessions.Credential    `json:"credentials"`
-	Sessions    []sessions.Session       `json:"sessions"`
-	Plans       []sessions.Plan          `json:"plans"`
+	Requests []sessions.LedgerRequest `json:"ledger_requests"`
+	// EraseRequests are the requests that the person be erased, with
+	// their decisions (an approved one goes with the person).
+	EraseRequests []sessions.EraseRequest `json:"erase_requests"`
+	Credentials   []sessions.Credential   `json:"credentials"`
+	Sessions      []sessions.Session      `json:"sessions"`
+	Plans         []sessions.Plan         `json:"plans"`
 	// Outcomes are the dated step outcomes and employment follow-ups.
 	StepOutcomes []sessions.StepOutcome       `json:"step_outcomes"`
 	FollowUps    []sessions.EmploymentOutcome `json:"follow_ups"`
@@ -36,42 +39,70 @@ type Draft struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
+// FileSource is what a person file is gathered from, on either engine.
+type FileSource interface {
+	Person(ctx context.Context, id string) (sessions.Person, error)
+	Audit(ctx context.Context, personID, action, detail string) error
+	Balances(ctx context.Context, personID string) ([]sessions.Balance, error)
+	Entries(ctx context.Context, personID, scheme string) ([]sessions.Entry, error)
+	LedgerRequests(ctx context.Context, personID string, pendingOnly bool) ([]sessions.LedgerRequest, error)
+	EraseRequests(ctx context.Context, personID string, openOnly bool) ([]sessions.EraseRequest, error)
+	Credentials(ctx context.Context, personID string) ([]sessions.Credential, error)
+	Sessions(ctx context.Context, personID string, withNotes bool) ([]sessions.Session, error)
+	Plans(ctx context.Context, personID string) ([]sessions.Plan, error)
+	StepOutcomes(ctx context.Context, personID string) ([]sessions.StepOutcome, error)
+	EmploymentOutcomes(ctx context.Context, personID string) ([]sessions.EmploymentOutcome, error)
+}
+
+// GatherFile reads the person's file from src, stamped as exported by
+// actor at now, and logs the export: everything held on the person but
+// the drafts and the audit entries, which the engine reads last
+// (ExportPerson), so the file's audit holds this export.
+func GatherFile(ctx context.Context, src FileSource, id, actor string, now time.Time) (PersonFile, error) {
+	f := PersonFile{ExportedAt: now.UTC(), ExportedBy: actor}
+	var err error
+	if f.Person, err = src.Person(ctx, id); err != nil {
+		return f, err
+	}
+	if err := src.Audit(ctx, id, "export", "person file"); err != nil {
+		return f, err
+	}
+	if f.Balances, err = src.Balances(ctx, id); err != nil {
+		return f, err
+	}
+	if f.Ledger, err = src.Entries(ctx, id, ""); err != nil {
+		return f, err
+	}
+	if f.Requests, err = src.LedgerRequests(ctx, id, false); err != nil {
+		return f, err
+	}
+	if f.EraseRequests, err = src.EraseRequests(ctx, id, false); err != nil {
+		return f, err
+	}
+	if f.Credentials, err = src.Credentials(ctx, id); err != nil {
+		return f, err
+	}
+	if f.Sessions, err = src.Sessions(ctx, id, true); err != nil {
+		return f, err
+	}
+	if f.Plans, err = src.Plans(ctx, id); err != nil {
+		return f, err
+	}
+	f.Plans = emptyIfNil(f.Plans)
+	if f.StepOutcomes, err = src.StepOutcomes(ctx, id); err != nil {
+		return f, err
+	}
+	if f.FollowUps, err = src.EmploymentOutcomes(ctx, id); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
 // ExportPerson gathers everything held on the person, notes and the audit
 // entries about them included, and logs the export.
 func (s *Store) ExportPerson(ctx context.Context, id string) (PersonFile, error) {
-	f := PersonFile{ExportedAt: s.now().UTC(), ExportedBy: s.actor}
-	var err error
-	if f.Person, err = s.Person(ctx, id); err != nil {
-		return f, err
-	}
-	if err := s.Audit(ctx, id, "export", "person file"); err != nil {
-		return f, err
-	}
-	if f.Balances, err = s.Balances(ctx, id); err != nil {
-		return f, err
-	}
-	if f.Ledger, err = s.Entries(ctx, id, ""); err != nil {
-		return f, err
-	}
-	if f.Requests, err = s.LedgerRequests(ctx, id, false); err != nil {
-		return f, err
-	}
-	if f.Credentials, err = s.Credentials(ctx, id); err != nil {
-		return f, err
-	}
-	if f.Sessions, err = s.Sessions(ctx, id, true); err != nil {
-		return f, err
-	}
-	if f.Plans, err = s.Plans(ctx, id); err != nil {
-		return f, err
-	}
-	if f.Plans == nil {
-		f.Plans = []sessions.Plan{}
-	}
-	if f.StepOutcomes, err = s.StepOutcomes(ctx, id); err != nil {
-		return f, err
-	}
-	if f.FollowUps, err = s.EmploymentOutcomes(ctx, id); err != nil {
+	f, err := GatherFile(ctx, s, id, s.actor, s.now())
+	if err != nil {
 		return f, err
 	}
 	z, err := s.readSeals()

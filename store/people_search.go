@@ -2,10 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/vault"
@@ -19,17 +18,7 @@ import (
 // a query that is a person id's prefix finds that person. With no word
 // the index can use, every name is opened (the whole caseload, as a list).
 func (s *Store) peopleSealed(ctx context.Context, z seals, query string, limit int) ([]sessions.PersonSummary, error) {
-	words := vault.Words(query)
-	var tokens []string
-	for _, w := range words {
-		if t, ok := z.box.QueryToken(w); ok {
-			tokens = append(tokens, t)
-		}
-	}
-	idPrefix := strings.ToLower(strings.TrimSpace(query))
-	if len(idPrefix) < 4 || strings.Trim(idPrefix, "0123456789abcdef-") != "" {
-		idPrefix = ""
-	}
+	tokens, idPrefix := SealedQuery(z, query)
 	where, args := "", []any{}
 	if len(tokens) > 0 {
 		tj, _ := json.Marshal(tokens)
@@ -49,33 +38,31 @@ func (s *Store) peopleSealed(ctx context.Context, z seals, query string, limit i
 		return nil, fmt.Errorf("list people: %w", err)
 	}
 	defer rows.Close()
-	type hit struct {
-		key string
-		ps  sessions.PersonSummary
-	}
-	var hits []hit
+	var hits PeopleHits
 	for rows.Next() {
-		var ps sessions.PersonSummary
-		var upd, last string
-		if err := rows.Scan(&ps.ID, &ps.Name, &ps.Email, &ps.BirthYear, &upd, &last); err != nil {
+		ps, err := scanSummary(rows, z)
+		if err != nil {
 			return nil, err
 		}
-		if err := z.openFields("people", ps.ID, field{"name", &ps.Name}, field{"email", &ps.Email}); err != nil {
-			return nil, err
-		}
-		if !vault.Matches(query, ps.Name, ps.Email) && (idPrefix == "" || !strings.HasPrefix(ps.ID, idPrefix)) {
+		if !SealedMatch(query, idPrefix, ps) {
 			continue
 		}
-		ps.UpdatedAt, ps.LastSession = readStamp(upd), readStamp(last)
-		hits = append(hits, hit{key: vault.Fold(ps.Name) + "\x00" + ps.ID, ps: ps})
+		hits.Add(vault.Fold(ps.Name)+"\x00"+ps.ID, ps)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	sort.Slice(hits, func(a, b int) bool { return hits[a].key < hits[b].key })
-	out := make([]sessions.PersonSummary, 0, min(len(hits), limit))
-	for _, h := range hits[:min(len(hits), limit)] {
-		out = append(out, h.ps)
+	return hits.Top(limit), nil
+}
+
+// scanSummary reads one row of a People query (id, name, e-mail, birth
+// year, updated, last session) and opens its sealed name and e-mail.
+func scanSummary(rows *sql.Rows, z seals) (sessions.PersonSummary, error) {
+	var ps sessions.PersonSummary
+	var upd, last string
+	if err := rows.Scan(&ps.ID, &ps.Name, &ps.Email, &ps.BirthYear, &upd, &last); err != nil {
+		return ps, err
 	}
-	return out, nil
+	ps.UpdatedAt, ps.LastSession = readStamp(upd), readStamp(last)
+	return ps, z.openFields("people", ps.ID, field{"name", &ps.Name}, field{"email", &ps.Email})
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/koers-project/koers/sessions"
 )
@@ -144,12 +143,7 @@ func (s *Store) readSteps(ctx context.Context, q rowQuerier, p *sessions.Plan) e
 	if err != nil {
 		return err
 	}
-	for i := range p.Steps {
-		st := &p.Steps[i]
-		for j := range st.Funding {
-			st.Funding[j].Reserved = res[sessions.ReserveRef(st.ID)+"\x00"+st.Funding[j].Scheme]
-		}
-	}
+	SetReserved(p, res)
 	return nil
 }
 
@@ -168,7 +162,7 @@ func (s *Store) reservations(ctx context.Context, q rowQuerier, personID string)
 		if err := rows.Scan(&ref, &sc, &n); err != nil {
 			return nil, fmt.Errorf("read reservations: %w", err)
 		}
-		out[ref+"\x00"+sc] = n
+		out[ReservationKey(ref, sc)] = n
 	}
 	return out, rows.Err()
 }
@@ -187,9 +181,7 @@ func (s *Store) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan,
 		}
 		p.ID, p.Agreed = NewID(), n == 0
 		now := s.stamp()
-		if strings.TrimSpace(p.Name) == "" {
-			p.Name = fmt.Sprintf("Plan %d", n+1)
-		}
+		p.Name = PlanName(p.Name, n)
 		z, err := s.writeSeals(ctx, tx)
 		if err != nil {
 			return err
@@ -214,17 +206,7 @@ func (s *Store) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan,
 // CurrentPlan is the person's agreed plan, else their newest; with create,
 // a person without a plan gets an empty one.
 func (s *Store) CurrentPlan(ctx context.Context, personID string, create bool) (sessions.Plan, error) {
-	ps, err := s.Plans(ctx, personID)
-	if err != nil {
-		return sessions.Plan{}, err
-	}
-	if len(ps) > 0 {
-		return ps[0], nil
-	}
-	if !create {
-		return sessions.Plan{}, fmt.Errorf("person %s: %w", personID, ErrNoPlan)
-	}
-	return s.CreatePlan(ctx, sessions.Plan{PersonID: personID})
+	return CurrentPlanOf(ctx, s, personID, create)
 }
 
 // UpdatePlan reads the plan, lets fn change it, and writes it back, all in
@@ -241,22 +223,10 @@ func (s *Store) UpdatePlan(ctx context.Context, planID string, fn func(tx *PlanT
 		if err != nil {
 			return err
 		}
-		if read, ok := ExpectedVersion(ctx, planID); ok && read != p.Version {
-			return &sessions.ChangedError{What: sessions.ChangedPlan, ID: planID, Read: read, Now: p.Version, By: p.UpdatedBy, At: p.UpdatedAt}
-		}
-		before := map[string]sessions.Step{}
-		for _, st := range p.Steps {
-			before[st.ID] = st
-		}
-		if err := fn(&PlanTx{s: s, tx: tx}, &p); err != nil {
+		before, err := PlanEdit(ctx, &PlanTx{s: s, tx: tx}, planID, &p, fn)
+		if err != nil {
 			return err
 		}
-		for id := range before {
-			if p.Step(id) < 0 {
-				return fmt.Errorf("step %s: steps are dropped, never removed", id)
-			}
-		}
-		p.ID = planID
 		z, err := s.writeSeals(ctx, tx)
 		if err != nil {
 			return err
@@ -292,17 +262,8 @@ func (s *Store) writeSteps(ctx context.Context, tx *sql.Tx, p *sessions.Plan, be
 	now := s.stamp()
 	for i := range p.Steps {
 		st := &p.Steps[i]
-		if st.Kind == "" {
-			st.Kind = sessions.KindOffer
-		}
-		if st.Status == "" {
-			st.Status = sessions.StepPlanned
-		}
-		if !st.Status.Valid() {
-			return fmt.Errorf("step %d: status %q is not one of planned, applied, enrolled, in_progress, completed, dropped", i+1, st.Status)
-		}
-		if strings.TrimSpace(st.Title) == "" {
-			return fmt.Errorf("step %d: title is required", i+1)
+		if err := CheckStep(i, st); err != nil {
+			return err
 		}
 		old, known := before[st.ID]
 		if st.ID == "" || !known {
@@ -317,7 +278,7 @@ func (s *Store) writeSteps(ctx context.Context, tx *sql.Tx, p *sessions.Plan, be
 				return fmt.Errorf("insert step %d: %w", i+1, mapErr(err))
 			}
 		} else {
-			changed := old.Status != st.Status || old.Title != st.Title || old.Start != st.Start || old.End != st.End || old.Note != st.Note || !sameLines(old.Funding, st.Funding)
+			changed := StepChanged(old, *st)
 			ua, ub := writeStamp(old.UpdatedAt), old.UpdatedBy
 			if changed {
 				ua, ub = now, s.actor
@@ -332,8 +293,8 @@ func (s *Store) writeSteps(ctx context.Context, tx *sql.Tx, p *sessions.Plan, be
 			return fmt.Errorf("write funding: %w", err)
 		}
 		for _, l := range st.Funding {
-			if l.Amount < 0 {
-				return fmt.Errorf("step %d: funding %s: amount is negative", i+1, l.Scheme)
+			if err := CheckFunding(i, l); err != nil {
+				return err
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO plan_funding (step_id, person_id, scheme, amount) VALUES (?,?,?,?)`, st.ID, p.PersonID, l.Scheme, l.Amount)
 			if err != nil {
@@ -342,18 +303,6 @@ func (s *Store) writeSteps(ctx context.Context, tx *sql.Tx, p *sessions.Plan, be
 		}
 	}
 	return nil
-}
-
-func sameLines(a, b []sessions.FundingLine) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Scheme != b[i].Scheme || a[i].Amount != b[i].Amount {
-			return false
-		}
-	}
-	return true
 }
 
 // AgreePlan makes planID the person's agreed plan (and no other).

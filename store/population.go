@@ -14,22 +14,9 @@ import (
 // active offers (at most limit, in register order): id, title, price,
 // hours and schemes.
 func (s *Store) GenOffers(ctx context.Context, limit int) ([]sessions.GenOffer, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT rid FROM offers WHERE status = 'active' AND rid <= `+ceilingSQL+` ORDER BY rid LIMIT ?`, limit)
+	rids, err := s.rids(ctx, `SELECT rid FROM offers WHERE status = 'active' AND rid <= `+ceilingSQL+` ORDER BY rid LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read offers: %w", err)
-	}
-	var rids []uint32
-	for rows.Next() {
-		var rid int64
-		if err := rows.Scan(&rid); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		rids = append(rids, uint32(rid))
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	list, err := s.offersByRIDs(ctx, rids)
 	if err != nil {

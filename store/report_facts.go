@@ -2,37 +2,45 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/koers-project/koers/report"
 )
 
 // ReportSQL is the report's fact queries in one engine's dialect. Each
 // reads one table once (a pass over a covering index where one exists),
-// aggregated in SQL where the cells allow it, and returns every column as
-// text (SQLite's RawBytes of an integer are its decimal digits;
-// PostgreSQL's queries cast to text), so one feeder serves both engines.
-// Days are integers yyyymmdd (report.Day; NULL or 0 none). The parameters
-// are, in this order: the first day of the period and the day after its
-// last (YYYY-MM-DD), the centre and the region prefix ("" for all).
+// aggregated in SQL where the cells allow it; a column is an integer or
+// text (ReportRow reads either), so one feeder serves both engines.
+// Days are integers yyyymmdd (report.Day), or text that starts with
+// YYYY-MM-DD (a date or an RFC 3339 stamp in UTC); NULL, 0 or empty text
+// is none. The parameters are, in this order: the first day of the period
+// and the day after its last (YYYY-MM-DD), the centre and the region prefix ("" for all), and
+// the centres the report is limited to, joined by commas ("" for all;
+// centre codes hold no comma: sessions.ValidCentreCode).
 type ReportSQL struct {
 	// People: id, birth year, EQF, gender, employment, region, centre of
 	// the people in the centre and region.
 	People string
-	// Schemes: person id, scheme of every account.
+	// Schemes: person id, scheme of every account, in person id order
+	// (Schemes, Sessions and PlanMade come in that order; any other order
+	// gives the same figures, only slower).
 	Schemes string
 	// Sessions: person id, day of the first attended session ever,
-	// sessions attended in the period, sessions missed in the period.
+	// sessions attended in the period, sessions missed in the period, and
+	// the actions agreed in sessions of the period with, above bit 32, how
+	// many of them are done (NULL none).
 	Sessions string
-	// Actions: person id, actions agreed in sessions of the period, of
-	// which done.
-	Actions string
 	// PlanMade: person id, day of the first plan that has a step.
 	PlanMade string
-	// Steps: person id, offer id, days enrolled, completed, dropped, and
-	// the sum of the step's funding lines in EUR schemes, of every step
-	// with an outcome (a step without one adds nothing but what is spent
-	// on it, which Spends reads).
+	// Steps: person id, offer id, days enrolled, completed, dropped, and,
+	// for a step enrolled in the period, the sum of its funding lines in
+	// EUR schemes (NULL otherwise: it is read only to count what was paid
+	// out of pocket for the period's enrolments), of every step with an
+	// outcome (a step without one adds nothing but what is spent on it,
+	// which Entries reads).
 	Steps string
 	// Credentials: person id, day of each credential earned in the period.
 	Credentials string
@@ -45,19 +53,99 @@ type ReportSQL struct {
 	// Accounts: account id, scheme of the accounts of the people in the
 	// centre and region.
 	Accounts string
-	// Entries: account id, kind, amount, day of the period's entries other
-	// than top-ups and spends.
+	// Entries: account id, kind, amount, day of the period's entries, with
+	// the funder of a top-up and the offer id of the step of the same
+	// person a spend is for ('' or NULL none; NULL for other kinds).
 	Entries string
-	// TopUps: account id, amount, day, funder of the period's top-ups.
-	TopUps string
-	// Spends: account id, amount, day, and the offer id of the step of the
-	// same person the spend is for ('' or NULL none), of the period's spends.
-	Spends string
 }
 
-// ReportRows runs one fact query and calls fn with each row's columns as
-// text; the slices are valid only during the call.
-type ReportRows func(ctx context.Context, query string, args []any, fn func(cols [][]byte)) error
+// ReportRows runs one fact query and calls fn with each row; the row is
+// valid only during the call.
+type ReportRows func(ctx context.Context, query string, args []any, fn func(r *ReportRow)) error
+
+// ReportRow is one row of a fact query: the values a database/sql driver
+// gives (SQLite: int64, string or nil), or every column as text (a
+// PostgreSQL query that casts each column to text; nil is NULL).
+type ReportRow struct {
+	vals []driver.Value
+	text [][]byte
+}
+
+// TextRow is a row whose columns are all text; it keeps cols until the
+// next call.
+func (r *ReportRow) TextRow(cols [][]byte) *ReportRow {
+	r.vals, r.text = nil, cols
+	return r
+}
+
+// Int is column i as an integer (decimal text is read as one); NULL is 0.
+func (r *ReportRow) Int(i int) int64 {
+	if r.text != nil {
+		return atoi(r.text[i])
+	}
+	switch v := r.vals[i].(type) {
+	case int64:
+		return v
+	case string:
+		return atoi(v)
+	case []byte:
+		return atoi(v)
+	case float64:
+		return int64(v)
+	}
+	return 0
+}
+
+// Day is column i as a day: an integer yyyymmdd, text of those digits, or
+// text that starts with YYYY-MM-DD; NULL is 0, none.
+func (r *ReportRow) Day(i int) report.Day {
+	if r.text != nil {
+		return textDay(r.text[i])
+	}
+	switch v := r.vals[i].(type) {
+	case int64:
+		return report.Day(v)
+	case string:
+		return textDay(v)
+	case []byte:
+		return textDay(v)
+	}
+	return 0
+}
+
+func textDay[T string | []byte](b T) report.Day {
+	if len(b) >= 10 && b[4] == '-' && b[7] == '-' {
+		n := 0
+		for i := range 10 {
+			if i == 4 || i == 7 {
+				continue
+			}
+			c := b[i]
+			if c < '0' || c > '9' {
+				return 0
+			}
+			n = n*10 + int(c-'0')
+		}
+		return report.Day(n)
+	}
+	return report.Day(atoi(b))
+}
+
+// Text is column i as text; NULL is "".
+func (r *ReportRow) Text(i int) string {
+	if r.text != nil {
+		return string(r.text[i])
+	}
+	switch v := r.vals[i].(type) {
+	case string:
+		return v
+	case []byte:
+		return string(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	}
+	return ""
+}
 
 // OfferAttrs is what reports need of a register offer.
 type OfferAttrs struct {
@@ -73,7 +161,7 @@ type OfferAttrs struct {
 // into a fork of b merged at the end; with ledger nil, everything runs on
 // people, one query after the other.
 func FeedReport(ctx context.Context, q ReportSQL, people, ledger ReportRows, p report.Params, offers map[string]OfferAttrs, b *report.Builder) error {
-	args := []any{p.From.String(), p.To.Time().AddDate(0, 0, 1).Format("2006-01-02"), p.Centre, p.Region}
+	args := []any{p.From.String(), p.To.Time().AddDate(0, 0, 1).Format("2006-01-02"), p.Centre, p.Region, strings.Join(p.Centres, ",")}
 	fork := b.Fork()
 	if ledger == nil {
 		if err := feedPeople(ctx, q, people, args, offers, b); err != nil {
@@ -97,7 +185,7 @@ func FeedReport(ctx context.Context, q ReportSQL, people, ledger ReportRows, p r
 }
 
 // run runs one fact query, naming it in the error.
-func run(ctx context.Context, rows ReportRows, what, sqlText string, args []any, fn func(c [][]byte)) error {
+func run(ctx context.Context, rows ReportRows, what, sqlText string, args []any, fn func(r *ReportRow)) error {
 	if err := rows(ctx, sqlText, args, fn); err != nil {
 		return fmt.Errorf("report %s: %w", what, err)
 	}
@@ -108,46 +196,58 @@ func run(ctx context.Context, rows ReportRows, what, sqlText string, args []any,
 func feedPeople(ctx context.Context, q ReportSQL, rows ReportRows, args []any, offers map[string]OfferAttrs, b *report.Builder) error {
 	in := strPool{}
 	people := newIDMap()
-	person := func(id []byte) int32 {
+	var refs []idRef
+	person := func(id string) int32 {
 		if i, ok := people.get(id); ok {
 			return i
 		}
 		return -1
 	}
-	if err := run(ctx, rows, "people", q.People, args, func(c [][]byte) {
-		i := b.Person(report.Attrs{BirthYear: int(atoi(c[1])), EQF: int(atoi(c[2])), Gender: in.of(c[3]), Employment: in.of(c[4]),
-			Region: in.of(c[5]), Centre: in.of(c[6])})
+	if err := run(ctx, rows, "people", q.People, args, func(r *ReportRow) {
+		i := b.Person(report.Attrs{BirthYear: int(r.Int(1)), EQF: int(r.Int(2)), Gender: in.of(r.Text(3)), Employment: in.of(r.Text(4)),
+			Region: in.of(r.Text(5)), Centre: in.of(r.Text(6))})
 		if i >= 0 {
-			people.put(c[0], i)
+			id := r.Text(0)
+			people.put(id, i)
+			refs = append(refs, idRef{id, i})
 		}
 	}); err != nil {
 		return err
 	}
+	// The streams in person order find people by walking them in order.
+	sorted := sortIDs(refs)
+	inOrder := func(read func(r *ReportRow, person func(string) int32)) func(r *ReportRow) {
+		w := walk(sorted, people)
+		return func(r *ReportRow) { read(r, w.get) }
+	}
 	steps := []struct {
 		what, sql string
-		fn        func(c [][]byte)
+		fn        func(r *ReportRow)
 	}{
-		{"schemes", q.Schemes, func(c [][]byte) { b.Scheme(person(c[0]), in.of(c[1])) }},
-		{"sessions", q.Sessions, func(c [][]byte) {
-			b.Sessions(person(c[0]), report.SessionSummary{First: report.Day(atoi(c[1])), Held: int(atoi(c[2])), NoShow: int(atoi(c[3]))})
-		}},
-		{"actions", q.Actions, func(c [][]byte) { b.Actions(person(c[0]), int(atoi(c[1])), int(atoi(c[2]))) }},
-		{"plans", q.PlanMade, func(c [][]byte) { b.PlanMade(person(c[0]), report.Day(atoi(c[1]))) }},
-		{"steps", q.Steps, func(c [][]byte) {
-			i := person(c[0])
+		{"schemes", q.Schemes, inOrder(func(r *ReportRow, person func(string) int32) { b.Scheme(person(r.Text(0)), in.of(r.Text(1))) })},
+		{"sessions", q.Sessions, inOrder(func(r *ReportRow, person func(string) int32) {
+			i := person(r.Text(0))
+			b.Sessions(i, report.SessionSummary{First: r.Day(1), Held: int(r.Int(2)), NoShow: int(r.Int(3))})
+			x := r.Int(4)
+			b.Actions(i, int(x&(1<<32-1)), int(x>>32))
+		})},
+		{"plans", q.PlanMade, inOrder(func(r *ReportRow, person func(string) int32) { b.PlanMade(person(r.Text(0)), r.Day(1)) })},
+		{"steps", q.Steps, func(r *ReportRow) {
+			i := person(r.Text(0))
 			if i < 0 {
 				return
 			}
-			st := stepOf(offers, c[1])
-			st.Enrolled, st.Completed, st.Dropped = report.Day(atoi(c[2])), report.Day(atoi(c[3])), report.Day(atoi(c[4]))
-			if a, ok := offers[string(c[1])]; ok && a.Price >= 0 {
-				st.OutOfPocket = max(a.Price-atoi(c[5]), 0)
+			offer := r.Text(1)
+			st := stepOf(offers, offer)
+			st.Enrolled, st.Completed, st.Dropped = r.Day(2), r.Day(3), r.Day(4)
+			if a, ok := offers[offer]; ok && a.Price >= 0 {
+				st.OutOfPocket = max(a.Price-r.Int(5), 0)
 			}
 			b.Step(i, st)
 		}},
-		{"credentials", q.Credentials, func(c [][]byte) { b.Credential(person(c[0]), report.Day(atoi(c[1]))) }},
-		{"follow-ups", q.Follows, func(c [][]byte) {
-			b.Follow(person(c[0]), int(atoi(c[1])), report.Follow{Situation: in.of(c[2]), On: report.Day(atoi(c[3]))})
+		{"credentials", q.Credentials, func(r *ReportRow) { b.Credential(person(r.Text(0)), r.Day(1)) }},
+		{"follow-ups", q.Follows, func(r *ReportRow) {
+			b.Follow(person(r.Text(0)), int(r.Int(1)), report.Follow{Situation: in.of(r.Text(2)), On: r.Day(3)})
 		}},
 	}
 	for _, x := range steps {
@@ -160,8 +260,8 @@ func feedPeople(ctx context.Context, q ReportSQL, rows ReportRows, args []any, o
 
 // stepOf is a step with the attributes of the offer it names (unknown
 // when the register does not hold it).
-func stepOf(offers map[string]OfferAttrs, offerID []byte) report.Step {
-	a, ok := offers[string(offerID)]
+func stepOf(offers map[string]OfferAttrs, offerID string) report.Step {
+	a, ok := offers[offerID]
 	if !ok {
 		return report.Step{}
 	}
@@ -174,34 +274,26 @@ func feedLedger(ctx context.Context, q ReportSQL, rows ReportRows, args []any, o
 	in := strPool{}
 	accounts := newIDMap()
 	var schemes []string // by account index
-	if err := run(ctx, rows, "accounts", q.Accounts, args, func(c [][]byte) {
-		accounts.put(c[0], int32(len(schemes)))
-		schemes = append(schemes, in.of(c[1]))
+	if err := run(ctx, rows, "accounts", q.Accounts, args, func(r *ReportRow) {
+		accounts.put(r.Text(0), int32(len(schemes)))
+		schemes = append(schemes, in.of(r.Text(1)))
 	}); err != nil {
 		return err
 	}
-	// entry reads an account id, an amount and a day.
-	entry := func(account, amount, day []byte, kind string) (int32, report.Entry) {
-		i, ok := accounts.get(account)
+	return run(ctx, rows, "ledger", q.Entries, args, func(r *ReportRow) {
+		i, ok := accounts.get(r.Text(0))
 		if !ok {
-			return -1, report.Entry{}
+			return
 		}
-		return i, report.Entry{Scheme: schemes[i], Kind: kind, Amount: atoi(amount), On: report.Day(atoi(day)), Step: -1}
-	}
-	if err := run(ctx, rows, "ledger", q.Entries, args, func(c [][]byte) {
-		f.Entry(entry(c[0], c[2], c[3], in.of(c[1])))
-	}); err != nil {
-		return err
-	}
-	if err := run(ctx, rows, "top-ups", q.TopUps, args, func(c [][]byte) {
-		i, e := entry(c[0], c[1], c[2], "top-up")
-		e.Funder = in.of(c[3])
-		f.Entry(i, e)
-	}); err != nil {
-		return err
-	}
-	return run(ctx, rows, "spends", q.Spends, args, func(c [][]byte) {
-		i, e := entry(c[0], c[1], c[2], "spend")
-		f.Spend(i, e, stepOf(offers, c[3]))
+		e := report.Entry{Scheme: schemes[i], Kind: in.of(r.Text(1)), Amount: r.Int(2), On: r.Day(3), Step: -1}
+		switch e.Kind {
+		case "top-up":
+			e.Funder = in.of(r.Text(4))
+			f.Entry(i, e)
+		case "spend":
+			f.Spend(i, e, stepOf(offers, r.Text(5)))
+		default:
+			f.Entry(i, e)
+		}
 	})
 }

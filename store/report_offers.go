@@ -13,22 +13,9 @@ import (
 // 60 ECTS, or 1,500 hours when only hours are known; unknown without
 // either), stackable (stated stackability or a stacking relation) and price.
 func (s *Store) ReportOffers(ctx context.Context) (map[string]OfferAttrs, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT o.rid FROM offers o WHERE o.id IN (SELECT DISTINCT offer_id FROM plan_steps WHERE offer_id <> '')`)
+	rids, err := s.rids(ctx, `SELECT o.rid FROM offers o WHERE o.id IN (SELECT DISTINCT offer_id FROM plan_steps WHERE offer_id <> '')`)
 	if err != nil {
 		return nil, fmt.Errorf("report offers: %w", err)
-	}
-	var rids []uint32
-	for rows.Next() {
-		var rid int64
-		if err := rows.Scan(&rid); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		rids = append(rids, uint32(rid))
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	out := make(map[string]OfferAttrs, len(rids))
 	for start := 0; start < len(rids); start += 2000 {

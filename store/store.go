@@ -13,11 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/url"
 	"os"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -73,41 +70,7 @@ type Store struct {
 	session, centre string
 }
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		if !ok || !strings.HasSuffix(e.Name(), ".sql") {
-			continue
-		}
-		v, err := strconv.Atoi(num)
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: bad number", e.Name())
-		}
-		b, err := migrationFS.ReadFile("migrations/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %04d", m.name, i+1)
-		}
-	}
-	return ms, nil
-}
+func migrations() ([]Migration, error) { return ReadMigrations(migrationFS, "migrations") }
 
 // goSteps are the migrations that also need Go (data SQL cannot compute),
 // by name without number, so that renumbering a migration keeps its step.
@@ -128,7 +91,7 @@ func LatestVersion() int {
 	if err != nil {
 		return 0
 	}
-	return len(ms)
+	return LatestOf(ms)
 }
 
 // DSN is the modernc connection string for path: WAL, an explicit busy
@@ -304,20 +267,15 @@ func (s *Store) migrate(ctx context.Context, target int, readOnly bool) error {
 	if err != nil {
 		return err
 	}
-	if target == 0 || target > len(ms) {
-		target = len(ms)
-	}
 	var cur int
 	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&cur); err != nil {
 		return mapErr(err)
 	}
-	if cur > len(ms) {
-		return fmt.Errorf("%w (schema %d, this koers knows up to %d)", ErrNewerSchema, cur, len(ms))
+	todo, err := PendingMigrations(ms, cur, target)
+	if err != nil || readOnly {
+		return err
 	}
-	if readOnly || cur >= target {
-		return nil
-	}
-	for _, m := range ms[cur:target] {
+	for _, m := range todo {
 		err := s.Tx(ctx, func(tx *sql.Tx) error {
 			// Read the version again under the write lock: another process
 			// opening the same new file may have applied this migration.
@@ -325,18 +283,18 @@ func (s *Store) migrate(ctx context.Context, target int, readOnly bool) error {
 			if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&now); err != nil {
 				return err
 			}
-			if now >= m.version {
+			if now >= m.Version {
 				return nil
 			}
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
-			if step := goSteps[migrationKey(m.name)]; step != nil {
+			if step := goSteps[migrationKey(m.Name)]; step != nil {
 				if err := step(ctx, tx); err != nil {
-					return fmt.Errorf("migration %s: %w", m.name, err)
+					return fmt.Errorf("migration %s: %w", m.Name, err)
 				}
 			}
-			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.Version))
 			return err
 		})
 		if err != nil {

@@ -172,7 +172,11 @@ func (s *Store) RequestEntry(ctx context.Context, r sessions.LedgerRequest) (ses
 		if err := exists(ctx, tx, r.PersonID); err != nil {
 			return err
 		}
-		if orig, err := requestWhere(ctx, tx, `r.person_id=? AND r.scheme=? AND r.idem_key=?`, r.PersonID, r.Scheme, r.Key); err == nil {
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if orig, err := requestWhere(ctx, tx, z, `r.person_id=? AND r.scheme=? AND r.idem_key=?`, r.PersonID, r.Scheme, r.Key); err == nil {
 			if _, err := sessions.Replay(orig.Entry(), r.Entry()); err != nil {
 				return err
 			}
@@ -183,9 +187,11 @@ func (s *Store) RequestEntry(ctx context.Context, r sessions.LedgerRequest) (ses
 		}
 		r.ID = NewID()
 		now := s.stamp()
+		sealed := r
+		SealRequest(z, &sealed)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_requests (id, person_id, scheme, kind, amount, idem_key, funder, reason, corrects,
 			threshold, centre, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			r.ID, r.PersonID, r.Scheme, string(r.Kind), r.Amount, r.Key, r.Funder, r.Reason, r.Corrects, r.Threshold, r.Centre, now, s.actor); err != nil {
+			r.ID, r.PersonID, r.Scheme, string(r.Kind), r.Amount, r.Key, sealed.Funder, sealed.Reason, r.Corrects, r.Threshold, r.Centre, now, s.actor); err != nil {
 			return fmt.Errorf("hold ledger entry: %w", mapErr(err))
 		}
 		if err := s.audit(ctx, tx, r.PersonID, "change", "ledger request "+r.Scheme+" "+string(r.Kind)+" "+r.ID); err != nil {
@@ -216,7 +222,7 @@ func scanRequest(sc interface{ Scan(...any) error }) (sessions.LedgerRequest, er
 	return r, err
 }
 
-func requestWhere(ctx context.Context, q rowQuerier, where string, args ...any) (sessions.LedgerRequest, error) {
+func requestWhere(ctx context.Context, q rowQuerier, z seals, where string, args ...any) (sessions.LedgerRequest, error) {
 	r, err := scanRequest(q.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM ledger_requests r
 		LEFT JOIN ledger_decisions d ON d.request_id = r.id WHERE `+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -225,17 +231,25 @@ func requestWhere(ctx context.Context, q rowQuerier, where string, args ...any) 
 	if err != nil {
 		return r, fmt.Errorf("read ledger request: %w", mapErr(err))
 	}
-	return r, nil
+	return r, OpenRequest(z, &r)
 }
 
 // LedgerRequest is one request with its decision, if any.
 func (s *Store) LedgerRequest(ctx context.Context, id string) (sessions.LedgerRequest, error) {
-	return requestWhere(ctx, s.db, `r.id=?`, id)
+	z, err := s.readSeals()
+	if err != nil {
+		return sessions.LedgerRequest{}, err
+	}
+	return requestWhere(ctx, s.db, z, `r.id=?`, id)
 }
 
 // LedgerRequests lists the person's requests ("" for every person's),
 // oldest first; pendingOnly leaves out the decided ones.
 func (s *Store) LedgerRequests(ctx context.Context, personID string, pendingOnly bool) ([]sessions.LedgerRequest, error) {
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+requestColumns+` FROM ledger_requests r
 		LEFT JOIN ledger_decisions d ON d.request_id = r.id
 		WHERE (?1 = '' OR r.person_id = ?1) AND (?2 = 0 OR d.id IS NULL) ORDER BY r.created_at, r.id`, personID, pendingOnly)
@@ -247,6 +261,9 @@ func (s *Store) LedgerRequests(ctx context.Context, personID string, pendingOnly
 	for rows.Next() {
 		r, err := scanRequest(rows)
 		if err != nil {
+			return nil, err
+		}
+		if err := OpenRequest(z, &r); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -264,7 +281,11 @@ var ErrDecided = errors.New("the request is already decided")
 func (s *Store) DecideRequest(ctx context.Context, id string, approve bool, reason string) (sessions.LedgerRequest, error) {
 	var out sessions.LedgerRequest
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		r, err := requestWhere(ctx, tx, `r.id=?`, id)
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
+		r, err := requestWhere(ctx, tx, z, `r.id=?`, id)
 		if err != nil {
 			return err
 		}
@@ -281,7 +302,7 @@ func (s *Store) DecideRequest(ctx context.Context, id string, approve bool, reas
 		}
 		now := s.stamp()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_decisions (id, request_id, person_id, decision, reason, entry_id, decided_at, decided_by)
-			VALUES (?,?,?,?,?,?,?,?)`, d.ID, r.ID, r.PersonID, d.Decision, d.Reason, d.EntryID, now, s.actor); err != nil {
+			VALUES (?,?,?,?,?,?,?,?)`, d.ID, r.ID, r.PersonID, d.Decision, z.seal(d.Reason, "ledger_decisions", "reason", d.ID), d.EntryID, now, s.actor); err != nil {
 			return fmt.Errorf("decide request %s: %w", id, mapErr(err))
 		}
 		if err := s.audit(ctx, tx, r.PersonID, "change", "ledger request "+d.Decision+" "+r.ID); err != nil {

@@ -8,21 +8,17 @@ import (
 	"github.com/koers-project/koers/vault"
 )
 
-// sealedColumn is one column of personal data sealed at rest. ad is the
-// SQL of the row's stable id that binds a value to its row (the primary
-// key; rowids may change on VACUUM).
-type sealedColumn struct {
-	table, column, ad string
-}
-
 // sealedColumns are every column sealed once encryption is on: people's
 // names and contact details, the free text of guidance (session summary,
 // reason not attended, notes, goals, actions, drafts), plan names and step notes,
-// step outcome reasons, ledger entry reasons and earned credentials (the
-// document with the learner's fields, and its title). A new column of
-// personal data joins this list and its read and write points (README,
+// step outcome reasons, ledger entry reasons, the reasons and funders of
+// entries held for approval and the reasons of their decisions, the
+// break-glass reason of an audit row, earned credentials (the document
+// with the learner's fields, and its title) and the reasons of erasure
+// requests and their decisions. A new column of personal data joins this
+// list and its read and write points on both engines (README,
 // Encryption at rest).
-var sealedColumns = []sealedColumn{
+var sealedColumns = []SealedColumn{
 	{"people", "name", "id"}, {"people", "email", "id"}, {"people", "phone", "id"}, {"people", "availability", "id"},
 	{"guidance_sessions", "summary", "id"}, {"guidance_sessions", "reason", "id"},
 	{"session_notes", "body", "id"},
@@ -32,7 +28,11 @@ var sealedColumns = []sealedColumn{
 	{"plans", "name", "id"}, {"plan_steps", "note", "id"},
 	{"step_outcomes", "reason", "id"},
 	{"ledger_entries", "reason", "id"},
+	{"ledger_requests", "reason", "id"}, {"ledger_requests", "funder", "id"},
+	{"ledger_decisions", "reason", "id"},
+	{"audit_log", "reason", "id"},
 	{"credentials", "title", "id"}, {"credentials", "doc", "id"},
+	{"erase_requests", "reason", "id"}, {"erase_decisions", "reason", "id"},
 }
 
 // draftID is the row id a draft's body is sealed for.
@@ -61,7 +61,9 @@ type KeyChange struct {
 	Dropped int `json:"dropped,omitempty"`
 }
 
-func (k KeySetup) wraps(dek []byte, keyID string) ([]vault.Wrap, string, error) {
+// Wraps wraps data key dek (whose box has id keyID) as k says, and with a
+// new recovery key, which it returns as printed.
+func (k KeySetup) Wraps(dek []byte, keyID string) ([]vault.Wrap, string, error) {
 	if len(k.Passphrase) == 0 && len(k.KeyFile) == 0 {
 		return nil, "", fmt.Errorf("a passphrase or a key file is needed to wrap the key")
 	}
@@ -129,19 +131,12 @@ func (s *Store) changeKey(ctx context.Context, setup KeySetup, old *vault.Box) (
 	if err != nil {
 		return KeyChange{}, err
 	}
-	wraps, printed, err := setup.wraps(dek, box.ID())
+	wraps, printed, err := setup.Wraps(dek, box.ID())
 	if err != nil {
 		return KeyChange{}, err
 	}
 	out := KeyChange{KeyID: box.ID(), Recovery: printed}
-	s.keys.mu.RLock()
-	prev := struct {
-		on  bool
-		box *vault.Box
-		dek []byte
-	}{s.keys.on, s.keys.box, s.keys.dek}
-	s.keys.mu.RUnlock()
-	swapped := false
+	var done func(bool)
 	err = s.Tx(ctx, func(tx *sql.Tx) error {
 		var have int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM vault_wraps`).Scan(&have); err != nil {
@@ -154,7 +149,7 @@ func (s *Store) changeKey(ctx context.Context, setup KeySetup, old *vault.Box) (
 		if _, err := tx.ExecContext(ctx, `INSERT INTO resealing (one) VALUES (1)`); err != nil {
 			return err
 		}
-		n, err := reseal(ctx, tx, seals{box: old}, seals{box: box})
+		n, err := Reseal(ctx, liteResealer{tx}, seals{box: old}, seals{box: box})
 		if err != nil {
 			return err
 		}
@@ -173,16 +168,11 @@ func (s *Store) changeKey(ctx context.Context, setup KeySetup, old *vault.Box) (
 		// The new key takes over before the commit lets the next writer
 		// of this process in (views of serve share the keyring), so that
 		// no one seals with the old key after the rows moved to the new.
-		s.keys.mu.Lock()
-		swapped = true
-		s.keys.on, s.keys.box, s.keys.dek = true, box, dek
+		done = s.keys.TakeOver(box, dek)
 		return nil
 	})
-	if swapped {
-		if err != nil {
-			s.keys.on, s.keys.box, s.keys.dek = prev.on, prev.box, prev.dek
-		}
-		s.keys.mu.Unlock()
+	if done != nil {
+		done(err == nil)
 	}
 	if err != nil {
 		return KeyChange{}, fmt.Errorf("key: %w", err)
@@ -240,76 +230,46 @@ func (s *Store) AddWrap(ctx context.Context, kind vault.Kind, secret []byte, p v
 	return ws[len(ws)-1], nil
 }
 
-// reseal opens every sealed value with from and seals it with to, and
-// rebuilds the blind index; it returns how many values it sealed.
-func reseal(ctx context.Context, tx *sql.Tx, from, to seals) (int, error) {
-	type person struct{ name, email string }
-	people := map[string]*person{}
-	n := 0
-	for _, c := range sealedColumns {
-		type row struct {
-			rowid    int64
-			id, text string
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT rowid, `+c.ad+`, `+c.column+` FROM `+c.table)
-		if err != nil {
-			return n, fmt.Errorf("read %s.%s: %w", c.table, c.column, err)
-		}
-		var all []row
-		for rows.Next() {
-			var r row
-			if err := rows.Scan(&r.rowid, &r.id, &r.text); err != nil {
-				rows.Close()
-				return n, err
-			}
-			all = append(all, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return n, err
-		}
-		upd, err := tx.PrepareContext(ctx, `UPDATE `+c.table+` SET `+c.column+`=? WHERE rowid=?`)
-		if err != nil {
-			return n, err
-		}
-		for _, r := range all {
-			plain, err := from.open(r.text, c.table, c.column, r.id)
-			if err != nil {
-				upd.Close()
-				return n, err
-			}
-			if c.table == "people" && (c.column == "name" || c.column == "email") {
-				p := people[r.id]
-				if p == nil {
-					p = &person{}
-					people[r.id] = p
-				}
-				if c.column == "name" {
-					p.name = plain
-				} else {
-					p.email = plain
-				}
-			}
-			if plain == "" {
-				continue
-			}
-			if _, err := upd.ExecContext(ctx, to.seal(plain, c.table, c.column, r.id), r.rowid); err != nil {
-				upd.Close()
-				return n, fmt.Errorf("seal %s.%s of %s: %w", c.table, c.column, r.id, err)
-			}
-			n++
-		}
-		upd.Close()
+// liteResealer is Reseal's access to the rows of a key change's
+// transaction on SQLite.
+type liteResealer struct{ tx *sql.Tx }
+
+func (r liteResealer) SealedRows(ctx context.Context, c SealedColumn) ([]SealedRow, error) {
+	rows, err := r.tx.QueryContext(ctx, `SELECT rowid, `+c.AD+`, `+c.Column+` FROM `+c.Table)
+	if err != nil {
+		return nil, fmt.Errorf("read %s.%s: %w", c.Table, c.Column, err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM person_tokens`); err != nil {
-		return n, err
+	defer rows.Close()
+	var all []SealedRow
+	for rows.Next() {
+		var rowid int64
+		var row SealedRow
+		if err := rows.Scan(&rowid, &row.ID, &row.Text); err != nil {
+			return nil, err
+		}
+		row.Key = rowid
+		all = append(all, row)
+	}
+	return all, rows.Err()
+}
+
+func (r liteResealer) WriteSealed(ctx context.Context, c SealedColumn, row SealedRow, text string) error {
+	if _, err := r.tx.ExecContext(ctx, `UPDATE `+c.Table+` SET `+c.Column+`=? WHERE rowid=?`, text, row.Key); err != nil {
+		return fmt.Errorf("seal %s.%s of %s: %w", c.Table, c.Column, row.ID, err)
+	}
+	return nil
+}
+
+func (r liteResealer) ReplaceTokens(ctx context.Context, to Sealer, people map[string][2]string) error {
+	if _, err := r.tx.ExecContext(ctx, `DELETE FROM person_tokens`); err != nil {
+		return err
 	}
 	for id, p := range people {
-		if err := writeTokens(ctx, tx, to, id, p.name, p.email); err != nil {
-			return n, err
+		if err := writeTokens(ctx, r.tx, to, id, p[0], p[1]); err != nil {
+			return err
 		}
 	}
-	return n, nil
+	return nil
 }
 
 // scrubFile rewrites the database without free pages and truncates its

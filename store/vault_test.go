@@ -42,7 +42,8 @@ func fillFile(t *testing.T, st *Store, tag string) ([]string, sessions.Person) {
 	needles := []string{n("Zoltana Quetzalmeyer"), n("zq-secret"), n("+32 499 77 66"), n("Tuesdays-only"), n("situation-confidential"),
 		n("reason-not-attended"), n("note-about-divorce"), n("goal-become-nurse"), n("action-call-aunt"), n("draft-typed-half"),
 		n("ledger-most-in-need"), n("learner-Quetzalmeyer"), n("credential-title-Bakery"), n("step-note-private"), n("dropped-reason-illness"),
-		n("plan-for-Quetzalmeyer")}
+		n("plan-for-Quetzalmeyer"), n("glass-reason-neighbour"), n("funder-Aunt-Foundation"), n("request-reason-debts"),
+		n("decision-reason-refused")}
 	p, err := st.CreatePerson(ctx, sessions.Person{Name: needles[0], Email: needles[1] + "@example.org", Phone: needles[2], Availability: needles[3]})
 	if err != nil {
 		t.Fatal(err)
@@ -77,6 +78,17 @@ func fillFile(t *testing.T, st *Store, tag string) ([]string, sessions.Person) {
 	}
 	if _, err := st.RecordStepOutcome(ctx, sessions.StepOutcome{PersonID: p.ID, StepID: pl.Steps[0].ID, Status: sessions.StepDropped,
 		On: catalog.DateOf(st.Now()), Reason: needles[14]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AuditReason(ctx, p.ID, "view", "file", needles[16]); err != nil {
+		t.Fatal(err)
+	}
+	req, err := st.RequestEntry(ctx, sessions.LedgerRequest{PersonID: p.ID, Scheme: "ila", Kind: sessions.TopUp, Amount: 90000,
+		Key: "held", Funder: needles[17], Reason: needles[18], Threshold: 50000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DecideRequest(ctx, req.ID, false, needles[19]); err != nil {
 		t.Fatal(err)
 	}
 	return needles, p
@@ -140,7 +152,8 @@ func TestEncryptedFilesHoldNoPersonalData(t *testing.T) {
 	f, err := st.ExportPerson(ctx, p.ID)
 	if err != nil || f.Person.Name != after[0] || f.Sessions[0].Notes[0] != after[6] || f.Drafts[0].Body != after[9] ||
 		f.Ledger[0].Reason != after[10] || f.Credentials[0].Learner != after[11] || f.Plans[0].Steps[0].Note != after[13] ||
-		f.StepOutcomes[0].Reason != after[14] || f.Plans[0].Name != after[15] {
+		f.StepOutcomes[0].Reason != after[14] || f.Plans[0].Name != after[15] || f.Requests[0].Funder != after[17] ||
+		f.Requests[0].Reason != after[18] || f.Requests[0].Decision.Reason != after[19] || !auditHas(f.Audit, after[16]) {
 		t.Fatalf("the sealed file does not read back: %v\n%+v", err, f)
 	}
 	if err := st.Close(); err != nil {
@@ -149,6 +162,16 @@ func TestEncryptedFilesHoldNoPersonalData(t *testing.T) {
 	if h := hits(t, dir, append(before, after...)); len(h) > 0 {
 		t.Fatalf("personal data in clear in the files: %v", h)
 	}
+}
+
+// auditHas reports whether an audit row gives reason.
+func auditHas(log []AuditEntry, reason string) bool {
+	for _, e := range log {
+		if e.Reason == reason {
+			return true
+		}
+	}
+	return false
 }
 
 // TestUnlock: a reopened encrypted database is locked; it unlocks with the
@@ -490,5 +513,45 @@ func TestEraseEncrypted(t *testing.T) {
 	}
 	if tokens != 0 || keptTokens == 0 {
 		t.Fatalf("index tokens after erase: erased %d, kept %d", tokens, keptTokens)
+	}
+}
+
+// TestSealedAppendOnlyRows: the audit log, held ledger entries and their
+// decisions stay append-only once their free text is sealed: an UPDATE is
+// refused, even of the sealed column; inside a key change (a row in
+// resealing) only the sealed columns may change.
+func TestSealedAppendOnlyRows(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	if _, err := st.InitKey(ctx, fastKey); err != nil {
+		t.Fatal(err)
+	}
+	fillFile(t, st, "AO")
+	for _, q := range []string{
+		`UPDATE audit_log SET reason='x'`, `UPDATE audit_log SET action='x'`,
+		`UPDATE ledger_requests SET reason='x'`, `UPDATE ledger_requests SET funder='x'`, `UPDATE ledger_requests SET amount=1`,
+		`UPDATE ledger_decisions SET reason='x'`, `UPDATE ledger_decisions SET decision='approved'`,
+	} {
+		if _, err := st.DB().ExecContext(ctx, q); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v, want refused", q, err)
+		}
+	}
+	tx, err := st.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO resealing (one) VALUES (1)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`UPDATE audit_log SET actor='x'`, `UPDATE ledger_requests SET amount=1`, `UPDATE ledger_decisions SET decision='approved'`} {
+		if _, err := tx.ExecContext(ctx, q); err == nil {
+			t.Errorf("%s while resealing: allowed", q)
+		}
+	}
+	for _, q := range []string{`UPDATE audit_log SET reason=reason`, `UPDATE ledger_requests SET reason=reason, funder=funder`, `UPDATE ledger_decisions SET reason=reason`} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			t.Errorf("%s while resealing: %v", q, err)
+		}
 	}
 }

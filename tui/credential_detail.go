@@ -91,12 +91,7 @@ func (d *credentialDetail) render() {
 func (d *credentialDetail) content(w int) string {
 	sh, st, tr, pr := d.sh, d.sh.Styles, d.sh.Tr, d.sh.P
 	c := d.c
-	stacked := w < 72
-	labelW := min(32, w*2/5)
-	valW := max(w-labelW-2, 10)
-	if stacked {
-		labelW, valW = w, max(w-2, 10)
-	}
+	stacked, labelW, valW := detailLayout(w, 32)
 	var b strings.Builder
 	b.WriteString(lipgloss.NewStyle().Width(w).Render(st.Bold.Render(present.Terminal(pr.Stated(c.Title)))) + "\n")
 	notStated := st.Warning.Render(tr.T("credential.not_stated"))
@@ -104,21 +99,7 @@ func (d *credentialDetail) content(w int) string {
 		if strings.TrimSpace(val) == "" {
 			val = notStated
 		}
-		lines := strings.Split(lipgloss.NewStyle().Width(valW).Render(val), "\n")
-		if stacked {
-			b.WriteString(st.Label.Render(padRight(tr.T(id), labelW)) + "\n")
-			for _, l := range lines {
-				b.WriteString("  " + l + "\n")
-			}
-			return
-		}
-		for i, l := range lines {
-			lab := ""
-			if i == 0 {
-				lab = tr.T(id)
-			}
-			b.WriteString(st.Label.Render(padRight(lab, labelW)) + "  " + l + "\n")
-		}
+		labelled(&b, st.Label, tr.T(id), val, labelW, valW, stacked)
 	}
 	section := func(id string) { b.WriteString("\n" + st.Title.Render(tr.T(id)) + "\n") }
 	data := func(s string) string { return present.Terminal(s) }

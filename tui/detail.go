@@ -71,17 +71,41 @@ func (d *detailView) render() {
 	d.vp.SetYOffset(off)
 }
 
+// detailLayout places a detail page's labels at width w: beside the
+// values (at most maxLabel wide) when there is room, above them when not.
+func detailLayout(w, maxLabel int) (stacked bool, labelW, valW int) {
+	if w < 72 {
+		return true, w, max(w-2, 10)
+	}
+	labelW = min(maxLabel, w*2/5)
+	return false, labelW, max(w-labelW-2, 10)
+}
+
+// labelled writes one row of a detail page: the value wrapped at valW
+// beside its label (labelW wide), or under it when stacked.
+func labelled(b *strings.Builder, style lipgloss.Style, label, val string, labelW, valW int, stacked bool) {
+	lines := strings.Split(lipgloss.NewStyle().Width(valW).Render(val), "\n")
+	if stacked {
+		b.WriteString(style.Render(padRight(label, labelW)) + "\n")
+		for _, l := range lines {
+			b.WriteString("  " + l + "\n")
+		}
+		return
+	}
+	for i, l := range lines {
+		if i > 0 {
+			label = ""
+		}
+		b.WriteString(style.Render(padRight(label, labelW)) + "  " + l + "\n")
+	}
+}
+
 // content is the detail text for width w.
 func (d *detailView) content(w int) string {
 	sh, st, tr := d.sh, d.sh.Styles, d.sh.Tr
 	o := d.offer
 	// labels beside values when there is room, above them when not
-	stacked := w < 72
-	labelW := min(30, w*2/5)
-	valW := max(w-labelW-2, 10)
-	if stacked {
-		labelW, valW = w, max(w-2, 10)
-	}
+	stacked, labelW, valW := detailLayout(w, 30)
 	var b strings.Builder
 	b.WriteString(lipgloss.NewStyle().Width(w).Render(st.Bold.Render(present.Terminal(o.Title))) + "\n")
 	if d.err != nil {
@@ -102,21 +126,7 @@ func (d *detailView) content(w int) string {
 		if strings.TrimSpace(val) == "" {
 			val = unknown
 		}
-		lines := strings.Split(lipgloss.NewStyle().Width(valW).Render(val), "\n")
-		if stacked {
-			b.WriteString(st.Label.Render(padRight(tr.T(id), labelW)) + "\n")
-			for _, l := range lines {
-				b.WriteString("  " + l + "\n")
-			}
-			return
-		}
-		for i, l := range lines {
-			lab := ""
-			if i == 0 {
-				lab = tr.T(id)
-			}
-			b.WriteString(st.Label.Render(padRight(lab, labelW)) + "  " + l + "\n")
-		}
+		labelled(&b, st.Label, tr.T(id), val, labelW, valW, stacked)
 	}
 	fixed := func(id, val string) { // a value that must not wrap
 		if stacked {

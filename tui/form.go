@@ -298,3 +298,16 @@ func peopleInputStyles(isDark bool) textinput.Styles {
 	s.Cursor.Blink = false
 	return s
 }
+
+// typeIn passes msg to a text box; when its text changes (a paste always
+// counts as a change), the command changed returns is batched in: a list
+// page queries again.
+func typeIn(in *textinput.Model, msg tea.Msg, changed func() tea.Cmd) tea.Cmd {
+	before := in.Value()
+	var cmd tea.Cmd
+	*in, cmd = in.Update(msg)
+	if _, paste := msg.(tea.PasteMsg); !paste && in.Value() == before {
+		return cmd
+	}
+	return tea.Batch(cmd, changed())
+}

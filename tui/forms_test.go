@@ -24,9 +24,7 @@ func TestProfileFormScreens(t *testing.T) {
 		for _, sz := range peopleSizes {
 			t.Run(lang.code+"/"+sz.name, func(t *testing.T) {
 				r, _ := startPeople(t, lang.code, sz.w, sz.h)
-				r.waitFor(lang.people)
-				r.keys("enter")
-				r.waitFor(lang.open)
+				r.openFirst(lang.people, lang.open)
 				r.keys("e")
 				r.waitFor(lang.title, "▸")
 				t.Run("open", func(t *testing.T) { golden.RequireEqual(t, []byte(r.p.screen())) })
@@ -70,9 +68,7 @@ func TestSessionFormBehaves(t *testing.T) {
 		for _, sz := range peopleSizes {
 			t.Run(lang.code+"/"+sz.name, func(t *testing.T) {
 				r, ann := startPeople(t, lang.code, sz.w, sz.h)
-				r.waitFor(lang.people)
-				r.keys("enter")
-				r.waitFor(lang.open)
+				r.openFirst(lang.people, lang.open)
 				r.keys("n")
 				r.waitFor(lang.title, lang.channel, "2026-12-03 10:00")
 				r.keys("tab") // When
@@ -136,9 +132,7 @@ func TestNextAppointmentDateOnly(t *testing.T) {
 	} {
 		t.Run(lang.code, func(t *testing.T) {
 			r, _ := startPeople(t, lang.code, 80, 24)
-			r.waitFor(lang.people)
-			r.keys("enter")
-			r.waitFor(lang.open)
+			r.openFirst(lang.people, lang.open)
 			r.keys("n")
 			r.waitFor(lang.title)
 			for range fNext {
@@ -166,9 +160,7 @@ func TestProfileFormRegionAndMobility(t *testing.T) {
 		for _, sz := range peopleSizes {
 			t.Run(lang.code+"/"+sz.name, func(t *testing.T) {
 				r, ann := startPeople(t, lang.code, sz.w, sz.h)
-				r.waitFor(lang.people)
-				r.keys("enter")
-				r.waitFor(lang.open)
+				r.openFirst(lang.people, lang.open)
 				r.keys("e")
 				r.waitFor("▸")
 				for range pfRegion {

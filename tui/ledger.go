@@ -180,12 +180,8 @@ func (p *ledgerPage) openCorrection(e sessions.Entry) tea.Cmd {
 
 // available is the scheme's available amount now.
 func (p *ledgerPage) available() int64 {
-	for _, b := range p.bal {
-		if b.Scheme == p.current().Code {
-			return b.Available
-		}
-	}
-	return 0
+	b, _ := sessions.BalanceOf(p.bal, p.current().Code)
+	return b.Available
 }
 
 func (p *ledgerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
@@ -349,12 +345,10 @@ func (p *ledgerPage) View() string {
 	}
 	b.WriteString(" " + st.Bold.Render(p.person.Name) + "  " + strings.Join(tabs, " ") + "\n")
 	sc := p.current()
-	for _, bl := range p.bal {
-		if bl.Scheme == sc.Code {
-			// The whole line wraps at the width: "(indicative)" is never cut off.
-			line := balanceLine(p.sh, bl, 1<<16, 0) + " " + st.Warning.Render("("+tr.T("people.indicative")+")")
-			b.WriteString(" " + strings.ReplaceAll(ansi.Wrap(line, p.w-2, ""), "\n", "\n ") + "\n")
-		}
+	if bl, ok := sessions.BalanceOf(p.bal, sc.Code); ok {
+		// The whole line wraps at the width: "(indicative)" is never cut off.
+		line := balanceLine(p.sh, bl, 1<<16, 0) + " " + st.Warning.Render("("+tr.T("people.indicative")+")")
+		b.WriteString(" " + strings.ReplaceAll(ansi.Wrap(line, p.w-2, ""), "\n", "\n ") + "\n")
 	}
 	b.WriteString(st.Rule.Render(strings.Repeat("─", p.w)) + "\n")
 	b.WriteString(st.Muted.Render(fmt.Sprintf(" %-10s %3s %-9s %12s %12s  %s", tr.T("people.col.date"), "#", tr.T("people.col.kind"),

@@ -15,26 +15,38 @@ import (
 	"github.com/koers-project/koers/sessions"
 )
 
-// drive feeds msg to the page and plays the commands it returns, keeping
-// the ledger's own messages (the root would route the rest).
-func drive(t *testing.T, p Page, cmd tea.Cmd) Page {
+// play runs cmd and every command it batches, feeding each message keep
+// accepts back to the page and stopping at the first it does not (the
+// test plays the event loop without a terminal; the rest is the root's
+// business).
+func play(t *testing.T, p Page, cmd tea.Cmd, keep func(tea.Msg) bool) Page {
 	t.Helper()
 	for cmd != nil {
 		msg := cmd()
 		if b, ok := msg.(tea.BatchMsg); ok {
 			for _, c := range b {
-				p = drive(t, p, c)
+				p = play(t, p, c, keep)
 			}
 			return p
 		}
-		switch msg.(type) {
-		case ledgerMsg, decidedMsg, postedMsg:
-			p, cmd = p.Update(msg)
-		default:
+		if !keep(msg) {
 			return p
 		}
+		p, cmd = p.Update(msg)
 	}
 	return p
+}
+
+// drive plays cmd on the ledger page, keeping the ledger's own messages.
+func drive(t *testing.T, p Page, cmd tea.Cmd) Page {
+	t.Helper()
+	return play(t, p, cmd, func(msg tea.Msg) bool {
+		switch msg.(type) {
+		case ledgerMsg, decidedMsg, postedMsg:
+			return true
+		}
+		return false
+	})
 }
 
 // TestLedgerSupervisorApproves: a counsellor's top-up above the centre's
@@ -80,12 +92,8 @@ func TestLedgerSupervisorApproves(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, b := range bs {
-			if b.Scheme == "ila" {
-				return b.Balance
-			}
-		}
-		return 0
+		b, _ := sessions.BalanceOf(bs, "ila")
+		return b.Balance
 	}
 	if got := ila(); got != 0 {
 		t.Errorf("the held top-up is counted: ila %d", got)

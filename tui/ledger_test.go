@@ -15,9 +15,7 @@ func ctrl(c rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: c, Mod: tea.Mod
 // openLedger goes from the people list to Ann's ledger.
 func (r *peopleRun) openLedger(ready ...string) {
 	r.t.Helper()
-	r.waitFor("3 people")
-	r.keys("enter")
-	r.waitFor("Open actions (1)")
+	r.openFirst("3 people", "Open actions (1)")
 	r.keys("l")
 	r.waitFor(ready...)
 }
@@ -72,9 +70,7 @@ func TestLedgerChangesAreConfirmed(t *testing.T) {
 
 	// c opens a correction form; it takes a reason and a confirmation.
 	r.keys("c")
-	r.waitFor("Reverse entry #4: spend €60.00 of 2026-12-03")
-	r.keys("enter")
-	r.waitFor("Reason: is required")
+	r.openFirst("Reverse entry #4: spend €60.00 of 2026-12-03", "Reason: is required")
 	r.tm.Type("wrong course")
 	r.keys("enter")
 	r.waitFor("Reverse €60.00 spend of 2026-12-03: ILA available €700.00 → €760.00?")
@@ -118,9 +114,7 @@ func TestLedgerScreens(t *testing.T) {
 		for _, sz := range peopleSizes {
 			t.Run(lang.code+"/"+sz.name, func(t *testing.T) {
 				r, _ := startPeople(t, lang.code, sz.w, sz.h)
-				r.waitFor(lang.people)
-				r.keys("enter")
-				r.waitFor(lang.open)
+				r.openFirst(lang.people, lang.open)
 				r.keys("l")
 				r.waitFor(lang.avail, "VDAB")
 				t.Run("ledger", func(t *testing.T) { golden.RequireEqual(t, []byte(r.p.screen())) })

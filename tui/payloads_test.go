@@ -1,10 +1,10 @@
 package tui
 
 import (
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/koers-project/koers/internal/payloads"
 
 	"github.com/koers-project/koers/catalog"
 )
@@ -17,14 +17,7 @@ import (
 // sequence the screen does not write itself (OSC, cursor moves, clear),
 // no bidi override or invisible character; every list row stays one row.
 func TestInjectionPayloadsOnScreen(t *testing.T) {
-	b, err := os.ReadFile("../testdata/injection-payloads.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ps [][2]string
-	if err := json.Unmarshal(b, &ps); err != nil || len(ps) < 30 {
-		t.Fatalf("%d payloads, %v", len(ps), err)
-	}
+	ps := payloads.Load(t)
 	raw := func(s string) string {
 		for _, seq := range []string{"\x1b]", "\x1b[2J", "\x1b[H", "\x1b[10;10H", "\x1b[31mred", "\x1b\\"} {
 			if strings.Contains(s, seq) {

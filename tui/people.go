@@ -46,6 +46,8 @@ const ioTimeout = 5 * time.Second
 
 type peopleKeys struct {
 	Up, Down, Open, New, Back, Reports key.Binding
+	// Erase opens the erasure requests waiting for the caller's decision.
+	Erase key.Binding
 }
 
 func newPeopleKeys(sh *Shared) peopleKeys {
@@ -58,6 +60,7 @@ func newPeopleKeys(sh *Shared) peopleKeys {
 		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("key.back"))),
 		// ctrl+g ("figures"): the list's search box takes every printable key.
 		Reports: key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", tr.T("report.key.reports"))),
+		Erase:   key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", tr.T("erase.queue.key"))),
 	}
 }
 
@@ -68,6 +71,8 @@ type peopleMsg struct {
 	err  error
 	// audited are the people whose view this query audited.
 	audited []string
+	// erase is how many erasure requests wait for the caller's decision.
+	erase int
 }
 
 // listAuditor audits the people a list shows in one go (app.App).
@@ -95,6 +100,9 @@ type peoplePage struct {
 	// seen are the people this opening of the list showed and audited:
 	// each is one look per opening, not one per keystroke.
 	seen map[string]bool
+	// erase is how many erasure requests wait for the caller's decision
+	// (ctrl+x opens them; the key shows only when there are some).
+	erase int
 }
 
 func newPeoplePage(sh *Shared) Page {
@@ -142,7 +150,13 @@ func (p *peoplePage) query() tea.Cmd {
 		if err != nil {
 			return peopleMsg{seq: seq, err: err}
 		}
-		return peopleMsg{seq: seq, list: list, audited: fresh}
+		n := 0
+		if ed, ok := dep.(eraseDecider); ok {
+			if n, err = ed.EraseQueueCount(ctx); err != nil {
+				n = 0 // a role that may not decide has no queue
+			}
+		}
+		return peopleMsg{seq: seq, list: list, audited: fresh, erase: n}
 	}
 }
 
@@ -166,6 +180,9 @@ func (p *peoplePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return p, nil
 		}
 		p.list, p.err, p.loaded = msg.list, msg.err, true
+		if msg.err == nil {
+			p.erase = msg.erase
+		}
 		p.sel = min(p.sel, max(len(p.list)-1, 0))
 		return p, nil
 	case personCreatedMsg:
@@ -191,6 +208,8 @@ func (p *peoplePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 				return p, p.create(name)
 			}
 			return p, Status(p.sh.Tr.T("people.new_hint"), false)
+		case key.Matches(msg, p.keys.Erase) && p.erase > 0:
+			return p, Push(newEraseQueuePage(p.sh))
 		case key.Matches(msg, p.keys.Reports):
 			if rp := newReportsPage(p.sh); rp != nil {
 				return p, Push(rp)
@@ -202,22 +221,9 @@ func (p *peoplePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			}
 			return p, nil
 		}
-		before := p.input.Value()
-		var cmd tea.Cmd
-		p.input, cmd = p.input.Update(msg)
-		if p.input.Value() != before {
-			p.sel = 0
-			return p, tea.Batch(cmd, p.query())
-		}
-		return p, cmd
-	case tea.PasteMsg:
-		var cmd tea.Cmd
-		p.input, cmd = p.input.Update(msg)
-		return p, tea.Batch(cmd, p.query())
+		return p, typeIn(&p.input, msg, func() tea.Cmd { p.sel = 0; return p.query() })
 	}
-	var cmd tea.Cmd
-	p.input, cmd = p.input.Update(msg)
-	return p, cmd
+	return p, typeIn(&p.input, msg, p.query)
 }
 
 func (p *peoplePage) View() string {
@@ -280,6 +286,11 @@ func (p *peoplePage) SetSize(w, h int) {
 func (p *peoplePage) Title() string      { return p.sh.Tr.T("people.title") }
 func (p *peoplePage) InputFocused() bool { return true }
 func (p *peoplePage) ShortHelp() []key.Binding {
+	if p.erase > 0 {
+		k := p.keys.Erase
+		k.SetHelp("ctrl+x", p.sh.Tr.T("erase.queue.key")+" ("+p.sh.P.Count(p.erase)+")")
+		return []key.Binding{p.keys.Up, p.keys.Open, p.keys.New, p.keys.Reports, k, p.keys.Back}
+	}
 	return []key.Binding{p.keys.Up, p.keys.Open, p.keys.New, p.keys.Reports, p.keys.Back}
 }
 func (p *peoplePage) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }

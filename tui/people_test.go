@@ -140,6 +140,15 @@ func (r *peopleRun) waitFor(texts ...string) {
 	}, teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
 }
 
+// openFirst waits for the people list (its count line, people), opens
+// the first person and waits for their overview to show open.
+func (r *peopleRun) openFirst(people string, open ...string) {
+	r.t.Helper()
+	r.waitFor(people)
+	r.keys("enter")
+	r.waitFor(open...)
+}
+
 func (r *peopleRun) keys(ks ...string) {
 	for _, k := range ks {
 		r.tm.Send(keyPress(k))
@@ -292,9 +301,7 @@ func TestProfileFormRecordsNoticeAndConsent(t *testing.T) {
 	r, _ := startPeople(t, "en", 80, 24)
 	r.waitFor("3 people")
 	r.tm.Type("bram")
-	r.waitFor("1 person")
-	r.keys("enter")
-	r.waitFor("privacy notice not shown yet")
+	r.openFirst("1 person", "privacy notice not shown yet")
 	r.keys("e")
 	r.waitFor("Profile and privacy record of Bram Claes")
 	for range pfNoticeVersion {

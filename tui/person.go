@@ -56,6 +56,16 @@ type personFile struct {
 	targetLabel string
 	// glass are the looks at the file from outside the caseload (server).
 	glass []app.AuditEntry
+	// eraseRequests are the requests that the person be erased.
+	eraseRequests []sessions.EraseRequest
+	// sync is the person's state on a laptop they are checked out to (nil elsewhere).
+	sync *app.SyncHeader
+}
+
+// syncHeaderer says a checked-out person's sync state (app.App on a laptop).
+type syncHeaderer interface {
+	SyncHeader(ctx context.Context, personID string) (app.SyncHeader, bool, error)
+
 }
 
 type personFileMsg struct {
@@ -133,8 +143,22 @@ func loadPersonFile(ctx context.Context, dep People, id, lang string) (personFil
 			return f, err
 		}
 	}
+	if er, ok := dep.(eraseRequester); ok {
+		if f.eraseRequests, err = er.EraseRequests(ctx, id); err != nil {
+			return f, err
+		}
+	}
 	if f.entries, err = dep.Entries(ctx, id, ""); err != nil {
 		return f, err
+	}
+	if sh, ok := dep.(syncHeaderer); ok {
+		h, on, err := sh.SyncHeader(ctx, id)
+		if err != nil {
+			return f, err
+		}
+		if on {
+			f.sync = &h
+		}
 	}
 	if uri := f.person.TargetOccupation; uri != "" {
 		if oc, err := dep.OccupationSkills(ctx, uri, lang); err == nil {
@@ -148,10 +172,8 @@ func loadPersonFile(ctx context.Context, dep People, id, lang string) (personFil
 func focusFor(pr *present.Printer, f personFile) *Focus {
 	tr := pr.Tr()
 	fc := &Focus{PersonID: f.person.ID, Name: present.Terminal(f.person.Name)}
-	for _, b := range f.balances {
-		if b.Scheme == "ila" {
-			fc.Balance = tr.T("people.focus_balance", "Amount", pr.UnitAmount(b.Unit, b.Available))
-		}
+	if b, ok := sessions.BalanceOf(f.balances, "ila"); ok {
+		fc.Balance = tr.T("people.focus_balance", "Amount", pr.UnitAmount(b.Unit, b.Available))
 	}
 	return fc
 }
@@ -254,7 +276,13 @@ func (p *personPage) headView(w int) string {
 		facts = append(facts, p.sh.P.Vocab("lang", pr.Language))
 	}
 	b.WriteString(" " + strings.Join(facts, " · ") + "\n")
+	if l := p.syncLine(w); l != "" {
+		b.WriteString(l + "\n")
+	}
 	for _, l := range p.glassLines(w) {
+		b.WriteString(l + "\n")
+	}
+	for _, l := range p.eraseLines(w) {
 		b.WriteString(l + "\n")
 	}
 	if pr.TargetOccupation != "" {
@@ -264,7 +292,11 @@ func (p *personPage) headView(w int) string {
 		}
 		b.WriteString(" " + st.Label.Render(tr.T("people.target")+":") + " " + ansi.Truncate(target, w-20, "…") + "\n")
 	}
-	b.WriteString(" " + st.Title.Render(tr.T("people.balances")) + " " + st.Warning.Render("("+tr.T("people.indicative")+")") + "\n")
+	asOf := ""
+	if p.file.sync != nil {
+		asOf = " " + st.Muted.Render(tr.T("sync.head.as_of", "Time", p.clock(p.file.sync.CopiedAt)))
+	}
+	b.WriteString(" " + st.Title.Render(tr.T("people.balances")) + " " + st.Warning.Render("("+tr.T("people.indicative")+")") + asOf + "\n")
 	for _, bl := range p.file.balances {
 		// A balance wraps rather than lose its date at 80 columns.
 		nameW := schemeWidth(p.sh, p.file.balances)
@@ -272,6 +304,39 @@ func (p *personPage) headView(w int) string {
 		b.WriteString("  " + strings.ReplaceAll(line, "\n", "\n"+strings.Repeat(" ", nameW+3)) + "\n")
 	}
 	return b.String()
+}
+
+// syncLine is the honest state of a person checked out to this laptop:
+// when it last synced, the changes waiting, open conflicts and refused
+// entries ("" when the person is not checked out).
+func (p *personPage) syncLine(w int) string {
+	h := p.file.sync
+	if h == nil {
+		return ""
+	}
+	st, tr := p.sh.Styles, p.sh.Tr
+	parts := []string{st.Muted.Render(tr.T("sync.head.synced", "Time", p.clock(h.SyncedAt)))}
+	if h.Waiting > 0 {
+		parts = append(parts, st.Warning.Render(tr.N("sync.head.waiting", h.Waiting)))
+	} else {
+		parts = append(parts, st.Muted.Render(tr.T("sync.head.none_waiting")))
+	}
+	if h.Conflicts > 0 {
+		parts = append(parts, st.Error.Render(tr.N("sync.head.conflicts", h.Conflicts)))
+	}
+	if h.Refused > 0 {
+		parts = append(parts, st.Error.Render(tr.N("sync.head.refused", h.Refused)))
+	}
+	return ansi.Truncate(" "+strings.Join(parts, " · "), w, "…")
+}
+
+// clock is a time of today as 10:42, of another day with its date.
+func (p *personPage) clock(t time.Time) string {
+	t = t.Local()
+	if t.Format("2006-01-02") == p.sh.Now().Local().Format("2006-01-02") {
+		return t.Format("15:04")
+	}
+	return p.sh.P.DateTime(t)
 }
 
 // schemeWidth is the widest scheme name among bs, so the amounts line up.
@@ -401,10 +466,14 @@ func (p *personPage) SetSize(w, h int)   { p.w, p.h = w, h }
 func (p *personPage) Title() string      { return p.sh.Tr.T("people.overview") }
 func (p *personPage) InputFocused() bool { return p.reason != nil }
 func (p *personPage) ShortHelp() []key.Binding {
-	if p.sh.Deps.Plans == nil {
-		return append([]key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Edit}, append(p.fileKeyHelp(), p.keys.Back)...)
+	files := p.fileKeyHelp()
+	if p.canRequestErase() {
+		files = append(files, eraseRequestKey(p.sh))
 	}
-	return append([]key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Plan, p.keys.Search, p.keys.Edit}, append(p.fileKeyHelp(), p.keys.Back)...)
+	if p.sh.Deps.Plans == nil {
+		return append([]key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Edit}, append(files, p.keys.Back)...)
+	}
+	return append([]key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Plan, p.keys.Search, p.keys.Edit}, append(files, p.keys.Back)...)
 }
 
 // FullHelp lists every key of the overview: the pages it opens, the
@@ -417,6 +486,9 @@ func (p *personPage) FullHelp() [][]key.Binding {
 	// The file keys join the columns there are (a fifth column would push
 	// the global keys off an 80-column screen).
 	files := p.fileKeyHelp()
+	if p.canRequestErase() {
+		files = append(files, eraseRequestKey(p.sh))
+	}
 	acts := append([]key.Binding{p.keys.Select, p.keys.Done, p.keys.Cancel}, files[:min(len(files), 2)]...)
 	return [][]key.Binding{open, acts, append([]key.Binding{p.keys.Scroll, p.keys.Back}, files[min(len(files), 2):]...)}
 }

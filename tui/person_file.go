@@ -71,6 +71,8 @@ func (p *personPage) fileKey(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		k := newPersonFileKeys(p.sh)
 		switch {
+		case key.Matches(msg, eraseRequestKey(p.sh)) && p.canRequestErase():
+			return Push(newEraseRequestForm(p.sh, p.file.person)), true
 		case key.Matches(msg, k.Credentials):
 			return Push(newCredentialsPage(p.sh, p.file.person, p.file.credentials)), true
 		case p.sh.Deps.Files == nil:

@@ -14,24 +14,10 @@ import (
 	"github.com/koers-project/koers/sessions"
 )
 
-// runCmd runs cmd and every command it batches, feeding each message back
-// to the page (the test plays the event loop, without a terminal).
+// runCmd plays cmd on the person page, keeping the file's messages.
 func runCmd(t *testing.T, p Page, cmd tea.Cmd) Page {
 	t.Helper()
-	for cmd != nil {
-		msg := cmd()
-		if b, ok := msg.(tea.BatchMsg); ok {
-			for _, c := range b {
-				p = runCmd(t, p, c)
-			}
-			return p
-		}
-		if _, ok := msg.(personFileMsg); !ok {
-			return p // status, focus: the root's business
-		}
-		p, cmd = p.Update(msg)
-	}
-	return p
+	return play(t, p, cmd, func(msg tea.Msg) bool { _, ok := msg.(personFileMsg); return ok })
 }
 
 // TestPersonBreakGlassPrompt: on a server, a counsellor opening a person

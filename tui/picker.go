@@ -115,21 +115,8 @@ func (p *pickerPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			}
 			return p, nil
 		}
-		before := p.input.Value()
-		var cmd tea.Cmd
-		p.input, cmd = p.input.Update(msg)
-		if p.input.Value() != before {
-			return p, tea.Batch(cmd, p.query())
-		}
-		return p, cmd
-	case tea.PasteMsg:
-		var cmd tea.Cmd
-		p.input, cmd = p.input.Update(msg)
-		return p, tea.Batch(cmd, p.query())
 	}
-	var cmd tea.Cmd
-	p.input, cmd = p.input.Update(msg)
-	return p, cmd
+	return p, typeIn(&p.input, msg, p.query)
 }
 
 func (p *pickerPage) View() string {

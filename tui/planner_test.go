@@ -174,12 +174,8 @@ func TestPlannerEdits(t *testing.T) {
 	r.waitFor("Reserved the step's funding")
 	bal := func(scheme string) sessions.Balance {
 		bs, _ := r.st.Balances(ctx, ann)
-		for _, b := range bs {
-			if b.Scheme == scheme {
-				return b
-			}
-		}
-		return sessions.Balance{}
+		b, _ := sessions.BalanceOf(bs, scheme)
+		return b
 	}
 	if b := bal("ila"); b.Reserved == 0 {
 		t.Fatalf("nothing reserved: %+v", b)

@@ -74,15 +74,27 @@ func searchFacets(ctx context.Context, reg Register, seq int, q catalog.Query) t
 	}
 }
 
+// offerInLang is a Register that gives an offer's ESCO skills their labels
+// in the interface's language (app.App does, where the taxonomy is loaded).
+type offerInLang interface {
+	OfferIn(ctx context.Context, id, lang string) (catalog.Offer, error)
+}
+
 func (p *searchPage) loadOffer(id string) tea.Cmd {
 	if p.reg == nil || id == "" {
 		return nil
 	}
-	reg := p.reg
+	reg, lang := p.reg, p.sh.Tr.Lang()
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), searchTimeout)
 		defer cancel()
-		o, err := reg.Offer(ctx, id)
+		var o catalog.Offer
+		var err error
+		if in, ok := reg.(offerInLang); ok {
+			o, err = in.OfferIn(ctx, id, lang)
+		} else {
+			o, err = reg.Offer(ctx, id)
+		}
 		return searchOfferMsg{id: id, offer: o, err: err}
 	}
 }

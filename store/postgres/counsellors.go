@@ -16,13 +16,7 @@ import (
 // AddCounsellor creates a counsellor account with its first key. A name or
 // key fingerprint already in use is store.ErrConflict (as on SQLite).
 func (s *Store) AddCounsellor(ctx context.Context, a sessions.Counsellor, key sessions.CounsellorKey) (sessions.Counsellor, error) {
-	if err := sessions.ValidCounsellorName(a.Name); err != nil {
-		return a, err
-	}
-	if _, err := sessions.ParseRole(string(a.Role)); err != nil {
-		return a, err
-	}
-	if err := sessions.ValidCentres(a.Role, a.Centres); err != nil {
+	if err := a.Validate(); err != nil {
 		return a, err
 	}
 	a.ID = NewID()

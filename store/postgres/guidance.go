@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/koers-project/koers/sessions"
@@ -18,23 +18,23 @@ import (
 // goals and actions in one transaction (all or nothing), and discards the
 // person's session draft. Counsellor defaults to the actor.
 func (s *Store) AddSession(ctx context.Context, g sessions.Session) (sessions.Session, error) {
-	if g.Counsellor == "" {
-		g.Counsellor = s.actor
-	}
-	if err := g.Validate(s.now()).Err(); err != nil {
+	g, err := store.NewSession(g, s.actor, s.now())
+	if err != nil {
 		return g, err
 	}
-	g.ID = NewID()
-	// The ids go into copies: the caller's slices are not ours to write.
-	g.Goals, g.Actions = slices.Clone(g.Goals), slices.Clone(g.Actions)
 	now := s.stamp()
-	err := s.tx(ctx, func(tx pgx.Tx) error {
+	err = s.tx(ctx, func(tx pgx.Tx) error {
 		if err := exists(ctx, tx, g.PersonID); err != nil {
+			return err
+		}
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO guidance_sessions (id, person_id, at, minutes, channel, venue, attended, reason,
 			counsellor, summary, next_at, created_at, created_by, updated_at, updated_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$12,$13)`,
-			g.ID, g.PersonID, stampArg(g.At), g.Minutes, string(g.Channel), g.Venue, g.Attended, g.Reason, g.Counsellor, g.Summary,
+			g.ID, g.PersonID, stampArg(g.At), g.Minutes, string(g.Channel), g.Venue, g.Attended,
+			z.Seal(g.Reason, "guidance_sessions", "reason", g.ID), g.Counsellor, z.Seal(g.Summary, "guidance_sessions", "summary", g.ID),
 			stampArg(g.Next), now, s.actor); err != nil {
 			return fmt.Errorf("insert session: %w", err)
 		}
@@ -42,8 +42,9 @@ func (s *Store) AddSession(ctx context.Context, g sessions.Session) (sessions.Se
 			if strings.TrimSpace(n) == "" {
 				continue
 			}
+			nid := NewID()
 			if _, err := tx.Exec(ctx, `INSERT INTO session_notes (id, session_id, person_id, body, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6)`,
-				NewID(), g.ID, g.PersonID, n, now, s.actor); err != nil {
+				nid, g.ID, g.PersonID, z.Seal(n, "session_notes", "body", nid), now, s.actor); err != nil {
 				return fmt.Errorf("insert note: %w", err)
 			}
 		}
@@ -54,7 +55,7 @@ func (s *Store) AddSession(ctx context.Context, g sessions.Session) (sessions.Se
 				gl.Status = "open"
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO goals (id, person_id, session_id, type, summary, target, status, created_at, created_by, updated_at, updated_by)
-				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$8,$9)`, gl.ID, g.PersonID, g.ID, gl.Type, gl.Summary, dateArg(gl.Target), gl.Status, now, s.actor); err != nil {
+				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$8,$9)`, gl.ID, g.PersonID, g.ID, gl.Type, z.Seal(gl.Summary, "goals", "summary", gl.ID), dateArg(gl.Target), gl.Status, now, s.actor); err != nil {
 				return fmt.Errorf("insert goal %d: %w", i+1, err)
 			}
 		}
@@ -65,7 +66,7 @@ func (s *Store) AddSession(ctx context.Context, g sessions.Session) (sessions.Se
 				a.Status = "open"
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO actions (id, person_id, session_id, type, summary, owner, due, status, offer_id, created_at, created_by, updated_at, updated_by)
-				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$10,$11)`, a.ID, g.PersonID, g.ID, a.Type, a.Summary, a.Owner, dateArg(a.Due), a.Status, a.OfferID, now, s.actor); err != nil {
+				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$10,$11)`, a.ID, g.PersonID, g.ID, a.Type, z.Seal(a.Summary, "actions", "summary", a.ID), a.Owner, dateArg(a.Due), a.Status, a.OfferID, now, s.actor); err != nil {
 				return fmt.Errorf("insert action %d: %w", i+1, err)
 			}
 		}
@@ -87,6 +88,10 @@ func (s *Store) Sessions(ctx context.Context, personID string, withNotes bool) (
 	if err := exists(ctx, s.pool, personID); err != nil {
 		return nil, err
 	}
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.pool.Query(ctx, `SELECT id::text, person_id::text, at, minutes, channel, venue, attended, reason, counsellor, summary, next_at,
 		created_at, created_by FROM guidance_sessions WHERE person_id=$1 ORDER BY at DESC, id DESC`, personID)
 	if err != nil {
@@ -101,7 +106,10 @@ func (s *Store) Sessions(ctx context.Context, personID string, withNotes bool) (
 		g.At, g.Next, g.CreatedAt = at.UTC(), when(next), created.UTC()
 		g.Channel = sessions.Channel(ch)
 		g.Goals, g.Actions = []sessions.Goal{}, []sessions.Action{}
-		return g, err
+		if err != nil {
+			return g, err
+		}
+		return g, z.OpenFields("guidance_sessions", g.ID, store.SealField("reason", &g.Reason), store.SealField("summary", &g.Summary))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read sessions: %w", mapErr(err))
@@ -110,10 +118,10 @@ func (s *Store) Sessions(ctx context.Context, personID string, withNotes bool) (
 	for i, g := range out {
 		idx[g.ID] = i
 	}
-	if err := s.goalsInto(ctx, personID, out, idx); err != nil {
+	if err := s.goalsInto(ctx, z, personID, out, idx); err != nil {
 		return nil, err
 	}
-	actions, err := s.actions(ctx, personID, false)
+	actions, err := s.actions(ctx, z, personID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -123,12 +131,15 @@ func (s *Store) Sessions(ctx context.Context, personID string, withNotes bool) (
 		}
 	}
 	if withNotes {
-		rows, err := s.pool.Query(ctx, `SELECT session_id::text, body FROM session_notes WHERE person_id=$1 ORDER BY created_at, id`, personID)
+		rows, err := s.pool.Query(ctx, `SELECT id::text, session_id::text, body FROM session_notes WHERE person_id=$1 ORDER BY created_at, id`, personID)
 		if err != nil {
 			return nil, fmt.Errorf("read notes: %w", mapErr(err))
 		}
-		var sid, body string
-		_, err = pgx.ForEachRow(rows, []any{&sid, &body}, func() error {
+		var nid, sid, body string
+		_, err = pgx.ForEachRow(rows, []any{&nid, &sid, &body}, func() error {
+			if err := z.OpenFields("session_notes", nid, store.SealField("body", &body)); err != nil {
+				return err
+			}
 			if i, ok := idx[sid]; ok {
 				out[i].Notes = append(out[i].Notes, body)
 			}
@@ -142,7 +153,7 @@ func (s *Store) Sessions(ctx context.Context, personID string, withNotes bool) (
 }
 
 // goalsInto puts every goal of the person, oldest first, on its session.
-func (s *Store) goalsInto(ctx context.Context, personID string, out []sessions.Session, idx map[string]int) error {
+func (s *Store) goalsInto(ctx context.Context, z store.Sealer, personID string, out []sessions.Session, idx map[string]int) error {
 	rows, err := s.pool.Query(ctx, `SELECT id::text, session_id::text, type, summary, target, status FROM goals WHERE person_id=$1 ORDER BY created_at, id`, personID)
 	if err != nil {
 		return fmt.Errorf("read goals: %w", mapErr(err))
@@ -152,6 +163,9 @@ func (s *Store) goalsInto(ctx context.Context, personID string, out []sessions.S
 	var target *time.Time
 	_, err = pgx.ForEachRow(rows, []any{&g.ID, &sid, &g.Type, &g.Summary, &target, &g.Status}, func() error {
 		g.Target = civil(target)
+		if err := z.OpenFields("goals", g.ID, store.SealField("summary", &g.Summary)); err != nil {
+			return err
+		}
 		if i, ok := idx[sid]; ok {
 			out[i].Goals = append(out[i].Goals, g)
 		}
@@ -165,10 +179,14 @@ func (s *Store) goalsInto(ctx context.Context, personID string, out []sessions.S
 
 // OpenActions lists the person's actions still open, soonest due first.
 func (s *Store) OpenActions(ctx context.Context, personID string) ([]sessions.Action, error) {
-	return s.actions(ctx, personID, true)
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
+	return s.actions(ctx, z, personID, true)
 }
 
-func (s *Store) actions(ctx context.Context, personID string, openOnly bool) ([]sessions.Action, error) {
+func (s *Store) actions(ctx context.Context, z store.Sealer, personID string, openOnly bool) ([]sessions.Action, error) {
 	if !isID(personID) {
 		return []sessions.Action{}, nil
 	}
@@ -187,7 +205,10 @@ func (s *Store) actions(ctx context.Context, personID string, openOnly bool) ([]
 		var due *time.Time
 		err := r.Scan(&a.ID, &a.SessionID, &a.Type, &a.Summary, &a.Owner, &due, &a.Status, &a.OfferID)
 		a.Due = civil(due)
-		return a, err
+		if err != nil {
+			return a, err
+		}
+		return a, z.OpenFields("actions", a.ID, store.SealField("summary", &a.Summary))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read actions: %w", mapErr(err))
@@ -237,9 +258,13 @@ func (s *Store) SaveDraft(ctx context.Context, personID, kind, body string) erro
 		return fmt.Errorf("save draft: %w", personNotFound(personID))
 	}
 	return s.tx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO drafts (person_id, kind, body, updated_at, updated_by) VALUES ($1,$2,$3,$4,$5)
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO drafts (person_id, kind, body, updated_at, updated_by) VALUES ($1,$2,$3,$4,$5)
 			ON CONFLICT (person_id, kind) DO UPDATE SET body=excluded.body, updated_at=excluded.updated_at, updated_by=excluded.updated_by`,
-			personID, kind, body, s.stamp(), s.actor)
+			personID, kind, z.Seal(body, "drafts", "body", draftID(personID, kind)), s.stamp(), s.actor)
 		if err != nil {
 			return fmt.Errorf("save draft: %w", err)
 		}
@@ -252,13 +277,23 @@ func (s *Store) Draft(ctx context.Context, personID, kind string) (string, time.
 	if !isID(personID) {
 		return "", time.Time{}, fmt.Errorf("draft: %w", store.ErrNotFound)
 	}
+	z, err := s.readSeals()
+	if err != nil {
+		return "", time.Time{}, err
+	}
 	var body string
 	var at time.Time
-	err := s.pool.QueryRow(ctx, `SELECT body, updated_at FROM drafts WHERE person_id=$1 AND kind=$2`, personID, kind).Scan(&body, &at)
+	err = s.pool.QueryRow(ctx, `SELECT body, updated_at FROM drafts WHERE person_id=$1 AND kind=$2`, personID, kind).Scan(&body, &at)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", time.Time{}, fmt.Errorf("draft: %w", store.ErrNotFound)
 	}
-	return body, at.UTC(), mapErr(err)
+	if err != nil {
+		return "", time.Time{}, mapErr(err)
+	}
+	if body, err = z.Open(body, "drafts", "body", draftID(personID, kind)); err != nil {
+		return "", time.Time{}, err
+	}
+	return body, at.UTC(), nil
 }
 
 // DiscardDraft removes the person's draft of kind.
@@ -270,4 +305,14 @@ func (s *Store) DiscardDraft(ctx context.Context, personID, kind string) error {
 		_, err := tx.Exec(ctx, `DELETE FROM drafts WHERE person_id=$1 AND kind=$2`, personID, kind)
 		return err
 	})
+}
+
+// draftID is the row id a draft's body is sealed for, with the person's
+// uuid in its canonical form (as the key change reads it back from the
+// uuid column), whatever case the caller wrote it in.
+func draftID(personID, kind string) string {
+	if u, err := uuid.Parse(personID); err == nil {
+		personID = u.String()
+	}
+	return store.DraftID(personID, kind)
 }

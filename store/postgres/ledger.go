@@ -46,6 +46,24 @@ func (s *Store) Scheme(ctx context.Context, code string) (sessions.Scheme, error
 	return sc, nil
 }
 
+// DefineScheme adds a learning-account scheme, as
+// store.Store.DefineScheme: an existing code is a conflict (a scheme's
+// unit never changes under its entries).
+func (s *Store) DefineScheme(ctx context.Context, sc sessions.Scheme) error {
+	sc, err := store.NewScheme(sc)
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO schemes (code, unit, annual, share_percent, cap, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+			sc.Code, string(sc.Unit), sc.Annual, sc.SharePercent, sc.Cap, s.stamp(), s.actor)
+		if err != nil {
+			return fmt.Errorf("scheme %s: %w", sc.Code, mapErr(err))
+		}
+		return nil
+	})
+}
+
 // PostEntry appends e to the person's account in e.Scheme (opening the
 // account on first use). The account row is locked first (SELECT … FOR
 // UPDATE), so concurrent posts to one account queue and each sees the
@@ -86,6 +104,15 @@ func (s *Store) postEntry(ctx context.Context, tx pgx.Tx, e sessions.Entry) (ses
 	if !scheme {
 		return e, fmt.Errorf("%w %q", store.ErrUnknownScheme, e.Scheme)
 	}
+	// The reason is free text: sealed once encryption is on. A post
+	// without one needs no key and no look at the wraps (the hot path).
+	z := s.keys.LenientSealer()
+	if e.Reason != "" {
+		var err error
+		if z, err = s.writeSeals(ctx, tx); err != nil {
+			return e, err
+		}
+	}
 	accID, err := s.lockAccount(ctx, tx, e.PersonID, e.Scheme)
 	if err != nil {
 		return e, err
@@ -112,7 +139,7 @@ func (s *Store) postEntry(ctx context.Context, tx pgx.Tx, e sessions.Entry) (ses
 		return e, fmt.Errorf("read totals: %w", err)
 	}
 	if replay != nil {
-		orig, err := entryWhere(ctx, tx, `e.id=$1`, *replay)
+		orig, err := entryWhere(ctx, tx, z, `e.id=$1`, *replay)
 		if err != nil {
 			return orig, err
 		}
@@ -122,7 +149,7 @@ func (s *Store) postEntry(ctx context.Context, tx pgx.Tx, e sessions.Entry) (ses
 		t = sessions.Totals{Seq: *seq, Balance: *bal, Reserved: *res}
 	}
 	if e.Kind == sessions.Correct && e.Corrects != "" && isID(e.Corrects) {
-		o, err := entryWhere(ctx, tx, `e.id=$1`, e.Corrects)
+		o, err := entryWhere(ctx, tx, z, `e.id=$1`, e.Corrects)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return e, err
 		}
@@ -157,7 +184,7 @@ func (s *Store) postEntry(ctx context.Context, tx pgx.Tx, e sessions.Entry) (ses
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18) RETURNING id)
 		INSERT INTO audit_log (id, at, actor, person_id, action, detail) SELECT $19, $17, $18, $3, 'change', $20 FROM entry`,
 		p.ID, accID, p.PersonID, p.Seq, string(p.Kind), p.Amount, p.DBalance, p.DReserved, p.BalanceAfter, p.ReservedAfter,
-		p.Key, p.Ref, corrects, p.Funder, p.Reason, p.Effective, now, s.actor,
+		p.Key, p.Ref, corrects, p.Funder, z.Seal(p.Reason, "ledger_entries", "reason", p.ID), p.Effective, now, s.actor,
 		NewID(), "ledger "+p.Scheme+" "+string(p.Kind)+" "+p.ID)
 	if err != nil {
 		return e, fmt.Errorf("insert ledger entry: %w", mapErr(err))
@@ -192,18 +219,21 @@ func (s *Store) lockAccount(ctx context.Context, tx pgx.Tx, personID, scheme str
 const entryCols = `e.id::text, e.person_id::text, a.scheme, e.seq, e.kind, e.amount, e.idem_key, e.ref, coalesce(e.corrects::text, ''), e.funder, e.reason,
 	e.effective, e.d_balance, e.d_reserved, e.balance_after, e.reserved_after, e.created_at, e.created_by`
 
-func scanEntry(sc pgx.Row) (sessions.Entry, error) {
+func scanEntry(sc pgx.Row, z store.Sealer) (sessions.Entry, error) {
 	var e sessions.Entry
 	var kind string
 	err := sc.Scan(&e.ID, &e.PersonID, &e.Scheme, &e.Seq, &kind, &e.Amount, &e.Key, &e.Ref, &e.Corrects, &e.Funder, &e.Reason,
 		&e.Effective, &e.DBalance, &e.DReserved, &e.BalanceAfter, &e.ReservedAfter, &e.CreatedAt, &e.CreatedBy)
 	e.Kind = sessions.Kind(kind)
 	e.Effective, e.CreatedAt = e.Effective.UTC(), e.CreatedAt.UTC()
-	return e, err
+	if err != nil {
+		return e, err
+	}
+	return e, z.OpenFields("ledger_entries", e.ID, store.SealField("reason", &e.Reason))
 }
 
-func entryWhere(ctx context.Context, q querier, where string, args ...any) (sessions.Entry, error) {
-	e, err := scanEntry(q.QueryRow(ctx, `SELECT `+entryCols+` FROM ledger_entries e JOIN accounts a ON a.id = e.account_id WHERE `+where, args...))
+func entryWhere(ctx context.Context, q querier, z store.Sealer, where string, args ...any) (sessions.Entry, error) {
+	e, err := scanEntry(q.QueryRow(ctx, `SELECT `+entryCols+` FROM ledger_entries e JOIN accounts a ON a.id = e.account_id WHERE `+where, args...), z)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return e, fmt.Errorf("ledger entry: %w", store.ErrNotFound)
 	}
@@ -216,12 +246,13 @@ func (s *Store) Entries(ctx context.Context, personID, scheme string) ([]session
 	if !isID(personID) {
 		return []sessions.Entry{}, nil
 	}
+	z := s.keys.LenientSealer()
 	rows, err := s.pool.Query(ctx, `SELECT `+entryCols+` FROM ledger_entries e JOIN accounts a ON a.id = e.account_id
 		WHERE e.person_id=$1 AND ($2='' OR a.scheme=$2) ORDER BY a.scheme, e.seq`, personID, scheme)
 	if err != nil {
 		return nil, fmt.Errorf("read ledger: %w", mapErr(err))
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (sessions.Entry, error) { return scanEntry(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (sessions.Entry, error) { return scanEntry(r, z) })
 	if err != nil {
 		return nil, fmt.Errorf("read ledger: %w", mapErr(err))
 	}

@@ -1,10 +1,17 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
@@ -38,15 +45,59 @@ var _ storetest.Engine = (*Store)(nil)
 // openTest opens a store on a fresh copy of the migrated template.
 func openTest(t *testing.T, opt store.Options) *Store {
 	t.Helper()
-	st, err := Open(context.Background(), h.DB(t, template), opt)
+	st, _ := openURL(t, opt)
+	return st
+}
+
+// openURL is openTest that also gives the database's URL.
+func openURL(t *testing.T, opt store.Options) (*Store, string) {
+	t.Helper()
+	url := h.DB(t, template)
+	st, err := Open(context.Background(), url, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return st
+	return st, url
 }
 
-func target(st *Store) storetest.Target {
+// rawRows is every row of every table of the database as text, in a fixed
+// order, and pg_dump's plain output of it when pg_dump is installed: what
+// a dump, a replica or a reader of the tables sees.
+func rawRows(ctx context.Context, st *Store, url string, dump bool) ([]byte, error) {
+	rows, err := st.pool.Query(ctx, `SELECT tablename FROM pg_tables WHERE schemaname='public' ORDER BY tablename`)
+	if err != nil {
+		return nil, err
+	}
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	for _, tb := range tables {
+		rows, err := st.pool.Query(ctx, `SELECT t::text FROM `+pgx.Identifier{tb}.Sanitize()+` t ORDER BY 1`)
+		if err != nil {
+			return nil, err
+		}
+		vals, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&out, "%s\n%s\n", tb, strings.Join(vals, "\n"))
+	}
+	bin, err := pgtest.BinDir()
+	if err != nil || !dump {
+		return out.Bytes(), nil // no pg_dump here: the rows alone
+	}
+	plain, err := exec.CommandContext(ctx, filepath.Join(bin, "pg_dump"), "--no-owner", "--dbname="+url).Output()
+	if err != nil {
+		return nil, fmt.Errorf("pg_dump: %w", err)
+	}
+	out.Write(plain)
+	return out.Bytes(), nil
+}
+
+func target(st *Store, url string, opt store.Options) storetest.Target {
 	return storetest.Target{
 		Engine: st,
 		UpdatePlan: func(ctx context.Context, planID string, fn func(p *sessions.Plan) error) (sessions.Plan, error) {
@@ -62,7 +113,23 @@ func target(st *Store) storetest.Target {
 			err := st.pool.QueryRow(ctx, sql).Scan(&n)
 			return n, err
 		},
-		As: func(actor string) storetest.Engine { return st.As(actor) },
+		As:   func(actor string) storetest.Engine { return st.As(actor) },
+		Keys: st,
+		Reopen: func(t *testing.T) (storetest.Engine, storetest.Keyed) {
+			again, err := Open(context.Background(), url, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { again.Close() })
+			return again, again
+		},
+		Text: func(ctx context.Context, sql string) (string, error) {
+			var v string
+			err := st.pool.QueryRow(ctx, sql).Scan(&v)
+			return v, err
+		},
+		Raw:  func(ctx context.Context) ([]byte, error) { return rawRows(ctx, st, url, true) },
+		Rows: func(ctx context.Context) ([]byte, error) { return rawRows(ctx, st, url, false) },
 	}
 }
 
@@ -71,7 +138,8 @@ func TestEngine(t *testing.T) {
 	h.Server(t)
 	storetest.Run(t, "postgres", func(t *testing.T, opt store.Options) storetest.Target {
 		t.Helper()
-		return target(openTest(t, opt))
+		st, url := openURL(t, opt)
+		return target(st, url, opt)
 	})
 }
 

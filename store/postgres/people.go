@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
+	"github.com/koers-project/koers/vault"
 )
 
 // dateArg is a civil date as a query argument: NULL when unknown.
@@ -57,15 +57,23 @@ func (s *Store) CreatePerson(ctx context.Context, p sessions.Person) (sessions.P
 	p.ID = NewID()
 	now := s.stamp()
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO people (id, name, email, phone, language, birth_year, eqf, employment,
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO people (id, name, email, phone, language, birth_year, eqf, employment,
 			current_occupation, target_occupation, availability, mobility, modes, lawful_basis, notice_version,
 			notice_shown, retain_until, created_at, created_by, updated_at, updated_by)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$18,$19)`,
-			p.ID, p.Name, p.Email, p.Phone, p.Language, p.BirthYear, int(p.EQF), p.Employment,
-			p.CurrentOccupation, p.TargetOccupation, p.Availability, p.Mobility, emptyIfNil(p.Modes), p.LawfulBasis,
+			p.ID, z.Seal(p.Name, "people", "name", p.ID), z.Seal(p.Email, "people", "email", p.ID), z.Seal(p.Phone, "people", "phone", p.ID),
+			p.Language, p.BirthYear, int(p.EQF), p.Employment,
+			p.CurrentOccupation, p.TargetOccupation, z.Seal(p.Availability, "people", "availability", p.ID), p.Mobility, emptyIfNil(p.Modes), p.LawfulBasis,
 			p.NoticeVersion, dateArg(p.NoticeShown), dateArg(p.RetainUntil), now, s.actor)
 		if err != nil {
 			return fmt.Errorf("insert person: %w", err)
+		}
+		if err := writeTokens(ctx, tx, z, p.ID, p.Name, p.Email); err != nil {
+			return err
 		}
 		if err := writeReach(ctx, tx, p); err != nil {
 			return err
@@ -98,18 +106,26 @@ func (s *Store) UpdatePerson(ctx context.Context, p sessions.Person) (sessions.P
 	}
 	now := s.stamp()
 	err := s.tx(ctx, func(tx pgx.Tx) error {
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
 		tag, err := tx.Exec(ctx, `UPDATE people SET name=$1, email=$2, phone=$3, language=$4, birth_year=$5, eqf=$6,
 			employment=$7, current_occupation=$8, target_occupation=$9, availability=$10, mobility=$11, modes=$12,
 			lawful_basis=$13, notice_version=$14, notice_shown=$15, retain_until=$16, updated_at=$17, updated_by=$18,
 			version=version+1 WHERE id=$19 AND ($20::bigint = 0 OR version=$20)`,
-			p.Name, p.Email, p.Phone, p.Language, p.BirthYear, int(p.EQF), p.Employment, p.CurrentOccupation,
-			p.TargetOccupation, p.Availability, p.Mobility, emptyIfNil(p.Modes), p.LawfulBasis, p.NoticeVersion,
+			z.Seal(p.Name, "people", "name", p.ID), z.Seal(p.Email, "people", "email", p.ID), z.Seal(p.Phone, "people", "phone", p.ID),
+			p.Language, p.BirthYear, int(p.EQF), p.Employment, p.CurrentOccupation,
+			p.TargetOccupation, z.Seal(p.Availability, "people", "availability", p.ID), p.Mobility, emptyIfNil(p.Modes), p.LawfulBasis, p.NoticeVersion,
 			dateArg(p.NoticeShown), dateArg(p.RetainUntil), now, s.actor, p.ID, p.Version)
 		if err != nil {
 			return fmt.Errorf("update person: %w", err)
 		}
 		if tag.RowsAffected() == 0 {
 			return changedPerson(ctx, tx, p.ID, p.Version)
+		}
+		if err := writeTokens(ctx, tx, z, p.ID, p.Name, p.Email); err != nil {
+			return err
 		}
 		if err := writeReach(ctx, tx, p); err != nil {
 			return err
@@ -169,10 +185,14 @@ func (s *Store) person(ctx context.Context, q querier, id string) (sessions.Pers
 	if !isID(id) {
 		return p, personNotFound(id)
 	}
+	z, err := s.readSeals()
+	if err != nil {
+		return p, err
+	}
 	var eqf int
 	var notice, retain *time.Time
 	var created, updated time.Time
-	err := q.QueryRow(ctx, `SELECT id::text, name, email, phone, language, birth_year, eqf, employment,
+	err = q.QueryRow(ctx, `SELECT id::text, name, email, phone, language, birth_year, eqf, employment,
 		current_occupation, target_occupation, availability, mobility, modes, lawful_basis, notice_version,
 		notice_shown, retain_until, created_at, created_by, updated_at, updated_by FROM people WHERE id=$1`, id).Scan(
 		&p.ID, &p.Name, &p.Email, &p.Phone, &p.Language, &p.BirthYear, &eqf, &p.Employment,
@@ -183,6 +203,10 @@ func (s *Store) person(ctx context.Context, q querier, id string) (sessions.Pers
 	}
 	if err != nil {
 		return p, fmt.Errorf("read person %s: %w", id, mapErr(err))
+	}
+	if err := z.OpenFields("people", p.ID, store.SealField("name", &p.Name), store.SealField("email", &p.Email),
+		store.SealField("phone", &p.Phone), store.SealField("availability", &p.Availability)); err != nil {
+		return p, err
 	}
 	if len(p.Modes) == 0 {
 		p.Modes = nil // SQLite's store reads "[]" as nil too
@@ -237,18 +261,21 @@ func (s *Store) People(ctx context.Context, query string, limit int) ([]sessions
 	if limit <= 0 {
 		limit = 500
 	}
-	words := strings.Fields(catalog.FoldSearch(query))
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
+	if z.Box() != nil {
+		return s.peopleSealed(ctx, z, query, limit)
+	}
+	words := store.PeopleWords(query)
 	rows, err := s.pool.Query(ctx, `SELECT p.id::text, p.name, p.email, p.birth_year, p.updated_at, g.last
 		FROM people p LEFT JOIN (SELECT person_id, max(at) AS last FROM guidance_sessions GROUP BY person_id) g ON g.person_id = p.id`)
 	if err != nil {
 		return nil, fmt.Errorf("list people: %w", mapErr(err))
 	}
 	defer rows.Close()
-	type hit struct {
-		key string
-		ps  sessions.PersonSummary
-	}
-	var hits []hit
+	var hits store.PeopleHits
 	for rows.Next() {
 		var ps sessions.PersonSummary
 		var upd time.Time
@@ -256,29 +283,65 @@ func (s *Store) People(ctx context.Context, query string, limit int) ([]sessions
 		if err := rows.Scan(&ps.ID, &ps.Name, &ps.Email, &ps.BirthYear, &upd, &last); err != nil {
 			return nil, err
 		}
-		name := catalog.FoldSearch(ps.Name)
-		hay := name + " " + catalog.FoldSearch(ps.Email) + " " + ps.ID
-		ok := true
-		for _, w := range words {
-			if !strings.Contains(hay, w) {
-				ok = false
-				break
-			}
+		if vault.IsSealed(ps.Name) {
+			// Encrypted by another koers since this one opened.
+			return nil, store.ErrLocked
 		}
-		if ok {
+		if key, ok := store.PersonMatch(words, ps); ok {
 			ps.UpdatedAt, ps.LastSession = upd.UTC(), when(last)
-			hits = append(hits, hit{key: name + "\x00" + ps.ID, ps: ps})
+			hits.Add(key, ps)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, mapErr(err)
 	}
-	sort.Slice(hits, func(a, b int) bool { return hits[a].key < hits[b].key })
-	out := make([]sessions.PersonSummary, 0, min(len(hits), limit))
-	for _, h := range hits[:min(len(hits), limit)] {
-		out = append(out, h.ps)
+	return hits.Top(limit), nil
+}
+
+// peopleSealed is People on an encrypted database, as SQLite's store
+// answers it: the blind index finds the candidates (every query word of two
+// letters or more the prefix of a word of the name or e-mail), whose names
+// are then opened and checked; a query that is an id's prefix finds that
+// person; with no word the index can use, every name is opened.
+func (s *Store) peopleSealed(ctx context.Context, z store.Sealer, query string, limit int) ([]sessions.PersonSummary, error) {
+	tokens, idPrefix := store.SealedQuery(z, query)
+	where, args := "", []any{}
+	if len(tokens) > 0 {
+		where = `WHERE p.id IN (SELECT person_id FROM person_tokens WHERE token = ANY($1::text[])
+			GROUP BY person_id HAVING count(*) = cardinality(ARRAY(SELECT DISTINCT unnest($1::text[]))))`
+		args = append(args, tokens)
+		if idPrefix != "" {
+			where += ` OR p.id::text LIKE $2`
+			args = append(args, idPrefix+"%")
+		}
 	}
-	return out, nil
+	rows, err := s.pool.Query(ctx, `SELECT p.id::text, p.name, p.email, p.birth_year, p.updated_at,
+		(SELECT max(at) FROM guidance_sessions g WHERE g.person_id = p.id) FROM people p `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list people: %w", mapErr(err))
+	}
+	defer rows.Close()
+	var hits store.PeopleHits
+	for rows.Next() {
+		var ps sessions.PersonSummary
+		var upd time.Time
+		var last *time.Time
+		if err := rows.Scan(&ps.ID, &ps.Name, &ps.Email, &ps.BirthYear, &upd, &last); err != nil {
+			return nil, err
+		}
+		if err := z.OpenFields("people", ps.ID, store.SealField("name", &ps.Name), store.SealField("email", &ps.Email)); err != nil {
+			return nil, err
+		}
+		if !store.SealedMatch(query, idPrefix, ps) {
+			continue
+		}
+		ps.UpdatedAt, ps.LastSession = upd.UTC(), when(last)
+		hits.Add(vault.Fold(ps.Name)+"\x00"+ps.ID, ps)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	return hits.Top(limit), nil
 }
 
 // AddSkills adds held skills to a person's file (a skill already held with

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -56,25 +57,30 @@ func (s *Store) addCredential(ctx context.Context, tx pgx.Tx, c sessions.Credent
 	if err := exists(ctx, tx, c.PersonID); err != nil {
 		return c, err
 	}
+	z, err := s.writeSeals(ctx, tx)
+	if err != nil {
+		return c, err
+	}
 	// The same document on the same file already (by its id or content
-	// hash): importing it again changes nothing, as in SQLite's store.
+	// hash): importing it again changes nothing, as in SQLite's store. The
+	// documents are compared opened, not in SQL: they may be sealed.
 	if c.DocumentID != "" || c.ContentHash != "" {
-		var prev sessions.Credential
-		err := tx.QueryRow(ctx, `SELECT doc FROM credentials WHERE person_id=$1
-			AND (($2 <> '' AND doc->>'document_id' = $2) OR ($3 <> '' AND doc->>'content_hash' = $3))
-			ORDER BY created_at LIMIT 1`, c.PersonID, c.DocumentID, c.ContentHash).Scan(&prev)
-		if err == nil {
-			prev.AlreadyOnFile = true
-			return prev, nil
+		on, err := credentials(ctx, tx, z, c.PersonID)
+		if err != nil {
+			return c, err
 		}
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return c, fmt.Errorf("read credentials: %w", err)
+		if prev, found := store.SameCredential(on, c); found {
+			return prev, nil
 		}
 	}
 	c.AlreadyOnFile = false
-	// doc is the credential as JSON; pgx encodes it for the jsonb column.
+	doc, err := json.Marshal(c)
+	if err != nil {
+		return c, fmt.Errorf("encode credential: %w", err)
+	}
 	if _, err := tx.Exec(ctx, `INSERT INTO credentials (id, person_id, title, issued, source, doc, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-		c.ID, c.PersonID, c.Title, dateArg(c.Issued), c.Source, c, now, s.actor); err != nil {
+		c.ID, c.PersonID, z.Seal(c.Title, "credentials", "title", c.ID), dateArg(c.Issued), c.Source,
+		z.Seal(string(doc), "credentials", "doc", c.ID), now, s.actor); err != nil {
 		return c, fmt.Errorf("insert credential: %w", err)
 	}
 	for _, sk := range c.Skills() {
@@ -90,53 +96,51 @@ func (s *Store) Credentials(ctx context.Context, personID string) ([]sessions.Cr
 	if !isID(personID) {
 		return []sessions.Credential{}, nil
 	}
-	// SQLite sorts the unknown issue date ('') last in descending order:
-	// NULLS LAST does the same here.
-	rows, err := s.pool.Query(ctx, `SELECT doc FROM credentials WHERE person_id=$1 ORDER BY issued DESC NULLS LAST, id`, personID)
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
+	return credentials(ctx, s.pool, z, personID)
+}
+
+// credentials reads and opens the documents on a person's file. SQLite
+// sorts the unknown issue date (”) last in descending order: NULLS LAST
+// does the same here.
+func credentials(ctx context.Context, q querier, z store.Sealer, personID string) ([]sessions.Credential, error) {
+	rows, err := q.Query(ctx, `SELECT id::text, doc FROM credentials WHERE person_id=$1 ORDER BY issued DESC NULLS LAST, id`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("read credentials: %w", mapErr(err))
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (sessions.Credential, error) {
+	out := []sessions.Credential{}
+	var id, doc string
+	_, err = pgx.ForEachRow(rows, []any{&id, &doc}, func() error {
+		if err := z.OpenFields("credentials", id, store.SealField("doc", &doc)); err != nil {
+			return err
+		}
 		var c sessions.Credential
-		err := r.Scan(&c)
-		return c, err
+		if err := json.Unmarshal([]byte(doc), &c); err != nil {
+			return fmt.Errorf("decode credential: %w", err)
+		}
+		out = append(out, c)
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read credentials: %w", mapErr(err))
 	}
-	return emptyIfNil(out), nil
+	return out, nil
 }
 
 // ExportPerson gathers everything held on the person, notes and the audit
-// entries about them included, and logs the export.
+// entries about them included, and logs the export (store.GatherFile).
 func (s *Store) ExportPerson(ctx context.Context, id string) (store.PersonFile, error) {
-	f := store.PersonFile{ExportedAt: s.now().UTC(), ExportedBy: s.actor}
-	var err error
-	if f.Person, err = s.Person(ctx, id); err != nil {
+	f, err := store.GatherFile(ctx, s, id, s.actor, s.now())
+	if err != nil {
 		return f, err
 	}
-	if err := s.Audit(ctx, id, "export", "person file"); err != nil {
+	z, err := s.readSeals()
+	if err != nil {
 		return f, err
 	}
-	if f.Balances, err = s.Balances(ctx, id); err != nil {
-		return f, err
-	}
-	if f.Ledger, err = s.Entries(ctx, id, ""); err != nil {
-		return f, err
-	}
-	if f.Requests, err = s.LedgerRequests(ctx, id, false); err != nil {
-		return f, err
-	}
-	if f.Credentials, err = s.Credentials(ctx, id); err != nil {
-		return f, err
-	}
-	if f.Sessions, err = s.Sessions(ctx, id, true); err != nil {
-		return f, err
-	}
-	if f.Plans, err = s.Plans(ctx, id); err != nil {
-		return f, err
-	}
-	f.Plans = emptyIfNil(f.Plans)
 	rows, err := s.pool.Query(ctx, `SELECT kind, body, updated_at FROM drafts WHERE person_id=$1 ORDER BY kind`, id)
 	if err != nil {
 		return f, fmt.Errorf("read drafts: %w", mapErr(err))
@@ -146,6 +150,10 @@ func (s *Store) ExportPerson(ctx context.Context, id string) (store.PersonFile, 
 		var at time.Time
 		err := r.Scan(&d.Kind, &d.Body, &at)
 		d.UpdatedAt = at.UTC()
+		if err != nil {
+			return d, err
+		}
+		d.Body, err = z.Open(d.Body, "drafts", "body", draftID(id, d.Kind))
 		return d, err
 	})
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -76,6 +75,13 @@ func (s *Store) plan(ctx context.Context, q querier, planID string, lock bool) (
 }
 
 func (s *Store) readSteps(ctx context.Context, q querier, p *sessions.Plan) error {
+	z, err := s.readSeals()
+	if err != nil {
+		return err
+	}
+	if err := z.OpenFields("plans", p.ID, store.SealField("name", &p.Name)); err != nil {
+		return err
+	}
 	rows, err := q.Query(ctx, `SELECT id::text, kind, offer_id, title, status, start, end_date, note, created_at, created_by, updated_at, updated_by
 		FROM plan_steps WHERE plan_id=$1 ORDER BY position`, p.ID)
 	if err != nil {
@@ -90,7 +96,10 @@ func (s *Store) readSteps(ctx context.Context, q querier, p *sessions.Plan) erro
 		st.Kind, st.Status = sessions.StepKind(kind), sessions.StepStatus(status)
 		st.Start, st.End, st.CreatedAt, st.UpdatedAt = civil(start), civil(end), ca.UTC(), ua.UTC()
 		st.Funding = []sessions.FundingLine{}
-		return st, err
+		if err != nil {
+			return st, err
+		}
+		return st, z.OpenFields("plan_steps", st.ID, store.SealField("note", &st.Note))
 	})
 	if err != nil {
 		return fmt.Errorf("read steps: %w", mapErr(err))
@@ -122,12 +131,7 @@ func (s *Store) readSteps(ctx context.Context, q querier, p *sessions.Plan) erro
 	if err != nil {
 		return err
 	}
-	for i := range p.Steps {
-		st := &p.Steps[i]
-		for j := range st.Funding {
-			st.Funding[j].Reserved = res[sessions.ReserveRef(st.ID)+"\x00"+st.Funding[j].Scheme]
-		}
-	}
+	store.SetReserved(p, res)
 	return nil
 }
 
@@ -142,7 +146,7 @@ func reservations(ctx context.Context, q querier, personID string) (map[string]i
 	var ref, sc string
 	var n int64
 	_, err = pgx.ForEachRow(rows, []any{&ref, &sc, &n}, func() error {
-		out[ref+"\x00"+sc] = n
+		out[store.ReservationKey(ref, sc)] = n
 		return nil
 	})
 	if err != nil {
@@ -173,16 +177,18 @@ func (s *Store) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan,
 		}
 		p.ID, p.Agreed = NewID(), n == 0
 		now := s.stamp()
-		if strings.TrimSpace(p.Name) == "" {
-			p.Name = fmt.Sprintf("Plan %d", n+1)
+		p.Name = store.PlanName(p.Name, n)
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO plans (id, person_id, name, occupation_uri, occupation_label, stack_target, agreed,
+		_, err = tx.Exec(ctx, `INSERT INTO plans (id, person_id, name, occupation_uri, occupation_label, stack_target, agreed,
 			created_at, created_by, updated_at, updated_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$8,$9)`,
-			p.ID, p.PersonID, p.Name, p.OccupationURI, p.OccupationLabel, p.StackTarget, p.Agreed, now, s.actor)
+			p.ID, p.PersonID, z.Seal(p.Name, "plans", "name", p.ID), p.OccupationURI, p.OccupationLabel, p.StackTarget, p.Agreed, now, s.actor)
 		if err != nil {
 			return fmt.Errorf("insert plan: %w", err)
 		}
-		if err := s.writeSteps(ctx, tx, &p, nil); err != nil {
+		if err := s.writeSteps(ctx, tx, z, &p, nil); err != nil {
 			return err
 		}
 		if err := s.audit(ctx, tx, p.PersonID, "change", "plan create "+p.ID); err != nil {
@@ -197,17 +203,7 @@ func (s *Store) CreatePlan(ctx context.Context, p sessions.Plan) (sessions.Plan,
 // CurrentPlan is the person's agreed plan, else their newest; with create,
 // a person without a plan gets an empty one.
 func (s *Store) CurrentPlan(ctx context.Context, personID string, create bool) (sessions.Plan, error) {
-	ps, err := s.Plans(ctx, personID)
-	if err != nil {
-		return sessions.Plan{}, err
-	}
-	if len(ps) > 0 {
-		return ps[0], nil
-	}
-	if !create {
-		return sessions.Plan{}, fmt.Errorf("person %s: %w", personID, store.ErrNoPlan)
-	}
-	return s.CreatePlan(ctx, sessions.Plan{PersonID: personID})
+	return store.CurrentPlanOf(ctx, s, personID, create)
 }
 
 // UpdatePlan reads the plan (locking it), lets fn change it, and writes it
@@ -224,28 +220,20 @@ func (s *Store) UpdatePlan(ctx context.Context, planID string, fn func(tx *PlanT
 		if err != nil {
 			return err
 		}
-		if read, ok := store.ExpectedVersion(ctx, planID); ok && read != p.Version {
-			return &sessions.ChangedError{What: sessions.ChangedPlan, ID: planID, Read: read, Now: p.Version, By: p.UpdatedBy, At: p.UpdatedAt}
-		}
-		before := map[string]sessions.Step{}
-		for _, st := range p.Steps {
-			before[st.ID] = st
-		}
-		if err := fn(&PlanTx{s: s, tx: tx}, &p); err != nil {
+		before, err := store.PlanEdit(ctx, &PlanTx{s: s, tx: tx}, planID, &p, fn)
+		if err != nil {
 			return err
 		}
-		for id := range before {
-			if p.Step(id) < 0 {
-				return fmt.Errorf("step %s: steps are dropped, never removed", id)
-			}
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
 		}
-		p.ID = planID
 		_, err = tx.Exec(ctx, `UPDATE plans SET name=$1, occupation_uri=$2, occupation_label=$3, stack_target=$4, updated_at=$5, updated_by=$6, version=version+1 WHERE id=$7`,
-			p.Name, p.OccupationURI, p.OccupationLabel, p.StackTarget, s.stamp(), s.actor, planID)
+			z.Seal(p.Name, "plans", "name", planID), p.OccupationURI, p.OccupationLabel, p.StackTarget, s.stamp(), s.actor, planID)
 		if err != nil {
 			return fmt.Errorf("update plan: %w", err)
 		}
-		if err := s.writeSteps(ctx, tx, &p, before); err != nil {
+		if err := s.writeSteps(ctx, tx, z, &p, before); err != nil {
 			return err
 		}
 		if err := s.audit(ctx, tx, p.PersonID, "change", "plan "+planID); err != nil {
@@ -261,21 +249,12 @@ func (s *Store) UpdatePlan(ctx context.Context, planID string, fn func(tx *PlanT
 // with their funding lines; unchanged steps keep their stamps. Positions
 // are checked unique at commit (a deferred constraint), so a reorder
 // writes them in place.
-func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, p *sessions.Plan, before map[string]sessions.Step) error {
+func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, z store.Sealer, p *sessions.Plan, before map[string]sessions.Step) error {
 	now := s.stamp()
 	for i := range p.Steps {
 		st := &p.Steps[i]
-		if st.Kind == "" {
-			st.Kind = sessions.KindOffer
-		}
-		if st.Status == "" {
-			st.Status = sessions.StepPlanned
-		}
-		if !st.Status.Valid() {
-			return fmt.Errorf("step %d: status %q is not one of planned, applied, enrolled, in_progress, completed, dropped", i+1, st.Status)
-		}
-		if strings.TrimSpace(st.Title) == "" {
-			return fmt.Errorf("step %d: title is required", i+1)
+		if err := store.CheckStep(i, st); err != nil {
+			return err
 		}
 		old, known := before[st.ID]
 		if st.ID == "" || !known {
@@ -284,19 +263,19 @@ func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, p *sessions.Plan, bef
 			}
 			_, err := tx.Exec(ctx, `INSERT INTO plan_steps (id, plan_id, person_id, position, kind, offer_id, title, status, start, end_date, note,
 				created_at, created_by, updated_at, updated_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$12,$13)`,
-				st.ID, p.ID, p.PersonID, i, string(st.Kind), st.OfferID, st.Title, string(st.Status), dateArg(st.Start), dateArg(st.End), st.Note,
+				st.ID, p.ID, p.PersonID, i, string(st.Kind), st.OfferID, st.Title, string(st.Status), dateArg(st.Start), dateArg(st.End), z.Seal(st.Note, "plan_steps", "note", st.ID),
 				now, s.actor)
 			if err != nil {
 				return fmt.Errorf("insert step %d: %w", i+1, mapErr(err))
 			}
 		} else {
-			changed := old.Status != st.Status || old.Title != st.Title || old.Start != st.Start || old.End != st.End || old.Note != st.Note || !sameLines(old.Funding, st.Funding)
+			changed := store.StepChanged(old, *st)
 			ua, ub := old.UpdatedAt, old.UpdatedBy
 			if changed {
 				ua, ub = now, s.actor
 			}
 			_, err := tx.Exec(ctx, `UPDATE plan_steps SET position=$1, title=$2, status=$3, start=$4, end_date=$5, note=$6, updated_at=$7, updated_by=$8 WHERE id=$9`,
-				i, st.Title, string(st.Status), dateArg(st.Start), dateArg(st.End), st.Note, ua, ub, st.ID)
+				i, st.Title, string(st.Status), dateArg(st.Start), dateArg(st.End), z.Seal(st.Note, "plan_steps", "note", st.ID), ua, ub, st.ID)
 			if err != nil {
 				return fmt.Errorf("update step %d: %w", i+1, mapErr(err))
 			}
@@ -305,8 +284,8 @@ func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, p *sessions.Plan, bef
 			return fmt.Errorf("write funding: %w", err)
 		}
 		for _, l := range st.Funding {
-			if l.Amount < 0 {
-				return fmt.Errorf("step %d: funding %s: amount is negative", i+1, l.Scheme)
+			if err := store.CheckFunding(i, l); err != nil {
+				return err
 			}
 			_, err := tx.Exec(ctx, `INSERT INTO plan_funding (step_id, person_id, scheme, amount) VALUES ($1,$2,$3,$4)`, st.ID, p.PersonID, l.Scheme, l.Amount)
 			if err != nil {
@@ -315,18 +294,6 @@ func (s *Store) writeSteps(ctx context.Context, tx pgx.Tx, p *sessions.Plan, bef
 		}
 	}
 	return nil
-}
-
-func sameLines(a, b []sessions.FundingLine) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Scheme != b[i].Scheme || a[i].Amount != b[i].Amount {
-			return false
-		}
-	}
-	return true
 }
 
 // AgreePlan makes planID the person's agreed plan (and no other).

@@ -27,10 +27,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -68,6 +65,10 @@ type Store struct {
 	// copy made by Acting, whose Close leaves the shared pool open.
 	session, centre string
 	view            bool
+	// keys is the state of encryption at rest (vault.go), shared by views.
+	keys *store.Keyring
+	// display is the database's URL without its password, for messages.
+	display string
 }
 
 // querier is what both the pool and a transaction offer, so reads compose
@@ -99,7 +100,7 @@ func Open(ctx context.Context, dbURL string, opt store.Options) (*Store, error) 
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", Redact(dbURL), err)
 	}
-	s := &Store{pool: pool, actor: opt.Actor, now: opt.Now, retryFor: 30 * time.Second}
+	s := &Store{pool: pool, actor: opt.Actor, now: opt.Now, retryFor: 30 * time.Second, display: Redact(dbURL)}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -111,6 +112,10 @@ func Open(ctx context.Context, dbURL string, opt store.Options) (*Store, error) 
 		return nil, fmt.Errorf("open %s: %w", Redact(dbURL), err)
 	}
 	if err := s.migrate(ctx, opt.TargetVersion, opt.ReadOnly); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open %s: %w", Redact(dbURL), err)
+	}
+	if err := s.loadKeyring(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open %s: %w", Redact(dbURL), err)
 	}
@@ -160,41 +165,7 @@ func (s *Store) stamp() time.Time {
 	return s.now().UTC().Truncate(time.Millisecond)
 }
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		if !ok || !strings.HasSuffix(e.Name(), ".sql") {
-			continue
-		}
-		v, err := strconv.Atoi(num)
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: bad number", e.Name())
-		}
-		b, err := migrationFS.ReadFile("migrations/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %04d", m.name, i+1)
-		}
-	}
-	return ms, nil
-}
+func migrations() ([]store.Migration, error) { return store.ReadMigrations(migrationFS, "migrations") }
 
 // MigrationNames lists the embedded migrations in order (the tests compare
 // them with SQLite's).
@@ -202,7 +173,7 @@ func MigrationNames() []string {
 	ms, _ := migrations()
 	out := make([]string, len(ms))
 	for i, m := range ms {
-		out[i] = m.name
+		out[i] = m.Name
 	}
 	return out
 }
@@ -213,7 +184,7 @@ func LatestVersion() int {
 	if err != nil {
 		return 0
 	}
-	return len(ms)
+	return store.LatestOf(ms)
 }
 
 const schemaTable = `CREATE TABLE IF NOT EXISTS koers_schema (
@@ -229,7 +200,10 @@ const migrateLock = 0x6b6f657273
 // Migrate applies the migrations up to target (0: the latest), each in its
 // own transaction under an advisory lock.
 func (s *Store) Migrate(ctx context.Context, target int) error {
-	return s.migrate(ctx, target, false)
+	if err := s.migrate(ctx, target, false); err != nil {
+		return err
+	}
+	return s.loadKeyring(ctx)
 }
 
 func (s *Store) migrate(ctx context.Context, target int, readOnly bool) error {
@@ -237,20 +211,15 @@ func (s *Store) migrate(ctx context.Context, target int, readOnly bool) error {
 	if err != nil {
 		return err
 	}
-	if target == 0 || target > len(ms) {
-		target = len(ms)
-	}
 	cur, err := s.Version(ctx)
 	if err != nil {
 		return err
 	}
-	if cur > len(ms) {
-		return fmt.Errorf("%w (schema %d, this koers knows up to %d)", store.ErrNewerSchema, cur, len(ms))
+	todo, err := store.PendingMigrations(ms, cur, target)
+	if err != nil || readOnly {
+		return err
 	}
-	if readOnly || cur >= target {
-		return nil
-	}
-	for _, m := range ms[cur:target] {
+	for _, m := range todo {
 		err := s.tx(ctx, func(tx pgx.Tx) error {
 			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrateLock)); err != nil {
 				return err
@@ -264,13 +233,13 @@ func (s *Store) migrate(ctx context.Context, target int, readOnly bool) error {
 			if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM koers_schema`).Scan(&now); err != nil {
 				return err
 			}
-			if now >= m.version {
+			if now >= m.Version {
 				return nil
 			}
-			if _, err := tx.Exec(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
-			_, err := tx.Exec(ctx, `INSERT INTO koers_schema (version, name) VALUES ($1, $2)`, m.version, m.name)
+			_, err := tx.Exec(ctx, `INSERT INTO koers_schema (version, name) VALUES ($1, $2)`, m.Version, m.Name)
 			return err
 		})
 		if err != nil {

@@ -32,20 +32,24 @@ func utcDay(col string) string { return `to_char(` + col + ` AT TIME ZONE 'UTC',
 // text.
 var pgReport = store.ReportSQL{
 	People: `SELECT id::text, birth_year::text, eqf::text, gender, employment, region, centre FROM people
-		WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR left(region, length($4)) = $4)`,
-	Schemes: `SELECT person_id::text, scheme FROM accounts`,
+		WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR left(region, length($4)) = $4)
+			AND ($5 = '' OR centre = ANY (string_to_array($5, ',')))`,
+	Schemes: `SELECT person_id::text, scheme FROM accounts ORDER BY person_id`,
+	// The actions of each session of the period, counted and done packed
+	// as on SQLite (done above bit 32).
 	Sessions: `SELECT person_id::text, ` + utcDay("min(at) FILTER (WHERE attended)") + `,
 			(count(*) FILTER (WHERE attended AND at >= ` + lo + ` AND at < ` + hi + `))::text,
-			(count(*) FILTER (WHERE NOT attended AND at >= ` + lo + ` AND at < ` + hi + `))::text
-		FROM guidance_sessions GROUP BY person_id`,
-	Actions: `SELECT s.person_id::text, count(*)::text, (count(*) FILTER (WHERE a.status = 'done'))::text
-		FROM guidance_sessions s JOIN actions a ON a.session_id = s.id
-		WHERE s.at >= ` + lo + ` AND s.at < ` + hi + ` GROUP BY s.person_id`,
+			(count(*) FILTER (WHERE NOT attended AND at >= ` + lo + ` AND at < ` + hi + `))::text,
+			sum(x)::text
+		FROM (SELECT person_id, at, attended, CASE WHEN at >= ` + lo + ` AND at < ` + hi + ` THEN
+				(SELECT count(*) | (count(*) FILTER (WHERE a.status = 'done') << 32) FROM actions a WHERE a.session_id = s.id) END AS x
+			FROM guidance_sessions s) s
+		GROUP BY person_id ORDER BY person_id`,
 	PlanMade: `SELECT person_id::text, ` + utcDay("min(created_at)") + ` FROM plans p
-		WHERE EXISTS (SELECT 1 FROM plan_steps s WHERE s.plan_id = p.id) GROUP BY person_id`,
+		WHERE EXISTS (SELECT 1 FROM plan_steps s WHERE s.plan_id = p.id) GROUP BY person_id ORDER BY person_id`,
 	Steps: `SELECT st.person_id::text, st.offer_id, to_char(o.e, 'YYYYMMDD'), to_char(o.c, 'YYYYMMDD'), to_char(o.d, 'YYYYMMDD'),
-			(SELECT sum(f.amount) FROM plan_funding f WHERE f.step_id = o.step_id
-				AND f.scheme IN (SELECT code FROM schemes WHERE unit = 'EUR'))::text
+			CASE WHEN o.e >= $1::date AND o.e < $2::date THEN (SELECT sum(f.amount) FROM plan_funding f WHERE f.step_id = o.step_id
+				AND f.scheme IN (SELECT code FROM schemes WHERE unit = 'EUR'))::text END
 		FROM (SELECT step_id, max(on_date) FILTER (WHERE status = 'enrolled') AS e,
 				max(on_date) FILTER (WHERE status = 'completed') AS c, max(on_date) FILTER (WHERE status = 'dropped') AS d
 			FROM step_outcomes GROUP BY step_id) o
@@ -57,17 +61,15 @@ var pgReport = store.ReportSQL{
 	Follows: `SELECT person_id::text, months::text, situation, to_char(on_date, 'YYYYMMDD') FROM employment_outcomes ORDER BY created_at, id`,
 
 	Accounts: `SELECT id::text, scheme FROM accounts
-		WHERE ($3 = '' AND $4 = '') OR person_id IN (SELECT id FROM people
-			WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR left(region, length($4)) = $4))`,
-	Entries: `SELECT account_id::text, kind, amount::text, ` + utcDay("effective") + ` FROM ledger_entries
-		WHERE effective >= ` + lo + ` AND effective < ` + hi + ` AND kind NOT IN ('top-up', 'spend')`,
-	TopUps: `SELECT account_id::text, amount::text, ` + utcDay("effective") + `, funder FROM ledger_entries
-		WHERE effective >= ` + lo + ` AND effective < ` + hi + ` AND kind = 'top-up'`,
-	Spends: `SELECT e.account_id::text, e.amount::text, ` + utcDay("e.effective") + `, st.offer_id
-		FROM ledger_entries e LEFT JOIN plan_steps st
-			ON st.id = (CASE WHEN e.ref ~ '^plan-step:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN substr(e.ref, 11)::uuid END)
+		WHERE ($3 = '' AND $4 = '' AND $5 = '') OR person_id IN (SELECT id FROM people
+			WHERE ($3 = '' OR centre = $3) AND ($4 = '' OR left(region, length($4)) = $4)
+				AND ($5 = '' OR centre = ANY (string_to_array($5, ','))))`,
+	Entries: `SELECT e.account_id::text, e.kind, e.amount::text, ` + utcDay("e.effective") + `,
+			CASE WHEN e.kind = 'top-up' THEN e.funder END, CASE WHEN e.kind = 'spend' THEN st.offer_id END
+		FROM ledger_entries e LEFT JOIN plan_steps st ON e.kind = 'spend'
+			AND st.id = (CASE WHEN e.ref ~ '^plan-step:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN substr(e.ref, 11)::uuid END)
 			AND st.person_id = e.person_id
-		WHERE e.effective >= ` + lo + ` AND e.effective < ` + hi + ` AND e.kind = 'spend'`,
+		WHERE e.effective >= ` + lo + ` AND e.effective < ` + hi,
 }
 
 // RunReport computes the anonymised report for p from the people side on
@@ -145,21 +147,22 @@ func (s *Store) feedReport(ctx context.Context, p report.Params, offers map[stri
 }
 
 // pgRows runs fact queries in tx; every column is text, so the raw values
-// are the text's bytes (NULL is nil). Every query gets all four
+// are the text's bytes (NULL is nil). Every query gets all five
 // parameters, typed text by a leading WITH that names them: PostgreSQL
 // refuses a parameter a statement never mentions.
 func pgRows(tx pgx.Tx) store.ReportRows {
-	return func(ctx context.Context, query string, args []any, fn func(cols [][]byte)) error {
-		if len(args) == 4 {
-			query = `WITH report_params AS (SELECT $1::text, $2::text, $3::text, $4::text) ` + query
+	return func(ctx context.Context, query string, args []any, fn func(r *store.ReportRow)) error {
+		if len(args) == 5 {
+			query = `WITH report_params AS (SELECT $1::text, $2::text, $3::text, $4::text, $5::text) ` + query
 		}
 		rows, err := tx.Query(ctx, query, args...)
 		if err != nil {
 			return mapErr(err)
 		}
 		defer rows.Close()
+		var r store.ReportRow
 		for rows.Next() {
-			fn(rows.RawValues())
+			fn(r.TextRow(rows.RawValues()))
 		}
 		rows.Close()
 		return mapErr(rows.Err())

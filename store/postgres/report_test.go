@@ -61,8 +61,9 @@ func TestReportSameOnBothEngines(t *testing.T) {
 		{From: 20251202, To: 20261201, K: 5},
 		{From: 20251202, To: 20261201, K: 6, Centre: "gent"},
 		{From: 20260301, To: 20260930, K: 5, Region: "BE2"},
+		{From: 20251202, To: 20261201, K: 5, Centres: []string{"gent", "leuven"}},
 	} {
-		t.Run(fmt.Sprintf("%s-%s-%s%s", p.From, p.To, p.Centre, p.Region), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s-%s-%s%s%s", p.From, p.To, p.Centre, p.Region, strings.Join(p.Centres, "+")), func(t *testing.T) {
 			a, err := lite.RunReport(ctx, p, "json")
 			if err != nil {
 				t.Fatal(err)
@@ -88,8 +89,48 @@ func TestReportSameOnBothEngines(t *testing.T) {
 			}
 		})
 	}
+	// A report limited to a list of centres (a regional supervisor's)
+	// covers exactly their people, on both engines: one centre listed is
+	// that centre's report, and two add up to the sum of their people.
+	period := report.Params{From: 20251202, To: 20261201, K: 5}
+	people := map[string]int64{}
+	for _, scope := range []struct {
+		name    string
+		centre  string
+		centres []string
+	}{{"gent", "gent", nil}, {"leuven", "leuven", nil}, {"[gent]", "", []string{"gent"}}, {"[gent leuven]", "", []string{"gent", "leuven"}}} {
+		p := period
+		p.Centre, p.Centres = scope.centre, scope.centres
+		for engine, run := range map[string]func() (*report.Report, error){
+			"sqlite":   func() (*report.Report, error) { return lite.RunReport(ctx, p, "json") },
+			"postgres": func() (*report.Report, error) { return pg.RunReport(ctx, p, "json", offers) },
+		} {
+			r, err := run()
+			if err != nil {
+				t.Fatal(engine, scope.name, err)
+			}
+			n := totalPeople(t, r)
+			if old, ok := people[scope.name]; ok && old != n {
+				t.Fatalf("%s on %s: %d people, the other engine %d", scope.name, engine, n, old)
+			}
+			people[scope.name] = n
+			if scope.name == "[gent]" {
+				p.Centre, p.Centres = "gent", nil
+				one, _ := lite.RunReport(ctx, p, "json")
+				ja, _ := json.Marshal(r.Sections)
+				jb, _ := json.Marshal(one.Sections)
+				if string(ja) != string(jb) {
+					t.Errorf("%s: the report limited to [gent] differs from --centre gent", engine)
+				}
+				p.Centre, p.Centres = scope.centre, scope.centres
+			}
+		}
+	}
+	if people["gent"] < 50 || people["leuven"] < 50 || people["[gent leuven]"] != people["gent"]+people["leuven"] {
+		t.Errorf("people per scope %v: [gent leuven] must be gent + leuven", people)
+	}
 	runs, err := pg.ReportRuns(ctx)
-	if err != nil || len(runs) != 3 || runs[0].Actor != "gen" || !strings.Contains(runs[0].Detail, `"from":"2025-12-02"`) {
+	if err != nil || len(runs) != 8 || runs[0].Actor != "gen" || !strings.Contains(runs[0].Detail, `"from":"2025-12-02"`) {
 		t.Errorf("report runs audited on PostgreSQL: %+v %v", runs, err)
 	}
 }
@@ -230,4 +271,24 @@ func pgType(informationSchemaType string) string {
 		return "float8"
 	}
 	return informationSchemaType
+}
+
+// totalPeople is the report's population: the participation table's
+// total of totals (printed: the test's populations are far above k).
+func totalPeople(t *testing.T, r *report.Report) int64 {
+	t.Helper()
+	for _, sec := range r.Sections {
+		for _, tb := range sec.Tables {
+			if tb.ID != "participation.age" {
+				continue
+			}
+			c := tb.Cells[len(tb.Rows)-1][len(tb.Cols)-1]
+			if c.Suppressed {
+				t.Fatal("the total of participation.age is suppressed")
+			}
+			return c.Value
+		}
+	}
+	t.Fatal("no participation.age table")
+	return 0
 }

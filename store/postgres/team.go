@@ -183,7 +183,11 @@ func (s *Store) RequestEntry(ctx context.Context, r sessions.LedgerRequest) (ses
 		if _, err := tx.Exec(ctx, `SELECT 1 FROM people WHERE id=$1 FOR UPDATE`, r.PersonID); err != nil {
 			return err
 		}
-		if orig, err := requestWhere(ctx, tx, `r.person_id=$1 AND r.scheme=$2 AND r.idem_key=$3`, r.PersonID, r.Scheme, r.Key); err == nil {
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if orig, err := requestWhere(ctx, tx, z, `r.person_id=$1 AND r.scheme=$2 AND r.idem_key=$3`, r.PersonID, r.Scheme, r.Key); err == nil {
 			if _, err := sessions.Replay(orig.Entry(), r.Entry()); err != nil {
 				return err
 			}
@@ -195,9 +199,11 @@ func (s *Store) RequestEntry(ctx context.Context, r sessions.LedgerRequest) (ses
 		q := r
 		q.ID = NewID()
 		now := s.stamp()
+		sealed := q
+		store.SealRequest(z, &sealed)
 		if _, err := tx.Exec(ctx, `INSERT INTO ledger_requests (id, person_id, scheme, kind, amount, idem_key, funder, reason, corrects,
 			threshold, centre, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
-			q.ID, q.PersonID, q.Scheme, string(q.Kind), q.Amount, q.Key, q.Funder, q.Reason, q.Corrects, q.Threshold, q.Centre, now, s.actor); err != nil {
+			q.ID, q.PersonID, q.Scheme, string(q.Kind), q.Amount, q.Key, sealed.Funder, sealed.Reason, q.Corrects, q.Threshold, q.Centre, now, s.actor); err != nil {
 			return fmt.Errorf("hold ledger entry: %w", err)
 		}
 		if err := s.audit(ctx, tx, q.PersonID, "change", "ledger request "+q.Scheme+" "+string(q.Kind)+" "+q.ID); err != nil {
@@ -229,7 +235,7 @@ func scanRequest(sc pgx.Row) (sessions.LedgerRequest, error) {
 	return r, err
 }
 
-func requestWhere(ctx context.Context, q querier, where string, args ...any) (sessions.LedgerRequest, error) {
+func requestWhere(ctx context.Context, q querier, z store.Sealer, where string, args ...any) (sessions.LedgerRequest, error) {
 	r, err := scanRequest(q.QueryRow(ctx, `SELECT `+requestColumns+` FROM ledger_requests r
 		LEFT JOIN ledger_decisions d ON d.request_id = r.id WHERE `+where, args...))
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -238,7 +244,7 @@ func requestWhere(ctx context.Context, q querier, where string, args ...any) (se
 	if err != nil {
 		return r, fmt.Errorf("read ledger request: %w", mapErr(err))
 	}
-	return r, nil
+	return r, store.OpenRequest(z, &r)
 }
 
 // LedgerRequest is one request with its decision, if any.
@@ -246,7 +252,11 @@ func (s *Store) LedgerRequest(ctx context.Context, id string) (sessions.LedgerRe
 	if !isID(id) {
 		return sessions.LedgerRequest{}, fmt.Errorf("ledger request %q: %w", id, store.ErrNotFound)
 	}
-	return requestWhere(ctx, s.pool, `r.id=$1`, id)
+	z, err := s.readSeals()
+	if err != nil {
+		return sessions.LedgerRequest{}, err
+	}
+	return requestWhere(ctx, s.pool, z, `r.id=$1`, id)
 }
 
 // LedgerRequests lists the person's requests ("" for every person's),
@@ -255,13 +265,23 @@ func (s *Store) LedgerRequests(ctx context.Context, personID string, pendingOnly
 	if personID != "" && !isID(personID) {
 		return []sessions.LedgerRequest{}, nil
 	}
+	z, err := s.readSeals()
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.pool.Query(ctx, `SELECT `+requestColumns+` FROM ledger_requests r
 		LEFT JOIN ledger_decisions d ON d.request_id = r.id
 		WHERE ($1 = '' OR r.person_id::text = $1) AND (NOT $2 OR d.id IS NULL) ORDER BY r.created_at, r.id`, personID, pendingOnly)
 	if err != nil {
 		return nil, fmt.Errorf("read ledger requests: %w", mapErr(err))
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (sessions.LedgerRequest, error) { return scanRequest(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (sessions.LedgerRequest, error) {
+		req, err := scanRequest(r)
+		if err != nil {
+			return req, err
+		}
+		return req, store.OpenRequest(z, &req)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read ledger requests: %w", mapErr(err))
 	}
@@ -277,7 +297,11 @@ func (s *Store) DecideRequest(ctx context.Context, id string, approve bool, reas
 	}
 	var out sessions.LedgerRequest
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		r, err := requestWhere(ctx, tx, `r.id=$1`, id)
+		z, err := s.writeSeals(ctx, tx)
+		if err != nil {
+			return err
+		}
+		r, err := requestWhere(ctx, tx, z, `r.id=$1`, id)
 		if err != nil {
 			return err
 		}
@@ -294,7 +318,7 @@ func (s *Store) DecideRequest(ctx context.Context, id string, approve bool, reas
 		}
 		now := s.stamp()
 		if _, err := tx.Exec(ctx, `INSERT INTO ledger_decisions (id, request_id, person_id, decision, reason, entry_id, decided_at, decided_by)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, d.ID, r.ID, r.PersonID, d.Decision, d.Reason, d.EntryID, now, s.actor); err != nil {
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, d.ID, r.ID, r.PersonID, d.Decision, z.Seal(d.Reason, "ledger_decisions", "reason", d.ID), d.EntryID, now, s.actor); err != nil {
 			return fmt.Errorf("decide request %s: %w", id, err)
 		}
 		if err := s.audit(ctx, tx, r.PersonID, "change", "ledger request "+d.Decision+" "+r.ID); err != nil {

@@ -36,13 +36,11 @@ func balanceOf(t fataler, st Engine, personID, scheme string) sessions.Balance {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, b := range bs {
-		if b.Scheme == scheme {
-			return b
-		}
+	b, ok := sessions.BalanceOf(bs, scheme)
+	if !ok {
+		t.Fatalf("no scheme %s in %+v", scheme, bs)
 	}
-	t.Fatalf("no scheme %s in %+v", scheme, bs)
-	return sessions.Balance{}
+	return b
 }
 
 func testLedgerPostReplayAndRules(t *testing.T, open func(t *testing.T) Target) {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"testing"
@@ -300,9 +301,8 @@ func testCredentials(t *testing.T, open func(t *testing.T) Target) {
 }
 
 // testEraseLeavesNoRows erases a person with a full file: no row of theirs
-// is left in any table, the other person is untouched, and the audit log
-// keeps the erase. (The SQLite store's own test also searches the file's
-// bytes.)
+// is left in any table nor in the engine's data at rest (Raw), the other
+// person is untouched, and the audit log keeps the erase.
 func testEraseLeavesNoRows(t *testing.T, open func(t *testing.T) Target) {
 	ctx := context.Background()
 	st := open(t)
@@ -361,12 +361,28 @@ func testEraseLeavesNoRows(t *testing.T, open func(t *testing.T) Target) {
 			t.Errorf("%s: %d rows left", tbl, n)
 		}
 	}
+	if st.Raw != nil {
+		raw, err := st.Raw(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, needle := range []string{name, "Uniquename"} {
+			if bytes.Contains(raw, []byte(needle)) {
+				t.Errorf("the engine's data at rest still holds %q", needle)
+			}
+		}
+	}
 	log, _ := st.AuditLog(ctx, p.ID)
 	if len(log) == 0 || log[len(log)-1].Action != "erase" || log[len(log)-1].Detail != "" {
 		t.Errorf("no erase in audit: %+v", log)
 	}
+	// Erasing again finishes the scrub (as after a WAL another process
+	// held); an id never seen is not found.
 	if err := st.ErasePerson(ctx, p.ID); err != nil {
 		t.Errorf("second erase: %v", err)
+	}
+	if err := st.ErasePerson(ctx, "never-there"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("erase of an unknown id: %v", err)
 	}
 	if err := st.Exec(ctx, `DELETE FROM audit_log`); !errors.Is(err, store.ErrReadOnlyRow) {
 		t.Errorf("audit delete after erase: %v", err)

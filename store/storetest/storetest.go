@@ -3,7 +3,8 @@
 // the same assertions, so both prove the same behaviour: people and
 // consents, learning accounts and the ledger's rules, guidance sessions and
 // drafts, plans with reservations, credentials, export, erase, the
-// audit log and counsellor accounts, concurrent writers on one account, and a rapid state machine
+// audit log and counsellor accounts, follow-up outcomes and scheme
+// definitions, concurrent writers on one account, and a rapid state machine
 // over the ledger.
 package storetest
 
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/sessions"
 	"github.com/koers-project/koers/store"
 )
@@ -91,6 +93,21 @@ type Engine interface {
 	Owners(ctx context.Context) (map[string]sessions.Owner, error)
 	ActionPerson(ctx context.Context, actionID string) (string, error)
 	AuditViews(ctx context.Context, ids []string, detail string) error
+
+	// Follow-up outcomes and scheme definitions (outcomes.go).
+	RecordStepOutcome(ctx context.Context, o sessions.StepOutcome) (sessions.StepOutcome, error)
+	StepOutcomes(ctx context.Context, personID string) ([]sessions.StepOutcome, error)
+	RecordEmployment(ctx context.Context, e sessions.EmploymentOutcome, channel sessions.Channel) (sessions.EmploymentOutcome, error)
+	EmploymentOutcomes(ctx context.Context, personID string) ([]sessions.EmploymentOutcome, error)
+	FollowUpsDue(ctx context.Context, until catalog.Date) ([]store.FollowUp, error)
+	CountFollowUpsDue(ctx context.Context, until catalog.Date) (int, error)
+	DefineScheme(ctx context.Context, sc sessions.Scheme) error
+
+	// Erasure requests (erase_requests.go).
+	RequestErase(ctx context.Context, personID, reason string) (sessions.EraseRequest, error)
+	EraseRequest(ctx context.Context, id string) (sessions.EraseRequest, error)
+	EraseRequests(ctx context.Context, personID string, openOnly bool) ([]sessions.EraseRequest, error)
+	DecideErase(ctx context.Context, id string, approve bool, reason string) (sessions.EraseRequest, error)
 }
 
 // Target is an open engine and what the suite needs of it beyond Engine.
@@ -109,6 +126,20 @@ type Target struct {
 	// Acting is the engine's view acting as actor in a server session
 	// from a centre (stamped on every audit row).
 	Acting func(actor, session, centre string) Engine
+	// Keys is the engine's key management (encryption at rest).
+	Keys Keyed
+	// Reopen opens the same database anew, as another process would
+	// (locked when it is encrypted), closed when the test ends.
+	Reopen func(t *testing.T) (Engine, Keyed)
+	// Text runs a query of one text value.
+	Text func(ctx context.Context, sql string) (string, error)
+	// Raw is everything the engine holds at rest, as bytes to search: on
+	// SQLite the database file and its -wal and -shm; on PostgreSQL every
+	// row of every table as text, and pg_dump's output when pg_dump is there.
+	Raw func(ctx context.Context) ([]byte, error)
+	// Rows is every row of every table as text, in a fixed order: what a
+	// refused unlock or a failed rotation must leave as it was.
+	Rows func(ctx context.Context) ([]byte, error)
 }
 
 // Opener opens a fresh, empty, migrated database of the engine under test,
@@ -148,6 +179,14 @@ var tests = []test{
 	{"AuditStampsSessionCentreReason", testAuditStamps},
 	{"EditVersions", testEditVersions},
 	{"CounsellorAccounts", testCounsellorAccounts},
+	{"StepOutcomes", testStepOutcomes},
+	{"EmploymentFollowUps", testEmploymentFollowUps},
+	{"DefineScheme", testDefineScheme},
+	{"SealedHoldsNoClearText", testSealedHoldsNoClearText},
+	{"WrongKeyChangesNothing", testWrongKeyChangesNothing},
+	{"RotationAtomic", testRotationAtomic},
+	{"RotationBesideWriters", testRotationBesideWriters},
+	{"EraseRequests", testEraseRequests},
 }
 
 // Run runs every test of the suite as a subtest of t against the engine

@@ -135,12 +135,8 @@ func testLedgerRequestsApproval(t *testing.T, open func(t *testing.T) Target) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, b := range bs {
-			if b.Scheme == "ila" {
-				return b.Balance
-			}
-		}
-		return 0
+		b, _ := sessions.BalanceOf(bs, "ila")
+		return b.Balance
 	}
 	req := sessions.LedgerRequest{PersonID: p.ID, Scheme: "ila", Kind: sessions.TopUp, Amount: 90000, Key: "top-1",
 		Funder: "ESF", Reason: "most in need", Threshold: 50000, Centre: "gent"}
