@@ -65,7 +65,6 @@ type personFile struct {
 // syncHeaderer says a checked-out person's sync state (app.App on a laptop).
 type syncHeaderer interface {
 	SyncHeader(ctx context.Context, personID string) (app.SyncHeader, bool, error)
-
 }
 
 type personFileMsg struct {
