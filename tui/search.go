@@ -59,13 +59,13 @@ type searchPage struct {
 	// finds none), so "no match" would send the counsellor the wrong way.
 	regEmpty bool
 	hits     []catalog.Hit
-	more    bool // another page may follow
-	facets  *catalog.Facets
-	fseq    int // the query the facets count
-	err     string
-	cursor  int
-	top     int    // first visible row
-	keepID  string // after a refresh, select this offer again if it is still there
+	more     bool // another page may follow
+	facets   *catalog.Facets
+	fseq     int // the query the facets count
+	err      string
+	cursor   int
+	top      int    // first visible row
+	keepID   string // after a refresh, select this offer again if it is still there
 
 	detail *detailView // nil when closed
 }
