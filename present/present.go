@@ -245,6 +245,26 @@ func (p *Printer) Vocab(kind, code string) string {
 	return code
 }
 
+// Field is the label of an ISCED-F 2013 field of education and training:
+// the detailed field's narrow field (three digits) or broad field (two),
+// with the code itself when the label names a wider field than the code
+// ("Information and communication technologies (ICT) (0613)"); the code
+// alone when the classification does not know it.
+func (p *Printer) Field(code string) string {
+	for _, n := range []int{3, 2} {
+		if len(code) < n {
+			continue
+		}
+		if l := p.Vocab("isced", code[:n]); l != code[:n] {
+			if n == len(code) {
+				return l
+			}
+			return l + " (" + code + ")"
+		}
+	}
+	return code
+}
+
 // Mode is a form of participation's label.
 func (p *Printer) Mode(m catalog.Mode) string { return p.Vocab("mode", string(m)) }
 

@@ -110,3 +110,23 @@ func TestCSVCell(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldInWords: an ISCED-F code reads as its field in the
+// interface's language; a detailed code keeps its code beside the wider
+// field it is labelled by; an unknown one stays a code.
+func TestFieldInWords(t *testing.T) {
+	for _, c := range []struct{ lang, code, want string }{
+		{"en", "06", "Information and communication technologies (ICT)"},
+		{"en", "061", "Information and communication technologies (ICT)"},
+		{"en", "0613", "Information and communication technologies (ICT) (0613)"},
+		{"nl", "0913", "Gezondheidszorg (0913)"},
+		{"fr", "041", "Commerce et administration"},
+		{"fr", "1041", "Services de transport (1041)"},
+		{"en", "0X", "0X"},
+		{"en", "", ""},
+	} {
+		if got := New(locale.Must().For(c.lang), nil).Field(c.code); got != c.want {
+			t.Errorf("%s %q: %q, want %q", c.lang, c.code, got, c.want)
+		}
+	}
+}

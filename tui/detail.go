@@ -167,10 +167,14 @@ func (d *detailView) content(w int) string {
 	section("detail.register")
 	row("detail.provider", present.Terminal(o.Provider))
 	row("detail.languages", langsText(sh, o.Languages))
-	row("detail.isced", o.ISCED)
+	row("detail.isced", sh.P.Field(o.ISCED))
 	row("detail.price", sh.P.Price(o.Price, o.Currency))
-	row("detail.dates", dateRange(o))
-	row("detail.apply_by", o.ApplyBy.String())
+	row("detail.dates", dateRange(sh.P, o))
+	applyBy := ""
+	if !o.ApplyBy.IsZero() {
+		applyBy = sh.P.Date(o.ApplyBy)
+	}
+	row("detail.apply_by", applyBy)
 	row("detail.schedule", scheduleText(sh, o.Schedule))
 	row("detail.location", o.Location)
 	row("detail.schemes", schemesText(sh, o.Schemes))
@@ -249,7 +253,7 @@ func stackText(sh *Shared, o catalog.Offer) string {
 		if target == "" {
 			target = r.Target
 		}
-		lines = append(lines, "→ "+sh.P.Vocab("relation", string(r.Kind))+": "+target)
+		lines = append(lines, sh.Tr.T("detail.relation_line", "Kind", sh.P.Vocab("relation", string(r.Kind)), "Target", target))
 	}
 	return strings.TrimSpace(strings.Join(lines, "\n"))
 }
@@ -273,14 +277,17 @@ func schemesText(sh *Shared, ss []string) string {
 	return strings.Join(out, ", ")
 }
 
-func dateRange(o catalog.Offer) string {
+// dateRange is an offer's dates in the interface's date format.
+func dateRange(p *present.Printer, o catalog.Offer) string {
 	switch {
 	case o.Start.IsZero() && o.End.IsZero():
 		return ""
+	case o.Start.IsZero():
+		return "– " + p.Date(o.End)
 	case o.End.IsZero():
-		return o.Start.String()
+		return p.Date(o.Start)
 	}
-	return o.Start.String() + " – " + o.End.String()
+	return p.Date(o.Start) + " – " + p.Date(o.End)
 }
 
 // scheduleText reads "PT9H/week" as "9 h a week"; other text stays as is.
