@@ -425,3 +425,44 @@ func (a *App) SyncHeader(ctx context.Context, personID string) (SyncHeader, bool
 	}
 	return SyncHeader{SyncedAt: st.SyncedAt, CopiedAt: p.CopiedAt, Waiting: p.Waiting, Conflicts: p.Conflicts, Refused: p.Refusals}, true, nil
 }
+
+// PersonConflict is one open conflict of a person, as the TUI shows it:
+// what it is about (the table and row) and both versions of the row.
+type PersonConflict struct {
+	ID            string
+	Table         string
+	RowID         string
+	BaseVersion   int64
+	ServerVersion int64
+	// Local is this laptop's version, Server the server's.
+	Local, Server map[string]any
+	At            time.Time
+}
+
+// SyncPersonConflicts lists a person's open conflicts on this laptop
+// (none elsewhere).
+func (a *App) SyncPersonConflicts(ctx context.Context, personID string) ([]PersonConflict, error) {
+	if a.pg != nil || a.network || a.st == nil {
+		return nil, nil
+	}
+	rows, err := a.st.SyncConflicts(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	var out []PersonConflict
+	for _, c := range rows {
+		if c.PersonID != personID {
+			continue
+		}
+		out = append(out, PersonConflict{ID: c.ID, Table: c.Table, RowID: c.RowID, BaseVersion: c.BaseVersion,
+			ServerVersion: c.ServerVersion, Local: c.Local, Server: c.Server, At: c.At})
+	}
+	return out, nil
+}
+
+// ResolveConflict is SyncResolve for callers that need only whether the
+// choice was recorded (the TUI).
+func (a *App) ResolveConflict(ctx context.Context, id, choice string) error {
+	_, err := a.SyncResolve(ctx, id, choice)
+	return err
+}
