@@ -26,6 +26,9 @@ type SyncSelection struct {
 	// Appointments, when set, adds the people with an appointment that
 	// day (in the local time zone) set by the actor or on their caseload.
 	Appointments catalog.Date
+	// Days is how many days from Appointments the appointments are taken
+	// from (1 when 0; 7 for "my appointments this week").
+	Days int
 }
 
 // SyncStatus is the honest state of a laptop's checkout.
@@ -133,7 +136,7 @@ func (a *App) SyncCheckout(ctx context.Context, from string, sel SyncSelection) 
 	if !sel.Appointments.IsZero() {
 		d := sel.Appointments.Time()
 		from := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.Local)
-		seen, err := pg.Appointments(ctx, a.actor, from, from.AddDate(0, 0, 1))
+		seen, err := pg.Appointments(ctx, a.actor, from, from.AddDate(0, 0, max(sel.Days, 1)))
 		if err != nil {
 			return SyncStatus{}, err
 		}
@@ -465,4 +468,22 @@ func (a *App) SyncPersonConflicts(ctx context.Context, personID string) ([]Perso
 func (a *App) ResolveConflict(ctx context.Context, id, choice string) error {
 	_, err := a.SyncResolve(ctx, id, choice)
 	return err
+}
+
+// SyncServer is the server this laptop's checkout came from, as kept
+// (without a password); "" when the database is no laptop or holds no
+// checkout. SyncCheckout takes it as from (the password from PGPASSWORD
+// or ~/.pgpass, as for koers sync).
+func (a *App) SyncServer(ctx context.Context) (string, error) {
+	if a.pg != nil || a.network || a.st == nil {
+		return "", nil
+	}
+	st, err := a.st.SyncState(ctx)
+	if errors.Is(err, store.ErrNoCheckout) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return st.Server, nil
 }
