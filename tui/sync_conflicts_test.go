@@ -1,7 +1,13 @@
 package tui
 
 import (
+	"encoding/json"
+	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/koers-project/koers/app"
+	"github.com/koers-project/koers/locale"
 )
 
 // markConflicts checks Ann out to this file with two open conflicts: her
@@ -96,5 +102,34 @@ func TestSyncConflictsScreen(t *testing.T) {
 				r.finish()
 			})
 		}
+	}
+}
+
+// TestConflictDiffInWords: a plan's and a goal's conflicts are said in
+// words (the plan's name, agreement and steps with their statuses; the
+// goal's status), only where the versions differ, and the data is made
+// terminal-safe.
+func TestConflictDiffInWords(t *testing.T) {
+	sh := newShared(locale.Must(), Deps{}, Options{Lang: "en"})
+	c := newConflictsPage(sh, nil, "p1", "Ann")
+	plan := app.PersonConflict{Table: "plans",
+		Local: map[string]any{"plan": map[string]any{"name": "Care \x1b[31mpath", "agreed": json.Number("1")},
+			"steps": []any{map[string]any{"title": "Intake", "status": "completed"}, map[string]any{"title": "Course", "status": "in_progress"}}},
+		Server: map[string]any{"plan": map[string]any{"name": "Care \x1b[31mpath", "agreed": json.Number("0")},
+			"steps": []any{map[string]any{"title": "Intake", "status": "completed"}, map[string]any{"title": "Course", "status": "dropped"}}}}
+	got := c.diff(plan)
+	want := []conflictField{{"Agreed", "yes", "no"}, {"Steps", "Intake (completed); Course (in progress)", "Intake (completed); Course (dropped)"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("plan diff = %q, want %q", got, want)
+	}
+	if a := c.about(plan); strings.Contains(a, "\x1b") || !strings.Contains(a, "Care") {
+		t.Errorf("plan about = %q", a)
+	}
+	goal := app.PersonConflict{Table: "goals", Local: map[string]any{"summary": "Find work", "status": "achieved"}, Server: map[string]any{"summary": "Find work", "status": "dropped"}}
+	if got := c.diff(goal); !reflect.DeepEqual(got, []conflictField{{"Status", "achieved", "dropped"}}) {
+		t.Errorf("goal diff = %q", got)
+	}
+	if a := c.about(goal); a != "the status of the goal “Find work”" {
+		t.Errorf("goal about = %q", a)
 	}
 }
