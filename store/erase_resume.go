@@ -33,22 +33,9 @@ func (s *Store) unmarkErase(ctx context.Context, conn *sql.Conn, id string) erro
 // runs when the database is opened, after the migrations and before the
 // store is handed to anyone.
 func (s *Store) resumeErasures(ctx context.Context) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT person_id FROM erase_pending ORDER BY requested_at`)
+	ids, err := queryStrings(ctx, s.db, `SELECT person_id FROM erase_pending ORDER BY requested_at`)
 	if err != nil {
 		return fmt.Errorf("read pending erasures: %w", mapErr(err))
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	for _, id := range ids {
 		if err := s.ErasePerson(ctx, id); err != nil {

@@ -152,9 +152,13 @@ func (s *Store) beginStage(ctx context.Context, percent func() int) (*stage, err
 		st.unlock()
 		return nil, err
 	}
-	// No FTS merging while staging (the segments merge in short steps once
-	// the generation is swapped in, mergeFTS), one segment a batch.
-	for _, q := range ftsConfig(0, 1000, 64<<20) {
+	// One FTS segment a batch, merged a little at each commit (automerge:
+	// work in proportion to what the batch wrote). With no merging at all,
+	// the segments piled up until FTS5's crisis merge (crisismerge, at most
+	// 1,999) merged them all in one batch's commit: 10 s under the lock in
+	// the middle of a 200k import beside writers. What is left merges in
+	// short steps once the generation is swapped in (mergeFTS).
+	for _, q := range ftsConfig(4, 1000, 64<<20) {
 		if _, err := st.tx.ExecContext(ctx, q); err != nil {
 			_ = st.tx.Rollback()
 			st.release()
@@ -191,7 +195,10 @@ func (st *stage) recover(ctx context.Context) error {
 	}
 	st.ceiling = ceiling.Int64
 	if top > st.ceiling {
-		return st.s.dropStaged(ctx, st.ceiling)
+		if err := st.s.dropStaged(ctx, st.ceiling); err != nil {
+			return err
+		}
+		st.s.mergeFTS(ctx) // (the dead import's segments, in short steps)
 	}
 	return nil
 }

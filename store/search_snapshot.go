@@ -481,3 +481,22 @@ func scanIndex(ctx context.Context, q querier) (*memIndex, error) {
 	}
 	return idx, rows.Err()
 }
+
+// queryStrings is the one text column of every row query returns, in its
+// order.
+func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

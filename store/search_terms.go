@@ -237,20 +237,8 @@ func loadTerms(ctx context.Context, db *sql.DB) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.QueryContext(ctx, `SELECT term FROM offer_terms ORDER BY term`)
-	if err != nil {
-		return nil, err // (the meta key exists only where the table does)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	// (the meta key exists only where the table does)
+	return queryStrings(ctx, db, `SELECT term FROM offer_terms ORDER BY term`)
 }
 
 // expandPrefix is the FTS expression for a last-word prefix, and its

@@ -505,20 +505,8 @@ func asInt(v any) (int64, bool) {
 
 // SyncPeople are the ids of the people checked out, in id order.
 func (s *Store) SyncPeople(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT person_id FROM sync_people ORDER BY person_id`)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	out, err := queryStrings(ctx, s.db, `SELECT person_id FROM sync_people ORDER BY person_id`)
+	return out, mapErr(err)
 }
 
 // SyncPersonState is what the sync status says of one checked-out person.
@@ -632,20 +620,15 @@ func (s *Store) SyncRefusals(ctx context.Context) ([]SyncRefusal, error) {
 // SyncPending are the proposed ledger entries not yet pushed: the ids of
 // entries in the outbox (shown as pending, never as final).
 func (s *Store) SyncPending(ctx context.Context, personID string) (map[string]bool, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT row_id FROM sync_outbox WHERE tbl='ledger_entries' AND person_id=?`, personID)
+	ids, err := queryStrings(ctx, s.db, `SELECT row_id FROM sync_outbox WHERE tbl='ledger_entries' AND person_id=?`, personID)
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	defer rows.Close()
 	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
+	for _, id := range ids {
 		out[id] = true
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ErrSyncResolved is a resolve of a conflict already resolved.
@@ -700,20 +683,8 @@ func (s *Store) SyncResolve(ctx context.Context, id, choice string) (SyncConflic
 
 // SyncPushedIDs are the ids of every change the server acknowledged.
 func (s *Store) SyncPushedIDs(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT change_id FROM sync_pushed ORDER BY change_id`)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	out, err := queryStrings(ctx, s.db, `SELECT change_id FROM sync_pushed ORDER BY change_id`)
+	return out, mapErr(err)
 }
 
 // SyncCounts are the outbox's waiting changes and the open conflicts.

@@ -55,14 +55,17 @@ type searchPage struct {
 	seq     int                // the query in flight; replies with another seq are stale
 	cancel  context.CancelFunc // cancels the query in flight
 	loading bool
-	hits    []catalog.Hit
-	more    bool // another page may follow
-	facets  *catalog.Facets
-	fseq    int // the query the facets count
-	err     string
-	cursor  int
-	top     int    // first visible row
-	keepID  string // after a refresh, select this offer again if it is still there
+	// regEmpty: the register holds no offer at all (asked when a query
+	// finds none), so "no match" would send the counsellor the wrong way.
+	regEmpty bool
+	hits     []catalog.Hit
+	more     bool // another page may follow
+	facets   *catalog.Facets
+	fseq     int // the query the facets count
+	err      string
+	cursor   int
+	top      int    // first visible row
+	keepID   string // after a refresh, select this offer again if it is still there
 
 	detail *detailView // nil when closed
 }
@@ -136,6 +139,9 @@ func (p *searchPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		return p, p.fetch(msg.seq)
 	case searchHitsMsg:
 		return p, p.gotHits(msg)
+	case registerEmptyMsg:
+		p.regEmpty = msg.empty
+		return p, nil
 	case searchFacetsMsg:
 		if msg.seq == p.seq && msg.err == nil {
 			f := msg.facets

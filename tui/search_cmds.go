@@ -30,7 +30,25 @@ type (
 		offer catalog.Offer
 		err   error
 	}
+	// registerEmptyMsg says whether the register holds any offer at all,
+	// asked when a query finds none (the page then says how to fill it).
+	registerEmptyMsg struct{ empty bool }
 )
+
+// probeEmpty asks whether the register holds any offer: one hit of the
+// query that asks for everything.
+func (p *searchPage) probeEmpty() tea.Cmd {
+	reg := p.reg
+	if reg == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), searchTimeout)
+		defer cancel()
+		hits, err := reg.SearchOffers(ctx, catalog.Query{Limit: 1, Withdrawn: true})
+		return registerEmptyMsg{empty: err == nil && len(hits) == 0}
+	}
+}
 
 // search starts a new query: it makes older replies stale and waits the
 // debounce before asking the store, so typing never queues work.
@@ -128,6 +146,10 @@ func (p *searchPage) gotHits(msg searchHitsMsg) tea.Cmd {
 	}
 	p.more = len(msg.hits) == searchPageSize
 	p.clampScroll()
+	if msg.offset == 0 && len(msg.hits) == 0 {
+		return p.probeEmpty()
+	}
+	p.regEmpty = false
 	return nil
 }
 

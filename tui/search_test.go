@@ -508,3 +508,45 @@ func TestTabInBoxOpensPeople(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyRegisterSaysHowToFillIt: on a register with no offer the list
+// says how to fill it (import, or the sample), in the interface's
+// language and whole at 80 columns; a query that finds nothing in a
+// register that has offers still says "no match".
+func TestEmptyRegisterSaysHowToFillIt(t *testing.T) {
+	for _, c := range []struct{ lang, want, none string }{
+		{"en", "The register is empty", "No offers match"},
+		{"nl", "Het register is leeg", "Geen aanbod gevonden"},
+		{"fr", "Le registre est vide", "Aucune offre"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			sh := testShared(t, c.lang)
+			f := newFakeRegister(t)
+			f.offers, f.words, f.title = nil, nil, nil
+			sh.Deps.Register = f
+			p := NewSearchPage(sh, nil).(*searchPage)
+			p.SetSize(80, 21)
+			runSearch(p, p.Init())
+			v := searchPlain(p)
+			if !strings.Contains(v, c.want) || !strings.Contains(v, "koers seed sample") || strings.Contains(v, c.none) {
+				t.Errorf("empty register:\n%s", v)
+			}
+			for _, l := range strings.Split(v, "\n") {
+				if ansi.StringWidth(l) > 80 {
+					t.Errorf("line wider than 80: %q", l)
+				}
+			}
+
+			p, _ = searchTestPage(t)
+			p.sh.Tr = sh.Tr
+			runSearch(p, p.Init())
+			for _, r := range "zzqx" {
+				_, cmd := p.Update(keyPress(string(r)))
+				runSearch(p, cmd)
+			}
+			if v := searchPlain(p); strings.Contains(v, c.want) || len(p.hits) != 0 {
+				t.Errorf("a query with no match in a register with offers:\n%s", v)
+			}
+		})
+	}
+}

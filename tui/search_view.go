@@ -80,6 +80,9 @@ func (p *searchPage) listView(w int) string {
 	b.WriteString(rule + "\n")
 	rows := p.listRows()
 	switch {
+	case len(p.hits) == 0 && !p.loading && p.regEmpty:
+		msg := ansi.Wrap(tr.T("search.register_empty"), max(w-2, 20), "")
+		b.WriteString(Fit(" "+st.Muted.Render(strings.ReplaceAll(msg, "\n", "\n ")), w, rows))
 	case len(p.hits) == 0 && !p.loading:
 		b.WriteString(Fit(" "+st.Muted.Render(tr.T("search.none")), w, rows))
 	default:

@@ -1,4 +1,4 @@
--- 0029: erasure requests (issue 15). A counsellor may not erase a person
+-- 0025: erasure requests (issue 15). A counsellor may not erase a person
 -- (erase-person is pending for them): they file a request with a reason,
 -- which a supervisor of the person's centre approves (the person is then
 -- erased, the request with them; the audit log keeps who asked, who
@@ -27,7 +27,7 @@ CREATE TABLE erase_decisions (
     decided_by TEXT NOT NULL
 ) STRICT;
 
--- As the ledger's requests (0027), the transaction of `koers key init` or
+-- As the ledger's requests (0024), the transaction of `koers key init` or
 -- `koers key rotate` (a row in resealing) may rewrite the sealed reason,
 -- and nothing else, ever.
 CREATE TRIGGER erase_requests_no_update BEFORE UPDATE ON erase_requests

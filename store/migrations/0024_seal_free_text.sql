@@ -1,4 +1,4 @@
--- 0027: the free text of the team's records is sealed like notes (issue
+-- 0024: the free text of the team's records is sealed like notes (issue
 -- 14, item 3): the break-glass reason of an audit row, the reason and
 -- funder of a ledger entry held for approval, the reason of its decision.
 -- These rows are append-only; as for the ledger and notes (0017), the

@@ -1,4 +1,4 @@
--- 0029: erasure requests (issue 15), as SQLite's 0029 with PostgreSQL's
+-- 0025: erasure requests (issue 15), as SQLite's 0025 with PostgreSQL's
 -- types: a counsellor's request that a supervisor erase a person, and the
 -- supervisor's decision (at most one per request: the unique key decides
 -- a race). Append-only; rows go only with their person's erase.

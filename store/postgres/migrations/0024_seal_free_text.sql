@@ -1,5 +1,5 @@
--- 0027: sealing on PostgreSQL (issue 14, item 3; as SQLite's 0017 and
--- 0027). The append-only tables whose rows hold sealed free text — the
+-- 0024: sealing on PostgreSQL (issue 14, item 3; as SQLite's 0017 and
+-- 0024). The append-only tables whose rows hold sealed free text — the
 -- ledger's reason, a note's body, an audit row's break-glass reason, the
 -- reason and funder of a held ledger entry, a decision's reason — may have
 -- those columns, and only those, rewritten by the transaction of `koers
