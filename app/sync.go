@@ -26,6 +26,9 @@ type SyncSelection struct {
 	// Appointments, when set, adds the people with an appointment that
 	// day (in the local time zone) set by the actor or on their caseload.
 	Appointments catalog.Date
+	// Days is how many days from Appointments the appointments are taken
+	// from (1 when 0; 7 for "my appointments this week").
+	Days int
 }
 
 // SyncStatus is the honest state of a laptop's checkout.
@@ -133,7 +136,7 @@ func (a *App) SyncCheckout(ctx context.Context, from string, sel SyncSelection) 
 	if !sel.Appointments.IsZero() {
 		d := sel.Appointments.Time()
 		from := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.Local)
-		seen, err := pg.Appointments(ctx, a.actor, from, from.AddDate(0, 0, 1))
+		seen, err := pg.Appointments(ctx, a.actor, from, from.AddDate(0, 0, max(sel.Days, 1)))
 		if err != nil {
 			return SyncStatus{}, err
 		}
@@ -424,4 +427,63 @@ func (a *App) SyncHeader(ctx context.Context, personID string) (SyncHeader, bool
 		return SyncHeader{}, false, err
 	}
 	return SyncHeader{SyncedAt: st.SyncedAt, CopiedAt: p.CopiedAt, Waiting: p.Waiting, Conflicts: p.Conflicts, Refused: p.Refusals}, true, nil
+}
+
+// PersonConflict is one open conflict of a person, as the TUI shows it:
+// what it is about (the table and row) and both versions of the row.
+type PersonConflict struct {
+	ID            string
+	Table         string
+	RowID         string
+	BaseVersion   int64
+	ServerVersion int64
+	// Local is this laptop's version, Server the server's.
+	Local, Server map[string]any
+	At            time.Time
+}
+
+// SyncPersonConflicts lists a person's open conflicts on this laptop
+// (none elsewhere).
+func (a *App) SyncPersonConflicts(ctx context.Context, personID string) ([]PersonConflict, error) {
+	if a.pg != nil || a.network || a.st == nil {
+		return nil, nil
+	}
+	rows, err := a.st.SyncConflicts(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	var out []PersonConflict
+	for _, c := range rows {
+		if c.PersonID != personID {
+			continue
+		}
+		out = append(out, PersonConflict{ID: c.ID, Table: c.Table, RowID: c.RowID, BaseVersion: c.BaseVersion,
+			ServerVersion: c.ServerVersion, Local: c.Local, Server: c.Server, At: c.At})
+	}
+	return out, nil
+}
+
+// ResolveConflict is SyncResolve for callers that need only whether the
+// choice was recorded (the TUI).
+func (a *App) ResolveConflict(ctx context.Context, id, choice string) error {
+	_, err := a.SyncResolve(ctx, id, choice)
+	return err
+}
+
+// SyncServer is the server this laptop's checkout came from, as kept
+// (without a password); "" when the database is no laptop or holds no
+// checkout. SyncCheckout takes it as from (the password from PGPASSWORD
+// or ~/.pgpass, as for koers sync).
+func (a *App) SyncServer(ctx context.Context) (string, error) {
+	if a.pg != nil || a.network || a.st == nil {
+		return "", nil
+	}
+	st, err := a.st.SyncState(ctx)
+	if errors.Is(err, store.ErrNoCheckout) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return st.Server, nil
 }

@@ -412,4 +412,15 @@ func TestSyncCheckoutAppointments(t *testing.T) {
 	if _, err := lap.SyncCheckout(ctx, w.url, app.SyncSelection{Appointments: d.AddDays(1)}); err == nil {
 		t.Error("a day without appointments checked someone out")
 	}
+	// Days widens the selection to a week (the TUI's "this week"), and
+	// only to the days it says.
+	if _, err := lap.SyncCheckout(ctx, w.url, app.SyncSelection{Appointments: d.AddDays(-4), Days: 2}); err == nil {
+		t.Error("two days without appointments checked someone out")
+	}
+	if st, err := lap.SyncCheckout(ctx, w.url, app.SyncSelection{Appointments: d.AddDays(-2), Days: 7}); err != nil || len(st.People) != 1 {
+		t.Errorf("a week holding the appointment: %+v, %v", st.People, err)
+	}
+	if srv, err := lap.SyncServer(ctx); err != nil || srv != app.DisplayDB(w.url) {
+		t.Errorf("SyncServer = %q, %v; want %q", srv, err, app.DisplayDB(w.url))
+	}
 }

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/koers-project/koers/app"
 	"github.com/koers-project/koers/catalog"
 	"github.com/koers-project/koers/present"
 	"github.com/koers-project/koers/sessions"
@@ -48,6 +49,8 @@ type peopleKeys struct {
 	Up, Down, Open, New, Back, Reports key.Binding
 	// Erase opens the erasure requests waiting for the caller's decision.
 	Erase key.Binding
+	// Week checks out "my appointments this week" from the laptop's server.
+	Week key.Binding
 }
 
 func newPeopleKeys(sh *Shared) peopleKeys {
@@ -61,6 +64,7 @@ func newPeopleKeys(sh *Shared) peopleKeys {
 		// ctrl+g ("figures"): the list's search box takes every printable key.
 		Reports: key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", tr.T("report.key.reports"))),
 		Erase:   key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", tr.T("erase.queue.key"))),
+		Week:    key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", tr.T("sync.key.week"))),
 	}
 }
 
@@ -73,6 +77,8 @@ type peopleMsg struct {
 	audited []string
 	// erase is how many erasure requests wait for the caller's decision.
 	erase int
+	// server is the sync server of a laptop with a checkout ("" elsewhere).
+	server string
 }
 
 // listAuditor audits the people a list shows in one go (app.App).
@@ -103,6 +109,11 @@ type peoplePage struct {
 	// erase is how many erasure requests wait for the caller's decision
 	// (ctrl+x opens them; the key shows only when there are some).
 	erase int
+	// server is the sync server of a laptop with a checkout ("" elsewhere);
+	// ctrl+o checks out this week's appointments from it.
+	server string
+	// checkingOut is set while that checkout runs.
+	checkingOut bool
 }
 
 func newPeoplePage(sh *Shared) Page {
@@ -156,7 +167,13 @@ func (p *peoplePage) query() tea.Cmd {
 				n = 0 // a role that may not decide has no queue
 			}
 		}
-		return peopleMsg{seq: seq, list: list, audited: fresh, erase: n}
+		var server string
+		if wc, ok := dep.(weekCheckouter); ok {
+			if server, err = wc.SyncServer(ctx); err != nil {
+				return peopleMsg{seq: seq, err: err}
+			}
+		}
+		return peopleMsg{seq: seq, list: list, audited: fresh, erase: n, server: server}
 	}
 }
 
@@ -181,7 +198,7 @@ func (p *peoplePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		p.list, p.err, p.loaded = msg.list, msg.err, true
 		if msg.err == nil {
-			p.erase = msg.erase
+			p.erase, p.server = msg.erase, msg.server
 		}
 		p.sel = min(p.sel, max(len(p.list)-1, 0))
 		return p, nil
@@ -193,6 +210,12 @@ func (p *peoplePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		return p, tea.Batch(p.query(), Push(newPersonPage(p.sh, msg.p.ID)))
 	case RevealMsg:
 		return p, p.query()
+	case weekCheckoutMsg:
+		p.checkingOut = false
+		if msg.err != nil {
+			return p, Status(p.sh.Tr.T("sync.tui.week_failed", "Err", p.sh.P.Error(msg.err)), true)
+		}
+		return p, tea.Batch(Status(p.sh.Tr.N("sync.tui.week_done", len(msg.status.People), "From", p.sh.P.Date(msg.from), "To", p.sh.P.Date(msg.to)), false), p.query())
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, p.keys.Back):
@@ -208,6 +231,8 @@ func (p *peoplePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 				return p, p.create(name)
 			}
 			return p, Status(p.sh.Tr.T("people.new_hint"), false)
+		case key.Matches(msg, p.keys.Week) && p.server != "" && !p.checkingOut:
+			return p, p.checkoutWeek()
 		case key.Matches(msg, p.keys.Erase) && p.erase > 0:
 			return p, Push(newEraseQueuePage(p.sh))
 		case key.Matches(msg, p.keys.Reports):
@@ -286,6 +311,15 @@ func (p *peoplePage) SetSize(w, h int) {
 func (p *peoplePage) Title() string      { return p.sh.Tr.T("people.title") }
 func (p *peoplePage) InputFocused() bool { return true }
 func (p *peoplePage) ShortHelp() []key.Binding {
+	keys := p.shortHelp()
+	if p.server != "" {
+		// Before esc: the laptop's way to take this week's people along.
+		return append(keys[:len(keys)-1:len(keys)-1], p.keys.Week, keys[len(keys)-1])
+	}
+	return keys
+}
+
+func (p *peoplePage) shortHelp() []key.Binding {
 	if p.erase > 0 {
 		k := p.keys.Erase
 		k.SetHelp("ctrl+x", p.sh.Tr.T("erase.queue.key")+" ("+p.sh.P.Count(p.erase)+")")
@@ -294,3 +328,35 @@ func (p *peoplePage) ShortHelp() []key.Binding {
 	return []key.Binding{p.keys.Up, p.keys.Open, p.keys.New, p.keys.Reports, p.keys.Back}
 }
 func (p *peoplePage) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
+// weekCheckouter is the laptop side of "my appointments this week":
+// app.App on a laptop's SQLite file with a checkout.
+type weekCheckouter interface {
+	SyncServer(ctx context.Context) (string, error)
+	SyncCheckout(ctx context.Context, from string, sel app.SyncSelection) (app.SyncStatus, error)
+}
+
+type weekCheckoutMsg struct {
+	from, to catalog.Date
+	status   app.SyncStatus
+	err      error
+}
+
+// checkoutWeek checks out, from the laptop's server, the people with an
+// appointment of the counsellor's from today to six days on; the status
+// line says it runs, then what it took.
+func (p *peoplePage) checkoutWeek() tea.Cmd {
+	p.checkingOut = true
+	dep := p.sh.Deps.People.(weekCheckouter)
+	server := p.server
+	today := catalog.DateOf(p.sh.Now())
+	to := catalog.DateOf(p.sh.Now().AddDate(0, 0, 6))
+	run := func() tea.Msg {
+		// A checkout copies whole files over the network: longer than a page's reads.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*ioTimeout)
+		defer cancel()
+		st, err := dep.SyncCheckout(ctx, server, app.SyncSelection{Appointments: today, Days: 7})
+		return weekCheckoutMsg{from: today, to: to, status: st, err: err}
+	}
+	return tea.Batch(Status(p.sh.Tr.T("sync.tui.week_running", "DB", present.Terminal(server)), false), run)
+}

@@ -22,22 +22,25 @@ type personKeys struct {
 	Session, Ledger, Search, Plan, Scroll, Back key.Binding
 	Down                                        key.Binding
 	Edit, Select, Done, Cancel                  key.Binding
+	// Conflicts opens the sync conflicts of a person checked out to a laptop.
+	Conflicts key.Binding
 }
 
 func newPersonKeys(sh *Shared) personKeys {
 	tr := sh.Tr
 	return personKeys{
-		Session: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", tr.T("people.key.session"))),
-		Ledger:  key.NewBinding(key.WithKeys("l"), key.WithHelp("l", tr.T("people.key.ledger"))),
-		Search:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", tr.T("people.key.search"))),
-		Plan:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", tr.T("plan.key.open"))),
-		Scroll:  key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", tr.T("people.key.scroll"))),
-		Down:    key.NewBinding(key.WithKeys("down", "j")),
-		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("key.back"))),
-		Edit:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", tr.T("people.key.edit"))),
-		Select:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", tr.T("people.key.select_action"))),
-		Done:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", tr.T("people.key.action_done"))),
-		Cancel:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", tr.T("people.key.action_cancel"))),
+		Session:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", tr.T("people.key.session"))),
+		Ledger:    key.NewBinding(key.WithKeys("l"), key.WithHelp("l", tr.T("people.key.ledger"))),
+		Search:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", tr.T("people.key.search"))),
+		Plan:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", tr.T("plan.key.open"))),
+		Scroll:    key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", tr.T("people.key.scroll"))),
+		Down:      key.NewBinding(key.WithKeys("down", "j")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tr.T("key.back"))),
+		Edit:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", tr.T("people.key.edit"))),
+		Select:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", tr.T("people.key.select_action"))),
+		Done:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", tr.T("people.key.action_done"))),
+		Cancel:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", tr.T("people.key.action_cancel"))),
+		Conflicts: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", tr.T("sync.key.conflicts"))),
 	}
 }
 
@@ -222,6 +225,8 @@ func (p *personPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return p, p.searchFor()
 		case key.Matches(msg, p.keys.Plan) && p.loaded && p.err == nil && p.sh.Deps.Plans != nil:
 			return p, Push(NewPlannerPage(p.sh, p.id))
+		case key.Matches(msg, p.keys.Conflicts) && p.hasConflicts():
+			return p, Push(newConflictsPage(p.sh, p.sh.Deps.People.(conflictResolver), p.id, p.file.person.Name))
 		case key.Matches(msg, p.keys.Scroll):
 			p.scroll = max(p.scroll-1, 0)
 		case key.Matches(msg, p.keys.Down):
@@ -464,7 +469,23 @@ func (p *personPage) historyView(w int) string {
 func (p *personPage) SetSize(w, h int)   { p.w, p.h = w, h }
 func (p *personPage) Title() string      { return p.sh.Tr.T("people.overview") }
 func (p *personPage) InputFocused() bool { return p.reason != nil }
+
+// hasConflicts reports whether the person, checked out to this laptop,
+// has open sync conflicts the counsellor can resolve here.
+func (p *personPage) hasConflicts() bool {
+	_, ok := p.sh.Deps.People.(conflictResolver)
+	return ok && p.loaded && p.err == nil && p.file.sync != nil && p.file.sync.Conflicts > 0
+}
+
 func (p *personPage) ShortHelp() []key.Binding {
+	if p.hasConflicts() {
+		// First: an open conflict is what the counsellor must see to.
+		return append([]key.Binding{p.keys.Conflicts}, p.shortHelp()...)
+	}
+	return p.shortHelp()
+}
+
+func (p *personPage) shortHelp() []key.Binding {
 	files := p.fileKeyHelp()
 	if p.canRequestErase() {
 		files = append(files, eraseRequestKey(p.sh))
@@ -481,6 +502,9 @@ func (p *personPage) FullHelp() [][]key.Binding {
 	open := []key.Binding{p.keys.Session, p.keys.Ledger, p.keys.Search, p.keys.Edit}
 	if p.sh.Deps.Plans != nil {
 		open = append(open, p.keys.Plan)
+	}
+	if p.hasConflicts() {
+		open = append([]key.Binding{p.keys.Conflicts}, open...)
 	}
 	// The file keys join the columns there are (a fifth column would push
 	// the global keys off an 80-column screen).
