@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -257,7 +258,15 @@ func TestServeLoad(t *testing.T) {
 		}
 	}
 	c := startChild(t, db, map[string]string{"cora": "counsellor"}, "--max-sessions", strconv.Itoa(*loadSessions+10))
-	c.koers("person", "add", "--name", "Loadtest Person")
+	// The person is on cora's caseload: a counsellor's people list holds
+	// their caseload only.
+	var added struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal([]byte(c.koers("person", "add", "--name", "Loadtest Person", "--json")), &added); err != nil || added.ID == "" {
+		t.Fatalf("person add: %v %+v", err, added)
+	}
+	c.koers("person", "transfer", added.ID, "--to", "cora")
 	pid := c.cmd.Process.Pid
 	cpu0, rss0, _ := procStat(pid)
 	load0 := uptime()
