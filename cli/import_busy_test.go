@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -151,6 +152,18 @@ func TestImportBesideWritersAndKilled(t *testing.T) {
 		t.Logf("import of %s took %v; %d commands beside it (whole processes: start, open, command, exit): median %v, p95 %v, max %v",
 			filepath.Base(big), took.Round(time.Second), len(all), all[len(all)/2].Round(time.Millisecond),
 			all[len(all)*95/100].Round(time.Millisecond), all[len(all)-1].Round(time.Millisecond))
+		kinds := map[string][]time.Duration{}
+		for _, r := range results {
+			for k, ds := range r.byKind {
+				kinds[k] = append(kinds[k], ds...)
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(kinds)) {
+			ds := kinds[k]
+			slices.Sort(ds)
+			t.Logf("  %-14s %3d: median %v, p95 %v, max %v", k, len(ds), ds[len(ds)/2].Round(time.Millisecond),
+				ds[len(ds)*95/100].Round(time.Millisecond), ds[len(ds)-1].Round(time.Millisecond))
+		}
 		hs := readHolds(t, holds)
 		for _, k := range append(lockKinds, "checkpoint", "") {
 			if h, ok := hs[k]; ok {
@@ -202,6 +215,7 @@ type writerLog struct {
 	posts, sessions int
 	drafts          int
 	took            []time.Duration
+	byKind          map[string][]time.Duration // command (its first two words) → times
 	failures        []string
 }
 
@@ -244,6 +258,16 @@ func writeAlongside(t *testing.T, db, person string, n int, stop <-chan struct{}
 		start := time.Now()
 		err := cmd.Run()
 		w.took = append(w.took, time.Since(start))
+		if w.byKind == nil {
+			w.byKind = map[string][]time.Duration{}
+		}
+		name := strings.Join(args[:min(2, len(args))], " ")
+		if kind == 5 {
+			name = "draft (TUI)"
+		} else if kind == 3 {
+			name = "search"
+		}
+		w.byKind[name] = append(w.byKind[name], time.Since(start))
 		low := strings.ToLower(errb.String())
 		switch {
 		case err != nil:
