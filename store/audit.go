@@ -28,6 +28,10 @@ type AuditEntry struct {
 // export, …) on personID's file. detail names what (ids and kinds only,
 // never names or notes).
 func (s *Store) Audit(ctx context.Context, personID, action, detail string) error {
+	// A write of its own (every look at a file writes one): it takes its
+	// turn beside an import like every write transaction (import_turns.go),
+	// or a view waits on SQLite's busy handler while batches commit.
+	defer s.writeTurn(ctx)()
 	return s.audit(ctx, s.db, personID, action, detail)
 }
 
@@ -37,6 +41,7 @@ func (s *Store) audit(ctx context.Context, q rowQuerier, personID, action, detai
 
 // AuditReason appends an audit row with the break-glass reason the actor gave.
 func (s *Store) AuditReason(ctx context.Context, personID, action, detail, reason string) error {
+	defer s.writeTurn(ctx)()
 	return s.auditWhy(ctx, s.db, personID, action, detail, reason)
 }
 
