@@ -281,3 +281,25 @@ func CurrentPlanOf(ctx context.Context, s PlanStore, personID string, create boo
 	}
 	return s.CreatePlan(ctx, sessions.Plan{PersonID: personID})
 }
+
+// ApplyStepOutcome is what a step outcome does to its plan, on either
+// engine, inside the plan's unit of work: a dropped step releases its
+// reservation, a completed one spends it, and the step takes the outcome's
+// status — except that an enrolment recorded after the step was closed
+// (late paperwork) does not reopen it.
+func ApplyStepOutcome(ctx context.Context, t StepTx, p *sessions.Plan, o sessions.StepOutcome) error {
+	var err error
+	switch o.Status {
+	case sessions.StepDropped:
+		_, err = t.Release(ctx, p, o.StepID)
+	case sessions.StepCompleted:
+		_, err = t.Spend(ctx, p, o.StepID)
+	}
+	if err != nil {
+		return err
+	}
+	if i := p.Step(o.StepID); o.Status != sessions.StepEnrolled || p.Steps[i].Status.Open() {
+		p.Steps[i].Status = o.Status
+	}
+	return nil
+}

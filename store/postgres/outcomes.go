@@ -61,20 +61,8 @@ func (s *Store) RecordStepOutcome(ctx context.Context, o sessions.StepOutcome) (
 				return fmt.Errorf("credential %s is not on this person's file: %w", o.CredentialID, store.ErrNotFound)
 			}
 		}
-		i := p.Step(o.StepID)
-		switch o.Status {
-		case sessions.StepDropped:
-			_, err = t.Release(ctx, p, o.StepID)
-		case sessions.StepCompleted:
-			_, err = t.Spend(ctx, p, o.StepID)
-		}
-		if err != nil {
+		if err := store.ApplyStepOutcome(ctx, t, p, o); err != nil {
 			return err
-		}
-		// An enrolment recorded after the step was closed (late paperwork)
-		// does not reopen it.
-		if o.Status != sessions.StepEnrolled || p.Steps[i].Status.Open() {
-			p.Steps[i].Status = o.Status
 		}
 		o.ID = NewID()
 		now := s.stamp()
